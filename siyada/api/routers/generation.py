@@ -1,0 +1,45 @@
+"""POST /v1/chat/completions and POST /v1/completions."""
+
+from __future__ import annotations
+
+import orjson
+from fastapi import APIRouter, Depends, Request
+from starlette.responses import Response
+
+from siyada.api.auth import authenticate
+from siyada.api.body import openapi_body, read_json, validate
+from siyada.api.schemas import ChatCompletionRequest, CompletionRequest
+from siyada.api.sse import sse_response
+from siyada.gateway.backends.base import Endpoint
+from siyada.gateway.service import Gateway
+from siyada.governance.keys import Principal
+
+router = APIRouter(tags=["generation"])
+
+
+async def _serve(request: Request, principal: Principal, endpoint: Endpoint, stream: bool) -> Response:
+    gateway: Gateway = request.app.state.gateway
+    body = request.state.body
+    if stream:
+        chunks, provider = await gateway.open_stream(principal, endpoint, body)
+        return sse_response(chunks, {"X-Siyada-Provider": provider})
+    result, provider = await gateway.call(principal, endpoint, body)
+    return Response(
+        orjson.dumps(result), media_type="application/json", headers={"X-Siyada-Provider": provider}
+    )
+
+
+@router.post("/v1/chat/completions", openapi_extra=openapi_body(ChatCompletionRequest))
+async def chat_completions(request: Request, principal: Principal = Depends(authenticate)) -> Response:
+    body = await read_json(request)
+    req = validate(ChatCompletionRequest, body)
+    request.state.body = body
+    return await _serve(request, principal, "chat/completions", req.stream)
+
+
+@router.post("/v1/completions", openapi_extra=openapi_body(CompletionRequest))
+async def completions(request: Request, principal: Principal = Depends(authenticate)) -> Response:
+    body = await read_json(request)
+    req = validate(CompletionRequest, body)
+    request.state.body = body
+    return await _serve(request, principal, "completions", req.stream)

@@ -1,0 +1,199 @@
+"""Siyada settings: the data directory, an optional TOML/YAML config file with ${ENV} substitution, validated.
+
+Precedence: command-line flags > environment (SIYADA_*) > config file > defaults.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from platformdirs import user_data_dir
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+_ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
+
+
+class ConfigError(ValueError):
+    """A config file that cannot be used; the message says where and why."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ProviderConfig(_Strict):
+    """One OpenAI-compatible upstream server (vLLM, llama.cpp server, Ollama, TEI, another Siyada)."""
+
+    name: str = Field(pattern=r"^[A-Za-z0-9_.\-]{1,64}$")
+    url: str  # base URL including /v1, e.g. http://10.0.0.5:8000/v1
+    api_key: str | None = None
+    timeout: float = Field(default=120.0, gt=0)
+    connect_timeout: float = Field(default=3.0, gt=0)
+    retries: int = Field(default=2, ge=0, le=10)
+    backoff: float = Field(default=0.1, ge=0)
+    max_concurrency: int = Field(default=256, ge=1)
+    failure_threshold: int = Field(default=3, ge=1)
+    cooldown: float = Field(default=10.0, gt=0)
+    in_house: bool = False
+
+    @field_validator("url")
+    @classmethod
+    def _http_url(cls, v: str) -> str:
+        if not re.match(r"^https?://[^/\s]+", v):
+            raise ValueError("url must start with http:// or https:// and name a host")
+        return v.rstrip("/")
+
+
+class RouteConfig(_Strict):
+    provider: str
+    model: str | None = None  # the upstream's own model name; defaults to the public name
+    priority: int = 0  # lower is tried first
+
+
+class ModelConfig(_Strict):
+    """A public model name served by one or more providers."""
+
+    name: str = Field(pattern=r"^[A-Za-z0-9_.:/\-]{1,128}$")
+    kind: Literal["chat", "embeddings"] = "chat"
+    aliases: list[str] = Field(default_factory=list)
+    routes: list[RouteConfig] = Field(min_length=1)
+    context_length: int | None = None
+
+
+class EmbeddedConfig(_Strict):
+    enabled: bool = True
+    chat_model: str = "siyada-chat"
+    embedding_model: str = "siyada-embed"
+    threads: int = Field(default_factory=lambda: max(1, os.cpu_count() or 1), ge=1)
+    context_length: int = Field(default=2048, ge=256)
+    queue_size: int = Field(default=32, ge=1)
+    max_tokens_default: int = Field(default=256, ge=1)
+
+
+class FileConfig(_Strict):
+    """What a config file may hold."""
+
+    host: str | None = None
+    port: int | None = None
+    database_url: str | None = None
+    egress_allow: list[str] = Field(default_factory=lambda: ["127.0.0.1", "::1", "localhost"])
+    key_cache_seconds: float = Field(default=1.0, ge=0)
+    max_body_bytes: int = Field(default=8 * 1024 * 1024, ge=1024)
+    embedded: EmbeddedConfig = Field(default_factory=EmbeddedConfig)
+    providers: list[ProviderConfig] = Field(default_factory=list)
+    models: list[ModelConfig] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _cross_refs(self) -> FileConfig:
+        names = [p.name for p in self.providers]
+        if len(names) != len(set(names)):
+            raise ValueError("provider names must be unique")
+        known = set(names) | {"embedded"}
+        public: set[str] = set()
+        for m in self.models:
+            for n in [m.name, *m.aliases]:
+                if n in public:
+                    raise ValueError(f"model name or alias {n!r} is declared twice")
+                public.add(n)
+            for r in m.routes:
+                if r.provider not in known:
+                    raise ValueError(f"model {m.name!r} routes to unknown provider {r.provider!r}")
+        return self
+
+
+class Settings(BaseModel):
+    """Everything the server and CLI need, resolved."""
+
+    data_dir: Path
+    host: str = "127.0.0.1"
+    port: int = 8000
+    database_url: str
+    config_path: Path | None = None
+    file: FileConfig = Field(default_factory=FileConfig)
+
+
+def default_data_dir() -> Path:
+    return Path(os.environ.get("SIYADA_DATA_DIR") or user_data_dir("siyada", appauthor=False))
+
+
+def substitute_env(value: Any, where: str = "") -> Any:
+    """Replace ${VAR} and ${VAR:-default} in every string of a parsed config."""
+    if isinstance(value, str):
+
+        def repl(m: re.Match[str]) -> str:
+            var, default = m.group(1), m.group(2)
+            if var in os.environ:
+                return os.environ[var]
+            if default is not None:
+                return default
+            raise ConfigError(f"{where or 'config'}: environment variable {var} is not set")
+
+        return _ENV_REF.sub(repl, value)
+    if isinstance(value, dict):
+        return {k: substitute_env(v, f"{where}.{k}" if where else str(k)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [substitute_env(v, f"{where}[{i}]") for i, v in enumerate(value)]
+    return value
+
+
+def parse_config_file(path: Path) -> FileConfig:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"cannot read config file {path}: {exc.strerror}") from exc
+    try:
+        if path.suffix in {".yaml", ".yml"}:
+            raw = yaml.safe_load(text) or {}
+        else:
+            raw = tomllib.loads(text)
+    except (tomllib.TOMLDecodeError, yaml.YAMLError) as exc:
+        raise ConfigError(
+            f"{path}: not valid {'YAML' if path.suffix in {'.yaml', '.yml'} else 'TOML'}: {exc}"
+        ) from exc
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path}: the top level must be a table/mapping")
+    raw = substitute_env(raw)
+    try:
+        return FileConfig.model_validate(raw)
+    except ValidationError as exc:
+        raise ConfigError(f"{path}: {_explain(exc)}") from exc
+
+
+def _explain(exc: ValidationError) -> str:
+    parts = []
+    for err in exc.errors():
+        loc = ".".join(str(x) for x in err["loc"])
+        parts.append(f"{loc}: {err['msg']}" if loc else err["msg"])
+    return "; ".join(parts)
+
+
+def load_settings(
+    data_dir: Path | None = None,
+    config_path: Path | None = None,
+    host: str | None = None,
+    port: int | None = None,
+) -> Settings:
+    data_dir = (data_dir or default_data_dir()).expanduser().resolve()
+    env_cfg = os.environ.get("SIYADA_CONFIG")
+    if config_path is None and env_cfg:
+        config_path = Path(env_cfg)
+    if config_path is None and (data_dir / "siyada.toml").exists():
+        config_path = data_dir / "siyada.toml"
+    file_cfg = parse_config_file(config_path) if config_path else FileConfig()
+    db_url = os.environ.get("SIYADA_DATABASE_URL") or file_cfg.database_url
+    if not db_url:
+        db_url = f"sqlite:///{data_dir / 'siyada.db'}"
+    env_port = os.environ.get("SIYADA_PORT")
+    return Settings(
+        data_dir=data_dir,
+        host=host or os.environ.get("SIYADA_HOST") or file_cfg.host or "127.0.0.1",
+        port=port or (int(env_port) if env_port else None) or file_cfg.port or 8000,
+        database_url=db_url,
+        config_path=config_path,
+        file=file_cfg,
+    )

@@ -1,0 +1,1 @@
+"""Model backends behind one narrow interface: the embedded models and OpenAI-compatible upstreams."""

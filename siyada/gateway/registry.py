@@ -1,0 +1,127 @@
+"""Builds the model table and the providers from settings and the store: packaged models, locally
+registered GGUF files, and upstreams declared in the config file (checked against the egress allow-list)."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from siyada.config import ConfigError, FileConfig
+from siyada.gateway.backends.base import Provider
+from siyada.gateway.backends.embedded import EmbeddedProvider
+from siyada.gateway.backends.embedder import E5Embedder, EmbedderProvider
+from siyada.gateway.backends.llama import LlamaProvider
+from siyada.gateway.backends.upstream import UpstreamProvider
+from siyada.gateway.egress import EgressPolicy
+from siyada.gateway.packaged import PACKAGED_CHAT, PACKAGED_EMBEDDINGS
+from siyada.gateway.router import ModelEntry, ProviderState, Route, Router
+from siyada.store.tables import registered_models
+
+
+@dataclass(frozen=True)
+class LocalModel:
+    name: str
+    kind: str
+    path: Path
+    source: str  # "package:<dist>" or "registered"
+
+
+def egress_problems(cfg: FileConfig) -> list[str]:
+    """Every provider the allow-list forbids, with the reason — empty when the config is sound."""
+    policy = EgressPolicy.from_entries(cfg.egress_allow)
+    problems = []
+    for p in cfg.providers:
+        reason = policy.explain(p.url)
+        if reason:
+            problems.append(f"provider {p.name!r} ({p.url}): {reason}")
+    return problems
+
+
+def local_models(engine: Engine, cfg: FileConfig) -> list[LocalModel]:
+    found: list[LocalModel] = []
+    if cfg.embedded.enabled:
+        for pm in (PACKAGED_CHAT, PACKAGED_EMBEDDINGS):
+            path = pm.path()
+            if path is not None:
+                found.append(LocalModel(pm.name, pm.kind, path, f"package:{pm.package}"))
+    with engine.connect() as conn:
+        for row in conn.execute(sa.select(registered_models).order_by(registered_models.c.id)):
+            found.append(LocalModel(row.name, row.kind, Path(row.path), "registered"))
+    return found
+
+
+def register_model(engine: Engine, path: Path, name: str, kind: str = "chat") -> LocalModel:
+    """Record a local model file (e.g. a bigger GGUF a deployment brings) under a public name."""
+    path = path.expanduser().resolve()
+    if not path.is_file():
+        raise ConfigError(f"{path} is not a file")
+    if kind == "chat":
+        with path.open("rb") as fh:
+            if fh.read(4) != b"GGUF":
+                raise ConfigError(f"{path} is not a GGUF file (bad magic bytes)")
+    elif kind != "chat":
+        raise ConfigError("only chat models (GGUF) can be registered for now")
+    if name in {PACKAGED_CHAT.name, PACKAGED_EMBEDDINGS.name}:
+        raise ConfigError(f"{name!r} is reserved for a packaged model")
+    with engine.begin() as conn:
+        exists = conn.execute(
+            sa.select(registered_models.c.id).where(registered_models.c.name == name)
+        ).first()
+        if exists:
+            raise ConfigError(f"a model named {name!r} is already registered")
+        conn.execute(
+            registered_models.insert().values(name=name, kind=kind, path=str(path), created_at=time.time())
+        )
+    return LocalModel(name, kind, path, "registered")
+
+
+def remove_model(engine: Engine, name: str) -> None:
+    with engine.begin() as conn:
+        res = conn.execute(registered_models.delete().where(registered_models.c.name == name))
+    if res.rowcount == 0:
+        raise ConfigError(f"no registered model named {name!r}")
+
+
+def build_router(cfg: FileConfig, engine: Engine) -> Router:
+    problems = egress_problems(cfg)
+    if problems:
+        raise ConfigError("egress guard: " + "; ".join(problems))
+    policy = EgressPolicy.from_entries(cfg.egress_allow)
+    locals_ = local_models(engine, cfg)
+    emb = cfg.embedded
+    chat_paths = {m.name: m.path for m in locals_ if m.kind == "chat"}
+    embed_names = [m.name for m in locals_ if m.kind == "embeddings"]
+    chat = (
+        LlamaProvider(
+            chat_paths,
+            n_ctx=emb.context_length,
+            threads=emb.threads,
+            queue_size=emb.queue_size,
+            max_tokens=emb.max_tokens_default,
+        )
+        if emb.enabled and chat_paths
+        else None
+    )
+    embed = (
+        EmbedderProvider({n: (lambda: E5Embedder(emb.threads)) for n in embed_names}) if embed_names else None
+    )
+    providers: dict[str, Provider] = {"embedded": EmbeddedProvider(chat, embed)}
+    states = {"embedded": ProviderState(failure_threshold=1_000_000, cooldown=1.0)}
+    for p in cfg.providers:
+        providers[p.name] = UpstreamProvider(p, policy)
+        states[p.name] = ProviderState(
+            failure_threshold=p.failure_threshold, cooldown=p.cooldown, retries=p.retries, backoff=p.backoff
+        )
+    router = Router(providers, states)
+    declared = {m.name for m in cfg.models}
+    for m in locals_:
+        if m.name not in declared:
+            router.add_model(ModelEntry(m.name, m.kind, [Route("embedded", m.name)], owned_by=m.source))
+    for m in cfg.models:
+        routes = [Route(r.provider, r.model or m.name, r.priority) for r in m.routes]
+        router.add_model(ModelEntry(m.name, m.kind, routes, m.aliases, m.context_length, owned_by="siyada"))
+    return router

@@ -1,0 +1,220 @@
+"""Routing: priority first, then the least busy healthy provider; retries, fallback, cool-down and probing.
+
+A provider that fails `failure_threshold` times in a row is taken out for its cool-down; after that it is
+eligible again (half-open) and a background probe also brings it back as soon as it answers. Retries only
+happen before the first byte has reached the caller: once a stream has started, it belongs to its provider.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from siyada.gateway.backends.base import CallContext, Endpoint, Provider, ProviderBusy, ProviderError
+
+
+@dataclass
+class Route:
+    provider: str
+    upstream_model: str
+    priority: int = 0
+
+
+@dataclass
+class ModelEntry:
+    name: str
+    kind: str  # chat | embeddings
+    routes: list[Route]
+    aliases: list[str] = field(default_factory=list)
+    context_length: int | None = None
+    owned_by: str = "siyada"
+
+
+@dataclass
+class ProviderState:
+    """Health bookkeeping for one provider."""
+
+    failure_threshold: int = 3
+    cooldown: float = 10.0
+    retries: int = 0
+    backoff: float = 0.1
+    in_flight: int = 0
+    consecutive_failures: int = 0
+    cooled_until: float = 0.0
+    total_failures: int = 0
+    served: int = 0
+
+    def available(self, now: float) -> bool:
+        return self.cooled_until <= now
+
+    def record_success(self) -> None:
+        self.consecutive_failures = 0
+        self.cooled_until = 0.0
+        self.served += 1
+
+    def record_failure(self, now: float) -> None:
+        self.consecutive_failures += 1
+        self.total_failures += 1
+        if self.consecutive_failures >= self.failure_threshold:
+            self.cooled_until = now + self.cooldown
+
+
+class NoProviderAvailable(Exception):
+    """Every route of a model failed or is cooling down."""
+
+    def __init__(self, model: str, reasons: list[str]) -> None:
+        detail = "; ".join(reasons[-3:]) if reasons else "all providers are cooling down"
+        super().__init__(f"no provider available for model {model!r} ({detail})")
+
+
+class Router:
+    def __init__(self, providers: dict[str, Provider], states: dict[str, ProviderState]) -> None:
+        self.providers = providers
+        self.states = states
+        self.models: dict[str, ModelEntry] = {}
+        self._names: dict[str, str] = {}
+        self._probe_task: asyncio.Task[None] | None = None
+
+    # ---- model table -------------------------------------------------------------------------------
+    def add_model(self, entry: ModelEntry) -> None:
+        self.models[entry.name] = entry
+        for n in [entry.name, *entry.aliases]:
+            self._names[n] = entry.name
+
+    def resolve(self, name: str) -> ModelEntry | None:
+        canonical = self._names.get(name)
+        return self.models.get(canonical) if canonical else None
+
+    # ---- choice of provider ------------------------------------------------------------------------
+    def candidates(self, entry: ModelEntry) -> list[Route]:
+        """Routes to try, best first: by priority, then fewest in-flight calls; cooled providers left out."""
+        now = time.monotonic()
+        usable = [r for r in entry.routes if self.states[r.provider].available(now)]
+        return sorted(usable, key=lambda r: (r.priority, self.states[r.provider].in_flight))
+
+    async def call(
+        self, entry: ModelEntry, endpoint: Endpoint, body: dict[str, Any], ctx: CallContext
+    ) -> tuple[dict[str, Any], str]:
+        reasons: list[str] = []
+        for route in self.candidates(entry):
+            state = self.states[route.provider]
+            provider = self.providers[route.provider]
+            for attempt in range(state.retries + 1):
+                state.in_flight += 1
+                try:
+                    result = await provider.call(endpoint, {**body, "model": route.upstream_model}, ctx)
+                except ProviderError as exc:
+                    if not self._note_failure(state, exc, reasons):
+                        raise
+                    if not state.available(time.monotonic()) or isinstance(exc, ProviderBusy):
+                        break
+                    await asyncio.sleep(state.backoff * (2**attempt))
+                    continue
+                finally:
+                    state.in_flight -= 1
+                state.record_success()
+                return result, route.provider
+        raise NoProviderAvailable(entry.name, reasons)
+
+    async def stream(
+        self, entry: ModelEntry, endpoint: Endpoint, body: dict[str, Any], ctx: CallContext
+    ) -> tuple[AsyncIterator[dict[str, Any]], str]:
+        """Open a stream on the first provider that yields a first chunk; return it with that provider."""
+        reasons: list[str] = []
+        for route in self.candidates(entry):
+            state = self.states[route.provider]
+            provider = self.providers[route.provider]
+            for attempt in range(state.retries + 1):
+                state.in_flight += 1
+                it = aiter(provider.stream(endpoint, {**body, "model": route.upstream_model}, ctx))
+                try:
+                    first = await anext(it)
+                except StopAsyncIteration:
+                    first = None
+                except ProviderError as exc:
+                    state.in_flight -= 1
+                    await _close(it)
+                    if not self._note_failure(state, exc, reasons):
+                        raise
+                    if not state.available(time.monotonic()) or isinstance(exc, ProviderBusy):
+                        break
+                    await asyncio.sleep(state.backoff * (2**attempt))
+                    continue
+                except BaseException:
+                    state.in_flight -= 1
+                    await _close(it)
+                    raise
+                state.record_success()
+                return self._tracked(it, first, state), route.provider
+        raise NoProviderAvailable(entry.name, reasons)
+
+    @staticmethod
+    async def _tracked(
+        it: AsyncIterator[dict[str, Any]], first: dict[str, Any] | None, state: ProviderState
+    ) -> AsyncIterator[dict[str, Any]]:
+        try:
+            if first is not None:
+                yield first
+            async for chunk in it:
+                yield chunk
+        finally:
+            state.in_flight -= 1
+            await _close(it)
+
+    @staticmethod
+    def _note_failure(state: ProviderState, exc: ProviderError, reasons: list[str]) -> bool:
+        """Record a failure; False when the error belongs to the caller and must be passed through."""
+        if not exc.retryable:
+            if exc.status < 500:
+                return False
+            reasons.append(str(exc))
+            state.record_failure(time.monotonic())
+            return True
+        reasons.append(str(exc))
+        if not isinstance(exc, ProviderBusy):
+            state.record_failure(time.monotonic())
+        return True
+
+    # ---- probing -----------------------------------------------------------------------------------
+    def start_probing(self, interval: float = 2.0) -> None:
+        self._probe_task = asyncio.create_task(self._probe_loop(interval))
+
+    async def _probe_loop(self, interval: float) -> None:
+        while True:
+            await asyncio.sleep(interval)
+            now = time.monotonic()
+            for name, state in self.states.items():
+                if state.cooled_until > now and await self.providers[name].probe():
+                    state.consecutive_failures = 0
+                    state.cooled_until = 0.0
+
+    async def close(self) -> None:
+        if self._probe_task:
+            self._probe_task.cancel()
+        for p in self.providers.values():
+            await p.close()
+
+    def health(self) -> dict[str, dict[str, Any]]:
+        now = time.monotonic()
+        return {
+            name: {
+                "status": "healthy" if s.available(now) else "cooling_down",
+                "in_flight": s.in_flight,
+                "consecutive_failures": s.consecutive_failures,
+                "served": s.served,
+                "failures": s.total_failures,
+            }
+            for name, s in self.states.items()
+        }
+
+
+async def _close(it: AsyncIterator[Any]) -> None:
+    aclose = getattr(it, "aclose", None)
+    if aclose is not None:
+        try:
+            await aclose()
+        except Exception:
+            pass

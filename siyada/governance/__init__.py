@@ -1,0 +1,1 @@
+"""Governance: tenants, API keys and roles, usage accounting."""

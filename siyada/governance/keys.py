@@ -1,0 +1,129 @@
+"""API keys: random secrets bound to a tenant and a role, stored as SHA-256 hashes, shown once."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import time
+from dataclasses import dataclass
+from typing import Literal
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from siyada.governance.tenants import Tenant, TenantError, get_tenant
+from siyada.store.tables import api_keys, tenants
+
+Role = Literal["admin", "user"]
+ROLES: tuple[Role, ...] = ("admin", "user")
+
+
+class KeyError_(ValueError):
+    """A key operation that cannot be done; the message says why."""
+
+
+@dataclass(frozen=True)
+class KeyInfo:
+    id: int
+    tenant: str
+    name: str
+    role: Role
+    prefix: str
+    created_at: float
+    revoked_at: float | None
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling: the key and its tenant, as resolved from the Authorization header."""
+
+    key_id: int
+    role: Role
+    tenant: Tenant
+
+
+def hash_key(secret: str) -> str:
+    # Keys carry 256 bits of randomness, so a fast hash is safe here (no dictionary to attack).
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def create_key(engine: Engine, tenant_name: str, role: str, name: str = "") -> tuple[KeyInfo, str]:
+    """Create a key and return it with its secret, which is never stored nor shown again."""
+    if role not in ROLES:
+        raise KeyError_(f"role must be one of {', '.join(ROLES)}, not {role!r}")
+    tenant = get_tenant(engine, tenant_name)
+    secret = "sk-" + secrets.token_urlsafe(32)
+    now = time.time()
+    with engine.begin() as conn:
+        res = conn.execute(
+            api_keys.insert().values(
+                tenant_id=tenant.id,
+                name=name[:64],
+                role=role,
+                key_hash=hash_key(secret),
+                prefix=secret[:10],
+                created_at=now,
+            )
+        )
+        key_id = res.inserted_primary_key[0]
+    return KeyInfo(key_id, tenant.name, name, role, secret[:10], now, None), secret  # type: ignore[arg-type]
+
+
+def list_keys(engine: Engine, tenant_name: str | None = None) -> list[KeyInfo]:
+    q = sa.select(api_keys, tenants.c.name.label("tenant_name")).join(tenants).order_by(api_keys.c.id)
+    if tenant_name is not None:
+        get_tenant(engine, tenant_name)
+        q = q.where(tenants.c.name == tenant_name)
+    with engine.connect() as conn:
+        return [
+            KeyInfo(r.id, r.tenant_name, r.name, r.role, r.prefix, r.created_at, r.revoked_at)
+            for r in conn.execute(q)
+        ]
+
+
+def revoke_key(engine: Engine, key_id: int) -> KeyInfo:
+    with engine.begin() as conn:
+        row = conn.execute(sa.select(api_keys.c.revoked_at).where(api_keys.c.id == key_id)).first()
+        if row is None:
+            raise KeyError_(f"no key with id {key_id}")
+        if row.revoked_at is None:
+            conn.execute(api_keys.update().where(api_keys.c.id == key_id).values(revoked_at=time.time()))
+    return next(k for k in list_keys(engine) if k.id == key_id)
+
+
+def resolve_key(engine: Engine, secret: str) -> Principal | None:
+    """The principal for a presented secret, or None if unknown or revoked."""
+    q = (
+        sa.select(
+            api_keys.c.id.label("key_id"),
+            api_keys.c.role,
+            api_keys.c.revoked_at,
+            tenants.c.id.label("tenant_id"),
+            tenants.c.name,
+            tenants.c.description,
+            tenants.c.allowed_models,
+            tenants.c.created_at,
+        )
+        .join(tenants, tenants.c.id == api_keys.c.tenant_id)
+        .where(api_keys.c.key_hash == hash_key(secret))
+    )
+    with engine.connect() as conn:
+        row = conn.execute(q).first()
+    if row is None or row.revoked_at is not None:
+        return None
+    tenant = Tenant(row.tenant_id, row.name, row.description, row.allowed_models, row.created_at)
+    return Principal(key_id=row.key_id, role=row.role, tenant=tenant)
+
+
+__all__ = [
+    "ROLES",
+    "KeyError_",
+    "KeyInfo",
+    "Principal",
+    "Role",
+    "TenantError",
+    "create_key",
+    "list_keys",
+    "resolve_key",
+    "revoke_key",
+]

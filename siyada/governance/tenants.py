@@ -1,0 +1,73 @@
+"""Tenants: an administration, a region, a company sharing one Siyada."""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from siyada.store.tables import tenants
+
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")
+
+
+class TenantError(ValueError):
+    """A tenant operation that cannot be done; the message says why."""
+
+
+@dataclass(frozen=True)
+class Tenant:
+    id: int
+    name: str
+    description: str
+    allowed_models: list[str] | None
+    created_at: float
+
+    def may_use(self, model: str) -> bool:
+        return self.allowed_models is None or model in self.allowed_models
+
+
+def _row_to_tenant(row: sa.Row) -> Tenant:
+    return Tenant(row.id, row.name, row.description, row.allowed_models, row.created_at)
+
+
+def create_tenant(
+    engine: Engine, name: str, description: str = "", allowed_models: list[str] | None = None
+) -> Tenant:
+    if not _NAME.match(name):
+        raise TenantError(
+            "tenant name must be 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit"
+        )
+    with engine.begin() as conn:
+        if conn.execute(sa.select(tenants.c.id).where(tenants.c.name == name)).first():
+            raise TenantError(f"tenant {name!r} already exists")
+        res = conn.execute(
+            tenants.insert().values(
+                name=name, description=description, allowed_models=allowed_models, created_at=time.time()
+            )
+        )
+        tenant_id = res.inserted_primary_key[0]
+    return Tenant(tenant_id, name, description, allowed_models, time.time())
+
+
+def list_tenants(engine: Engine) -> list[Tenant]:
+    with engine.connect() as conn:
+        return [_row_to_tenant(r) for r in conn.execute(sa.select(tenants).order_by(tenants.c.id))]
+
+
+def get_tenant(engine: Engine, name: str) -> Tenant:
+    with engine.connect() as conn:
+        row = conn.execute(sa.select(tenants).where(tenants.c.name == name)).first()
+    if row is None:
+        raise TenantError(f"no tenant named {name!r}")
+    return _row_to_tenant(row)
+
+
+def set_allowed_models(engine: Engine, name: str, models: list[str] | None) -> Tenant:
+    tenant = get_tenant(engine, name)
+    with engine.begin() as conn:
+        conn.execute(tenants.update().where(tenants.c.id == tenant.id).values(allowed_models=models))
+    return get_tenant(engine, name)

@@ -1,0 +1,82 @@
+"""Usage accounting: one compact row per call, written in batches off the request path."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from dataclasses import asdict, dataclass
+
+from sqlalchemy.engine import Engine
+
+from siyada.store.tables import usage
+
+log = logging.getLogger("siyada.usage")
+
+
+@dataclass
+class UsageRecord:
+    ts: float
+    tenant_id: int | None
+    key_id: int | None
+    endpoint: str
+    model: str
+    provider: str | None
+    status: int
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    latency_ms: float = 0.0
+    ttft_ms: float | None = None
+
+
+class UsageRecorder:
+    """Collects records in memory and flushes them in one transaction every `interval` seconds."""
+
+    def __init__(self, engine: Engine, interval: float = 0.5, max_batch: int = 2000) -> None:
+        self._engine = engine
+        self._interval = interval
+        self._max_batch = max_batch
+        self._buffer: list[UsageRecord] = []
+        self._task: asyncio.Task[None] | None = None
+        self._wake = asyncio.Event()
+
+    def record(self, rec: UsageRecord) -> None:
+        self._buffer.append(rec)
+        if len(self._buffer) >= self._max_batch:
+            self._wake.set()
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run())
+
+    async def _run(self) -> None:
+        while True:
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self._interval)
+            self._wake.clear()
+            await self.flush()
+
+    async def flush(self) -> None:
+        if not self._buffer:
+            return
+        batch, self._buffer = self._buffer, []
+        try:
+            await asyncio.to_thread(self._write, batch)
+        except Exception:
+            log.exception("could not write %d usage rows; keeping them for the next flush", len(batch))
+            self._buffer[:0] = batch
+
+    def _write(self, batch: list[UsageRecord]) -> None:
+        with self._engine.begin() as conn:
+            conn.execute(usage.insert(), [asdict(r) for r in batch])
+
+    async def close(self) -> None:
+        if self._task:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        await self.flush()
+
+
+def now() -> float:
+    return time.time()

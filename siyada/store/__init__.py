@@ -1,0 +1,1 @@
+"""Relational store: SQLAlchemy tables, engine set-up and Alembic migrations."""
