@@ -1,10 +1,7 @@
 #!/usr/bin/env bash
-# Installs Siyada with its test needs into .venv and runs the whole test suite.
+# Installs Siyada with its test needs into .venv and runs the whole test suite (lint first).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PY="${PYTHON:-python3}"
-[ -x .venv/bin/python ] || "$PY" -m venv .venv
-.venv/bin/python -m pip install --quiet --upgrade pip
-.venv/bin/python -m pip install --quiet -e '.[test]'
+bash scripts/install.sh test
 .venv/bin/python -m ruff check siyada tests bench
 exec .venv/bin/python -m pytest "$@"

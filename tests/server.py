@@ -19,7 +19,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def cli(data_dir: Path, *args: str, config: Path | None = None, check: bool = True) -> subprocess.CompletedProcess[str]:
+def cli(
+    data_dir: Path, *args: str, config: Path | None = None, check: bool = True
+) -> subprocess.CompletedProcess[str]:
     cmd = [sys.executable, "-m", "siyada", "--data-dir", str(data_dir)]
     if config is not None:
         cmd += ["--config", str(config)]
@@ -39,8 +41,13 @@ def _env(extra: dict[str, str] | None = None) -> dict[str, str]:
 class Server:
     """A `siyada serve` subprocess on a free loopback port."""
 
-    def __init__(self, data_dir: Path, config: Path | None = None, env: dict[str, str] | None = None,
-                 port: int | None = None) -> None:
+    def __init__(
+        self,
+        data_dir: Path,
+        config: Path | None = None,
+        env: dict[str, str] | None = None,
+        port: int | None = None,
+    ) -> None:
         self.data_dir = data_dir
         self.config = config
         self.port = port or free_port()

@@ -37,13 +37,19 @@ def test_missing_key_is_401(server: Server) -> None:
 
 def test_revoked_key_is_401(server: Server) -> None:
     key = server.key("default", "user")
-    assert _post(server, "/v1/embeddings", key, json={"model": "siyada-embed", "input": "x"}).status_code == 200
-    key_id = max(k["id"] for k in __import__("json").loads(cli(server.data_dir, "keys", "list", "--json").stdout))
+    assert (
+        _post(server, "/v1/embeddings", key, json={"model": "siyada-embed", "input": "x"}).status_code == 200
+    )
+    key_id = max(
+        k["id"] for k in __import__("json").loads(cli(server.data_dir, "keys", "list", "--json").stdout)
+    )
     cli(server.data_dir, "keys", "revoke", str(key_id))
     deadline = time.monotonic() + 10  # the server caches resolved keys for 1 s
     status = 200
     while time.monotonic() < deadline:
-        status = _post(server, "/v1/embeddings", key, json={"model": "siyada-embed", "input": "x"}).status_code
+        status = _post(
+            server, "/v1/embeddings", key, json={"model": "siyada-embed", "input": "x"}
+        ).status_code
         if status == 401:
             break
         time.sleep(0.2)
@@ -58,14 +64,17 @@ def test_model_not_allowed_for_tenant_is_403(server: Server) -> None:
     with pytest.raises(openai.PermissionDeniedError):
         openai.OpenAI(base_url=server.url + "/v1", api_key=key, max_retries=0).chat.completions.create(**CHAT)
     # The allowed model works, and only it is listed.
-    assert _post(server, "/v1/embeddings", key, json={"model": "siyada-embed", "input": "x"}).status_code == 200
+    assert (
+        _post(server, "/v1/embeddings", key, json={"model": "siyada-embed", "input": "x"}).status_code == 200
+    )
     listed = httpx.get(server.url + "/v1/models", headers={"Authorization": f"Bearer {key}"}).json()
     assert [m["id"] for m in listed["data"]] == ["siyada-embed"]
 
 
 def test_unknown_model_is_404(server: Server, admin_key: str) -> None:
-    err = _assert_openai_error(_post(server, "/v1/chat/completions", admin_key, json={**CHAT, "model": "gpt-9"}),
-                               404)
+    err = _assert_openai_error(
+        _post(server, "/v1/chat/completions", admin_key, json={**CHAT, "model": "gpt-9"}), 404
+    )
     assert err["code"] == "model_not_found" and err["param"] == "model"
     with pytest.raises(openai.NotFoundError):
         openai.OpenAI(base_url=server.url + "/v1", api_key=admin_key, max_retries=0).chat.completions.create(
@@ -87,7 +96,9 @@ def test_unknown_model_is_404(server: Server, admin_key: str) -> None:
         ({"messages": CHAT["messages"]}, "model"),
     ],
 )
-def test_bad_chat_bodies_are_400_with_clear_messages(server: Server, admin_key: str, body: dict, needle: str) -> None:
+def test_bad_chat_bodies_are_400_with_clear_messages(
+    server: Server, admin_key: str, body: dict, needle: str
+) -> None:
     err = _assert_openai_error(_post(server, "/v1/chat/completions", admin_key, json=body), 400)
     assert needle in err["message"]
     assert err["type"] == "invalid_request_error"
@@ -95,8 +106,13 @@ def test_bad_chat_bodies_are_400_with_clear_messages(server: Server, admin_key: 
 
 def test_malformed_json_and_wrong_kind(server: Server, admin_key: str) -> None:
     err = _assert_openai_error(
-        _post(server, "/v1/chat/completions", admin_key, content=b"{not json",
-              headers={"Content-Type": "application/json"}),
+        _post(
+            server,
+            "/v1/chat/completions",
+            admin_key,
+            content=b"{not json",
+            headers={"Content-Type": "application/json"},
+        ),
         400,
     )
     assert "JSON" in err["message"]
@@ -105,7 +121,9 @@ def test_malformed_json_and_wrong_kind(server: Server, admin_key: str) -> None:
         _post(server, "/v1/embeddings", admin_key, json={"model": "siyada-chat", "input": "x"}), 400
     )
     assert "chat model" in err["message"]
-    _assert_openai_error(_post(server, "/v1/embeddings", admin_key, json={"model": "siyada-embed", "input": []}), 400)
+    _assert_openai_error(
+        _post(server, "/v1/embeddings", admin_key, json={"model": "siyada-embed", "input": []}), 400
+    )
 
 
 def test_oversized_body_is_413(server: Server, admin_key: str) -> None:
@@ -116,8 +134,12 @@ def test_oversized_body_is_413(server: Server, admin_key: str) -> None:
 def test_prompt_longer_than_context_is_400(server: Server, admin_key: str) -> None:
     long_prompt = "mot " * 5000
     err = _assert_openai_error(
-        _post(server, "/v1/chat/completions", admin_key,
-              json={**CHAT, "messages": [{"role": "user", "content": long_prompt}]}),
+        _post(
+            server,
+            "/v1/chat/completions",
+            admin_key,
+            json={**CHAT, "messages": [{"role": "user", "content": long_prompt}]},
+        ),
         400,
     )
     assert "context" in err["message"]

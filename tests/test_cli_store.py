@@ -55,6 +55,7 @@ def test_data_dir_from_env_is_honoured(tmp_path: Path) -> None:
     import sys
 
     env = {**os.environ, "SIYADA_DATA_DIR": str(tmp_path / "env-data")}
-    subprocess.run([sys.executable, "-m", "siyada", "tenants", "create", "t1"], env=env, check=True,
-                   capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "siyada", "tenants", "create", "t1"], env=env, check=True, capture_output=True
+    )
     assert (tmp_path / "env-data" / "siyada.db").exists()

@@ -60,15 +60,20 @@ def _config(path: Path, providers: str, allow: str = '["127.0.0.1"]') -> Path:
     return path
 
 
-def test_outside_provider_refused_at_load_and_never_contacted(tmp_path: Path, outside: RecordingListener) -> None:
-    cfg = _config(tmp_path / "siyada.toml", f"""
+def test_outside_provider_refused_at_load_and_never_contacted(
+    tmp_path: Path, outside: RecordingListener
+) -> None:
+    cfg = _config(
+        tmp_path / "siyada.toml",
+        f"""
 [[providers]]
 name = "foreign"
 url = "http://{outside.host}:{outside.port}/v1"
 [[models]]
 name = "m"
 routes = [{{ provider = "foreign" }}]
-""")
+""",
+    )
     check = cli(tmp_path / "d", "config", "check", config=cfg, check=False)
     assert check.returncode == 2
     assert "foreign" in check.stderr and "not on the egress allow-list" in check.stderr
@@ -78,22 +83,29 @@ routes = [{{ provider = "foreign" }}]
 
 
 def test_host_name_not_listed_is_refused_even_if_it_resolves_locally(tmp_path: Path) -> None:
-    cfg = _config(tmp_path / "siyada.toml", """
+    cfg = _config(
+        tmp_path / "siyada.toml",
+        """
 [[providers]]
 name = "by-name"
 url = "http://localhost:9/v1"
-""")
+""",
+    )
     check = cli(tmp_path / "d", "config", "check", config=cfg, check=False)
     assert check.returncode == 2 and "'localhost'" in check.stderr
 
 
 def test_allowed_config_checks_ok(tmp_path: Path) -> None:
-    cfg = _config(tmp_path / "siyada.toml", """
+    cfg = _config(
+        tmp_path / "siyada.toml",
+        """
 [[providers]]
 name = "vllm"
 url = "http://10.1.2.3:8000/v1"
 api_key = "${VLLM_KEY:-none}"
-""", allow='["10.0.0.0/8", "*.gov.ma"]')
+""",
+        allow='["10.0.0.0/8", "*.gov.ma"]',
+    )
     check = cli(tmp_path / "d", "config", "check", config=cfg, check=False)
     assert check.returncode == 0, check.stderr
     assert "configuration OK" in check.stdout
@@ -102,13 +114,13 @@ api_key = "${VLLM_KEY:-none}"
 class _Redirector(BaseHTTPRequestHandler):
     target = ""
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         self.send_response(307)
         self.send_header("Location", self.target + self.path)
         self.send_header("Content-Length", "0")
         self.end_headers()
 
-    do_GET = do_POST  # noqa: N815
+    do_GET = do_POST
 
     def log_message(self, *args: object) -> None:
         pass
@@ -119,7 +131,9 @@ def test_redirect_to_outside_host_is_not_followed(tmp_path: Path, outside: Recor
     redirector = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=redirector.serve_forever, daemon=True).start()
     try:
-        cfg = _config(tmp_path / "siyada.toml", f"""
+        cfg = _config(
+            tmp_path / "siyada.toml",
+            f"""
 [[providers]]
 name = "sneaky"
 url = "http://127.0.0.1:{redirector.server_address[1]}/v1"
@@ -127,13 +141,18 @@ retries = 0
 [[models]]
 name = "m"
 routes = [{{ provider = "sneaky" }}]
-""")
+""",
+        )
         cli(tmp_path / "d", "tenants", "create", "default")
         gw = Server(tmp_path / "d", config=cfg).start()
         try:
             key = gw.key()
-            resp = httpx.post(gw.url + "/v1/chat/completions", headers={"Authorization": f"Bearer {key}"},
-                              json={"model": "m", "messages": [{"role": "user", "content": "hi"}]}, timeout=30)
+            resp = httpx.post(
+                gw.url + "/v1/chat/completions",
+                headers={"Authorization": f"Bearer {key}"},
+                json={"model": "m", "messages": [{"role": "user", "content": "hi"}]},
+                timeout=30,
+            )
             assert resp.status_code in (502, 503)
             assert "redirect" in resp.json()["error"]["message"]
         finally:
@@ -171,11 +190,19 @@ def test_usage_records_name_the_provider(tmp_path: Path) -> None:
     gw = Server(data).start()
     try:
         key = gw.key()
-        r = httpx.post(gw.url + "/v1/embeddings", headers={"Authorization": f"Bearer {key}"},
-                       json={"model": "siyada-embed", "input": "salam"}, timeout=60)
+        r = httpx.post(
+            gw.url + "/v1/embeddings",
+            headers={"Authorization": f"Bearer {key}"},
+            json={"model": "siyada-embed", "input": "salam"},
+            timeout=60,
+        )
         assert r.status_code == 200
     finally:
         gw.stop()
     time.sleep(0.1)
-    rows = sqlite3.connect(data / "siyada.db").execute("select model, provider, status, prompt_tokens from usage").fetchall()
-    assert ("siyada-embed", "embedded", 200) == rows[-1][:3] and rows[-1][3] > 0
+    rows = (
+        sqlite3.connect(data / "siyada.db")
+        .execute("select model, provider, status, prompt_tokens from usage")
+        .fetchall()
+    )
+    assert rows[-1][:3] == ("siyada-embed", "embedded", 200) and rows[-1][3] > 0

@@ -29,7 +29,10 @@ def test_models_lists_packaged_models(client: openai.OpenAI) -> None:
 def test_chat_non_streaming(client: openai.OpenAI, prompt: str) -> None:
     resp = client.chat.completions.create(
         model="siyada-chat",
-        messages=[{"role": "system", "content": "You are a helpful assistant."}, {"role": "user", "content": prompt}],
+        messages=[
+            {"role": "system", "content": "You are a helpful assistant."},
+            {"role": "user", "content": prompt},
+        ],
         max_tokens=24,
         temperature=0,
         seed=7,
@@ -108,12 +111,14 @@ def test_stop_sequence_is_respected(client: openai.OpenAI) -> None:
 
 
 def test_completions(client: openai.OpenAI) -> None:
-    resp = client.completions.create(model="siyada-chat", prompt="The capital of France is", max_tokens=8,
-                                     temperature=0)
+    resp = client.completions.create(
+        model="siyada-chat", prompt="The capital of France is", max_tokens=8, temperature=0
+    )
     assert resp.choices[0].text
     assert resp.usage is not None and resp.usage.completion_tokens > 0
-    streamed = list(client.completions.create(model="siyada-chat", prompt="Once upon a time", max_tokens=8,
-                                              stream=True))
+    streamed = list(
+        client.completions.create(model="siyada-chat", prompt="Once upon a time", max_tokens=8, stream=True)
+    )
     assert "".join(c.choices[0].text for c in streamed if c.choices)
 
 

@@ -18,7 +18,7 @@ from tests.server import Server, cli, free_port
 def _upstream(root: Path, name: str) -> tuple[Server, str]:
     data = root / name
     cli(data, "tenants", "create", "default")
-    srv = Server(data, config=_write(data / "up.toml", 'embedded.threads = 1\n'))
+    srv = Server(data, config=_write(data / "up.toml", "embedded.threads = 1\n"))
     srv.start()
     return srv, srv.key("default", "user")
 
@@ -81,7 +81,12 @@ routes = [{{ provider = "a", model = "siyada-chat", priority = 0 }},
 def _chat(cluster: dict, **extra: object) -> httpx.Response:
     return httpx.post(
         cluster["gw"].url + "/v1/chat/completions",
-        json={"model": "chat", "messages": [{"role": "user", "content": "Bonjour"}], "max_tokens": 8, **extra},
+        json={
+            "model": "chat",
+            "messages": [{"role": "user", "content": "Bonjour"}],
+            "max_tokens": 8,
+            **extra,
+        },
         headers={"Authorization": f"Bearer {cluster['key']}"},
         timeout=60,
     )
@@ -172,7 +177,9 @@ def test_fallback_to_embedded_when_upstream_port_is_closed(tmp_path: Path) -> No
     """A provider whose port has no listener is skipped for the next route."""
     dead = free_port()
     gw_dir = tmp_path / "gw"
-    cfg = _write(gw_dir / "s.toml", f"""
+    cfg = _write(
+        gw_dir / "s.toml",
+        f"""
 egress_allow = ["127.0.0.1"]
 [[providers]]
 name = "dead"
@@ -180,15 +187,20 @@ url = "http://127.0.0.1:{dead}/v1"
 retries = 0
 [[models]]
 name = "m"
-routes = [{{ provider = "dead", model = "x" }}, {{ provider = "embedded", model = "siyada-chat", priority = 1 }}]
-""")
+routes = [{{ provider = "dead", model = "x" }},
+          {{ provider = "embedded", model = "siyada-chat", priority = 1 }}]
+""",
+    )
     cli(gw_dir, "tenants", "create", "default")
     gw = Server(gw_dir, config=cfg).start()
     try:
         key = gw.key()
-        resp = httpx.post(gw.url + "/v1/chat/completions", headers={"Authorization": f"Bearer {key}"},
-                          json={"model": "m", "messages": [{"role": "user", "content": "hi"}], "max_tokens": 4},
-                          timeout=60)
+        resp = httpx.post(
+            gw.url + "/v1/chat/completions",
+            headers={"Authorization": f"Bearer {key}"},
+            json={"model": "m", "messages": [{"role": "user", "content": "hi"}], "max_tokens": 4},
+            timeout=60,
+        )
         assert resp.status_code == 200 and resp.headers["x-siyada-provider"] == "embedded"
     finally:
         gw.stop()

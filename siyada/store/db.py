@@ -67,6 +67,9 @@ def migrate(engine: Engine) -> None:
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            # Replicas starting together: one migrates, the others wait and then find nothing to do.
+            conn.execute(sa.text("SELECT pg_advisory_xact_lock(7411)"))
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
 
