@@ -36,7 +36,7 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
     b, key_b = _upstream(root, "up-b")
     gw_dir = root / "gateway"
     config = _write(
-        gw_dir / "siyada.toml",
+        gw_dir / "gateway.toml",
         f"""
 egress_allow = ["127.0.0.1"]
 
