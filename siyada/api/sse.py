@@ -9,14 +9,15 @@ import orjson
 from starlette.responses import StreamingResponse
 
 
-async def _encode(chunks: AsyncIterator[dict[str, Any]]) -> AsyncIterator[bytes]:
-    async for chunk in chunks:
-        yield b"data: " + orjson.dumps(chunk) + b"\n\n"
+async def _encode(batches: AsyncIterator[list[dict[str, Any]]]) -> AsyncIterator[bytes]:
+    # One write per batch: chunks that arrived together leave together.
+    async for batch in batches:
+        yield b"".join(b"data: " + orjson.dumps(chunk) + b"\n\n" for chunk in batch)
     yield b"data: [DONE]\n\n"
 
 
 def sse_response(
-    chunks: AsyncIterator[dict[str, Any]], headers: dict[str, str] | None = None
+    chunks: AsyncIterator[list[dict[str, Any]]], headers: dict[str, str] | None = None
 ) -> StreamingResponse:
     return StreamingResponse(
         _encode(chunks),

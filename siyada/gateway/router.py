@@ -121,7 +121,7 @@ class Router:
 
     async def stream(
         self, entry: ModelEntry, endpoint: Endpoint, body: dict[str, Any], ctx: CallContext
-    ) -> tuple[AsyncIterator[dict[str, Any]], str]:
+    ) -> tuple[AsyncIterator[list[dict[str, Any]]], str]:
         """Open a stream on the first provider that yields a first chunk; return it with that provider."""
         reasons: list[str] = []
         for route in self.candidates(entry):
@@ -136,7 +136,7 @@ class Router:
                     first = None
                 except ProviderError as exc:
                     state.in_flight -= 1
-                    await _close(it)
+                    await close_quietly(it)
                     if not self._note_failure(state, exc, reasons):
                         raise
                     if not state.available(time.monotonic()) or isinstance(exc, ProviderBusy):
@@ -145,7 +145,7 @@ class Router:
                     continue
                 except BaseException:
                     state.in_flight -= 1
-                    await _close(it)
+                    await close_quietly(it)
                     raise
                 state.record_success()
                 return self._tracked(it, first, state), route.provider
@@ -153,16 +153,16 @@ class Router:
 
     @staticmethod
     async def _tracked(
-        it: AsyncIterator[dict[str, Any]], first: dict[str, Any] | None, state: ProviderState
-    ) -> AsyncIterator[dict[str, Any]]:
+        it: AsyncIterator[list[dict[str, Any]]], first: list[dict[str, Any]] | None, state: ProviderState
+    ) -> AsyncIterator[list[dict[str, Any]]]:
         try:
             if first is not None:
                 yield first
-            async for chunk in it:
-                yield chunk
+            async for batch in it:
+                yield batch
         finally:
             state.in_flight -= 1
-            await _close(it)
+            await close_quietly(it)
 
     @staticmethod
     def _note_failure(state: ProviderState, exc: ProviderError, reasons: list[str]) -> bool:
@@ -211,7 +211,7 @@ class Router:
         }
 
 
-async def _close(it: AsyncIterator[Any]) -> None:
+async def close_quietly(it: AsyncIterator[Any]) -> None:
     aclose = getattr(it, "aclose", None)
     if aclose is not None:
         try:

@@ -12,7 +12,7 @@ from typing import Any
 
 from siyada.errors import ApiError
 from siyada.gateway.backends.base import CallContext, Endpoint, ProviderError
-from siyada.gateway.router import ModelEntry, NoProviderAvailable, Router
+from siyada.gateway.router import ModelEntry, NoProviderAvailable, Router, close_quietly
 from siyada.governance.keys import Principal
 from siyada.governance.usage import UsageRecord, UsageRecorder
 
@@ -72,7 +72,7 @@ class Gateway:
 
     async def open_stream(
         self, principal: Principal, endpoint: Endpoint, body: dict[str, Any]
-    ) -> tuple[AsyncIterator[dict[str, Any]], str]:
+    ) -> tuple[AsyncIterator[list[dict[str, Any]]], str]:
         """Start a stream (errors before the first chunk raise ApiError); the iterator meters itself."""
         requested = body["model"]
         entry = self.model_for(principal, requested, endpoint)
@@ -98,43 +98,29 @@ class Gateway:
         model: str,
         requested: str,
         provider: str,
-        chunks: AsyncIterator[dict[str, Any]],
+        batches: AsyncIterator[list[dict[str, Any]]],
         include_usage: bool,
         started: float,
         ctx: CallContext,
-    ) -> AsyncIterator[dict[str, Any]]:
-        usage: dict[str, Any] | None = None
-        ttft: float | None = None
-        produced = 0
+    ) -> AsyncIterator[list[dict[str, Any]]]:
+        meter = _StreamMeter(requested, include_usage, started)
         status = 200
         try:
-            async for chunk in chunks:
-                chunk["model"] = requested
-                if chunk.get("usage"):
-                    usage = chunk["usage"]
-                    if not include_usage:
-                        if chunk.get("choices"):
-                            chunk.pop("usage")
-                        else:
-                            continue
-                elif include_usage and "usage" not in chunk and chunk.get("choices"):
-                    chunk["usage"] = None
-                if ttft is None and chunk.get("choices"):
-                    ttft = (time.perf_counter() - started) * 1000
-                if chunk.get("choices"):
-                    produced += 1
-                yield chunk
+            async for batch in batches:
+                out = meter.process(batch)
+                if out:
+                    yield out
         except ProviderError as exc:
             status = exc.status if exc.status >= 500 else 502
-            yield {"error": as_api_error(exc).body()["error"]}
+            yield [{"error": as_api_error(exc).body()["error"]}]
         except BaseException:
             status = 499  # the client went away
             ctx.cancelled = True
             raise
         finally:
-            if usage is None:
-                usage = {"prompt_tokens": 0, "completion_tokens": produced}
-            self._record(principal, endpoint, model, provider, status, usage, started, ttft)
+            await close_quietly(batches)
+            usage = meter.usage or {"prompt_tokens": 0, "completion_tokens": meter.produced}
+            self._record(principal, endpoint, model, provider, status, usage, started, meter.ttft_ms)
 
     def _record(
         self,
@@ -163,6 +149,40 @@ class Gateway:
                 ttft_ms=ttft_ms,
             )
         )
+
+
+class _StreamMeter:
+    """Rewrites chunks for the caller (public model name, usage shown only if asked) and notes usage."""
+
+    __slots__ = ("include_usage", "produced", "requested", "started", "ttft_ms", "usage")
+
+    def __init__(self, requested: str, include_usage: bool, started: float) -> None:
+        self.requested = requested
+        self.include_usage = include_usage
+        self.started = started
+        self.usage: dict[str, Any] | None = None
+        self.ttft_ms: float | None = None
+        self.produced = 0
+
+    def process(self, batch: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        out = []
+        for chunk in batch:
+            chunk["model"] = self.requested
+            has_choices = bool(chunk.get("choices"))
+            if chunk.get("usage"):
+                self.usage = chunk["usage"]
+                if not self.include_usage:
+                    if not has_choices:
+                        continue
+                    chunk.pop("usage")
+            elif self.include_usage and has_choices and "usage" not in chunk:
+                chunk["usage"] = None
+            if has_choices:
+                if self.ttft_ms is None:
+                    self.ttft_ms = (time.perf_counter() - self.started) * 1000
+                self.produced += 1
+            out.append(chunk)
+        return out
 
 
 def as_api_error(exc: BaseException) -> ApiError:

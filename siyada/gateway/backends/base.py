@@ -39,8 +39,10 @@ class Provider(Protocol):
 
     def stream(
         self, endpoint: Endpoint, body: dict[str, Any], ctx: CallContext
-    ) -> AsyncIterator[dict[str, Any]]:
-        """A streaming call; yields OpenAI-shaped chunk objects (the last may carry `usage`)."""
+    ) -> AsyncIterator[list[dict[str, Any]]]:
+        """A streaming call; yields batches of OpenAI-shaped chunks (the last may carry `usage`).
+
+        A batch holds the chunks that arrived together, so that they reach the caller in one write."""
         ...
 
     async def probe(self) -> bool:

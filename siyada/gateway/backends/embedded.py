@@ -29,9 +29,9 @@ class EmbeddedProvider:
 
     async def stream(
         self, endpoint: Endpoint, body: dict[str, Any], ctx: CallContext
-    ) -> AsyncIterator[dict[str, Any]]:
-        async for chunk in self._for(endpoint).stream(endpoint, body, ctx):
-            yield chunk
+    ) -> AsyncIterator[list[dict[str, Any]]]:
+        async for batch in self._for(endpoint).stream(endpoint, body, ctx):
+            yield batch
 
     async def probe(self) -> bool:
         return True

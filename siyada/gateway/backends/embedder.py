@@ -102,9 +102,9 @@ class EmbedderProvider:
 
     async def stream(
         self, endpoint: Endpoint, body: dict[str, Any], ctx: CallContext
-    ) -> AsyncIterator[dict[str, Any]]:
+    ) -> AsyncIterator[list[dict[str, Any]]]:
         raise ProviderError("embeddings cannot be streamed", retryable=False, status=400)
-        yield {}  # pragma: no cover - makes this an async generator
+        yield []  # pragma: no cover - makes this an async generator
 
     async def probe(self) -> bool:
         return True

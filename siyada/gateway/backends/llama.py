@@ -230,7 +230,7 @@ class LlamaProvider:
 
     async def stream(
         self, endpoint: Endpoint, body: dict[str, Any], ctx: CallContext
-    ) -> AsyncIterator[dict[str, Any]]:
+    ) -> AsyncIterator[list[dict[str, Any]]]:
         if endpoint == "embeddings":
             raise ProviderError("the embedded chat backend does not embed", retryable=False, status=400)
         cid = ("chatcmpl-" if endpoint == "chat/completions" else "cmpl-") + uuid.uuid4().hex[:24]
@@ -240,7 +240,7 @@ class LlamaProvider:
         async for item in self._events(endpoint, body, ctx):
             if isinstance(item, dict):
                 u = item["usage"]
-                yield _usage_chunk(cid, created, body["model"], chat, u)
+                yield [_usage_chunk(cid, created, body["model"], chat, u)]
                 continue
             text, finish = item
             if chat:
@@ -258,7 +258,9 @@ class LlamaProvider:
             else:
                 choice = {"index": 0, "text": text, "finish_reason": finish, "logprobs": None}
                 obj = "text_completion"
-            yield {"id": cid, "object": obj, "created": created, "model": body["model"], "choices": [choice]}
+            model = body["model"]
+            chunk = {"id": cid, "object": obj, "created": created, "model": model, "choices": [choice]}
+            yield [chunk]
 
     async def call(self, endpoint: Endpoint, body: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
         if endpoint == "embeddings":

@@ -6,6 +6,7 @@ requests/s of one shared httpx.AsyncClient at 32 concurrent clients (see docs/be
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -95,15 +96,22 @@ class UpstreamProvider:
 
     async def stream(
         self, endpoint: Endpoint, body: dict[str, Any], ctx: CallContext
-    ) -> AsyncIterator[dict[str, Any]]:
+    ) -> AsyncIterator[list[dict[str, Any]]]:
         resp = await self._open(endpoint, body)
+        finished = False
         try:
-            async for event in _sse_events(resp):
-                yield event
+            async for batch in _sse_events(resp):
+                yield batch
+            finished = True
         except (TimeoutError, aiohttp.ClientError, OSError) as exc:
             raise ProviderError(f"{self.name}: stream broken: {exc}", retryable=False) from exc
         finally:
-            resp.close()
+            # A finished stream hands its connection back to the pool (no new TCP handshake next time);
+            # an abandoned one is closed, which also tells the upstream to stop generating.
+            if finished and await _drained(resp):
+                resp.release()
+            else:
+                resp.close()
 
     async def probe(self) -> bool:
         try:
@@ -122,6 +130,15 @@ class UpstreamProvider:
             await self._session.close()
 
 
+async def _drained(resp: aiohttp.ClientResponse) -> bool:
+    """Read what is left after `[DONE]` (normally only the end of the chunked body)."""
+    try:
+        await asyncio.wait_for(resp.content.read(), 1.0)
+    except (TimeoutError, aiohttp.ClientError, OSError):
+        return False
+    return True
+
+
 async def _read_quietly(resp: aiohttp.ClientResponse) -> bytes | None:
     try:
         return await resp.read()
@@ -131,18 +148,29 @@ async def _read_quietly(resp: aiohttp.ClientResponse) -> bytes | None:
         resp.release()
 
 
-async def _sse_events(resp: aiohttp.ClientResponse) -> AsyncIterator[dict[str, Any]]:
-    """Parse `data: {...}` server-sent events as they arrive, without buffering the whole body."""
-    async for raw in resp.content:
-        line = raw.strip()
-        if not line.startswith(b"data:"):
-            continue
-        payload = line[5:].strip()
-        if payload == b"[DONE]":
+async def _sse_events(resp: aiohttp.ClientResponse) -> AsyncIterator[list[dict[str, Any]]]:
+    """Parse `data: {...}` server-sent events as they arrive; each batch is what one read brought."""
+    pending = b""
+    async for block in resp.content.iter_any():
+        lines = (pending + block).split(b"\n")
+        pending = lines.pop()
+        batch: list[dict[str, Any]] = []
+        done = False
+        for raw in lines:
+            line = raw.strip()
+            if not line.startswith(b"data:"):
+                continue
+            payload = line[5:].strip()
+            if payload == b"[DONE]":
+                done = True
+                break
+            try:
+                obj = orjson.loads(payload)
+            except orjson.JSONDecodeError:
+                continue
+            if isinstance(obj, dict):
+                batch.append(obj)
+        if batch:
+            yield batch
+        if done:
             return
-        try:
-            obj = orjson.loads(payload)
-        except orjson.JSONDecodeError:
-            continue
-        if isinstance(obj, dict):
-            yield obj
