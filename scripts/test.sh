@@ -1,7 +1,20 @@
 #!/usr/bin/env bash
 # Installs Siyada with its test needs into .venv and runs the whole test suite (lint first).
+# The scale-out tests need PostgreSQL and Redis servers: installed from Debian packages when missing
+# (the tests start their own instances on loopback ports).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+need=()
+command -v redis-server >/dev/null || need+=(redis-server)
+command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+  else
+    echo "missing system packages: ${need[*]} (install them, e.g. apt-get install ${need[*]})" >&2
+    exit 1
+  fi
+fi
 bash scripts/install.sh test
 .venv/bin/python -m ruff check siyada tests bench
 exec .venv/bin/python -m pytest "$@"

@@ -81,6 +81,7 @@ class FileConfig(_Strict):
     host: str | None = None
     port: int | None = None
     database_url: str | None = None
+    redis_url: str | None = None  # shared quota counters for several replicas; in-process when unset
     egress_allow: list[str] = Field(default_factory=lambda: ["127.0.0.1", "::1", "localhost"])
     key_cache_seconds: float = Field(default=1.0, ge=0)
     max_body_bytes: int = Field(default=8 * 1024 * 1024, ge=1024)
@@ -113,6 +114,7 @@ class Settings(BaseModel):
     host: str = "127.0.0.1"
     port: int = 8000
     database_url: str
+    redis_url: str | None = None
     config_path: Path | None = None
     file: FileConfig = Field(default_factory=FileConfig)
 
@@ -194,6 +196,7 @@ def load_settings(
         host=host or os.environ.get("SIYADA_HOST") or file_cfg.host or "127.0.0.1",
         port=port or (int(env_port) if env_port else None) or file_cfg.port or 8000,
         database_url=db_url,
+        redis_url=os.environ.get("SIYADA_REDIS_URL") or file_cfg.redis_url,
         config_path=config_path,
         file=file_cfg,
     )

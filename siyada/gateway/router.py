@@ -178,6 +178,16 @@ class Router:
             state.record_failure(time.monotonic())
         return True
 
+    async def count_prompt_tokens(self, entry: ModelEntry, endpoint: Endpoint, body: dict[str, Any]) -> int:
+        """Prompt tokens by the tokenizer of the provider that would serve first, else an estimate."""
+        routes = self.candidates(entry) or entry.routes
+        provider = self.providers[routes[0].provider]
+        counter = getattr(provider, "count_tokens", None)
+        if counter is not None:
+            upstream_body = {**body, "model": routes[0].upstream_model}
+            return await asyncio.to_thread(counter, endpoint, upstream_body)
+        return estimate_tokens(body)
+
     # ---- probing -----------------------------------------------------------------------------------
     def start_probing(self, interval: float = 2.0) -> None:
         self._probe_task = asyncio.create_task(self._probe_loop(interval))
@@ -218,3 +228,13 @@ async def close_quietly(it: AsyncIterator[Any]) -> None:
             await aclose()
         except Exception:
             pass
+
+
+def estimate_tokens(body: dict[str, Any]) -> int:
+    """For upstreams whose tokenizer we do not hold: ~4 characters a token; settled from their usage."""
+    if "messages" in body:
+        text = "".join(str(m.get("content") or "") for m in body["messages"])
+    else:
+        raw = body.get("prompt", body.get("input", ""))
+        text = raw if isinstance(raw, str) else "".join(str(x) for x in raw)
+    return max(1, (len(text) + 3) // 4)

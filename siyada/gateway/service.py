@@ -6,23 +6,74 @@ stream of chunks, and writes one usage row per call (also when the client discon
 
 from __future__ import annotations
 
+import asyncio
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Coroutine
 from typing import Any
 
 from siyada.errors import ApiError
 from siyada.gateway.backends.base import CallContext, Endpoint, ProviderError
 from siyada.gateway.router import ModelEntry, NoProviderAvailable, Router, close_quietly
 from siyada.governance.keys import Principal
+from siyada.governance.quotas import QuotaExceeded, Quotas, QuotaStoreError, Ticket, needs_tokens
 from siyada.governance.usage import UsageRecord, UsageRecorder
 
 _KIND_FOR = {"chat/completions": "chat", "completions": "chat", "embeddings": "embeddings"}
 
 
 class Gateway:
-    def __init__(self, router: Router, recorder: UsageRecorder) -> None:
+    def __init__(self, router: Router, recorder: UsageRecorder, quotas: Quotas | None = None) -> None:
         self.router = router
         self.recorder = recorder
+        self.quotas = quotas
+        self._background: set[asyncio.Task[None]] = set()
+
+    async def _admit(
+        self,
+        principal: Principal,
+        entry: ModelEntry,
+        endpoint: Endpoint,
+        body: dict[str, Any],
+        started: float,
+    ) -> Ticket:
+        """Reserve quota before the call, or answer 429 naming the exhausted limit."""
+        if self.quotas is None:
+            return Ticket(done=True)
+        limits = await self.quotas.limits()
+        key_id, tenant_id = principal.key_id, principal.tenant.id
+        if not any(lim.applies_to(key_id, tenant_id, entry.name) for lim in limits):
+            return Ticket(done=True)
+        prompt_tokens = 0
+        if needs_tokens(limits, key_id, tenant_id, entry.name):
+            try:
+                prompt_tokens = await self.router.count_prompt_tokens(entry, endpoint, body)
+            except Exception as exc:
+                raise as_api_error(exc) from exc
+        try:
+            return await self.quotas.admit(key_id, tenant_id, entry.name, prompt_tokens)
+        except QuotaStoreError as exc:
+            raise ApiError(503, str(exc), code="quota_store_unavailable") from exc
+        except QuotaExceeded as exc:
+            self._record(principal, endpoint, entry.name, None, 429, None, started, None)
+            raise ApiError(
+                429, str(exc), code="quota_exceeded", headers={"Retry-After": str(exc.retry_after)}
+            ) from exc
+
+    def _later(self, work: Coroutine[Any, Any, None]) -> None:
+        """Run settlement off the response path, shielded from the caller's cancellation."""
+        task = asyncio.get_running_loop().create_task(work)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    def _settle(self, ticket: Ticket, usage: dict[str, Any] | None, failed: bool) -> None:
+        if ticket.done or self.quotas is None:
+            return
+        if failed and not usage:
+            self._later(self.quotas.refund(ticket))
+            return
+        usage = usage or {}
+        prompt = int(usage.get("prompt_tokens") or ticket.reserved_tokens)
+        self._later(self.quotas.settle(ticket, prompt, int(usage.get("completion_tokens") or 0)))
 
     def model_for(self, principal: Principal, name: str, endpoint: Endpoint) -> ModelEntry:
         entry = self.router.resolve(name)
@@ -54,16 +105,18 @@ class Gateway:
         entry = self.model_for(principal, requested, endpoint)
         ctx = CallContext(principal.tenant.name)
         started = time.perf_counter()
+        ticket = await self._admit(principal, entry, endpoint, body, started)
         provider: str | None = None
         status = 200
         result: dict[str, Any] = {}
         try:
             result, provider = await self.router.call(entry, endpoint, body, ctx)
-        except Exception as exc:
+        except BaseException as exc:
             api_exc = as_api_error(exc)
             status = api_exc.status
             raise api_exc from exc
         finally:
+            self._settle(ticket, result.get("usage"), status != 200)
             self._record(
                 principal, endpoint, entry.name, provider, status, result.get("usage"), started, None
             )
@@ -81,14 +134,18 @@ class Gateway:
         upstream_body = {**body, "stream_options": {"include_usage": True}}
         ctx = CallContext(principal.tenant.name)
         started = time.perf_counter()
+        ticket = await self._admit(principal, entry, endpoint, body, started)
         try:
             chunks, provider = await self.router.stream(entry, endpoint, upstream_body, ctx)
-        except Exception as exc:
+        except BaseException as exc:
             api_exc = as_api_error(exc)
+            self._settle(ticket, None, failed=True)
             self._record(principal, endpoint, entry.name, None, api_exc.status, None, started, None)
             raise api_exc from exc
+        meter = _StreamMeter(requested, include_usage, started, ticket.reserved_tokens)
+        cut = _CutStream(entry, body)
         return self._metered(
-            principal, endpoint, entry.name, requested, provider, chunks, include_usage, started, ctx
+            principal, endpoint, entry.name, provider, chunks, meter, ticket, ctx, cut
         ), provider
 
     async def _metered(
@@ -96,14 +153,13 @@ class Gateway:
         principal: Principal,
         endpoint: Endpoint,
         model: str,
-        requested: str,
         provider: str,
         batches: AsyncIterator[list[dict[str, Any]]],
-        include_usage: bool,
-        started: float,
+        meter: _StreamMeter,
+        ticket: Ticket,
         ctx: CallContext,
+        cut: _CutStream,
     ) -> AsyncIterator[list[dict[str, Any]]]:
-        meter = _StreamMeter(requested, include_usage, started)
         status = 200
         try:
             async for batch in batches:
@@ -119,8 +175,38 @@ class Gateway:
             raise
         finally:
             await close_quietly(batches)
-            usage = meter.usage or {"prompt_tokens": 0, "completion_tokens": meter.produced}
-            self._record(principal, endpoint, model, provider, status, usage, started, meter.ttft_ms)
+            if meter.usage is not None:
+                self._settle(ticket, meter.usage, failed=False)
+                self._record(
+                    principal, endpoint, model, provider, status, meter.usage, meter.started, meter.ttft_ms
+                )
+            else:
+                self._later(
+                    self._finish_cut(principal, endpoint, model, provider, status, meter, ticket, cut)
+                )
+
+    async def _finish_cut(
+        self,
+        principal: Principal,
+        endpoint: Endpoint,
+        model: str,
+        provider: str,
+        status: int,
+        meter: _StreamMeter,
+        ticket: Ticket,
+        cut: _CutStream,
+    ) -> None:
+        """A stream cut short (client gone, provider broke) never got its usage chunk: count the prompt
+        with the tokenizer and the chunks actually produced (one token each), then settle and record."""
+        prompt = meter.prompt_tokens
+        if not prompt:
+            try:
+                prompt = await self.router.count_prompt_tokens(cut.entry, endpoint, cut.body)
+            except Exception:
+                prompt = 0
+        usage = {"prompt_tokens": prompt, "completion_tokens": meter.produced}
+        self._settle(ticket, usage, failed=meter.produced == 0)
+        self._record(principal, endpoint, model, provider, status, usage, meter.started, meter.ttft_ms)
 
     def _record(
         self,
@@ -151,12 +237,23 @@ class Gateway:
         )
 
 
+class _CutStream:
+    """What is needed to account for a stream that ends without its usage chunk."""
+
+    __slots__ = ("body", "entry")
+
+    def __init__(self, entry: ModelEntry, body: dict[str, Any]) -> None:
+        self.entry = entry
+        self.body = body
+
+
 class _StreamMeter:
     """Rewrites chunks for the caller (public model name, usage shown only if asked) and notes usage."""
 
-    __slots__ = ("include_usage", "produced", "requested", "started", "ttft_ms", "usage")
+    __slots__ = ("include_usage", "produced", "prompt_tokens", "requested", "started", "ttft_ms", "usage")
 
-    def __init__(self, requested: str, include_usage: bool, started: float) -> None:
+    def __init__(self, requested: str, include_usage: bool, started: float, prompt_tokens: int = 0) -> None:
+        self.prompt_tokens = prompt_tokens
         self.requested = requested
         self.include_usage = include_usage
         self.started = started

@@ -33,6 +33,9 @@ class EmbeddedProvider:
         async for batch in self._for(endpoint).stream(endpoint, body, ctx):
             yield batch
 
+    def count_tokens(self, endpoint: Endpoint, body: dict[str, Any]) -> int:
+        return self._for(endpoint).count_tokens(endpoint, body)
+
     async def probe(self) -> bool:
         return True
 

@@ -106,6 +106,13 @@ class EmbedderProvider:
         raise ProviderError("embeddings cannot be streamed", retryable=False, status=400)
         yield []  # pragma: no cover - makes this an async generator
 
+    def count_tokens(self, endpoint: Endpoint, body: dict[str, Any]) -> int:
+        inputs = body["input"]
+        texts = [inputs] if isinstance(inputs, str) else inputs
+        if not all(isinstance(t, str) for t in texts):
+            return sum(len(t) if isinstance(t, list) else 1 for t in texts)
+        return self.get(body["model"]).count_tokens(texts, body.get("input_type") or "query")
+
     async def probe(self) -> bool:
         return True
 

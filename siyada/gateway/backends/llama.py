@@ -302,6 +302,14 @@ class LlamaProvider:
             "usage": usage,
         }
 
+    def count_tokens(self, endpoint: Endpoint, body: dict[str, Any]) -> int:
+        """Prompt tokens exactly as generation will count them (used for quotas before the call)."""
+        m = self.model(body["model"])
+        if endpoint == "chat/completions":
+            return len(m.chat_prompt([_plain_message(x) for x in body["messages"]])[0])
+        prompt = body["prompt"] if isinstance(body["prompt"], str) else body["prompt"][0]
+        return len(m.tokenize(prompt)) + (1 if m.llm.token_bos() >= 0 else 0)
+
     async def probe(self) -> bool:
         return self._worker.is_alive()
 
@@ -313,15 +321,24 @@ class LlamaProvider:
 
 
 class _TokenCounter:
-    """A llama.cpp stopping criterion: counts generated tokens and stops when the client has left."""
+    """A llama.cpp stopping criterion: counts sampled tokens and stops when the client has left.
+
+    llama-cpp-python calls it once per sampled token and once more when generation ends, so the count is
+    calls - 1. It includes the end-of-sequence token when the model emits one (as vLLM counts), which
+    llama-cpp-python's own non-streaming usage leaves out.
+    """
 
     def __init__(self, prompt_len: int, ctx: CallContext) -> None:
         self.prompt_len = prompt_len
         self.ctx = ctx
-        self.generated = 0
+        self.calls = 0
+
+    @property
+    def generated(self) -> int:
+        return max(0, self.calls - 1)
 
     def __call__(self, input_ids: Any, _logits: Any) -> bool:
-        self.generated = max(self.generated, len(input_ids) - self.prompt_len)
+        self.calls += 1
         return self.ctx.cancelled
 
 
