@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from siyada import __version__
+from siyada.cli_audit import audit_app
 from siyada.cli_limits import limits_app
 from siyada.config import ConfigError, Settings, load_settings
 
@@ -29,6 +30,7 @@ app.add_typer(keys_app, name="keys")
 app.add_typer(models_app, name="models")
 app.add_typer(config_app, name="config")
 app.add_typer(limits_app, name="limits")
+app.add_typer(audit_app, name="audit")
 
 out = Console()
 err = Console(stderr=True)

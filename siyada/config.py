@@ -83,6 +83,7 @@ class FileConfig(_Strict):
     database_url: str | None = None
     redis_url: str | None = None  # shared quota counters for several replicas; in-process when unset
     egress_allow: list[str] = Field(default_factory=lambda: ["127.0.0.1", "::1", "localhost"])
+    usage_accounting: bool = True  # one usage row and metrics per call; off only for measurements
     key_cache_seconds: float = Field(default=1.0, ge=0)
     max_body_bytes: int = Field(default=8 * 1024 * 1024, ge=1024)
     embedded: EmbeddedConfig = Field(default_factory=EmbeddedConfig)

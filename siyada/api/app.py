@@ -2,23 +2,60 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from fastapi import FastAPI
+from sqlalchemy.engine import Engine
 
 from siyada import __version__
 from siyada.api.auth import KeyCache
 from siyada.api.errors import install_error_handlers
-from siyada.api.routers import embeddings, generation, health, models
+from siyada.api.routers import admin, embeddings, generation, health, models
+from siyada.api.routers import metrics as metrics_router
+from siyada.api.routers import usage as usage_router
 from siyada.config import Settings
 from siyada.gateway.registry import build_router
+from siyada.gateway.router import Router
 from siyada.gateway.service import Gateway
+from siyada.governance import audit
+from siyada.governance.limits import list_limits
+from siyada.governance.metrics import Metrics
+from siyada.governance.quotas import LocalCounters, Quotas, RedisCounters
 from siyada.governance.usage import UsageRecorder
+from siyada.governance.usage_query import rollup
 from siyada.store.db import open_store
 
 log = logging.getLogger("siyada")
+
+ROLLUP_EVERY_S = 3600.0
+CHECKPOINT_EVERY_S = 60.0
+
+
+async def _checkpoint_forever(engine: Engine, key_path: Path) -> None:
+    """Sign the newest audit entry every minute, so that deleting the tail of the log is detectable."""
+    while True:
+        try:
+            await asyncio.to_thread(audit.checkpoint, engine, key_path)
+        except Exception:
+            log.exception("audit checkpoint failed; will retry")
+        await asyncio.sleep(CHECKPOINT_EVERY_S)
+
+
+async def _rollup_forever(engine: Engine) -> None:
+    """Fold raw usage rows past the retention window into daily rows, at start and then hourly."""
+    while True:
+        try:
+            folded = await asyncio.to_thread(rollup, engine)
+            if folded:
+                log.info("rolled %d usage rows up into daily totals", folded)
+        except Exception:
+            log.exception("usage roll-up failed; will retry in an hour")
+        await asyncio.sleep(ROLLUP_EVERY_S)
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -26,11 +63,19 @@ def create_app(settings: Settings) -> FastAPI:
     engine = open_store(settings.database_url)
     router = build_router(settings.file, engine)
     recorder = UsageRecorder(engine)
+    metrics = Metrics()
+    _queue_gauge(metrics, router)
+    counters = RedisCounters(settings.redis_url) if settings.redis_url else LocalCounters()
+    quotas = Quotas(counters, lambda: list_limits(engine))
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         router.start_probing()
         recorder.start()
+        rollup_task = asyncio.create_task(_rollup_forever(engine))
+        checkpoint_task = asyncio.create_task(
+            _checkpoint_forever(engine, audit.key_path_for(settings.data_dir))
+        )
         embedded = router.providers.get("embedded")
         chat = getattr(embedded, "chat", None)
         if chat is not None and settings.file.embedded.chat_model in chat.paths:
@@ -38,7 +83,13 @@ def create_app(settings: Settings) -> FastAPI:
         try:
             yield
         finally:
+            rollup_task.cancel()
+            checkpoint_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await rollup_task
             await recorder.close()
+            if isinstance(counters, RedisCounters):
+                await counters.close()
             await router.close()
             engine.dispose()
 
@@ -50,9 +101,35 @@ def create_app(settings: Settings) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = engine
-    app.state.gateway = Gateway(router, recorder)
+    app.state.gateway = Gateway(
+        router,
+        recorder if settings.file.usage_accounting else None,
+        quotas,
+        metrics if settings.file.usage_accounting else None,
+    )
+    app.state.quotas = quotas
+    app.state.metrics = metrics
     app.state.keys = KeyCache(engine, settings.file.key_cache_seconds)
     install_error_handlers(app)
-    for r in (health.router, models.router, generation.router, embeddings.router):
+    for r in (
+        health.router,
+        models.router,
+        generation.router,
+        embeddings.router,
+        usage_router.router,
+        admin.router,
+        metrics_router.router,
+    ):
         app.include_router(r)
     return app
+
+
+def _queue_gauge(metrics: Metrics, router: Router) -> None:
+    """Expose the embedded chat queue's depth, read at scrape time."""
+    embedded = router.providers.get("embedded")
+    if embedded is not None and hasattr(embedded, "status"):
+        metrics.set_gauge_source(
+            "siyada_embedded_queue_depth",
+            "Requests waiting for the embedded chat model.",
+            lambda: (embedded.status() or {}).get("queued", 0),
+        )

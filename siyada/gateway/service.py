@@ -14,7 +14,9 @@ from typing import Any
 from siyada.errors import ApiError
 from siyada.gateway.backends.base import CallContext, Endpoint, ProviderError
 from siyada.gateway.router import ModelEntry, NoProviderAvailable, Router, close_quietly
+from siyada.governance.energy import estimate_wh
 from siyada.governance.keys import Principal
+from siyada.governance.metrics import Metrics
 from siyada.governance.quotas import QuotaExceeded, Quotas, QuotaStoreError, Ticket, needs_tokens
 from siyada.governance.usage import UsageRecord, UsageRecorder
 
@@ -22,10 +24,17 @@ _KIND_FOR = {"chat/completions": "chat", "completions": "chat", "embeddings": "e
 
 
 class Gateway:
-    def __init__(self, router: Router, recorder: UsageRecorder, quotas: Quotas | None = None) -> None:
+    def __init__(
+        self,
+        router: Router,
+        recorder: UsageRecorder | None,
+        quotas: Quotas | None = None,
+        metrics: Metrics | None = None,
+    ) -> None:
         self.router = router
         self.recorder = recorder
         self.quotas = quotas
+        self.metrics = metrics
         self._background: set[asyncio.Task[None]] = set()
 
     async def _admit(
@@ -54,6 +63,8 @@ class Gateway:
         except QuotaStoreError as exc:
             raise ApiError(503, str(exc), code="quota_store_unavailable") from exc
         except QuotaExceeded as exc:
+            if self.metrics is not None:
+                self.metrics.quota_rejected(exc.limit_name)
             self._record(principal, endpoint, entry.name, None, 429, None, started, None)
             raise ApiError(
                 429, str(exc), code="quota_exceeded", headers={"Retry-After": str(exc.retry_after)}
@@ -220,6 +231,11 @@ class Gateway:
         ttft_ms: float | None,
     ) -> None:
         usage = usage or {}
+        prompt = int(usage.get("prompt_tokens") or 0)
+        completion = int(usage.get("completion_tokens") or 0)
+        latency_ms = (time.perf_counter() - started) * 1000
+        if self.recorder is None:
+            return
         self.recorder.record(
             UsageRecord(
                 ts=time.time(),
@@ -229,12 +245,17 @@ class Gateway:
                 model=model,
                 provider=provider,
                 status=status,
-                prompt_tokens=int(usage.get("prompt_tokens") or 0),
-                completion_tokens=int(usage.get("completion_tokens") or 0),
-                latency_ms=(time.perf_counter() - started) * 1000,
+                prompt_tokens=prompt,
+                completion_tokens=completion,
+                latency_ms=latency_ms,
                 ttft_ms=ttft_ms,
+                energy_wh=estimate_wh(provider, prompt, completion, latency_ms),
             )
         )
+        if self.metrics is not None:
+            self.metrics.observe_call(
+                endpoint, model, provider, status, latency_ms / 1000, prompt, completion
+            )
 
 
 class _CutStream:

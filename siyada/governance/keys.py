@@ -11,6 +11,7 @@ from typing import Literal
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from siyada.governance import audit
 from siyada.governance.tenants import Tenant, TenantError, get_tenant
 from siyada.store.tables import api_keys, tenants
 
@@ -47,14 +48,16 @@ def hash_key(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
-def create_key(engine: Engine, tenant_name: str, role: str, name: str = "") -> tuple[KeyInfo, str]:
+def create_key(
+    engine: Engine, tenant_name: str, role: str, name: str = "", *, actor: str = "cli"
+) -> tuple[KeyInfo, str]:
     """Create a key and return it with its secret, which is never stored nor shown again."""
     if role not in ROLES:
         raise KeyError_(f"role must be one of {', '.join(ROLES)}, not {role!r}")
     tenant = get_tenant(engine, tenant_name)
     secret = "sk-" + secrets.token_urlsafe(32)
     now = time.time()
-    with engine.begin() as conn:
+    with audit.transaction(engine) as conn:
         res = conn.execute(
             api_keys.insert().values(
                 tenant_id=tenant.id,
@@ -66,6 +69,15 @@ def create_key(engine: Engine, tenant_name: str, role: str, name: str = "") -> t
             )
         )
         key_id = res.inserted_primary_key[0]
+        # Never the secret nor its prefix; the key's label is free text and stays out too.
+        audit.append(
+            conn,
+            "key.created",
+            actor=actor,
+            tenant_id=tenant.id,
+            target=f"key:{key_id}",
+            details={"key_id": key_id, "role": role, "tenant": tenant.name},
+        )
     return KeyInfo(key_id, tenant.name, name, role, secret[:10], now, None), secret  # type: ignore[arg-type]
 
 
@@ -81,13 +93,25 @@ def list_keys(engine: Engine, tenant_name: str | None = None) -> list[KeyInfo]:
         ]
 
 
-def revoke_key(engine: Engine, key_id: int) -> KeyInfo:
-    with engine.begin() as conn:
-        row = conn.execute(sa.select(api_keys.c.revoked_at).where(api_keys.c.id == key_id)).first()
+def revoke_key(engine: Engine, key_id: int, *, actor: str = "cli") -> KeyInfo:
+    with audit.transaction(engine) as conn:
+        row = conn.execute(
+            sa.select(api_keys.c.revoked_at, api_keys.c.tenant_id, api_keys.c.role).where(
+                api_keys.c.id == key_id
+            )
+        ).first()
         if row is None:
             raise KeyError_(f"no key with id {key_id}")
         if row.revoked_at is None:
             conn.execute(api_keys.update().where(api_keys.c.id == key_id).values(revoked_at=time.time()))
+            audit.append(
+                conn,
+                "key.revoked",
+                actor=actor,
+                tenant_id=row.tenant_id,
+                target=f"key:{key_id}",
+                details={"key_id": key_id, "role": row.role},
+            )
     return next(k for k in list_keys(engine) if k.id == key_id)
 
 

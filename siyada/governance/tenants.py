@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from siyada.governance import audit
 from siyada.store.tables import tenants
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")
@@ -30,18 +31,32 @@ class Tenant:
         return self.allowed_models is None or model in self.allowed_models
 
 
+def _models_detail(models: list[str] | None) -> list[str] | str | None:
+    """Model names for an audit entry, or just their count when the list is too long to record."""
+    if models is None or (len(",".join(models)) <= 1500 and all(len(m) <= 200 for m in models)):
+        return models
+    return f"{len(models)} models"
+
+
 def _row_to_tenant(row: sa.Row) -> Tenant:
     return Tenant(row.id, row.name, row.description, row.allowed_models, row.created_at)
 
 
 def create_tenant(
-    engine: Engine, name: str, description: str = "", allowed_models: list[str] | None = None
+    engine: Engine,
+    name: str,
+    description: str = "",
+    allowed_models: list[str] | None = None,
+    *,
+    actor: str = "cli",
 ) -> Tenant:
     if not _NAME.match(name):
         raise TenantError(
             "tenant name must be 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit"
         )
-    with engine.begin() as conn:
+    # The audit entry commits (or rolls back) together with the tenant; the description is free text
+    # and stays out of the audit log.
+    with audit.transaction(engine) as conn:
         if conn.execute(sa.select(tenants.c.id).where(tenants.c.name == name)).first():
             raise TenantError(f"tenant {name!r} already exists")
         res = conn.execute(
@@ -50,6 +65,14 @@ def create_tenant(
             )
         )
         tenant_id = res.inserted_primary_key[0]
+        audit.append(
+            conn,
+            "tenant.created",
+            actor=actor,
+            tenant_id=tenant_id,
+            target=f"tenant:{tenant_id}",
+            details={"name": name, "allowed_models": _models_detail(allowed_models)},
+        )
     return Tenant(tenant_id, name, description, allowed_models, time.time())
 
 
@@ -66,8 +89,16 @@ def get_tenant(engine: Engine, name: str) -> Tenant:
     return _row_to_tenant(row)
 
 
-def set_allowed_models(engine: Engine, name: str, models: list[str] | None) -> Tenant:
+def set_allowed_models(engine: Engine, name: str, models: list[str] | None, *, actor: str = "cli") -> Tenant:
     tenant = get_tenant(engine, name)
-    with engine.begin() as conn:
+    with audit.transaction(engine) as conn:
         conn.execute(tenants.update().where(tenants.c.id == tenant.id).values(allowed_models=models))
+        audit.append(
+            conn,
+            "tenant.models_changed",
+            actor=actor,
+            tenant_id=tenant.id,
+            target=f"tenant:{tenant.id}",
+            details={"before": _models_detail(tenant.allowed_models), "after": _models_detail(models)},
+        )
     return get_tenant(engine, name)

@@ -28,6 +28,7 @@ class UsageRecord:
     completion_tokens: int = 0
     latency_ms: float = 0.0
     ttft_ms: float | None = None
+    energy_wh: float = 0.0
 
 
 class UsageRecorder:

@@ -195,7 +195,7 @@ class LlamaProvider:
             limit = min(limit, room)
             stops = body.get("stop") or []
             stops = [stops] if isinstance(stops, str) else list(stops)
-            counter = _TokenCounter(len(tokens), ctx)
+            counter = _TokenCounter(len(tokens), ctx, limit)
             if body.get("seed") is not None:
                 m.llm.set_seed(int(body["seed"]) & 0xFFFFFFFF)
             from llama_cpp import StoppingCriteriaList
@@ -328,14 +328,17 @@ class _TokenCounter:
     llama-cpp-python's own non-streaming usage leaves out.
     """
 
-    def __init__(self, prompt_len: int, ctx: CallContext) -> None:
+    def __init__(self, prompt_len: int, ctx: CallContext, limit: int) -> None:
         self.prompt_len = prompt_len
         self.ctx = ctx
+        self.limit = limit
         self.calls = 0
 
     @property
     def generated(self) -> int:
-        return max(0, self.calls - 1)
+        # When the length limit ends generation the closing call can be missing or doubled (multi-byte
+        # text held back); never more tokens than were allowed are returned.
+        return min(self.limit, max(0, self.calls - 1))
 
     def __call__(self, input_ids: Any, _logits: Any) -> bool:
         self.calls += 1

@@ -1,0 +1,174 @@
+"""Admin API (admin keys only): tenants and API keys, the same services the CLI calls.
+
+Lists are paginated as `{"object": "list", "data": [...], "has_more": bool, "next": cursor}`, with
+`limit` (1-1000, default 100) and `after` (the previous page's `next`, an id) query parameters.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from dataclasses import asdict
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from pydantic import BaseModel, ConfigDict, Field
+
+from siyada.api.auth import require_admin
+from siyada.api.body import openapi_body, read_json, validate
+from siyada.errors import ApiError
+from siyada.governance.keys import ROLES, KeyError_, KeyInfo, Principal, create_key, list_keys, revoke_key
+from siyada.governance.tenants import (
+    Tenant,
+    TenantError,
+    create_tenant,
+    get_tenant,
+    list_tenants,
+    set_allowed_models,
+)
+
+router = APIRouter(tags=["admin"])
+
+
+class TenantCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(min_length=1, max_length=64)
+    description: str = Field(default="", max_length=500)
+    allowed_models: list[str] | None = None
+
+
+class TenantPatch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    allowed_models: list[str] | None
+
+
+class KeyCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    tenant: str = Field(min_length=1, max_length=64)
+    role: str = Field(default="user", pattern="^(" + "|".join(ROLES) + ")$")
+    name: str = Field(default="", max_length=64)
+
+
+def _actor(admin: Principal) -> str:
+    return f"key:{admin.key_id}"
+
+
+def _tenant(t: Tenant) -> dict[str, Any]:
+    return {"object": "tenant", **asdict(t)}
+
+
+def _key(k: KeyInfo) -> dict[str, Any]:
+    return {"object": "api_key", **asdict(k)}
+
+
+def _page(request: Request, items: Sequence[Any], render: Any) -> dict[str, Any]:
+    q = request.query_params
+    try:
+        limit = int(q.get("limit", "100"))
+        after = int(q.get("after", "0"))
+    except ValueError as exc:
+        raise ApiError(400, "limit and after must be integers", code="invalid_request") from exc
+    if not 1 <= limit <= 1000:
+        raise ApiError(400, "limit must be between 1 and 1000", code="invalid_request", param="limit")
+    rest = [i for i in items if i.id > after]
+    page = rest[:limit]
+    has_more = len(rest) > limit
+    return {
+        "object": "list",
+        "data": [render(i) for i in page],
+        "has_more": has_more,
+        "next": str(page[-1].id) if has_more else None,
+    }
+
+
+async def _get_tenant(request: Request, name: str) -> Tenant:
+    try:
+        return await asyncio.to_thread(get_tenant, request.app.state.engine, name)
+    except TenantError as exc:
+        raise ApiError(404, str(exc), code="tenant_not_found") from exc
+
+
+@router.get("/v1/admin/tenants")
+async def tenants_list(request: Request, admin: Principal = Depends(require_admin)) -> dict[str, Any]:
+    rows = await asyncio.to_thread(list_tenants, request.app.state.engine)
+    return _page(request, rows, _tenant)
+
+
+@router.post("/v1/admin/tenants", status_code=201, openapi_extra=openapi_body(TenantCreate))
+async def tenants_create(request: Request, admin: Principal = Depends(require_admin)) -> dict[str, Any]:
+    body = validate(TenantCreate, await read_json(request))
+    try:
+        t = await asyncio.to_thread(
+            create_tenant,
+            request.app.state.engine,
+            body.name,
+            body.description,
+            body.allowed_models,
+            actor=_actor(admin),
+        )
+    except TenantError as exc:
+        status = 409 if "already exists" in str(exc) else 400
+        raise ApiError(
+            status, str(exc), code="tenant_exists" if status == 409 else None, param="name"
+        ) from exc
+    return _tenant(t)
+
+
+@router.get("/v1/admin/tenants/{name}")
+async def tenants_get(
+    name: str, request: Request, admin: Principal = Depends(require_admin)
+) -> dict[str, Any]:
+    return _tenant(await _get_tenant(request, name))
+
+
+@router.patch("/v1/admin/tenants/{name}", openapi_extra=openapi_body(TenantPatch))
+async def tenants_patch(
+    name: str, request: Request, admin: Principal = Depends(require_admin)
+) -> dict[str, Any]:
+    body = validate(TenantPatch, await read_json(request))
+    await _get_tenant(request, name)
+    try:
+        t = await asyncio.to_thread(
+            set_allowed_models, request.app.state.engine, name, body.allowed_models, actor=_actor(admin)
+        )
+    except TenantError as exc:
+        raise ApiError(404, str(exc), code="tenant_not_found") from exc
+    request.app.state.keys.invalidate()  # cached principals carry the tenant's allowed models
+    return _tenant(t)
+
+
+@router.get("/v1/admin/keys")
+async def keys_list(request: Request, admin: Principal = Depends(require_admin)) -> dict[str, Any]:
+    tenant = request.query_params.get("tenant")
+    try:
+        rows = await asyncio.to_thread(list_keys, request.app.state.engine, tenant)
+    except TenantError as exc:
+        raise ApiError(400, str(exc), code="tenant_not_found", param="tenant") from exc
+    return _page(request, rows, _key)
+
+
+@router.post("/v1/admin/keys", status_code=201, openapi_extra=openapi_body(KeyCreate))
+async def keys_create(request: Request, admin: Principal = Depends(require_admin)) -> dict[str, Any]:
+    body = validate(KeyCreate, await read_json(request))
+    try:
+        info, secret = await asyncio.to_thread(
+            create_key, request.app.state.engine, body.tenant, body.role, body.name, actor=_actor(admin)
+        )
+    except TenantError as exc:
+        raise ApiError(400, str(exc), code="tenant_not_found", param="tenant") from exc
+    except KeyError_ as exc:
+        raise ApiError(400, str(exc), code="invalid_request", param="role") from exc
+    # The secret is shown here once; only its hash is stored.
+    return {**_key(info), "secret": secret}
+
+
+@router.delete("/v1/admin/keys/{key_id}")
+async def keys_revoke(
+    key_id: int, request: Request, admin: Principal = Depends(require_admin)
+) -> dict[str, Any]:
+    try:
+        info = await asyncio.to_thread(revoke_key, request.app.state.engine, key_id, actor=_actor(admin))
+    except KeyError_ as exc:
+        raise ApiError(404, str(exc), code="key_not_found") from exc
+    request.app.state.keys.invalidate()  # revocation takes effect at once on this server
+    return {**_key(info), "revoked": True}
