@@ -80,11 +80,12 @@ def table_size(rows: int) -> dict:
     t0 = time.perf_counter()
     batch = []
     for i in range(rows):
+        key = rnd.randint(1, 200)  # 200 keys across 20 tenants, 3 models, 3 providers
         batch.append(
             UsageRecord(
                 start + i * 30 * 86400 / rows,
-                rnd.randint(1, 20),
-                rnd.randint(1, 200),
+                key % 20 + 1,
+                key,
                 "chat/completions",
                 rnd.choice(["siyada-chat", "atlas-9b", "siyada-embed"]),
                 rnd.choice(["embedded", "vllm-rabat", "vllm-fes"]),
