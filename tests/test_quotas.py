@@ -165,3 +165,17 @@ def test_streaming_cut_by_the_client_settles_the_tokens_produced(srv: Server) ->
     status, prompt, completion = rows[0]
     assert status == 499 and prompt > 0
     assert 5 <= completion < 200
+
+
+def test_limit_and_config_changes_are_audited(srv: Server) -> None:
+    _, key_id = _new_key(srv)
+    cli(srv.data_dir, "limits", "set", "--key", str(key_id), "--rpm", "7")
+    actions = [
+        r[0]
+        for r in sqlite3.connect(Path(srv.data_dir) / "siyada.db").execute(
+            "select action || ' ' || target from audit_log order by id"
+        )
+    ]
+    assert "config.loaded " in actions
+    assert f"limit.set key:{key_id}" in actions
+    assert cli(srv.data_dir, "audit", "verify", check=False).returncode == 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -58,10 +59,28 @@ async def _rollup_forever(engine: Engine) -> None:
         await asyncio.sleep(ROLLUP_EVERY_S)
 
 
+def _audit_config(engine: Engine, settings: Settings) -> None:
+    """Record which configuration this server runs with (its hash), so config changes show in the audit."""
+    path = settings.config_path
+    digest = hashlib.sha256(path.read_bytes()).hexdigest() if path else "defaults"
+    audit.record(
+        engine,
+        "config.loaded",
+        actor="system",
+        target=path.name if path else "",
+        details={
+            "sha256": digest,
+            "providers": len(settings.file.providers),
+            "models": len(settings.file.models),
+        },
+    )
+
+
 def create_app(settings: Settings) -> FastAPI:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     engine = open_store(settings.database_url)
     router = build_router(settings.file, engine)
+    _audit_config(engine, settings)
     recorder = UsageRecorder(engine)
     metrics = Metrics()
     _queue_gauge(metrics, router)

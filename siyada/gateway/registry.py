@@ -19,6 +19,7 @@ from siyada.gateway.backends.upstream import UpstreamProvider
 from siyada.gateway.egress import EgressPolicy
 from siyada.gateway.packaged import PACKAGED_CHAT, PACKAGED_EMBEDDINGS
 from siyada.gateway.router import ModelEntry, ProviderState, Route, Router
+from siyada.governance import audit
 from siyada.store.tables import registered_models
 
 
@@ -76,6 +77,7 @@ def register_model(engine: Engine, path: Path, name: str, kind: str = "chat") ->
         conn.execute(
             registered_models.insert().values(name=name, kind=kind, path=str(path), created_at=time.time())
         )
+    audit.record(engine, "model.registered", actor="cli", target=name, details={"kind": kind})
     return LocalModel(name, kind, path, "registered")
 
 
@@ -84,6 +86,7 @@ def remove_model(engine: Engine, name: str) -> None:
         res = conn.execute(registered_models.delete().where(registered_models.c.name == name))
     if res.rowcount == 0:
         raise ConfigError(f"no registered model named {name!r}")
+    audit.record(engine, "model.removed", actor="cli", target=name)
 
 
 def build_router(cfg: FileConfig, engine: Engine) -> Router:

@@ -9,6 +9,7 @@ from typing import Literal
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from siyada.governance import audit
 from siyada.store.tables import limits
 
 Scope = Literal["key", "tenant"]
@@ -40,6 +41,8 @@ def set_limit(
     scope: Scope,
     scope_id: int,
     model: str | None = None,
+    *,
+    actor: str = "cli",
     **values: int | None,
 ) -> Limit:
     """Create or replace the limit of (scope, scope_id, model); a value of None lifts that limit."""
@@ -62,15 +65,25 @@ def set_limit(
         conn.execute(
             limits.insert().values(scope=scope, scope_id=scope_id, model=model, created_at=time.time(), **row)
         )
-    return next(
+    lim = next(
         x for x in list_limits(engine) if x.scope == scope and x.scope_id == scope_id and x.model == model
     )
+    audit.record(
+        engine,
+        "limit.set",
+        actor=actor,
+        tenant_id=scope_id if scope == "tenant" else None,
+        target=f"{scope}:{scope_id}",
+        details={"model": model or "all", **{k: v for k, v in row.items() if v is not None}},
+    )
+    return lim
 
 
-def delete_limit(engine: Engine, limit_id: int) -> None:
+def delete_limit(engine: Engine, limit_id: int, *, actor: str = "cli") -> None:
     with engine.begin() as conn:
         if conn.execute(limits.delete().where(limits.c.id == limit_id)).rowcount == 0:
             raise LimitError(f"no limit with id {limit_id}")
+    audit.record(engine, "limit.deleted", actor=actor, target=f"limit:{limit_id}")
 
 
 def list_limits(engine: Engine) -> list[Limit]:
