@@ -399,7 +399,4 @@ def entries(engine: Engine, after: int = 0, limit: int = 100) -> list[dict[str, 
     """A page of entries in chain order, for the admin API."""
     q = sa.select(audit_log).where(audit_log.c.id > after).order_by(audit_log.c.id).limit(limit)
     with engine.connect() as conn:
-        return [
-            {"object": "audit_entry", **dict(r._mapping), "time": _iso(r.ts)}
-            for r in conn.execute(q)
-        ]
+        return [{"object": "audit_entry", **dict(r._mapping), "time": _iso(r.ts)} for r in conn.execute(q)]

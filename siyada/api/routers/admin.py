@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from siyada.api.auth import require_admin
 from siyada.api.body import openapi_body, read_json, validate
+from siyada.api.pagination import page, page_params
 from siyada.errors import ApiError
 from siyada.governance.keys import ROLES, KeyError_, KeyInfo, Principal, create_key, list_keys, revoke_key
 from siyada.governance.tenants import (
@@ -62,23 +63,8 @@ def _key(k: KeyInfo) -> dict[str, Any]:
 
 
 def _page(request: Request, items: Sequence[Any], render: Any) -> dict[str, Any]:
-    q = request.query_params
-    try:
-        limit = int(q.get("limit", "100"))
-        after = int(q.get("after", "0"))
-    except ValueError as exc:
-        raise ApiError(400, "limit and after must be integers", code="invalid_request") from exc
-    if not 1 <= limit <= 1000:
-        raise ApiError(400, "limit must be between 1 and 1000", code="invalid_request", param="limit")
-    rest = [i for i in items if i.id > after]
-    page = rest[:limit]
-    has_more = len(rest) > limit
-    return {
-        "object": "list",
-        "data": [render(i) for i in page],
-        "has_more": has_more,
-        "next": str(page[-1].id) if has_more else None,
-    }
+    limit, after = page_params(request)
+    return page([i for i in items if i.id > after], limit, render)
 
 
 async def _get_tenant(request: Request, name: str) -> Tenant:

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from siyada.api.auth import require_admin
 from siyada.api.body import openapi_body, read_json, validate
+from siyada.api.pagination import page, page_params
 from siyada.errors import ApiError
 from siyada.governance import audit
 from siyada.governance.keys import Principal
@@ -36,29 +37,11 @@ def _limit(lim: Limit) -> dict[str, Any]:
     return {"object": "limit", **asdict(lim)}
 
 
-def _page_params(request: Request) -> tuple[int, int]:
-    q = request.query_params
-    try:
-        limit, after = int(q.get("limit", "100")), int(q.get("after", "0"))
-    except ValueError as exc:
-        raise ApiError(400, "limit and after must be integers", code="invalid_request") from exc
-    if not 1 <= limit <= 1000:
-        raise ApiError(400, "limit must be between 1 and 1000", code="invalid_request", param="limit")
-    return limit, after
-
-
 @router.get("/v1/admin/limits")
 async def limits_list(request: Request, admin: Principal = Depends(require_admin)) -> dict[str, Any]:
-    limit, after = _page_params(request)
+    limit, after = page_params(request)
     rows = [r for r in await asyncio.to_thread(list_limits, request.app.state.engine) if r.id > after]
-    page = rows[:limit]
-    more = len(rows) > limit
-    return {
-        "object": "list",
-        "data": [_limit(r) for r in page],
-        "has_more": more,
-        "next": str(page[-1].id) if more else None,
-    }
+    return page(rows, limit, _limit)
 
 
 @router.put("/v1/admin/limits", openapi_extra=openapi_body(LimitSet))
@@ -106,11 +89,9 @@ async def limits_delete(
 
 @router.get("/v1/admin/audit")
 async def audit_list(request: Request, admin: Principal = Depends(require_admin)) -> dict[str, Any]:
-    limit, after = _page_params(request)
+    limit, after = page_params(request)
     rows = await asyncio.to_thread(audit.entries, request.app.state.engine, after, limit + 1)
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return {"object": "list", "data": rows, "has_more": more, "next": str(rows[-1]["id"]) if more else None}
+    return page(rows, limit, lambda row: row)
 
 
 @router.post("/v1/admin/audit/verify")

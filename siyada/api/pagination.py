@@ -1,0 +1,28 @@
+"""Cursor pagination shared by list endpoints: `limit` (1-1000, default 100) and `after` (an id)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from fastapi import Request
+
+from siyada.errors import ApiError
+
+
+def page_params(request: Request) -> tuple[int, int]:
+    q = request.query_params
+    try:
+        limit, after = int(q.get("limit", "100")), int(q.get("after", "0"))
+    except ValueError as exc:
+        raise ApiError(400, "limit and after must be integers", code="invalid_request") from exc
+    if not 1 <= limit <= 1000:
+        raise ApiError(400, "limit must be between 1 and 1000", code="invalid_request", param="limit")
+    return limit, after
+
+
+def page(items: Sequence[Any], limit: int, render: Callable[[Any], dict[str, Any]]) -> dict[str, Any]:
+    """The list shape for up to `limit` items, given `items` (already after the cursor, in id order)."""
+    shown = [render(i) for i in items[:limit]]
+    more = len(items) > limit
+    return {"object": "list", "data": shown, "has_more": more, "next": str(shown[-1]["id"]) if more else None}
