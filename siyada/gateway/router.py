@@ -148,21 +148,8 @@ class Router:
                     await close_quietly(it)
                     raise
                 state.record_success()
-                return self._tracked(it, first, state), route.provider
+                return _Tracked(it, first, state), route.provider
         raise NoProviderAvailable(entry.name, reasons)
-
-    @staticmethod
-    async def _tracked(
-        it: AsyncIterator[list[dict[str, Any]]], first: list[dict[str, Any]] | None, state: ProviderState
-    ) -> AsyncIterator[list[dict[str, Any]]]:
-        try:
-            if first is not None:
-                yield first
-            async for batch in it:
-                yield batch
-        finally:
-            state.in_flight -= 1
-            await close_quietly(it)
 
     @staticmethod
     def _note_failure(state: ProviderState, exc: ProviderError, reasons: list[str]) -> bool:
@@ -238,3 +225,42 @@ def estimate_tokens(body: dict[str, Any]) -> int:
         raw = body.get("prompt", body.get("input", ""))
         text = raw if isinstance(raw, str) else "".join(str(x) for x in raw)
     return max(1, (len(text) + 3) // 4)
+
+
+class _Tracked:
+    """A provider stream that gives its in-flight slot back exactly once: when exhausted, when it fails,
+    or when closed — also if it is closed without ever being iterated (a plain async generator's
+    `finally` would not run then)."""
+
+    def __init__(
+        self,
+        it: AsyncIterator[list[dict[str, Any]]],
+        first: list[dict[str, Any]] | None,
+        state: ProviderState,
+    ) -> None:
+        self._it = it
+        self._first = first
+        self._state = state
+        self._released = False
+
+    def __aiter__(self) -> _Tracked:
+        return self
+
+    async def __anext__(self) -> list[dict[str, Any]]:
+        if self._first is not None:
+            first, self._first = self._first, None
+            return first
+        try:
+            return await anext(self._it)
+        except BaseException:
+            self._release()
+            raise
+
+    def _release(self) -> None:
+        if not self._released:
+            self._released = True
+            self._state.in_flight -= 1
+
+    async def aclose(self) -> None:
+        self._release()
+        await close_quietly(self._it)

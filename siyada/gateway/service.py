@@ -79,7 +79,8 @@ class Gateway:
     def _settle(self, ticket: Ticket, usage: dict[str, Any] | None, failed: bool) -> None:
         if ticket.done or self.quotas is None:
             return
-        if failed and not usage:
+        if failed and not (usage or {}).get("completion_tokens"):
+            # Nothing was produced (no provider, refused, client gone before the first token): no usage.
             self._later(self.quotas.refund(ticket))
             return
         usage = usage or {}
@@ -155,6 +156,11 @@ class Gateway:
             raise api_exc from exc
         meter = _StreamMeter(requested, include_usage, started, ticket.reserved_tokens)
         cut = _CutStream(entry, body)
+        # If the client is gone before the body is ever iterated, the generator below never runs its
+        # `finally`; the guard then closes the provider stream and accounts for the call when collected.
+        cut.on_abandon = lambda c: self._later(
+            self._abandoned(principal, endpoint, entry.name, provider, chunks, meter, ticket, c)
+        )
         return self._metered(
             principal, endpoint, entry.name, provider, chunks, meter, ticket, ctx, cut
         ), provider
@@ -172,6 +178,7 @@ class Gateway:
         cut: _CutStream,
     ) -> AsyncIterator[list[dict[str, Any]]]:
         status = 200
+        cut.finished = True
         try:
             async for batch in batches:
                 out = meter.process(batch)
@@ -195,6 +202,20 @@ class Gateway:
                 self._later(
                     self._finish_cut(principal, endpoint, model, provider, status, meter, ticket, cut)
                 )
+
+    async def _abandoned(
+        self,
+        principal: Principal,
+        endpoint: Endpoint,
+        model: str,
+        provider: str,
+        batches: AsyncIterator[list[dict[str, Any]]],
+        meter: _StreamMeter,
+        ticket: Ticket,
+        cut: _CutStream,
+    ) -> None:
+        await close_quietly(batches)
+        await self._finish_cut(principal, endpoint, model, provider, 499, meter, ticket, cut)
 
     async def _finish_cut(
         self,
@@ -261,11 +282,20 @@ class Gateway:
 class _CutStream:
     """What is needed to account for a stream that ends without its usage chunk."""
 
-    __slots__ = ("body", "entry")
+    __slots__ = ("body", "entry", "finished", "on_abandon")
 
     def __init__(self, entry: ModelEntry, body: dict[str, Any]) -> None:
         self.entry = entry
         self.body = body
+        self.finished = False
+        self.on_abandon: Any = None
+
+    def __del__(self) -> None:
+        if not self.finished and self.on_abandon is not None:
+            try:
+                self.on_abandon(self)  # no reference cycle through the callback
+            except RuntimeError:  # no running loop (interpreter shutdown): nothing left to account to
+                pass
 
 
 class _StreamMeter:
