@@ -1,0 +1,177 @@
+"""Context words (French, Arabic, Darija in both scripts) that raise or lower a candidate's score."""
+
+from __future__ import annotations
+
+import re
+
+from siyada.privacy import entities as T
+
+_WORDS: dict[str, tuple[str, ...]] = {
+    T.MA_CIN: (
+        "cin",
+        "cnie",
+        "c.i.n",
+        "carte nationale",
+        "carte d'identité",
+        "carte d'identite",
+        "la carte",
+        "pièce d'identité",
+        "البطاقة الوطنية",
+        "البطاقة",
+        "بطاقة التعريف",
+        "رقم البطاقة",
+        "لاكارط",
+        "lakart",
+        "la carte dyali",
+        "carta",
+        "btaqa",
+        "bitaqa",
+    ),
+    T.MA_PASSPORT: ("passeport", "passport", "جواز السفر", "جواز", "باسبور", "paspor", "passpor"),
+    T.MA_RIB: (
+        "rib",
+        "relevé d'identité bancaire",
+        "compte",
+        "virement",
+        "bancaire",
+        "الحساب البنكي",
+        "الحساب",
+        "حساب",
+        "تحويل",
+        "الكونط",
+        "lcompte",
+        "l compte",
+        "lflouss",
+        "flouss",
+        "sift",
+        "صيفط",
+    ),
+    T.MA_IBAN: ("iban", "compte", "virement", "الحساب", "حساب"),
+    T.MA_ICE: (
+        "ice",
+        "identifiant commun",
+        "التعريف الموحد",
+        "المعرف الموحد",
+        "société",
+        "societe",
+        "entreprise",
+        "المقاولة",
+        "الشركة",
+        "charika",
+    ),
+    T.PHONE_NUMBER: (
+        "tél",
+        "tel",
+        "téléphone",
+        "telephone",
+        "portable",
+        "mobile",
+        "gsm",
+        "appeler",
+        "contacter",
+        "fixe",
+        "standard",
+        "whatsapp",
+        "الهاتف",
+        "هاتف",
+        "رقم الهاتف",
+        "التيليفون",
+        "تيليفون",
+        "النمرة",
+        "نمرة",
+        "3iyet",
+        "3iyto",
+        "3ayet",
+        "nemra",
+        "tilifoun",
+        "telephone dyali",
+        "appel",
+    ),
+    T.MA_PLATE: (
+        "immatricul",
+        "matricule",
+        "plaque",
+        "véhicule",
+        "vehicule",
+        "voiture",
+        "لوحة",
+        "ترقيم",
+        "السيارة",
+        "الطوموبيل",
+        "tomobil",
+        "tonobil",
+        "lmatricule",
+        "ماتريكول",
+    ),
+    T.MA_CNSS: ("cnss", "sécurité sociale", "securite sociale", "الضمان الاجتماعي", "immatriculation cnss"),
+    T.CREDIT_CARD: (
+        "carte bancaire",
+        "carte de crédit",
+        "carte de credit",
+        "visa",
+        "mastercard",
+        "cb",
+        "card",
+        "البطاقة البنكية",
+        "بطاقة الائتمان",
+        "lcarte guichet",
+        "carte guichet",
+    ),
+    T.EMAIL_ADDRESS: ("mail", "courriel", "البريد", "إيميل", "imayl"),
+}
+
+# Words that announce a reference that is *not* personal data (law, decree, amount, date, file ...).
+_NEGATIVE = (
+    "loi",
+    "décret",
+    "decret",
+    "dahir",
+    "article",
+    "arrêté",
+    "arrete",
+    "montant",
+    "dirham",
+    "dh",
+    "mad",
+    "commande",
+    "dossier",
+    "facture",
+    "référence",
+    "reference",
+    "réf",
+    "ref",
+    "الظهير",
+    "القانون",
+    "المرسوم",
+    "الفصل",
+    "المادة",
+    "مبلغ",
+    "درهم",
+    "ملف",
+    "طلب",
+)
+
+
+def _compile(words: tuple[str, ...]) -> re.Pattern[str]:
+    alts = sorted({re.escape(w) for w in words}, key=len, reverse=True)
+    return re.compile(r"(?<![\w])(?:" + "|".join(alts) + r")(?![^\W\d_])", re.IGNORECASE)
+
+
+_PATTERNS = {t: _compile(w) for t, w in _WORDS.items()}
+_NEG = re.compile(r"(?<![\w])(?:" + "|".join(map(re.escape, _NEGATIVE)) + r")(?![^\W\d_])", re.IGNORECASE)
+
+BEFORE = 48
+AFTER = 24
+
+
+def has_context(text: str, start: int, end: int, entity_type: str, before: int = BEFORE) -> bool:
+    pattern = _PATTERNS.get(entity_type)
+    if pattern is None:
+        return False
+    window = text[max(0, start - before) : start] + " " + text[end : end + AFTER]
+    return pattern.search(window) is not None
+
+
+def negative_context(text: str, start: int, window: int = 24) -> bool:
+    """True when a non-personal reference word (loi, montant, dossier ...) sits just before the span."""
+    return _NEG.search(text[max(0, start - window) : start]) is not None

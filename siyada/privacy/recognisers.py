@@ -1,0 +1,218 @@
+"""Pattern recognisers: precise regex -> validation (checksum / metadata) -> context score.
+
+Each recogniser is a function ``(text) -> list[Entity]``; scores are in [0, 1] and the analyzer keeps
+those at or above its threshold.  Names (PERSON) live in :mod:`siyada.privacy.names`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import phonenumbers
+
+from siyada.privacy import entities as T
+from siyada.privacy.checksums import digits_only, iban_valid, luhn_valid, mod97_zero, rib_valid
+from siyada.privacy.context import has_context, negative_context
+from siyada.privacy.entities import Entity
+
+Recogniser = Callable[[str], list[Entity]]
+
+CONTEXT_BOOST = 0.35
+NEGATIVE_PENALTY = 0.4
+
+# Digit-run boundaries: not glued to another digit, nor to a digit group separated by one space/dash/dot.
+_NB = r"(?<![\w.,/-])(?<!\d[ ])(?<![\w][-/.,])"
+# A following digit is tolerated when it starts an Arabizi word ("0612345678 3afak").
+_NA = r"(?!\w)(?![ .,/-]\d(?![^\W\d_]))"
+_NA_SOFT = r"(?!\d)(?![ .,/-]\d(?![^\W\d_]))"
+
+
+def _score(text: str, start: int, end: int, etype: str, base: float, *, numeric: bool = True) -> float:
+    score = base
+    if has_context(text, start, end, etype):
+        score += CONTEXT_BOOST
+    if numeric and negative_context(text, start):
+        score -= NEGATIVE_PENALTY
+    return round(min(score, 1.0), 3)
+
+
+# --- e-mail -------------------------------------------------------------------------------------------
+_EMAIL = re.compile(
+    r"(?<![\w.+-])[A-Za-z0-9](?:[A-Za-z0-9._%+-]{0,62}[A-Za-z0-9])?@"
+    r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}(?![\w-])"
+)
+
+
+def find_emails(text: str) -> list[Entity]:
+    out = []
+    for m in _EMAIL.finditer(text):
+        if ".." in m.group():
+            continue
+        out.append(Entity(m.start(), m.end(), T.EMAIL_ADDRESS, 0.95))
+    return out
+
+
+# --- IBAN (Morocco) -----------------------------------------------------------------------------------
+_IBAN = re.compile(r"(?<![\w])MA ?\d{2}(?:[ -]?\d){24}(?![ -]?\d)", re.IGNORECASE)
+
+
+def find_ibans(text: str) -> list[Entity]:
+    out = []
+    for m in _IBAN.finditer(text):
+        if iban_valid(m.group().replace("-", "")):
+            out.append(
+                Entity(m.start(), m.end(), T.MA_IBAN, _score(text, m.start(), m.end(), T.MA_IBAN, 0.9))
+            )
+    return out
+
+
+# --- RIB: 24 digits (bank 3, city 3, account 16, key 2), any grouping with spaces ----------------------
+_RIB = re.compile(_NB + r"\d(?:[ -]?\d){23}" + _NA)
+
+
+def find_ribs(text: str) -> list[Entity]:
+    out = []
+    for m in _RIB.finditer(text):
+        if rib_valid(m.group()):
+            out.append(Entity(m.start(), m.end(), T.MA_RIB, _score(text, m.start(), m.end(), T.MA_RIB, 0.7)))
+    return out
+
+
+# --- ICE: 15 digits; no public checksum, mod 97 is only a weak signal ----------------------------------
+_ICE = re.compile(_NB + r"\d{15}" + _NA)
+
+
+def find_ices(text: str) -> list[Entity]:
+    out = []
+    for m in _ICE.finditer(text):
+        base = 0.45 if mod97_zero(m.group()) else 0.4
+        out.append(Entity(m.start(), m.end(), T.MA_ICE, _score(text, m.start(), m.end(), T.MA_ICE, base)))
+    return out
+
+
+# --- CNSS: 9-digit affiliation number, reported only with context --------------------------------------
+_CNSS = re.compile(_NB + r"\d{3}[ ]?\d{3}[ ]?\d{3}" + _NA)
+
+
+def find_cnss(text: str) -> list[Entity]:
+    out = []
+    for m in _CNSS.finditer(text):
+        if has_context(text, m.start(), m.end(), T.MA_CNSS):
+            out.append(Entity(m.start(), m.end(), T.MA_CNSS, 0.85))
+    return out
+
+
+# --- bank cards (Luhn) --------------------------------------------------------------------------------
+_CARD = re.compile(
+    _NB + r"(?:\d{4}[ -]?){3}\d{1,7}" + _NA + r"|" + _NB + r"3[47]\d{2}[ -]?\d{6}[ -]?\d{5}" + _NA
+)
+_CARD_PREFIX = re.compile(r"^(?:4|5[1-5]|2[2-7]|3[47]|6(?:011|5|2))")
+
+
+def find_cards(text: str) -> list[Entity]:
+    out = []
+    for m in _CARD.finditer(text):
+        digits = digits_only(m.group())
+        if 13 <= len(digits) <= 19 and _CARD_PREFIX.match(digits) and luhn_valid(digits):
+            s = _score(text, m.start(), m.end(), T.CREDIT_CARD, 0.6)
+            out.append(Entity(m.start(), m.end(), T.CREDIT_CARD, s))
+    return out
+
+
+# --- phones -------------------------------------------------------------------------------------------
+_SEP = r"[ .\-]?"
+_PHONE = re.compile(
+    r"(?<![\w+])(?<!\d[ .-])"
+    r"(?:(?:\+|00)212" + _SEP + r"(?:\(0\)" + _SEP + r")?[5-8]|0[5-8])"
+    r"(?:" + _SEP + r"\d){8}" + _NA_SOFT
+)
+
+
+def find_phones(text: str) -> list[Entity]:
+    out = []
+    for m in _PHONE.finditer(text):
+        raw = m.group()
+        try:
+            number = phonenumbers.parse(raw, "MA")
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_valid_number(number):
+            base = 0.75
+        elif phonenumbers.is_possible_number(number):
+            base = 0.55
+        else:
+            continue
+        s = _score(text, m.start(), m.end(), T.PHONE_NUMBER, base)
+        out.append(Entity(m.start(), m.end(), T.PHONE_NUMBER, s))
+    return out
+
+
+# --- CIN / CNIE and passport --------------------------------------------------------------------------
+# CIN: 1-2 letters + 4-7 digits (most often 5-6).  Passport: 1-2 letters + 6-7 digits.  They collide,
+# so the context word decides; without context, 7 digits lean to passport and 4-6 digits to CIN.
+_ID = re.compile(r"(?<![\w\-/.])([A-Z]{1,2})(\d{4,7})(?![\w\-/])(?![.,]\d)")
+
+
+def find_ids(text: str) -> list[Entity]:
+    out = []
+    for m in _ID.finditer(text):
+        letters, digits = m.group(1), m.group(2)
+        start, end = m.start(), m.end()
+        if int(digits) == 0:
+            continue
+        cin_ctx = has_context(text, start, end, T.MA_CIN)
+        pass_ctx = has_context(text, start, end, T.MA_PASSPORT)
+        n = len(digits)
+        if pass_ctx and n >= 6:
+            out.append(Entity(start, end, T.MA_PASSPORT, 0.9))
+        elif cin_ctx:
+            out.append(Entity(start, end, T.MA_CIN, 0.9 if n <= 6 else 0.75))
+        elif n == 7:
+            out.append(Entity(start, end, T.MA_PASSPORT, 0.5))
+        elif n >= 5:
+            out.append(Entity(start, end, T.MA_CIN, 0.55 if len(letters) == 1 or n == 6 else 0.5))
+        else:
+            out.append(Entity(start, end, T.MA_CIN, 0.35))
+    return out
+
+
+# --- vehicle plates: number | letter | prefecture code -------------------------------------------------
+_AR_LETTERS = "أ|ا|ب|د|هـ|ه|و|ط|ش|ج|ح|ع|ق|م|ي|ك|ل|ن|ر|س|ص|ف|ت|ث|خ|ذ|ز|ض|ظ|غ|ة"
+_LATIN = r"WW|A|B|D|H|E|W|T|CH|J|M"
+_PLATE_AR = re.compile(
+    r"(?<![\w\-|/.])(\d{1,5})\s*([-|])\s*(" + _AR_LETTERS + r")\s*\2\s*(\d{1,2})(?![\w\-|/.])"
+)
+_PLATE_LAT = re.compile(r"(?<![\w\-|/.])(\d{1,5})\s*([-|])\s*(" + _LATIN + r")\s*\2\s*(\d{1,2})(?![\w\-|/.])")
+
+
+def _plate_ok(number: str, region: str) -> bool:
+    return int(number) > 0 and 1 <= int(region) <= 89
+
+
+def find_plates(text: str) -> list[Entity]:
+    out = []
+    for m in _PLATE_AR.finditer(text):
+        if _plate_ok(m.group(1), m.group(4)):
+            out.append(
+                Entity(m.start(), m.end(), T.MA_PLATE, _score(text, m.start(), m.end(), T.MA_PLATE, 0.8))
+            )
+    for m in _PLATE_LAT.finditer(text):
+        if _plate_ok(m.group(1), m.group(4)):
+            base = 0.5 if m.group(2) == "|" else 0.3
+            s = _score(text, m.start(), m.end(), T.MA_PLATE, base)
+            out.append(Entity(m.start(), m.end(), T.MA_PLATE, s))
+    return out
+
+
+PATTERN_RECOGNISERS: tuple[Recogniser, ...] = (
+    find_emails,
+    find_ibans,
+    find_ribs,
+    find_ices,
+    find_cnss,
+    find_cards,
+    find_phones,
+    find_ids,
+    find_plates,
+)
