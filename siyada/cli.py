@@ -14,6 +14,7 @@ from rich.table import Table
 from siyada import __version__
 from siyada.cli_audit import audit_app
 from siyada.cli_limits import limits_app
+from siyada.cli_privacy import privacy_app
 from siyada.config import ConfigError, Settings, load_settings
 
 app = typer.Typer(
@@ -31,6 +32,7 @@ app.add_typer(models_app, name="models")
 app.add_typer(config_app, name="config")
 app.add_typer(limits_app, name="limits")
 app.add_typer(audit_app, name="audit")
+app.add_typer(privacy_app, name="privacy")
 
 out = Console()
 err = Console(stderr=True)

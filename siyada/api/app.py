@@ -16,7 +16,7 @@ from sqlalchemy.engine import Engine
 from siyada import __version__
 from siyada.api.auth import KeyCache
 from siyada.api.errors import install_error_handlers
-from siyada.api.routers import admin, admin_governance, embeddings, generation, health, models
+from siyada.api.routers import admin, admin_governance, embeddings, generation, health, models, privacy
 from siyada.api.routers import metrics as metrics_router
 from siyada.api.routers import usage as usage_router
 from siyada.config import Settings
@@ -138,6 +138,7 @@ def create_app(settings: Settings) -> FastAPI:
         usage_router.router,
         admin.router,
         admin_governance.router,
+        privacy.router,
         metrics_router.router,
     ):
         app.include_router(r)
