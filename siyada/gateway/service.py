@@ -154,31 +154,26 @@ class Gateway:
             self._settle(ticket, None, failed=True)
             self._record(principal, endpoint, entry.name, None, api_exc.status, None, started, None)
             raise api_exc from exc
-        meter = _StreamMeter(requested, include_usage, started, ticket.reserved_tokens)
-        cut = _CutStream(entry, body)
+        call = _StreamCall(
+            principal,
+            endpoint,
+            entry,
+            body,
+            provider,
+            ticket,
+            _StreamMeter(requested, include_usage, started),
+        )
         # If the client is gone before the body is ever iterated, the generator below never runs its
         # `finally`; the guard then closes the provider stream and accounts for the call when collected.
-        cut.on_abandon = lambda c: self._later(
-            self._abandoned(principal, endpoint, entry.name, provider, chunks, meter, ticket, c)
-        )
-        return self._metered(
-            principal, endpoint, entry.name, provider, chunks, meter, ticket, ctx, cut
-        ), provider
+        call.on_abandon = lambda c: self._later(self._abandoned(c, chunks))
+        return self._metered(call, chunks, ctx), provider
 
     async def _metered(
-        self,
-        principal: Principal,
-        endpoint: Endpoint,
-        model: str,
-        provider: str,
-        batches: AsyncIterator[list[dict[str, Any]]],
-        meter: _StreamMeter,
-        ticket: Ticket,
-        ctx: CallContext,
-        cut: _CutStream,
+        self, call: _StreamCall, batches: AsyncIterator[list[dict[str, Any]]], ctx: CallContext
     ) -> AsyncIterator[list[dict[str, Any]]]:
+        meter = call.meter
         status = 200
-        cut.finished = True
+        call.finished = True
         try:
             async for batch in batches:
                 out = meter.process(batch)
@@ -194,51 +189,33 @@ class Gateway:
         finally:
             await close_quietly(batches)
             if meter.usage is not None:
-                self._settle(ticket, meter.usage, failed=False)
-                self._record(
-                    principal, endpoint, model, provider, status, meter.usage, meter.started, meter.ttft_ms
-                )
+                self._settle(call.ticket, meter.usage, failed=False)
+                self._record_stream(call, status, meter.usage)
             else:
-                self._later(
-                    self._finish_cut(principal, endpoint, model, provider, status, meter, ticket, cut)
-                )
+                self._later(self._finish_cut(call, status))
 
-    async def _abandoned(
-        self,
-        principal: Principal,
-        endpoint: Endpoint,
-        model: str,
-        provider: str,
-        batches: AsyncIterator[list[dict[str, Any]]],
-        meter: _StreamMeter,
-        ticket: Ticket,
-        cut: _CutStream,
-    ) -> None:
+    async def _abandoned(self, call: _StreamCall, batches: AsyncIterator[list[dict[str, Any]]]) -> None:
         await close_quietly(batches)
-        await self._finish_cut(principal, endpoint, model, provider, 499, meter, ticket, cut)
+        await self._finish_cut(call, 499)
 
-    async def _finish_cut(
-        self,
-        principal: Principal,
-        endpoint: Endpoint,
-        model: str,
-        provider: str,
-        status: int,
-        meter: _StreamMeter,
-        ticket: Ticket,
-        cut: _CutStream,
-    ) -> None:
+    async def _finish_cut(self, call: _StreamCall, status: int) -> None:
         """A stream cut short (client gone, provider broke) never got its usage chunk: count the prompt
         with the tokenizer and the chunks actually produced (one token each), then settle and record."""
-        prompt = meter.prompt_tokens
+        prompt = call.ticket.reserved_tokens
         if not prompt:
             try:
-                prompt = await self.router.count_prompt_tokens(cut.entry, endpoint, cut.body)
+                prompt = await self.router.count_prompt_tokens(call.entry, call.endpoint, call.body)
             except Exception:
                 prompt = 0
-        usage = {"prompt_tokens": prompt, "completion_tokens": meter.produced}
-        self._settle(ticket, usage, failed=meter.produced == 0)
-        self._record(principal, endpoint, model, provider, status, usage, meter.started, meter.ttft_ms)
+        usage = {"prompt_tokens": prompt, "completion_tokens": call.meter.produced}
+        self._settle(call.ticket, usage, failed=call.meter.produced == 0)
+        self._record_stream(call, status, usage)
+
+    def _record_stream(self, call: _StreamCall, status: int, usage: dict[str, Any]) -> None:
+        m = call.meter
+        self._record(
+            call.principal, call.endpoint, call.entry.name, call.provider, status, usage, m.started, m.ttft_ms
+        )
 
     def _record(
         self,
@@ -251,12 +228,12 @@ class Gateway:
         started: float,
         ttft_ms: float | None,
     ) -> None:
+        if self.recorder is None:
+            return
         usage = usage or {}
         prompt = int(usage.get("prompt_tokens") or 0)
         completion = int(usage.get("completion_tokens") or 0)
         latency_ms = (time.perf_counter() - started) * 1000
-        if self.recorder is None:
-            return
         self.recorder.record(
             UsageRecord(
                 ts=time.time(),
@@ -279,14 +256,38 @@ class Gateway:
             )
 
 
-class _CutStream:
-    """What is needed to account for a stream that ends without its usage chunk."""
+class _StreamCall:
+    """One streaming call's accounting state, and a guard for a stream whose body is never iterated."""
 
-    __slots__ = ("body", "entry", "finished", "on_abandon")
+    __slots__ = (
+        "body",
+        "endpoint",
+        "entry",
+        "finished",
+        "meter",
+        "on_abandon",
+        "principal",
+        "provider",
+        "ticket",
+    )
 
-    def __init__(self, entry: ModelEntry, body: dict[str, Any]) -> None:
+    def __init__(
+        self,
+        principal: Principal,
+        endpoint: Endpoint,
+        entry: ModelEntry,
+        body: dict[str, Any],
+        provider: str,
+        ticket: Ticket,
+        meter: _StreamMeter,
+    ) -> None:
+        self.principal = principal
+        self.endpoint = endpoint
         self.entry = entry
         self.body = body
+        self.provider = provider
+        self.ticket = ticket
+        self.meter = meter
         self.finished = False
         self.on_abandon: Any = None
 
@@ -301,10 +302,9 @@ class _CutStream:
 class _StreamMeter:
     """Rewrites chunks for the caller (public model name, usage shown only if asked) and notes usage."""
 
-    __slots__ = ("include_usage", "produced", "prompt_tokens", "requested", "started", "ttft_ms", "usage")
+    __slots__ = ("include_usage", "produced", "requested", "started", "ttft_ms", "usage")
 
-    def __init__(self, requested: str, include_usage: bool, started: float, prompt_tokens: int = 0) -> None:
-        self.prompt_tokens = prompt_tokens
+    def __init__(self, requested: str, include_usage: bool, started: float) -> None:
         self.requested = requested
         self.include_usage = include_usage
         self.started = started
