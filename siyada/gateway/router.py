@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from siyada.gateway.backends.base import CallContext, Endpoint, Provider, ProviderBusy, ProviderError
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -98,57 +100,58 @@ class Router:
     async def call(
         self, entry: ModelEntry, endpoint: Endpoint, body: dict[str, Any], ctx: CallContext
     ) -> tuple[dict[str, Any], str]:
-        reasons: list[str] = []
-        for route in self.candidates(entry):
-            state = self.states[route.provider]
-            provider = self.providers[route.provider]
-            for attempt in range(state.retries + 1):
-                state.in_flight += 1
-                try:
-                    result = await provider.call(endpoint, {**body, "model": route.upstream_model}, ctx)
-                except ProviderError as exc:
-                    if not self._note_failure(state, exc, reasons):
-                        raise
-                    if not state.available(time.monotonic()) or isinstance(exc, ProviderBusy):
-                        break
-                    await asyncio.sleep(state.backoff * (2**attempt))
-                    continue
-                finally:
-                    state.in_flight -= 1
-                state.record_success()
-                return result, route.provider
-        raise NoProviderAvailable(entry.name, reasons)
+        async def attempt(provider: Provider, routed: dict[str, Any], state: ProviderState) -> dict[str, Any]:
+            state.in_flight += 1
+            try:
+                return await provider.call(endpoint, routed, ctx)
+            finally:
+                state.in_flight -= 1
+
+        return await self._first_success(entry, body, attempt)
 
     async def stream(
         self, entry: ModelEntry, endpoint: Endpoint, body: dict[str, Any], ctx: CallContext
     ) -> tuple[AsyncIterator[list[dict[str, Any]]], str]:
         """Open a stream on the first provider that yields a first chunk; return it with that provider."""
+
+        async def attempt(provider: Provider, routed: dict[str, Any], state: ProviderState) -> _Tracked:
+            state.in_flight += 1
+            it = aiter(provider.stream(endpoint, routed, ctx))
+            try:
+                first = await anext(it)
+            except StopAsyncIteration:
+                first = None
+            except BaseException:
+                state.in_flight -= 1
+                await close_quietly(it)
+                raise
+            return _Tracked(it, first, state)
+
+        return await self._first_success(entry, body, attempt)
+
+    async def _first_success(
+        self,
+        entry: ModelEntry,
+        body: dict[str, Any],
+        attempt: Callable[[Provider, dict[str, Any], ProviderState], Awaitable[T]],
+    ) -> tuple[T, str]:
+        """Try the routes best first, retrying each with backoff, until one attempt succeeds."""
         reasons: list[str] = []
         for route in self.candidates(entry):
             state = self.states[route.provider]
             provider = self.providers[route.provider]
-            for attempt in range(state.retries + 1):
-                state.in_flight += 1
-                it = aiter(provider.stream(endpoint, {**body, "model": route.upstream_model}, ctx))
+            for n in range(state.retries + 1):
                 try:
-                    first = await anext(it)
-                except StopAsyncIteration:
-                    first = None
+                    result = await attempt(provider, {**body, "model": route.upstream_model}, state)
                 except ProviderError as exc:
-                    state.in_flight -= 1
-                    await close_quietly(it)
                     if not self._note_failure(state, exc, reasons):
                         raise
                     if not state.available(time.monotonic()) or isinstance(exc, ProviderBusy):
                         break
-                    await asyncio.sleep(state.backoff * (2**attempt))
+                    await asyncio.sleep(state.backoff * (2**n))
                     continue
-                except BaseException:
-                    state.in_flight -= 1
-                    await close_quietly(it)
-                    raise
                 state.record_success()
-                return _Tracked(it, first, state), route.provider
+                return result, route.provider
         raise NoProviderAvailable(entry.name, reasons)
 
     @staticmethod
