@@ -15,6 +15,8 @@ import yaml
 from platformdirs import user_data_dir
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from siyada.privacy.entities import ENTITY_TYPES
+
 _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 
 
@@ -75,6 +77,34 @@ class EmbeddedConfig(_Strict):
     max_tokens_default: int = Field(default=256, ge=1)
 
 
+class TenantPrivacy(_Strict):
+    """A tenant's overrides of the privacy defaults (unset fields inherit them)."""
+
+    # "all": every model, the embedded one included, reads placeholders; "external": providers marked
+    # in_house read real values. Providers that are not in-house always read placeholders.
+    prompts: Literal["all", "external"] | None = None
+    documents: bool | None = None  # pseudonymise documents before they are indexed
+    threshold: float | None = Field(default=None, ge=0, le=1)
+    entities: list[str] | None = None
+
+    @field_validator("entities")
+    @classmethod
+    def _known(cls, v: list[str] | None) -> list[str] | None:
+        unknown = sorted(set(v or []) - set(ENTITY_TYPES))
+        if unknown:
+            raise ValueError(f"unknown entity types {unknown}; known: {list(ENTITY_TYPES)}")
+        return v
+
+
+class PrivacyConfig(TenantPrivacy):
+    prompts: Literal["all", "external"] | None = "all"
+    documents: bool | None = False
+    threshold: float | None = Field(default=0.5, ge=0, le=1)
+    # Shared by all replicas so keyed hashes and mapping tokens agree; a data-dir file when unset.
+    secret: str | None = Field(default=None, min_length=32)
+    tenants: dict[str, TenantPrivacy] = Field(default_factory=dict)
+
+
 class FileConfig(_Strict):
     """What a config file may hold."""
 
@@ -89,6 +119,7 @@ class FileConfig(_Strict):
     embedded: EmbeddedConfig = Field(default_factory=EmbeddedConfig)
     providers: list[ProviderConfig] = Field(default_factory=list)
     models: list[ModelConfig] = Field(default_factory=list)
+    privacy: PrivacyConfig = Field(default_factory=PrivacyConfig)
 
     @model_validator(mode="after")
     def _cross_refs(self) -> FileConfig:

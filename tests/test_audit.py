@@ -251,3 +251,27 @@ def test_postgres_chain_and_concurrency() -> None:
         engine.dispose()
     finally:
         pg.stop()
+
+
+def test_personal_data_in_event_text_is_replaced_by_its_type(tmp_path: Path) -> None:
+    engine = _store(tmp_path)
+    ev = audit.Event(
+        action="note.add",
+        actor="admin",
+        target="dossier de Karim Bennani",
+        details={
+            "note": "CIN BE873214, tél 0612345678",
+            "tags": ["ok", "yassine.elamrani@gmail.com"],
+            "n": 3,
+        },
+    )
+    audit.record_many(engine, [ev])
+    with engine.connect() as conn:
+        row = conn.execute(sa.select(audit_log.c.target, audit_log.c.details)).one()
+    stored = json.dumps([row.target, row.details], ensure_ascii=False)
+    for value in ("Karim Bennani", "BE873214", "0612345678", "yassine.elamrani@gmail.com"):
+        assert value not in stored
+    assert row.target == "dossier de <PERSON>"
+    details = row.details if isinstance(row.details, dict) else json.loads(row.details)
+    assert details == {"note": "CIN <MA_CIN>, tél <PHONE_NUMBER>", "tags": ["ok", "<EMAIL_ADDRESS>"], "n": 3}
+    assert audit.verify(engine).ok

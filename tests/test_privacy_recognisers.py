@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from siyada.privacy import Entity, analyze
+from siyada.privacy.analyzer import analyze
 from siyada.privacy.checksums import iban_valid, luhn_valid, rib_key, rib_valid
+from siyada.privacy.entities import Entity
 
 
 def _rib(body22: str) -> str:

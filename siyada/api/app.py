@@ -29,6 +29,8 @@ from siyada.governance.metrics import Metrics
 from siyada.governance.quotas import LocalCounters, Quotas, RedisCounters
 from siyada.governance.usage import UsageRecorder
 from siyada.governance.usage_query import rollup
+from siyada.privacy.policy import PrivacyGuard
+from siyada.privacy.secrets import TenantKeys, load_or_create_secret
 from siyada.store.db import open_store
 
 log = logging.getLogger("siyada")
@@ -76,6 +78,12 @@ def _audit_config(engine: Engine, settings: Settings) -> None:
     )
 
 
+def _privacy_guard(settings: Settings) -> PrivacyGuard:
+    cfg = settings.file.privacy
+    secret = cfg.secret.encode() if cfg.secret else load_or_create_secret(settings.data_dir)
+    return PrivacyGuard(cfg, TenantKeys(secret))
+
+
 def create_app(settings: Settings) -> FastAPI:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     engine = open_store(settings.database_url)
@@ -120,11 +128,13 @@ def create_app(settings: Settings) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = engine
+    app.state.privacy = _privacy_guard(settings)
     app.state.gateway = Gateway(
         router,
         recorder if settings.file.usage_accounting else None,
         quotas,
         metrics if settings.file.usage_accounting else None,
+        app.state.privacy,
     )
     app.state.quotas = quotas
     app.state.metrics = metrics

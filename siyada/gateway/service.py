@@ -11,6 +11,8 @@ import time
 from collections.abc import AsyncIterator, Coroutine
 from typing import Any
 
+import orjson
+
 from siyada.errors import ApiError
 from siyada.gateway.backends.base import CallContext, Endpoint, ProviderError
 from siyada.gateway.router import ModelEntry, NoProviderAvailable, Router, close_quietly
@@ -19,7 +21,11 @@ from siyada.governance.keys import Principal
 from siyada.governance.metrics import Metrics
 from siyada.governance.quotas import QuotaExceeded, Quotas, QuotaStoreError, Ticket, needs_tokens
 from siyada.governance.usage import UsageRecord, UsageRecorder
+from siyada.privacy.operators import Pseudonymiser
+from siyada.privacy.policy import PrivacyGuard
+from siyada.privacy.shield import ChunkRestorer, pseudonymise_body, restore_result
 
+_INLINE_PRIVACY_BYTES = 4096  # larger bodies are analysed off the event loop
 _KIND_FOR = {"chat/completions": "chat", "completions": "chat", "embeddings": "embeddings"}
 
 
@@ -30,11 +36,13 @@ class Gateway:
         recorder: UsageRecorder | None,
         quotas: Quotas | None = None,
         metrics: Metrics | None = None,
+        privacy: PrivacyGuard | None = None,
     ) -> None:
         self.router = router
         self.recorder = recorder
         self.quotas = quotas
         self.metrics = metrics
+        self.privacy = privacy
         self._background: set[asyncio.Task[None]] = set()
 
     async def _admit(
@@ -107,6 +115,22 @@ class Gateway:
             )
         return entry
 
+    async def _shield(
+        self, principal: Principal, entry: ModelEntry, endpoint: Endpoint, body: dict[str, Any]
+    ) -> tuple[dict[str, Any], Pseudonymiser | None]:
+        """The body the providers will read: personal data replaced by placeholders unless the tenant's
+        policy lets every provider of this model (all in-house) read it."""
+        if self.privacy is None:
+            return body, None
+        policy = self.privacy.policy(principal.tenant.name)
+        providers = self.router.providers
+        if not policy.needs_shield(providers[r.provider].in_house for r in entry.routes):
+            return body, None
+        shield = policy.pseudonymiser()
+        if len(orjson.dumps(body)) < _INLINE_PRIVACY_BYTES:
+            return pseudonymise_body(endpoint, body, shield), shield
+        return await asyncio.to_thread(pseudonymise_body, endpoint, body, shield), shield
+
     def visible_models(self, principal: Principal) -> list[ModelEntry]:
         return [m for m in self.router.models.values() if principal.tenant.may_use(m.name)]
 
@@ -117,12 +141,15 @@ class Gateway:
         entry = self.model_for(principal, requested, endpoint)
         ctx = CallContext(principal.tenant.name)
         started = time.perf_counter()
+        body, shield = await self._shield(principal, entry, endpoint, body)
         ticket = await self._admit(principal, entry, endpoint, body, started)
         provider: str | None = None
         status = 200
         result: dict[str, Any] = {}
         try:
             result, provider = await self.router.call(entry, endpoint, body, ctx)
+            if shield is not None:
+                restore_result(result, shield)
         except BaseException as exc:
             api_exc = as_api_error(exc)
             status = api_exc.status
@@ -142,10 +169,11 @@ class Gateway:
         requested = body["model"]
         entry = self.model_for(principal, requested, endpoint)
         include_usage = bool((body.get("stream_options") or {}).get("include_usage"))
+        started = time.perf_counter()
+        body, shield = await self._shield(principal, entry, endpoint, body)
         # Always ask the provider for usage so accounting is exact; hide it if the caller did not ask.
         upstream_body = {**body, "stream_options": {"include_usage": True}}
         ctx = CallContext(principal.tenant.name)
-        started = time.perf_counter()
         ticket = await self._admit(principal, entry, endpoint, body, started)
         try:
             chunks, provider = await self.router.stream(entry, endpoint, upstream_body, ctx)
@@ -161,7 +189,7 @@ class Gateway:
             body,
             provider,
             ticket,
-            _StreamMeter(requested, include_usage, started),
+            _StreamMeter(requested, include_usage, started, ChunkRestorer(shield) if shield else None),
         )
         # If the client is gone before the body is ever iterated, the generator below never runs its
         # `finally`; the guard then closes the provider stream and accounts for the call when collected.
@@ -302,10 +330,13 @@ class _StreamCall:
 class _StreamMeter:
     """Rewrites chunks for the caller (public model name, usage shown only if asked) and notes usage."""
 
-    __slots__ = ("include_usage", "produced", "requested", "started", "ttft_ms", "usage")
+    __slots__ = ("include_usage", "produced", "requested", "restorer", "started", "ttft_ms", "usage")
 
-    def __init__(self, requested: str, include_usage: bool, started: float) -> None:
+    def __init__(
+        self, requested: str, include_usage: bool, started: float, restorer: ChunkRestorer | None = None
+    ) -> None:
         self.requested = requested
+        self.restorer = restorer
         self.include_usage = include_usage
         self.started = started
         self.usage: dict[str, Any] | None = None
@@ -326,6 +357,8 @@ class _StreamMeter:
             elif self.include_usage and has_choices and "usage" not in chunk:
                 chunk["usage"] = None
             if has_choices:
+                if self.restorer is not None:
+                    self.restorer.process(chunk)
                 if self.ttft_ms is None:
                     self.ttft_ms = (time.perf_counter() - self.started) * 1000
                 self.produced += 1
@@ -350,8 +383,6 @@ def _upstream_message(body: bytes | None) -> str | None:
     if not body:
         return None
     try:
-        import orjson
-
         obj = orjson.loads(body)
     except Exception:
         return None

@@ -14,6 +14,7 @@ only (short strings, numbers, booleans, lists of those) and refuses long strings
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import math
 import os
@@ -33,6 +34,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from sqlalchemy.engine import Connection, Engine
 
+from siyada.privacy.operators import scrub
 from siyada.store.tables import audit_checkpoints, audit_log
 
 GENESIS = "0" * 64
@@ -107,6 +109,21 @@ def clean_details(details: dict[str, Any] | None) -> dict[str, Any] | None:
     return orjson.loads(raw)
 
 
+def _scrubbed(ev: Event) -> Event:
+    """The event with any personal data in its free text replaced by the type (law 09-08: the audit log
+    records who did what, never a citizen's identifiers)."""
+
+    def clean(value: Any) -> Any:
+        if isinstance(value, str):
+            return scrub(value)
+        if isinstance(value, list | tuple):
+            return [clean(v) for v in value]
+        return value
+
+    details = {k: clean(v) for k, v in ev.details.items()} if ev.details else ev.details
+    return dataclasses.replace(ev, target=scrub(ev.target), details=details)
+
+
 def _check_event(ev: Event) -> None:
     if not ev.action or len(ev.action) > 64:
         raise ValueError("audit action must be 1-64 characters")
@@ -145,6 +162,7 @@ def append_many(conn: Connection, events: Iterable[Event]) -> list[int]:
     batch: list[dict[str, Any]] = []
     for ev in events:
         _check_event(ev)
+        ev = _scrubbed(ev)
         details = clean_details(ev.details)
         last_id += 1
         fields = _fields(last_id, time.time(), ev, details)

@@ -1,6 +1,1 @@
-"""Moroccan personal-data detection (pure Python, regex + checksums + context)."""
-
-from siyada.privacy.analyzer import analyze
-from siyada.privacy.entities import Entity
-
-__all__ = ["Entity", "analyze"]
+"""Moroccan personal-data detection and pseudonymisation (pure Python: regex, checksums, context)."""

@@ -70,7 +70,7 @@ TITLES_LATIN = (
 )
 TITLES_ARABIC = r"(?:السيد|السيدة|الآنسة|الأستاذ|الأستاذة|الدكتور|الدكتورة|سي|لالة|للا)"
 
-_LAT_TOKEN = r"[A-ZÀ-Ý][a-zà-ÿ'’]+(?:-[A-Z][a-zà-ÿ]+)?"
+_LAT_TOKEN = r"(?:[A-ZÀ-Ý][a-zà-ÿ'’]+(?:-[A-Z][a-zà-ÿ]+)?|[A-ZÀ-Ý]{2,}(?:-[A-ZÀ-Ý]{2,})?)"
 _LATIN_SEQ = re.compile(r"(?<![\w@.])" + _LAT_TOKEN + r"(?:[ ](?:" + _LAT_TOKEN + r"))*")
 _TITLED_LATIN = re.compile(
     r"(?<![\w])" + TITLES_LATIN + r"[ ]+(" + _LAT_TOKEN + r"(?:[ ]" + _LAT_TOKEN + r"){0,3})"
@@ -92,6 +92,24 @@ def _norm(token: str) -> str:
     return token.lower().replace("’", "'")
 
 
+def _given(token: str) -> bool:
+    return _norm(token).split("-")[0] in GIVEN_LATIN
+
+
+def _family_first(tokens: list[str], i: int) -> int | None:
+    """End index of a family-name-first name starting at i (a known family name, then given names)."""
+    j = i + 1 if _norm(tokens[i]) in PARTICLES else i
+    if j >= len(tokens) or _norm(tokens[j]) not in FAMILY_LATIN:
+        return None
+    j += 1
+    if j >= len(tokens) or not _given(tokens[j]):
+        return None
+    j += 1
+    if j < len(tokens) and _given(tokens[j]):
+        j += 1
+    return j
+
+
 def _latin_people(text: str) -> list[Entity]:
     out = []
     for m in _LATIN_SEQ.finditer(text):
@@ -102,7 +120,12 @@ def _latin_people(text: str) -> list[Entity]:
             pos += len(tok) + 1
         i = 0
         while i < len(tokens):
-            if _norm(tokens[i]) not in GIVEN_LATIN:
+            end = _family_first(tokens, i)
+            if end is not None:  # forms and lists: "BENNANI Karim", "El Amrani Fatima Zahra"
+                out.append(Entity(offsets[i], offsets[end - 1] + len(tokens[end - 1]), T.PERSON, 0.85))
+                i = end
+                continue
+            if not _given(tokens[i]):
                 i += 1
                 continue
             j = i + 1

@@ -181,9 +181,11 @@ def find_ids(text: str) -> list[Entity]:
 _AR_LETTERS = "أ|ا|ب|د|هـ|ه|و|ط|ش|ج|ح|ع|ق|م|ي|ك|ل|ن|ر|س|ص|ف|ت|ث|خ|ذ|ز|ض|ظ|غ|ة"
 _LATIN = r"WW|A|B|D|H|E|W|T|CH|J|M"
 _PLATE_AR = re.compile(
-    r"(?<![\w\-|/.])(\d{1,5})\s*([-|])\s*(" + _AR_LETTERS + r")\s*\2\s*(\d{1,2})(?![\w\-|/.])"
+    r"(?<![\w\-|/.])(\d{1,5})\s*([-|])\s*(" + _AR_LETTERS + r")\s*\2\s*(\d{1,2})(?![\w\-|/]|[.,]\d)"
 )
-_PLATE_LAT = re.compile(r"(?<![\w\-|/.])(\d{1,5})\s*([-|])\s*(" + _LATIN + r")\s*\2\s*(\d{1,2})(?![\w\-|/.])")
+_PLATE_LAT = re.compile(
+    r"(?<![\w\-|/.])(\d{1,5})\s*([-|])\s*(" + _LATIN + r")\s*\2\s*(\d{1,2})(?![\w\-|/]|[.,]\d)"
+)
 
 
 def _plate_ok(number: str, region: str) -> bool:

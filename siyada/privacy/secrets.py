@@ -1,0 +1,88 @@
+"""Per-tenant keys for keyed hashing and for conversation mappings that must outlive one request.
+
+One master secret (from the config, shared by replicas, or a 0600 file in the data directory created on
+first use) derives a distinct key per tenant with HKDF, so a tenant's hashes and tokens mean nothing under
+another tenant's key. A mapping token is the placeholder map sealed with AES-GCM under the tenant key:
+the caller holds it, the server keeps nothing.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import secrets
+import time
+from pathlib import Path
+
+import orjson
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+SECRET_FILE = "privacy.secret"
+TOKEN_PREFIX = "spm1."
+DEFAULT_TOKEN_TTL = 24 * 3600
+
+
+class InvalidMappingToken(ValueError):
+    """A mapping token that is corrupt, expired, or sealed for another tenant."""
+
+
+def load_or_create_secret(data_dir: Path) -> bytes:
+    path = data_dir / SECRET_FILE
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".tmp{os.getpid()}")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(secrets.token_bytes(32))
+            fh.flush()
+            os.fsync(fh.fileno())
+        try:
+            os.link(tmp, path)  # atomic, and never replaces a secret another process wrote first
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink()
+    return path.read_bytes()
+
+
+class TenantKeys:
+    def __init__(self, master: bytes) -> None:
+        if len(master) < 32:
+            raise ValueError("the privacy secret must be at least 32 bytes")
+        self._master = master
+        self._cache: dict[tuple[str, int], bytes] = {}
+
+    def key(self, purpose: str, tenant_id: int) -> bytes:
+        found = self._cache.get((purpose, tenant_id))
+        if found is None:
+            hkdf = HKDF(
+                algorithm=hashes.SHA256(), length=32, salt=None, info=f"siyada:{purpose}:{tenant_id}".encode()
+            )
+            found = self._cache[(purpose, tenant_id)] = hkdf.derive(self._master)
+        return found
+
+    def hash_key(self, tenant_id: int) -> bytes:
+        return self.key("hash", tenant_id)
+
+    def seal(self, tenant_id: int, mapping: dict[str, str], ttl: int = DEFAULT_TOKEN_TTL) -> str:
+        nonce = secrets.token_bytes(12)
+        payload = orjson.dumps({"exp": int(time.time()) + ttl, "map": mapping})
+        sealed = AESGCM(self.key("mapping", tenant_id)).encrypt(nonce, payload, None)
+        return TOKEN_PREFIX + base64.urlsafe_b64encode(nonce + sealed).decode().rstrip("=")
+
+    def open(self, tenant_id: int, token: str) -> dict[str, str]:
+        if not token.startswith(TOKEN_PREFIX):
+            raise InvalidMappingToken("not a Siyada mapping token")
+        raw = token[len(TOKEN_PREFIX) :]
+        try:
+            blob = base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4))
+            payload = AESGCM(self.key("mapping", tenant_id)).decrypt(blob[:12], blob[12:], None)
+            data = orjson.loads(payload)
+        except (ValueError, InvalidTag) as exc:
+            raise InvalidMappingToken("the mapping token is corrupt or belongs to another tenant") from exc
+        if data["exp"] < time.time():
+            raise InvalidMappingToken("the mapping token has expired")
+        return dict(data["map"])
