@@ -203,3 +203,9 @@ class StreamRestorer:
             return False
         word, spaces = m.group(1).casefold(), m.group(2)
         return not word or (word in self._tokens if spaces else word in self._prefixes)
+
+
+def scrub(text: str) -> str:
+    """Replace every detected value by its bare type (`<MA_CIN>`): for records that must hold none."""
+    found = analyze(text) if text else []
+    return _rewrite(text, found, {e: f"<{e.type}>" for e in found}, "scrub")[0] if found else text
