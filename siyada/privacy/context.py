@@ -26,6 +26,12 @@ _WORDS: dict[str, tuple[str, ...]] = {
         "carta",
         "btaqa",
         "bitaqa",
+        "لبطاقة",
+        "بطاقة وطنية",
+        "tkarḍa",
+        "tkarda",
+        "takarḍa",
+        "ⵜⴰⴽⴰⵔⴹⴰ",
     ),
     T.MA_PASSPORT: ("passeport", "passport", "جواز السفر", "جواز", "باسبور", "paspor", "passpor"),
     T.MA_RIB: (
@@ -49,6 +55,9 @@ _WORDS: dict[str, tuple[str, ...]] = {
     T.MA_IBAN: ("iban", "compte", "virement", "الحساب", "حساب"),
     T.MA_ICE: (
         "ice",
+        "i.c.e",
+        "i . c . e",
+        "i.c.e.",
         "identifiant commun",
         "التعريف الموحد",
         "المعرف الموحد",
@@ -103,7 +112,26 @@ _WORDS: dict[str, tuple[str, ...]] = {
         "lmatricule",
         "ماتريكول",
     ),
-    T.MA_CNSS: ("cnss", "sécurité sociale", "securite sociale", "الضمان الاجتماعي", "immatriculation cnss"),
+    T.MA_CNSS: (
+        "cnss",
+        "sécurité sociale",
+        "securite sociale",
+        "socia1e",
+        "الضمان الاجتماعي",
+        "للضمان الاجتماعي",
+        "بالضمان الاجتماعي",
+        "فالضمان الاجتماعي",
+        "الضمان",
+        "لاسي إن إس إس",
+        "سي إن إس إس",
+        "immatriculation cnss",
+        "immatricul",
+        "immatricu",
+        "affiliation",
+        "affilié",
+        "affiliée",
+        "lcnss",
+    ),
     T.CREDIT_CARD: (
         "carte bancaire",
         "carte de crédit",
@@ -170,6 +198,24 @@ def has_context(text: str, start: int, end: int, entity_type: str, before: int =
         return False
     window = text[max(0, start - before) : start] + " " + text[end : end + AFTER]
     return pattern.search(window) is not None
+
+
+def distance_to_context(
+    text: str, start: int, end: int, entity_type: str, before: int = BEFORE
+) -> int | None:
+    """Characters between the span and the nearest context word of this type (None when there is none)."""
+    pattern = _PATTERNS.get(entity_type)
+    if pattern is None:
+        return None
+    lo = max(0, start - before)
+    best: int | None = None
+    for m in pattern.finditer(text, lo, start):
+        best = start - m.end()  # the last match before the span is the nearest
+    for m in pattern.finditer(text, end, end + AFTER):
+        gap = m.start() - end
+        best = gap if best is None or gap < best else best
+        break
+    return best
 
 
 def negative_context(text: str, start: int, window: int = 24) -> bool:

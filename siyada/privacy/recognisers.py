@@ -13,7 +13,7 @@ import phonenumbers
 
 from siyada.privacy import entities as T
 from siyada.privacy.checksums import digits_only, iban_valid, luhn_valid, mod97_zero, rib_valid
-from siyada.privacy.context import has_context, negative_context
+from siyada.privacy.context import distance_to_context, has_context, negative_context
 from siyada.privacy.entities import Entity
 
 Recogniser = Callable[[str], list[Entity]]
@@ -28,12 +28,17 @@ _NA = r"(?!\w)(?![ .,/-]\d(?![^\W\d_]))"
 _NA_SOFT = r"(?!\d)(?![ .,/-]\d(?![^\W\d_]))"
 
 
-def _score(text: str, start: int, end: int, etype: str, base: float, *, numeric: bool = True) -> float:
+def _score(
+    text: str, start: int, end: int, etype: str, base: float, *, numeric: bool = True, checked: bool = False
+) -> float:
+    """`checked`: the value passed a check digit, so a nearby "montant" or "dossier" weighs half as much."""
     score = base
     if has_context(text, start, end, etype):
         score += CONTEXT_BOOST
     if numeric and negative_context(text, start):
-        score -= NEGATIVE_PENALTY
+        # A checked value keeps half its score unless the reference word is right before it ("commande n°").
+        near = negative_context(text, start, window=14)
+        score -= NEGATIVE_PENALTY / 2 if checked and not near else NEGATIVE_PENALTY
     return round(min(score, 1.0), 3)
 
 
@@ -75,7 +80,14 @@ def find_ribs(text: str) -> list[Entity]:
     out = []
     for m in _RIB.finditer(text):
         if rib_valid(m.group()):
-            out.append(Entity(m.start(), m.end(), T.MA_RIB, _score(text, m.start(), m.end(), T.MA_RIB, 0.7)))
+            out.append(
+                Entity(
+                    m.start(),
+                    m.end(),
+                    T.MA_RIB,
+                    _score(text, m.start(), m.end(), T.MA_RIB, 0.7, checked=True),
+                )
+            )
     return out
 
 
@@ -124,7 +136,7 @@ def find_cards(text: str) -> list[Entity]:
 _SEP = r"[ .\-]?"
 _PHONE = re.compile(
     r"(?<![\w+])(?<!\d[ .-])"
-    r"(?:(?:\+|00)212" + _SEP + r"(?:\(0\)" + _SEP + r")?[5-8]|0[5-8])"
+    r"(?:(?:\+|00)212" + _SEP + r"(?:\(0\)" + _SEP + r")?[5-8]|\((?:\+|00)212\)" + _SEP + r"[5-8]|0[5-8])"
     r"(?:" + _SEP + r"\d){8}" + _NA_SOFT
 )
 
@@ -151,22 +163,24 @@ def find_phones(text: str) -> list[Entity]:
 # --- CIN / CNIE and passport --------------------------------------------------------------------------
 # CIN: 1-2 letters + 4-7 digits (most often 5-6).  Passport: 1-2 letters + 6-7 digits.  They collide,
 # so the context word decides; without context, 7 digits lean to passport and 4-6 digits to CIN.
-_ID = re.compile(r"(?<![\w\-/.])([A-Z]{1,2})(\d{4,7})(?![\w\-/])(?![.,]\d)")
+_ID = re.compile(r"(?<![\w\-/.])([A-Z]{1,2})( ?)(\d{4,7})(?![\w\-/])(?![.,]\d)")
 
 
 def find_ids(text: str) -> list[Entity]:
     out = []
     for m in _ID.finditer(text):
-        letters, digits = m.group(1), m.group(2)
+        letters, spaced, digits = m.group(1), m.group(2), m.group(3)
         start, end = m.start(), m.end()
         if int(digits) == 0:
             continue
-        cin_ctx = has_context(text, start, end, T.MA_CIN)
-        pass_ctx = has_context(text, start, end, T.MA_PASSPORT)
+        cin_gap = distance_to_context(text, start, end, T.MA_CIN)
+        pass_gap = distance_to_context(text, start, end, T.MA_PASSPORT)
+        if spaced and cin_gap is None:
+            continue  # "A 1234" is a CIN only right after a CIN label (OCR'd forms); else too common
         n = len(digits)
-        if pass_ctx and n >= 6:
+        if pass_gap is not None and n >= 6 and (cin_gap is None or pass_gap < cin_gap):
             out.append(Entity(start, end, T.MA_PASSPORT, 0.9))
-        elif cin_ctx:
+        elif cin_gap is not None:
             out.append(Entity(start, end, T.MA_CIN, 0.9 if n <= 6 else 0.75))
         elif n == 7:
             out.append(Entity(start, end, T.MA_PASSPORT, 0.5))
@@ -181,10 +195,10 @@ def find_ids(text: str) -> list[Entity]:
 _AR_LETTERS = "أ|ا|ب|د|هـ|ه|و|ط|ش|ج|ح|ع|ق|م|ي|ك|ل|ن|ر|س|ص|ف|ت|ث|خ|ذ|ز|ض|ظ|غ|ة"
 _LATIN = r"WW|A|B|D|H|E|W|T|CH|J|M"
 _PLATE_AR = re.compile(
-    r"(?<![\w\-|/.])(\d{1,5})\s*([-|])\s*(" + _AR_LETTERS + r")\s*\2\s*(\d{1,2})(?![\w\-|/]|[.,]\d)"
+    r"(?<![\w\-|/.])(\d{1,6})\s*([-|])\s*(" + _AR_LETTERS + r")\s*\2\s*(\d{1,2})(?![\w\-|/]|[.,]\d)"
 )
 _PLATE_LAT = re.compile(
-    r"(?<![\w\-|/.])(\d{1,5})\s*([-|])\s*(" + _LATIN + r")\s*\2\s*(\d{1,2})(?![\w\-|/]|[.,]\d)"
+    r"(?<![\w\-|/.])(\d{1,6})\s*([-|])\s*(" + _LATIN + r")\s*\2\s*(\d{1,2})(?![\w\-|/]|[.,]\d)"
 )
 
 
