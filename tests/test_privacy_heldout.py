@@ -33,13 +33,15 @@ def _scores(docs: list[dict]) -> tuple[float, dict[str, float]]:
     return overall, per_type
 
 
-@pytest.mark.parametrize("name", ["pii_heldout.txt", "pii_blind.txt"])
-def test_span_f1_on_varied_texts(name: str) -> None:
-    path = FIXTURES / name
-    if not path.exists():
-        pytest.skip(f"{name} is not written yet")
-    docs = load_markup(path)
+@pytest.mark.parametrize(
+    ("name", "overall_min", "type_min"),
+    # pii_blind.txt was written later, by someone who saw neither the recognisers nor the first set; its
+    # first, untuned score (0.841) is the one docs/privacy.md quotes as the held-out figure.
+    [("pii_heldout.txt", 0.95, 0.85), ("pii_blind.txt", 0.90, 0.80)],
+)
+def test_span_f1_on_varied_texts(name: str, overall_min: float, type_min: float) -> None:
+    docs = load_markup(FIXTURES / name)
     assert len(docs) >= 100
     overall, per_type = _scores(docs)
-    assert overall >= 0.95, (overall, per_type)
-    assert min(per_type.values()) >= 0.85, per_type
+    assert overall >= overall_min, (overall, per_type)
+    assert min(per_type.values()) >= type_min, per_type

@@ -6,97 +6,25 @@ never part of the span.
 
 from __future__ import annotations
 
+import itertools
 import re
-import unicodedata
 from typing import Any
 
 from siyada.privacy import entities as T
 from siyada.privacy.entities import Entity
-
-
-def _norm(token: str) -> str:
-    low = token.lower().replace("’", "'")
-    if low.isascii():
-        return low
-    return unicodedata.normalize("NFKD", low).encode("ascii", "ignore").decode()
-
-
-def _words(block: str) -> frozenset[str]:
-    """Gazetteer words, compared after `_norm` (lower case, no accents) when they are Latin."""
-    words = block.replace("_", " ").split()
-    return frozenset(_norm(w) if not _is_arabic(w) else w for w in words)
-
-
-def _is_arabic(word: str) -> bool:
-    return any("\u0600" <= c <= "\u06ff" for c in word)
-
-
-GIVEN_LATIN = _words(
-    """abdelghani abdelhadi abdelhamid abdeljalil abdelkarim abdelkrim abdelmalek abdelmoula abdennour
-    abderrazak abderrazzak abdessamad abdelouahed abdelwahed abdelfattah abdelkadir abdelilah abdellah
-    adnane achraf ali allal amal anass ayman aymane azzedine bouchaib bouchra chafik chakib driss elmehdi
-    faical faycal fouad ghali hafid hassane hatim houssam ibtissam idris ilias imad ismael issam jalal
-    jaouad kamal kenza khalil lotfi mehdi mhamed mohcine mohsine mokhtar mouad mounia moussa nadir nassim
-    nizar noureddine omar oussama rabie rachida rafik said saad sami samir sofiane soufiane taoufik
-    tawfik wadie walid yassir yasser youness zakariae zineddine abla assia basma chadia dalila fadwa
-    farah fatimzahra fatimazahra fatimaezzahra ghita hasna halima hiba houda ibtissam jamila jihane jihad
-    kaoutar karima khaoula lamia lina lamya maha manal maria meriem mouna najia naoual nawal nezha nisrine
-    noura ouafae ouiam oumayma rabia rachida saida sanaa siham sofia soumia touria wiam yousra zainab
-    zahira zakia zoubida zoulikha mina fatna rkia hadda aicha habiba hafida khadidja mbarka mimouna
-    """
-    + """mohamed mohammed mohammad muhammad ahmed ahmad abdellah abdallah abdelkader abdelaziz abderrahim
-    abderrahmane abdelilah abdelhak abdeslam abdelali abdelmajid abdellatif youssef yousef yassine yassin
-    hamza mehdi omar othmane otmane karim rachid said hassan hussein hicham hisham khalid khaled mustapha
-    mostafa driss idriss jamal jawad adil amine anas ayoub ilyas ismail brahim ibrahim noureddine nabil
-    tarik tariq redouane ridouane zakaria soufiane badr bilal reda marouane younes yahya aziz larbi lahcen
-    lahoucine hamid hakim mourad mounir salah taha walid zouhair moha mimoun fatima fatema fatiha khadija
-    aicha aisha zineb zaynab salma sanae sana nadia imane iman meryem maryam mariam hajar hanane houda
-    laila leila latifa malika naima najat nora nour rajae rim samira siham souad wafae yasmine yasmina
-    zahra zohra ghizlane kawtar kaoutar loubna asmae asma btissam amal amina amal hind hayat ikram ilham
-    itto touda ijja tiziri dounia chaimae oumaima hafsa rania safae sara sarah soukaina widad
-    """
-)
-FAMILY_LATIN = _words(
-    """alaoui alami bennani benjelloun berrada chraibi chraibi kettani tazi fassi idrissi amrani ouazzani
-    lahlou amghar benkirane bensouda sekkat squalli guessous lazrak filali belghiti tahiri naciri
-    benabdellah benslimane bouzidi bouhaddou cherkaoui el-alami lamrani slaoui zniber sebti mernissi
-    jettou akhannouch benmoussa kadiri hajji hilali ouali belkadi ziani rifi soussi doukkali marrakchi
-    tanjaoui sefrioui meknassi tounsi hassani hosseini moussaoui bakkali daoudi jabri karimi bouzid naji
-    saadi rachidi touzani benchekroun bennis benali benomar ouahbi rami mansouri moutawakil bouchta
-    ait lahcen ouchen oubaha oufkir aberkane akdim agnaou amazigh anouar ayouch haddad khattabi mouline
-    bouabid boutaleb chami essaidi ghali hamdouchi iraqi laraki mekouar nejjar ouarzazi
-    """
-)
-PARTICLES = frozenset({"el", "al", "ait", "aït", "ben", "bin", "ou", "ould", "ibn", "bel", "bou", "lalla"})
-
-GIVEN_ARABIC = _words(
-    """حليمة مهدي عبد_الغني عبد_الحق عبد_الإله أشرف علي علال أيمن بوشعيب بشرى شكيب فؤاد غالي حفيظ حاتم
-    عماد جلال كمال كنزة خليل لطفي معاد موسى نادر نزار أسامة ربيع رشيدة رفيق سعد سامي سمير توفيق ياسر
-    ناصر غيثة حسناء هبة جميلة جيهان كريمة خولة لمياء منال ماريا مونية نزهة نسرين رحمة صوفيا سمية
-    ثورية يسرى زكية محمد_أمين أمينة امينة فاطنة ركية حادة حبيبة مباركة ميمونة عزيزة نوال سلوى نهاد
-    عبد_السلام عبد_الكريم عبد_اللطيف عبد_الحميد عبد_المجيد عبد_الواحد عبد_الصمد عبد_الرزاق الحسين
-    """
-    + """محمد أحمد احمد عبد_الله عبدالله عبد_القادر عبد_العزيز عبد_الرحيم عبد_الرحمان يوسف ياسين حمزة مهدي
-    عمر عثمان كريم رشيد سعيد حسن حسين هشام خالد مصطفى ادريس إدريس جمال جواد عادل أمين أنس أيوب إلياس
-    إسماعيل ابراهيم إبراهيم نور_الدين نبيل طارق رضوان زكرياء زكرياء سفيان بدر بلال رضا مروان يونس يحيى
-    عزيز العربي لحسن حميد حكيم مراد منير صلاح طه وليد فاطمة فطومة خديجة عائشة عيشة زينب سلمى سناء نادية
-    إيمان ايمان مريم هاجر حنان هدى ليلى لطيفة مليكة نعيمة نجاة نورة رجاء ريم سميرة سهام سعاد وفاء ياسمين
-    زهرة غزلان كوثر لبنى أسماء ابتسام أمال آمال أمينة هند حياة إكرام إلهام إيطو يطو دنيا شيماء أميمة حفصة
-    رانية صفاء سارة سكينة وداد"""
-)
-# Compound given names are listed with their second part so that "فاطمة الزهراء" is kept whole.
-GIVEN_SECOND_ARABIC = frozenset({"الزهراء", "الزهرة", "الله", "القادر", "الرحيم", "الرحمان", "الدين", "أمين"})
-FAMILY_ARABIC = _words(
-    """العلوي العلمي بناني بنجلون برادة الشرايبي الكتاني التازي الفاسي الإدريسي الادريسي العمراني الوزاني
-    لحلو أمغار امغار بنكيران بنسودة السقاط الصقلي كسوس لزرق الفيلالي بلغيتي الطاهري الناصري بنعبد_الله
-    بنسليمان البوزيدي الشرقاوي اللمراني السلاوي زنيبر السبتي المرنيسي القادري الحجي الهلالي الزياني
-    الريفي السوسي الدكالي المراكشي الطنجاوي الصفريوي المكناسي التونسي الحسني الحسيني الموساوي البقالي
-    الداودي الجابري الكريمي ناجي السعدي الرشيدي التوزاني بنشقرون بنيس بنعلي المنصوري آيت أيت لحسن
-    أوشن الخطابي بوعبيد بوطالب الشامي العراقي العلج اليعقوبي"""
+from siyada.privacy.gazetteer import (
+    FAMILY_ARABIC,
+    FAMILY_LATIN,
+    GIVEN_ARABIC,
+    GIVEN_LATIN,
+    GIVEN_SECOND_ARABIC,
+    PARTICLES,
+    norm,
+    words,
 )
 
 TITLES_LATIN = (
-    r"(?:M\.|Mr\.?|Mme\.?|Mlle\.?|Monsieur|Madame|Mademoiselle|Me|Maître|Maitre"
+    r"(?:M\.|Mr\.?|Mme\.?|Mlle\.?|MME|MR|MLLE|Monsieur|Madame|Mademoiselle|Me|Maître|Maitre"
     r"|Dr\.?|Docteur|Pr\.?|Si|Lalla)"
 )
 TITLES_ARABIC = r"(?:السيد|السيدة|الآنسة|الأستاذ|الأستاذة|الدكتور|الدكتورة|سي|لالة|للا)"
@@ -110,18 +38,18 @@ _AR_TOKEN = re.compile(r"[\u0621-\u064A\u0671-\u06D3]+")
 _TITLED_ARABIC = re.compile(r"(?<![\u0600-\u06FF])" + TITLES_ARABIC + r"[ ]+")
 
 # Capitalised words that are never names (sentence starts, months, places ...).
-_STOP = _words(
+_STOP = words(
     """le la les un une des du de je il elle nous vous merci bonjour salam madame monsieur société
     standard référence rabat casablanca fès fes marrakech tanger agadir meknès oujda kénitra tétouan maroc
     royaume janvier février mars avril mai juin juillet août septembre octobre novembre décembre
     lundi mardi mercredi jeudi vendredi samedi dimanche article loi décret dahir iban rib cin ice cnss
-    nom prenom prénom tel tél adresse
+    nom prenom prénom tel tél adresse mme mr mlle dr pr me sarl sarlau sa ste guest objet agent
     """
 )
 
 
 def _given(token: str) -> bool:
-    return _norm(token).split("-")[0] in GIVEN_LATIN
+    return norm(token).split("-")[0] in GIVEN_LATIN
 
 
 _GIVEN_SECOND_LATIN = frozenset({"eddine", "eddin", "dine", "zahra", "ezzahra", "zohra", "ilah", "allah"})
@@ -129,12 +57,12 @@ _GIVEN_SECOND_LATIN = frozenset({"eddine", "eddin", "dine", "zahra", "ezzahra", 
 
 def _family_first(tokens: list[str], i: int) -> int | None:
     """End index of a family-name-first name starting at i (a known family name, then given names)."""
-    j = i + 1 if _norm(tokens[i]) in PARTICLES else i
-    if j >= len(tokens) or _norm(tokens[j]) in _STOP:
+    j = i + 1 if norm(tokens[i]) in PARTICLES else i
+    if j >= len(tokens) or norm(tokens[j]) in _STOP:
         return None
     # An unknown family name is accepted in capitals, as forms write it ("SQALLI Imane", "BOUAZZAOUI HAJAR").
     shouted = tokens[j].isupper() and len(tokens[j]) >= 3
-    if _norm(tokens[j]) not in FAMILY_LATIN and not shouted:
+    if norm(tokens[j]) not in FAMILY_LATIN and not shouted:
         return None
     j += 1
     if j >= len(tokens) or not _given(tokens[j]):
@@ -146,7 +74,7 @@ def _family_first(tokens: list[str], i: int) -> int | None:
 
 
 # Organisations and places named after people ("Société Nour", "Bd Mohammed V", "Riad Dar Zitoune").
-_ORG_WORDS = _words(
+_ORG_WORDS = words(
     """societe ste hotel riad cafe clinique pharmacie residence bd boulevard avenue av rue lycee ecole college
     hopital chu bank banque groupe fondation association cabinet dar hay quartier mosquee complexe centre
     institut universite faculte agence restaurant boulangerie garage imm immeuble station"""
@@ -156,14 +84,19 @@ _PREV_WORD = re.compile(r"([^\W\d_]+)\.?\s+$")
 
 def _after_org_word(text: str, start: int) -> bool:
     m = _PREV_WORD.search(text[max(0, start - 20) : start])
-    return m is not None and _norm(m.group(1)) in _ORG_WORDS
+    return m is not None and norm(m.group(1)) in _ORG_WORDS
 
 
 # Form labels after which the next capitalised words are a person's name, whatever the gazetteer says.
 _LABELLED = re.compile(
     r"(?<![\w])(?:Nom et prénom|Nom complet|Nom|Prénom|Client|Cliente|Patient|Patiente|Titulaire|Bénéficiaire"
     r"|Assuré|Assurée|Salarié|Salariée|Locataire|Propriétaire|Demandeur|Demanderesse|Conducteur|Gérant"
-    r"|Gérante|Contact|Destinataire|Expéditeur)\s*:\s*(" + _LAT_TOKEN + r"(?:[ ]" + _LAT_TOKEN + r"){0,3})"
+    r"|Gérante|Contact|Destinataire|Expéditeur|Conducteur principal|Guest|Name|Customer|Passenger"
+    r"|Employé|Employée|Étudiant|Étudiante|Élève|Parent|Tuteur)\s*:\s*("
+    + _LAT_TOKEN
+    + r"(?:[ ]"
+    + _LAT_TOKEN
+    + r"){0,3})"
 )
 
 
@@ -173,7 +106,7 @@ def _labelled_people(text: str) -> list[Entity]:
     while (m := _LABELLED.search(text, pos)) is not None:
         keep = []
         for tok in m.group(1).split(" "):
-            if _norm(tok) in _STOP or _norm(tok) in _ORG_WORDS:
+            if norm(tok) in _STOP or norm(tok) in _ORG_WORDS:
                 break
             keep.append(tok)
         end = m.start(1) + len(" ".join(keep))
@@ -203,12 +136,12 @@ def _latin_people(text: str) -> list[Entity]:
                 i += 1
                 continue
             j = i + 1
-            if j < len(tokens) and _norm(tokens[j]) in _GIVEN_SECOND_LATIN:
+            if j < len(tokens) and norm(tokens[j]) in _GIVEN_SECOND_LATIN:
                 j += 1  # "Jamal Eddine", "Fatima Zahra": one given name
             given_end = j
             family = False
             while j < len(tokens):
-                low = _norm(tokens[j])
+                low = norm(tokens[j])
                 if low in _STOP:
                     break
                 if low in GIVEN_LATIN or low in FAMILY_LATIN or low.split("-")[0] in FAMILY_LATIN:
@@ -223,7 +156,7 @@ def _latin_people(text: str) -> list[Entity]:
                 else:
                     break
                 family = True
-            while j > i + 1 and _norm(tokens[j - 1]) in PARTICLES:
+            while j > i + 1 and norm(tokens[j - 1]) in PARTICLES:
                 j -= 1
             start, end = offsets[i], offsets[j - 1] + len(tokens[j - 1])
             score = 0.85 if j > i + 1 else 0.45
@@ -235,7 +168,7 @@ def _latin_people(text: str) -> list[Entity]:
         tokens = m.group(1).split(" ")
         keep = []
         for tok in tokens:
-            if _norm(tok) in _STOP:
+            if norm(tok) in _STOP:
                 break
             keep.append(tok)
         if keep:
@@ -265,7 +198,15 @@ def _arabic_people(text: str) -> list[Entity]:
         j = j if j is not None else i + 1
         n_family = 0
         while j < len(tokens) and adjacent(j - 1, j) and n_family < 2:
-            unit = _arabic_family_end(words, j, adjacent, open_slot=n_family == 0 and (known_given or titled))
+            # After a title, one unknown word may be the family name, unless the first word already was.
+            first_is_family = words[i] in FAMILY_ARABIC or words[i].startswith("ال")
+            unit = _arabic_family_end(
+                words,
+                j,
+                adjacent,
+                open_slot=known_given or titled,
+                titled=titled and n_family == 0 and not first_is_family,
+            )
             if unit is None:
                 break
             j = unit
@@ -291,7 +232,9 @@ def _arabic_given_end(words: list[str], i: int, adjacent: Any) -> int | None:
     return i + 1
 
 
-def _arabic_family_end(words: list[str], j: int, adjacent: Any, open_slot: bool) -> int | None:
+def _arabic_family_end(
+    words: list[str], j: int, adjacent: Any, open_slot: bool, titled: bool = False
+) -> int | None:
     """End index of one family-name unit at j: a particle and its name (بن الطيب، آيت الحاج، بن عبد الله),
     a gazetteer name, a name shaped like a family name (بن…، بو…، أو…), or after a given name any ال-word."""
     w = words[j]
@@ -304,26 +247,92 @@ def _arabic_family_end(words: list[str], j: int, adjacent: Any, open_slot: bool)
         return end
     if w in FAMILY_ARABIC or (len(w) >= 5 and w.startswith(_AR_FAMILY_PREFIXES)):
         return j + 1
-    if open_slot and w.startswith("ال") and len(w) >= 4:
+    if open_slot and (w.startswith("ال") or titled) and len(w) >= 3:
         return j + 1
     return None
 
 
-_AR_STOP = _words(
+_AR_STOP = words(
     """السيد السيدة الآنسة الأستاذ الأستاذة الدكتور الدكتورة الأول الثاني الثالث الرابع الخامس السادس
     السابع مدير المدير رئيس الرئيس وزير الوزير والي الوالي عامل العامل قائد القائد نائب مسؤول المسؤول
-    كاتب الكاتب المحترم المحترمة الموقع أسفله الحامل الحاملة بطاقة
+    كاتب الكاتب المحترم المحترمة الموقع أسفله الحامل الحاملة بطاقة العائلي الشخصي بأدائه بأداء جمعية
+    مقهى شركة مؤسسة مطعم صيدلية مصحة مدرسة وكالة تعاونية فندق الزوج الزوجة الابن الابنة ماما بابا
     الحساب البنكي المبلغ الهاتف البريد الإلكتروني المقاولة الشركة السيارة الظهير الشريف القانون المرسوم
     المادة الفصل الوطنية التعريف الموحد رقم الحظ الخير الصباح المساء الله"""
 )
 _AR_PARTICLES = frozenset({"بن", "ابن", "بنت", "آيت", "أيت", "ايت", "ولد", "أولاد"})
-_AR_FAMILY_PREFIXES = ("بن", "بو", "أو", "او", "ابن")
+_AR_FAMILY_PREFIXES = ("بن", "بو", "أو", "او", "ابن", "بل", "آيت", "أيت")
 # Words after which the next words are a person's name: "المريض عبد الحق المريني", "الاسم : ...".
 _CUED_ARABIC = re.compile(
     r"(?<![\u0600-\u06FF])(?:المريضة?|الموظفة?|المستفيدة?|المدعى عليه|المدعي|المدعية|الزبونة?|سميتو|سميتها|"
-    r"اسمي|سميتي|أسفله|الاسم الكامل|الاسم|المسير)\s*:?\s+"
+    r"اسمي|سميتي|سميتو|سميتها|أسفله|الاسم الكامل|الاسم|المسير|الأجير|الأجيرة|الزوج|الزوجة|خالتي|عمتي|"
+    r"خالي|عمي|خويا|ختي|أختي|أخي|ماما ديال|بابا ديال|السي|لالة|للا|بالسيدة|بالسيد)\s*:?\s+"
+)
+
+
+# Chat and letter cues after which a known given name (any case, as chats write it) starts a name:
+# "ana smiti hamid", "khti dounia", "m3ak brahim", "Salam Amine", "call Mehdi", "tata malika".
+_CHAT_CUE = re.compile(
+    r"(?<![\w])(?:smiti|smito|smitha|smiya|smitek|smitk|ana|khoya|khouya|khti|khali|khalti|3ami|3amti|tata"
+    r"|si|m3ak|m3a|sa7bi|sahbi|neveu|nièce|demandeur|demandeuse|bonjour|salam|slm|hi|hello|auntie|uncle"
+    r"|call|text|merci|cher|chère|dear|l|dyal|dial|ya)\s+",
+    re.IGNORECASE,
+)
+_CHAT_TOKEN = re.compile(r"[^\W\d_][\w'-]*")
+_NAMING_CUES = frozenset({"smiti", "smito", "smitha", "smiya", "smitek", "smitk"})
+# Given names that are also everyday words: alone, they are not taken for a name.
+_AMBIGUOUS = words("amal nour said rim hayat iman salam karim amine aziz hassan jamal adil nabil wafae")
+
+
+def _chat_people(text: str) -> list[Entity]:
+    out = []
+    for m in _CHAT_CUE.finditer(text):
+        tokens = [t for t in _CHAT_TOKEN.finditer(text, m.end(), min(len(text), m.end() + 60))]
+        if not tokens or tokens[0].start() != m.end() or not _given(tokens[0].group()):
+            continue
+        naming = norm(m.group().strip()) in _NAMING_CUES
+        end = tokens[0].end()
+        for prev, tok in itertools.pairwise(tokens):
+            if text[prev.end() : tok.start()] != " ":
+                break
+            low = norm(tok.group())
+            if low in _STOP or low in _CHAT_STOP:
+                break
+            if low in PARTICLES or low in FAMILY_LATIN or _given(tok.group()) or (naming and len(low) >= 3):
+                end = tok.end()
+                if low not in PARTICLES:
+                    naming = False  # at most one unknown word after a naming cue
+            else:
+                break
+        if norm(text[tokens[0].start() : end]) in _AMBIGUOUS:
+            continue
+        out.append(Entity(tokens[0].start(), end, T.PERSON, 0.7))
+    return out
+
+
+# Arabizi and French function words that end a name in a chat ("ana smiti hamid mn sidi maarouf").
+_CHAT_STOP = words(
+    """mn men f fi l w o wa wla ou et de du 3la 3and ghadi bghit kan kant rani raha dyali dyal m3a
+    b bach ila ila li lli hna tma daba safi merci wach chno chkoun from in at is and the to"""
+)
+
+
+def _speaker_labels(text: str) -> list[Entity]:
+    """Chat transcripts: "[08:15] Idir: ...", "— Sanae: ...": the speaker's name before the colon."""
+    out = []
+    for m in _SPEAKER.finditer(text):
+        name = m.group(1)
+        if norm(name.split(" ")[0]) in _STOP or name in _AR_STOP:
+            continue
+        out.append(Entity(m.start(1), m.end(1), T.PERSON, 0.7))
+    return out
+
+
+_SPEAKER_NAME = r"(?:[A-Z][a-z]+|[\u0621-\u064A]+)"
+_SPEAKER = re.compile(
+    r"(?:\[\d{1,2}:\d{2}\]\s*)(?:[^\W\d_]+ )?(" + _SPEAKER_NAME + r"(?: " + _SPEAKER_NAME + r")?):"
 )
 
 
 def find_people(text: str) -> list[Entity]:
-    return _latin_people(text) + _arabic_people(text)
+    return _latin_people(text) + _arabic_people(text) + _chat_people(text) + _speaker_labels(text)

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 from siyada.config import PrivacyConfig
 from siyada.privacy.entities import ENTITY_TYPES
 from siyada.privacy.operators import Pseudonymiser
-from siyada.privacy.secrets import TenantKeys
+from siyada.privacy.secrets import TenantKeys, load_or_create_secret
 
 
 @dataclass(frozen=True)
@@ -58,3 +59,9 @@ class PrivacyGuard:
             threshold=float(pick("threshold")),  # type: ignore[arg-type]
             entities=frozenset(entities if entities is not None else ENTITY_TYPES),  # type: ignore[arg-type]
         )
+
+
+def build_guard(config: PrivacyConfig, data_dir: Path) -> PrivacyGuard:
+    """The guard for a server or a CLI command: the configured secret, else the data directory's file."""
+    secret = config.secret.encode() if config.secret else load_or_create_secret(data_dir)
+    return PrivacyGuard(config, TenantKeys(secret))

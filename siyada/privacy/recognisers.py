@@ -127,7 +127,7 @@ def find_cards(text: str) -> list[Entity]:
     for m in _CARD.finditer(text):
         digits = digits_only(m.group())
         if 13 <= len(digits) <= 19 and _CARD_PREFIX.match(digits) and luhn_valid(digits):
-            s = _score(text, m.start(), m.end(), T.CREDIT_CARD, 0.6)
+            s = _score(text, m.start(), m.end(), T.CREDIT_CARD, 0.6, checked=True)
             out.append(Entity(m.start(), m.end(), T.CREDIT_CARD, s))
     return out
 
@@ -177,8 +177,10 @@ def find_ids(text: str) -> list[Entity]:
         pass_gap = distance_to_context(text, start, end, T.MA_PASSPORT)
         if spaced and cin_gap is None:
             continue  # "A 1234" is a CIN only right after a CIN label (OCR'd forms); else too common
+        if cin_gap is None and pass_gap is None and negative_context(text, start, window=12):
+            continue  # "Réf. AB123456": a catalogue or file reference
         n = len(digits)
-        if pass_gap is not None and n >= 6 and (cin_gap is None or pass_gap < cin_gap):
+        if pass_gap is not None and n >= 6 and (cin_gap is None or pass_gap < cin_gap or n == 7):
             out.append(Entity(start, end, T.MA_PASSPORT, 0.9))
         elif cin_gap is not None:
             out.append(Entity(start, end, T.MA_CIN, 0.9 if n <= 6 else 0.75))

@@ -1,0 +1,107 @@
+"""The gazetteer: Moroccan given and family names in Latin and Arabic script, written by the project
+(common names, Amazigh names, usual spelling variants), and the normalisation used to compare tokens."""
+
+from __future__ import annotations
+
+import unicodedata
+
+
+def norm(token: str) -> str:
+    low = token.lower().replace("’", "'")
+    if low.isascii():
+        return low
+    return unicodedata.normalize("NFKD", low).encode("ascii", "ignore").decode()
+
+
+def words(block: str) -> frozenset[str]:
+    """Gazetteer words, compared after `norm` (lower case, no accents) when they are Latin."""
+    words = block.replace("_", " ").split()
+    return frozenset(norm(w) if not _is_arabic(w) else w for w in words)
+
+
+def _is_arabic(word: str) -> bool:
+    return any("\u0600" <= c <= "\u06ff" for c in word)
+
+
+GIVEN_LATIN = words(
+    """abdelghani abdelhadi abdelhamid abdeljalil abdelkarim abdelkrim abdelmalek abdelmoula abdennour
+    abderrazak abderrazzak abdessamad abdelouahed abdelwahed abdelfattah abdelkadir abdelilah abdellah
+    adnane achraf ali allal amal anass ayman aymane azzedine bouchaib bouchra chafik chakib driss elmehdi
+    faical faycal fouad ghali hafid hassane hatim houssam ibtissam idris ilias imad ismael issam jalal
+    jaouad kamal kenza khalil lotfi mehdi mhamed mohcine mohsine mokhtar mouad mounia moussa nadir nassim
+    nizar noureddine omar oussama rabie rachida rafik said saad sami samir sofiane soufiane taoufik
+    tawfik wadie walid yassir yasser youness zakariae zineddine abla assia basma chadia dalila fadwa
+    farah fatimzahra fatimazahra fatimaezzahra ghita hasna halima hiba houda ibtissam jamila jihane jihad
+    kaoutar karima khaoula lamia lina lamya maha manal maria meriem mouna najia naoual nawal nezha nisrine
+    noura ouafae ouiam oumayma rabia rachida saida sanaa siham sofia soumia touria wiam yousra zainab
+    zahira zakia zoubida zoulikha mina fatna rkia hadda aicha habiba hafida khadidja mbarka mimouna
+    """
+    + """mohamed mohammed mohammad muhammad ahmed ahmad abdellah abdallah abdelkader abdelaziz abderrahim
+    abderrahmane abdelilah abdelhak abdeslam abdelali abdelmajid abdellatif youssef yousef yassine yassin
+    hamza mehdi omar othmane otmane karim rachid said hassan hussein hicham hisham khalid khaled mustapha
+    mostafa driss idriss jamal jawad adil amine anas ayoub ilyas ismail brahim ibrahim noureddine nabil
+    tarik tariq redouane ridouane zakaria soufiane badr bilal reda marouane younes yahya aziz larbi lahcen
+    lahoucine hamid hakim mourad mounir salah taha walid zouhair moha mimoun fatima fatema fatiha khadija
+    aicha aisha zineb zaynab salma sanae sana nadia imane iman meryem maryam mariam hajar hanane houda
+    laila leila latifa malika naima najat nora nour rajae rim samira siham souad wafae yasmine yasmina
+    zahra zohra ghizlane kawtar kaoutar loubna asmae asma btissam amal amina amal hind hayat ikram ilham
+    itto touda ijja tiziri dounia chaimae oumaima hafsa rania safae sara sarah soukaina widad
+    """
+)
+FAMILY_LATIN = words(
+    """alaoui alami bennani benjelloun berrada chraibi chraibi kettani tazi fassi idrissi amrani ouazzani
+    lahlou amghar benkirane bensouda sekkat squalli guessous lazrak filali belghiti tahiri naciri
+    benabdellah benslimane bouzidi bouhaddou cherkaoui el-alami lamrani slaoui zniber sebti mernissi
+    jettou akhannouch benmoussa kadiri hajji hilali ouali belkadi ziani rifi soussi doukkali marrakchi
+    tanjaoui sefrioui meknassi tounsi hassani hosseini moussaoui bakkali daoudi jabri karimi bouzid naji
+    saadi rachidi touzani benchekroun bennis benali benomar ouahbi rami mansouri moutawakil bouchta
+    ait lahcen ouchen oubaha oufkir aberkane akdim agnaou amazigh anouar ayouch haddad khattabi mouline
+    bouabid boutaleb chami essaidi ghali hamdouchi iraqi laraki mekouar nejjar ouarzazi
+    """
+)
+PARTICLES = frozenset({"el", "al", "ait", "aït", "ben", "bin", "ou", "ould", "ibn", "bel", "bou", "lalla"})
+
+GIVEN_ARABIC = words(
+    """حليمة مهدي عبد_الغني عبد_الحق عبد_الإله أشرف علي علال أيمن بوشعيب بشرى شكيب فؤاد غالي حفيظ حاتم
+    عماد جلال كمال كنزة خليل لطفي معاد موسى نادر نزار أسامة ربيع رشيدة رفيق سعد سامي سمير توفيق ياسر
+    ناصر غيثة حسناء هبة جميلة جيهان كريمة خولة لمياء منال ماريا مونية نزهة نسرين رحمة صوفيا سمية
+    ثورية يسرى زكية محمد_أمين أمينة امينة فاطنة ركية حادة حبيبة مباركة ميمونة عزيزة نوال سلوى نهاد
+    عبد_السلام عبد_الكريم عبد_اللطيف عبد_الحميد عبد_المجيد عبد_الواحد عبد_الصمد عبد_الرزاق الحسين
+    """
+    + """محمد أحمد احمد عبد_الله عبدالله عبد_القادر عبد_العزيز عبد_الرحيم عبد_الرحمان يوسف ياسين حمزة مهدي
+    عمر عثمان كريم رشيد سعيد حسن حسين هشام خالد مصطفى ادريس إدريس جمال جواد عادل أمين أنس أيوب إلياس
+    إسماعيل ابراهيم إبراهيم نور_الدين نبيل طارق رضوان زكرياء زكرياء سفيان بدر بلال رضا مروان يونس يحيى
+    عزيز العربي لحسن حميد حكيم مراد منير صلاح طه وليد فاطمة فطومة خديجة عائشة عيشة زينب سلمى سناء نادية
+    إيمان ايمان مريم هاجر حنان هدى ليلى لطيفة مليكة نعيمة نجاة نورة رجاء ريم سميرة سهام سعاد وفاء ياسمين
+    زهرة غزلان كوثر لبنى أسماء ابتسام أمال آمال أمينة هند حياة إكرام إلهام إيطو يطو دنيا شيماء أميمة حفصة
+    رانية صفاء سارة سكينة وداد"""
+)
+# Compound given names are listed with their second part so that "فاطمة الزهراء" is kept whole.
+GIVEN_SECOND_ARABIC = frozenset({"الزهراء", "الزهرة", "الله", "القادر", "الرحيم", "الرحمان", "الدين", "أمين"})
+FAMILY_ARABIC = words(
+    """العلوي العلمي بناني بنجلون برادة الشرايبي الكتاني التازي الفاسي الإدريسي الادريسي العمراني الوزاني
+    لحلو أمغار امغار بنكيران بنسودة السقاط الصقلي كسوس لزرق الفيلالي بلغيتي الطاهري الناصري بنعبد_الله
+    بنسليمان البوزيدي الشرقاوي اللمراني السلاوي زنيبر السبتي المرنيسي القادري الحجي الهلالي الزياني
+    الريفي السوسي الدكالي المراكشي الطنجاوي الصفريوي المكناسي التونسي الحسني الحسيني الموساوي البقالي
+    الداودي الجابري الكريمي ناجي السعدي الرشيدي التوزاني بنشقرون بنيس بنعلي المنصوري آيت أيت لحسن
+    أوشن الخطابي بوعبيد بوطالب الشامي العراقي العلج اليعقوبي"""
+)
+
+# Amazigh and less common given names, and usual spelling variants.
+GIVEN_LATIN = GIVEN_LATIN | words(
+    """idir amnay tiziri tanirt yuba juba anir aya massinissa amazigh tilelli tafat tinhinan dihya
+    thiziri anaruz ayour illi ithri tamazight yidir mbarek mbark lhoucine lhoussine lahoucine brahim
+    houcine hammou moha aadil abdelhakim abdelhaq abdelmounaim abderrahman anas anass ayyoub ayoub
+    badreddine hamid hicham hichame ismail ilyas jawad kaoutar kawtar khadija loubna lamiae malak
+    marwa meryem mouhcine nouhaila nouha oumaima reda rim ryad saad sanae sara sarah siham soukaina
+    souhaila tarik yasmine yassine youssra yousra youssef zakaria zineb adam ayman yahya wissal
+    hajar ghizlane ikram imane iman kenza laila leila meriem nadia najat salma samira souad wafae
+    zahra zohra mehdi mohamed mohammed omar othmane karim rachid said hassan khalid mustapha driss
+    """
+)
+GIVEN_ARABIC = GIVEN_ARABIC | words(
+    """إيدير أمناي تيزيري تانيرت يوبا أنير آية مبارك لحسين حمو موحى حفيظة رقية نهيلة آدم أيوب هاجر
+    كوثر سميرة إيمان زكرياء فاطنة يونس حنان أمين سارة خالد عزيز مريم ياسين سلمى عبد_الحق الحاج
+    إيطو يطو تودة عائشة زهور ثريا مينة فتيحة"""
+)
+GIVEN_SECOND_ARABIC = GIVEN_SECOND_ARABIC | {"الأمين", "المهدي", "العربي", "الصادق"}
