@@ -13,6 +13,7 @@ from rich.table import Table
 
 from siyada import __version__
 from siyada.cli_audit import audit_app
+from siyada.cli_knowledge import collections_app, ingest, search
 from siyada.cli_limits import limits_app
 from siyada.cli_privacy import privacy_app
 from siyada.config import ConfigError, Settings, load_settings
@@ -33,6 +34,9 @@ app.add_typer(config_app, name="config")
 app.add_typer(limits_app, name="limits")
 app.add_typer(audit_app, name="audit")
 app.add_typer(privacy_app, name="privacy")
+app.add_typer(collections_app, name="collections")
+app.command("ingest")(ingest)
+app.command("search")(search)
 
 out = Console()
 err = Console(stderr=True)

@@ -105,6 +105,13 @@ class PrivacyConfig(TenantPrivacy):
     tenants: dict[str, TenantPrivacy] = Field(default_factory=dict)
 
 
+class KnowledgeConfig(_Strict):
+    # New collections get dense vectors from this embedded model; None: lexical search only.
+    embedding_model: str | None = "siyada-embed"
+    max_upload_bytes: int = Field(default=50 * 1024 * 1024, ge=1024)
+    retrieval_k: int = Field(default=5, ge=1, le=50)  # passages retrieved for a grounded answer
+
+
 class FileConfig(_Strict):
     """What a config file may hold."""
 
@@ -120,6 +127,7 @@ class FileConfig(_Strict):
     providers: list[ProviderConfig] = Field(default_factory=list)
     models: list[ModelConfig] = Field(default_factory=list)
     privacy: PrivacyConfig = Field(default_factory=PrivacyConfig)
+    knowledge: KnowledgeConfig = Field(default_factory=KnowledgeConfig)
 
     @model_validator(mode="after")
     def _cross_refs(self) -> FileConfig:

@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import hashlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -16,7 +16,18 @@ from sqlalchemy.engine import Engine
 from siyada import __version__
 from siyada.api.auth import KeyCache
 from siyada.api.errors import install_error_handlers
-from siyada.api.routers import admin, admin_governance, embeddings, generation, health, models, privacy
+from siyada.api.routers import (
+    admin,
+    admin_governance,
+    collections,
+    documents,
+    embeddings,
+    generation,
+    health,
+    models,
+    privacy,
+    search,
+)
 from siyada.api.routers import metrics as metrics_router
 from siyada.api.routers import usage as usage_router
 from siyada.config import Settings
@@ -29,8 +40,10 @@ from siyada.governance.metrics import Metrics
 from siyada.governance.quotas import LocalCounters, Quotas, RedisCounters
 from siyada.governance.usage import UsageRecorder
 from siyada.governance.usage_query import rollup
-from siyada.privacy.policy import PrivacyGuard
-from siyada.privacy.secrets import TenantKeys, load_or_create_secret
+from siyada.knowledge.answer import GroundedChat
+from siyada.knowledge.service import Knowledge
+from siyada.knowledge.vectors import Embedder
+from siyada.privacy.policy import build_guard
 from siyada.store.db import open_store
 
 log = logging.getLogger("siyada")
@@ -78,10 +91,17 @@ def _audit_config(engine: Engine, settings: Settings) -> None:
     )
 
 
-def _privacy_guard(settings: Settings) -> PrivacyGuard:
-    cfg = settings.file.privacy
-    secret = cfg.secret.encode() if cfg.secret else load_or_create_secret(settings.data_dir)
-    return PrivacyGuard(cfg, TenantKeys(secret))
+def _embedder_lookup(router: Router) -> Callable[[str], Embedder | None]:
+    """Knowledge shares the gateway's loaded embedding models (one copy in memory, one lock)."""
+    embedded = router.providers.get("embedded")
+    embed = getattr(embedded, "embed", None)
+
+    def lookup(name: str) -> Embedder | None:
+        if embed is None or not embed.knows(name):
+            return None
+        return embed.get(name)
+
+    return lookup
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -128,13 +148,19 @@ def create_app(settings: Settings) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = engine
-    app.state.privacy = _privacy_guard(settings)
+    app.state.privacy = build_guard(settings.file.privacy, settings.data_dir)
     app.state.gateway = Gateway(
         router,
         recorder if settings.file.usage_accounting else None,
         quotas,
         metrics if settings.file.usage_accounting else None,
         app.state.privacy,
+    )
+    app.state.knowledge = Knowledge(
+        engine, _embedder_lookup(router), app.state.privacy, settings.file.knowledge.embedding_model
+    )
+    app.state.grounded = GroundedChat(
+        app.state.gateway, app.state.knowledge, settings.file.knowledge.retrieval_k
     )
     app.state.quotas = quotas
     app.state.metrics = metrics
@@ -149,6 +175,9 @@ def create_app(settings: Settings) -> FastAPI:
         admin.router,
         admin_governance.router,
         privacy.router,
+        collections.router,
+        documents.router,
+        search.router,
         metrics_router.router,
     ):
         app.include_router(r)

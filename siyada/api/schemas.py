@@ -72,9 +72,20 @@ class _Sampling(_Wire):
         return bool(self.stream and self.stream_options and self.stream_options.include_usage)
 
 
+class RetrievalOptions(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    k: int | None = Field(default=None, ge=1, le=20)
+    mode: Literal["lexical", "semantic", "hybrid"] | None = None
+    filters: dict[str, Any] | None = None
+
+
 class ChatCompletionRequest(_Sampling):
     messages: list[ChatMessage] = Field(min_length=1)
     max_completion_tokens: int | None = Field(default=None, ge=1)
+    # Siyada extension: answer from these collections, with citations (see docs/knowledge.md).
+    collections: list[str | int] | None = Field(default=None, min_length=1, max_length=16)
+    answer_mode: Literal["extractive", "generative"] | None = None
+    retrieval: RetrievalOptions | None = None
 
     def token_limit(self) -> int | None:
         return self.max_completion_tokens or self.max_tokens

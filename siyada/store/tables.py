@@ -131,3 +131,55 @@ audit_checkpoints = sa.Table(
     sa.Column("public_key", sa.String(64), nullable=False),  # hex of the raw Ed25519 public key
     sa.Column("signature", sa.String(128), nullable=False),  # hex
 )
+
+# ---- knowledge ---------------------------------------------------------------------------------------
+collections = sa.Table(
+    "collections",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("tenant_id", sa.Integer, sa.ForeignKey("tenants.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("name", sa.String(128), nullable=False),
+    sa.Column("description", sa.String(1000), nullable=False, server_default=""),
+    # Dense vectors come from this embedding model; NULL: lexical search only.
+    sa.Column("embedding_model", sa.String(128), nullable=True),
+    sa.Column("created_at", sa.Float, nullable=False),
+    sa.UniqueConstraint("tenant_id", "name", name="uq_collections_tenant_name"),
+)
+
+documents = sa.Table(
+    "documents",
+    metadata,
+    sa.Column("id", sa.String(40), primary_key=True),  # doc_ + hash of (collection, content): idempotent
+    sa.Column(
+        "collection_id", sa.Integer, sa.ForeignKey("collections.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column("tenant_id", sa.Integer, nullable=False),
+    sa.Column("name", sa.String(500), nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("format", sa.String(16), nullable=False),
+    sa.Column("title", sa.String(500), nullable=True),
+    sa.Column("metadata", sa.JSON, nullable=True),
+    sa.Column("chars", sa.Integer, nullable=False),
+    sa.Column("chunks", sa.Integer, nullable=False),
+    sa.Column("pseudonymised", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("created_at", sa.Float, nullable=False),
+    sa.UniqueConstraint("collection_id", "sha256", name="uq_documents_collection_sha256"),
+)
+
+chunks = sa.Table(
+    "chunks",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),  # also the rowid of the lexical index
+    sa.Column(
+        "document_id", sa.String(40), sa.ForeignKey("documents.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column("collection_id", sa.Integer, nullable=False, index=True),
+    sa.Column("idx", sa.Integer, nullable=False),
+    sa.Column("start", sa.Integer, nullable=False),
+    sa.Column("end", sa.Integer, nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("section", sa.String(500), nullable=True),
+    sa.Column("page", sa.Integer, nullable=True),
+    # float32 little-endian, L2-normalised; NULL when the collection has no embedding model.
+    sa.Column("vector", sa.LargeBinary, nullable=True),
+)

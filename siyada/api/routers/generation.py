@@ -8,11 +8,13 @@ from starlette.responses import Response
 
 from siyada.api.auth import authenticate
 from siyada.api.body import openapi_body, read_json, validate
+from siyada.api.knowledge_errors import knowledge_call
 from siyada.api.schemas import ChatCompletionRequest, CompletionRequest
 from siyada.api.sse import sse_response
 from siyada.gateway.backends.base import Endpoint
 from siyada.gateway.service import Gateway
 from siyada.governance.keys import Principal
+from siyada.knowledge.answer import GroundedChat
 
 router = APIRouter(tags=["generation"])
 
@@ -20,6 +22,8 @@ router = APIRouter(tags=["generation"])
 async def _serve(request: Request, principal: Principal, endpoint: Endpoint, stream: bool) -> Response:
     gateway: Gateway = request.app.state.gateway
     body = request.state.body
+    if endpoint == "chat/completions" and body.get("collections"):
+        return await _grounded(request, principal, body, stream)
     if stream:
         chunks, provider = await gateway.open_stream(principal, endpoint, body)
         return sse_response(chunks, {"X-Siyada-Provider": provider})
@@ -27,6 +31,15 @@ async def _serve(request: Request, principal: Principal, endpoint: Endpoint, str
     return Response(
         orjson.dumps(result), media_type="application/json", headers={"X-Siyada-Provider": provider}
     )
+
+
+async def _grounded(request: Request, principal: Principal, body: dict, stream: bool) -> Response:
+    grounded: GroundedChat = request.app.state.grounded
+    answer, provider = await knowledge_call(grounded.answer(principal, body, stream))
+    headers = {"X-Siyada-Provider": provider}
+    if isinstance(answer, dict):
+        return Response(orjson.dumps(answer), media_type="application/json", headers=headers)
+    return sse_response(answer, headers)
 
 
 @router.post("/v1/chat/completions", openapi_extra=openapi_body(ChatCompletionRequest))

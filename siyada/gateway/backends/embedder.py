@@ -52,6 +52,9 @@ class EmbedderProvider:
         self._loaded: dict[str, E5Embedder] = {}
         self._lock = threading.Lock()
 
+    def knows(self, name: str) -> bool:
+        return name in self._loaders
+
     def get(self, name: str) -> E5Embedder:
         with self._lock:
             if name not in self._loaded:

@@ -1,0 +1,153 @@
+"""Retrieval quality on folders of tasks, through Siyada's real ingestion and search code.
+
+    .venv/bin/python bench/retrieval_quality.py [TASKS_DIR] [--json OUT] [--tasks a,b] [--modes ...]
+
+TASKS_DIR (default ../shared/data/retrieval) holds one folder per task with `corpus.jsonl`
+(`{"id", "text"}`) and `queries.jsonl` (`{"id", "text", "relevant": [ids]}`). Each corpus is ingested as a
+JSONL upload into a fresh SQLite store (parse -> chunk -> language analysis -> FTS5 and e5 vectors), each
+query goes through `Knowledge.search` in every mode, and the results are scored beside a plain BM25
+baseline (lowercase word tokens, no language processing): R@1, R@10 and MRR@10 per task and mode.
+`--json OUT` writes `{task: {mode: {"r1", "r10", "mrr10"}}}`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import re
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+DEFAULT_TASKS = ROOT.parent / "shared" / "data" / "retrieval"
+MODES = ("lexical", "semantic", "hybrid")
+
+
+def _read(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def _score(ranked: list[list[str]], relevant: list[set[str]]) -> dict[str, float]:
+    r1 = r10 = mrr = 0.0
+    for got, rel in zip(ranked, relevant, strict=True):
+        r1 += bool(got[:1] and got[0] in rel)
+        r10 += any(d in rel for d in got[:10])
+        mrr += next((1.0 / (i + 1) for i, d in enumerate(got[:10]) if d in rel), 0.0)
+    n = max(len(ranked), 1)
+    return {"r1": round(r1 / n, 4), "r10": round(r10 / n, 4), "mrr10": round(mrr / n, 4)}
+
+
+class PlainBM25:
+    """The baseline: lowercase \\w+ tokens, k1=1.2, b=0.75."""
+
+    def __init__(self, docs: list[dict[str, Any]]) -> None:
+        self.ids = [d["id"] for d in docs]
+        self.tf = [Counter(re.findall(r"\w+", d["text"].lower())) for d in docs]
+        self.len = [sum(t.values()) for t in self.tf]
+        self.avg = sum(self.len) / max(len(self.len), 1)
+        df: Counter[str] = Counter()
+        for t in self.tf:
+            df.update(t.keys())
+        n = len(docs)
+        self.idf = {w: math.log(1 + (n - f + 0.5) / (f + 0.5)) for w, f in df.items()}
+        self.postings: dict[str, list[int]] = {}
+        for i, t in enumerate(self.tf):
+            for w in t:
+                self.postings.setdefault(w, []).append(i)
+
+    def search(self, query: str, k: int = 10) -> list[str]:
+        scores: Counter[int] = Counter()
+        for w in set(re.findall(r"\w+", query.lower())):
+            for i in self.postings.get(w, []):
+                f = self.tf[i][w]
+                scores[i] += self.idf[w] * f * 2.2 / (f + 1.2 * (0.25 + 0.75 * self.len[i] / self.avg))
+        return [self.ids[i] for i, _ in scores.most_common(k)]
+
+
+def _distinct_docs(hits: list[dict[str, Any]], k: int) -> list[str]:
+    out: list[str] = []
+    for h in hits:
+        cid = str(h["document"]["metadata"].get("corpus_id"))
+        if cid not in out:
+            out.append(cid)
+        if len(out) == k:
+            break
+    return out
+
+
+def run_task(folder: Path, modes: list[str], limit: int | None) -> dict[str, dict[str, float]]:
+    from siyada.gateway.backends.embedder import E5Embedder
+    from siyada.governance.tenants import create_tenant
+    from siyada.knowledge.service import Knowledge
+    from siyada.store.db import open_store
+
+    corpus, queries = _read(folder / "corpus.jsonl"), _read(folder / "queries.jsonl")
+    if limit:
+        queries = queries[:limit]
+    relevant = [set(map(str, q["relevant"])) for q in queries]
+    result: dict[str, dict[str, float]] = {}
+    bm25 = PlainBM25(corpus)
+    result["bm25"] = _score([bm25.search(q["text"]) for q in queries], relevant)
+    dense = any(m != "lexical" for m in modes)
+    embedder = E5Embedder() if dense else None
+    with tempfile.TemporaryDirectory() as tmp:
+        engine = open_store(f"sqlite:///{tmp}/bench.db")
+        tenant = create_tenant(engine, "bench")
+        kn = Knowledge(engine, lambda name: embedder, None, "siyada-embed" if dense else None)
+        kn.create_collection(tenant.id, folder.name)
+        blob = "\n".join(
+            json.dumps({"text": d["text"], "corpus_id": d["id"]}, ensure_ascii=False) for d in corpus
+        )
+        t0 = time.perf_counter()
+        kn.ingest(tenant.id, tenant.name, folder.name, blob.encode(), "corpus.jsonl")
+        print(
+            f"  {folder.name}: {len(corpus)} documents ingested in {time.perf_counter() - t0:.1f}s",
+            file=sys.stderr,
+        )
+        for mode in modes:
+            t0 = time.perf_counter()
+            ranked = [
+                _distinct_docs(kn.search(tenant.id, tenant.name, [folder.name], q["text"], 30, mode), 10)  # type: ignore[arg-type]
+                for q in queries
+            ]
+            result[mode] = _score(ranked, relevant)
+            result[mode]["ms_per_query"] = round((time.perf_counter() - t0) * 1000 / max(len(queries), 1), 2)
+        engine.dispose()
+    return result
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("tasks_dir", nargs="?", type=Path, default=DEFAULT_TASKS)
+    ap.add_argument("--json", type=Path, help="write {task: {mode: {r1, r10, mrr10}}} here")
+    ap.add_argument("--tasks", help="comma-separated task names (default: every folder)")
+    ap.add_argument("--modes", default=",".join(MODES))
+    ap.add_argument("--limit-queries", type=int, help="score only the first N queries of each task")
+    a = ap.parse_args()
+    folders = sorted(
+        p for p in a.tasks_dir.iterdir() if (p / "corpus.jsonl").exists() and (p / "queries.jsonl").exists()
+    )
+    if a.tasks:
+        wanted = set(a.tasks.split(","))
+        folders = [f for f in folders if f.name in wanted]
+    modes = [m for m in a.modes.split(",") if m]
+    results: dict[str, Any] = {}
+    for folder in folders:
+        results[folder.name] = run_task(folder, modes, a.limit_queries)
+    print(f"{'task':<28} {'mode':<9} {'R@1':>6} {'R@10':>6} {'MRR@10':>7}")
+    for task, by_mode in results.items():
+        for mode, m in by_mode.items():
+            print(f"{task:<28} {mode:<9} {m['r1']:>6.3f} {m['r10']:>6.3f} {m['mrr10']:>7.3f}")
+    if a.json:
+        a.json.write_text(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()

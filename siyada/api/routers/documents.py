@@ -1,0 +1,154 @@
+"""Documents: upload (multipart file, or JSON text with metadata), read, list chunks, delete.
+
+POST /v1/documents            multipart: file, collection, metadata (a JSON object as text)
+                              or JSON: {"collection", "text", "name", "metadata", "format"}
+GET|DELETE /v1/documents/{id} · GET /v1/documents/{id}/chunks
+
+Ingesting the same content into the same collection again returns the stored document (200, not 201).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from typing import Any, Literal
+
+import orjson
+from fastapi import APIRouter, Depends, Request
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.datastructures import UploadFile
+from starlette.formparsers import MultiPartException, MultiPartParser
+from starlette.responses import JSONResponse
+
+from siyada.api.auth import authenticate
+from siyada.api.body import openapi_body, read_json, validate
+from siyada.api.knowledge_errors import knowledge_call
+from siyada.errors import ApiError
+from siyada.governance.keys import Principal
+from siyada.knowledge import collections as store
+from siyada.knowledge.ingest import IngestResult
+from siyada.knowledge.service import Knowledge
+
+router = APIRouter(tags=["knowledge"])
+_SUFFIX = {"text": ".txt", "markdown": ".md", "html": ".html"}
+
+
+class TextDocument(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    collection: str | int
+    text: str = Field(min_length=1)
+    name: str = Field(default="text", min_length=1, max_length=500)
+    format: Literal["text", "markdown", "html"] = "text"
+    metadata: dict[str, Any] | None = None
+
+
+def _limit(request: Request) -> int:
+    return request.app.state.settings.file.knowledge.max_upload_bytes
+
+
+async def _limited(request: Request, limit: int) -> AsyncIterator[bytes]:
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise ApiError(413, f"The upload exceeds the limit of {limit} bytes", code="file_too_large")
+        yield chunk
+
+
+async def _multipart(
+    request: Request, limit: int
+) -> tuple[bytes, str, str | None, str, dict[str, Any] | None]:
+    try:
+        form = await MultiPartParser(
+            request.headers, _limited(request, limit), max_files=1, max_fields=8
+        ).parse()
+    except MultiPartException as exc:
+        raise ApiError(400, f"Malformed multipart body: {exc.message}", code="invalid_multipart") from exc
+    upload = form.get("file")
+    if not isinstance(upload, UploadFile):
+        raise ApiError(400, "A multipart upload needs a 'file' part", code="missing_file", param="file")
+    collection = form.get("collection")
+    if not isinstance(collection, str) or not collection:
+        raise ApiError(400, "A 'collection' field is required", code="missing_collection", param="collection")
+    metadata = _metadata(form.get("metadata"))
+    data = await upload.read()
+    await upload.close()
+    return data, upload.filename or "upload", upload.content_type, collection, metadata
+
+
+def _metadata(raw: Any) -> dict[str, Any] | None:
+    if raw is None or raw == "":
+        return None
+    try:
+        value = orjson.loads(raw) if isinstance(raw, str) else None
+    except orjson.JSONDecodeError as exc:
+        raise ApiError(
+            400, f"metadata is not valid JSON: {exc}", code="invalid_metadata", param="metadata"
+        ) from exc
+    if not isinstance(value, dict):
+        raise ApiError(400, "metadata must be a JSON object", code="invalid_metadata", param="metadata")
+    return value
+
+
+def _answer(results: list[IngestResult]) -> JSONResponse:
+    created = any(r.created for r in results)
+    if len(results) == 1:
+        body: dict[str, Any] = {**results[0].document, "created": results[0].created}
+    else:
+        body = {"object": "list", "data": [{**r.document, "created": r.created} for r in results]}
+    return JSONResponse(body, status_code=201 if created else 200)
+
+
+@router.post("/v1/documents", openapi_extra=openapi_body(TextDocument))
+async def upload_document(request: Request, principal: Principal = Depends(authenticate)) -> JSONResponse:
+    limit = _limit(request)
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise ApiError(413, f"The upload is {declared} bytes; the limit is {limit}", code="file_too_large")
+    if request.headers.get("content-type", "").startswith("multipart/form-data"):
+        data, filename, content_type, collection, metadata = await _multipart(request, limit)
+    else:
+        doc = validate(TextDocument, await read_json(request))
+        data, content_type, collection, metadata = doc.text.encode(), None, doc.collection, doc.metadata
+        filename = doc.name if "." in doc.name else doc.name + _SUFFIX[doc.format]
+    if not data:
+        raise ApiError(422, "The file is empty", code="malformed_document", param="file")
+    kn: Knowledge = request.app.state.knowledge
+    results = await knowledge_call(
+        asyncio.to_thread(
+            kn.ingest,
+            principal.tenant.id,
+            principal.tenant.name,
+            collection,
+            data,
+            filename,
+            content_type,
+            metadata,
+        )
+    )
+    return _answer(results)
+
+
+@router.get("/v1/documents/{doc_id}")
+async def get_document(
+    doc_id: str, request: Request, principal: Principal = Depends(authenticate)
+) -> dict[str, Any]:
+    engine = request.app.state.knowledge.engine
+    return await knowledge_call(asyncio.to_thread(store.get_document, engine, principal.tenant.id, doc_id))
+
+
+@router.delete("/v1/documents/{doc_id}")
+async def delete_document(
+    doc_id: str, request: Request, principal: Principal = Depends(authenticate)
+) -> dict[str, Any]:
+    engine = request.app.state.knowledge.engine
+    return await knowledge_call(asyncio.to_thread(store.delete_document, engine, principal.tenant.id, doc_id))
+
+
+@router.get("/v1/documents/{doc_id}/chunks")
+async def document_chunks(
+    doc_id: str, request: Request, principal: Principal = Depends(authenticate)
+) -> dict[str, Any]:
+    engine = request.app.state.knowledge.engine
+    data = await knowledge_call(asyncio.to_thread(store.document_chunks, engine, principal.tenant.id, doc_id))
+    return {"object": "list", "data": data}

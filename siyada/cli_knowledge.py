@@ -1,0 +1,218 @@
+"""`siyada ingest`, `siyada search` and `siyada collections`: the knowledge store from the command line.
+
+Ingestion is resumable: each document is stored in one transaction and identified by its content, so
+running the same command again after an interruption skips what is already indexed.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+collections_app = typer.Typer(help="Collections of documents.", no_args_is_help=True)
+
+SUFFIXES = {".pdf", ".docx", ".html", ".htm", ".md", ".markdown", ".txt", ".json", ".jsonl"}
+Tenant = Annotated[str, typer.Option("--tenant", help="The tenant that owns the collection.")]
+
+
+def _knowledge():  # type: ignore[no-untyped-def]
+    """The knowledge facade over the store, with the packaged embedding model loaded on first use."""
+    from siyada.cli import _engine, _settings
+    from siyada.knowledge.service import Knowledge
+    from siyada.privacy.policy import build_guard
+
+    settings = _settings()
+    engine = _engine(settings)
+    emb_cfg = settings.file.embedded
+    loaded: dict[str, Any] = {}
+
+    def embedder_for(name: str):  # type: ignore[no-untyped-def]
+        if not emb_cfg.enabled or name != emb_cfg.embedding_model:
+            return None
+        if name not in loaded:
+            from siyada.gateway.backends.embedder import E5Embedder
+
+            loaded[name] = E5Embedder(emb_cfg.threads)
+        return loaded[name]
+
+    guard = build_guard(settings.file.privacy, settings.data_dir)
+    return Knowledge(engine, embedder_for, guard, settings.file.knowledge.embedding_model)
+
+
+def _tenant(kn: Any, name: str) -> Any:
+    from siyada.cli import _fail
+    from siyada.governance.tenants import TenantError, get_tenant
+
+    try:
+        return get_tenant(kn.engine, name)
+    except TenantError as exc:
+        _fail(str(exc))
+
+
+def _files(paths: list[Path]) -> list[Path]:
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found += sorted(
+                p
+                for p in path.rglob("*")
+                if p.is_file() and p.suffix.lower() in SUFFIXES and not p.name.startswith(".")
+            )
+        else:
+            found.append(path)
+    return found
+
+
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders (searched recursively).")],
+    collection: Annotated[str, typer.Option("--collection", "-c", help="Created if it does not exist.")],
+    tenant: Tenant = "default",
+    metadata: Annotated[str | None, typer.Option(help="A JSON object added to every document.")] = None,
+) -> None:
+    """Parse, chunk, index and embed documents, with progress (files, chunks, rate, ETA)."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    from siyada.cli import _fail, err, out
+    from siyada.knowledge.collections import KnowledgeError
+    from siyada.knowledge.parse import ParseError
+
+    meta = json.loads(metadata) if metadata else None
+    if meta is not None and not isinstance(meta, dict):
+        _fail("--metadata must be a JSON object")
+    files = _files(paths)
+    if not files:
+        _fail("no files to ingest")
+    kn = _knowledge()
+    owner = _tenant(kn, tenant)
+    try:
+        kn.create_collection(owner.id, collection)
+    except KnowledgeError as exc:
+        if exc.status != 409:
+            _fail(str(exc))
+    created = skipped = failed = chunks = 0
+    columns = [
+        TextColumn("{task.description:<8}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]}"),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+    ]
+    with Progress(*columns, console=err, transient=not sys.stderr.isatty()) as progress:
+        files_task = progress.add_task("files", total=len(files), rate="")
+        chunk_task = progress.add_task("chunks", total=None, rate="")
+
+        def on_chunks(n: int) -> None:
+            progress.advance(chunk_task, n)
+            speed = progress.tasks[chunk_task].speed
+            progress.update(chunk_task, rate=f"{speed:.1f} chunks/s" if speed else "")
+
+        for path in files:
+            try:
+                results = kn.ingest(
+                    owner.id, owner.name, collection, path.read_bytes(), path.name, None, meta, on_chunks
+                )
+            except (ParseError, KnowledgeError, OSError) as exc:
+                failed += 1
+                err.print(f"[yellow]skipped[/] {path}: {exc}", highlight=False)
+            else:
+                for r in results:
+                    created += r.created
+                    skipped += not r.created
+                    chunks += r.document["chunks"] if r.created else 0
+            progress.advance(files_task)
+            speed = progress.tasks[files_task].speed
+            progress.update(files_task, rate=f"{speed:.1f} files/s" if speed else "")
+    out.print(
+        f"{created} documents indexed ({chunks} chunks), {skipped} already there, {failed} failed "
+        f"-> collection {collection!r}",
+        highlight=False,
+        soft_wrap=True,
+    )
+    if failed:
+        raise typer.Exit(1)
+
+
+def search(
+    query: Annotated[str, typer.Argument(help="What to look for, in any language or script.")],
+    collection: Annotated[list[str], typer.Option("--collection", "-c", help="Repeat for several.")],
+    tenant: Tenant = "default",
+    k: Annotated[int, typer.Option(min=1, max=100)] = 5,
+    mode: Annotated[str | None, typer.Option(help="lexical, semantic or hybrid (default).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the raw results.")] = False,
+) -> None:
+    """Search collections and print the best passages with their documents."""
+    from siyada.cli import _fail, out
+    from siyada.knowledge.collections import KnowledgeError
+
+    kn = _knowledge()
+    owner = _tenant(kn, tenant)
+    try:
+        hits = kn.search(owner.id, owner.name, collection, query, k, mode)  # type: ignore[arg-type]
+    except KnowledgeError as exc:
+        _fail(str(exc))
+        return
+    if as_json:
+        out.print_json(json.dumps(hits, ensure_ascii=False))
+        return
+    for n, hit in enumerate(hits, 1):
+        c = hit["chunk"]
+        out.print(
+            f"[bold]{n}. {hit['document']['name']}[/] [dim]{c['id']} score {hit['score']:.4f}[/]",
+            highlight=False,
+        )
+        out.print("   " + " ".join(c["text"].split())[:400], highlight=False)
+
+
+@collections_app.command("create")
+def collections_create(
+    name: str,
+    tenant: Tenant = "default",
+    description: str = "",
+    lexical_only: Annotated[bool, typer.Option(help="No dense vectors (fast ingestion).")] = False,
+) -> None:
+    from siyada.cli import _fail, out
+    from siyada.knowledge.collections import KnowledgeError
+
+    kn = _knowledge()
+    owner = _tenant(kn, tenant)
+    try:
+        made = kn.create_collection(owner.id, name, description, None if lexical_only else "")
+    except KnowledgeError as exc:
+        _fail(str(exc))
+        return
+    out.print(f"collection {made['name']!r} created (id {made['id']}, embeddings: {made['embedding_model']})")
+
+
+@collections_app.command("list")
+def collections_list(tenant: Tenant = "default") -> None:
+    from siyada.cli import out
+    from siyada.knowledge.collections import list_collections
+
+    kn = _knowledge()
+    for c in list_collections(kn.engine, _tenant(kn, tenant).id):
+        out.print(f"{c['name']}\t{c['documents']} documents\t{c['chunks']} chunks\t{c['embedding_model']}")
+
+
+@collections_app.command("delete")
+def collections_delete(name: str, tenant: Tenant = "default") -> None:
+    from siyada.cli import _fail, out
+    from siyada.knowledge.collections import KnowledgeError, delete_collection
+
+    kn = _knowledge()
+    try:
+        delete_collection(kn.engine, _tenant(kn, tenant).id, name)
+    except KnowledgeError as exc:
+        _fail(str(exc))
+    out.print(f"collection {name!r} deleted")

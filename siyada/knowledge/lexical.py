@@ -1,0 +1,84 @@
+"""The lexical index: BM25 over the terms `siyada.lang.analysis` produces (normalised, stemmed and
+transliterated forms), so an Arabizi query meets Arabic-script text.
+
+SQLite: an FTS5 table whose rowid is the chunk id (ranked with FTS5's bm25()). PostgreSQL: a tsvector
+side table with a GIN index (ranked with ts_rank_cd, which is not BM25 but orders the same way in
+practice). Writes happen inside the caller's transaction, so a document is indexed with its chunks or
+not at all.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+_UNSAFE = re.compile(r"[^\w:]+")
+
+
+def _safe(term: str) -> str:
+    """Terms hold word characters (and ':' for marked forms); anything else is dropped."""
+    return _UNSAFE.sub("", term)
+
+
+def _pg_safe(term: str) -> str:
+    return _safe(term).replace(":", "_")  # ':' means weight or prefix in a tsquery
+
+
+def add(conn: Connection, rows: Iterable[tuple[int, int, Sequence[str]]]) -> None:
+    """Index (chunk_id, collection_id, terms) rows."""
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql(
+            "INSERT INTO chunk_terms (rowid, terms, collection_id) VALUES (?, ?, ?)",
+            [(cid, " ".join(filter(None, map(_safe, terms))), coll) for cid, coll, terms in rows],
+        )
+        return
+    params = [
+        {"c": cid, "k": coll, "t": " ".join(filter(None, map(_pg_safe, terms)))} for cid, coll, terms in rows
+    ]
+    if params:
+        conn.execute(
+            sa.text(
+                "INSERT INTO chunk_terms (chunk_id, collection_id, tsv) "
+                "VALUES (:c, :k, to_tsvector('simple', :t))"
+            ),
+            params,
+        )
+
+
+def delete(conn: Connection, chunk_ids: Sequence[int]) -> None:
+    if not chunk_ids:
+        return
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("DELETE FROM chunk_terms WHERE rowid = ?", [(i,) for i in chunk_ids])
+    else:
+        conn.execute(sa.text("DELETE FROM chunk_terms WHERE chunk_id = ANY(:ids)"), {"ids": list(chunk_ids)})
+
+
+def search(
+    conn: Connection, collection_ids: Sequence[int], terms: Sequence[str], k: int
+) -> list[tuple[int, float]]:
+    """Best chunks for the terms (any of them may match), as (chunk_id, score), best first."""
+    unique = list(dict.fromkeys(t for t in map(_safe, terms) if t))
+    if not unique or not collection_ids:
+        return []
+    marks = ",".join(str(int(c)) for c in collection_ids)
+    if conn.dialect.name == "sqlite":
+        query = " OR ".join('"' + t + '"' for t in unique)
+        rows = conn.exec_driver_sql(
+            "SELECT rowid, bm25(chunk_terms) AS s FROM chunk_terms "
+            f"WHERE chunk_terms MATCH ? AND collection_id IN ({marks}) ORDER BY s LIMIT ?",
+            (query, k),
+        ).all()
+        return [(int(r[0]), -float(r[1])) for r in rows]
+    query = " | ".join(dict.fromkeys(_pg_safe(t) for t in unique))
+    rows = conn.execute(
+        sa.text(
+            "SELECT chunk_id, ts_rank_cd(tsv, q) AS s FROM chunk_terms, to_tsquery('simple', :q) q "
+            f"WHERE tsv @@ q AND collection_id IN ({marks}) ORDER BY s DESC LIMIT :k"
+        ),
+        {"q": query, "k": k},
+    ).all()
+    return [(int(r[0]), float(r[1])) for r in rows]

@@ -1,0 +1,152 @@
+"""Search over a tenant's collections: lexical (BM25 over language-aware terms), semantic (dense
+vectors), or hybrid (both, fused by reciprocal rank), with optional filters on document metadata."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from siyada.knowledge import lexical
+from siyada.knowledge.collections import KnowledgeError, chunk_dict, require_collection
+from siyada.knowledge.vectors import Embedder, VectorCache
+from siyada.lang.analysis import query_terms
+from siyada.store.tables import chunks, documents
+
+Mode = Literal["lexical", "semantic", "hybrid"]
+MODES = ("lexical", "semantic", "hybrid")
+RRF_K = 60  # the usual constant: damps the weight of the very first ranks
+DEPTH = 50  # candidates taken from each ranking before fusion
+
+
+@dataclass
+class Searcher:
+    engine: Engine
+    embedder_for: Callable[[str], Embedder | None]
+    cache: VectorCache
+
+    def search(
+        self,
+        tenant_id: int,
+        collection_refs: Sequence[str | int],
+        query: str,
+        k: int = 10,
+        mode: Mode | None = None,
+        filters: dict[str, Any] | None = None,
+    ) -> list[dict[str, Any]]:
+        if not query.strip():
+            raise KnowledgeError("the query is empty", param="query")
+        if mode is not None and mode not in MODES:
+            raise KnowledgeError(f"mode must be one of {', '.join(MODES)}", param="mode")
+        with self.engine.connect() as conn:
+            colls = [require_collection(conn, tenant_id, ref) for ref in collection_refs]
+            embedders = {c.id: self.embedder_for(c.embedding_model) for c in colls if c.embedding_model}
+            dense = {cid: e for cid, e in embedders.items() if e is not None}
+            if mode == "semantic" and not dense:
+                raise KnowledgeError(
+                    "semantic search needs a collection with an embedding model", param="mode"
+                )
+            mode = mode or ("hybrid" if dense else "lexical")
+            depth = max(DEPTH, k * 3)
+            allowed = _allowed_documents(conn, [c.id for c in colls], filters) if filters else None
+            rankings: dict[str, list[tuple[int, float]]] = {}
+            if mode in ("lexical", "hybrid"):
+                rankings["lexical"] = lexical.search(
+                    conn, [c.id for c in colls], query_terms(query), depth * 2
+                )
+            if mode in ("semantic", "hybrid") and dense:
+                rankings["semantic"] = self._semantic(conn, dense, query, depth * 2)
+            rows = _chunk_rows(conn, {cid for ranking in rankings.values() for cid, _ in ranking})
+        names = {c.id: c.name for c in colls}
+        if allowed is not None:
+            rankings = {
+                m: [(c, s) for c, s in r if rows[c].document_id in allowed] for m, r in rankings.items()
+            }
+        fused = _fuse(rankings) if len(rankings) > 1 else next(iter(rankings.values()), [])
+        ranks = {m: {cid: i + 1 for i, (cid, _) in enumerate(r)} for m, r in rankings.items()}
+        return [_hit(rows[cid], score, names, ranks) for cid, score in fused[:k]]
+
+    def _semantic(
+        self, conn: Connection, dense: dict[int, Embedder], query: str, depth: int
+    ) -> list[tuple[int, float]]:
+        by_model: dict[int, list[int]] = {}
+        for cid, emb in dense.items():
+            by_model.setdefault(id(emb), []).append(cid)
+        found: list[tuple[int, float]] = []
+        for cids in by_model.values():
+            vector = dense[cids[0]].embed([query], "query")[0]
+            found += self.cache.search(conn, cids, vector, depth)
+        return sorted(found, key=lambda x: -x[1])[:depth]
+
+
+def _fuse(rankings: dict[str, list[tuple[int, float]]]) -> list[tuple[int, float]]:
+    """Reciprocal rank fusion: robust to the different score scales of BM25 and cosine."""
+    scores: dict[int, float] = {}
+    for ranking in rankings.values():
+        for rank, (cid, _) in enumerate(ranking, start=1):
+            scores[cid] = scores.get(cid, 0.0) + 1.0 / (RRF_K + rank)
+    return sorted(scores.items(), key=lambda x: -x[1])
+
+
+def _allowed_documents(conn: Connection, collection_ids: list[int], filters: dict[str, Any]) -> set[str]:
+    """Documents whose metadata match every filter (a value, or a list meaning any of these values)."""
+    rows = conn.execute(
+        sa.select(documents.c.id, documents.c.metadata, documents.c.format, documents.c.name).where(
+            documents.c.collection_id.in_(collection_ids)
+        )
+    ).all()
+    allowed = set()
+    for row in rows:
+        meta = {**(row.metadata or {}), "format": row.format, "name": row.name}
+        if all(_matches(meta.get(key), want) for key, want in filters.items()):
+            allowed.add(row.id)
+    return allowed
+
+
+def _matches(value: Any, want: Any) -> bool:
+    if isinstance(want, list):
+        return value in want
+    return value == want
+
+
+def _chunk_rows(conn: Connection, ids: set[int]) -> dict[int, Any]:
+    if not ids:
+        return {}
+    rows = conn.execute(
+        sa.select(
+            chunks.c.id,
+            chunks.c.document_id,
+            chunks.c.collection_id,
+            chunks.c.idx,
+            chunks.c.start,
+            chunks.c.end,
+            chunks.c.text,
+            chunks.c.section,
+            chunks.c.page,
+            documents.c.name.label("document_name"),
+            documents.c.title.label("document_title"),
+            documents.c.metadata.label("document_metadata"),
+        )
+        .join(documents, documents.c.id == chunks.c.document_id)
+        .where(chunks.c.id.in_(list(ids)))
+    ).all()
+    return {r.id: r for r in rows}
+
+
+def _hit(row: Any, score: float, names: dict[int, str], ranks: dict[str, dict[int, int]]) -> dict[str, Any]:
+    return {
+        "object": "search.result",
+        "score": round(score, 6),
+        "ranks": {mode: r[row.id] for mode, r in ranks.items() if row.id in r},
+        "collection": names[row.collection_id],
+        "document": {
+            "id": row.document_id,
+            "name": row.document_name,
+            "title": row.document_title,
+            "metadata": row.document_metadata or {},
+        },
+        "chunk": chunk_dict(row.document_id, row),
+    }

@@ -1,0 +1,91 @@
+"""The knowledge facade the API and the CLI use: collections, ingestion, search and grounded answers for
+one tenant, with the tenant's privacy policy applied to documents (and to queries, so they still meet
+pseudonymised text)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from sqlalchemy.engine import Engine
+
+from siyada.knowledge import collections as store
+from siyada.knowledge.ingest import IngestResult, ingest_bytes
+from siyada.knowledge.search import Mode, Searcher
+from siyada.knowledge.vectors import Embedder, VectorCache
+from siyada.privacy.operators import detect, keyed_hash
+from siyada.privacy.policy import PrivacyGuard
+
+
+class Knowledge:
+    def __init__(
+        self,
+        engine: Engine,
+        embedder_for: Callable[[str], Embedder | None],
+        privacy: PrivacyGuard | None = None,
+        default_embedding_model: str | None = "siyada-embed",
+    ) -> None:
+        self.engine = engine
+        self.embedder_for = embedder_for
+        self.privacy = privacy
+        self.default_embedding_model = default_embedding_model
+        self.searcher = Searcher(engine, embedder_for, VectorCache())
+
+    def _pseudonymiser(self, tenant_id: int, tenant_name: str) -> Callable[[str], str] | None:
+        """Keyed-hash placeholders (`<PERSON:3fa2…>`): the same person gets the same token in every
+        document and query of the tenant, so search still works while no value is stored."""
+        if self.privacy is None:
+            return None
+        policy = self.privacy.policy(tenant_name)
+        if not policy.documents:
+            return None
+        key = self.privacy.keys.hash_key(tenant_id)
+
+        def pseudonymise(text: str) -> str:
+            return keyed_hash(text, detect(text, policy.threshold, policy.entities), key)[0]
+
+        return pseudonymise
+
+    def create_collection(
+        self, tenant_id: int, name: str, description: str = "", embedding_model: str | None = ""
+    ) -> dict[str, Any]:
+        model = self.default_embedding_model if embedding_model == "" else embedding_model
+        if model is not None and self.embedder_for(model) is None:
+            raise store.KnowledgeError(
+                f"embedding model {model!r} is not available here", param="embedding_model"
+            )
+        return store.create_collection(self.engine, tenant_id, name, description, model)
+
+    def ingest(
+        self,
+        tenant_id: int,
+        tenant_name: str,
+        collection: str | int,
+        data: bytes,
+        filename: str,
+        content_type: str | None = None,
+        metadata: dict[str, Any] | None = None,
+        on_chunks: Callable[[int], None] | None = None,
+    ) -> list[IngestResult]:
+        with self.engine.connect() as conn:
+            coll = store.require_collection(conn, tenant_id, collection)
+        embedder = self.embedder_for(coll.embedding_model) if coll.embedding_model else None
+        pseudonymise = self._pseudonymiser(tenant_id, tenant_name)
+        return ingest_bytes(
+            self.engine, coll, data, filename, content_type, metadata, embedder, pseudonymise, on_chunks
+        )
+
+    def search(
+        self,
+        tenant_id: int,
+        tenant_name: str,
+        collections: Sequence[str | int],
+        query: str,
+        k: int = 10,
+        mode: Mode | None = None,
+        filters: dict[str, Any] | None = None,
+    ) -> list[dict[str, Any]]:
+        pseudonymise = self._pseudonymiser(tenant_id, tenant_name)
+        if pseudonymise is not None:
+            query = pseudonymise(query)
+        return self.searcher.search(tenant_id, collections, query, k, mode, filters)
