@@ -33,8 +33,10 @@ def test_migrations_give_the_same_schema_on_sqlite_and_postgres(pg: Postgres, tm
         shapes[name] = {
             t: sorted((c["name"], c["nullable"]) for c in insp.get_columns(t))
             for t in insp.get_table_names()
-            if t != "alembic_version"
+            if t != "alembic_version" and not t.startswith("chunk_terms")
         }
+        # The lexical index is dialect-specific by design (FTS5 on SQLite, a tsvector table on PostgreSQL).
+        assert "chunk_terms" in insp.get_table_names()
         with engine.connect() as conn:
             assert (
                 conn.execute(sa.text("select version_num from alembic_version")).scalar() == head_revision()

@@ -38,12 +38,13 @@ from typing import NamedTuple
 
 from siyada.lang.arabizi import arabic_candidates
 from siyada.lang.keys import sound_key, tifinagh_key
+from siyada.lang.lexicon import translations
 from siyada.lang.normalise import normalise_arabic, normalise_latin
 from siyada.lang.scripts import latin_evidence
 from siyada.lang.stem import arabic_stem, latin_stem
 from siyada.lang.tifinagh import to_latin as tifinagh_to_latin
 
-__all__ = ["QUERY_CANDIDATES", "index_terms", "query_terms"]
+__all__ = ["QUERY_CANDIDATES", "index_terms", "query_terms", "tifinagh_words", "translation_terms"]
 
 QUERY_CANDIDATES = 2
 QUERY_KEY_CANDIDATES = 4
@@ -129,7 +130,8 @@ def _analyse(token: str) -> _Token:
         return _Token("ar", None, terms + extra, key, False)
     if _TIFINAGH.search(token):
         latin = normalise_latin(tifinagh_to_latin(token))
-        return _Token("tfng", None, (token, latin), tifinagh_key(token), False)
+        learned = tuple(t for t in translations(token) if t not in (token, latin))
+        return _Token("tfng", None, (token, latin, *learned), tifinagh_key(token), False)
     if token.isdigit():
         return _Token("num", None, (token,), "", False)
     low = normalise_latin(token)
@@ -193,3 +195,19 @@ def index_terms(text: str) -> list[str]:
 def query_terms(text: str) -> list[str]:
     """Terms to search for a query (transliterated words expanded to several candidate spellings)."""
     return _terms(text, query=True)
+
+
+def tifinagh_words(text: str) -> list[str]:
+    """The Tifinagh tokens of a text, as the index sees them (the source side of the lexicon)."""
+    return [t for t in _TOKEN.findall(normalise_arabic(text)) if _TIFINAGH.search(t)]
+
+
+def translation_terms(text: str) -> list[str]:
+    """One term per Arabic or Latin word (its stem), no keys or transliterations: the target side of
+    the Tifinagh lexicon, so a learned translation is a term the index already holds."""
+    out = []
+    for raw in _TOKEN.findall(normalise_arabic(text)):
+        t = _token(raw)
+        if t.kind in ("ar", "lat") and t.terms:
+            out.append(t.terms[0])
+    return out
