@@ -5,8 +5,12 @@
 TASKS_DIR (default ../shared/data/retrieval) holds one folder per task with `corpus.jsonl`
 (`{"id", "text"}`) and `queries.jsonl` (`{"id", "text", "relevant": [ids]}`). Each corpus is ingested as a
 JSONL upload into a fresh SQLite store (parse -> chunk -> language analysis -> FTS5 and e5 vectors), each
-query goes through `Knowledge.search` in every mode, and the results are scored beside a plain BM25
-baseline (lowercase word tokens, no language processing): R@1, R@10 and MRR@10 per task and mode.
+query goes through `Knowledge.search` in every mode, and the results are scored beside the two
+baselines: plain BM25 (`bm25`: lowercase word tokens, no language processing) and plain
+multilingual-e5-small (`e5`: one vector per whole document, exact cosine; vectors cached under
+bench/results/cache). R@1, R@10 and MRR@10 per task and mode. `--embeddings` picks the collection
+embedding options to measure (`siyada-embed`, the e5 transformer; `siyada-embed-static`, the static
+model distilled from it); modes of a non-default option are named `mode[option]`.
 `--json OUT` writes `{task: {mode: {"r1", "r10", "mrr10"}}}`.
 """
 
@@ -28,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 DEFAULT_TASKS = ROOT.parent / "shared" / "data" / "retrieval"
 MODES = ("lexical", "semantic", "hybrid")
+DEFAULT_EMBEDDING = "siyada-embed"
 
 
 def _read(path: Path) -> list[dict[str, Any]]:
@@ -82,8 +87,42 @@ def _distinct_docs(hits: list[dict[str, Any]], k: int) -> list[str]:
     return out
 
 
-def run_task(folder: Path, modes: list[str], limit: int | None) -> dict[str, dict[str, float]]:
+def _e5_baseline(corpus: list[dict[str, Any]], queries: list[dict[str, Any]], cache: Path) -> list[list[str]]:
+    """Plain multilingual-e5-small: one vector per whole document, exact cosine. Vectors are cached
+    on disk by content hash, since on 2 cores they take minutes per task."""
+    import hashlib
+
+    import numpy as np
+
     from siyada.gateway.backends.embedder import E5Embedder
+
+    cache.mkdir(parents=True, exist_ok=True)
+    e5: Any = None
+
+    def vectors(texts: list[str], role: str) -> Any:
+        nonlocal e5
+        digest = hashlib.sha256(("\0".join(texts) + role).encode()).hexdigest()[:20]
+        path = cache / f"e5-{role}-{digest}.npy"
+        if path.exists():
+            return np.load(path)
+        e5 = e5 or E5Embedder()
+        out = np.vstack([e5.embed(texts[i : i + 64], role) for i in range(0, len(texts), 64)])
+        np.save(path, out)
+        return out
+
+    docs = vectors([d["text"] for d in corpus], "passage")
+    qs = vectors([q["text"] for q in queries], "query")
+    ids = [str(d["id"]) for d in corpus]
+    ranked = []
+    for row in qs @ docs.T:
+        top = np.argsort(-row)[:10]
+        ranked.append([ids[i] for i in top])
+    return ranked
+
+
+def run_task(
+    folder: Path, modes: list[str], embeddings: list[str], limit: int | None, cache: Path
+) -> dict[str, dict[str, float]]:
     from siyada.governance.tenants import create_tenant
     from siyada.knowledge.service import Knowledge
     from siyada.store.db import open_store
@@ -95,32 +134,55 @@ def run_task(folder: Path, modes: list[str], limit: int | None) -> dict[str, dic
     result: dict[str, dict[str, float]] = {}
     bm25 = PlainBM25(corpus)
     result["bm25"] = _score([bm25.search(q["text"]) for q in queries], relevant)
-    dense = any(m != "lexical" for m in modes)
-    embedder = E5Embedder() if dense else None
-    with tempfile.TemporaryDirectory() as tmp:
-        engine = open_store(f"sqlite:///{tmp}/bench.db")
-        tenant = create_tenant(engine, "bench")
-        kn = Knowledge(engine, lambda name: embedder, None, "siyada-embed" if dense else None)
-        kn.create_collection(tenant.id, folder.name)
-        blob = "\n".join(
-            json.dumps({"text": d["text"], "corpus_id": d["id"]}, ensure_ascii=False) for d in corpus
-        )
-        t0 = time.perf_counter()
-        kn.ingest(tenant.id, tenant.name, folder.name, blob.encode(), "corpus.jsonl")
-        print(
-            f"  {folder.name}: {len(corpus)} documents ingested in {time.perf_counter() - t0:.1f}s",
-            file=sys.stderr,
-        )
-        for mode in modes:
+    if "e5" in embeddings:
+        result["e5"] = _score(_e5_baseline(corpus, queries, cache), relevant)
+    options = [e for e in embeddings if e != "e5"] or [None]
+    blob = "\n".join(
+        json.dumps({"text": d["text"], "corpus_id": d["id"]}, ensure_ascii=False) for d in corpus
+    )
+    for option in options:
+        with tempfile.TemporaryDirectory() as tmp:
+            engine = open_store(f"sqlite:///{tmp}/bench.db")
+            tenant = create_tenant(engine, "bench")
+            embedder = _embedder(option)
+            kn = Knowledge(engine, lambda name, e=embedder: e, None, option)
+            kn.create_collection(tenant.id, folder.name)
             t0 = time.perf_counter()
-            ranked = [
-                _distinct_docs(kn.search(tenant.id, tenant.name, [folder.name], q["text"], 30, mode), 10)  # type: ignore[arg-type]
-                for q in queries
-            ]
-            result[mode] = _score(ranked, relevant)
-            result[mode]["ms_per_query"] = round((time.perf_counter() - t0) * 1000 / max(len(queries), 1), 2)
-        engine.dispose()
+            kn.ingest(tenant.id, tenant.name, folder.name, blob.encode(), "corpus.jsonl")
+            print(
+                f"  {folder.name} [{option or 'lexical only'}]: {len(corpus)} documents ingested in "
+                f"{time.perf_counter() - t0:.1f}s",
+                file=sys.stderr,
+            )
+            for mode in modes if option else ["lexical"]:
+                if mode == "lexical" and option != options[0]:
+                    continue  # the same lexical index whatever the embedding
+                t0 = time.perf_counter()
+                ranked = [
+                    _distinct_docs(kn.search(tenant.id, tenant.name, [folder.name], q["text"], 30, mode), 10)  # type: ignore[arg-type]
+                    for q in queries
+                ]
+                name = mode if mode == "lexical" or option == DEFAULT_EMBEDDING else f"{mode}[{option}]"
+                result[name] = _score(ranked, relevant)
+                result[name]["ms_per_query"] = round(
+                    (time.perf_counter() - t0) * 1000 / max(len(queries), 1), 2
+                )
+            engine.dispose()
     return result
+
+
+def _embedder(option: str | None) -> Any:
+    if option is None:
+        return None
+    if option == "siyada-embed":
+        from siyada.gateway.backends.embedder import E5Embedder
+
+        return E5Embedder()
+    if option == "siyada-embed-static":
+        from siyada.gateway.backends.static import StaticEmbedder
+
+        return StaticEmbedder()
+    raise SystemExit(f"unknown embedding option {option!r}")
 
 
 def main() -> None:
@@ -130,6 +192,12 @@ def main() -> None:
     ap.add_argument("--tasks", help="comma-separated task names (default: every folder)")
     ap.add_argument("--modes", default=",".join(MODES))
     ap.add_argument("--limit-queries", type=int, help="score only the first N queries of each task")
+    ap.add_argument(
+        "--embeddings",
+        default="e5,siyada-embed",
+        help="comma-separated: e5 (the plain e5 baseline), siyada-embed, siyada-embed-static",
+    )
+    ap.add_argument("--cache", type=Path, default=ROOT / "bench" / "results" / "cache")
     a = ap.parse_args()
     folders = sorted(
         p for p in a.tasks_dir.iterdir() if (p / "corpus.jsonl").exists() and (p / "queries.jsonl").exists()
@@ -140,7 +208,9 @@ def main() -> None:
     modes = [m for m in a.modes.split(",") if m]
     results: dict[str, Any] = {}
     for folder in folders:
-        results[folder.name] = run_task(folder, modes, a.limit_queries)
+        results[folder.name] = run_task(
+            folder, modes, [e for e in a.embeddings.split(",") if e], a.limit_queries, a.cache
+        )
     print(f"{'task':<28} {'mode':<9} {'R@1':>6} {'R@10':>6} {'MRR@10':>7}")
     for task, by_mode in results.items():
         for mode, m in by_mode.items():

@@ -22,21 +22,20 @@ Tenant = Annotated[str, typer.Option("--tenant", help="The tenant that owns the 
 def _knowledge():  # type: ignore[no-untyped-def]
     """The knowledge facade over the store, with the packaged embedding model loaded on first use."""
     from siyada.cli import _engine, _settings
+    from siyada.gateway.registry import embedding_loaders, local_models
     from siyada.knowledge.service import Knowledge
     from siyada.privacy.policy import build_guard
 
     settings = _settings()
     engine = _engine(settings)
-    emb_cfg = settings.file.embedded
+    loaders = embedding_loaders(local_models(engine, settings.file), settings.file.embedded.threads)
     loaded: dict[str, Any] = {}
 
     def embedder_for(name: str):  # type: ignore[no-untyped-def]
-        if not emb_cfg.enabled or name != emb_cfg.embedding_model:
+        if name not in loaders:
             return None
         if name not in loaded:
-            from siyada.gateway.backends.embedder import E5Embedder
-
-            loaded[name] = E5Embedder(emb_cfg.threads)
+            loaded[name] = loaders[name]()
         return loaded[name]
 
     guard = build_guard(settings.file.privacy, settings.data_dir)

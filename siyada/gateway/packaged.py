@@ -45,3 +45,14 @@ PACKAGED_EMBEDDINGS = PackagedModel(
     filename="e5-small-q4.bin",
     description="multilingual-e5-small, 4-bit, 384 dimensions",
 )
+
+PACKAGED_STATIC_EMBEDDINGS = PackagedModel(
+    name="siyada-embed-static",
+    kind="embeddings",
+    package="siyada",
+    module="siyada.gateway",
+    filename="data/e5-static.npz",
+    description="static embeddings distilled from multilingual-e5-small, 256 dimensions (fast indexing)",
+)
+
+PACKAGED = (PACKAGED_CHAT, PACKAGED_EMBEDDINGS, PACKAGED_STATIC_EMBEDDINGS)

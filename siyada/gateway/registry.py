@@ -4,8 +4,10 @@ registered GGUF files, and upstreams declared in the config file (checked agains
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -17,7 +19,7 @@ from siyada.gateway.backends.embedder import E5Embedder, EmbedderProvider
 from siyada.gateway.backends.llama import LlamaProvider
 from siyada.gateway.backends.upstream import UpstreamProvider
 from siyada.gateway.egress import EgressPolicy
-from siyada.gateway.packaged import PACKAGED_CHAT, PACKAGED_EMBEDDINGS
+from siyada.gateway.packaged import PACKAGED, PACKAGED_STATIC_EMBEDDINGS
 from siyada.gateway.router import ModelEntry, ProviderState, Route, Router
 from siyada.governance import audit
 from siyada.store.tables import registered_models
@@ -45,7 +47,7 @@ def egress_problems(cfg: FileConfig) -> list[str]:
 def local_models(engine: Engine, cfg: FileConfig) -> list[LocalModel]:
     found: list[LocalModel] = []
     if cfg.embedded.enabled:
-        for pm in (PACKAGED_CHAT, PACKAGED_EMBEDDINGS):
+        for pm in PACKAGED:
             path = pm.path()
             if path is not None:
                 found.append(LocalModel(pm.name, pm.kind, path, f"package:{pm.package}"))
@@ -53,6 +55,21 @@ def local_models(engine: Engine, cfg: FileConfig) -> list[LocalModel]:
         for row in conn.execute(sa.select(registered_models).order_by(registered_models.c.id)):
             found.append(LocalModel(row.name, row.kind, Path(row.path), "registered"))
     return found
+
+
+def embedding_loaders(models: list[LocalModel], threads: int) -> dict[str, Callable[[], Any]]:
+    """Public name -> a loader of the embedding model (the e5 transformer, or the static model)."""
+    loaders: dict[str, Callable[[], Any]] = {}
+    for m in models:
+        if m.kind != "embeddings":
+            continue
+        if m.name == PACKAGED_STATIC_EMBEDDINGS.name:
+            from siyada.gateway.backends.static import StaticEmbedder
+
+            loaders[m.name] = lambda path=m.path: StaticEmbedder(path)
+        else:
+            loaders[m.name] = lambda: E5Embedder(threads)
+    return loaders
 
 
 def register_model(engine: Engine, path: Path, name: str, kind: str = "chat") -> LocalModel:
@@ -66,7 +83,7 @@ def register_model(engine: Engine, path: Path, name: str, kind: str = "chat") ->
                 raise ConfigError(f"{path} is not a GGUF file (bad magic bytes)")
     elif kind != "chat":
         raise ConfigError("only chat models (GGUF) can be registered for now")
-    if name in {PACKAGED_CHAT.name, PACKAGED_EMBEDDINGS.name}:
+    if name in {pm.name for pm in PACKAGED}:
         raise ConfigError(f"{name!r} is reserved for a packaged model")
     with engine.begin() as conn:
         exists = conn.execute(
@@ -97,7 +114,7 @@ def build_router(cfg: FileConfig, engine: Engine) -> Router:
     locals_ = local_models(engine, cfg)
     emb = cfg.embedded
     chat_paths = {m.name: m.path for m in locals_ if m.kind == "chat"}
-    embed_names = [m.name for m in locals_ if m.kind == "embeddings"]
+    loaders = embedding_loaders(locals_, emb.threads)
     chat = (
         LlamaProvider(
             chat_paths,
@@ -109,9 +126,7 @@ def build_router(cfg: FileConfig, engine: Engine) -> Router:
         if emb.enabled and chat_paths
         else None
     )
-    embed = (
-        EmbedderProvider({n: (lambda: E5Embedder(emb.threads)) for n in embed_names}) if embed_names else None
-    )
+    embed = EmbedderProvider(loaders) if loaders else None
     providers: dict[str, Provider] = {"embedded": EmbeddedProvider(chat, embed)}
     states = {"embedded": ProviderState(failure_threshold=1_000_000, cooldown=1.0)}
     for p in cfg.providers:

@@ -176,6 +176,8 @@ def _terms(text: str, query: bool) -> list[str]:
     out: list[str] = []
     for i, (raw, t) in enumerate(zip(raws, analysed, strict=True)):
         out.extend(t.terms)
+        if t.kind == "lat" and t.terms and (t.evidence or context) == "en":
+            out.extend(translations(t.terms[0], "en"))
         if _is_arabizi(t, context, query):
             out.extend(
                 _transliterations(raw, QUERY_CANDIDATES, QUERY_KEY_CANDIDATES)

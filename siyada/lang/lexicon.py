@@ -1,4 +1,5 @@
-"""A learned translation lexicon for Tifinagh: Tamazight words → English and Darija index terms.
+"""Learned translation lexicons: Tifinagh words → English and Darija index terms, and English words →
+Arabic-script index terms.
 
 No packaged model knows Tifinagh (e5 scores below BM25 on it), so the lexical index bridges the script
 with word translations learned from aligned sentences: IBM Model 1 (EM over sentence pairs, with a NULL
@@ -6,11 +7,21 @@ word) estimates p(target term | Tifinagh word); a word keeps its few most probab
 analysis layer then indexes and queries a Tifinagh word *also* under those English and Arabic-script
 terms, so a Tifinagh query meets an English or Darija text and the other way round.
 
-The shipped table (`data/tfng_lexicon.tsv`) was trained by `train_lexicon` on lines 1000–3999 of the
-NLLB-Seed development split (CC BY-SA 4.0, github openlanguagedata/seed): lines 0–999 are the
-retrieval benchmark's queries and were left out, so the benchmark measures words it never saw aligned.
-`SIYADA_TFNG_LEXICON` names another table (same format), e.g. one trained on an organisation's own
-parallel texts with `python -m siyada.lang.lexicon`.
+The English table does the same for English → Arabic script (English questions over Arabic and
+Darija documents), since e5 alone ranks the right Arabic passage first for only ~80 % of English
+questions.
+
+Shipped tables, trained by `python -m siyada.lang.lexicon` (see `main`):
+
+* `data/tfng_lexicon.tsv`: lines 1000–3999 of the NLLB-Seed development split (CC BY-SA 4.0, github
+  openlanguagedata/seed), Tifinagh against English and Darija;
+* `data/en_lexicon.tsv`: the same lines, English against Darija, plus the English glosses of the
+  Darija Open Dataset word list (CC BY-NC 4.0) against their Arabic-script spellings.
+
+Lines 0–999 are the retrieval benchmark's queries and were left out, so the benchmark measures
+sentences never seen aligned. `SIYADA_TFNG_LEXICON` / `SIYADA_EN_LEXICON` name other tables (same
+format), e.g. trained on an organisation's own parallel texts. The tables hold analysis terms (stems),
+so a collection indexed under one table must be re-indexed when the table or the stemmer changes.
 """
 
 from __future__ import annotations
@@ -18,13 +29,15 @@ from __future__ import annotations
 import argparse
 import os
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
 __all__ = ["load_lexicon", "train_lexicon", "translations"]
 
-DEFAULT_PATH = Path(__file__).with_name("data") / "tfng_lexicon.tsv"
+DATA = Path(__file__).with_name("data")
+DEFAULT_PATH = DATA / "tfng_lexicon.tsv"
+PATHS = {"tfng": (DEFAULT_PATH, "SIYADA_TFNG_LEXICON"), "en": (DATA / "en_lexicon.tsv", "SIYADA_EN_LEXICON")}
 NULL = "\0"
 MIN_PROB = 0.12  # below this a learned translation is mostly noise (set by eye, not tuned on the benchmark)
 MAX_TARGETS = 3
@@ -70,10 +83,11 @@ def write_lexicon(path: Path, lexicon: dict[str, list[tuple[str, float]]], heade
     os.replace(tmp, path)
 
 
-@lru_cache(maxsize=4)
-def load_lexicon(path: str | None = None) -> dict[str, tuple[str, ...]]:
+@lru_cache(maxsize=8)
+def load_lexicon(lang: str = "tfng") -> dict[str, tuple[str, ...]]:
     """Source word → target terms, best first. An absent file is an empty lexicon."""
-    chosen = Path(path or os.environ.get("SIYADA_TFNG_LEXICON") or DEFAULT_PATH)
+    default, variable = PATHS[lang]
+    chosen = Path(os.environ.get(variable) or default)
     if not chosen.exists():
         return {}
     table: dict[str, list[str]] = defaultdict(list)
@@ -85,60 +99,85 @@ def load_lexicon(path: str | None = None) -> dict[str, tuple[str, ...]]:
     return {k: tuple(v) for k, v in table.items()}
 
 
-def translations(word: str) -> tuple[str, ...]:
-    """The learned index terms of a Tifinagh word (none when it was not learned)."""
-    return load_lexicon().get(word, ())
+def translations(word: str, lang: str = "tfng") -> tuple[str, ...]:
+    """The learned index terms of a Tifinagh word, or of an English term (none when not learned)."""
+    return load_lexicon(lang).get(word, ())
 
 
-def _terms_of(text: str, analyse: Callable[[str], list[str]]) -> list[str]:
-    return list(dict.fromkeys(analyse(text)))
+def _unique(terms: list[str]) -> list[str]:
+    return list(dict.fromkeys(terms))
 
 
-def build_from_files(
-    tifinagh: Path, others: Iterable[Path], lines: range | None, analyse: Callable[[str], list[str]]
-) -> dict[str, list[tuple[str, float]]]:
-    """Train on line-aligned files: Tifinagh words → the analysis terms of every other language."""
-    tf_lines = tifinagh.read_text(encoding="utf-8").splitlines()
-    picked = lines if lines is not None else range(len(tf_lines))
-    sources = [_tifinagh_words(tf_lines[i]) for i in picked]
+def _lines(path: Path, picked: range) -> list[str]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [lines[i] for i in picked]
+
+
+def build_tifinagh(seed: Path, picked: range) -> dict[str, list[tuple[str, float]]]:
+    """Tifinagh words → the terms of the aligned English and Darija sentences."""
+    from siyada.lang.analysis import tifinagh_words, translation_terms
+
+    sources = [tifinagh_words(t) for t in _lines(seed / "zgh_Tfng", picked)]
     lexicon: dict[str, list[tuple[str, float]]] = defaultdict(list)
-    for other in others:
-        o_lines = other.read_text(encoding="utf-8").splitlines()
-        targets = [_terms_of(o_lines[i], analyse) for i in picked]
+    for other in ("eng_Latn", "ary_Arab"):
+        targets = [_unique(translation_terms(t)) for t in _lines(seed / other, picked)]
         for f, found in train_lexicon(sources, targets).items():
             lexicon[f] += found
     return dict(lexicon)
 
 
-def _tifinagh_words(text: str) -> list[str]:
-    from siyada.lang.analysis import tifinagh_words
+def build_english(seed: Path, picked: range, glossary: Path | None) -> dict[str, list[tuple[str, float]]]:
+    """English terms → the Arabic-script terms of aligned Darija sentences (and glossary entries)."""
+    import csv
 
-    return tifinagh_words(text)
+    from siyada.lang.analysis import translation_terms
+
+    def latin(text: str) -> list[str]:
+        return _unique([t for t in translation_terms(text) if t.isascii()])
+
+    def arabic(text: str) -> list[str]:
+        return _unique([t for t in translation_terms(text) if not t.isascii()])
+
+    sources = [latin(t) for t in _lines(seed / "eng_Latn", picked)]
+    targets = [arabic(t) for t in _lines(seed / "ary_Arab", picked)]
+    if glossary is not None:
+        with glossary.open(encoding="utf-8") as fh:
+            for row in csv.DictReader(fh):
+                src, tgt = latin(row.get("english") or ""), arabic(row.get("darija_ar") or "")
+                if src and tgt:
+                    sources.append(src)
+                    targets.append(tgt)
+    return train_lexicon(sources, targets)
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description="Train a Tifinagh translation lexicon from aligned files.")
-    ap.add_argument("tifinagh", type=Path, help="one Tifinagh sentence per line")
-    ap.add_argument("others", type=Path, nargs="+", help="the same sentences, other languages")
-    ap.add_argument("--output", type=Path, default=DEFAULT_PATH)
-    ap.add_argument("--lines", help="FROM:TO, the line range to train on (default: all)")
-    a = ap.parse_args()
-    from siyada.lang.analysis import translation_terms
-
-    lines = None
-    if a.lines:
-        lo, hi = (int(x) for x in a.lines.split(":"))
-        lines = range(lo, hi)
-    lexicon = build_from_files(a.tifinagh, a.others, lines, translation_terms)
-    header = (
-        f"Tifinagh translation lexicon (IBM Model 1), trained on {a.tifinagh.name} and "
-        f"{', '.join(o.name for o in a.others)}, lines {a.lines or 'all'}.\n"
-        "columns: tifinagh word, index term, p(term | word)"
+    ap = argparse.ArgumentParser(description="Train the shipped translation lexicons.")
+    ap.add_argument("which", choices=["tfng", "en"])
+    ap.add_argument(
+        "--seed", type=Path, required=True, help="NLLB-Seed folder (zgh_Tfng, eng_Latn, ary_Arab)"
     )
-    a.output.parent.mkdir(parents=True, exist_ok=True)
-    write_lexicon(a.output, lexicon, header)
+    ap.add_argument("--lines", default="1000:4000", help="FROM:TO, the aligned lines to train on")
+    ap.add_argument("--glossary", type=Path, help="en: a CSV with english and darija_ar columns (DODa)")
+    ap.add_argument("--output", type=Path)
+    a = ap.parse_args()
+    lo, hi = (int(x) for x in a.lines.split(":"))
+    picked = range(lo, hi)
+    if a.which == "tfng":
+        lexicon = build_tifinagh(a.seed, picked)
+        what = "Tifinagh words -> English and Darija terms"
+    else:
+        lexicon = build_english(a.seed, picked, a.glossary)
+        what = "English terms -> Arabic-script terms"
+    header = (
+        f"{what} (IBM Model 1), trained on {a.seed.name} lines {a.lines}"
+        + (f" and {a.glossary.name}" if a.glossary else "")
+        + "\ncolumns: source, index term, p(term | source)"
+    )
+    out = a.output or PATHS[a.which][0]
+    out.parent.mkdir(parents=True, exist_ok=True)
+    write_lexicon(out, lexicon, header)
     n = sum(len(v) for v in lexicon.values())
-    print(f"{len(lexicon)} words, {n} translations -> {a.output} (mean {n / max(len(lexicon), 1):.2f})")
+    print(f"{len(lexicon)} sources, {n} translations -> {out}")
 
 
 if __name__ == "__main__":

@@ -47,15 +47,15 @@ class EmbedderProvider:
     in_house = True
 
     def __init__(self, models: dict[str, Any]) -> None:
-        # public name -> loader returning an E5Embedder (loaded lazily, then kept)
+        # public name -> loader returning an embedder (E5Embedder, StaticEmbedder; loaded lazily, then kept)
         self._loaders = models
-        self._loaded: dict[str, E5Embedder] = {}
+        self._loaded: dict[str, Any] = {}
         self._lock = threading.Lock()
 
     def knows(self, name: str) -> bool:
         return name in self._loaders
 
-    def get(self, name: str) -> E5Embedder:
+    def get(self, name: str) -> Any:
         with self._lock:
             if name not in self._loaded:
                 if name not in self._loaders:
@@ -123,5 +123,5 @@ class EmbedderProvider:
         return None
 
 
-def _embed_and_count(model: E5Embedder, texts: list[str], input_type: str) -> tuple[np.ndarray, int]:
+def _embed_and_count(model: Any, texts: list[str], input_type: str) -> tuple[np.ndarray, int]:
     return model.embed(texts, input_type), model.count_tokens(texts, input_type)

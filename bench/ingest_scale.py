@@ -1,0 +1,265 @@
+"""Ingestion at scale and search latency, through Siyada's real ingestion and search code.
+
+    .venv/bin/python bench/ingest_scale.py [CORPUS_DIR] [--embedding none|siyada-embed|siyada-embed-static]
+        [--limit-files N] [--fill 1000000] [--queries 200] [--json OUT]
+
+1. Ingests every ``*.txt`` of CORPUS_DIR (default ../shared/data/ma_law/text: 3,906 Moroccan legal
+   texts, 91 MB) with `Knowledge.ingest`, as `siyada ingest` does, into a fresh SQLite store: wall
+   time, documents, chunks, chunks/s, words/s (``\\w+`` tokens), MB/s and peak RSS.
+2. Search latency at that size: ``--queries`` queries (3–6 consecutive words taken at random from the
+   chunks, with a fixed seed, plus the same words as Darija Arabizi and French questions), each in
+   lexical, semantic (if the collection has vectors) and hybrid mode, p50/p95 in ms after one warm-up.
+3. ``--fill N``: the collection is filled up to N chunks with synthetic chunks (copies of the real
+   chunks' stored index terms and vectors, the vectors jittered so no two are equal) written straight
+   into the tables, then the latency is measured again. Filling is allowed to bypass analysis: it
+   measures search at that size, not ingestion.
+
+Baseline printed beside Siyada's ingestion: the bare cost of reading the files and of the embedding
+model alone on the same chunk texts (``--bare-embed``), so ``embedding throughput through Siyada vs the
+model called bare`` is a ratio of two runs on the same text.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+DEFAULT_CORPUS = ROOT.parent / "shared" / "data" / "ma_law" / "text"
+_WORD = re.compile(r"\w+")
+
+
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _embedder(option: str) -> Any:
+    if option == "none":
+        return None
+    if option == "siyada-embed":
+        from siyada.gateway.backends.embedder import E5Embedder
+
+        return E5Embedder()
+    from siyada.gateway.backends.static import StaticEmbedder
+
+    return StaticEmbedder()
+
+
+def ingest(kn: Any, tenant: Any, files: list[Path], collection: str) -> dict[str, Any]:
+    chunks = words = size = docs = 0
+    t0 = time.perf_counter()
+    for n, path in enumerate(files, 1):
+        data = path.read_bytes()
+        size += len(data)
+        for r in kn.ingest(tenant.id, tenant.name, collection, data, path.name):
+            docs += 1
+            chunks += r.document["chunks"]
+        words += len(_WORD.findall(data.decode("utf-8", "replace")))
+        if n % 200 == 0:
+            el = time.perf_counter() - t0
+            print(f"  {n}/{len(files)} files, {chunks} chunks, {el:.0f}s", file=sys.stderr)
+    wall = time.perf_counter() - t0
+    return {
+        "files": len(files),
+        "documents": docs,
+        "chunks": chunks,
+        "mb": round(size / 1e6, 1),
+        "wall_s": round(wall, 1),
+        "chunks_per_s": round(chunks / wall, 1),
+        "words_per_s": round(words / wall),
+        "mb_per_s": round(size / 1e6 / wall, 2),
+        "peak_rss_mb": round(_rss_mb()),
+    }
+
+
+def bare_embed(embedder: Any, texts: list[str]) -> float:
+    """Chunks/s of the embedding model called directly on the same texts, in the same batches."""
+    t0 = time.perf_counter()
+    for lo in range(0, len(texts), 32):
+        embedder.embed(texts[lo : lo + 32], "passage")
+    return len(texts) / (time.perf_counter() - t0)
+
+
+def make_queries(engine: Any, n: int, seed: int = 7) -> list[str]:
+    import sqlalchemy as sa
+
+    from siyada.lang.arabizi import to_latin
+    from siyada.store.tables import chunks
+
+    rng = random.Random(seed)
+    with engine.connect() as conn:
+        top = conn.execute(sa.select(sa.func.max(chunks.c.id))).scalar() or 0
+        queries: list[str] = []
+        while len(queries) < n and top:
+            row = conn.execute(sa.select(chunks.c.text).where(chunks.c.id == rng.randint(1, top))).first()
+            if row is None:
+                continue
+            words = _WORD.findall(row.text)
+            if len(words) < 8:
+                continue
+            i = rng.randrange(0, len(words) - 6)
+            phrase = " ".join(words[i : i + rng.randint(3, 6)])
+            kind = len(queries) % 3
+            if kind == 1:
+                phrase = to_latin(phrase)  # the same words as Arabizi
+            elif kind == 2:
+                phrase = f"Quelles sont les conditions de {phrase} ?"
+            queries.append(phrase)
+    return queries
+
+
+def latency(kn: Any, tenant: Any, collection: str, queries: list[str], modes: list[str]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for mode in modes:
+        kn.search(tenant.id, tenant.name, [collection], queries[0], 10, mode)  # warm-up (loads vectors)
+        times = []
+        for q in queries:
+            t0 = time.perf_counter()
+            kn.search(tenant.id, tenant.name, [collection], q, 10, mode)
+            times.append((time.perf_counter() - t0) * 1000)
+        times.sort()
+        out[mode] = {
+            "p50_ms": round(times[len(times) // 2], 2),
+            "p95_ms": round(times[int(len(times) * 0.95) - 1], 2),
+            "max_ms": round(times[-1], 2),
+        }
+    return out
+
+
+def fill(engine: Any, collection_id: int, tenant_id: int, target: int, seed: int = 11) -> int:
+    """Synthetic chunks up to `target`: copies of real chunks' terms and (jittered) vectors."""
+    import numpy as np
+    import sqlalchemy as sa
+
+    from siyada.store.tables import chunks, documents
+
+    rng = np.random.default_rng(seed)
+    with engine.begin() as conn:
+        real = conn.execute(
+            sa.select(chunks.c.id, chunks.c.text, chunks.c.vector).where(
+                chunks.c.collection_id == collection_id
+            )
+        ).all()
+        terms = dict(conn.exec_driver_sql("SELECT rowid, terms FROM chunk_terms").all())
+        have = len(real)
+        conn.execute(
+            documents.insert().values(
+                id="doc_synthetic_fill",
+                collection_id=collection_id,
+                tenant_id=tenant_id,
+                name="synthetic fill",
+                sha256="0" * 64,
+                format="text",
+                chars=0,
+                chunks=0,
+                created_at=time.time(),
+            )
+        )
+    added = 0
+    batch = 20_000
+    while have + added < target:
+        n = min(batch, target - have - added)
+        picks = rng.integers(0, len(real), n)
+        rows, fts = [], []
+        for j, p in enumerate(picks):
+            src = real[int(p)]
+            vec = None
+            if src.vector is not None:
+                v = np.frombuffer(src.vector, dtype="<f4") + rng.normal(0, 0.02, 1).astype("<f4")
+                vec = (v / np.linalg.norm(v)).astype("<f4").tobytes()
+            rows.append(
+                {
+                    "document_id": "doc_synthetic_fill",
+                    "collection_id": collection_id,
+                    "idx": added + j,
+                    "start": 0,
+                    "end": len(src.text),
+                    "text": src.text,
+                    "section": None,
+                    "page": None,
+                    "vector": vec,
+                }
+            )
+            fts.append(terms.get(src.id, ""))
+        with engine.begin() as conn:
+            ids = [
+                r[0]
+                for r in conn.execute(
+                    chunks.insert().returning(chunks.c.id, sort_by_parameter_order=True), rows
+                )
+            ]
+            conn.exec_driver_sql(
+                "INSERT INTO chunk_terms (rowid, terms, collection_id) VALUES (?, ?, ?)",
+                [(i, t, collection_id) for i, t in zip(ids, fts, strict=True)],
+            )
+        added += n
+        print(f"  filled {have + added}/{target} chunks", file=sys.stderr)
+    return have + added
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("corpus", nargs="?", type=Path, default=DEFAULT_CORPUS)
+    ap.add_argument("--embedding", default="none", choices=["none", "siyada-embed", "siyada-embed-static"])
+    ap.add_argument("--limit-files", type=int)
+    ap.add_argument("--fill", type=int, help="fill the collection up to this many chunks, then measure again")
+    ap.add_argument("--queries", type=int, default=200)
+    ap.add_argument(
+        "--bare-embed", type=int, default=2000, help="chunks embedded bare for the ratio (0: skip)"
+    )
+    ap.add_argument("--json", type=Path)
+    ap.add_argument("--keep", type=Path, help="use this folder for the store (kept afterwards)")
+    a = ap.parse_args()
+
+    from siyada.governance.tenants import create_tenant
+    from siyada.knowledge.service import Knowledge
+    from siyada.store.db import open_store
+
+    files = sorted(a.corpus.glob("*.txt"))[: a.limit_files]
+    tmp = tempfile.TemporaryDirectory()
+    folder = a.keep or Path(tmp.name)
+    folder.mkdir(parents=True, exist_ok=True)
+    engine = open_store(f"sqlite:///{folder / 'scale.db'}")
+    tenant = create_tenant(engine, "bench")
+    embedder = _embedder(a.embedding)
+    model = None if a.embedding == "none" else a.embedding
+    kn = Knowledge(engine, lambda name: embedder, None, model)
+    coll = kn.create_collection(tenant.id, "law")
+    result: dict[str, Any] = {"embedding": a.embedding, "ingest": ingest(kn, tenant, files, "law")}
+    print(json.dumps(result["ingest"]), file=sys.stderr)
+    if embedder is not None and a.bare_embed:
+        import sqlalchemy as sa
+
+        from siyada.store.tables import chunks
+
+        with engine.connect() as conn:
+            texts = [r[0] for r in conn.execute(sa.select(chunks.c.text).limit(a.bare_embed))]
+        bare = bare_embed(embedder, texts)
+        siyada_rate = result["ingest"]["chunks_per_s"]
+        result["bare_embed_chunks_per_s"] = round(bare, 1)
+        result["siyada_vs_bare"] = round(siyada_rate / bare, 3)
+    modes = ["lexical"] + (["semantic", "hybrid"] if embedder is not None else [])
+    queries = make_queries(engine, a.queries)
+    result["latency"] = {str(result["ingest"]["chunks"]): latency(kn, tenant, "law", queries, modes)}
+    if a.fill:
+        total = fill(engine, coll["id"], tenant.id, a.fill)
+        result["latency"][str(total)] = latency(kn, tenant, "law", queries, modes)
+    result["peak_rss_mb"] = round(_rss_mb())
+    print(json.dumps(result, indent=2))
+    if a.json:
+        a.json.write_text(json.dumps(result, indent=2))
+    engine.dispose()
+
+
+if __name__ == "__main__":
+    main()

