@@ -8,9 +8,10 @@ JSONL upload into a fresh SQLite store (parse -> chunk -> language analysis -> F
 query goes through `Knowledge.search` in every mode, and the results are scored beside the two
 baselines: plain BM25 (`bm25`: lowercase word tokens, no language processing) and plain
 multilingual-e5-small (`e5`: one vector per whole document, exact cosine; vectors cached under
-bench/results/cache). R@1, R@10 and MRR@10 per task and mode. `--embeddings` picks the collection
-embedding options to measure (`siyada-embed`, the e5 transformer; `siyada-embed-static`, the static
-model distilled from it); modes of a non-default option are named `mode[option]`.
+bench/results/cache, shared with Siyada's e5 collection). R@1, R@10 and MRR@10 per task and mode.
+`--embeddings` picks the collection embedding options to measure (`siyada-embed`, the e5
+transformer; `siyada-embed-static`, the static model distilled from it); modes of a non-default
+option are named `mode[option]`.
 `--json OUT` writes `{task: {mode: {"r1", "r10", "mrr10"}}}`.
 """
 
@@ -87,31 +88,64 @@ def _distinct_docs(hits: list[dict[str, Any]], k: int) -> list[str]:
     return out
 
 
-def _e5_baseline(corpus: list[dict[str, Any]], queries: list[dict[str, Any]], cache: Path) -> list[list[str]]:
-    """Plain multilingual-e5-small: one vector per whole document, exact cosine. Vectors are cached
-    on disk by content hash, since on 2 cores they take minutes per task."""
-    import hashlib
+class CachedEmbedder:
+    """The e5 embedder behind a per-text disk cache (sqlite, keyed by role and text hash): the e5
+    baseline and Siyada's e5 collection embed many identical texts, and reruns embed all of them
+    again; on 2 cores each costs minutes. The vectors are the model's own, so results do not change."""
 
+    def __init__(self, cache: Path) -> None:
+        import sqlite3
+
+        from siyada.gateway.backends.embedder import E5Embedder
+
+        cache.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(cache / "e5-vectors.sqlite", timeout=60)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("CREATE TABLE IF NOT EXISTS v (k TEXT PRIMARY KEY, vec BLOB)")
+        self._inner: Any = None
+        self._make = E5Embedder
+        self.dim = 384
+
+    def embed(self, texts: list[str], input_type: str = "query") -> Any:
+        import hashlib
+
+        import numpy as np
+
+        keys = [hashlib.sha256(f"{input_type}\0{t}".encode()).hexdigest() for t in texts]
+        found: dict[str, bytes] = {}
+        for lo in range(0, len(keys), 500):
+            part = keys[lo : lo + 500]
+            marks = ",".join("?" * len(part))
+            found.update(self._db.execute(f"SELECT k, vec FROM v WHERE k IN ({marks})", part).fetchall())
+        missing = [i for i, k in enumerate(keys) if k not in found]
+        if missing:
+            self._inner = self._inner or self._make()
+            for lo in range(0, len(missing), 64):
+                idx = missing[lo : lo + 64]
+                vecs = self._inner.embed([texts[i] for i in idx], input_type)
+                rows = [(keys[i], v.astype("<f4").tobytes()) for i, v in zip(idx, vecs, strict=True)]
+                self._db.executemany("INSERT OR REPLACE INTO v VALUES (?, ?)", rows)
+                found.update(rows)
+            self._db.commit()
+        return np.vstack([np.frombuffer(found[k], dtype="<f4") for k in keys])
+
+
+_CACHED: dict[Path, CachedEmbedder] = {}
+
+
+def _cached(cache: Path) -> CachedEmbedder:
+    """One cached embedder (one sqlite connection, one loaded model) per cache folder."""
+    if cache not in _CACHED:
+        _CACHED[cache] = CachedEmbedder(cache)
+    return _CACHED[cache]
+
+
+def _e5_baseline(corpus: list[dict[str, Any]], queries: list[dict[str, Any]], e5: Any) -> list[list[str]]:
+    """Plain multilingual-e5-small: one vector per whole document, exact cosine."""
     import numpy as np
 
-    from siyada.gateway.backends.embedder import E5Embedder
-
-    cache.mkdir(parents=True, exist_ok=True)
-    e5: Any = None
-
-    def vectors(texts: list[str], role: str) -> Any:
-        nonlocal e5
-        digest = hashlib.sha256(("\0".join(texts) + role).encode()).hexdigest()[:20]
-        path = cache / f"e5-{role}-{digest}.npy"
-        if path.exists():
-            return np.load(path)
-        e5 = e5 or E5Embedder()
-        out = np.vstack([e5.embed(texts[i : i + 64], role) for i in range(0, len(texts), 64)])
-        np.save(path, out)
-        return out
-
-    docs = vectors([d["text"] for d in corpus], "passage")
-    qs = vectors([q["text"] for q in queries], "query")
+    docs = e5.embed([d["text"] for d in corpus], "passage")
+    qs = e5.embed([q["text"] for q in queries], "query")
     ids = [str(d["id"]) for d in corpus]
     ranked = []
     for row in qs @ docs.T:
@@ -135,7 +169,7 @@ def run_task(
     bm25 = PlainBM25(corpus)
     result["bm25"] = _score([bm25.search(q["text"]) for q in queries], relevant)
     if "e5" in embeddings:
-        result["e5"] = _score(_e5_baseline(corpus, queries, cache), relevant)
+        result["e5"] = _score(_e5_baseline(corpus, queries, _cached(cache)), relevant)
     options = [e for e in embeddings if e != "e5"] or [None]
     blob = "\n".join(
         json.dumps({"text": d["text"], "corpus_id": d["id"]}, ensure_ascii=False) for d in corpus
@@ -144,7 +178,7 @@ def run_task(
         with tempfile.TemporaryDirectory() as tmp:
             engine = open_store(f"sqlite:///{tmp}/bench.db")
             tenant = create_tenant(engine, "bench")
-            embedder = _embedder(option)
+            embedder = _embedder(option, cache)
             kn = Knowledge(engine, lambda name, e=embedder: e, None, option)
             kn.create_collection(tenant.id, folder.name)
             t0 = time.perf_counter()
@@ -171,13 +205,11 @@ def run_task(
     return result
 
 
-def _embedder(option: str | None) -> Any:
+def _embedder(option: str | None, cache: Path) -> Any:
     if option is None:
         return None
     if option == "siyada-embed":
-        from siyada.gateway.backends.embedder import E5Embedder
-
-        return E5Embedder()
+        return _cached(cache)
     if option == "siyada-embed-static":
         from siyada.gateway.backends.static import StaticEmbedder
 

@@ -1,0 +1,39 @@
+"""The lexical index on SQLite: BM25 order and dynamic pruning of common query terms."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from siyada.knowledge import lexical
+from siyada.store.db import open_store
+
+
+def _store(tmp_path: Path, rows: list[str]):  # type: ignore[no-untyped-def]
+    engine = open_store(f"sqlite:///{tmp_path / 'lex.db'}")
+    with engine.begin() as conn:
+        lexical.add(conn, [(i + 1, 1, text.split()) for i, text in enumerate(rows)])
+    return engine
+
+
+def test_rare_terms_are_kept_and_common_ones_dropped_past_the_budget(tmp_path: Path) -> None:
+    rows = ["common filler"] * 300 + ["common rare1 filler", "rare2 common", "rare1 rare2"]
+    engine = _store(tmp_path, rows)
+    with engine.connect() as conn:
+        df = lexical.document_frequencies(conn, ["common", "rare1", "rare2", "absent"])
+        assert df == {"common": 302, "rare1": 2, "rare2": 2}
+        assert lexical.prune(conn, ["common", "rare1", "rare2"], budget=1000) == ["rare1", "rare2", "common"]
+        assert lexical.prune(conn, ["common", "rare1", "rare2"], budget=100) == ["rare1", "rare2"]
+        # MIN_TERMS: the two rarest stay even when they alone are over the budget
+        assert lexical.prune(conn, ["common", "filler", "rare1"], budget=1) == ["rare1", "filler"]
+        hits = lexical.search(conn, [1], ["common", "rare1", "rare2"], 3)
+    assert hits[0][0] == 303  # holds both rare terms
+    assert {c for c, _ in hits} <= {301, 302, 303}
+
+
+def test_search_is_restricted_to_the_given_collections(tmp_path: Path) -> None:
+    engine = open_store(f"sqlite:///{tmp_path / 'lex.db'}")
+    with engine.begin() as conn:
+        lexical.add(conn, [(1, 1, ["rabat"]), (2, 2, ["rabat"]), (3, 2, ["fes"])])
+    with engine.connect() as conn:
+        assert [c for c, _ in lexical.search(conn, [1], ["rabat"], 10)] == [1]
+        assert sorted(c for c, _ in lexical.search(conn, [1, 2], ["rabat", "fes"], 10)) == [1, 2, 3]
