@@ -153,3 +153,16 @@ def test_embeddings_single_string_and_base64(client: openai.OpenAI, server: Serv
     decoded = np.frombuffer(base64.b64decode(raw["data"][0]["embedding"]), dtype="<f4")
     assert decoded.shape == (384,)
     assert np.allclose(decoded, single.data[0].embedding, atol=1e-5)
+
+
+def test_the_static_embedding_model_is_served_too(client: openai.OpenAI) -> None:
+    texts = [
+        "The council meets every month to vote on the city budget.",
+        "المجلس كيتجمع كل شهر باش يصوت على الميزانية ديال المدينة.",  # Darija
+        "ⴰⵎⵏⵣⴰⵡ ⵏ ⵜⵎⴷⵉⵏⵜ",  # Tifinagh: read through its Latin transcription
+    ]
+    resp = client.embeddings.create(model="siyada-embed-static", input=texts)
+    vecs = [np.array(d.embedding) for d in sorted(resp.data, key=lambda d: d.index)]
+    assert all(v.shape == (256,) for v in vecs)
+    assert all(abs(np.linalg.norm(v) - 1) < 1e-4 for v in vecs)
+    assert resp.usage.prompt_tokens > 0
