@@ -14,9 +14,10 @@
    into the tables, then the latency is measured again. Filling is allowed to bypass analysis: it
    measures search at that size, not ingestion.
 
-Baseline printed beside Siyada's ingestion: the bare cost of reading the files and of the embedding
-model alone on the same chunk texts (``--bare-embed``), so ``embedding throughput through Siyada vs the
-model called bare`` is a ratio of two runs on the same text.
+Embedding throughput through Siyada vs the same model called bare: the corpus is also ingested into a
+second store without vectors, so the embedding's own share of the ingestion is
+``chunks / (wall with vectors - wall without)``; ``--bare-embed N`` chunks of the same texts are then
+embedded by the model directly, in the same batches of 32, and the ratio of the two rates is printed.
 """
 
 from __future__ import annotations
@@ -242,12 +243,21 @@ def main() -> None:
 
         from siyada.store.tables import chunks
 
+        plain = open_store(f"sqlite:///{folder / 'lexical.db'}")
+        owner = create_tenant(plain, "bench")
+        lexical_kn = Knowledge(plain, lambda name: None, None, None)
+        lexical_kn.create_collection(owner.id, "law")
+        without = ingest(lexical_kn, owner, files, "law")
+        plain.dispose()
         with engine.connect() as conn:
             texts = [r[0] for r in conn.execute(sa.select(chunks.c.text).limit(a.bare_embed))]
         bare = bare_embed(embedder, texts)
-        siyada_rate = result["ingest"]["chunks_per_s"]
+        share = result["ingest"]["wall_s"] - without["wall_s"]
+        through = result["ingest"]["chunks"] / share if share > 0 else float("inf")
+        result["lexical_only_wall_s"] = without["wall_s"]
+        result["embedding_through_siyada_chunks_per_s"] = round(through, 1)
         result["bare_embed_chunks_per_s"] = round(bare, 1)
-        result["siyada_vs_bare"] = round(siyada_rate / bare, 3)
+        result["siyada_vs_bare"] = round(through / bare, 3)
     modes = ["lexical"] + (["semantic", "hybrid"] if embedder is not None else [])
     queries = make_queries(engine, a.queries)
     result["latency"] = {str(result["ingest"]["chunks"]): latency(kn, tenant, "law", queries, modes)}

@@ -83,17 +83,20 @@ class Searcher:
 
 
 def _fuse(rankings: dict[str, list[tuple[int, float]]]) -> list[tuple[int, float]]:
-    """CombSUM: each ranking's scores mapped onto [0, 1] (its best candidate 1, its last 0), summed;
-    a chunk missing from a ranking gets 0 there. Unlike reciprocal rank fusion it keeps how far ahead
-    a ranking's best candidates are, so a confident ranking is not drowned by a flat one (on the dev
-    tasks it beat RRF k=60 on R@10 everywhere; docs/benchmarks.md)."""
+    """CombSUM: each ranking's scores mapped onto [0, 1] between its best candidate and its DEPTH-th
+    (below that, 0), summed; a chunk missing from a ranking gets 0 there. Unlike reciprocal rank
+    fusion it keeps how far ahead a ranking's best candidates are, so a confident ranking is not
+    drowned by a flat one (on the dev tasks it beat RRF k=60 on R@10 everywhere; docs/benchmarks.md).
+    The scale does not depend on how many candidates were asked for, and ties keep the lexical order
+    (rankings are summed lexical first, and the sort is stable)."""
     scores: dict[int, float] = {}
     for ranking in rankings.values():
         if not ranking:
             continue
-        hi, lo = max(s for _, s in ranking), min(s for _, s in ranking)
+        ordered = sorted((s for _, s in ranking), reverse=True)
+        hi, lo = ordered[0], ordered[min(len(ordered), DEPTH) - 1]
         for cid, s in ranking:
-            scores[cid] = scores.get(cid, 0.0) + ((s - lo) / (hi - lo) if hi > lo else 1.0)
+            scores[cid] = scores.get(cid, 0.0) + (max(0.0, (s - lo) / (hi - lo)) if hi > lo else 1.0)
     return sorted(scores.items(), key=lambda x: -x[1])
 
 
