@@ -57,12 +57,21 @@ def _embedder(option: str) -> Any:
 
 
 def ingest(kn: Any, tenant: Any, files: list[Path], collection: str) -> dict[str, Any]:
-    chunks = words = size = docs = 0
+    """Every file through `Knowledge.ingest`; refused files are counted, as `siyada ingest` skips them."""
+    from siyada.knowledge.collections import KnowledgeError
+    from siyada.knowledge.parse import ParseError
+
+    chunks = words = size = docs = refused = 0
     t0 = time.perf_counter()
     for n, path in enumerate(files, 1):
         data = path.read_bytes()
+        try:
+            results = kn.ingest(tenant.id, tenant.name, collection, data, path.name)
+        except (ParseError, KnowledgeError):
+            refused += 1
+            continue
         size += len(data)
-        for r in kn.ingest(tenant.id, tenant.name, collection, data, path.name):
+        for r in results:
             docs += 1
             chunks += r.document["chunks"]
         words += len(_WORD.findall(data.decode("utf-8", "replace")))
@@ -72,6 +81,7 @@ def ingest(kn: Any, tenant: Any, files: list[Path], collection: str) -> dict[str
     wall = time.perf_counter() - t0
     return {
         "files": len(files),
+        "refused": refused,
         "documents": docs,
         "chunks": chunks,
         "mb": round(size / 1e6, 1),
@@ -142,6 +152,7 @@ def fill(engine: Any, collection_id: int, tenant_id: int, target: int, seed: int
     import numpy as np
     import sqlalchemy as sa
 
+    from siyada.knowledge.collections import bump_version
     from siyada.store.tables import chunks, documents
 
     rng = np.random.default_rng(seed)
@@ -203,6 +214,7 @@ def fill(engine: Any, collection_id: int, tenant_id: int, target: int, seed: int
                 "INSERT INTO chunk_terms (rowid, terms, collection_id) VALUES (?, ?, ?)",
                 [(i, t, collection_id) for i, t in zip(ids, fts, strict=True)],
             )
+            bump_version(conn, collection_id)
         added += n
         print(f"  filled {have + added}/{target} chunks", file=sys.stderr)
     return have + added
@@ -220,6 +232,9 @@ def main() -> None:
     )
     ap.add_argument("--json", type=Path)
     ap.add_argument("--keep", type=Path, help="use this folder for the store (kept afterwards)")
+    ap.add_argument(
+        "--latency-only", action="store_true", help="measure search on the store --keep holds, no ingestion"
+    )
     a = ap.parse_args()
 
     from siyada.governance.tenants import create_tenant
@@ -231,10 +246,23 @@ def main() -> None:
     folder = a.keep or Path(tmp.name)
     folder.mkdir(parents=True, exist_ok=True)
     engine = open_store(f"sqlite:///{folder / 'scale.db'}")
-    tenant = create_tenant(engine, "bench")
     embedder = _embedder(a.embedding)
     model = None if a.embedding == "none" else a.embedding
     kn = Knowledge(engine, lambda name: embedder, None, model)
+    if a.latency_only:
+        from siyada.governance.tenants import get_tenant
+
+        tenant = get_tenant(engine, "bench")
+        modes = ["lexical"] + (["semantic", "hybrid"] if embedder is not None else [])
+        queries = make_queries(engine, a.queries)
+        t0 = time.perf_counter()
+        kn.search(tenant.id, tenant.name, ["law"], queries[0], 10, modes[-1])
+        load = time.perf_counter() - t0
+        with engine.connect() as conn:
+            size = conn.exec_driver_sql("SELECT count(*) FROM chunks").scalar()
+        print(json.dumps({"load_s": round(load, 1), str(size): latency(kn, tenant, "law", queries, modes)}))
+        return
+    tenant = create_tenant(engine, "bench")
     coll = kn.create_collection(tenant.id, "law")
     result: dict[str, Any] = {"embedding": a.embedding, "ingest": ingest(kn, tenant, files, "law")}
     print(json.dumps(result["ingest"]), file=sys.stderr)

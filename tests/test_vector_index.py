@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from siyada.knowledge import vectors
+from siyada.knowledge.collections import bump_version
 from siyada.store.db import open_store
 from siyada.store.tables import chunks, collections, documents, tenants
 
@@ -30,6 +31,7 @@ def _add(engine, vecs: np.ndarray, start: int) -> None:  # type: ignore[no-untyp
                 for i, v in enumerate(vecs)
             ],
         )  # fmt: skip
+        bump_version(conn, 1)
 
 
 @pytest.fixture()
@@ -64,6 +66,14 @@ def test_ivf_finds_what_exact_search_finds(engine, monkeypatch) -> None:  # type
     assert hits / (10 * len(queries)) >= 0.9  # recall@10 of the index against exact search
 
 
+def test_an_unchanged_version_means_no_reload(engine) -> None:  # type: ignore[no-untyped-def]
+    _add(engine, _clustered(10), 1)
+    cache = vectors.VectorCache()
+    with engine.connect() as conn:
+        first = cache.matrix(conn, 1)
+        assert cache.matrix(conn, 1) is first and first.count() == 10
+
+
 def test_new_rows_are_appended_then_indexed_and_deletions_reload(engine, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setattr(vectors, "IVF_MIN", 1_000)
     data = _clustered(3_000)
@@ -84,6 +94,7 @@ def test_new_rows_are_appended_then_indexed_and_deletions_reload(engine, monkeyp
         assert third.ivf is not first.ivf and third.count() == 3_000 and len(third.ids) == 0
     with engine.begin() as conn:
         conn.execute(chunks.delete().where(chunks.c.id == 5))
+        bump_version(conn, 1)
     with engine.connect() as conn:
         fourth = cache.matrix(conn, 1)
         assert fourth.count() == 2_999 and 5 not in set(fourth.ivf.ids.tolist())  # type: ignore[union-attr]

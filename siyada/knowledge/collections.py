@@ -178,11 +178,21 @@ def list_documents(
         return [document_dict(r, coll.name) for r in conn.execute(q)]
 
 
+def bump_version(conn: Connection, collection_id: int) -> None:
+    """Mark the collection changed, inside the transaction that changes it."""
+    conn.execute(
+        collections.update()
+        .where(collections.c.id == collection_id)
+        .values(version=collections.c.version + 1)
+    )
+
+
 def delete_document(engine: Engine, tenant_id: int, doc_id: str) -> dict[str, Any]:
     with engine.begin() as conn:
         row = _document_row(conn, tenant_id, doc_id)
         _delete_chunks(conn, chunks.c.document_id == doc_id)
         conn.execute(documents.delete().where(documents.c.id == doc_id))
+        bump_version(conn, row.collection_id)
     return {"id": row.id, "object": "document.deleted", "deleted": True}
 
 

@@ -22,7 +22,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from siyada.knowledge import lexical
 from siyada.knowledge.chunk import Chunk, chunk
-from siyada.knowledge.collections import document_dict
+from siyada.knowledge.collections import bump_version, document_dict
 from siyada.knowledge.parse import ParsedDocument, parse_many
 from siyada.knowledge.vectors import Embedder, to_blob
 from siyada.lang.analysis import index_terms
@@ -116,6 +116,8 @@ def store(engine: Engine, collection_id: int, tenant_id: int, batch: list[Prepar
             _insert(conn, collection_id, tenant_id, p)
             row = conn.execute(sa.select(documents).where(documents.c.id == p.doc_id)).one()
             results.append(IngestResult(document_dict(row), created=True))
+        if any(r.created for r in results):
+            bump_version(conn, collection_id)
     return results
 
 

@@ -1,8 +1,9 @@
 """Dense vectors of chunks: stored with the chunk (float32, L2-normalised) and searched exactly.
 
 Search loads a collection's vectors into one matrix, kept in memory and brought up to date when the
-collection changed (a cheap count/max-id stamp is checked on every search, so documents ingested by
-another process, e.g. the CLI, are seen; rows added since are read alone, a deletion reloads all).
+collection changed: every search reads the collection's version (one primary-key row, bumped by each
+write transaction, so documents ingested by another process such as the CLI are seen); when it moved,
+a count/max-id stamp tells additions (read alone) from deletions (reload all).
 
 Up to ``IVF_MIN`` vectors, search is exact: one matrix-vector product (a few ms at 100k × 384). Past
 it, a collection gets an inverted-file index (IVF): k-means centroids trained on a sample, every
@@ -23,7 +24,7 @@ import numpy as np
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from siyada.store.tables import chunks
+from siyada.store.tables import chunks, collections
 
 
 class Embedder(Protocol):
@@ -94,6 +95,7 @@ class _Matrix:
     ids: np.ndarray  # chunk ids, int64 — the vectors not in the IVF index (all when there is none)
     vectors: np.ndarray  # (n, dim) float32
     ivf: _Ivf | None = None
+    version: int | None = None  # the collection's version when loaded
 
     def count(self) -> int:
         return len(self.ids) + (len(self.ivf.ids) if self.ivf is not None else 0)
@@ -120,10 +122,16 @@ class VectorCache:
         return int(row[0]), int(row[1])
 
     def matrix(self, conn: Connection, collection_id: int) -> _Matrix:
-        stamp = self._stamp(conn, collection_id)
+        version = conn.execute(
+            sa.select(collections.c.version).where(collections.c.id == collection_id)
+        ).scalar()
         with self._lock:
             found = self._by_collection.get(collection_id)
+        if found is not None and found.version == version:
+            return found
+        stamp = self._stamp(conn, collection_id)
         if found is not None and found.stamp == stamp:
+            found.version = version
             return found
         if found is not None and stamp[1] > found.stamp[1]:
             ids, vectors = _load(conn, collection_id, after=found.stamp[1])
@@ -133,6 +141,7 @@ class VectorCache:
                 built = _fresh(stamp, *_load(conn, collection_id))
         else:
             built = _fresh(stamp, *_load(conn, collection_id))
+        built.version = version
         with self._lock:
             self._by_collection[collection_id] = built
         return built

@@ -143,6 +143,8 @@ collections = sa.Table(
     # Dense vectors come from this embedding model; NULL: lexical search only.
     sa.Column("embedding_model", sa.String(128), nullable=True),
     sa.Column("created_at", sa.Float, nullable=False),
+    # Bumped in the same transaction as any change to the collection's documents (see vectors.py).
+    sa.Column("version", sa.Integer, nullable=False, server_default="0"),
     sa.UniqueConstraint("tenant_id", "name", name="uq_collections_tenant_name"),
 )
 
