@@ -211,8 +211,8 @@ def fill(engine: Any, collection_id: int, tenant_id: int, target: int, seed: int
                 )
             ]
             conn.exec_driver_sql(
-                "INSERT INTO chunk_terms (rowid, terms, collection_id) VALUES (?, ?, ?)",
-                [(i, t, collection_id) for i, t in zip(ids, fts, strict=True)],
+                "INSERT INTO chunk_terms (rowid, terms, coll) VALUES (?, ?, ?)",
+                [(i, t, f"c{collection_id}") for i, t in zip(ids, fts, strict=True)],
             )
             bump_version(conn, collection_id)
         added += n

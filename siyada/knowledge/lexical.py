@@ -1,7 +1,8 @@
 """The lexical index: BM25 over the terms `siyada.lang.analysis` produces (normalised, stemmed and
 transliterated forms), so an Arabizi query meets Arabic-script text.
 
-SQLite: an FTS5 table whose rowid is the chunk id (ranked with FTS5's bm25()). PostgreSQL: a tsvector
+SQLite: an FTS5 table whose rowid is the chunk id (ranked with FTS5's bm25()); the chunk's collection
+is a token ``c<id>`` in a second column that the query ANDs with and bm25 weighs 0. PostgreSQL: a tsvector
 side table with a GIN index (ranked with ts_rank_cd, which is not BM25 but orders the same way in
 practice). Writes happen inside the caller's transaction, so a document is indexed with its chunks or
 not at all.
@@ -10,7 +11,7 @@ Dynamic pruning (SQLite): FTS5 scores every row that matches any query term, so 
 with the postings of its commonest terms (at a million chunks, seconds). The query keeps its rarest
 terms while their postings add up to at most ``POSTINGS_BUDGET`` (at least ``MIN_TERMS`` of them),
 read from an fts5vocab view; the dropped terms are the ones whose idf adds least to BM25. Below the
-budget (every collection under ~20k chunks, all the benchmark corpora) nothing is dropped.
+budget (every collection under ~10k chunks, most benchmark corpora) nothing is dropped.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 _UNSAFE = re.compile(r"[^\w:]+")
-POSTINGS_BUDGET = 40_000
+POSTINGS_BUDGET = 20_000
 MIN_TERMS = 2
 
 
@@ -39,8 +40,8 @@ def add(conn: Connection, rows: Iterable[tuple[int, int, Sequence[str]]]) -> Non
     """Index (chunk_id, collection_id, terms) rows."""
     if conn.dialect.name == "sqlite":
         conn.exec_driver_sql(
-            "INSERT INTO chunk_terms (rowid, terms, collection_id) VALUES (?, ?, ?)",
-            [(cid, " ".join(filter(None, map(_safe, terms))), coll) for cid, coll, terms in rows],
+            "INSERT INTO chunk_terms (rowid, terms, coll) VALUES (?, ?, ?)",
+            [(cid, " ".join(filter(None, map(_safe, terms))), f"c{int(coll)}") for cid, coll, terms in rows],
         )
         return
     params = [
@@ -102,11 +103,12 @@ def search(
         return []
     marks = ",".join(str(int(c)) for c in collection_ids)
     if conn.dialect.name == "sqlite":
-        query = " OR ".join('"' + t + '"' for t in prune(conn, unique))
+        wanted = " OR ".join('"' + t + '"' for t in prune(conn, unique))
+        colls = " OR ".join(f"c{int(c)}" for c in collection_ids)
         rows = conn.exec_driver_sql(
-            "SELECT rowid, bm25(chunk_terms) AS s FROM chunk_terms "
-            f"WHERE chunk_terms MATCH ? AND collection_id IN ({marks}) ORDER BY s LIMIT ?",
-            (query, k),
+            "SELECT rowid, bm25(chunk_terms, 1.0, 0.0) AS s FROM chunk_terms "
+            "WHERE chunk_terms MATCH ? ORDER BY s LIMIT ?",
+            (f"terms : ({wanted}) AND coll : ({colls})", k),
         ).all()
         return [(int(r[0]), -float(r[1])) for r in rows]
     query = " | ".join(dict.fromkeys(_pg_safe(t) for t in unique))
