@@ -99,6 +99,9 @@ def ingest(
     except KnowledgeError as exc:
         if exc.status != 409:
             _fail(str(exc))
+    from siyada.knowledge.collections import get_collection
+
+    embeds = get_collection(kn.engine, owner.id, collection)["embedding_model"] is not None
     created = skipped = failed = chunks = 0
     columns = [
         TextColumn("{task.description:<8}"),
@@ -110,17 +113,22 @@ def ingest(
     ]
     with Progress(*columns, console=err, transient=not sys.stderr.isatty()) as progress:
         files_task = progress.add_task("files", total=len(files), rate="")
-        chunk_task = progress.add_task("chunks", total=None, rate="")
+        bars = {"chunks": progress.add_task("chunks", total=None, rate="")}
+        if embeds:
+            bars["embedded"] = progress.add_task("embedded", total=None, rate="")
 
-        def on_chunks(n: int) -> None:
-            progress.advance(chunk_task, n)
-            speed = progress.tasks[chunk_task].speed
-            progress.update(chunk_task, rate=f"{speed:.1f} chunks/s" if speed else "")
+        def on_progress(stage: str, n: int) -> None:
+            task = bars[stage]
+            progress.advance(task, n)
+            if stage == "chunks" and "embedded" in bars:  # what is chunked will be embedded
+                progress.update(bars["embedded"], total=progress.tasks[task].completed)
+            speed = progress.tasks[task].speed
+            progress.update(task, rate=f"{speed:.1f} chunks/s" if speed else "")
 
         for path in files:
             try:
                 results = kn.ingest(
-                    owner.id, owner.name, collection, path.read_bytes(), path.name, None, meta, on_chunks
+                    owner.id, owner.name, collection, path.read_bytes(), path.name, None, meta, on_progress
                 )
             except (ParseError, KnowledgeError, OSError) as exc:
                 failed += 1

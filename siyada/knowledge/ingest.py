@@ -91,7 +91,10 @@ def prepare(
     )
 
 
-def embed_all(docs: list[Prepared], embedder: Embedder, on_chunks: Callable[[int], None] | None) -> None:
+Progress = Callable[[str, int], None]  # (stage, count): "chunks" when chunked, "embedded" when embedded
+
+
+def embed_all(docs: list[Prepared], embedder: Embedder, on_progress: Progress | None) -> None:
     """Vectors for every chunk of these documents, in batches that cross document boundaries (many small
     documents would otherwise cost one model call each)."""
     slots = [(d, i) for d in docs for i in range(len(d.chunks))]
@@ -100,8 +103,8 @@ def embed_all(docs: list[Prepared], embedder: Embedder, on_chunks: Callable[[int
         vectors = embedder.embed([d.chunks[i].text for d, i in batch], "passage")
         for (d, i), v in zip(batch, vectors, strict=True):
             d.vectors[i] = to_blob(v)
-        if on_chunks is not None:
-            on_chunks(len(batch))
+        if on_progress is not None:
+            on_progress("embedded", len(batch))
 
 
 def store(engine: Engine, collection_id: int, tenant_id: int, batch: list[Prepared]) -> list[IngestResult]:
@@ -168,7 +171,7 @@ def ingest_bytes(
     metadata: dict[str, Any] | None = None,
     embedder: Embedder | None = None,
     pseudonymise: Callable[[str], str] | None = None,
-    on_chunks: Callable[[int], None] | None = None,
+    on_progress: Progress | None = None,
 ) -> list[IngestResult]:
     """Ingest a file (a JSONL file gives one document per record). Raises ParseError on bad input."""
     results: list[IngestResult] = []
@@ -182,10 +185,12 @@ def ingest_bytes(
             continue
         name = f"{filename}#{n + 1}" if parsed.format == "jsonl" else filename
         pending.append(prepare(parsed, sha, collection.id, name, record_meta, pseudonymise))
+        if on_progress is not None:
+            on_progress("chunks", len(pending[-1].chunks))
         if sum(len(p.chunks) for p in pending) >= STORE_BATCH_CHUNKS:
-            results += _flush(engine, collection, pending, embedder, on_chunks)
+            results += _flush(engine, collection, pending, embedder, on_progress)
             pending = []
-    results += _flush(engine, collection, pending, embedder, on_chunks)
+    results += _flush(engine, collection, pending, embedder, on_progress)
     for r in results:
         r.document["collection"] = collection.name
     return results
@@ -196,14 +201,12 @@ def _flush(
     collection: Any,
     pending: list[Prepared],
     embedder: Embedder | None,
-    on_chunks: Callable[[int], None] | None,
+    on_progress: Progress | None,
 ) -> list[IngestResult]:
     if not pending:
         return []
     if embedder is not None:
-        embed_all(pending, embedder, on_chunks)
-    elif on_chunks is not None:
-        on_chunks(sum(len(p.chunks) for p in pending))
+        embed_all(pending, embedder, on_progress)
     return store(engine, collection.id, collection.tenant_id, pending)
 
 

@@ -65,14 +65,14 @@ class Knowledge:
         filename: str,
         content_type: str | None = None,
         metadata: dict[str, Any] | None = None,
-        on_chunks: Callable[[int], None] | None = None,
+        on_progress: Callable[[str, int], None] | None = None,
     ) -> list[IngestResult]:
         with self.engine.connect() as conn:
             coll = store.require_collection(conn, tenant_id, collection)
         embedder = self.embedder_for(coll.embedding_model) if coll.embedding_model else None
         pseudonymise = self._pseudonymiser(tenant_id, tenant_name)
         return ingest_bytes(
-            self.engine, coll, data, filename, content_type, metadata, embedder, pseudonymise, on_chunks
+            self.engine, coll, data, filename, content_type, metadata, embedder, pseudonymise, on_progress
         )
 
     def search(
