@@ -90,11 +90,10 @@ def _fuse(rankings: dict[str, list[tuple[int, float]]]) -> list[tuple[int, float
     The scale does not depend on how many candidates were asked for, and ties keep the lexical order
     (rankings are summed lexical first, and the sort is stable)."""
     scores: dict[int, float] = {}
-    for ranking in rankings.values():
+    for ranking in rankings.values():  # each best first
         if not ranking:
             continue
-        ordered = sorted((s for _, s in ranking), reverse=True)
-        hi, lo = ordered[0], ordered[min(len(ordered), DEPTH) - 1]
+        hi, lo = ranking[0][1], ranking[min(len(ranking), DEPTH) - 1][1]
         for cid, s in ranking:
             scores[cid] = scores.get(cid, 0.0) + (max(0.0, (s - lo) / (hi - lo)) if hi > lo else 1.0)
     return sorted(scores.items(), key=lambda x: -x[1])

@@ -69,7 +69,8 @@ class _Ivf:
         offsets = np.searchsorted(assign[order], np.arange(lists + 1))
         return cls(centroids.astype(np.float32), offsets, ids[order], np.ascontiguousarray(vectors[order]))
 
-    def search(self, q: np.ndarray, k: int, nprobe: int = NPROBE) -> tuple[np.ndarray, np.ndarray]:
+    def search(self, q: np.ndarray, nprobe: int = NPROBE) -> tuple[np.ndarray, np.ndarray]:
+        """Ids and scores of every vector in the `nprobe` lists nearest to q (the caller takes its top k)."""
         probe = np.argpartition(-(self.centroids @ q), min(nprobe, len(self.centroids) - 1))[:nprobe]
         ids, scores = [], []
         for j in probe:
@@ -100,10 +101,10 @@ class _Matrix:
     def count(self) -> int:
         return len(self.ids) + (len(self.ivf.ids) if self.ivf is not None else 0)
 
-    def candidates(self, q: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    def candidates(self, q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         ids, scores = self.ids, (self.vectors @ q if len(self.ids) else np.zeros(0, np.float32))
         if self.ivf is not None:
-            more_ids, more_scores = self.ivf.search(q, k)
+            more_ids, more_scores = self.ivf.search(q)
             ids, scores = np.concatenate([more_ids, ids]), np.concatenate([more_scores, scores])
         return ids, scores
 
@@ -146,10 +147,6 @@ class VectorCache:
             self._by_collection[collection_id] = built
         return built
 
-    def forget(self, collection_id: int) -> None:
-        with self._lock:
-            self._by_collection.pop(collection_id, None)
-
     def search(
         self, conn: Connection, collection_ids: Sequence[int], query: np.ndarray, k: int
     ) -> list[tuple[int, float]]:
@@ -161,7 +158,7 @@ class VectorCache:
             m = self.matrix(conn, cid)
             if not m.count() or m.vectors.shape[1] != q.shape[0]:
                 continue
-            ids, scores = m.candidates(q, k)
+            ids, scores = m.candidates(q)
             top = (
                 np.argpartition(-scores, min(k, len(scores) - 1))[:k]
                 if len(scores) > k
@@ -192,8 +189,7 @@ def _fresh(stamp: tuple[int, int], ids: np.ndarray, vectors: np.ndarray) -> _Mat
 
 
 def _extend(old: _Matrix, stamp: tuple[int, int], ids: np.ndarray, vectors: np.ndarray) -> _Matrix:
-    if not len(ids):
-        return _Matrix(stamp, old.ids, old.vectors, old.ivf)
+    """`old` plus rows added since (never none: the stamp's max id moved past old's)."""
     tail_ids = np.concatenate([old.ids, ids]) if len(old.ids) else ids
     tail = np.vstack([old.vectors, vectors]) if len(old.ids) else vectors
     limit = len(old.ivf.ids) // 5 if old.ivf is not None else IVF_MIN
