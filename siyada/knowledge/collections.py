@@ -200,19 +200,21 @@ def document_chunks(engine: Engine, tenant_id: int, doc_id: str) -> list[dict[st
     with engine.connect() as conn:
         _document_row(conn, tenant_id, doc_id)
         rows = conn.execute(
-            sa.select(
-                chunks.c.id,
-                chunks.c.idx,
-                chunks.c.start,
-                chunks.c.end,
-                chunks.c.text,
-                chunks.c.section,
-                chunks.c.page,
-            )
-            .where(chunks.c.document_id == doc_id)
-            .order_by(chunks.c.idx)
+            sa.select(*CHUNK_COLUMNS).where(chunks.c.document_id == doc_id).order_by(chunks.c.idx)
         ).all()
     return [chunk_dict(doc_id, r) for r in rows]
+
+
+# What `chunk_dict` reads from a chunk row.
+CHUNK_COLUMNS = (
+    chunks.c.id,
+    chunks.c.idx,
+    chunks.c.start,
+    chunks.c.end,
+    chunks.c.text,
+    chunks.c.section,
+    chunks.c.page,
+)
 
 
 def chunk_id(doc_id: str, index: int) -> str:

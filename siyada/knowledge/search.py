@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from siyada.knowledge import lexical
-from siyada.knowledge.collections import KnowledgeError, chunk_dict, require_collection
+from siyada.knowledge.collections import CHUNK_COLUMNS, KnowledgeError, chunk_dict, require_collection
 from siyada.knowledge.vectors import Embedder, VectorCache
 from siyada.lang.analysis import query_terms
 from siyada.store.tables import chunks, documents
@@ -125,15 +125,9 @@ def _chunk_rows(conn: Connection, ids: set[int]) -> dict[int, Any]:
         return {}
     rows = conn.execute(
         sa.select(
-            chunks.c.id,
+            *CHUNK_COLUMNS,
             chunks.c.document_id,
             chunks.c.collection_id,
-            chunks.c.idx,
-            chunks.c.start,
-            chunks.c.end,
-            chunks.c.text,
-            chunks.c.section,
-            chunks.c.page,
             documents.c.name.label("document_name"),
             documents.c.title.label("document_title"),
             documents.c.metadata.label("document_metadata"),

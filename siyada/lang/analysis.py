@@ -168,9 +168,13 @@ def _is_arabizi(t: _Token, context: str | None, query: bool) -> bool:
     return context not in _NOT_ARABIZI if query else context == "ary-Latn"
 
 
-def _terms(text: str, query: bool) -> list[str]:
+def _raw_tokens(text: str) -> list[str]:
     # Folding first: harakat and shadda are not word characters, so they would split words.
-    raws = _TOKEN.findall(normalise_arabic(text))
+    return _TOKEN.findall(normalise_arabic(text))
+
+
+def _terms(text: str, query: bool) -> list[str]:
+    raws = _raw_tokens(text)
     analysed = [_token(t) for t in raws]
     context = _latin_context(analysed)
     out: list[str] = []
@@ -201,14 +205,14 @@ def query_terms(text: str) -> list[str]:
 
 def tifinagh_words(text: str) -> list[str]:
     """The Tifinagh tokens of a text, as the index sees them (the source side of the lexicon)."""
-    return [t for t in _TOKEN.findall(normalise_arabic(text)) if _TIFINAGH.search(t)]
+    return [t for t in _raw_tokens(text) if _TIFINAGH.search(t)]
 
 
 def translation_terms(text: str) -> list[str]:
     """One term per Arabic or Latin word (its stem), no keys or transliterations: the target side of
     the Tifinagh lexicon, so a learned translation is a term the index already holds."""
     out = []
-    for raw in _TOKEN.findall(normalise_arabic(text)):
+    for raw in _raw_tokens(text):
         t = _token(raw)
         if t.kind in ("ar", "lat") and t.terms:
             out.append(t.terms[0])
