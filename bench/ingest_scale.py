@@ -44,16 +44,15 @@ def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _embedder(option: str) -> Any:
+def _embedder(option: str, engine: Any) -> Any:
+    """A fresh instance of the model the server loads under that name (the registry's own loaders)."""
     if option == "none":
         return None
-    if option == "siyada-embed":
-        from siyada.gateway.backends.embedder import E5Embedder
+    from siyada.config import FileConfig
+    from siyada.gateway.registry import embedding_loaders, local_models
 
-        return E5Embedder()
-    from siyada.gateway.backends.static import StaticEmbedder
-
-    return StaticEmbedder()
+    cfg = FileConfig()
+    return embedding_loaders(local_models(engine, cfg), cfg.embedded.threads)[option]()
 
 
 def ingest(kn: Any, tenant: Any, files: list[Path], collection: str) -> dict[str, Any]:
@@ -246,7 +245,7 @@ def main() -> None:
     folder = a.keep or Path(tmp.name)
     folder.mkdir(parents=True, exist_ok=True)
     engine = open_store(f"sqlite:///{folder / 'scale.db'}")
-    embedder = _embedder(a.embedding)
+    embedder = _embedder(a.embedding, engine)
     model = None if a.embedding == "none" else a.embedding
     kn = Knowledge(engine, lambda name: embedder, None, model)
     if a.latency_only:
@@ -279,7 +278,9 @@ def main() -> None:
         plain.dispose()
         with engine.connect() as conn:
             texts = [r[0] for r in conn.execute(sa.select(chunks.c.text).limit(a.bare_embed))]
-        bare = bare_embed(_embedder(a.embedding), texts)  # a fresh model: no word cache warmed by ingestion
+        bare = bare_embed(
+            _embedder(a.embedding, engine), texts
+        )  # a fresh model: no word cache warmed by ingestion
         share = result["ingest"]["wall_s"] - without["wall_s"]
         through = result["ingest"]["chunks"] / share if share > 0 else float("inf")
         result["lexical_only_wall_s"] = without["wall_s"]

@@ -99,9 +99,10 @@ def ingest(
     except KnowledgeError as exc:
         if exc.status != 409:
             _fail(str(exc))
-    from siyada.knowledge.collections import get_collection
+    from siyada.knowledge.collections import require_collection
 
-    embeds = get_collection(kn.engine, owner.id, collection)["embedding_model"] is not None
+    with kn.engine.connect() as conn:  # the row alone: get_collection would also count its chunks
+        embeds = require_collection(conn, owner.id, collection).embedding_model is not None
     created = skipped = failed = chunks = 0
     columns = [
         TextColumn("{task.description:<8}"),
