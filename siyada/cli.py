@@ -13,6 +13,7 @@ from rich.table import Table
 
 from siyada import __version__
 from siyada.cli_audit import audit_app
+from siyada.cli_eval import eval_app
 from siyada.cli_knowledge import collections_app, ingest, search
 from siyada.cli_limits import limits_app
 from siyada.cli_privacy import privacy_app
@@ -35,6 +36,7 @@ app.add_typer(limits_app, name="limits")
 app.add_typer(audit_app, name="audit")
 app.add_typer(privacy_app, name="privacy")
 app.add_typer(collections_app, name="collections")
+app.add_typer(eval_app, name="eval")
 app.command("ingest")(ingest)
 app.command("search")(search)
 

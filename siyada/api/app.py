@@ -22,11 +22,13 @@ from siyada.api.routers import (
     collections,
     documents,
     embeddings,
+    evaluations,
     generation,
     health,
     models,
     privacy,
     search,
+    tokenize,
 )
 from siyada.api.routers import metrics as metrics_router
 from siyada.api.routers import usage as usage_router
@@ -34,6 +36,7 @@ from siyada.config import Settings
 from siyada.gateway.registry import build_router
 from siyada.gateway.router import Router
 from siyada.gateway.service import Gateway
+from siyada.gateway.tokenizer import Tokenizers
 from siyada.governance import audit
 from siyada.governance.limits import list_limits
 from siyada.governance.metrics import Metrics
@@ -162,6 +165,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.grounded = GroundedChat(
         app.state.gateway, app.state.knowledge, settings.file.knowledge.retrieval_k
     )
+    app.state.tokenizers = Tokenizers(app.state.gateway, settings.file.embedded.chat_model)
     app.state.quotas = quotas
     app.state.metrics = metrics
     app.state.keys = KeyCache(engine, settings.file.key_cache_seconds)
@@ -178,6 +182,8 @@ def create_app(settings: Settings) -> FastAPI:
         collections.router,
         documents.router,
         search.router,
+        evaluations.router,
+        tokenize.router,
         metrics_router.router,
     ):
         app.include_router(r)

@@ -185,3 +185,61 @@ chunks = sa.Table(
     # float32 little-endian, L2-normalised; NULL when the collection has no embedding model.
     sa.Column("vector", sa.LargeBinary, nullable=True),
 )
+
+# ---- the evaluation lab ---------------------------------------------------------------------------
+eval_runs = sa.Table(
+    "eval_runs",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    # Hash of what was asked (target, task versions, model, settings): an unfinished run with the same
+    # key is resumed instead of started again.
+    sa.Column("key", sa.String(64), nullable=False, index=True),
+    sa.Column("label", sa.String(200), nullable=False),
+    sa.Column("target", sa.String(500), nullable=False),
+    sa.Column("model", sa.String(256), nullable=False),
+    sa.Column("settings", sa.JSON, nullable=False),
+    sa.Column("provenance", sa.JSON, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),  # running | complete | failed
+    sa.Column("started_at", sa.Float, nullable=False),
+    sa.Column("finished_at", sa.Float, nullable=True),
+)
+
+eval_items = sa.Table(
+    "eval_items",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("run_id", sa.Integer, sa.ForeignKey("eval_runs.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("task", sa.String(128), nullable=False),
+    sa.Column("item_id", sa.String(200), nullable=False),
+    sa.Column("lang", sa.String(16), nullable=False, server_default=""),
+    sa.Column("prediction", sa.JSON, nullable=True),
+    sa.Column("detail", sa.JSON, nullable=True),  # what the report shows: input, reference, raw answer
+    sa.Column("values", sa.JSON, nullable=False),  # metric name -> per-item value
+    sa.UniqueConstraint("run_id", "task", "item_id", name="uq_eval_items_run_task_item"),
+)
+
+eval_scores = sa.Table(
+    "eval_scores",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("run_id", sa.Integer, sa.ForeignKey("eval_runs.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("task", sa.String(128), nullable=False),
+    sa.Column("task_version", sa.String(200), nullable=False),
+    sa.Column("task_type", sa.String(32), nullable=False),
+    sa.Column("n", sa.Integer, nullable=False),
+    sa.Column("primary_metric", sa.String(64), nullable=False),
+    sa.Column("primary_value", sa.Float, nullable=False),
+    sa.Column("metrics", sa.JSON, nullable=False),  # name -> {value, low, high}
+    sa.Column("by_language", sa.JSON, nullable=False),  # lang -> {metric: value, n}
+    sa.Column("created_at", sa.Float, nullable=False),
+    sa.UniqueConstraint("run_id", "task", name="uq_eval_scores_run_task"),
+)
+
+eval_cache = sa.Table(
+    "eval_cache",
+    metadata,
+    # SHA-256 of the endpoint and the exact request body: the same question is never paid for twice.
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("response", sa.JSON, nullable=False),
+    sa.Column("created_at", sa.Float, nullable=False),
+)

@@ -1,0 +1,63 @@
+"""The evaluation lab's results: runs, one run, its HTML report, and the leaderboard.
+
+GET /v1/evaluations · GET /v1/evaluations/leaderboard · GET /v1/evaluations/{id} ·
+GET /v1/evaluations/{id}/report   (runs are written by `siyada eval run`)
+
+Evaluation results describe models, not anybody's data, so every authenticated key may read them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from starlette.responses import HTMLResponse
+
+from siyada.api.auth import authenticate
+from siyada.api.pagination import page, page_params
+from siyada.errors import ApiError
+from siyada.evaluation import report, results
+from siyada.governance.keys import Principal
+
+router = APIRouter(tags=["evaluation"])
+
+
+def _run_id(raw: str) -> int:
+    if not raw.isdigit():
+        raise ApiError(400, f"an evaluation id is a number, not {raw!r}", code="invalid_request", param="id")
+    return int(raw)
+
+
+@router.get("/v1/evaluations")
+async def list_evaluations(request: Request, _: Principal = Depends(authenticate)) -> dict[str, Any]:
+    limit, after = page_params(request)
+    engine = request.app.state.engine
+    runs = await asyncio.to_thread(results.list_runs, engine, limit + 1, after or None)
+    return page(runs, limit, lambda r: r)
+
+
+@router.get("/v1/evaluations/leaderboard")
+async def get_leaderboard(request: Request, _: Principal = Depends(authenticate)) -> dict[str, Any]:
+    task = request.query_params.get("task")
+    boards = await asyncio.to_thread(results.leaderboard, request.app.state.engine, task)
+    return {"object": "list", "data": boards}
+
+
+@router.get("/v1/evaluations/{run_id}")
+async def get_evaluation(
+    run_id: str, request: Request, _: Principal = Depends(authenticate)
+) -> dict[str, Any]:
+    run = await asyncio.to_thread(results.get_run, request.app.state.engine, _run_id(run_id))
+    if run is None:
+        raise ApiError(404, f"No evaluation run {run_id}", code="evaluation_not_found")
+    return run
+
+
+@router.get("/v1/evaluations/{run_id}/report")
+async def get_report(run_id: str, request: Request, _: Principal = Depends(authenticate)) -> HTMLResponse:
+    try:
+        facts = await asyncio.to_thread(report.build, request.app.state.engine, [_run_id(run_id)])
+    except KeyError as exc:
+        raise ApiError(404, f"No evaluation run {run_id}", code="evaluation_not_found") from exc
+    return HTMLResponse(report.to_html(facts))

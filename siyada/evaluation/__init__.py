@@ -1,0 +1,1 @@
+"""The evaluation lab: task specs, the runner, metrics, reports and the leaderboard."""
