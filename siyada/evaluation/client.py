@@ -47,6 +47,7 @@ class CallStats:
     sent: int = 0
     cached: int = 0
     providers: set[str] = field(default_factory=set)
+    by_path: dict[str, int] = field(default_factory=dict)  # requests sent, per endpoint path
 
 
 class LabClient:
@@ -127,6 +128,7 @@ class LabClient:
                     raw = await resp.read()
                     if resp.status < 300:
                         self.stats.sent += 1
+                        self.stats.by_path[path] = self.stats.by_path.get(path, 0) + 1
                         provider = resp.headers.get("X-Siyada-Provider")
                         if provider:
                             self.stats.providers.add(provider)

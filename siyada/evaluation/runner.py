@@ -304,4 +304,5 @@ async def run(
         "skipped": skipped,
         "requests_sent": client.stats.sent,
         "requests_cached": client.stats.cached,
+        "requests_by_path": client.stats.by_path,
     }
