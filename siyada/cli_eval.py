@@ -201,6 +201,9 @@ def eval_report(
 def eval_leaderboard(
     task: Annotated[str | None, typer.Option("--task")] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
+    markdown: Annotated[
+        bool, typer.Option("--markdown", help="One Markdown table, configurations as columns.")
+    ] = False,
 ) -> None:
     """Per task version, the newest score of each configuration, best first."""
     from rich.table import Table
@@ -213,6 +216,9 @@ def eval_leaderboard(
     if as_json:
         out.print_json(json.dumps(boards, default=str))
         return
+    if markdown:
+        print(markdown_leaderboard(boards))
+        return
     for board in boards:
         table = Table(title=f"{board['task_version']} · {board['metric']}")
         for col in ("rank", "label", "n", "value", "95% CI", "run"):
@@ -221,6 +227,21 @@ def eval_leaderboard(
             ci = f"[{e['low']:.3f}, {e['high']:.3f}]" if e["low"] is not None else "–"
             table.add_row(str(rank), e["label"], str(e["n"]), f"{e['value']:.3f}", ci, str(e["run_id"]))
         out.print(table)
+
+
+def markdown_leaderboard(boards: list[dict[str, Any]]) -> str:
+    """Tasks as rows, configurations (labels) as columns: value and 95% interval of the primary metric."""
+    labels = list(dict.fromkeys(e["label"] for b in boards for e in b["entries"]))
+    lines = ["| task | metric | n | " + " | ".join(labels) + " |", "|---|---|---|" + "---|" * len(labels)]
+    for board in boards:
+        by_label = {e["label"]: e for e in board["entries"]}
+        ns = sorted({str(e["n"]) for e in board["entries"]})
+        cells = []
+        for label in labels:
+            e = by_label.get(label)
+            cells.append("–" if e is None else f"{e['value']:.3f} [{e['low']:.3f}, {e['high']:.3f}]")
+        lines.append(f"| {board['task']} | {board['metric']} | {'/'.join(ns)} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
 
 
 @eval_app.command("tasks")
