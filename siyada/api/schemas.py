@@ -5,9 +5,11 @@ Unknown fields are kept (extra="allow") so that upstream-specific options pass t
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, Strict, field_validator, model_validator
+
+from siyada.gateway.prompts import MAX_PROMPTS, Prompt, split_prompts
 
 
 class _Wire(BaseModel):
@@ -92,22 +94,61 @@ class ChatCompletionRequest(_Sampling):
 
 
 class CompletionRequest(_Sampling):
-    prompt: str | list[str]
+    # A string, a list of strings, one token-id list, or a list of them: a batch, one choice per prompt.
+    prompt: str | list[str] | list[int] | list[list[int]]
+    max_tokens: int | None = Field(default=None, ge=0)  # 0 (with echo): score the prompt only
     echo: bool = False
     logprobs: int | None = Field(default=None, ge=0, le=20)
 
     @field_validator("prompt")
     @classmethod
-    def _one_prompt(cls, v: str | list[str]) -> str | list[str]:
-        if isinstance(v, list) and len(v) != 1:
-            raise ValueError("exactly one prompt per request is supported")
+    def _prompts(cls, v: Any) -> Any:
+        prompts = split_prompts(v)
+        if not prompts:
+            raise ValueError("prompt must not be empty")
+        if len(prompts) > MAX_PROMPTS:
+            raise ValueError(f"at most {MAX_PROMPTS} prompts per request, got {len(prompts)}")
+        if any(isinstance(p, list) and not p for p in prompts):
+            raise ValueError("a token-id prompt must hold at least one token")
         return v
 
-    def prompt_text(self) -> str:
-        return self.prompt if isinstance(self.prompt, str) else self.prompt[0]
+    @model_validator(mode="after")
+    def _coherent(self) -> CompletionRequest:
+        if self.stream and len(self.prompts()) > 1:
+            raise ValueError("stream serves one prompt per request; send a batch without stream")
+        if self.max_tokens == 0 and not self.echo:
+            raise ValueError("max_tokens 0 is only meaningful with echo (to score the prompt)")
+        return self
+
+    def prompts(self) -> list[Prompt]:
+        return split_prompts(self.prompt)
 
     def token_limit(self) -> int | None:
         return self.max_tokens
+
+
+TokenId = Annotated[int, Strict()]
+
+
+class TokenizeRequest(_Wire):
+    """vLLM's POST /tokenize: a text (`prompt`) or a conversation (`messages`, chat template applied)."""
+
+    model: str | None = Field(default=None, min_length=1, max_length=256)
+    prompt: str | None = None
+    messages: list[ChatMessage] | None = Field(default=None, min_length=1)
+    add_special_tokens: bool = True
+    add_generation_prompt: bool = True
+
+    @model_validator(mode="after")
+    def _one_input(self) -> TokenizeRequest:
+        if (self.prompt is None) == (self.messages is None):
+            raise ValueError("send exactly one of prompt (a string) or messages")
+        return self
+
+
+class DetokenizeRequest(_Wire):
+    model: str | None = Field(default=None, min_length=1, max_length=256)
+    tokens: list[TokenId] = Field(max_length=1_000_000)
 
 
 class EmbeddingRequest(_Wire):

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from siyada.gateway.backends.base import CallContext, Endpoint, Provider, ProviderBusy, ProviderError
+from siyada.gateway.prompts import split_prompts
 
 T = TypeVar("T")
 
@@ -178,6 +179,15 @@ class Router:
             return await asyncio.to_thread(counter, endpoint, upstream_body)
         return estimate_tokens(body)
 
+    def local_tokenizer(self, entry: ModelEntry) -> tuple[Any, str] | None:
+        """A provider of this model that holds its tokenizer in-process (the embedded one), with the
+        provider's own name for the model; None when every route goes to an upstream."""
+        for route in entry.routes:
+            provider = self.providers[route.provider]
+            if callable(getattr(provider, "tokenizer", None)):
+                return provider, route.upstream_model
+        return None
+
     # ---- probing -----------------------------------------------------------------------------------
     def start_probing(self, interval: float = 2.0) -> None:
         self._probe_task = asyncio.create_task(self._probe_loop(interval))
@@ -221,13 +231,14 @@ async def close_quietly(it: AsyncIterator[Any]) -> None:
 
 
 def estimate_tokens(body: dict[str, Any]) -> int:
-    """For upstreams whose tokenizer we do not hold: ~4 characters a token; settled from their usage."""
+    """For upstreams whose tokenizer we do not hold: ~4 characters a token (token ids count as they are);
+    settled from their usage."""
     if "messages" in body:
         text = "".join(str(m.get("content") or "") for m in body["messages"])
-    else:
-        raw = body.get("prompt", body.get("input", ""))
-        text = raw if isinstance(raw, str) else "".join(str(x) for x in raw)
-    return max(1, (len(text) + 3) // 4)
+        return max(1, (len(text) + 3) // 4)
+    raw = body.get("prompt", body.get("input", ""))
+    items = split_prompts(raw)
+    return max(1, sum(len(p) if isinstance(p, list) else (len(p) + 3) // 4 for p in items))
 
 
 class _Tracked:

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Coroutine
+from collections.abc import AsyncIterator, Callable, Coroutine
 from typing import Any
 
 import orjson
 
 from siyada.errors import ApiError
 from siyada.gateway.backends.base import CallContext, Endpoint, ProviderError
+from siyada.gateway.prompts import token_prompts
 from siyada.gateway.router import ModelEntry, NoProviderAvailable, Router, close_quietly
 from siyada.governance.energy import estimate_wh
 from siyada.governance.keys import Principal
@@ -24,6 +25,7 @@ from siyada.governance.usage import UsageRecord, UsageRecorder
 from siyada.privacy.operators import Pseudonymiser
 from siyada.privacy.policy import PrivacyGuard
 from siyada.privacy.shield import ChunkRestorer, pseudonymise_body, restore_result
+from siyada.privacy.token_prompts import vet_token_prompts
 
 _INLINE_PRIVACY_BYTES = 4096  # larger bodies are analysed off the event loop
 _KIND_FOR = {"chat/completions": "chat", "completions": "chat", "embeddings": "embeddings"}
@@ -124,12 +126,24 @@ class Gateway:
             return body, None
         policy = self.privacy.policy(principal.tenant.name)
         providers = self.router.providers
-        if not policy.needs_shield(providers[r.provider].in_house for r in entry.routes):
+        in_house = [providers[r.provider].in_house for r in entry.routes]
+        if not policy.needs_shield(in_house):
             return body, None
         shield = policy.pseudonymiser()
+        ids = token_prompts(body.get("prompt")) if endpoint == "completions" else []
+        if ids:
+            await asyncio.to_thread(vet_token_prompts, ids, self._decoder(entry), all(in_house), shield)
         if len(orjson.dumps(body)) < _INLINE_PRIVACY_BYTES:
             return pseudonymise_body(endpoint, body, shield), shield
         return await asyncio.to_thread(pseudonymise_body, endpoint, body, shield), shield
+
+    def _decoder(self, entry: ModelEntry) -> Callable[[list[int]], str] | None:
+        """Token ids to text with the model's in-process tokenizer, if one of its providers holds it."""
+        found = self.router.local_tokenizer(entry)
+        if found is None:
+            return None
+        provider, name = found
+        return lambda ids: provider.tokenizer(name).decode(ids)
 
     def visible_models(self, principal: Principal) -> list[ModelEntry]:
         return [m for m in self.router.models.values() if principal.tenant.may_use(m.name)]

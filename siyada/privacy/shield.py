@@ -1,8 +1,9 @@
 """Pseudonymise OpenAI request bodies on the way to a model and restore the real values in its answer.
 
 Only text a model reads is rewritten (message contents and text parts, tool-call arguments, completion
-prompts, embedding inputs); token-id arrays and parameters are left as they are. The mapping is the
-request's own `Pseudonymiser`, so nothing of it outlives the request.
+prompts, embedding inputs); token-id arrays and parameters are left as they are (completion prompts
+given as token ids are checked by `token_prompts` instead). The mapping is the request's own
+`Pseudonymiser`, so nothing of it outlives the request.
 """
 
 from __future__ import annotations

@@ -8,6 +8,7 @@ from typing import Any
 from siyada.gateway.backends.base import CallContext, Endpoint, ProviderError
 from siyada.gateway.backends.embedder import EmbedderProvider
 from siyada.gateway.backends.llama import LlamaProvider
+from siyada.gateway.backends.llama_model import LlamaModel
 
 
 class EmbeddedProvider:
@@ -35,6 +36,12 @@ class EmbeddedProvider:
 
     def count_tokens(self, endpoint: Endpoint, body: dict[str, Any]) -> int:
         return self._for(endpoint).count_tokens(endpoint, body)
+
+    def tokenizer(self, name: str) -> LlamaModel:
+        """The tokenizer of an embedded chat model (for /tokenize and for checking token-id prompts)."""
+        if self.chat is None:
+            raise ProviderError("the embedded chat backend is disabled", retryable=False, status=503)
+        return self.chat.tokenizer(name)
 
     async def probe(self) -> bool:
         return True

@@ -3,7 +3,8 @@
 Each model is loaded once and owned by one worker thread (a llama.cpp context is not thread-safe); calls
 wait in a bounded fair queue and a full queue answers 503 instead of piling up. Token counts are exact:
 the prompt is tokenised here, and generated tokens are counted by a stopping criterion, which also stops
-generation as soon as the client has gone.
+generation as soon as the client has gone. Completions that ask for log-probabilities (or `echo` with
+`max_tokens` 0) take the scoring path of `scoring.py`, on the same worker and context.
 """
 
 from __future__ import annotations
@@ -19,17 +20,14 @@ from pathlib import Path
 from typing import Any
 
 from siyada.gateway.backends.base import CallContext, Endpoint, ProviderBusy, ProviderError
+from siyada.gateway.backends.llama_model import BadTokens, LlamaModel, plain_message
+from siyada.gateway.backends.scoring import Sampling, complete, logprobs_object
 from siyada.gateway.fairqueue import FairQueue, QueueFull
+from siyada.gateway.prompts import Prompt, split_prompts
 
 log = logging.getLogger("siyada.llama")
 
 _DONE = object()
-
-# Used only when a GGUF file carries no chat template of its own.
-FALLBACK_TEMPLATE = (
-    "{% for m in messages %}<|im_start|>{{ m.role }}\n{{ m.content }}<|im_end|>\n{% endfor %}"
-    "{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}"
-)
 
 
 @dataclass
@@ -40,57 +38,11 @@ class _Job:
     enqueued: float = field(default_factory=time.monotonic)
 
 
-class LlamaModel:
-    """One loaded GGUF model with its prompt formatter."""
+@dataclass
+class _Choice:
+    """A whole completion choice made on the worker (the log-probability path)."""
 
-    def __init__(self, path: Path, *, n_ctx: int, threads: int) -> None:
-        from llama_cpp import Llama
-        from llama_cpp.llama_chat_format import Jinja2ChatFormatter
-
-        self.path = path
-        self.llm = Llama(
-            model_path=str(path), n_ctx=n_ctx, n_threads=threads, n_threads_batch=threads, verbose=False
-        )
-        meta = self.llm.metadata
-        template = meta.get("tokenizer.chat_template") or FALLBACK_TEMPLATE
-        vocab = self.llm._model
-        bos = self._token_text(vocab, self.llm.token_bos())
-        eos = self._token_text(vocab, self.llm.token_eos())
-        self.has_chat_template = "tokenizer.chat_template" in meta
-        self.formatter = Jinja2ChatFormatter(template=template, eos_token=eos, bos_token=bos)
-        self.n_ctx = n_ctx
-
-    @staticmethod
-    def _token_text(model: Any, token: int) -> str:
-        if token < 0:
-            return ""
-        try:
-            return model.token_get_text(token)
-        except Exception:
-            return ""
-
-    def tokenize(self, text: str, *, special: bool = True) -> list[int]:
-        return self.llm.tokenize(text.encode("utf-8"), add_bos=False, special=special)
-
-    def chat_prompt(self, messages: list[dict[str, Any]]) -> tuple[list[int], list[str]]:
-        """Token ids of the formatted conversation and the template's own stop strings."""
-        formatted = self.formatter(messages=messages)
-        text = formatted.prompt
-        tokens = self.tokenize(text)
-        bos = self.llm.token_bos()
-        # Templates that do not write the BOS token themselves still expect it first.
-        if (
-            bos >= 0
-            and (not tokens or tokens[0] != bos)
-            and self.llm.metadata.get("tokenizer.ggml.add_bos_token") == "true"
-        ):
-            tokens = [bos, *tokens]
-        stops = (
-            formatted.stop
-            if isinstance(formatted.stop, list)
-            else ([formatted.stop] if formatted.stop else [])
-        )
-        return tokens, stops
+    choice: dict[str, Any]
 
 
 class LlamaProvider:
@@ -158,41 +110,70 @@ class LlamaProvider:
             self.queue.put(ctx.tenant, _Job(run, push, ctx))
         except QueueFull as exc:
             raise ProviderBusy(f"embedded model queue is full ({exc})") from exc
+        finished = False
         try:
             while True:
                 item = await out.get()
                 if item is _DONE:
+                    finished = True
                     return
                 if isinstance(item, BaseException):
                     raise item
                 yield item
         finally:
-            # The caller went away (or finished): stop generating as soon as possible.
-            ctx.cancelled = True
+            # The caller went away or failed: stop generating as soon as possible. A job that finished
+            # leaves the context alone, as the next prompt of a batch runs under it.
+            if not finished:
+                ctx.cancelled = True
 
     # ---- generation --------------------------------------------------------------------------------
+    def _limit(self, m: LlamaModel, body: dict[str, Any], n_prompt: int, *, may_be_zero: bool) -> int:
+        """Tokens to generate: what was asked (or the default), within what the context has left."""
+        asked = body.get("max_completion_tokens") or body.get("max_tokens")
+        if asked is None:
+            asked = self.max_tokens_default
+        room = m.n_ctx - n_prompt
+        if room < 0 or (room == 0 and not may_be_zero):
+            raise ProviderError(
+                f"the prompt is {n_prompt} tokens; this model's context holds {m.n_ctx}",
+                retryable=False,
+                status=400,
+            )
+        return min(int(asked), room)
+
+    @staticmethod
+    def _prompt_ids(m: LlamaModel, prompt: Prompt) -> list[int]:
+        try:
+            return m.prompt_tokens(prompt)
+        except BadTokens as exc:
+            raise ProviderError(f"prompt: {exc}", retryable=False, status=400) from exc
+
+    @staticmethod
+    def _echo_text(m: LlamaModel, prompt: Prompt, tokens: list[int]) -> str:
+        return prompt if isinstance(prompt, str) else m.decode(tokens)
+
+    @staticmethod
+    def _scoring(body: dict[str, Any]) -> bool:
+        return body.get("logprobs") is not None or body.get("max_tokens") == 0
+
+    def _check_batch(self, body: dict[str, Any], prompts: list[Prompt]) -> None:
+        """Refuse a batch with a bad prompt before any of it is computed (runs in a thread: it may load
+        the model, and tokenising only reads the vocabulary)."""
+        m = self.model(body["model"])
+        for prompt in prompts:
+            self._limit(m, body, len(self._prompt_ids(m, prompt)), may_be_zero=self._scoring(body))
+
     def _generate(
-        self, model_name: str, endpoint: Endpoint, body: dict[str, Any], ctx: CallContext
+        self, model_name: str, body: dict[str, Any], prompt: Prompt | None, ctx: CallContext
     ) -> Callable[[Callable[[Any], None]], None]:
         def run(push: Callable[[Any], None]) -> None:
             m = self.model(model_name)
-            if endpoint == "chat/completions":
-                messages = [_plain_message(x) for x in body["messages"]]
+            if prompt is None:
+                messages = [plain_message(x) for x in body["messages"]]
                 tokens, template_stops = m.chat_prompt(messages)
             else:
-                tokens = m.tokenize(body["prompt"] if isinstance(body["prompt"], str) else body["prompt"][0])
-                if m.llm.token_bos() >= 0:
-                    tokens = [m.llm.token_bos(), *tokens]
-                template_stops = []
-            limit = body.get("max_completion_tokens") or body.get("max_tokens") or self.max_tokens_default
-            room = m.n_ctx - len(tokens)
-            if room <= 0:
-                raise ProviderError(
-                    f"the prompt is {len(tokens)} tokens; this model's context holds {m.n_ctx}",
-                    retryable=False,
-                    status=400,
-                )
-            limit = min(limit, room)
+                tokens, template_stops = self._prompt_ids(m, prompt), []
+            limit = self._limit(m, body, len(tokens), may_be_zero=False)
             stops = body.get("stop") or []
             stops = [stops] if isinstance(stops, str) else list(stops)
             counter = _TokenCounter(len(tokens), ctx, limit)
@@ -211,21 +192,49 @@ class LlamaProvider:
                 stream=True,
                 stopping_criteria=StoppingCriteriaList([counter]),
             )
+            if prompt is not None and body.get("echo"):
+                push((self._echo_text(m, prompt, tokens), None))
             for chunk in _texts(stream):
                 push(chunk)
             push({"usage": {"prompt_tokens": len(tokens), "completion_tokens": counter.generated}})
 
         return run
 
+    def _score(
+        self, model_name: str, body: dict[str, Any], prompt: Prompt, ctx: CallContext
+    ) -> Callable[[Callable[[Any], None]], None]:
+        """A completion with log-probabilities (or `max_tokens` 0), made whole on the worker."""
+
+        def run(push: Callable[[Any], None]) -> None:
+            m = self.model(model_name)
+            tokens = self._prompt_ids(m, prompt)
+            limit = self._limit(m, body, len(tokens), may_be_zero=True)
+            echo = bool(body.get("echo"))
+            scored = complete(m, tokens, Sampling.from_body(body, limit), echo, ctx)
+            text = scored.text.decode("utf-8", errors="replace")
+            choice: dict[str, Any] = {
+                "text": (self._echo_text(m, prompt, tokens) if echo else "") + text,
+                "finish_reason": scored.finish,
+                "logprobs": logprobs_object(m, scored) if body.get("logprobs") is not None else None,
+            }
+            push(_Choice(choice))
+            push({"usage": {"prompt_tokens": len(tokens), "completion_tokens": scored.completion_tokens}})
+
+        return run
+
     async def _events(
-        self, endpoint: Endpoint, body: dict[str, Any], ctx: CallContext
-    ) -> AsyncIterator[tuple[str, str | None] | dict[str, Any]]:
+        self, endpoint: Endpoint, body: dict[str, Any], prompt: Prompt | None, ctx: CallContext
+    ) -> AsyncIterator[tuple[str, str | None] | dict[str, Any] | _Choice]:
         model_name = body["model"]
         if model_name not in self.paths:
             raise ProviderError(
                 f"embedded model {model_name!r} is not registered", retryable=False, status=404
             )
-        async for item in self._submit(self._generate(model_name, endpoint, body, ctx), ctx):
+        if prompt is not None and self._scoring(body):
+            run = self._score(model_name, body, prompt, ctx)
+        else:
+            run = self._generate(model_name, body, prompt, ctx)
+        async for item in self._submit(run, ctx):
             yield item
 
     async def stream(
@@ -236,79 +245,101 @@ class LlamaProvider:
         cid = ("chatcmpl-" if endpoint == "chat/completions" else "cmpl-") + uuid.uuid4().hex[:24]
         created = int(time.time())
         chat = endpoint == "chat/completions"
+        # A stream serves one prompt (the request schema refuses a streamed batch).
+        prompt = None if chat else split_prompts(body["prompt"])[0]
         first = True
-        async for item in self._events(endpoint, body, ctx):
+        async for item in self._events(endpoint, body, prompt, ctx):
             if isinstance(item, dict):
                 u = item["usage"]
                 yield [_usage_chunk(cid, created, body["model"], chat, u)]
                 continue
-            text, finish = item
-            if chat:
+            if isinstance(item, _Choice):
+                choice: dict[str, Any] = {"index": 0, **item.choice}
+            elif chat:
+                text, finish = item
                 delta: dict[str, Any] = {"content": text} if text else {}
                 if first:
                     delta = {"role": "assistant", "content": text}
                     first = False
-                choice: dict[str, Any] = {
-                    "index": 0,
-                    "delta": delta,
-                    "finish_reason": finish,
-                    "logprobs": None,
-                }
-                obj = "chat.completion.chunk"
+                choice = {"index": 0, "delta": delta, "finish_reason": finish, "logprobs": None}
             else:
+                text, finish = item
                 choice = {"index": 0, "text": text, "finish_reason": finish, "logprobs": None}
-                obj = "text_completion"
+            obj = "chat.completion.chunk" if chat else "text_completion"
             model = body["model"]
             chunk = {"id": cid, "object": obj, "created": created, "model": model, "choices": [choice]}
             yield [chunk]
 
-    async def call(self, endpoint: Endpoint, body: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
-        if endpoint == "embeddings":
-            raise ProviderError("the embedded chat backend does not embed", retryable=False, status=400)
+    async def _choice(
+        self, endpoint: Endpoint, body: dict[str, Any], prompt: Prompt | None, ctx: CallContext
+    ) -> tuple[dict[str, Any], dict[str, int]]:
+        """One whole choice (text, finish reason, log-probabilities) and its usage."""
         parts: list[str] = []
         finish: str | None = None
         usage: dict[str, int] = {"prompt_tokens": 0, "completion_tokens": 0}
-        async for item in self._events(endpoint, body, ctx):
+        made: dict[str, Any] | None = None
+        async for item in self._events(endpoint, body, prompt, ctx):
             if isinstance(item, dict):
                 usage = item["usage"]
-                continue
-            parts.append(item[0])
-            finish = item[1] or finish
-        text = "".join(parts)
-        usage = {**usage, "total_tokens": usage["prompt_tokens"] + usage["completion_tokens"]}
+            elif isinstance(item, _Choice):
+                made = item.choice
+            else:
+                parts.append(item[0])
+                finish = item[1] or finish
+        if made is not None:
+            return made, usage
+        return {"text": "".join(parts), "finish_reason": finish or "stop", "logprobs": None}, usage
+
+    async def call(self, endpoint: Endpoint, body: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
+        if endpoint == "embeddings":
+            raise ProviderError("the embedded chat backend does not embed", retryable=False, status=400)
         created = int(time.time())
         if endpoint == "chat/completions":
+            made, usage = await self._choice(endpoint, body, None, ctx)
+            message = {"role": "assistant", "content": made["text"]}
             return {
                 "id": "chatcmpl-" + uuid.uuid4().hex[:24],
                 "object": "chat.completion",
                 "created": created,
                 "model": body["model"],
                 "choices": [
-                    {
-                        "index": 0,
-                        "message": {"role": "assistant", "content": text},
-                        "finish_reason": finish or "stop",
-                        "logprobs": None,
-                    }
+                    {"index": 0, "message": message, "finish_reason": made["finish_reason"], "logprobs": None}
                 ],
-                "usage": usage,
+                "usage": _total(usage),
             }
+        # A batch is served one prompt after the other, each its own job in the fair queue (other
+        # tenants' calls may run in between); usage adds up over the batch.
+        prompts = split_prompts(body["prompt"])
+        if len(prompts) > 1 and body["model"] in self.paths:
+            await asyncio.to_thread(self._check_batch, body, prompts)
+        choices: list[dict[str, Any]] = []
+        total = {"prompt_tokens": 0, "completion_tokens": 0}
+        for index, prompt in enumerate(prompts):
+            made, usage = await self._choice(endpoint, body, prompt, ctx)
+            choices.append({"index": index, **made})
+            total = {k: total[k] + usage[k] for k in total}
         return {
             "id": "cmpl-" + uuid.uuid4().hex[:24],
             "object": "text_completion",
             "created": created,
             "model": body["model"],
-            "choices": [{"index": 0, "text": text, "finish_reason": finish or "stop", "logprobs": None}],
-            "usage": usage,
+            "choices": choices,
+            "usage": _total(total),
         }
 
     def count_tokens(self, endpoint: Endpoint, body: dict[str, Any]) -> int:
         """Prompt tokens exactly as generation will count them (used for quotas before the call)."""
         m = self.model(body["model"])
         if endpoint == "chat/completions":
-            return len(m.chat_prompt([_plain_message(x) for x in body["messages"]])[0])
-        prompt = body["prompt"] if isinstance(body["prompt"], str) else body["prompt"][0]
-        return len(m.tokenize(prompt)) + (1 if m.llm.token_bos() >= 0 else 0)
+            return len(m.chat_prompt([plain_message(x) for x in body["messages"]])[0])
+        return sum(
+            len(p) if isinstance(p, list) else len(m.prompt_tokens(p)) for p in split_prompts(body["prompt"])
+        )
+
+    def tokenizer(self, name: str) -> LlamaModel:
+        """The model's tokenizer (the loaded model itself); see llama_model for why it may be used off
+        the worker thread."""
+        return self.model(name)
 
     async def probe(self) -> bool:
         return self._worker.is_alive()
@@ -353,12 +384,8 @@ def _texts(stream: Iterator[dict[str, Any]]) -> Iterator[tuple[str, str | None]]
             yield text, finish
 
 
-def _plain_message(m: dict[str, Any]) -> dict[str, Any]:
-    content = m.get("content")
-    if isinstance(content, list):
-        content = "".join(p.get("text") or "" for p in content if p.get("type") == "text")
-    role = "system" if m.get("role") == "developer" else m.get("role")
-    return {"role": role, "content": content or ""}
+def _total(u: dict[str, int]) -> dict[str, int]:
+    return {**u, "total_tokens": u["prompt_tokens"] + u["completion_tokens"]}
 
 
 def _usage_chunk(cid: str, created: int, model: str, chat: bool, u: dict[str, int]) -> dict[str, Any]:
@@ -368,5 +395,5 @@ def _usage_chunk(cid: str, created: int, model: str, chat: bool, u: dict[str, in
         "created": created,
         "model": model,
         "choices": [],
-        "usage": {**u, "total_tokens": u["prompt_tokens"] + u["completion_tokens"]},
+        "usage": _total(u),
     }
