@@ -25,7 +25,9 @@ FIXTURES = Path(__file__).parent / "fixtures" / "eval"
 TASKS = ["fx_translate", "fx_translit", "fx_qa", "fx_mc", "fx_retrieval", "fx_pii", "fx_judge"]
 
 
-def _run(server: Server, key: str, target: str, *extra: str, check: bool = True) -> subprocess.CompletedProcess:
+def _run(
+    server: Server, key: str, target: str, *extra: str, check: bool = True
+) -> subprocess.CompletedProcess:
     args = ["eval", "run", target, "--model", "siyada-chat", "--base-url", server.url, "--api-key", key]
     return cli(server.data_dir, *args, "--embedding-model", "none", "--json", *extra, check=check)
 
@@ -130,8 +132,23 @@ def _count_items(db: Path, task: str) -> tuple[int, int]:
 
 def test_resume_after_kill_recomputes_nothing(server: Server, admin_key: str, tmp_path: Path) -> None:
     spec = _slow_task(tmp_path)
-    cmd = [sys.executable, "-m", "siyada", "--data-dir", str(server.data_dir), "eval", "run", str(spec),
-           "--model", "siyada-chat", "--base-url", server.url, "--api-key", admin_key, "--json"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "siyada",
+        "--data-dir",
+        str(server.data_dir),
+        "eval",
+        "run",
+        str(spec),
+        "--model",
+        "siyada-chat",
+        "--base-url",
+        server.url,
+        "--api-key",
+        admin_key,
+        "--json",
+    ]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env())
     db = server.data_dir / "siyada.db"
     deadline = time.monotonic() + 120
@@ -161,14 +178,45 @@ def test_bad_targets_and_endpoints_fail_clearly(server: Server, admin_key: str, 
     assert proc.returncode == 1 and "type" in proc.stderr
     proc = _run(server, admin_key, "no-such-suite", check=False)
     assert proc.returncode == 1 and "no task 'no-such-suite'" in proc.stderr
-    proc = cli(server.data_dir, "eval", "run", str(FIXTURES / "qa.yaml"), "--model", "nope",
-               "--base-url", server.url, "--api-key", admin_key, check=False)
+    proc = cli(
+        server.data_dir,
+        "eval",
+        "run",
+        str(FIXTURES / "qa.yaml"),
+        "--model",
+        "nope",
+        "--base-url",
+        server.url,
+        "--api-key",
+        admin_key,
+        check=False,
+    )
     assert proc.returncode == 1 and "serves no model 'nope'" in proc.stderr
-    proc = cli(server.data_dir, "eval", "run", str(FIXTURES / "qa.yaml"), "--model", "siyada-chat",
-               "--base-url", "http://198.51.100.7:8000/v1", check=False)
+    proc = cli(
+        server.data_dir,
+        "eval",
+        "run",
+        str(FIXTURES / "qa.yaml"),
+        "--model",
+        "siyada-chat",
+        "--base-url",
+        "http://198.51.100.7:8000/v1",
+        check=False,
+    )
     assert proc.returncode == 2 and "egress allow-list" in proc.stderr
-    proc = cli(server.data_dir, "eval", "run", str(FIXTURES / "qa.yaml"), "--model", "siyada-chat",
-               "--base-url", server.url, "--api-key", "sk-wrong", check=False)
+    proc = cli(
+        server.data_dir,
+        "eval",
+        "run",
+        str(FIXTURES / "qa.yaml"),
+        "--model",
+        "siyada-chat",
+        "--base-url",
+        server.url,
+        "--api-key",
+        "sk-wrong",
+        check=False,
+    )
     assert proc.returncode == 1 and "refused the API key" in proc.stderr
 
 
@@ -214,8 +262,16 @@ class _Collect(HTMLParser):
 
 def test_report_html_and_json(server: Server, suite_run: dict, tmp_path: Path) -> None:
     html_file, json_file = tmp_path / "report.html", tmp_path / "report.json"
-    cli(server.data_dir, "eval", "report", str(suite_run["run_id"]), "-o", str(html_file),
-        "--json-output", str(json_file))
+    cli(
+        server.data_dir,
+        "eval",
+        "report",
+        str(suite_run["run_id"]),
+        "-o",
+        str(html_file),
+        "--json-output",
+        str(json_file),
+    )
     parser = _Collect()
     parser.feed(html_file.read_text(encoding="utf-8"))
     parser.close()
