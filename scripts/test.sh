@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Installs Siyada with its test needs into .venv and runs the whole test suite (lint first).
-# The scale-out tests need PostgreSQL and Redis servers: installed from Debian packages when missing
+# The scale-out tests need PostgreSQL and Redis servers, the web app's tests Chromium: installed from Debian
+# packages when missing
 # (the tests start their own instances on loopback ports).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 need=()
 command -v redis-server >/dev/null || need+=(redis-server)
+# The web app's tests drive Debian's chromium through Playwright (no browser download).
+[ -x /usr/bin/chromium ] || need+=(chromium)
 command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then

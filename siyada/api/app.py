@@ -11,6 +11,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 from sqlalchemy.engine import Engine
 
 from siyada import __version__
@@ -48,6 +49,7 @@ from siyada.knowledge.service import Knowledge
 from siyada.knowledge.vectors import Embedder
 from siyada.privacy.policy import build_guard
 from siyada.store.db import open_store
+from siyada.ui import routes as ui_routes
 
 log = logging.getLogger("siyada")
 
@@ -185,8 +187,10 @@ def create_app(settings: Settings) -> FastAPI:
         evaluations.router,
         tokenize.router,
         metrics_router.router,
+        ui_routes.router,
     ):
         app.include_router(r)
+    app.mount("/ui/static", StaticFiles(directory=ui_routes.STATIC), name="ui-static")
     return app
 
 

@@ -13,7 +13,8 @@ from fastapi import Request
 from sqlalchemy.engine import Engine
 
 from siyada.errors import ApiError
-from siyada.governance.keys import Principal, hash_key, resolve_key
+from siyada.governance.keys import Principal, hash_key, resolve_key_hash
+from siyada.ui.sessions import COOKIE, csrf_ok, find_session
 
 _MAX_ENTRIES = 10_000
 
@@ -25,12 +26,14 @@ class KeyCache:
         self._entries: dict[str, tuple[Principal | None, float]] = {}
 
     async def lookup(self, secret: str) -> Principal | None:
-        digest = hash_key(secret)
+        return await self.lookup_hash(hash_key(secret))
+
+    async def lookup_hash(self, digest: str) -> Principal | None:
         hit = self._entries.get(digest)
         now = time.monotonic()
         if hit is not None and hit[1] > now:
             return hit[0]
-        principal = await asyncio.to_thread(resolve_key, self._engine, secret)
+        principal = await asyncio.to_thread(resolve_key_hash, self._engine, digest)
         if len(self._entries) >= _MAX_ENTRIES:
             self._entries.clear()
         self._entries[digest] = (principal, now + self._ttl)
@@ -52,10 +55,27 @@ def bearer_secret(request: Request) -> str:
     return secret.strip()
 
 
+_SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+async def _session_principal(request: Request, token: str) -> Principal | None:
+    """The principal of a web session; state-changing calls must echo the session's CSRF token."""
+    session = await asyncio.to_thread(find_session, request.app.state.engine, token)
+    if session is None:
+        raise ApiError(401, "The session has expired; log in again", code="session_expired")
+    if request.method not in _SAFE_METHODS and not csrf_ok(session, request.headers.get("x-csrf-token")):
+        raise ApiError(403, "Missing or wrong X-CSRF-Token for this session", code="csrf_failed")
+    return await request.app.state.keys.lookup_hash(session.key_hash)
+
+
 async def authenticate(request: Request) -> Principal:
-    """FastAPI dependency: the caller's principal, or 401."""
+    """FastAPI dependency: the caller's principal (Bearer key, or the web app's session cookie), or 401."""
     cache: KeyCache = request.app.state.keys
-    principal = await cache.lookup(bearer_secret(request))
+    token = request.cookies.get(COOKIE)
+    if token and "authorization" not in request.headers:
+        principal = await _session_principal(request, token)
+    else:
+        principal = await cache.lookup(bearer_secret(request))
     if principal is None:
         raise ApiError(401, "Invalid or revoked API key", code="invalid_api_key")
     return principal

@@ -31,6 +31,12 @@ _INLINE_PRIVACY_BYTES = 4096  # larger bodies are analysed off the event loop
 _KIND_FOR = {"chat/completions": "chat", "completions": "chat", "embeddings": "embeddings"}
 
 
+def _note_shield(notes: dict[str, Any] | None, shield: Pseudonymiser | None) -> None:
+    """Tell the caller how many personal-data values were replaced before any provider read the body."""
+    if notes is not None:
+        notes["pseudonymised"] = len(shield.values) if shield is not None else 0
+
+
 class Gateway:
     def __init__(
         self,
@@ -149,13 +155,18 @@ class Gateway:
         return [m for m in self.router.models.values() if principal.tenant.may_use(m.name)]
 
     async def call(
-        self, principal: Principal, endpoint: Endpoint, body: dict[str, Any]
+        self,
+        principal: Principal,
+        endpoint: Endpoint,
+        body: dict[str, Any],
+        notes: dict[str, Any] | None = None,
     ) -> tuple[dict[str, Any], str]:
         requested = body["model"]
         entry = self.model_for(principal, requested, endpoint)
         ctx = CallContext(principal.tenant.name)
         started = time.perf_counter()
         body, shield = await self._shield(principal, entry, endpoint, body)
+        _note_shield(notes, shield)
         ticket = await self._admit(principal, entry, endpoint, body, started)
         provider: str | None = None
         status = 200
@@ -177,7 +188,11 @@ class Gateway:
         return result, provider
 
     async def open_stream(
-        self, principal: Principal, endpoint: Endpoint, body: dict[str, Any]
+        self,
+        principal: Principal,
+        endpoint: Endpoint,
+        body: dict[str, Any],
+        notes: dict[str, Any] | None = None,
     ) -> tuple[AsyncIterator[list[dict[str, Any]]], str]:
         """Start a stream (errors before the first chunk raise ApiError); the iterator meters itself."""
         requested = body["model"]
@@ -185,6 +200,7 @@ class Gateway:
         include_usage = bool((body.get("stream_options") or {}).get("include_usage"))
         started = time.perf_counter()
         body, shield = await self._shield(principal, entry, endpoint, body)
+        _note_shield(notes, shield)
         # Always ask the provider for usage so accounting is exact; hide it if the caller did not ask.
         upstream_body = {**body, "stream_options": {"include_usage": True}}
         ctx = CallContext(principal.tenant.name)

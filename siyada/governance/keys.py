@@ -117,6 +117,11 @@ def revoke_key(engine: Engine, key_id: int, *, actor: str = "cli") -> KeyInfo:
 
 def resolve_key(engine: Engine, secret: str) -> Principal | None:
     """The principal for a presented secret, or None if unknown or revoked."""
+    return resolve_key_hash(engine, hash_key(secret))
+
+
+def resolve_key_hash(engine: Engine, digest: str) -> Principal | None:
+    """The principal for a key known by its hash (a web session holds the hash, never the secret)."""
     q = (
         sa.select(
             api_keys.c.id.label("key_id"),
@@ -129,7 +134,7 @@ def resolve_key(engine: Engine, secret: str) -> Principal | None:
             tenants.c.created_at,
         )
         .join(tenants, tenants.c.id == api_keys.c.tenant_id)
-        .where(api_keys.c.key_hash == hash_key(secret))
+        .where(api_keys.c.key_hash == digest)
     )
     with engine.connect() as conn:
         row = conn.execute(q).first()
@@ -149,5 +154,6 @@ __all__ = [
     "create_key",
     "list_keys",
     "resolve_key",
+    "resolve_key_hash",
     "revoke_key",
 ]

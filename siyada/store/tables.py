@@ -243,3 +243,16 @@ eval_cache = sa.Table(
     sa.Column("response", sa.JSON, nullable=False),
     sa.Column("created_at", sa.Float, nullable=False),
 )
+
+# ---- the web app ----------------------------------------------------------------------------------
+ui_sessions = sa.Table(
+    "ui_sessions",
+    metadata,
+    # SHA-256 of the cookie's random token: a stolen database does not yield live sessions.
+    sa.Column("token_hash", sa.String(64), primary_key=True),
+    # The session acts as this key (its hash, as api_keys stores it); revoking the key ends the session.
+    sa.Column("key_hash", sa.String(64), nullable=False, index=True),
+    sa.Column("csrf", sa.String(64), nullable=False),
+    sa.Column("created_at", sa.Float, nullable=False),
+    sa.Column("expires_at", sa.Float, nullable=False),
+)

@@ -24,13 +24,17 @@ async def _serve(request: Request, principal: Principal, endpoint: Endpoint, str
     body = request.state.body
     if endpoint == "chat/completions" and body.get("collections"):
         return await _grounded(request, principal, body, stream)
+    notes: dict = {}
     if stream:
-        chunks, provider = await gateway.open_stream(principal, endpoint, body)
-        return sse_response(chunks, {"X-Siyada-Provider": provider})
-    result, provider = await gateway.call(principal, endpoint, body)
-    return Response(
-        orjson.dumps(result), media_type="application/json", headers={"X-Siyada-Provider": provider}
-    )
+        chunks, provider = await gateway.open_stream(principal, endpoint, body, notes)
+        return sse_response(chunks, _headers(provider, notes))
+    result, provider = await gateway.call(principal, endpoint, body, notes)
+    return Response(orjson.dumps(result), media_type="application/json", headers=_headers(provider, notes))
+
+
+def _headers(provider: str, notes: dict) -> dict[str, str]:
+    # X-Siyada-Pseudonymised: how many personal-data values the model saw as placeholders (the UI says so).
+    return {"X-Siyada-Provider": provider, "X-Siyada-Pseudonymised": str(notes.get("pseudonymised", 0))}
 
 
 async def _grounded(request: Request, principal: Principal, body: dict, stream: bool) -> Response:

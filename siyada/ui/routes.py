@@ -1,0 +1,160 @@
+"""The web app's pages: login, chat, documents, evaluation, admin; served under /ui by the API server.
+
+Pages are rendered here (Jinja2) and talk to the same public API as every client, authenticated by the
+session cookie and the page's CSRF token, so the app can do nothing an API key could not.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Request
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+
+from siyada import __version__
+from siyada.evaluation.results import leaderboard
+from siyada.governance.keys import Principal
+from siyada.ui import i18n
+from siyada.ui.sessions import COOKIE, LIFETIME, close_session, csrf_ok, find_session, open_session
+
+HERE = Path(__file__).parent
+STATIC = HERE / "static"
+LANG_COOKIE = "siyada_lang"
+LOGIN_CSRF = "siyada_login_csrf"
+
+router = APIRouter(include_in_schema=False)
+_templates = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]))
+
+
+def _secure(request: Request) -> bool:
+    return request.url.scheme == "https"
+
+
+def _lang(request: Request) -> str:
+    return i18n.pick(request.query_params.get("lang") or request.cookies.get(LANG_COOKIE))
+
+
+def _page(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+    lang = _lang(request)
+    html = _templates.get_template(template).render(
+        lang=lang,
+        dir=i18n.direction(lang),
+        t=i18n.words(lang),
+        langs=i18n.LANGS,
+        path=request.url.path,
+        version=__version__,
+        **context,
+    )
+    response = HTMLResponse(html, status_code=status)
+    if request.query_params.get("lang") in i18n.LANGS:
+        response.set_cookie(
+            LANG_COOKIE, lang, max_age=365 * 86400, samesite="strict", secure=_secure(request)
+        )
+    # Pages never embed third-party content; the policy makes an injected script inert as well.
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        "frame-ancestors 'none'"
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+async def _principal(request: Request) -> tuple[Principal | None, Any]:
+    token = request.cookies.get(COOKIE)
+    if not token:
+        return None, None
+    session = await asyncio.to_thread(find_session, request.app.state.engine, token)
+    if session is None:
+        return None, None
+    principal = await request.app.state.keys.lookup_hash(session.key_hash)
+    return principal, session
+
+
+def _to_login(request: Request) -> RedirectResponse:
+    return RedirectResponse("/ui/login", status_code=303)
+
+
+@router.get("/")
+async def root() -> RedirectResponse:
+    return RedirectResponse("/ui/chat", status_code=303)
+
+
+@router.get("/ui/login")
+async def login_page(request: Request) -> HTMLResponse:
+    return _login_form(request)
+
+
+def _login_form(request: Request, error: str | None = None, status: int = 200) -> HTMLResponse:
+    # Login CSRF: a double-submit token, since no session exists yet.
+    token = secrets.token_urlsafe(24)
+    response = _page(request, "login.html", status, csrf=token, error=error)
+    response.set_cookie(LOGIN_CSRF, token, httponly=True, samesite="strict", secure=_secure(request))
+    return response
+
+
+@router.post("/ui/login")
+async def login(request: Request) -> Response:
+    form = await request.form()
+    presented, expected = str(form.get("csrf") or ""), request.cookies.get(LOGIN_CSRF) or ""
+    if not expected or not secrets.compare_digest(presented, expected):
+        return _login_form(request, "csrf", 403)
+    secret = str(form.get("api_key") or "").strip()
+    opened = await asyncio.to_thread(open_session, request.app.state.engine, secret) if secret else None
+    if opened is None:
+        return _login_form(request, "bad_key", 401)
+    token, _ = opened
+    response = RedirectResponse("/ui/chat", status_code=303)
+    response.set_cookie(
+        COOKIE, token, max_age=LIFETIME, httponly=True, samesite="strict", secure=_secure(request), path="/"
+    )
+    response.delete_cookie(LOGIN_CSRF)
+    return response
+
+
+@router.post("/ui/logout")
+async def logout(request: Request) -> Response:
+    _, session = await _principal(request)
+    form = await request.form()
+    if session is not None and csrf_ok(session, str(form.get("csrf") or "")):
+        await asyncio.to_thread(close_session, request.app.state.engine, request.cookies[COOKIE])
+    response = RedirectResponse("/ui/login", status_code=303)
+    response.delete_cookie(COOKIE, path="/")
+    return response
+
+
+async def _signed_in(request: Request, template: str, **context: Any) -> Response:
+    principal, session = await _principal(request)
+    if principal is None:
+        return _to_login(request)
+    return _page(request, template, principal=principal, csrf=session.csrf, **context)
+
+
+@router.get("/ui/chat")
+async def chat(request: Request) -> Response:
+    return await _signed_in(request, "chat.html")
+
+
+@router.get("/ui/documents")
+async def documents(request: Request) -> Response:
+    return await _signed_in(request, "coming.html", section="documents")
+
+
+@router.get("/ui/evaluation")
+async def evaluation(request: Request) -> Response:
+    boards = await asyncio.to_thread(leaderboard, request.app.state.engine)
+    return await _signed_in(request, "evaluation.html", boards=boards)
+
+
+@router.get("/ui/admin")
+async def admin(request: Request) -> Response:
+    principal, session = await _principal(request)
+    if principal is None:
+        return _to_login(request)
+    if principal.role != "admin":
+        return _page(request, "forbidden.html", 403, principal=principal, csrf=session.csrf)
+    health = request.app.state.gateway.router.health()
+    return _page(request, "admin.html", principal=principal, csrf=session.csrf, providers=health)

@@ -1,0 +1,73 @@
+"""Web sessions: logging in with an API key opens a session whose cookie carries only a random token.
+
+The browser never holds the key itself (nothing secret in local storage or in a readable cookie). The
+session row keeps the key's hash, so revoking the key ends every session opened with it, and a CSRF
+token that every state-changing request must echo in a header or a form field.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import time
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from siyada.governance.keys import hash_key, resolve_key
+from siyada.store.tables import ui_sessions
+
+COOKIE = "siyada_session"
+LIFETIME = 12 * 3600  # a working day; a new login after that
+
+
+@dataclass(frozen=True)
+class Session:
+    key_hash: str
+    csrf: str
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def open_session(engine: Engine, secret: str) -> tuple[str, Session] | None:
+    """(cookie token, session) for a valid key, else None."""
+    if resolve_key(engine, secret) is None:
+        return None
+    token, csrf, now = secrets.token_urlsafe(32), secrets.token_urlsafe(24), time.time()
+    with engine.begin() as conn:
+        conn.execute(ui_sessions.delete().where(ui_sessions.c.expires_at < now))
+        conn.execute(
+            ui_sessions.insert().values(
+                token_hash=_digest(token),
+                key_hash=hash_key(secret),
+                csrf=csrf,
+                created_at=now,
+                expires_at=now + LIFETIME,
+            )
+        )
+    return token, Session(hash_key(secret), csrf)
+
+
+def find_session(engine: Engine, token: str) -> Session | None:
+    with engine.connect() as conn:
+        row = conn.execute(
+            sa.select(ui_sessions.c.key_hash, ui_sessions.c.csrf, ui_sessions.c.expires_at).where(
+                ui_sessions.c.token_hash == _digest(token)
+            )
+        ).first()
+    if row is None or row.expires_at < time.time():
+        return None
+    return Session(row.key_hash, row.csrf)
+
+
+def close_session(engine: Engine, token: str) -> None:
+    with engine.begin() as conn:
+        conn.execute(ui_sessions.delete().where(ui_sessions.c.token_hash == _digest(token)))
+
+
+def csrf_ok(session: Session, presented: str | None) -> bool:
+    return bool(presented) and hmac.compare_digest(session.csrf, presented or "")
