@@ -19,5 +19,10 @@ if [ ${#need[@]} -gt 0 ]; then
   fi
 fi
 bash scripts/install.sh test
+# axe-core, injected by the web app's accessibility test (from the npm registry, kept beside the venv).
+if [ ! -f .venv/axe-core/axe.min.js ] && command -v npm >/dev/null; then
+  tmp=$(mktemp -d) && (cd "$tmp" && npm pack -q axe-core@4.14.1 >/dev/null && tar -xzf axe-core-4.14.1.tgz) \
+    && mkdir -p .venv/axe-core && cp "$tmp/package/axe.min.js" .venv/axe-core/ && rm -rf "$tmp"
+fi
 .venv/bin/python -m ruff check siyada tests bench
 exec .venv/bin/python -m pytest "$@"

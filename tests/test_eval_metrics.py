@@ -84,6 +84,9 @@ def test_accuracy_and_judge() -> None:
     judge = M.metric("judge_score")
     assert judge.item({"text": "x", "score": 0.75}, {}) == 0.75
     assert judge.item({"text": "x", "score": None}, {}) == 0.0  # no parsable verdict counts as failed
+    parsed = M.metric("judge_parsed")
+    values = [parsed.item({"text": "x", "score": s}, {}) for s in (0.0, None, 1.0, None)]
+    assert parsed.aggregate(values) == 0.5
 
 
 def test_unknown_metric_is_a_clear_error() -> None:

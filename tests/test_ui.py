@@ -151,3 +151,34 @@ def test_revoking_the_key_ends_the_session(browser, server: Server) -> None:
     page.goto(server.url + "/ui/chat")
     assert page.url.endswith("/ui/login")
     context.close()
+
+
+AXE = Path(__file__).resolve().parents[1] / ".venv" / "axe-core" / "axe.min.js"
+
+
+@pytest.mark.skipif(not AXE.exists(), reason="axe-core is fetched by scripts/test.sh")
+def test_every_page_passes_axe_without_serious_violations(browser, server: Server, admin_key: str) -> None:
+    context = browser.new_context(viewport=DESKTOP, bypass_csp=True)  # to inject axe into the page
+    page = context.new_page()
+    page.goto(server.url + "/ui/login")
+    found: dict[str, list[str]] = {}
+
+    def check(name: str) -> None:
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+        bad = [v["id"] for v in result["violations"] if v["impact"] in ("serious", "critical")]
+        if bad:
+            found[name] = bad
+
+    for lang in ("fr", "ar"):
+        page.goto(f"{server.url}/ui/login?lang={lang}")
+        check(f"login-{lang}")
+    page.fill("#api_key", admin_key)
+    page.click("button[type=submit]")
+    page.wait_for_url(re.compile(r"/ui/chat$"))
+    for lang in ("fr", "ar"):
+        for section in ("chat", "documents", "evaluation", "admin"):
+            page.goto(f"{server.url}/ui/{section}?lang={lang}")
+            check(f"{section}-{lang}")
+    context.close()
+    assert found == {}

@@ -252,6 +252,11 @@ METRICS: dict[str, Metric] = {
     "accuracy": Metric("accuracy", lambda p, it: float(p == it["label"]), mean),
     "span_f1": Metric("span_f1", lambda p, it: span_counts(_span_set(p), _gold_spans(it)), f1_from_counts),
     "judge_score": Metric("judge_score", lambda p, it: _judged(p), mean),
+    # Share of answers the judge gave a usable verdict for: a low value means the judge, not the model,
+    # is what the judge score measures.
+    "judge_parsed": Metric(
+        "judge_parsed", lambda p, it: float(isinstance(p, dict) and p.get("score") is not None), mean
+    ),
 }
 
 

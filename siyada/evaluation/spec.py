@@ -28,7 +28,7 @@ DEFAULT_METRICS: dict[str, list[str]] = {
     "multiple_choice": ["accuracy"],
     "transliteration": ["cer", "surface_match", "chrf"],
     "pii": ["span_f1"],
-    "judge": ["judge_score", "chrf"],
+    "judge": ["judge_score", "judge_parsed", "chrf"],
 }
 
 
