@@ -89,14 +89,14 @@ def test_login_ask_french_and_darija_and_switch_to_arabic(
     assert darija.strip() and not darija.startswith("Erreur")
     assert len(streamed) == 2
     assert page.locator("html").get_attribute("dir") == "ltr"
-    page.screenshot(path=str(shots / "chat-fr-desktop.png"), full_page=True)
+    page.screenshot(path=str(shots / "conversation-fr-desktop.png"), full_page=True)
 
     page.click("a[hreflang=ar]")
     page.wait_for_load_state()
     assert page.locator("html").get_attribute("dir") == "rtl"
     assert page.locator("html").get_attribute("lang") == "ar"
     assert page.locator("#send").inner_text() == "إرسال"
-    page.screenshot(path=str(shots / "chat-ar-desktop.png"), full_page=True)
+    page.screenshot(path=str(shots / "conversation-ar-desktop.png"), full_page=True)
     context.close()
 
 

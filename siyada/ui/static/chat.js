@@ -246,6 +246,9 @@
   els.newChat.addEventListener("click", () => { current = null; renderMessages(); els.prompt.focus(); });
   document.addEventListener("keydown", (ev) => { if (ev.key === "Escape") els.passage.hidden = true; });
 
+  // Reopen the latest conversation (e.g. after switching the interface language).
+  current = chats[0] || null;
   renderHistory();
+  renderMessages();
   loadPickers().catch((e) => bubble("assistant", `${t.error}: ${e.message}`));
 })();
