@@ -178,45 +178,16 @@ def test_bad_targets_and_endpoints_fail_clearly(server: Server, admin_key: str, 
     assert proc.returncode == 1 and "type" in proc.stderr
     proc = _run(server, admin_key, "no-such-suite", check=False)
     assert proc.returncode == 1 and "no task 'no-such-suite'" in proc.stderr
-    proc = cli(
-        server.data_dir,
-        "eval",
-        "run",
-        str(FIXTURES / "qa.yaml"),
-        "--model",
-        "nope",
-        "--base-url",
-        server.url,
-        "--api-key",
-        admin_key,
-        check=False,
-    )
+
+    def run_qa(model: str, base_url: str, *key: str) -> subprocess.CompletedProcess:
+        args = ["eval", "run", str(FIXTURES / "qa.yaml"), "--model", model, "--base-url", base_url, *key]
+        return cli(server.data_dir, *args, check=False)
+
+    proc = run_qa("nope", server.url, "--api-key", admin_key)
     assert proc.returncode == 1 and "serves no model 'nope'" in proc.stderr
-    proc = cli(
-        server.data_dir,
-        "eval",
-        "run",
-        str(FIXTURES / "qa.yaml"),
-        "--model",
-        "siyada-chat",
-        "--base-url",
-        "http://198.51.100.7:8000/v1",
-        check=False,
-    )
+    proc = run_qa("siyada-chat", "http://198.51.100.7:8000/v1")
     assert proc.returncode == 2 and "egress allow-list" in proc.stderr
-    proc = cli(
-        server.data_dir,
-        "eval",
-        "run",
-        str(FIXTURES / "qa.yaml"),
-        "--model",
-        "siyada-chat",
-        "--base-url",
-        server.url,
-        "--api-key",
-        "sk-wrong",
-        check=False,
-    )
+    proc = run_qa("siyada-chat", server.url, "--api-key", "sk-wrong")
     assert proc.returncode == 1 and "refused the API key" in proc.stderr
 
 

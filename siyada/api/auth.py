@@ -14,7 +14,7 @@ from sqlalchemy.engine import Engine
 
 from siyada.errors import ApiError
 from siyada.governance.keys import Principal, hash_key, resolve_key_hash
-from siyada.ui.sessions import COOKIE, csrf_ok, find_session
+from siyada.ui.sessions import COOKIE, Session, csrf_ok, find_session
 
 _MAX_ENTRIES = 10_000
 
@@ -58,22 +58,32 @@ def bearer_secret(request: Request) -> str:
 _SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
-async def _session_principal(request: Request, token: str) -> Principal | None:
-    """The principal of a web session; state-changing calls must echo the session's CSRF token."""
+async def web_session(request: Request) -> tuple[Principal | None, Session | None]:
+    """The web app's session from its cookie and the principal it acts as (None, None without one)."""
+    token = request.cookies.get(COOKIE)
+    if not token:
+        return None, None
     session = await asyncio.to_thread(find_session, request.app.state.engine, token)
+    if session is None:
+        return None, None
+    return await request.app.state.keys.lookup_hash(session.key_hash), session
+
+
+async def _session_principal(request: Request) -> Principal | None:
+    """The principal of a web session; state-changing calls must echo the session's CSRF token."""
+    principal, session = await web_session(request)
     if session is None:
         raise ApiError(401, "The session has expired; log in again", code="session_expired")
     if request.method not in _SAFE_METHODS and not csrf_ok(session, request.headers.get("x-csrf-token")):
         raise ApiError(403, "Missing or wrong X-CSRF-Token for this session", code="csrf_failed")
-    return await request.app.state.keys.lookup_hash(session.key_hash)
+    return principal
 
 
 async def authenticate(request: Request) -> Principal:
     """FastAPI dependency: the caller's principal (Bearer key, or the web app's session cookie), or 401."""
     cache: KeyCache = request.app.state.keys
-    token = request.cookies.get(COOKIE)
-    if token and "authorization" not in request.headers:
-        principal = await _session_principal(request, token)
+    if request.cookies.get(COOKIE) and "authorization" not in request.headers:
+        principal = await _session_principal(request)
     else:
         principal = await cache.lookup(bearer_secret(request))
     if principal is None:

@@ -125,8 +125,8 @@ def _surface(text: str) -> str:
 def cer(prediction: str, references: Sequence[str]) -> tuple[int, int]:
     """(edits, reference length) against the closest reference; the corpus CER is their sums' ratio."""
     pred = _surface(prediction)
-    best = min(((levenshtein(pred, _surface(r)), len(_surface(r))) for r in references), key=lambda x: x[0])
-    return best
+    refs = [_surface(r) for r in references]
+    return min(((levenshtein(pred, r), len(r)) for r in refs), key=lambda x: x[0])
 
 
 def _cer_aggregate(values: Sequence[tuple[int, int]]) -> float:

@@ -11,10 +11,12 @@ import hashlib
 import json
 import os
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from siyada.evaluation.metrics import metric
 
 PACKAGED_TASKS = Path(__file__).parent / "tasks"
 PACKAGED_SUITES = Path(__file__).parent / "suites"
@@ -107,8 +109,6 @@ class TaskSpec(_Strict):
         needs_prompt = self.type in ("generation", "qa", "multiple_choice", "transliteration", "judge")
         if needs_prompt and not self.prompts:
             raise ValueError(f"a {self.type} task needs at least one prompt")
-        from siyada.evaluation.metrics import metric
-
         for name in self.metrics:
             try:
                 metric(name)
@@ -131,6 +131,9 @@ class SuiteSpec(_Strict):
     source: Path | None = Field(default=None, exclude=True)
 
 
+Spec = TypeVar("Spec", "TaskSpec", "SuiteSpec")
+
+
 def _read_yaml(path: Path) -> dict[str, Any]:
     try:
         value = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -147,24 +150,21 @@ def _validation(path: Path, exc: ValidationError) -> SpecError:
     return SpecError(f"{path}: {where}: {first['msg']}")
 
 
-def load_task(path: Path) -> TaskSpec:
-    raw = _read_yaml(path)
+def _validated(path: Path, raw: dict[str, Any], model: type[Spec]) -> Spec:
     try:
-        spec = TaskSpec.model_validate(raw)
+        spec = model.model_validate(raw)
     except ValidationError as exc:
         raise _validation(path, exc) from exc
     spec.source = path
     return spec
 
 
+def load_task(path: Path) -> TaskSpec:
+    return _validated(path, _read_yaml(path), TaskSpec)
+
+
 def load_suite(path: Path) -> SuiteSpec:
-    raw = _read_yaml(path)
-    try:
-        suite = SuiteSpec.model_validate(raw)
-    except ValidationError as exc:
-        raise _validation(path, exc) from exc
-    suite.source = path
-    return suite
+    return _validated(path, _read_yaml(path), SuiteSpec)
 
 
 def _task_path(ref: str, base: Path | None) -> Path:
@@ -184,11 +184,11 @@ def resolve(target: str) -> tuple[str, list[TaskSpec]]:
     if not path.is_file():
         suite_file = PACKAGED_SUITES / f"{target}.yaml"
         path = suite_file if suite_file.is_file() else _task_path(target, None)
-    raw = _read_yaml(path)
+    raw = _read_yaml(path)  # read once: its top-level key says whether it is a suite or a task
     if "suite" in raw:
-        suite = load_suite(path)
+        suite = _validated(path, raw, SuiteSpec)
         return suite.suite, [load_task(_task_path(t, path.parent)) for t in suite.tasks]
-    task = load_task(path)
+    task = _validated(path, raw, TaskSpec)
     return task.name, [task]
 
 

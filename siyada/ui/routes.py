@@ -16,10 +16,10 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from siyada import __version__
+from siyada.api.auth import web_session
 from siyada.evaluation.results import leaderboard
-from siyada.governance.keys import Principal
 from siyada.ui import i18n
-from siyada.ui.sessions import COOKIE, LIFETIME, close_session, csrf_ok, find_session, open_session
+from siyada.ui.sessions import COOKIE, LIFETIME, close_session, csrf_ok, open_session
 
 HERE = Path(__file__).parent
 STATIC = HERE / "static"
@@ -61,17 +61,6 @@ def _page(request: Request, template: str, status: int = 200, **context: Any) ->
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
-
-
-async def _principal(request: Request) -> tuple[Principal | None, Any]:
-    token = request.cookies.get(COOKIE)
-    if not token:
-        return None, None
-    session = await asyncio.to_thread(find_session, request.app.state.engine, token)
-    if session is None:
-        return None, None
-    principal = await request.app.state.keys.lookup_hash(session.key_hash)
-    return principal, session
 
 
 def _to_login(request: Request) -> RedirectResponse:
@@ -117,7 +106,7 @@ async def login(request: Request) -> Response:
 
 @router.post("/ui/logout")
 async def logout(request: Request) -> Response:
-    _, session = await _principal(request)
+    _, session = await web_session(request)
     form = await request.form()
     if session is not None and csrf_ok(session, str(form.get("csrf") or "")):
         await asyncio.to_thread(close_session, request.app.state.engine, request.cookies[COOKIE])
@@ -127,7 +116,7 @@ async def logout(request: Request) -> Response:
 
 
 async def _signed_in(request: Request, template: str, **context: Any) -> Response:
-    principal, session = await _principal(request)
+    principal, session = await web_session(request)
     if principal is None:
         return _to_login(request)
     return _page(request, template, principal=principal, csrf=session.csrf, **context)
@@ -151,7 +140,7 @@ async def evaluation(request: Request) -> Response:
 
 @router.get("/ui/admin")
 async def admin(request: Request) -> Response:
-    principal, session = await _principal(request)
+    principal, session = await web_session(request)
     if principal is None:
         return _to_login(request)
     if principal.role != "admin":
