@@ -256,3 +256,18 @@ ui_sessions = sa.Table(
     sa.Column("created_at", sa.Float, nullable=False),
     sa.Column("expires_at", sa.Float, nullable=False),
 )
+
+
+ui_conversations = sa.Table(
+    "ui_conversations",
+    metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("tenant_id", sa.Integer, sa.ForeignKey("tenants.id"), nullable=False),
+    # Owner: the key the session acts as (an API key, or the key behind a username).
+    sa.Column("key_id", sa.Integer, sa.ForeignKey("api_keys.id"), nullable=False),
+    # Title and messages as JSON, AES-GCM sealed under the tenant's key: a copied database shows no text.
+    sa.Column("sealed", sa.LargeBinary, nullable=False),
+    sa.Column("created_at", sa.Float, nullable=False),
+    sa.Column("updated_at", sa.Float, nullable=False),
+    sa.Index("ix_ui_conversations_owner", "key_id", "updated_at"),
+)
