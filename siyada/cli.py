@@ -1,4 +1,4 @@
-"""The `siyada` command: serve, models, tenants, keys, config. Calls the same services as the API."""
+"""The `siyada` command: serve, models, tenants, keys, users, config. Calls the same services as the API."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from siyada.cli_eval import eval_app
 from siyada.cli_knowledge import collections_app, ingest, search
 from siyada.cli_limits import limits_app
 from siyada.cli_privacy import privacy_app
+from siyada.cli_users import users_app
 from siyada.config import ConfigError, Settings, load_settings
 
 app = typer.Typer(
@@ -35,6 +36,7 @@ app.add_typer(config_app, name="config")
 app.add_typer(limits_app, name="limits")
 app.add_typer(audit_app, name="audit")
 app.add_typer(privacy_app, name="privacy")
+app.add_typer(users_app, name="users")
 app.add_typer(collections_app, name="collections")
 app.add_typer(eval_app, name="eval")
 app.command("ingest")(ingest)

@@ -20,6 +20,7 @@ from siyada.api.errors import install_error_handlers
 from siyada.api.routers import (
     admin,
     admin_governance,
+    admin_users,
     collections,
     documents,
     embeddings,
@@ -41,6 +42,7 @@ from siyada.gateway.tokenizer import Tokenizers
 from siyada.governance import audit
 from siyada.governance.limits import list_limits
 from siyada.governance.metrics import Metrics
+from siyada.governance.passwords import LoginThrottle
 from siyada.governance.quotas import LocalCounters, Quotas, RedisCounters
 from siyada.governance.usage import UsageRecorder
 from siyada.governance.usage_query import rollup
@@ -171,6 +173,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.quotas = quotas
     app.state.metrics = metrics
     app.state.keys = KeyCache(engine, settings.file.key_cache_seconds)
+    app.state.logins = LoginThrottle()  # failed password logins per username, this process only
     install_error_handlers(app)
     for r in (
         health.router,
@@ -180,6 +183,7 @@ def create_app(settings: Settings) -> FastAPI:
         usage_router.router,
         admin.router,
         admin_governance.router,
+        admin_users.router,
         privacy.router,
         collections.router,
         documents.router,

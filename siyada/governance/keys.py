@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from siyada.governance import audit
 from siyada.governance.tenants import Tenant, TenantError, get_tenant
@@ -48,36 +48,48 @@ def hash_key(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
+def _check_role(role: str) -> None:
+    if role not in ROLES:
+        raise KeyError_(f"role must be one of {', '.join(ROLES)}, not {role!r}")
+
+
 def create_key(
     engine: Engine, tenant_name: str, role: str, name: str = "", *, actor: str = "cli"
 ) -> tuple[KeyInfo, str]:
     """Create a key and return it with its secret, which is never stored nor shown again."""
-    if role not in ROLES:
-        raise KeyError_(f"role must be one of {', '.join(ROLES)}, not {role!r}")
+    _check_role(role)
     tenant = get_tenant(engine, tenant_name)
+    with audit.transaction(engine) as conn:
+        return insert_key(conn, tenant, role, name, actor=actor)
+
+
+def insert_key(
+    conn: Connection, tenant: Tenant, role: str, name: str = "", *, actor: str
+) -> tuple[KeyInfo, str]:
+    """Create a key inside an `audit.transaction` (a user and its key are created in one)."""
+    _check_role(role)
     secret = "sk-" + secrets.token_urlsafe(32)
     now = time.time()
-    with audit.transaction(engine) as conn:
-        res = conn.execute(
-            api_keys.insert().values(
-                tenant_id=tenant.id,
-                name=name[:64],
-                role=role,
-                key_hash=hash_key(secret),
-                prefix=secret[:10],
-                created_at=now,
-            )
-        )
-        key_id = res.inserted_primary_key[0]
-        # Never the secret nor its prefix; the key's label is free text and stays out too.
-        audit.append(
-            conn,
-            "key.created",
-            actor=actor,
+    res = conn.execute(
+        api_keys.insert().values(
             tenant_id=tenant.id,
-            target=f"key:{key_id}",
-            details={"key_id": key_id, "role": role, "tenant": tenant.name},
+            name=name[:64],
+            role=role,
+            key_hash=hash_key(secret),
+            prefix=secret[:10],
+            created_at=now,
         )
+    )
+    key_id = res.inserted_primary_key[0]
+    # Never the secret nor its prefix; the key's label is free text and stays out too.
+    audit.append(
+        conn,
+        "key.created",
+        actor=actor,
+        tenant_id=tenant.id,
+        target=f"key:{key_id}",
+        details={"key_id": key_id, "role": role, "tenant": tenant.name},
+    )
     return KeyInfo(key_id, tenant.name, name, role, secret[:10], now, None), secret  # type: ignore[arg-type]
 
 
@@ -152,6 +164,7 @@ __all__ = [
     "Role",
     "TenantError",
     "create_key",
+    "insert_key",
     "list_keys",
     "resolve_key",
     "resolve_key_hash",

@@ -271,3 +271,20 @@ ui_conversations = sa.Table(
     sa.Column("updated_at", sa.Float, nullable=False),
     sa.Index("ix_ui_conversations_owner", "key_id", "updated_at"),
 )
+
+# Web app logins: a username and password bound to a tenant. A user acts through one internal API key
+# (whose secret nobody ever sees), so quotas, usage, audit and revocation work exactly as for any key.
+users = sa.Table(
+    "users",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("tenant_id", sa.Integer, sa.ForeignKey("tenants.id", ondelete="CASCADE"), nullable=False),
+    # Stored lower-cased: a username is unique across the whole install, whatever its case.
+    sa.Column("username", sa.String(64), nullable=False, unique=True),
+    # Self-describing "scrypt$n$r$p$salt$hash" (base64 parts), so the cost can be raised later.
+    sa.Column("password_hash", sa.String(200), nullable=False),
+    sa.Column("key_id", sa.Integer, sa.ForeignKey("api_keys.id"), nullable=False, unique=True),
+    sa.Column("created_at", sa.Float, nullable=False),
+    sa.Column("password_changed_at", sa.Float, nullable=False),
+    sa.Column("disabled_at", sa.Float, nullable=True),
+)

@@ -71,6 +71,30 @@ STRINGS: dict[str, dict[str, str]] = {
         "ar": "هذه الصفحة قيد الإنجاز: استعمل سطر الأوامر أو الواجهة البرمجية حاليا.",
         "en": "This page is coming: use the CLI or the API meanwhile.",
     },
+    # Login with a username and password
+    "login_with_key": {"fr": "Avec une clé d'API", "ar": "بمفتاح الواجهة البرمجية", "en": "With an API key"},
+    "login_with_password": {
+        "fr": "Avec un identifiant et un mot de passe",
+        "ar": "باسم المستخدم وكلمة المرور",
+        "en": "With a username and password",
+    },
+    "login_password_intro": {
+        "fr": "Ou connectez-vous avec l'identifiant et le mot de passe créés par votre administrateur.",
+        "ar": "أو سجّل الدخول باسم المستخدم وكلمة المرور اللذين أنشأهما لك المسؤول.",
+        "en": "Or log in with the username and password your administrator created for you.",
+    },
+    "login_username": {"fr": "Identifiant", "ar": "اسم المستخدم", "en": "Username"},
+    "login_password": {"fr": "Mot de passe", "ar": "كلمة المرور", "en": "Password"},
+    "login_bad_password": {
+        "fr": "Identifiant ou mot de passe incorrect.",
+        "ar": "اسم المستخدم أو كلمة المرور غير صحيحة.",
+        "en": "Wrong username or password.",
+    },
+    "login_locked": {
+        "fr": "Trop d'essais manqués pour cet identifiant : réessayez dans {minutes} min.",
+        "ar": "محاولات فاشلة كثيرة لهذا الاسم: أعد المحاولة بعد {minutes} دقيقة.",
+        "en": "Too many failed attempts for this username: try again in {minutes} min.",
+    },
     "skip": {"fr": "Aller au contenu", "ar": "انتقل إلى المحتوى", "en": "Skip to content"},
 }
 

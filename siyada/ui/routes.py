@@ -7,6 +7,7 @@ session cookie and the page's CSRF token, so the app can do nothing an API key c
 from __future__ import annotations
 
 import asyncio
+import math
 import secrets
 from pathlib import Path
 from typing import Any
@@ -18,8 +19,16 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from siyada import __version__
 from siyada.api.auth import web_session
 from siyada.evaluation.results import leaderboard
+from siyada.governance import users
 from siyada.ui import i18n
-from siyada.ui.sessions import COOKIE, LIFETIME, close_session, csrf_ok, open_session
+from siyada.ui.sessions import (
+    COOKIE,
+    LIFETIME,
+    close_session,
+    csrf_ok,
+    open_session,
+    open_session_for_hash,
+)
 
 HERE = Path(__file__).parent
 STATIC = HERE / "static"
@@ -77,10 +86,12 @@ async def login_page(request: Request) -> HTMLResponse:
     return _login_form(request)
 
 
-def _login_form(request: Request, error: str | None = None, status: int = 200) -> HTMLResponse:
+def _login_form(
+    request: Request, error: str | None = None, status: int = 200, **context: Any
+) -> HTMLResponse:
     # Login CSRF: a double-submit token, since no session exists yet.
     token = secrets.token_urlsafe(24)
-    response = _page(request, "login.html", status, csrf=token, error=error)
+    response = _page(request, "login.html", status, csrf=token, error=error, **context)
     response.set_cookie(LOGIN_CSRF, token, httponly=True, samesite="strict", secure=_secure(request))
     return response
 
@@ -91,11 +102,32 @@ async def login(request: Request) -> Response:
     presented, expected = str(form.get("csrf") or ""), request.cookies.get(LOGIN_CSRF) or ""
     if not expected or not secrets.compare_digest(presented, expected):
         return _login_form(request, "csrf", 403)
+    if "username" in form:
+        return await _password_login(request, str(form.get("username")), str(form.get("password") or ""))
     secret = str(form.get("api_key") or "").strip()
     opened = await asyncio.to_thread(open_session, request.app.state.engine, secret) if secret else None
     if opened is None:
         return _login_form(request, "bad_key", 401)
-    token, _ = opened
+    return _session_started(request, opened[0])
+
+
+async def _password_login(request: Request, username: str, password: str) -> Response:
+    """The username form: one message whichever part was wrong; 429 while the username is locked."""
+    engine = request.app.state.engine
+    try:
+        key_hash = await users.login(engine, request.app.state.logins, username, password)
+    except users.LoginLocked as exc:
+        minutes = str(math.ceil(exc.retry_after / 60))
+        response = _login_form(request, "locked", 429, username=username[:64], minutes=minutes)
+        response.headers["Retry-After"] = str(math.ceil(exc.retry_after))
+        return response
+    opened = await asyncio.to_thread(open_session_for_hash, engine, key_hash) if key_hash else None
+    if opened is None:
+        return _login_form(request, "bad_password", 401, username=username[:64])
+    return _session_started(request, opened[0])
+
+
+def _session_started(request: Request, token: str) -> Response:
     response = RedirectResponse("/ui/chat", status_code=303)
     response.set_cookie(
         COOKIE, token, max_age=LIFETIME, httponly=True, samesite="strict", secure=_secure(request), path="/"

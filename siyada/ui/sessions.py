@@ -1,8 +1,10 @@
-"""Web sessions: logging in with an API key opens a session whose cookie carries only a random token.
+"""Web sessions: logging in (with an API key, or a user's password) opens a session whose cookie
+carries only a random token.
 
-The browser never holds the key itself (nothing secret in local storage or in a readable cookie). The
-session row keeps the key's hash, so revoking the key ends every session opened with it, and a CSRF
-token that every state-changing request must echo in a header or a form field.
+A user's login acts as the user's internal key (siyada/governance/users.py). The browser never holds
+a key itself (nothing secret in local storage or in a readable cookie). The session row keeps the
+key's hash, so revoking the key ends every session opened with it, and a CSRF token that every
+state-changing request must echo in a header or a form field.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from siyada.governance.keys import hash_key, resolve_key
+from siyada.governance.keys import hash_key, resolve_key_hash
 from siyada.store.tables import ui_sessions
 
 COOKIE = "siyada_session"
@@ -35,7 +37,13 @@ def _digest(token: str) -> str:
 
 def open_session(engine: Engine, secret: str) -> tuple[str, Session] | None:
     """(cookie token, session) for a valid key, else None."""
-    if resolve_key(engine, secret) is None:
+    return open_session_for_hash(engine, hash_key(secret))
+
+
+def open_session_for_hash(engine: Engine, key_hash: str) -> tuple[str, Session] | None:
+    """(cookie token, session) acting as the key with this hash (a user's login), else None when the
+    key is unknown or revoked."""
+    if resolve_key_hash(engine, key_hash) is None:
         return None
     token, csrf, now = secrets.token_urlsafe(32), secrets.token_urlsafe(24), time.time()
     with engine.begin() as conn:
@@ -43,13 +51,13 @@ def open_session(engine: Engine, secret: str) -> tuple[str, Session] | None:
         conn.execute(
             ui_sessions.insert().values(
                 token_hash=_digest(token),
-                key_hash=hash_key(secret),
+                key_hash=key_hash,
                 csrf=csrf,
                 created_at=now,
                 expires_at=now + LIFETIME,
             )
         )
-    return token, Session(hash_key(secret), csrf)
+    return token, Session(key_hash, csrf)
 
 
 def find_session(engine: Engine, token: str) -> Session | None:

@@ -1,0 +1,121 @@
+"""Admin API for the web app's users (admin keys only): `/v1/admin/users`, the services the CLI calls.
+
+Passwords go in, never out: responses carry no password and no hash.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import asdict
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from pydantic import BaseModel, ConfigDict, Field
+
+from siyada.api.auth import require_admin
+from siyada.api.body import openapi_body, read_json, validate
+from siyada.api.pagination import page, page_params
+from siyada.errors import ApiError
+from siyada.governance.keys import ROLES, Principal
+from siyada.governance.tenants import TenantError
+from siyada.governance.users import (
+    UserError,
+    UserExists,
+    UserInfo,
+    UserNotFound,
+    create_user,
+    get_user,
+    list_users,
+    set_disabled,
+    set_password,
+)
+
+router = APIRouter(tags=["admin"])
+
+
+class UserCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    tenant: str = Field(min_length=1, max_length=64)
+    username: str = Field(min_length=1, max_length=64)
+    password: str = Field(max_length=1024)
+    role: str = Field(default="user", pattern="^(" + "|".join(ROLES) + ")$")
+
+
+class UserPatch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    password: str | None = Field(default=None, max_length=1024)
+    disabled: bool | None = None
+
+
+def _user(u: UserInfo) -> dict[str, Any]:
+    return {"object": "user", **asdict(u), "disabled": u.disabled_at is not None}
+
+
+def _error(exc: UserError) -> ApiError:
+    if isinstance(exc, UserNotFound):
+        return ApiError(404, str(exc), code="user_not_found")
+    if isinstance(exc, UserExists):
+        return ApiError(409, str(exc), code="user_exists", param="username")
+    return ApiError(400, str(exc), code="invalid_request", param=exc.param)
+
+
+@router.get("/v1/admin/users")
+async def users_list(request: Request, admin: Principal = Depends(require_admin)) -> dict[str, Any]:
+    limit, after = page_params(request)
+    try:
+        rows = await asyncio.to_thread(
+            list_users, request.app.state.engine, request.query_params.get("tenant")
+        )
+    except TenantError as exc:
+        raise ApiError(400, str(exc), code="tenant_not_found", param="tenant") from exc
+    return page([u for u in rows if u.id > after], limit, _user)
+
+
+@router.post("/v1/admin/users", status_code=201, openapi_extra=openapi_body(UserCreate))
+async def users_create(request: Request, admin: Principal = Depends(require_admin)) -> dict[str, Any]:
+    body = validate(UserCreate, await read_json(request))
+    try:
+        user = await asyncio.to_thread(
+            create_user,
+            request.app.state.engine,
+            body.tenant,
+            body.username,
+            body.password,
+            body.role,
+            actor=f"key:{admin.key_id}",
+        )
+    except TenantError as exc:
+        raise ApiError(400, str(exc), code="tenant_not_found", param="tenant") from exc
+    except UserError as exc:
+        raise _error(exc) from exc
+    return _user(user)
+
+
+@router.get("/v1/admin/users/{username}")
+async def users_get(
+    username: str, request: Request, admin: Principal = Depends(require_admin)
+) -> dict[str, Any]:
+    try:
+        return _user(await asyncio.to_thread(get_user, request.app.state.engine, username))
+    except UserError as exc:
+        raise _error(exc) from exc
+
+
+@router.patch("/v1/admin/users/{username}", openapi_extra=openapi_body(UserPatch))
+async def users_patch(
+    username: str, request: Request, admin: Principal = Depends(require_admin)
+) -> dict[str, Any]:
+    body = validate(UserPatch, await read_json(request))
+    if body.password is None and body.disabled is None:
+        raise ApiError(400, "Give password, disabled, or both", code="invalid_request")
+    engine, actor = request.app.state.engine, f"key:{admin.key_id}"
+    try:
+        user = await asyncio.to_thread(get_user, engine, username)
+        if body.password is not None:
+            user = await asyncio.to_thread(set_password, engine, username, body.password, actor=actor)
+        if body.disabled is not None:
+            user = await asyncio.to_thread(set_disabled, engine, username, body.disabled, actor=actor)
+    except UserError as exc:
+        raise _error(exc) from exc
+    request.app.state.keys.invalidate()  # a disabled user's key stops working at once on this server
+    return _user(user)
