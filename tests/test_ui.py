@@ -1,11 +1,13 @@
 """The web app in a real browser: Debian chromium driven by Playwright against the real server.
 
-Screenshots of each page (French and Arabic, desktop and phone widths) are written under a temporary
-folder: $SIYADA_SCREENSHOTS when set, else pytest's tmp_path.
+The module runs its own server (two tenants, a 400 kB upload limit). Screenshots of each page (French
+and Arabic, desktop and phone widths) are written under a temporary folder: $SIYADA_SCREENSHOTS when
+set, else pytest's tmp_path.
 """
 
 from __future__ import annotations
 
+import base64
 import os
 import re
 from collections.abc import Iterator
@@ -17,10 +19,29 @@ import pytest
 from tests.server import Server, cli
 
 CHROMIUM = Path("/usr/bin/chromium")
+KNOWLEDGE = Path(__file__).parent / "fixtures" / "knowledge"
+EVAL = Path(__file__).parent / "fixtures" / "eval"
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed")
 
 DESKTOP = {"width": 1280, "height": 860}
 PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    data = tmp_path_factory.mktemp("siyada-ui")
+    config = data / "siyada.toml"
+    config.write_text("[knowledge]\nmax_upload_bytes = 400000\n")
+    for tenant in ("default", "autre"):
+        cli(data, "tenants", "create", tenant)
+    srv = Server(data, config=config).start()
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture(scope="module")
+def admin_key(server: Server) -> str:
+    return server.key("default", "admin")
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +78,7 @@ def _login(browser, server: Server, key: str, viewport: dict = DESKTOP):  # type
 
 
 def _ask(page, question: str) -> str:  # type: ignore[no-untyped-def]
-    page.wait_for_function("document.querySelectorAll('#model option').length > 0")
+    page.wait_for_function("() => document.querySelectorAll('#model option').length > 0")
     before = page.locator("li.msg.assistant").count()
     page.fill("#prompt", question)
     page.keyboard.press("Enter")  # keyboard alone sends
@@ -100,16 +121,274 @@ def test_login_ask_french_and_darija_and_switch_to_arabic(
     context.close()
 
 
+def _drop_files(page, files: list[tuple[str, bytes, str]]) -> None:  # type: ignore[no-untyped-def]
+    """Drag and drop files onto the upload zone, as a user dragging them from a file manager would."""
+    payload = [{"name": n, "b64": base64.b64encode(b).decode(), "type": t} for n, b, t in files]
+    page.evaluate(
+        """files => {
+          const dt = new DataTransfer();
+          for (const f of files) {
+            const bytes = Uint8Array.from(atob(f.b64), c => c.charCodeAt(0));
+            dt.items.add(new File([bytes], f.name, {type: f.type}));
+          }
+          const zone = document.getElementById('drop');
+          for (const type of ['dragenter', 'dragover', 'drop'])
+            zone.dispatchEvent(new DragEvent(type, {dataTransfer: dt, bubbles: true, cancelable: true}));
+        }""",
+        payload,
+    )
+
+
+def _upload_state(page, name: str) -> str:  # type: ignore[no-untyped-def]
+    row = page.locator("#uploads li", has=page.locator(".file", has_text=name))
+    return row.locator(".state").inner_text()
+
+
+def test_documents_upload_with_progress_view_and_grounded_citation(
+    browser, server: Server, user_key: str, shots: Path
+) -> None:
+    context, page = _login(browser, server, user_key)
+    page.goto(server.url + "/ui/documents")
+    page.wait_for_selector("#no-collections:not([hidden])")
+    page.fill("#col-name", "archives")
+    page.click("#new-collection button[type=submit]")
+    page.wait_for_selector("#collection-panel:not([hidden])")
+    assert page.locator("#collection-title").inner_text() == "archives"
+    # Every state each upload row passes through, as the user sees it.
+    page.evaluate(
+        "window.seen = []; new MutationObserver(() => document.querySelectorAll('#uploads .state')"
+        ".forEach(s => window.seen.push("
+        "s.closest('li').querySelector('.file').textContent + '|' + s.textContent)))"
+        ".observe(document.getElementById('uploads'), {subtree: true, childList: true, characterData: true})"
+    )
+    files = [
+        ("arabic_decree.pdf", (KNOWLEDGE / "arabic_decree.pdf").read_bytes(), "application/pdf"),
+        ("bilingual.docx", (KNOWLEDGE / "bilingual.docx").read_bytes(), "application/octet-stream"),
+        ("scan.png", (KNOWLEDGE / "image.png").read_bytes(), "image/png"),
+        ("corrupt.docx", (KNOWLEDGE / "corrupt.docx").read_bytes(), "application/octet-stream"),
+        ("huge.txt", "كلمة ".encode() * 50_000, "text/plain"),
+    ]
+    _drop_files(page, files)
+    page.wait_for_function(
+        "() => document.querySelectorAll('#uploads li.done, #uploads li.failed').length === 5",
+        timeout=180_000,
+    )
+    for name in ("arabic_decree.pdf", "bilingual.docx"):
+        state = _upload_state(page, name)
+        assert re.fullmatch(r"indexé : [1-9]\d* passages", state), state
+        seen = [s.split("|", 1)[1] for s in page.evaluate("window.seen") if s.startswith(name + "|")]
+        # The progress states came before the verdict.
+        assert any(s.startswith(("envoi", "indexation")) for s in seen), seen
+        bar = page.locator("#uploads li", has=page.locator(".file", has_text=name)).locator("progress")
+        assert bar.get_attribute("value") == "100"
+    png = _upload_state(page, "scan.png")
+    assert "415" in png and "format non pris en charge" in png
+    assert "422" in _upload_state(page, "corrupt.docx")
+    assert _upload_state(page, "huge.txt").startswith("trop volumineux : 0,5 Mo, la limite est 0,4 Mo")
+    page.set_input_files("#files", str(KNOWLEDGE / "guide.md"))  # the file chooser works as well as dropping
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('#documents tr')].length === 3", timeout=60_000
+    )
+    page.screenshot(path=str(shots / "documents-fr-desktop.png"), full_page=True)
+
+    page.get_by_role("button", name="Ouvrir arabic_decree.pdf").click()
+    page.wait_for_selector("#document-view:not([hidden]) #chunks li")
+    assert "المادة 3" in page.locator("#chunks").inner_text()
+    page.once("dialog", lambda d: d.accept())
+    page.get_by_role("button", name="Supprimer guide.md").click()
+    page.wait_for_function("() => [...document.querySelectorAll('#documents tr')].length === 2")
+
+    page.goto(server.url + "/ui/chat")
+    page.wait_for_function("() => document.querySelectorAll('#collections option').length > 0")
+    page.select_option("#collections", "archives")
+    _ask(page, "ما هي مدة حفظ الوثائق في الأرشيف الإداري؟")
+    sources = page.locator("li.msg.assistant .sources button")
+    assert sources.count() >= 1
+    names = [sources.nth(i).inner_text() for i in range(sources.count())]
+    pick = next(i for i, n in enumerate(names) if "arabic_decree.pdf" in n)
+    sources.nth(pick).click()
+    passage = page.locator("#passage")
+    passage.wait_for(state="visible")
+    assert "arabic_decree.pdf" in passage.locator("h2").inner_text()
+    quote = passage.locator("blockquote").inner_text()
+    assert quote.strip() and quote.strip() in _decree_text()
+    page.screenshot(path=str(shots / "citation-fr-desktop.png"), full_page=True)
+    context.close()
+
+
+def _decree_text() -> str:
+    from siyada.knowledge.parse import parse
+
+    return parse((KNOWLEDGE / "arabic_decree.pdf").read_bytes(), "arabic_decree.pdf").text
+
+
+def test_another_tenant_sees_none_of_the_collections(browser, server: Server) -> None:
+    owner = server.key("default", "user")
+    with httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {owner}"}) as client:
+        assert (
+            client.post("/v1/collections", json={"name": "prive", "embedding_model": None}).status_code == 201
+        )
+        doc = client.post(
+            "/v1/documents", json={"collection": "prive", "text": "Note interne du service."}
+        ).json()
+    context, page = _login(browser, server, server.key("autre", "user"))
+    page.goto(server.url + "/ui/documents?collection=prive")
+    page.wait_for_selector("#no-collections:not([hidden])")
+    assert page.locator("#collection-list li").count() == 0
+    statuses = page.evaluate(
+        "ids => Promise.all(['/v1/collections/prive', '/v1/collections/prive/documents',"
+        " '/v1/documents/' + ids.doc + '/chunks'].map(u => fetch(u).then(r => r.status)))",
+        {"doc": doc["id"]},
+    )
+    assert statuses == [404, 404, 404]
+    context.close()
+
+
+def test_admin_creates_a_key_sets_a_quota_and_verifies_the_audit_chain(
+    browser, server: Server, admin_key: str, shots: Path
+) -> None:
+    context, page = _login(browser, server, admin_key)
+    page.goto(server.url + "/ui/admin")
+    page.wait_for_function("() => document.querySelectorAll('#key-tenant option').length >= 2")
+    page.select_option("#key-tenant", "autre")
+    page.fill("#key-name", "guichet")
+    page.click("#key-form button[type=submit]")
+    page.wait_for_selector("#new-key:not([hidden])")
+    secret = page.locator("#new-secret").inner_text()
+    assert secret.startswith("sk-")
+    assert secret not in page.evaluate("JSON.stringify(localStorage) + JSON.stringify(sessionStorage)")
+    models = httpx.get(server.url + "/v1/models", headers={"Authorization": f"Bearer {secret}"})
+    assert models.status_code == 200  # the key shown once is a working key of tenant "autre"
+    page.reload()
+    assert page.locator("#new-key").is_hidden() and secret not in page.content()  # and it is not shown again
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('#key-rows tr')].some(r => r.textContent.includes('guichet'))"
+    )
+
+    page.select_option("#limit-owner", "tenant:autre")
+    page.fill("#limit-rpm", "30")
+    page.click("#limit-form button[type=submit]")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('#limit-rows tr')].some(r => r.textContent.includes('30'))"
+    )
+
+    page.click("#verify")
+    page.wait_for_function(
+        "() => document.getElementById('verify-result').textContent.includes('Chaîne intacte')"
+    )
+    audit = page.locator("#audit-rows").inner_text()
+    assert "key.created" in audit or "key.create" in audit, audit
+    page.screenshot(path=str(shots / "admin-fr-desktop.png"), full_page=True)
+
+    row = page.locator("#key-rows tr", has_text="guichet")
+    page.once("dialog", lambda d: d.accept())
+    row.get_by_role("button").click()
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('#key-rows tr')].some(r => r.textContent.includes('guichet')"
+        " && r.textContent.includes('révoquée'))"
+    )
+    refused = httpx.get(server.url + "/v1/models", headers={"Authorization": f"Bearer {secret}"})
+    assert refused.status_code == 401
+    context.close()
+
+
+def test_usage_chart_shows_the_day_s_calls(browser, server: Server, admin_key: str) -> None:
+    context, page = _login(browser, server, admin_key)
+    _ask(page, "Bonjour")
+    for _ in range(20):  # usage rows are written off the request path, in batches
+        page.goto(server.url + "/ui/admin#usage")
+        page.wait_for_selector("#usage-chart svg", state="attached")
+        if page.locator("#usage-chart svg rect").count() > 1:
+            break
+        page.wait_for_timeout(500)
+    assert page.locator("#usage-chart svg rect").count() > 1
+    assert "siyada-chat" in page.locator("#usage-chart svg").inner_html()
+    page.select_option("#usage-by", "tenant")
+    page.wait_for_function("() => document.querySelector('#usage-chart svg').innerHTML.includes('default')")
+    context.close()
+
+
+def test_keyboard_alone_runs_the_chat(browser, server: Server, user_key: str) -> None:
+    context, page = _login(browser, server, user_key)
+    page.locator("#new-chat").wait_for()
+    page.wait_for_function("() => document.querySelectorAll('#model option').length > 0")
+
+    def tab_to(check: str, limit: int = 40) -> None:
+        for _ in range(limit):
+            page.keyboard.press("Tab")
+            if page.evaluate(f"(() => {{ const a = document.activeElement; return {check}; }})()"):
+                return
+        raise AssertionError(f"Tab never reached: {check}")
+
+    page.locator("#new-chat").focus()
+    page.keyboard.press("Enter")  # a new conversation, from the keyboard
+    tab_to("a.id === 'prompt'")
+    page.keyboard.type("Salam, kif dayr?")
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        "() => { const a = document.querySelector('li.msg.assistant:last-child');"
+        " return a && !a.hasAttribute('aria-busy') && a.querySelector('.msg-tools'); }",
+        timeout=120_000,
+    )
+    tab_to("a.textContent === 'Régénérer'")
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        "() => { const a = document.querySelector('li.msg.assistant:last-child');"
+        " return a && !a.hasAttribute('aria-busy') && a.querySelector('.msg-tools'); }",
+        timeout=120_000,
+    )
+    assert page.locator("li.msg.assistant").count() == 1  # regenerated in place, not appended
+    context.close()
+
+
+def test_history_is_kept_per_user_by_the_server(browser, server: Server) -> None:
+    alice, bob = server.key("default", "user"), server.key("default", "user")
+    context, page = _login(browser, server, alice)
+    _ask(page, "Question d'Alice : horaires du guichet ?")
+    context.close()
+    # Another browser, same user: the conversation is there. Another user: it is not.
+    context, page = _login(browser, server, alice)
+    page.wait_for_function("() => document.querySelectorAll('#history li').length > 0")
+    assert "Question d'Alice" in page.locator("#history").inner_text()
+    assert "Question d'Alice" in page.locator("#messages").inner_text()
+    context.close()
+    context, page = _login(browser, server, bob)
+    page.wait_for_timeout(500)
+    assert page.locator("#history li").count() == 0
+    context.close()
+    # At rest the conversation is sealed: the database file does not hold its text.
+    raw = b"".join(p.read_bytes() for p in server.data_dir.glob("*.db*"))
+    assert b"Question d'Alice" not in raw
+
+
+def test_evaluation_pages_plot_the_lab_s_results(
+    browser, server: Server, admin_key: str, shots: Path
+) -> None:
+    for task in ("pii.yaml", "retrieval.yaml"):
+        args = ["eval", "run", str(EVAL / task), "--model", "siyada-chat", "--base-url", server.url]
+        cli(server.data_dir, *args, "--api-key", admin_key, "--embedding-model", "none", "--json")
+    context, page = _login(browser, server, admin_key)
+    page.goto(server.url + "/ui/evaluation")
+    assert page.locator(".plot svg rect").count() >= 2
+    page.locator("#main table a[href^='/ui/evaluation/runs/']").first.click()
+    page.wait_for_url(re.compile(r"/ui/evaluation/runs/\d+$"))
+    assert page.locator(".plot svg rect").count() >= 1
+    assert page.locator("a[href$='/report']").count() >= 1
+    page.screenshot(path=str(shots / "evaluation-run-fr-desktop.png"), full_page=True)
+    assert page.goto(server.url + "/ui/evaluation/runs/99999").status == 404
+    context.close()
+
+
 def test_pages_in_both_languages_and_widths(browser, server: Server, admin_key: str, shots: Path) -> None:
     for name, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
         context, page = _login(browser, server, admin_key, viewport)
         for lang in ("fr", "ar"):
-            for section in ("chat", "evaluation", "admin"):
+            for section in ("chat", "documents", "evaluation", "admin"):
                 page.goto(f"{server.url}/ui/{section}?lang={lang}")
                 assert page.locator("html").get_attribute("dir") == ("rtl" if lang == "ar" else "ltr")
                 page.screenshot(path=str(shots / f"{section}-{lang}-{name}.png"), full_page=True)
         context.close()
-    assert len(list(shots.glob("*-phone.png"))) >= 6
+    assert len(list(shots.glob("*-phone.png"))) >= 8
 
 
 def test_user_cannot_open_admin_and_session_needs_csrf(browser, server: Server, user_key: str) -> None:
@@ -177,8 +456,9 @@ def test_every_page_passes_axe_without_serious_violations(browser, server: Serve
     page.click("button[type=submit]")
     page.wait_for_url(re.compile(r"/ui/chat$"))
     for lang in ("fr", "ar"):
-        for section in ("chat", "documents", "evaluation", "admin"):
+        for section in ("chat", "documents", "evaluation", "evaluation/runs/1", "admin"):
             page.goto(f"{server.url}/ui/{section}?lang={lang}")
+            page.wait_for_load_state("networkidle")
             check(f"{section}-{lang}")
     context.close()
     assert found == {}

@@ -51,6 +51,7 @@ from siyada.knowledge.service import Knowledge
 from siyada.knowledge.vectors import Embedder
 from siyada.privacy.policy import build_guard
 from siyada.store.db import open_store
+from siyada.ui import conversations as ui_conversations
 from siyada.ui import routes as ui_routes
 
 log = logging.getLogger("siyada")
@@ -192,6 +193,7 @@ def create_app(settings: Settings) -> FastAPI:
         tokenize.router,
         metrics_router.router,
         ui_routes.router,
+        ui_conversations.router,
     ):
         app.include_router(r)
     app.mount("/ui/static", StaticFiles(directory=ui_routes.STATIC), name="ui-static")

@@ -77,13 +77,13 @@ def _metric_cell(entry: dict[str, Any]) -> str:
     return f"<td class='num'>{_fmt(entry['value'], scale)}{ci}</td>"
 
 
-def _chart(scores: list[dict[str, Any]]) -> str:
+def chart(scores: list[dict[str, Any]], label: str = "primary metric by task") -> str:
     """Horizontal bars of each task's primary metric on a 0-1 axis (BLEU/chrF divided by 100), with the
     bootstrap interval as a whisker."""
     row_h, left, width = 22, 230, 420
     height = row_h * len(scores) + 30
     parts = [
-        f"<svg role='img' aria-label='primary metric by task' width='{left + width + 70}' "
+        f"<svg role='img' aria-label='{_e(label)}' width='{left + width + 70}' "
         f"height='{height}' xmlns='http://www.w3.org/2000/svg'>"
     ]
     for tick in range(0, 11, 2):
@@ -223,7 +223,7 @@ def to_html(report: dict[str, Any]) -> str:
         if not run["scores"]:
             body.append("<p>No task finished in this run.</p>")
             continue
-        body.append(_chart(run["scores"]))
+        body.append(chart(run["scores"]))
         body.append(_scores_table(run["scores"]))
         for score in run["scores"]:
             body.append(f"<h3>{_e(score['task'])}: by language</h3>{_languages(score)}")

@@ -172,6 +172,7 @@ def leaderboard(engine: Engine, task: str | None = None) -> list[dict[str, Any]]
                     "low": metric.get("low"),
                     "high": metric.get("high"),
                     "higher_is_better": metric.get("higher_is_better", True),
+                    "scale": metric.get("scale", 1.0),
                 }
     out = []
     for board in sorted(boards.values(), key=lambda b: (b["task"], b["task_version"])):

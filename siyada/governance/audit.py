@@ -413,8 +413,14 @@ def export(engine: Engine, out_path: Path, start: float | None = None, end: floa
     return written
 
 
-def entries(engine: Engine, after: int = 0, limit: int = 100) -> list[dict[str, Any]]:
-    """A page of entries in chain order, for the admin API."""
-    q = sa.select(audit_log).where(audit_log.c.id > after).order_by(audit_log.c.id).limit(limit)
+def entries(
+    engine: Engine, after: int = 0, limit: int = 100, before: int | None = None
+) -> list[dict[str, Any]]:
+    """A page of entries for the admin API: in chain order after `after`, or newest first below `before`."""
+    if before is None:
+        q = sa.select(audit_log).where(audit_log.c.id > after).order_by(audit_log.c.id)
+    else:
+        q = sa.select(audit_log).where(audit_log.c.id < before).order_by(audit_log.c.id.desc())
+    q = q.limit(limit)
     with engine.connect() as conn:
         return [{"object": "audit_entry", **dict(r._mapping), "time": _iso(r.ts)} for r in conn.execute(q)]

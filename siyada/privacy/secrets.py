@@ -67,6 +67,14 @@ class TenantKeys:
     def hash_key(self, tenant_id: int) -> bytes:
         return self.key("hash", tenant_id)
 
+    def encrypt(self, purpose: str, tenant_id: int, data: bytes) -> bytes:
+        """AES-GCM under the tenant's key for `purpose` (bound in as associated data), nonce first."""
+        nonce = secrets.token_bytes(12)
+        return nonce + AESGCM(self.key(purpose, tenant_id)).encrypt(nonce, data, purpose.encode())
+
+    def decrypt(self, purpose: str, tenant_id: int, blob: bytes) -> bytes:
+        return AESGCM(self.key(purpose, tenant_id)).decrypt(blob[:12], blob[12:], purpose.encode())
+
     def seal(self, tenant_id: int, mapping: dict[str, str], ttl: int = DEFAULT_TOKEN_TTL) -> str:
         nonce = secrets.token_bytes(12)
         payload = orjson.dumps({"exp": int(time.time()) + ttl, "map": mapping})

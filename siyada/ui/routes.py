@@ -7,6 +7,7 @@ session cookie and the page's CSRF token, so the app can do nothing an API key c
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import math
 import secrets
 from pathlib import Path
@@ -14,11 +15,13 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from siyada import __version__
 from siyada.api.auth import web_session
-from siyada.evaluation.results import leaderboard
+from siyada.evaluation.report import chart
+from siyada.evaluation.results import get_run, leaderboard, list_runs
 from siyada.governance import users
 from siyada.ui import i18n
 from siyada.ui.sessions import (
@@ -37,6 +40,7 @@ LOGIN_CSRF = "siyada_login_csrf"
 
 router = APIRouter(include_in_schema=False)
 _templates = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]))
+_templates.filters["utc"] = lambda ts: dt.datetime.fromtimestamp(ts, dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def _secure(request: Request) -> bool:
@@ -70,6 +74,12 @@ def _page(request: Request, template: str, status: int = 200, **context: Any) ->
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def _decimal(request: Request, value: float) -> str:
+    """A number as the page's language writes it (a decimal comma in French and Moroccan Arabic)."""
+    text = f"{value:.1f}".removesuffix(".0")
+    return text if _lang(request) == "en" else text.replace(".", ",")
 
 
 def _to_login(request: Request) -> RedirectResponse:
@@ -161,13 +171,41 @@ async def chat(request: Request) -> Response:
 
 @router.get("/ui/documents")
 async def documents(request: Request) -> Response:
-    return await _signed_in(request, "coming.html", section="documents")
+    limit = request.app.state.settings.file.knowledge.max_upload_bytes
+    return await _signed_in(
+        request, "documents.html", max_bytes=limit, max_mb=_decimal(request, limit / 1_000_000)
+    )
 
 
 @router.get("/ui/evaluation")
 async def evaluation(request: Request) -> Response:
-    boards = await asyncio.to_thread(leaderboard, request.app.state.engine)
-    return await _signed_in(request, "evaluation.html", boards=boards)
+    engine = request.app.state.engine
+    boards = await asyncio.to_thread(leaderboard, engine)
+    runs = await asyncio.to_thread(list_runs, engine, 20)
+    plots = {b["task_version"]: _board_chart(b) for b in boards}
+    return await _signed_in(request, "evaluation.html", boards=boards, runs=runs, plots=plots)
+
+
+def _board_chart(board: dict[str, Any]) -> Markup:
+    """A board's entries as bars with their bootstrap intervals (the report's chart, one row per entry)."""
+    rows = [
+        {"task": e["label"], "primary_metric": board["metric"], "metrics": {board["metric"]: e}}
+        for e in board["entries"]
+    ]
+    return Markup(chart(rows, label=f"{board['task']}: {board['metric']}"))
+
+
+@router.get("/ui/evaluation/runs/{run_id}")
+async def evaluation_run(run_id: int, request: Request) -> Response:
+    run = await asyncio.to_thread(get_run, request.app.state.engine, run_id)
+    if run is None:
+        principal, session = await web_session(request)
+        if principal is None:
+            return _to_login(request)
+        return _page(request, "not_found.html", 404, principal=principal, csrf=session.csrf)
+    return await _signed_in(
+        request, "evaluation_run.html", run=run, plot=Markup(chart(run["scores"])) if run["scores"] else None
+    )
 
 
 @router.get("/ui/admin")

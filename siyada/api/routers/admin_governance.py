@@ -89,8 +89,13 @@ async def limits_delete(
 
 @router.get("/v1/admin/audit")
 async def audit_list(request: Request, admin: Principal = Depends(require_admin)) -> dict[str, Any]:
+    """Chain order from `after`; with `order=desc`, newest first (`after` then reads as "below this id")."""
     limit, after = page_params(request)
-    rows = await asyncio.to_thread(audit.entries, request.app.state.engine, after, limit + 1)
+    order = request.query_params.get("order", "asc")
+    if order not in ("asc", "desc"):
+        raise ApiError(400, "order must be 'asc' or 'desc'", code="invalid_request", param="order")
+    before = (after or 2**62) if order == "desc" else None
+    rows = await asyncio.to_thread(audit.entries, request.app.state.engine, after, limit + 1, before)
     return page(rows, limit, lambda row: row)
 
 

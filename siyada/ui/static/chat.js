@@ -1,31 +1,18 @@
 // The chat page: streams answers from /v1/chat/completions with the session cookie and the page's CSRF
-// token (the API key never reaches the browser). Conversations are kept in this browser's localStorage,
-// per signed-in tenant and role; they hold what the user typed and read, never a credential.
+// token (the API key never reaches the browser). Conversations are kept by the server, per user
+// (/ui/api/conversations, sealed under the tenant's key), so nothing of them stays in this browser.
 "use strict";
 (() => {
-  const csrf = document.querySelector('meta[name="csrf-token"]').content;
-  const t = JSON.parse(document.getElementById("words").textContent);
+  const { t, api, json, el } = window.siyada;
   const $ = (id) => document.getElementById(id);
   const els = {
     model: $("model"), collections: $("collections"), messages: $("messages"), form: $("composer"),
     prompt: $("prompt"), send: $("send"), stop: $("stop"), note: $("privacy-note"), passage: $("passage"),
     history: $("history"), newChat: $("new-chat"),
   };
-  const storeKey = "siyada.chats." + (document.querySelector(".who")?.textContent || "");
-  let chats = JSON.parse(localStorage.getItem(storeKey) || "[]");
-  let current = null;
+  let chats = [];  // [{id, title, updated_at}], newest first
+  let current = null;  // {id, title, messages}
   let controller = null;
-
-  const api = async (path, init = {}) => {
-    const headers = { "X-CSRF-Token": csrf, ...(init.headers || {}) };
-    const resp = await fetch(path, { credentials: "same-origin", ...init, headers });
-    if (!resp.ok) {
-      let message = resp.statusText;
-      try { message = (await resp.json()).error.message; } catch (e) { /* not JSON */ }
-      throw new Error(`${resp.status}: ${message}`);
-    }
-    return resp;
-  };
 
   async function loadPickers() {
     const models = (await (await api("/v1/models")).json()).data.filter((m) => m.type === "chat");
@@ -36,21 +23,30 @@
     } catch (e) { /* collections are optional */ }
   }
 
-  const save = () => localStorage.setItem(storeKey, JSON.stringify(chats.slice(0, 50)));
+  async function save() {
+    const body = { title: current.title, messages: current.messages };
+    if (current.id) await api(`/ui/api/conversations/${current.id}`, { method: "PUT", json: body });
+    else current.id = (await json("/ui/api/conversations", { method: "POST", json: body })).id;
+    chats = chats.filter((c) => c.id !== current.id);
+    chats.unshift({ id: current.id, title: current.title });
+    renderHistory();
+  }
+
+  async function open(id) {
+    current = await json(`/ui/api/conversations/${id}`);
+    renderMessages();
+    renderHistory();
+  }
 
   function renderHistory() {
-    els.history.replaceChildren();
-    for (const chat of chats) {
-      const li = document.createElement("li");
-      const b = document.createElement("button");
-      b.type = "button";
-      b.textContent = chat.title || "…";
-      b.dir = "auto";
-      b.addEventListener("click", () => { current = chat; renderMessages(); });
-      li.append(b);
-      els.history.append(li);
-    }
+    els.history.replaceChildren(...chats.map((chat) => el("li", {},
+      el("button", {
+        type: "button", dir: "auto", onclick: () => open(chat.id).catch(showError),
+        "aria-current": current && current.id === chat.id ? "true" : null,
+      }, chat.title || "…"))));
   }
+
+  const showError = (e) => bubble("assistant", `${t.error}: ${e.message}`).li.classList.add("failed");
 
   function bubble(role, text) {
     const li = document.createElement("li");
@@ -144,10 +140,7 @@
   }
 
   async function ask(question) {
-    if (!current) {
-      current = { title: question.slice(0, 60), messages: [] };
-      chats.unshift(current);
-    }
+    if (!current) current = { id: null, title: question.slice(0, 60), messages: [] };
     current.messages.push({ role: "user", content: question });
     bubble("user", question);
     await answer();
@@ -207,8 +200,7 @@
     current.messages.push({ role: "assistant", content: text, citations });
     renderCitations(li, body, citations);
     addTools(li, text);
-    save();
-    renderHistory();
+    await save().catch(showError);
   }
 
   function addTools(li, text) {
@@ -247,8 +239,11 @@
   document.addEventListener("keydown", (ev) => { if (ev.key === "Escape") els.passage.hidden = true; });
 
   // Reopen the latest conversation (e.g. after switching the interface language).
-  current = chats[0] || null;
-  renderHistory();
-  renderMessages();
-  loadPickers().catch((e) => bubble("assistant", `${t.error}: ${e.message}`));
+  async function start() {
+    chats = (await json("/ui/api/conversations")).data;
+    if (chats.length) await open(chats[0].id);
+    else renderHistory();
+  }
+  start().catch(showError);
+  loadPickers().catch(showError);
 })();
