@@ -189,7 +189,7 @@ def test_documents_upload_with_progress_view_and_grounded_citation(
     page.wait_for_function(
         "() => [...document.querySelectorAll('#documents tr')].length === 3", timeout=60_000
     )
-    page.screenshot(path=str(shots / "documents-fr-desktop.png"), full_page=True)
+    page.screenshot(path=str(shots / "upload-fr-desktop.png"), full_page=True)
 
     page.get_by_role("button", name="Ouvrir arabic_decree.pdf").click()
     page.wait_for_selector("#document-view:not([hidden]) #chunks li")
@@ -265,12 +265,36 @@ def test_admin_creates_a_key_sets_a_quota_and_verifies_the_audit_chain(
         "() => [...document.querySelectorAll('#key-rows tr')].some(r => r.textContent.includes('guichet'))"
     )
 
+    page.select_option("#user-tenant", "autre")
+    page.fill("#user-name", "agent.fes")
+    page.fill("#user-password", "guichet-unique-2026")
+    page.click("#user-form button[type=submit]")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('#user-rows tr')].some(r => r.textContent.includes('agent.fes'))"
+    )
+    login = httpx.Client(base_url=server.url)
+    form = login.get("/ui/login").text
+    csrf = re.search(r'name="csrf" value="([^"]+)"', form).group(1)  # type: ignore[union-attr]
+    signed = login.post(
+        "/ui/login", data={"csrf": csrf, "username": "agent.fes", "password": "guichet-unique-2026"}
+    )
+    assert signed.status_code == 303 and login.get("/v1/models").status_code == 200  # the new user can log in
+
     page.select_option("#limit-owner", "tenant:autre")
     page.fill("#limit-rpm", "30")
     page.click("#limit-form button[type=submit]")
     page.wait_for_function(
         "() => [...document.querySelectorAll('#limit-rows tr')].some(r => r.textContent.includes('30'))"
     )
+
+    user_row = page.locator("#user-rows tr", has_text="agent.fes")
+    user_row.get_by_role("button").click()  # disable
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('#user-rows tr')].some(r => r.textContent.includes('désactivé'))"
+    )
+    page.wait_for_timeout(1100)  # past the server's one-second key cache
+    assert login.get("/v1/models").status_code == 401  # disabling the user ended its session
+    login.close()
 
     page.click("#verify")
     page.wait_for_function(
@@ -445,7 +469,11 @@ def test_every_page_passes_axe_without_serious_violations(browser, server: Serve
     def check(name: str) -> None:
         page.add_script_tag(path=str(AXE))
         result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-        bad = [v["id"] for v in result["violations"] if v["impact"] in ("serious", "critical")]
+        bad = [
+            f"{v['id']}: {v['nodes'][0]['html'][:160]}"
+            for v in result["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
         if bad:
             found[name] = bad
 

@@ -30,6 +30,7 @@
       cell(x.allowed_models ? x.allowed_models.join(", ") : t.all_models), cell(when(x.created_at)))));
     const options = () => tenants.map((x) => new Option(x.name, x.name));
     $("key-tenant").replaceChildren(...options());
+    $("user-tenant").replaceChildren(...options());
     $("usage-tenant").replaceChildren(new Option(t.all_models, ""), ...options());
   }
 
@@ -38,7 +39,8 @@
     $("key-rows").replaceChildren(...keys.map((k) => el("tr", {},
       cell(k.id), cell(k.tenant), cell(k.name, { dir: "auto" }), cell(k.role), cell(k.prefix, { dir: "ltr" }),
       cell(when(k.created_at)), cell(k.revoked_at ? `${t.revoked} ${when(k.revoked_at)}` : t.active),
-      el("td", {}, k.revoked_at ? null : button(t.revoke, () => revoke(k), {
+      // A user's key is managed through the user (disable/enable), not revoked on its own.
+      el("td", {}, k.name.startsWith("user:") ? el("a", { href: "#users" }, t.user_key) : k.revoked_at ? null : button(t.revoke, () => revoke(k), {
         class: "link danger", "aria-label": `${t.revoke} ${k.id} (${k.tenant} ${k.name})`,
       })))));
     const owners = [
@@ -46,6 +48,22 @@
       ...keys.filter((k) => !k.revoked_at).map((k) => new Option(`key ${k.id} · ${k.tenant} ${k.name}`, `key:${k.id}`)),
     ];
     $("limit-owner").replaceChildren(...owners);
+  }
+
+  async function loadUsers() {
+    const users = await all("/v1/admin/users");
+    $("user-rows").replaceChildren(...users.map((u) => el("tr", {},
+      cell(u.username), cell(u.tenant), cell(u.role), cell(when(u.created_at)),
+      cell(u.disabled ? t.disabled : t.active),
+      el("td", {}, button(u.disabled ? t.enable : t.disable, () => setDisabled(u, !u.disabled), {
+        class: "link" + (u.disabled ? "" : " danger"), "aria-label": `${u.disabled ? t.enable : t.disable} ${u.username}`,
+      })))));
+  }
+
+  async function setDisabled(u, disabled) {
+    await api(`/v1/admin/users/${encodeURIComponent(u.username)}`, { method: "PATCH", json: { disabled } })
+      .catch(fail("user-error"));
+    await Promise.all([loadUsers(), loadKeys(), loadAudit(true)]);
   }
 
   async function revoke(k) {
@@ -182,6 +200,19 @@
     } catch (e) { fail("tenant-error")(e); }
   });
 
+  $("user-form").addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    clear("user-error");
+    try {
+      await json("/v1/admin/users", { method: "POST", json: {
+        tenant: $("user-tenant").value, username: $("user-name").value.trim(),
+        password: $("user-password").value, role: $("user-role").value,
+      } });
+      ev.target.reset();
+      await Promise.all([loadUsers(), loadKeys(), loadAudit(true)]);
+    } catch (e) { fail("user-error")(e); }
+  });
+
   $("key-form").addEventListener("submit", async (ev) => {
     ev.preventDefault();
     clear("key-error");
@@ -221,6 +252,6 @@
 
   (async () => {
     await loadTenants();
-    await Promise.all([loadKeys(), loadLimits(), loadAudit(true), loadUsage()]);
+    await Promise.all([loadUsers(), loadKeys(), loadLimits(), loadAudit(true), loadUsage()]);
   })().catch(fail("tenant-error"));
 })();

@@ -208,7 +208,7 @@
     tools.className = "msg-tools";
     const copy = document.createElement("button");
     copy.type = "button";
-    copy.textContent = t.copy;
+    copy.textContent = t.copy_text;
     copy.addEventListener("click", () => navigator.clipboard?.writeText(text));
     const again = document.createElement("button");
     again.type = "button";

@@ -17,8 +17,11 @@
     $("no-collections").hidden = cols.length > 0;
     if (!cols.some((c) => c.name === selected)) selected = cols[0]?.name || null;
     $("collection-list").replaceChildren(...cols.map((c) => el("li", { class: c.name === selected ? "chosen" : "" },
-      button(c.name, () => choose(c.name), { dir: "auto", "aria-current": c.name === selected ? "true" : null }),
-      el("span", { class: "meta" }, ` ${c.documents} · ${c.chunks} ${t.chunks.toLowerCase()} · ${c.embedding_model || t.lexical_only}`),
+      button(c.name, () => choose(c.name), {
+        class: "link", dir: "auto", "aria-current": c.name === selected ? "true" : null,
+      }),
+      el("span", { class: "meta" }, ` ${number(c.documents)} ${t.documents.toLowerCase()} · ${number(c.chunks)}`
+        + ` ${t.chunks.toLowerCase()} · ${c.embedding_model || t.lexical_only} `),
       button(t.delete, () => removeCollection(c), { class: "link danger", "aria-label": `${t.delete} ${c.name}` }))));
     $("collection-panel").hidden = !selected;
     if (selected) {
