@@ -37,7 +37,8 @@ def _scores(docs: list[dict]) -> tuple[float, dict[str, float]]:
     ("name", "overall_min", "type_min"),
     # pii_blind.txt was written later, by someone who saw neither the recognisers nor the first set; its
     # first, untuned score (0.841) is the one docs/privacy.md quotes as the held-out figure.
-    [("pii_heldout.txt", 0.95, 0.85), ("pii_blind.txt", 0.90, 0.80)],
+    # pii_blind2.txt, the second blind set (first run 0.846), was then used for the second round of fixes.
+    [("pii_heldout.txt", 0.95, 0.85), ("pii_blind.txt", 0.90, 0.80), ("pii_blind2.txt", 0.93, 0.85)],
 )
 def test_span_f1_on_varied_texts(name: str, overall_min: float, type_min: float) -> None:
     docs = load_markup(FIXTURES / name)

@@ -59,7 +59,9 @@ FAMILY_LATIN = words(
     bouabid boutaleb chami essaidi ghali hamdouchi iraqi laraki mekouar nejjar ouarzazi
     """
 )
-PARTICLES = frozenset({"el", "al", "ait", "aït", "ben", "bin", "ou", "ould", "ibn", "bel", "bou", "lalla"})
+PARTICLES = frozenset(
+    {"el", "al", "ait", "aït", "ben", "bin", "ou", "ould", "ibn", "bel", "bou", "lalla", "mint", "ahl"}
+)
 
 GIVEN_ARABIC = words(
     """حليمة مهدي عبد_الغني عبد_الحق عبد_الإله أشرف علي علال أيمن بوشعيب بشرى شكيب فؤاد غالي حفيظ حاتم
@@ -101,7 +103,56 @@ GIVEN_LATIN = GIVEN_LATIN | words(
 )
 GIVEN_ARABIC = GIVEN_ARABIC | words(
     """إيدير أمناي تيزيري تانيرت يوبا أنير آية مبارك لحسين حمو موحى حفيظة رقية نهيلة آدم أيوب هاجر
-    كوثر سميرة إيمان زكرياء فاطنة يونس حنان أمين سارة خالد عزيز مريم ياسين سلمى عبد_الحق الحاج
+    كوثر سميرة إيمان زكرياء فاطنة يونس حنان أمين سارة خالد عزيز مريم ياسين سلمى عبد_الحق
     إيطو يطو تودة عائشة زهور ثريا مينة فتيحة"""
 )
 GIVEN_SECOND_ARABIC = GIVEN_SECOND_ARABIC | {"الأمين", "المهدي", "العربي", "الصادق"}
+
+# Second round (2026-12-01): Jewish Moroccan, Sahrawi, international given names Moroccan families
+# give, and more common family names.
+GIVEN_LATIN = GIVEN_LATIN | words(
+    """david daniel samuel simon shimon moshe moise moses meyer meir isaac itzhak yitzhak jacob yaakov
+    yossef yosef joseph elie eli elias raphael rafael haim chaim mordechai nessim nissim albert andre
+    maurice marcel simone rachel rivka rebecca esther sarah sara myriam judith hanna hannah deborah
+    mazal sultana yael ruth miriam aaron avraham abraham salomon shlomo gabriel benjamin
+    adam rayan ryan yanis yannis ilyes elyes ines inès lina lyna sofia sophia sophie camille lea léa
+    jessica nora norah maya mayssa kamilia kamélia dina amira yara lilia lydia sabrina samia sonia
+    nadine yasmina jasmine emma chloe nina rania aya assia jade sami sam kevin nicolas julien
+    thomas alexandre anis ilian imran ibrahim aymen iyad nael naël wassim zayd zaid issa
+    lamine mahjouba mahjoub salek sidati mbarka ghalia fatimetou khadijetou mariem el-hassan
+    lhoussaine lhoucine lahcen brahim hassan hammadi mohand moha amayas izem tafsut tudert tuder
+    tiliwa tanila tamazight tin-hinan massin aksel axel yuba yubba anzar amazir tala tilila tanirt
+    simo hamza soufiane ghita hiba kenza inass yassir anouar anwar ilham jihane safaa wiam ouiam
+    aicha khadija fatna fatima hlima zahra rkia itto ijja mimouna yamna hadda zhor
+    """
+)
+FAMILY_LATIN = FAMILY_LATIN | words(
+    """amar attias azoulay azoulai ohana bensoussan elmaleh elmaliah sebbag sebag knafo toledano
+    abitbol assouline benhamou benchetrit bensimon bitton chriqui dahan edery elbaz hadad haddad
+    lévy levy malka marciano ohayon perez pinto sabbah serfaty serero suissa tordjman zafrani
+    ma-el-ainine maelainine bouhali deida
+    kabbaj sbai sbaï hansali oubaha benabdeljalil benhima benjelloun lamrani ouahmane ait-ouahmane
+    bakkali elidrissi el-idrissi idrissi alaoui-mdaghri mdaghri benkirane berrada bouzoubaa chami
+    elfassi el-fassi fassi-fihri fihri guerraoui hamdaoui jaidi kabbaj lahlimi mansouri marzouki
+    naciri ouazzani-touhami touhami qadiri rahmouni sqalli tazi tahiri zemmouri zerhouni ziani
+    benslimane bensaid benjelloun bennouna bentaleb boukhari chaoui cherradi elamrani elalami
+    elkhattabi hajjaji harrak jazouli kadiri lahrichi lazraq mabrouk mekki mezouar mounir ouali
+    rami saidi semlali tadili tijani yacoubi el-yacoubi yaacoubi zaki ziyani zouaoui amghar
+    aboulfadl abdelaoui achour afilal ahmadi akhiat alami-idrissi amzil aouad arrafi assou
+    """
+)
+GIVEN_ARABIC = GIVEN_ARABIC | words(
+    """داود دافيد موشي إسحاق يعقوب راحيل إستير سارة حنة شمعون رفائيل إيلي يوسف سليمان إبراهيم
+    محجوبة محجوب سالك الغالية فاطمتو خديجتو مريم ماء_العينين الحسن حسن لحسن لحسين الحسين
+    تيليلا تانيلا ماسين أكسيل يوبا أنزار أمازير تالا تافسوت إيزم تودرت أمياس
+    سيمو غيثة هبة إيناس أنوار ياسر وئام صفاء جيهان إلهام زهور حليمة يامنة هنية رحمة السعدية
+    الطيب الهاشمي التهامي العياشي المعطي الجيلالي البشير الحسين الصديق العربي الغالي المختار
+    عبد_الغني عبد_الكبير عبد_النبي عبد_الجليل عبد_الفتاح عبد_المالك"""
+)
+FAMILY_ARABIC = FAMILY_ARABIC | words(
+    """أزولاي أزولاى عطياس أوحنا الملاح طوليدانو كنافو صباغ أبيطبول بن_سوسان
+    واحمان أيت_واحمان الكباج السباعي الحنصالي أوبها بنعبد_الجليل بنهيمة بنسودة بنسليمان
+    الإدريسي العلوي المدغري البوزيدي الشاوي الخطابي الجزولي السملالي التادلي التيجاني اليعقوبي
+    الزموري الزرهوني الرحموني الصقلي المكي المزوار بنونة بنطالب البخاري الحجاجي الحراق
+    أمزيان أمزيل أوعلي أوشن أخياط عاشور أحمدي العمراني المنصوري المرزوقي الناصري"""
+)

@@ -22,6 +22,7 @@ from siyada.privacy.gazetteer import (
     norm,
     words,
 )
+from siyada.privacy.tifinagh_names import find_tifinagh_people
 
 TITLES_LATIN = (
     r"(?:M\.|Mr\.?|Mme\.?|Mlle\.?|MME|MR|MLLE|Monsieur|Madame|Mademoiselle|Me|Maître|Maitre"
@@ -77,7 +78,9 @@ def _family_first(tokens: list[str], i: int) -> int | None:
 _ORG_WORDS = words(
     """societe ste hotel riad cafe clinique pharmacie residence bd boulevard avenue av rue lycee ecole college
     hopital chu bank banque groupe fondation association cabinet dar hay quartier mosquee complexe centre
-    institut universite faculte agence restaurant boulangerie garage imm immeuble station"""
+    institut universite faculte agence restaurant boulangerie garage imm immeuble station rond-point point
+    place bab jardin parc stade souk derb route rte pont port aeroport gare plage cite lotissement douar
+    mosque zaouia"""
 )
 _PREV_WORD = re.compile(r"([^\W\d_]+)\.?\s+$")
 
@@ -116,6 +119,45 @@ def _labelled_people(text: str) -> list[Entity]:
     return out
 
 
+_HONORIFICS = frozenset({"moulay", "my", "sidi"})
+
+
+def _honorific_name(tokens: list[str], i: int) -> bool:
+    return norm(tokens[i]) in _HONORIFICS and i + 1 < len(tokens) and _given(tokens[i + 1])
+
+
+def _latin_name_end(tokens: list[str], j: int, after_family: bool = False) -> int:
+    """End of a name whose first given (or family) name is at j: further known names and particles."""
+    j += 1
+    while j < len(tokens):
+        low = norm(tokens[j])
+        if low in _STOP:
+            break
+        if low in PARTICLES and j + 1 < len(tokens):
+            j += 2
+        elif low in FAMILY_LATIN or (not after_family and _given(tokens[j])):
+            j += 1
+        else:
+            break
+    return j
+
+
+def _unknown_given_known_family(tokens: list[str], i: int) -> bool:
+    """ "Jessica Alaoui", "Ryan Benjelloun": a capitalised word the gazetteer lacks before a known family
+    name is a given name, unless it is a word that is never one."""
+    if i + 1 >= len(tokens) or norm(tokens[i + 1]) not in FAMILY_LATIN:
+        return False
+    low = norm(tokens[i])
+    return (
+        len(low) >= 3
+        and not tokens[i].isupper()
+        and low not in _STOP
+        and low not in _ORG_WORDS
+        and low not in PARTICLES
+        and low not in FAMILY_LATIN
+    )
+
+
 def _latin_people(text: str) -> list[Entity]:
     out = []
     for m in _LATIN_SEQ.finditer(text):
@@ -126,6 +168,12 @@ def _latin_people(text: str) -> list[Entity]:
             pos += len(tok) + 1
         i = 0
         while i < len(tokens):
+            if _honorific_name(tokens, i):  # "Moulay Ahmed Alaoui": the honorific is part of the name
+                end = _latin_name_end(tokens, i + 1)
+                if not _after_org_word(text, offsets[i]):  # "Lycée Moulay Ismail", "Bd Sidi Mohamed"
+                    out.append(Entity(offsets[i], offsets[end - 1] + len(tokens[end - 1]), T.PERSON, 0.8))
+                i = end
+                continue
             end = _family_first(tokens, i)
             if end is not None:  # forms and lists: "BENNANI Karim", "El Amrani Fatima Zahra"
                 if not _after_org_word(text, offsets[i]):
@@ -133,8 +181,14 @@ def _latin_people(text: str) -> list[Entity]:
                 i = end
                 continue
             if not _given(tokens[i]):
+                if _unknown_given_known_family(tokens, i) and not _after_org_word(text, offsets[i]):
+                    end = _latin_name_end(tokens, i + 1, after_family=True)
+                    out.append(Entity(offsets[i], offsets[end - 1] + len(tokens[end - 1]), T.PERSON, 0.7))
+                    i = end
+                    continue
                 i += 1
                 continue
+            lead = i - 1 if i > 0 and norm(tokens[i - 1]) in ("el", "al") else i  # "El Mehdi Sbai"
             j = i + 1
             if j < len(tokens) and norm(tokens[j]) in _GIVEN_SECOND_LATIN:
                 j += 1  # "Jamal Eddine", "Fatima Zahra": one given name
@@ -152,14 +206,22 @@ def _latin_people(text: str) -> list[Entity]:
                 elif (len(low) >= 3 and j == given_end) or family:
                     family = True
                     j += 1
+                    # "Mohamed Lamine Ould Sidi", "Aicha Bent Ali": a particle carries the name on.
+                    while (
+                        j + 1 < len(tokens)
+                        and norm(tokens[j]) in PARTICLES
+                        and norm(tokens[j + 1]) not in _STOP
+                    ):
+                        j += 2
                     break
                 else:
                     break
                 family = True
             while j > i + 1 and norm(tokens[j - 1]) in PARTICLES:
                 j -= 1
-            start, end = offsets[i], offsets[j - 1] + len(tokens[j - 1])
-            score = 0.85 if j > i + 1 else 0.45
+            start, end = offsets[lead], offsets[j - 1] + len(tokens[j - 1])
+            # A lone known given name is a name unless it is also an everyday word ("Amal", "Said").
+            score = 0.85 if j > i + 1 else 0.45 if norm(tokens[i]) in _AMBIGUOUS else 0.6
             if not _after_org_word(text, start):
                 out.append(Entity(start, end, T.PERSON, score))
             i = j
@@ -187,6 +249,7 @@ def _arabic_people(text: str) -> list[Entity]:
     def adjacent(a: int, b: int) -> bool:
         return text[tokens[a][1] : tokens[b][0]] == " "
 
+    lone_starts = {m.end() for m in _LONE_CUE_ARABIC.finditer(text)}
     i = 0
     while i < len(tokens):
         titled = tokens[i][0] in titled_starts or tokens[i][0] in cued_starts
@@ -204,20 +267,35 @@ def _arabic_people(text: str) -> list[Entity]:
                 words,
                 j,
                 adjacent,
-                open_slot=known_given or titled,
+                open_slot=(known_given or titled) and n_family == 0,
                 titled=titled and n_family == 0 and not first_is_family,
             )
             if unit is None:
                 break
             j = unit
             n_family += 1
-        if n_family == 0 and not titled:
+        # A lone known given name counts after a cue that names someone: "أنا حمزة", "آ مريم", "ديال سهام".
+        lone = known_given and tokens[i][0] in lone_starts and words[i] not in _AR_AMBIGUOUS
+        if n_family == 0 and not titled and not lone:
             i += 1
             continue
         score = 0.85 if n_family else 0.6
-        out.append(Entity(tokens[i][0], tokens[j - 1][1], T.PERSON, score))
+        first = i - 1 if i > 0 and words[i - 1] in _AR_HONORIFICS and adjacent(i - 1, i) else i
+        out.append(Entity(tokens[first][0], tokens[j - 1][1], T.PERSON, score))
         i = j
     return out
+
+
+_AR_HONORIFICS = frozenset({"مولاي", "سيدي"})  # part of the name: "مولاي أحمد العلوي"
+# Given names that are also everyday words; alone after a cue they are not taken for a name.
+_AR_AMBIGUOUS = words(
+    """أمين كريم سعيد حسن جميلة نور حياة أمل آمال أمال عزيز رشيد هدى وفاء رجاء إيمان ايمان صفاء بشرى نجاة
+    منير جمال عادل نبيل حكيم صلاح بدر رضا فؤاد سعد سامي سمير ناصر رحمة الحاج"""
+)
+_LONE_CUE_ARABIC = re.compile(
+    r"(?<![\u0600-\u06FF])(?:أنا|آ|يا|ديال|باسم|ابنه|ابنها|ابنته|بنتو|بنتي|ولدي|خويا|ختي|الحاج|الحاجة|بالحاج|"
+    r"بالحاجة|دكتور|الدكتور|طرف|مع|سميتي|سميتو|لالة|للا)\s+"
+)
 
 
 def _arabic_given_end(words: list[str], i: int, adjacent: Any) -> int | None:
@@ -245,9 +323,11 @@ def _arabic_family_end(
         if words[j + 1] == "عبد" and end < len(words) and adjacent(j + 1, end):
             end += 1
         return end
+    if w.endswith("عبد") and j + 1 < len(words) and adjacent(j, j + 1) and words[j + 1].startswith("ال"):
+        return j + 2  # "بنعبد الله", "بن عبد الرحمان"
     if w in FAMILY_ARABIC or (len(w) >= 5 and w.startswith(_AR_FAMILY_PREFIXES)):
         return j + 1
-    if open_slot and (w.startswith("ال") or titled) and len(w) >= 3:
+    if open_slot and (w.startswith("ال") or titled) and len(w) >= 3 and not w.startswith("و"):
         return j + 1
     return None
 
@@ -258,9 +338,14 @@ _AR_STOP = words(
     كاتب الكاتب المحترم المحترمة الموقع أسفله الحامل الحاملة بطاقة العائلي الشخصي بأدائه بأداء جمعية
     مقهى شركة مؤسسة مطعم صيدلية مصحة مدرسة وكالة تعاونية فندق الزوج الزوجة الابن الابنة ماما بابا
     الحساب البنكي المبلغ الهاتف البريد الإلكتروني المقاولة الشركة السيارة الظهير الشريف القانون المرسوم
-    المادة الفصل الوطنية التعريف الموحد رقم الحظ الخير الصباح المساء الله"""
+    المادة الفصل الوطنية التعريف الموحد رقم الحظ الخير الصباح المساء الله
+    راني راه راك راها رانا ديال ديالي ديالو ديالها اللي لي غادي غادا كان كانت دخل خرج جا جات مشى مشات
+    شفت عندي عندو عندها باش حتى والو هاد هادي هادا واش فين شنو علاش كيفاش بزاف دابا صافي مزيان
+    الوالد الوالدة الحضور المال الملك وكيل الكاتب العام الخازن المقرر الطبيب المعالج
+    الغرفة المحكمة الابتدائية الاستئناف المشتري المشترية البائع البائعة الطرف السي المرحوم
+    المرحومة"""
 )
-_AR_PARTICLES = frozenset({"بن", "ابن", "بنت", "آيت", "أيت", "ايت", "ولد", "أولاد"})
+_AR_PARTICLES = frozenset({"بن", "ابن", "بنت", "منت", "آيت", "أيت", "ايت", "ولد", "أولاد", "أهل", "ماء"})
 _AR_FAMILY_PREFIXES = ("بن", "بو", "أو", "او", "ابن", "بل", "آيت", "أيت")
 # Words after which the next words are a person's name: "المريض عبد الحق المريني", "الاسم : ...".
 _CUED_ARABIC = re.compile(
@@ -335,4 +420,5 @@ _SPEAKER = re.compile(
 
 
 def find_people(text: str) -> list[Entity]:
-    return _latin_people(text) + _arabic_people(text) + _chat_people(text) + _speaker_labels(text)
+    people = _latin_people(text) + _arabic_people(text) + _chat_people(text) + _speaker_labels(text)
+    return people + find_tifinagh_people(text)

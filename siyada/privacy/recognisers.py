@@ -149,13 +149,15 @@ def find_phones(text: str) -> list[Entity]:
             number = phonenumbers.parse(raw, "MA")
         except phonenumbers.NumberParseException:
             continue
-        if phonenumbers.is_valid_number(number):
+        valid = phonenumbers.is_valid_number(number)
+        if valid:
             base = 0.75
         elif phonenumbers.is_possible_number(number):
             base = 0.55
         else:
             continue
-        s = _score(text, m.start(), m.end(), T.PHONE_NUMBER, base)
+        # A valid number is a checked value: a price nearby ("1 249 DH. Contact: 06…") weighs half.
+        s = _score(text, m.start(), m.end(), T.PHONE_NUMBER, base, checked=valid)
         out.append(Entity(m.start(), m.end(), T.PHONE_NUMBER, s))
     return out
 
@@ -163,7 +165,19 @@ def find_phones(text: str) -> list[Entity]:
 # --- CIN / CNIE and passport --------------------------------------------------------------------------
 # CIN: 1-2 letters + 4-7 digits (most often 5-6).  Passport: 1-2 letters + 6-7 digits.  They collide,
 # so the context word decides; without context, 7 digits lean to passport and 4-6 digits to CIN.
-_ID = re.compile(r"(?<![\w\-/.])([A-Z]{1,2})( ?)(\d{4,7})(?![\w\-/])(?![.,]\d)")
+_ID = re.compile(r"(?<![\w\-/.])([A-Za-z]{1,2})( ?)(\d{4,7})(?![\w\-/])(?![.,]\d)")
+
+
+# Short words that precede numbers ("en 1958", "le 12345") and so are never a lower-case CIN's letters.
+_LOWER_WORDS = frozenset(
+    "en le la de du au un et ou il on si ni ne se ce sa ma ta mn fi li a l n w f b o y".split()  # noqa: SIM905
+)
+
+
+def _lower_id_ok(letters: str, digits: str, cin_gap: int | None, pass_gap: int | None) -> bool:
+    """Lower case ("bj452187", OCR "k 389451") only next to an identity-card word, and not a word."""
+    near = cin_gap is not None or pass_gap is not None
+    return near and len(digits) >= 5 and letters.lower() not in _LOWER_WORDS
 
 
 def find_ids(text: str) -> list[Entity]:
@@ -175,6 +189,8 @@ def find_ids(text: str) -> list[Entity]:
             continue
         cin_gap = distance_to_context(text, start, end, T.MA_CIN)
         pass_gap = distance_to_context(text, start, end, T.MA_PASSPORT)
+        if not letters.isupper() and not _lower_id_ok(letters, digits, cin_gap, pass_gap):
+            continue
         if spaced and cin_gap is None:
             continue  # "A 1234" is a CIN only right after a CIN label (OCR'd forms); else too common
         if cin_gap is None and pass_gap is None and negative_context(text, start, window=12):
@@ -204,6 +220,10 @@ _PLATE_LAT = re.compile(
 )
 
 
+# Temporary plates ("WW 418275", "W18-123456" are the dealer's and transit series): WW and 5-6 digits.
+_PLATE_WW = re.compile(r"(?<![\w\-|/.])WW[ -]?(\d{5,6})(?![\w\-|/]|[.,]\d)")
+
+
 def _plate_ok(number: str, region: str) -> bool:
     return int(number) > 0 and 1 <= int(region) <= 89
 
@@ -219,6 +239,10 @@ def find_plates(text: str) -> list[Entity]:
         if _plate_ok(m.group(1), m.group(4)):
             base = 0.5 if m.group(2) == "|" else 0.3
             s = _score(text, m.start(), m.end(), T.MA_PLATE, base)
+            out.append(Entity(m.start(), m.end(), T.MA_PLATE, s))
+    for m in _PLATE_WW.finditer(text):
+        if int(m.group(1)):
+            s = _score(text, m.start(), m.end(), T.MA_PLATE, 0.55)
             out.append(Entity(m.start(), m.end(), T.MA_PLATE, s))
     return out
 

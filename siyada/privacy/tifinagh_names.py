@@ -1,0 +1,78 @@
+"""PERSON in Tifinagh script.
+
+A Tifinagh word is read through its IRCAM transcription and compared with the Latin gazetteer by its
+consonant skeleton, because Tifinagh spells few vowels (ⵜⵓⴷⵔⵜ is "tudrt" for Tudert, ⵉⵣⵎ "izm" for
+Izem). After a naming cue (ⵉⵙⵎ "name", ⵉⵙⵎ ⵉⵏⵓ "my name", the vocative ⴰ) the next words are a name
+whatever the gazetteer says, up to punctuation.
+"""
+
+from __future__ import annotations
+
+import re
+
+from siyada.lang.tifinagh import to_latin
+from siyada.privacy import entities as T
+from siyada.privacy.entities import Entity
+from siyada.privacy.gazetteer import FAMILY_LATIN, GIVEN_LATIN
+
+_TOKEN = re.compile(r"[\u2D30-\u2D7F]+")
+_PLAIN = str.maketrans(
+    {"ɣ": "gh", "ḥ": "h", "ɛ": "a", "x": "kh", "c": "ch", "ḍ": "d", "ṭ": "t", "ṣ": "s", "ẓ": "z", "ṛ": "r"}
+)
+_VOWELS = re.compile(r"[aeiouʷ]")
+# Names that are also everyday Tamazight words (amaziɣ, tafat "light", tilelli "freedom", tudert
+# "life"): only a cue makes them names.
+_WORDS = frozenset({"amazigh", "tamazight", "tafat", "tilelli", "illi", "aya", "tala", "anzar", "tudert"})
+_PARTICLES = frozenset({"ⴰⵢⵜ", "ⵓ", "ⵓⵍⵜ", "ⵓⵍⴷ"})  # ayt, u "son of", ult "daughter of"
+_CUES = ("ⵉⵙⵎ ⵉⵏⵓ", "ⵉⵙⵎ ⵏⵏⵙ", "ⵉⵙⵎ")  # "my name", "his/her name", "name": any words after them
+_CUE_WORDS = frozenset({"ⵉⵏⵓ", "ⵏⵏⵙ"})
+_VOCATIVE = "ⴰ"  # "ⴰⵣⵓⵍ ⴰ Tiziri": only a known name after it, however short
+
+
+def skeleton(latin: str) -> str:
+    """Consonants only, doubled letters once: "Tudert" and ⵜⵓⴷⵔⵜ both give "tdrt"."""
+    plain = _VOWELS.sub("", latin.lower().translate(_PLAIN))
+    return re.sub(r"(.)\1+", r"\1", plain)
+
+
+_GIVEN = {skeleton(n) for n in GIVEN_LATIN if n not in _WORDS}
+_FAMILY = {skeleton(n) for n in FAMILY_LATIN if n not in _WORDS}
+
+
+def _cued_starts(text: str, cues: tuple[str, ...]) -> set[int]:
+    """Offsets where a word follows one of the cues."""
+    starts = set()
+    for cue in cues:
+        for m in re.finditer(r"(?<![\u2D30-\u2D7F])" + re.escape(cue) + r"\s*:?\s+", text):
+            starts.add(m.end())
+    return starts
+
+
+def find_tifinagh_people(text: str) -> list[Entity]:
+    if not any("\u2d30" <= c <= "\u2d7f" for c in text):
+        return []
+    tokens = list(_TOKEN.finditer(text))
+    cued, called = _cued_starts(text, _CUES), _cued_starts(text, (_VOCATIVE,))
+    out, i = [], 0
+    while i < len(tokens):
+        tok = tokens[i]
+        key = skeleton(to_latin(tok.group()))
+        is_cued = tok.start() in cued and tok.group() not in _PARTICLES and tok.group() not in _CUE_WORDS
+        known = key in _GIVEN and (len(key) >= 3 or (tok.start() in called and len(key) >= 2))
+        if not (is_cued or known):
+            i += 1
+            continue
+        j = i + 1
+        while j < len(tokens) and text[tokens[j - 1].end() : tokens[j].start()] == " ":
+            word = tokens[j].group()
+            if word in _PARTICLES and j + 1 < len(tokens):
+                j += 2
+            elif (is_cued and j - i < 3) or skeleton(to_latin(word)) in _FAMILY:
+                j += 1
+            else:
+                break
+        # Alone and uncued, a skeleton match is too weak (ⴰⴷⴷⵔⵙ "address" has Driss's consonants).
+        score = 0.7 if is_cued or j > i + 1 or tok.start() in called else 0.45
+        out.append(Entity(tok.start(), tokens[j - 1].end(), T.PERSON, score))
+        i = j
+    return out
