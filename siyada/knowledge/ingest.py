@@ -24,7 +24,7 @@ from siyada.knowledge import lexical
 from siyada.knowledge.chunk import Chunk, chunk
 from siyada.knowledge.collections import bump_version, document_dict
 from siyada.knowledge.parse import ParsedDocument, parse_many
-from siyada.knowledge.vectors import Embedder, to_blob
+from siyada.knowledge.vectors import Embedder, to_blobs
 from siyada.lang.analysis import index_terms
 from siyada.store.tables import chunks, documents
 
@@ -100,9 +100,9 @@ def embed_all(docs: list[Prepared], embedder: Embedder, on_progress: Progress | 
     slots = [(d, i) for d in docs for i in range(len(d.chunks))]
     for lo in range(0, len(slots), EMBED_BATCH):
         batch = slots[lo : lo + EMBED_BATCH]
-        vectors = embedder.embed([d.chunks[i].text for d, i in batch], "passage")
-        for (d, i), v in zip(batch, vectors, strict=True):
-            d.vectors[i] = to_blob(v)
+        blobs = to_blobs(embedder.embed([d.chunks[i].text for d, i in batch], "passage"))
+        for (d, i), blob in zip(batch, blobs, strict=True):
+            d.vectors[i] = blob
         if on_progress is not None:
             on_progress("embedded", len(batch))
 

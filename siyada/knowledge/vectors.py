@@ -34,9 +34,15 @@ class Embedder(Protocol):
 
 
 def to_blob(vector: np.ndarray) -> bytes:
-    v = np.asarray(vector, dtype="<f4")
-    norm = float(np.linalg.norm(v))
-    return (v / norm if norm else v).tobytes()
+    return to_blobs(np.asarray(vector)[None, :])[0]
+
+
+def to_blobs(matrix: np.ndarray) -> list[bytes]:
+    """Rows L2-normalised, as little-endian float32 blobs (one normalisation for the whole batch)."""
+    m = np.asarray(matrix, dtype="<f4")
+    norms = np.linalg.norm(m, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return [row.tobytes() for row in (m / norms).astype("<f4")]
 
 
 IVF_MIN = 100_000
