@@ -20,12 +20,16 @@ def free_port() -> int:
 
 
 def cli(
-    data_dir: Path, *args: str, config: Path | None = None, check: bool = True
+    data_dir: Path,
+    *args: str,
+    config: Path | None = None,
+    check: bool = True,
+    env: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
     cmd = [sys.executable, "-m", "siyada", "--data-dir", str(data_dir)]
     if config is not None:
         cmd += ["--config", str(config)]
-    proc = subprocess.run([*cmd, *args], capture_output=True, text=True, timeout=120, env=_env())
+    proc = subprocess.run([*cmd, *args], capture_output=True, text=True, timeout=120, env=_env(env))
     if check and proc.returncode != 0:
         raise AssertionError(f"siyada {' '.join(args)} failed ({proc.returncode}): {proc.stderr}")
     return proc

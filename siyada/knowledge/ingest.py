@@ -20,7 +20,7 @@ import orjson
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from siyada.knowledge import lexical
+from siyada.knowledge import lexical, pgvector
 from siyada.knowledge.chunk import Chunk, chunk
 from siyada.knowledge.collections import bump_version, document_dict
 from siyada.knowledge.parse import ParsedDocument, parse_many
@@ -160,6 +160,7 @@ def _insert(conn: Connection, collection_id: int, tenant_id: int, p: Prepared) -
     result = conn.execute(chunks.insert().returning(chunks.c.id, sort_by_parameter_order=True), rows)
     ids = [r[0] for r in result]
     lexical.add(conn, [(cid, collection_id, t) for cid, t in zip(ids, p.terms, strict=True)])
+    pgvector.add_vectors(conn, collection_id, ids, p.vectors)
 
 
 def ingest_bytes(

@@ -13,7 +13,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from siyada.knowledge import lexical
 from siyada.knowledge.collections import CHUNK_COLUMNS, KnowledgeError, chunk_dict, require_collection
-from siyada.knowledge.vectors import Embedder, VectorCache
+from siyada.knowledge.vectors import Embedder, VectorIndex
 from siyada.lang.analysis import query_terms
 from siyada.store.tables import chunks, documents
 
@@ -26,7 +26,7 @@ DEPTH = 50  # candidates taken from each ranking before fusion
 class Searcher:
     engine: Engine
     embedder_for: Callable[[str], Embedder | None]
-    cache: VectorCache
+    cache: VectorIndex
 
     def search(
         self,

@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine
 
 from siyada.knowledge import collections as store
 from siyada.knowledge.ingest import IngestResult, ingest_bytes
+from siyada.knowledge.pgvector import PgVectorIndex, has_pgvector
 from siyada.knowledge.search import Mode, Searcher
 from siyada.knowledge.vectors import Embedder, VectorCache
 from siyada.privacy.operators import detect, keyed_hash
@@ -29,7 +30,8 @@ class Knowledge:
         self.embedder_for = embedder_for
         self.privacy = privacy
         self.default_embedding_model = default_embedding_model
-        self.searcher = Searcher(engine, embedder_for, VectorCache())
+        index = PgVectorIndex() if has_pgvector(engine) else VectorCache()
+        self.searcher = Searcher(engine, embedder_for, index)
 
     def _pseudonymiser(self, tenant_id: int, tenant_name: str) -> Callable[[str], str] | None:
         """Keyed-hash placeholders (`<PERSON:3fa2…>`): the same person gets the same token in every

@@ -33,6 +33,14 @@ class Embedder(Protocol):
     def embed(self, texts: list[str], input_type: str = "query") -> np.ndarray: ...
 
 
+class VectorIndex(Protocol):
+    """Dense search over stored chunk vectors: in this process (VectorCache) or in PostgreSQL (pgvector)."""
+
+    def search(
+        self, conn: Connection, collection_ids: Sequence[int], query: np.ndarray, k: int
+    ) -> list[tuple[int, float]]: ...
+
+
 def to_blob(vector: np.ndarray) -> bytes:
     return to_blobs(np.asarray(vector)[None, :])[0]
 
