@@ -251,6 +251,10 @@ def main() -> None:
     ap.add_argument("--limit-files", type=int)
     ap.add_argument("--fill", type=int, help="fill the collection up to this many chunks, then measure again")
     ap.add_argument("--queries", type=int, default=200)
+    ap.add_argument("--query-seed", type=int, default=7)
+    ap.add_argument(
+        "--modes", help="comma-separated search modes to time, in this order (default: all the store has)"
+    )
     ap.add_argument(
         "--bare-embed", type=int, default=-1, help="chunks embedded bare for the ratio (-1: all, 0: skip)"
     )
@@ -277,8 +281,8 @@ def main() -> None:
         from siyada.governance.tenants import get_tenant
 
         tenant = get_tenant(engine, "bench")
-        modes = ["lexical"] + (["semantic", "hybrid"] if embedder is not None else [])
-        queries = make_queries(engine, a.queries)
+        modes = a.modes.split(",") if a.modes else ["lexical"] + (["semantic", "hybrid"] if embedder else [])
+        queries = make_queries(engine, a.queries, a.query_seed)
         t0 = time.perf_counter()
         kn.search(tenant.id, tenant.name, ["law"], queries[0], 10, modes[-1])
         load = time.perf_counter() - t0

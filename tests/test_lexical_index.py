@@ -37,3 +37,34 @@ def test_search_is_restricted_to_the_given_collections(tmp_path: Path) -> None:
     with engine.connect() as conn:
         assert [c for c, _ in lexical.search(conn, [1], ["rabat"], 10)] == [1]
         assert sorted(c for c, _ in lexical.search(conn, [1, 2], ["rabat", "fes"], 10)) == [1, 2, 3]
+
+
+def test_a_collection_holding_most_of_the_index_is_filtered_after_ranking_with_the_same_result(
+    tmp_path: Path,
+) -> None:
+    from siyada.governance.tenants import create_tenant
+    from siyada.knowledge.service import Knowledge
+
+    engine = open_store(f"sqlite:///{tmp_path / 'kn.db'}")
+    kn = Knowledge(engine, lambda name: None, None, None)
+    tenant = create_tenant(engine, "t")
+    big = kn.create_collection(tenant.id, "big", embedding_model=None)
+    small = kn.create_collection(tenant.id, "small", embedding_model=None)
+    words = ["rabat", "fes", "tanger", "oujda", "agadir", "meknes", "safi", "nador"]
+    for i in range(120):  # a few words each, so BM25 ties and near-ties abound
+        text = " ".join(words[(i * j) % len(words)] for j in range(1, 4 + i % 3))
+        kn.ingest(tenant.id, "t", "big", f"Note {i}: {text}".encode(), f"n{i}.txt")
+    for i in range(20):
+        kn.ingest(tenant.id, "t", "small", f"Avis {i}: rabat fes".encode(), f"a{i}.txt")
+    query = lexical.search  # the public path, which chooses the strategy
+    with engine.connect() as conn:
+        share, _ = lexical._stats_for(conn).share(conn, [big["id"]])
+        assert share >= lexical.POST_FILTER_SHARE  # so the post-filtered path is the one taken
+        for terms in (["rabat"], ["fes", "safi"], ["nador", "oujda", "rabat"], ["absent"]):
+            for k in (1, 5, 40):
+                wanted = " OR ".join(f'"{t}"' for t in terms)
+                filtered = lexical._ranked(conn, f"terms : ({wanted}) AND coll : (c{big['id']})", k)
+                got = query(conn, [big["id"]], terms, k)
+                assert [s for _, s in got] == [s for _, s in filtered]
+                assert set(got) <= set(lexical._ranked(conn, f"terms : ({wanted})", 10_000))
+                assert all(c not in {x for x, _ in query(conn, [small["id"]], terms, 500)} for c, _ in got)

@@ -10,21 +10,34 @@ not at all.
 Dynamic pruning (SQLite): FTS5 scores every row that matches any query term, so a query's cost grows
 with the postings of its commonest terms (at a million chunks, seconds). The query keeps its rarest
 terms while their postings add up to at most ``POSTINGS_BUDGET`` (at least ``MIN_TERMS`` of them),
-read from an fts5vocab view; the dropped terms are the ones whose idf adds least to BM25. Below the
-budget (every collection under ~10k chunks, most benchmark corpora) nothing is dropped.
+counted with a LIMIT so a common term costs at most the budget in postings read (fts5vocab would walk
+its whole doclist) and remembered until a collection changes; the dropped terms are the ones whose idf
+adds least to BM25. Below the budget (every collection under ~10k chunks, most benchmark corpora)
+nothing is dropped. A collection that holds most of the index is searched without the collection clause
+and filtered afterwards (the same BM25 scores, so the same ranking), because ANDing with its token's
+doclist costs more than the ranking itself.
 """
 
 from __future__ import annotations
 
+import math
 import re
+import threading
 from collections.abc import Iterable, Sequence
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from siyada.store.tables import chunks, collections
+
 _UNSAFE = re.compile(r"[^\w:]+")
 POSTINGS_BUDGET = 20_000
 MIN_TERMS = 2
+# Collections holding at least this share of the index are searched without the collection clause and
+# filtered afterwards: ANDing with a collection token whose doclist is most of the index costs more
+# than ranking the matches themselves (45 of 72 ms at a million chunks in one collection).
+POST_FILTER_SHARE = 0.5
+_CACHE_TERMS = 200_000
 
 
 def _safe(term: str) -> str:
@@ -78,9 +91,82 @@ def document_frequencies(conn: Connection, terms: Sequence[str]) -> dict[str, in
     return {str(t): int(d) for t, d in rows}
 
 
+def capped_frequencies(conn: Connection, terms: Sequence[str], cap: int) -> dict[str, int]:
+    """Like `document_frequencies`, but each count stops at `cap`: a common term costs `cap` postings
+    read, not its whole doclist (fts5vocab walks all of it: 30 ms for a query's terms at 1M chunks)."""
+    out = {}
+    for t in terms:
+        n = conn.exec_driver_sql(
+            "SELECT count(*) FROM (SELECT rowid FROM chunk_terms WHERE chunk_terms MATCH ? LIMIT ?)",
+            (f'terms : "{t}"', cap),
+        ).scalar()
+        if n:
+            out[t] = int(n)
+    return out
+
+
+class _IndexStats:
+    """Per-database memo of term frequencies and collection sizes, valid while no collection changes.
+
+    fts5vocab counts a term's chunks by walking its doclist, so a common term costs milliseconds at a
+    million chunks, on every query that holds it. Every write bumps its collection's version, so the sum
+    of versions (one small query) tells when the memo is stale."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._stamp: tuple[int, int] | None = None
+        self._df: dict[tuple[str, int | None], int] = {}
+        self._sizes: dict[tuple[int, ...], tuple[int, int]] = {}
+
+    def _fresh(self, conn: Connection) -> None:
+        stamp = conn.execute(
+            sa.select(sa.func.coalesce(sa.func.sum(collections.c.version), 0), sa.func.count())
+        ).one()
+        stamp = (int(stamp[0]), int(stamp[1]))
+        with self._lock:
+            if stamp != self._stamp or len(self._df) > _CACHE_TERMS:
+                self._stamp, self._df, self._sizes = stamp, {}, {}
+
+    def frequencies(self, conn: Connection, terms: Sequence[str], cap: int | None = None) -> dict[str, int]:
+        """Chunks holding each present term; with `cap`, counts stop there (cap means "at least")."""
+        self._fresh(conn)
+        keys = {t: (t, cap) for t in terms}
+        missing = [t for t in terms if keys[t] not in self._df]
+        if missing:
+            found = (
+                document_frequencies(conn, missing) if cap is None else capped_frequencies(conn, missing, cap)
+            )
+            with self._lock:
+                self._df.update({keys[t]: found.get(t, 0) for t in missing})
+        return {t: self._df[keys[t]] for t in terms if self._df.get(keys[t])}
+
+    def share(self, conn: Connection, collection_ids: Sequence[int]) -> tuple[float, int]:
+        """(share of the index's chunks in these collections, their chunk count)."""
+        key = tuple(sorted(collection_ids))
+        found = self._sizes.get(key)
+        if found is None:
+            mine = conn.execute(sa.select(sa.func.count()).where(chunks.c.collection_id.in_(key))).scalar()
+            total = conn.execute(sa.select(sa.func.count()).select_from(chunks)).scalar()
+            found = self._sizes[key] = (int(mine or 0), int(total or 0))
+        return (found[0] / found[1] if found[1] else 0.0), found[0]
+
+
+_stats: dict[str, _IndexStats] = {}
+
+
+def _stats_for(conn: Connection) -> _IndexStats:
+    key = str(conn.engine.url)
+    if key not in _stats:
+        _stats[key] = _IndexStats()
+    return _stats[key]
+
+
 def prune(conn: Connection, terms: list[str], budget: int = POSTINGS_BUDGET) -> list[str]:
     """The rarest terms whose postings fit the budget (all of them when they fit)."""
-    df = document_frequencies(conn, terms)
+    stats = _stats_for(conn)
+    df = stats.frequencies(conn, terms, cap=budget + 1)
+    if sum(1 for n in df.values() if n <= budget) < MIN_TERMS:
+        df = stats.frequencies(conn, terms)  # the rarest are over the budget: exact counts choose them
     present = sorted((t for t in terms if t in df), key=lambda t: df[t])
     if sum(df.values()) <= budget:
         return present or terms
@@ -104,13 +190,13 @@ def search(
     marks = ",".join(str(int(c)) for c in collection_ids)
     if conn.dialect.name == "sqlite":
         wanted = " OR ".join('"' + t + '"' for t in prune(conn, unique))
+        share, _ = _stats_for(conn).share(conn, collection_ids)
+        if share >= POST_FILTER_SHARE:
+            found = _post_filtered(conn, collection_ids, wanted, k, share)
+            if found is not None:
+                return found
         colls = " OR ".join(f"c{int(c)}" for c in collection_ids)
-        rows = conn.exec_driver_sql(
-            "SELECT rowid, bm25(chunk_terms, 1.0, 0.0) AS s FROM chunk_terms "
-            "WHERE chunk_terms MATCH ? ORDER BY s LIMIT ?",
-            (f"terms : ({wanted}) AND coll : ({colls})", k),
-        ).all()
-        return [(int(r[0]), -float(r[1])) for r in rows]
+        return _ranked(conn, f"terms : ({wanted}) AND coll : ({colls})", k)
     query = " | ".join(dict.fromkeys(_pg_safe(t) for t in unique))
     rows = conn.execute(
         sa.text(
@@ -120,3 +206,36 @@ def search(
         {"q": query, "k": k},
     ).all()
     return [(int(r[0]), float(r[1])) for r in rows]
+
+
+def _ranked(conn: Connection, match: str, limit: int) -> list[tuple[int, float]]:
+    rows = conn.exec_driver_sql(
+        "SELECT rowid, bm25(chunk_terms, 1.0, 0.0) AS s FROM chunk_terms "
+        "WHERE chunk_terms MATCH ? ORDER BY s LIMIT ?",
+        (match, limit),
+    ).all()
+    return [(int(r[0]), -float(r[1])) for r in rows]
+
+
+def _post_filtered(
+    conn: Connection, collection_ids: Sequence[int], wanted: str, k: int, share: float
+) -> list[tuple[int, float]] | None:
+    """The best k of these collections from the unfiltered ranking (same BM25 scores, so the same
+    order as the filtered query), or None when the over-fetch did not hold k of them."""
+    fetch = math.ceil(k / share * 1.5) + 10
+    ranked = _ranked(conn, f"terms : ({wanted})", fetch)
+    if not ranked:
+        return []
+    ids = [cid for cid, _ in ranked]
+    inside = {
+        int(r[0])
+        for r in conn.execute(
+            sa.select(chunks.c.id).where(
+                chunks.c.id.in_(ids), chunks.c.collection_id.in_(list(collection_ids))
+            )
+        )
+    }
+    kept = [(cid, s) for cid, s in ranked if cid in inside]
+    if len(kept) >= k or len(ranked) < fetch:  # enough, or every match was seen
+        return kept[:k]
+    return None

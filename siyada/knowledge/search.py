@@ -5,6 +5,7 @@ document metadata."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -20,6 +21,7 @@ from siyada.store.tables import chunks, documents
 Mode = Literal["lexical", "semantic", "hybrid"]
 MODES = ("lexical", "semantic", "hybrid")
 DEPTH = 50  # candidates taken from each ranking before fusion
+_POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="siyada-lexical")
 
 
 @dataclass
@@ -53,11 +55,15 @@ class Searcher:
             depth = max(DEPTH, k * 3)
             allowed = _allowed_documents(conn, [c.id for c in colls], filters) if filters else None
             rankings: dict[str, list[tuple[int, float]]] = {}
-            if mode in ("lexical", "hybrid"):
-                rankings["lexical"] = lexical.search(
-                    conn, [c.id for c in colls], query_terms(query), depth * 2
-                )
-            if mode in ("semantic", "hybrid") and dense:
+            ids = [c.id for c in colls]
+            if mode == "hybrid" and dense:
+                # Both rankings at once: SQLite and numpy release the GIL, and there are two cores.
+                later = _POOL.submit(self._lexical, ids, query, depth * 2)
+                semantic = self._semantic(conn, dense, query, depth * 2)
+                rankings = {"lexical": later.result(), "semantic": semantic}  # lexical first: fusion ties
+            elif mode in ("lexical", "hybrid"):
+                rankings["lexical"] = lexical.search(conn, ids, query_terms(query), depth * 2)
+            elif dense:
                 rankings["semantic"] = self._semantic(conn, dense, query, depth * 2)
             rows = _chunk_rows(conn, {cid for ranking in rankings.values() for cid, _ in ranking})
         names = {c.id: c.name for c in colls}
@@ -68,6 +74,10 @@ class Searcher:
         fused = _fuse(rankings) if len(rankings) > 1 else next(iter(rankings.values()), [])
         ranks = {m: {cid: i + 1 for i, (cid, _) in enumerate(r)} for m, r in rankings.items()}
         return [_hit(rows[cid], score, names, ranks) for cid, score in fused[:k]]
+
+    def _lexical(self, collection_ids: list[int], query: str, depth: int) -> list[tuple[int, float]]:
+        with self.engine.connect() as conn:
+            return lexical.search(conn, collection_ids, query_terms(query), depth)
 
     def _semantic(
         self, conn: Connection, dense: dict[int, Embedder], query: str, depth: int

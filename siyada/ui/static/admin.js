@@ -245,10 +245,10 @@
   });
 
   for (const id of ["usage-tenant", "usage-days", "usage-by", "usage-measure"]) {
-    $(id).addEventListener("change", () => loadUsage().catch(fail("key-error")));
+    $(id).addEventListener("change", () => loadUsage().catch(fail("no-usage")));
   }
   $("verify").addEventListener("click", () => verify().catch((e) => { $("verify-result").textContent = `${t.error} ${e.message}`; }));
-  $("audit-more").addEventListener("click", () => loadAudit().catch(fail("key-error")));
+  $("audit-more").addEventListener("click", () => loadAudit().catch(fail("verify-result")));
 
   (async () => {
     await loadTenants();

@@ -23,6 +23,8 @@ window.siyada = (() => {
     if (!resp.ok) {
       let body = null;
       try { body = await resp.json(); } catch (e) { /* not JSON */ }
+      // The session ended (expired, logged out elsewhere, key revoked): back to the login page.
+      if (resp.status === 401) location.assign("/ui/login");
       throw new ApiError(resp.status, body || { error: { message: resp.statusText } });
     }
     return resp;
