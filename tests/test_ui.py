@@ -450,7 +450,15 @@ def test_revoking_the_key_ends_the_session(browser, server: Server) -> None:
         if k["prefix"] and key.startswith(k["prefix"])
     )
     cli(server.data_dir, "keys", "revoke", str(key_id))
-    page.wait_for_timeout(1200)  # the server's key cache lives one second
+    # The server's key cache lives one second: wait until the session is refused.
+    for _ in range(50):
+        if page.evaluate("fetch('/v1/models').then(r => r.status)") == 401:
+            break
+        page.wait_for_timeout(200)
+    # The open page's next call is refused (401) and the page goes back to the login form by itself.
+    page.fill("#prompt", "Encore là ?")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/ui/login$"), timeout=60_000)
     page.goto(server.url + "/ui/chat")
     assert page.url.endswith("/ui/login")
     context.close()
