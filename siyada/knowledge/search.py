@@ -15,7 +15,7 @@ from sqlalchemy.engine import Connection, Engine
 from siyada.knowledge import lexical
 from siyada.knowledge.collections import CHUNK_COLUMNS, KnowledgeError, chunk_dict, require_collection
 from siyada.knowledge.vectors import Embedder, VectorIndex
-from siyada.lang.analysis import query_terms
+from siyada.lang.analysis import latin_language, query_terms
 from siyada.store.tables import chunks, documents
 
 Mode = Literal["lexical", "semantic", "hybrid"]
@@ -71,7 +71,8 @@ class Searcher:
             rankings = {
                 m: [(c, s) for c, s in r if rows[c].document_id in allowed] for m, r in rankings.items()
             }
-        fused = _fuse(rankings) if len(rankings) > 1 else next(iter(rankings.values()), [])
+        weights = {"lexical": LEXICAL_WEIGHT.get(latin_language(query) or "", 1.0)}
+        fused = _fuse(rankings, weights) if len(rankings) > 1 else next(iter(rankings.values()), [])
         ranks = {m: {cid: i + 1 for i, (cid, _) in enumerate(r)} for m, r in rankings.items()}
         return [_hit(rows[cid], score, names, ranks) for cid, score in fused[:k]]
 
@@ -92,7 +93,16 @@ class Searcher:
         return sorted(found, key=lambda x: -x[1])[:depth]
 
 
-def _fuse(rankings: dict[str, list[tuple[int, float]]]) -> list[tuple[int, float]]:
+# Per query language, the weight of the lexical ranking in hybrid fusion. English words meet Arabic and
+# Darija text only through the learned English→Arabic lexicon, which is noisier than e5's own English:
+# on the dev tasks 0.5 lifts English → Arabic R@1 from 0.759 to 0.834 and English → Darija from 0.924 to
+# 0.959 (0.3: 0.843 / 0.942; 1.5 and 0.7 change nothing for French). Other languages weigh 1.
+LEXICAL_WEIGHT = {"en": 0.5}
+
+
+def _fuse(
+    rankings: dict[str, list[tuple[int, float]]], weights: dict[str, float] | None = None
+) -> list[tuple[int, float]]:
     """CombSUM: each ranking's scores mapped onto [0, 1] between its best candidate and its DEPTH-th
     (below that, 0), summed; a chunk missing from a ranking gets 0 there. Unlike reciprocal rank
     fusion it keeps how far ahead a ranking's best candidates are, so a confident ranking is not
@@ -100,12 +110,13 @@ def _fuse(rankings: dict[str, list[tuple[int, float]]]) -> list[tuple[int, float
     The scale does not depend on how many candidates were asked for, and ties keep the lexical order
     (rankings are summed lexical first, and the sort is stable)."""
     scores: dict[int, float] = {}
-    for ranking in rankings.values():  # each best first
+    for mode, ranking in rankings.items():  # each best first
         if not ranking:
             continue
+        w = (weights or {}).get(mode, 1.0)
         hi, lo = ranking[0][1], ranking[min(len(ranking), DEPTH) - 1][1]
         for cid, s in ranking:
-            scores[cid] = scores.get(cid, 0.0) + (max(0.0, (s - lo) / (hi - lo)) if hi > lo else 1.0)
+            scores[cid] = scores.get(cid, 0.0) + w * (max(0.0, (s - lo) / (hi - lo)) if hi > lo else 1.0)
     return sorted(scores.items(), key=lambda x: -x[1])
 
 

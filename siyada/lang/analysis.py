@@ -203,6 +203,11 @@ def query_terms(text: str) -> list[str]:
     return _terms(text, query=True)
 
 
+def latin_language(text: str) -> str | None:
+    """The language most of a text's decided Latin words point to ("en", "fr", "ary-Latn", ...), or None."""
+    return _latin_context([_token(t) for t in _raw_tokens(text)])
+
+
 def tifinagh_words(text: str) -> list[str]:
     """The Tifinagh tokens of a text, as the index sees them (the source side of the lexicon)."""
     return [t for t in _raw_tokens(text) if _TIFINAGH.search(t)]
