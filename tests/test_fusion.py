@@ -21,9 +21,10 @@ def test_a_lighter_lexical_ranking_lets_the_semantic_one_decide() -> None:
     assert fused[0][1] == 1.25 and fused[1][1] == 1.0
 
 
-def test_english_queries_weigh_the_lexical_ranking_less_and_others_do_not() -> None:
+def test_english_and_french_queries_weigh_the_lexical_ranking_less_and_others_do_not() -> None:
     assert latin_language("What is the capital city of the kingdom?") == "en"
     assert latin_language("Quelle est la durée de conservation des archives ?") == "fr"
     assert latin_language("kifach nakhod chahadat sokna") != "en"
     assert latin_language("شنو هي العاصمة") is None
-    assert LEXICAL_WEIGHT.get("en", 1.0) < 1.0 and "fr" not in LEXICAL_WEIGHT
+    assert LEXICAL_WEIGHT.get("en", 1.0) < 1.0 and LEXICAL_WEIGHT.get("fr", 1.0) < 1.0
+    assert LEXICAL_WEIGHT.get("ary-Latn", 1.0) == 1.0  # Arabizi leans on the lexical side
