@@ -383,6 +383,16 @@ def test_history_is_kept_per_user_by_the_server(browser, server: Server) -> None
     # At rest the conversation is sealed: the database file does not hold its text.
     raw = b"".join(p.read_bytes() for p in server.data_dir.glob("*.db*"))
     assert b"Question d'Alice" not in raw
+    # Alice deletes it: gone from the page and from the server.
+    context, page = _login(browser, server, alice)
+    page.wait_for_function("() => document.querySelectorAll('#history li').length > 0")
+    before = page.locator("#history li").count()
+    page.once("dialog", lambda d: d.accept())
+    page.locator("#history li").first.locator("button.forget").click()
+    page.wait_for_function("n => document.querySelectorAll('#history li').length === n", arg=before - 1)
+    listed = page.evaluate("fetch('/ui/api/conversations').then(r => r.json())")["data"]
+    assert len(listed) == before - 1 and all("Alice" not in c["title"] for c in listed)
+    context.close()
 
 
 def test_evaluation_pages_plot_the_lab_s_results(

@@ -43,7 +43,20 @@
       el("button", {
         type: "button", dir: "auto", onclick: () => open(chat.id).catch(showError),
         "aria-current": current && current.id === chat.id ? "true" : null,
-      }, chat.title || "…"))));
+      }, chat.title || "…"),
+      el("button", {
+        type: "button", class: "forget", onclick: () => forget(chat).catch(showError),
+        "aria-label": `${t.delete}: ${chat.title || "…"}`,
+      }, "×"))));
+  }
+
+  // Deleting a conversation removes it from the server for good (the user's right to erasure).
+  async function forget(chat) {
+    if (!confirm(window.siyada.format(t.confirm_delete, { name: chat.title || "…" }))) return;
+    await api(`/ui/api/conversations/${chat.id}`, { method: "DELETE" });
+    chats = chats.filter((c) => c.id !== chat.id);
+    if (current && current.id === chat.id) { current = null; renderMessages(); }
+    renderHistory();
   }
 
   const showError = (e) => bubble("assistant", `${t.error}: ${e.message}`).li.classList.add("failed");
