@@ -468,7 +468,7 @@ def test_revoking_the_key_ends_the_session(browser, server: Server) -> None:
     # The open page's next call is refused (401) and the page goes back to the login form by itself.
     page.fill("#prompt", "Encore là ?")
     page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r"/ui/login$"), timeout=60_000)
+    page.wait_for_url(re.compile(r"/ui/login$"), timeout=60_000, wait_until="commit")
     page.goto(server.url + "/ui/chat")
     assert page.url.endswith("/ui/login")
     context.close()

@@ -23,14 +23,22 @@ window.siyada = (() => {
     if (!resp.ok) {
       let body = null;
       try { body = await resp.json(); } catch (e) { /* not JSON */ }
-      // The session ended (expired, logged out elsewhere, key revoked): back to the login page.
-      if (resp.status === 401) location.assign("/ui/login");
+      // The session ended (expired, logged out elsewhere, key revoked): back to the login page, once
+      // (a second navigation would abort the first).
+      if (resp.status === 401) toLogin();
       throw new ApiError(resp.status, body || { error: { message: resp.statusText } });
     }
     return resp;
   }
 
   const json = async (path, init) => (await api(path, init)).json();
+
+  let leaving = false;
+  function toLogin() {
+    if (leaving) return;
+    leaving = true;
+    location.assign("/ui/login");
+  }
 
   function el(tag, props = {}, ...children) {
     const node = document.createElement(tag);
@@ -52,5 +60,5 @@ window.siyada = (() => {
   const number = (value, digits = 0) => value.toLocaleString(locale, { maximumFractionDigits: digits });
   const format = (template, values) => template.replace(/\{(\w+)\}/g, (m, k) => (k in values ? values[k] : m));
 
-  return { csrf, t, api, json, el, button, when, number, format, ApiError };
+  return { csrf, t, api, json, el, button, when, number, format, toLogin, ApiError };
 })();

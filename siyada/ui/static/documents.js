@@ -116,7 +116,7 @@
       xhr.onload = () => {
         let body = null;
         try { body = JSON.parse(xhr.responseText); } catch (e) { /* not JSON */ }
-        if (xhr.status === 401) location.assign("/ui/login");  // the session ended meanwhile
+        if (xhr.status === 401) window.siyada.toLogin();  // the session ended meanwhile
         const chunks = body?.data ? body.data.reduce((n, d) => n + d.chunks, 0) : body?.chunks;
         if (xhr.status === 201) row.finish(format(t.indexed, { n: chunks ?? "?" }), true);
         else if (xhr.status === 200) row.finish(t.already, true);
