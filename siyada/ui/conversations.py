@@ -63,6 +63,10 @@ def _open(keys: TenantKeys, principal: Principal, sealed: bytes) -> dict[str, An
     return dict(orjson.loads(keys.decrypt(PURPOSE, principal.tenant.id, sealed)))
 
 
+def _missing(conv_id: str) -> ApiError:
+    return ApiError(404, f"conversation {conv_id!r} does not exist", code="conversation_not_found")
+
+
 def _owned(principal: Principal) -> sa.ColumnElement[bool]:
     return sa.and_(
         ui_conversations.c.key_id == principal.key_id, ui_conversations.c.tenant_id == principal.tenant.id
@@ -89,7 +93,7 @@ def _get(engine: Engine, keys: TenantKeys, principal: Principal, conv_id: str) -
             sa.select(ui_conversations).where(ui_conversations.c.id == conv_id, _owned(principal))
         ).first()
     if row is None:
-        raise ApiError(404, f"conversation {conv_id!r} does not exist", code="conversation_not_found")
+        raise _missing(conv_id)
     return {"id": row.id, "updated_at": row.updated_at, **_open(keys, principal, row.sealed)}
 
 
@@ -129,7 +133,7 @@ def _replace(engine: Engine, principal: Principal, conv_id: str, sealed: bytes) 
             .values(sealed=sealed, updated_at=now)
         ).rowcount
     if not done:
-        raise ApiError(404, f"conversation {conv_id!r} does not exist", code="conversation_not_found")
+        raise _missing(conv_id)
     return {"id": conv_id, "updated_at": now}
 
 
@@ -139,7 +143,7 @@ def _delete(engine: Engine, principal: Principal, conv_id: str) -> dict[str, Any
             ui_conversations.delete().where(ui_conversations.c.id == conv_id, _owned(principal))
         ).rowcount
     if not done:
-        raise ApiError(404, f"conversation {conv_id!r} does not exist", code="conversation_not_found")
+        raise _missing(conv_id)
     return {"id": conv_id, "deleted": True}
 
 

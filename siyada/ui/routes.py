@@ -179,11 +179,22 @@ async def documents(request: Request) -> Response:
 
 @router.get("/ui/evaluation")
 async def evaluation(request: Request) -> Response:
+    principal, session = await web_session(request)
+    if principal is None:  # before any work: nothing is read for a visitor without a session
+        return _to_login(request)
     engine = request.app.state.engine
     boards = await asyncio.to_thread(leaderboard, engine)
     runs = await asyncio.to_thread(list_runs, engine, 20)
     plots = {b["task_version"]: _board_chart(b) for b in boards}
-    return await _signed_in(request, "evaluation.html", boards=boards, runs=runs, plots=plots)
+    return _page(
+        request,
+        "evaluation.html",
+        principal=principal,
+        csrf=session.csrf,
+        boards=boards,
+        runs=runs,
+        plots=plots,
+    )
 
 
 def _board_chart(board: dict[str, Any]) -> Markup:
@@ -197,15 +208,14 @@ def _board_chart(board: dict[str, Any]) -> Markup:
 
 @router.get("/ui/evaluation/runs/{run_id}")
 async def evaluation_run(run_id: int, request: Request) -> Response:
+    principal, session = await web_session(request)
+    if principal is None:
+        return _to_login(request)
     run = await asyncio.to_thread(get_run, request.app.state.engine, run_id)
     if run is None:
-        principal, session = await web_session(request)
-        if principal is None:
-            return _to_login(request)
         return _page(request, "not_found.html", 404, principal=principal, csrf=session.csrf)
-    return await _signed_in(
-        request, "evaluation_run.html", run=run, plot=Markup(chart(run["scores"])) if run["scores"] else None
-    )
+    plot = Markup(chart(run["scores"])) if run["scores"] else None
+    return _page(request, "evaluation_run.html", principal=principal, csrf=session.csrf, run=run, plot=plot)
 
 
 @router.get("/ui/admin")
