@@ -2,8 +2,7 @@
 // charts per tenant/model/day, and the audit log with its chain verification. Public admin API only.
 "use strict";
 (() => {
-  const { t, api, json, el, button, when, number, format } = window.siyada;
-  const $ = (id) => document.getElementById(id);
+  const { t, api, json, el, button, when, number, format, $, confirmDelete } = window.siyada;
   const SVG = "http://www.w3.org/2000/svg";
   const COLOURS = ["#1f6b4a", "#0b5394", "#b35900", "#7b3f99", "#a4000f", "#4d6b00", "#006d77", "#6b4f1f"];
   let tenants = [];
@@ -67,7 +66,7 @@
   }
 
   async function revoke(k) {
-    if (!confirm(format(t.confirm_delete, { name: `${k.prefix}… (${k.tenant})` }))) return;
+    if (!confirmDelete(`${k.prefix}… (${k.tenant})`)) return;
     await api(`/v1/admin/keys/${k.id}`, { method: "DELETE" }).catch(fail("key-error"));
     await loadKeys();
     await loadAudit(true);

@@ -3,8 +3,7 @@
 // (/ui/api/conversations, sealed under the tenant's key), so nothing of them stays in this browser.
 "use strict";
 (() => {
-  const { t, api, json, el } = window.siyada;
-  const $ = (id) => document.getElementById(id);
+  const { t, api, json, el, $, confirmDelete } = window.siyada;
   const els = {
     model: $("model"), collections: $("collections"), messages: $("messages"), form: $("composer"),
     prompt: $("prompt"), send: $("send"), stop: $("stop"), note: $("privacy-note"), passage: $("passage"),
@@ -52,7 +51,7 @@
 
   // Deleting a conversation removes it from the server for good (the user's right to erasure).
   async function forget(chat) {
-    if (!confirm(window.siyada.format(t.confirm_delete, { name: chat.title || "…" }))) return;
+    if (!confirmDelete(chat.title || "…")) return;
     await api(`/ui/api/conversations/${chat.id}`, { method: "DELETE" });
     chats = chats.filter((c) => c.id !== chat.id);
     if (current && current.id === chat.id) { current = null; renderMessages(); }

@@ -53,12 +53,15 @@ window.siyada = (() => {
     return node;
   }
 
+  const $ = (id) => document.getElementById(id);
   const button = (label, onclick, props = {}) => el("button", { type: "button", onclick, ...props }, label);
   // Moroccan locales: Western digits in Arabic too, as Moroccan administrations write them.
   const locale = { fr: "fr-MA", ar: "ar-MA", en: "en-GB" }[document.documentElement.lang] || "fr-MA";
   const when = (seconds) => new Date(seconds * 1000).toLocaleString(locale);
   const number = (value, digits = 0) => value.toLocaleString(locale, { maximumFractionDigits: digits });
   const format = (template, values) => template.replace(/\{(\w+)\}/g, (m, k) => (k in values ? values[k] : m));
+  // Every deletion asks first, in the page's language.
+  const confirmDelete = (name) => confirm(format(t.confirm_delete, { name }));
 
-  return { csrf, t, api, json, el, button, when, number, format, toLogin, ApiError };
+  return { csrf, t, api, json, el, $, button, when, number, format, confirmDelete, toLogin, ApiError };
 })();

@@ -2,8 +2,7 @@
 // server's verdict on each, each document's chunks, deletion. It calls the public API only.
 "use strict";
 (() => {
-  const { t, api, json, el, button, when, number, format, csrf } = window.siyada;
-  const $ = (id) => document.getElementById(id);
+  const { t, api, json, el, button, when, number, format, csrf, $, confirmDelete } = window.siyada;
   const drop = $("drop");
   const maxBytes = Number(drop.dataset.maxBytes);
   const mb = (bytes) => number(bytes / 1e6, 1);
@@ -63,14 +62,14 @@
   }
 
   async function removeDocument(doc) {
-    if (!confirm(format(t.confirm_delete, { name: doc.name }))) return;
+    if (!confirmDelete(doc.name)) return;
     await api(`/v1/documents/${encodeURIComponent(doc.id)}`, { method: "DELETE" });
     $("document-view").hidden = true;
     await loadCollections();
   }
 
   async function removeCollection(col) {
-    if (!confirm(format(t.confirm_delete, { name: col.name }))) return;
+    if (!confirmDelete(col.name)) return;
     await api(path(col.name), { method: "DELETE" });
     if (selected === col.name) selected = null;
     await loadCollections();
