@@ -58,7 +58,7 @@ def test_a_collection_holding_most_of_the_index_is_filtered_after_ranking_with_t
         kn.ingest(tenant.id, "t", "small", f"Avis {i}: rabat fes".encode(), f"a{i}.txt")
     query = lexical.search  # the public path, which chooses the strategy
     with engine.connect() as conn:
-        share, _ = lexical._stats_for(conn).share(conn, [big["id"]])
+        share = lexical._stats_for(conn).share(conn, [big["id"]])
         assert share >= lexical.POST_FILTER_SHARE  # so the post-filtered path is the one taken
         for terms in (["rabat"], ["fes", "safi"], ["nador", "oujda", "rabat"], ["absent"]):
             for k in (1, 5, 40):

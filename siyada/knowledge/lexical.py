@@ -116,7 +116,7 @@ class _IndexStats:
         self._lock = threading.Lock()
         self._stamp: tuple[int, int] | None = None
         self._df: dict[tuple[str, int | None], int] = {}
-        self._sizes: dict[tuple[int, ...], tuple[int, int]] = {}
+        self._sizes: dict[tuple[int, ...], float] = {}
 
     def _fresh(self, conn: Connection) -> None:
         stamp = conn.execute(
@@ -140,15 +140,15 @@ class _IndexStats:
                 self._df.update({keys[t]: found.get(t, 0) for t in missing})
         return {t: self._df[keys[t]] for t in terms if self._df.get(keys[t])}
 
-    def share(self, conn: Connection, collection_ids: Sequence[int]) -> tuple[float, int]:
-        """(share of the index's chunks in these collections, their chunk count)."""
+    def share(self, conn: Connection, collection_ids: Sequence[int]) -> float:
+        """The share of the index's chunks that these collections hold."""
         key = tuple(sorted(collection_ids))
         found = self._sizes.get(key)
         if found is None:
             mine = conn.execute(sa.select(sa.func.count()).where(chunks.c.collection_id.in_(key))).scalar()
             total = conn.execute(sa.select(sa.func.count()).select_from(chunks)).scalar()
-            found = self._sizes[key] = (int(mine or 0), int(total or 0))
-        return (found[0] / found[1] if found[1] else 0.0), found[0]
+            found = self._sizes[key] = (mine or 0) / total if total else 0.0
+        return found
 
 
 _stats: dict[str, _IndexStats] = {}
@@ -190,7 +190,7 @@ def search(
     marks = ",".join(str(int(c)) for c in collection_ids)
     if conn.dialect.name == "sqlite":
         wanted = " OR ".join('"' + t + '"' for t in prune(conn, unique))
-        share, _ = _stats_for(conn).share(conn, collection_ids)
+        share = _stats_for(conn).share(conn, collection_ids)
         if share >= POST_FILTER_SHARE:
             found = _post_filtered(conn, collection_ids, wanted, k, share)
             if found is not None:

@@ -39,20 +39,21 @@ _GIVEN = {skeleton(n) for n in GIVEN_LATIN if n not in _WORDS}
 _FAMILY = {skeleton(n) for n in FAMILY_LATIN if n not in _WORDS}
 
 
-def _cued_starts(text: str, cues: tuple[str, ...]) -> set[int]:
-    """Offsets where a word follows one of the cues."""
-    starts = set()
-    for cue in cues:
-        for m in re.finditer(r"(?<![\u2D30-\u2D7F])" + re.escape(cue) + r"\s*:?\s+", text):
-            starts.add(m.end())
-    return starts
+def _after(*cues: str) -> re.Pattern[str]:
+    """Matches a cue (longest first) and the space after it; a match's end is where a name starts."""
+    alts = "|".join(re.escape(c) for c in sorted(cues, key=len, reverse=True))
+    return re.compile(r"(?<![\u2D30-\u2D7F])(?:" + alts + r")\s*:?\s+")
+
+
+_AFTER_CUE, _AFTER_VOCATIVE = _after(*_CUES), _after(_VOCATIVE)
 
 
 def find_tifinagh_people(text: str) -> list[Entity]:
     if not any("\u2d30" <= c <= "\u2d7f" for c in text):
         return []
     tokens = list(_TOKEN.finditer(text))
-    cued, called = _cued_starts(text, _CUES), _cued_starts(text, (_VOCATIVE,))
+    cued = {m.end() for m in _AFTER_CUE.finditer(text)}
+    called = {m.end() for m in _AFTER_VOCATIVE.finditer(text)}
     out, i = [], 0
     while i < len(tokens):
         tok = tokens[i]
