@@ -42,6 +42,11 @@ class Principal:
     role: Role
     tenant: Tenant
 
+    @property
+    def actor(self) -> str:
+        """How audit entries name this caller."""
+        return f"key:{self.key_id}"
+
 
 def hash_key(secret: str) -> str:
     # Keys carry 256 bits of randomness, so a fast hash is safe here (no dictionary to attack).

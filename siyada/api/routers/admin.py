@@ -50,10 +50,6 @@ class KeyCreate(BaseModel):
     name: str = Field(default="", max_length=64)
 
 
-def _actor(admin: Principal) -> str:
-    return f"key:{admin.key_id}"
-
-
 def _tenant(t: Tenant) -> dict[str, Any]:
     return {"object": "tenant", **asdict(t)}
 
@@ -90,7 +86,7 @@ async def tenants_create(request: Request, admin: Principal = Depends(require_ad
             body.name,
             body.description,
             body.allowed_models,
-            actor=_actor(admin),
+            actor=admin.actor,
         )
     except TenantError as exc:
         status = 409 if "already exists" in str(exc) else 400
@@ -115,7 +111,7 @@ async def tenants_patch(
     await _get_tenant(request, name)
     try:
         t = await asyncio.to_thread(
-            set_allowed_models, request.app.state.engine, name, body.allowed_models, actor=_actor(admin)
+            set_allowed_models, request.app.state.engine, name, body.allowed_models, actor=admin.actor
         )
     except TenantError as exc:
         raise ApiError(404, str(exc), code="tenant_not_found") from exc
@@ -138,7 +134,7 @@ async def keys_create(request: Request, admin: Principal = Depends(require_admin
     body = validate(KeyCreate, await read_json(request))
     try:
         info, secret = await asyncio.to_thread(
-            create_key, request.app.state.engine, body.tenant, body.role, body.name, actor=_actor(admin)
+            create_key, request.app.state.engine, body.tenant, body.role, body.name, actor=admin.actor
         )
     except TenantError as exc:
         raise ApiError(400, str(exc), code="tenant_not_found", param="tenant") from exc
@@ -153,7 +149,7 @@ async def keys_revoke(
     key_id: int, request: Request, admin: Principal = Depends(require_admin)
 ) -> dict[str, Any]:
     try:
-        info = await asyncio.to_thread(revoke_key, request.app.state.engine, key_id, actor=_actor(admin))
+        info = await asyncio.to_thread(revoke_key, request.app.state.engine, key_id, actor=admin.actor)
     except KeyError_ as exc:
         raise ApiError(404, str(exc), code="key_not_found") from exc
     request.app.state.keys.invalidate()  # revocation takes effect at once on this server

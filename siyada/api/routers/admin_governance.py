@@ -61,7 +61,7 @@ async def limits_set(request: Request, admin: Principal = Depends(require_admin)
                 "tenant" if body.tenant else "key",
                 int(scope_id or 0),
                 body.model,
-                actor=f"key:{admin.key_id}",
+                actor=admin.actor,
                 **values,
             )
         )
@@ -78,9 +78,7 @@ async def limits_delete(
     limit_id: int, request: Request, admin: Principal = Depends(require_admin)
 ) -> dict[str, Any]:
     try:
-        await asyncio.to_thread(
-            lambda: delete_limit(request.app.state.engine, limit_id, actor=f"key:{admin.key_id}")
-        )
+        await asyncio.to_thread(lambda: delete_limit(request.app.state.engine, limit_id, actor=admin.actor))
     except LimitError as exc:
         raise ApiError(404, str(exc), code="limit_not_found") from exc
     request.app.state.quotas.invalidate()

@@ -82,7 +82,7 @@ async def users_create(request: Request, admin: Principal = Depends(require_admi
             body.username,
             body.password,
             body.role,
-            actor=f"key:{admin.key_id}",
+            actor=admin.actor,
         )
     except TenantError as exc:
         raise ApiError(400, str(exc), code="tenant_not_found", param="tenant") from exc
@@ -108,7 +108,7 @@ async def users_patch(
     body = validate(UserPatch, await read_json(request))
     if body.password is None and body.disabled is None:
         raise ApiError(400, "Give password, disabled, or both", code="invalid_request")
-    engine, actor = request.app.state.engine, f"key:{admin.key_id}"
+    engine, actor = request.app.state.engine, admin.actor
     try:
         user = await asyncio.to_thread(get_user, engine, username)
         if body.password is not None:

@@ -100,7 +100,7 @@ async def _filters(request: Request, principal: Principal) -> dict[str, Any]:
             audit.record,
             request.app.state.engine,
             "usage.read",
-            actor=f"key:{principal.key_id}",
+            actor=principal.actor,
             tenant_id=tenant_id,
             target="all tenants" if tenant_id is None else f"tenant:{tenant_id}",
         )
