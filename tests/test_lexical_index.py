@@ -68,3 +68,46 @@ def test_a_collection_holding_most_of_the_index_is_filtered_after_ranking_with_t
                 assert [s for _, s in got] == [s for _, s in filtered]
                 assert set(got) <= set(lexical._ranked(conn, f"terms : ({wanted})", 10_000))
                 assert all(c not in {x for x, _ in query(conn, [small["id"]], terms, 500)} for c, _ in got)
+
+
+def _vocab_counts(conn) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    """Chunk counts as FTS5 itself tells them (walking the doclists), the reference for chunk_terms_df."""
+    conn.exec_driver_sql(
+        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.v USING fts5vocab(main, chunk_terms, 'col')"
+    )
+    return {
+        str(t): int(n) for t, n in conn.exec_driver_sql("SELECT term, doc FROM temp.v WHERE col = 'terms'")
+    }
+
+
+def test_term_counts_follow_every_write_and_delete(tmp_path: Path) -> None:
+    engine = _store(tmp_path, ["rabat fes rabat", "Rabat tanger", "fes", "oujda:x safi"])
+    with engine.begin() as conn:
+        assert lexical.document_frequencies(conn, list(_vocab_counts(conn))) == _vocab_counts(conn)
+        assert lexical.document_frequencies(conn, ["RABAT", "absent"]) == {
+            "RABAT": 2
+        }  # case folded, as FTS5 does
+        lexical.delete(conn, [1, 4])
+        counts = _vocab_counts(conn)
+        assert counts == {"rabat": 1, "tanger": 1, "fes": 1}
+        assert lexical.document_frequencies(conn, ["rabat", "tanger", "fes", "safi", "oujda:x"]) == counts
+        assert conn.exec_driver_sql("SELECT count(*) FROM chunk_terms_df").scalar() == 3  # emptied rows go
+
+
+def test_the_migration_fills_term_counts_from_an_existing_index(tmp_path: Path) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    from siyada.store.db import MIGRATIONS_DIR
+
+    engine = _store(tmp_path, [f"w{i % 7} w{i % 3} common" for i in range(50)])
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0011")
+        command.upgrade(cfg, "head")
+    with engine.connect() as conn:
+        expected = _vocab_counts(conn)
+        assert expected["common"] == 50
+        assert lexical.document_frequencies(conn, list(expected)) == expected

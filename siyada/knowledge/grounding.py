@@ -14,24 +14,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from siyada.lang.analysis import index_terms, query_terms
+from siyada.lang.sentences import sentence_spans
 
-_SENTENCE = re.compile(r"[^.!?؟؛۔\n]+(?:[.!?؟؛۔]+|\n|$)")
 _MARKER = re.compile(r"\[(\d{1,2})\]")
 CHARS_PER_TOKEN = 3  # conservative for Arabic and French with small-vocabulary tokenizers
-
-
-def _sentences(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence, trimmed of surrounding spaces."""
-    out = []
-    for m in _SENTENCE.finditer(text):
-        s, e = m.start(), m.end()
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
-        if e > s:
-            out.append((s, e))
-    return out
 
 
 def _overlap(query: set[str], text: str) -> float:
@@ -42,7 +28,7 @@ def _overlap(query: set[str], text: str) -> float:
 def best_sentences(question: str, text: str, keep: int = 2) -> list[tuple[int, int]]:
     """The sentences of `text` that share most terms with the question, in text order."""
     wanted = set(query_terms(question))
-    scored = [(span, _overlap(wanted, text[span[0] : span[1]])) for span in _sentences(text)]
+    scored = [(span, _overlap(wanted, text[span[0] : span[1]])) for span in sentence_spans(text)]
     top = sorted((x for x in scored if x[1] > 0), key=lambda x: -x[1])[:keep]
     return sorted(span for span, _ in top)
 
@@ -55,7 +41,7 @@ def citation(n: int, hit: dict[str, Any], question: str, window: bool = True) ->
     marks = best_sentences(question, text)
     lo, hi = 0, len(text)
     if window and marks:
-        spans = _sentences(text)
+        spans = sentence_spans(text)
         first = next(i for i, s in enumerate(spans) if s == marks[0])
         last = next(i for i, s in enumerate(spans) if s == marks[-1])
         lo, hi = spans[max(0, first - 1)][0], spans[min(len(spans) - 1, last + 1)][1]

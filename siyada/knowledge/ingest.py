@@ -24,8 +24,9 @@ from siyada.knowledge import lexical, pgvector
 from siyada.knowledge.chunk import Chunk, chunk
 from siyada.knowledge.collections import bump_version, document_dict
 from siyada.knowledge.parse import ParsedDocument, parse_many
-from siyada.knowledge.vectors import Embedder, to_blobs
+from siyada.knowledge.vectors import Embedder, sentence_blob, to_blobs
 from siyada.lang.analysis import index_terms
+from siyada.lang.sentences import embedding_sentences
 from siyada.store.tables import chunks, documents
 
 EMBED_BATCH = 32
@@ -44,6 +45,7 @@ class Prepared:
     chunks: list[Chunk]
     terms: list[list[str]]
     vectors: list[bytes | None]
+    sentence_vectors: list[bytes | None]
     metadata: dict[str, Any]
     pseudonymised: bool
 
@@ -86,6 +88,7 @@ def prepare(
         chunks=pieces,
         terms=[index_terms(c.text) for c in pieces],
         vectors=[None] * len(pieces),
+        sentence_vectors=[None] * len(pieces),
         metadata=metadata,
         pseudonymised=pseudonymise is not None,
     )
@@ -95,14 +98,23 @@ Progress = Callable[[str, int], None]  # (stage, count): "chunks" when chunked, 
 
 
 def embed_all(docs: list[Prepared], embedder: Embedder, on_progress: Progress | None) -> None:
-    """Vectors for every chunk of these documents, in batches that cross document boundaries (many small
-    documents would otherwise cost one model call each)."""
+    """Vectors for every chunk of these documents (and for each sentence of a multi-sentence chunk when
+    the model wants them), in batches that cross document boundaries (many small documents would
+    otherwise cost one model call each)."""
+    per_sentence = bool(getattr(embedder, "sentence_vectors", False))
     slots = [(d, i) for d in docs for i in range(len(d.chunks))]
     for lo in range(0, len(slots), EMBED_BATCH):
         batch = slots[lo : lo + EMBED_BATCH]
-        blobs = to_blobs(embedder.embed([d.chunks[i].text for d, i in batch], "passage"))
-        for (d, i), blob in zip(batch, blobs, strict=True):
+        texts = [d.chunks[i].text for d, i in batch]
+        sentences = [embedding_sentences(t) if per_sentence else [t] for t in texts]
+        extra = [s for group in sentences if len(group) > 1 for s in group]
+        matrix = embedder.embed(texts + extra, "passage")
+        at = len(texts)
+        for (d, i), blob, group in zip(batch, to_blobs(matrix[: len(texts)]), sentences, strict=True):
             d.vectors[i] = blob
+            if len(group) > 1:
+                d.sentence_vectors[i] = sentence_blob(matrix[at : at + len(group)])
+                at += len(group)
         if on_progress is not None:
             on_progress("embedded", len(batch))
 
@@ -152,8 +164,9 @@ def _insert(conn: Connection, collection_id: int, tenant_id: int, p: Prepared) -
             "section": c.section[:500] if c.section else None,
             "page": c.page,
             "vector": v,
+            "sentence_vectors": sv,
         }
-        for c, v in zip(p.chunks, p.vectors, strict=True)
+        for c, v, sv in zip(p.chunks, p.vectors, p.sentence_vectors, strict=True)
     ]
     if not rows:
         return

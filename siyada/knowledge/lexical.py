@@ -9,11 +9,13 @@ not at all.
 
 Dynamic pruning (SQLite): FTS5 scores every row that matches any query term, so a query's cost grows
 with the postings of its commonest terms (at a million chunks, seconds). The query keeps its rarest
-terms while their postings add up to at most ``POSTINGS_BUDGET`` (at least ``MIN_TERMS`` of them),
-counted with a LIMIT so a common term costs at most the budget in postings read (fts5vocab would walk
-its whole doclist) and remembered until a collection changes; the dropped terms are the ones whose idf
-adds least to BM25. Below the budget (every collection under ~10k chunks, most benchmark corpora)
-nothing is dropped. A collection that holds most of the index is searched without the collection clause
+terms while their postings add up to at most ``POSTINGS_BUDGET`` (at least ``MIN_TERMS`` of them); the
+dropped terms are the ones whose idf adds least to BM25. Below the budget (every collection under ~10k
+chunks, most benchmark corpora) nothing is dropped. Each term's chunk count lives in ``chunk_terms_df``,
+updated in the same transaction as the index: FTS5 can only count a term by walking its doclist
+(fts5vocab), which cost 16–35 ms per query at a million chunks.
+
+A collection that holds most of the index is searched without the collection clause
 and filtered afterwards (the same BM25 scores, so the same ranking), because ANDing with its token's
 doclist costs more than the ranking itself.
 """
@@ -23,6 +25,7 @@ from __future__ import annotations
 import math
 import re
 import threading
+from collections import Counter
 from collections.abc import Iterable, Sequence
 
 import sqlalchemy as sa
@@ -37,7 +40,6 @@ MIN_TERMS = 2
 # filtered afterwards: ANDing with a collection token whose doclist is most of the index costs more
 # than ranking the matches themselves (45 of 72 ms at a million chunks in one collection).
 POST_FILTER_SHARE = 0.5
-_CACHE_TERMS = 200_000
 
 
 def _safe(term: str) -> str:
@@ -52,10 +54,12 @@ def _pg_safe(term: str) -> str:
 def add(conn: Connection, rows: Iterable[tuple[int, int, Sequence[str]]]) -> None:
     """Index (chunk_id, collection_id, terms) rows."""
     if conn.dialect.name == "sqlite":
+        safe = [(cid, coll, [t for t in map(_safe, terms) if t]) for cid, coll, terms in rows]
         conn.exec_driver_sql(
             "INSERT INTO chunk_terms (rowid, terms, coll) VALUES (?, ?, ?)",
-            [(cid, " ".join(filter(None, map(_safe, terms))), f"c{int(coll)}") for cid, coll, terms in rows],
+            [(cid, " ".join(terms), f"c{int(coll)}") for cid, coll, terms in safe],
         )
+        count_terms(conn, [terms for _, _, terms in safe], +1)
         return
     params = [
         {"c": cid, "k": coll, "t": " ".join(filter(None, map(_pg_safe, terms)))} for cid, coll, terms in rows
@@ -74,48 +78,64 @@ def delete(conn: Connection, chunk_ids: Sequence[int]) -> None:
     if not chunk_ids:
         return
     if conn.dialect.name == "sqlite":
+        gone: list[list[str]] = []
+        for lo in range(0, len(chunk_ids), 500):
+            part = [int(i) for i in chunk_ids[lo : lo + 500]]
+            marks = ",".join("?" * len(part))
+            rows = conn.exec_driver_sql(
+                f"SELECT terms FROM chunk_terms WHERE rowid IN ({marks})", tuple(part)
+            )
+            gone += [str(r[0]).split() for r in rows]
         conn.exec_driver_sql("DELETE FROM chunk_terms WHERE rowid = ?", [(i,) for i in chunk_ids])
+        count_terms(conn, gone, -1)
     else:
         conn.execute(sa.text("DELETE FROM chunk_terms WHERE chunk_id = ANY(:ids)"), {"ids": list(chunk_ids)})
 
 
+def _key(term: str) -> str:
+    return term.lower()  # the FTS5 tokenizer (unicode61) folds case
+
+
+def count_terms(conn: Connection, term_lists: Iterable[Sequence[str]], sign: int) -> None:
+    """Add (sign +1) or remove (-1) chunks' terms to the per-term chunk counts (SQLite only)."""
+    counts: Counter[str] = Counter()
+    for terms in term_lists:
+        counts.update({_key(t) for t in terms})
+    if not counts:
+        return
+    conn.exec_driver_sql(
+        "INSERT INTO chunk_terms_df (term, df) VALUES (?, ?)"
+        " ON CONFLICT (term) DO UPDATE SET df = df + excluded.df",
+        [(t, sign * n) for t, n in counts.items()],
+    )
+    if sign < 0:
+        conn.exec_driver_sql("DELETE FROM chunk_terms_df WHERE df <= 0")
+
+
 def document_frequencies(conn: Connection, terms: Sequence[str]) -> dict[str, int]:
     """How many chunks hold each term (terms absent from the index are left out)."""
-    conn.exec_driver_sql(
-        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.chunk_vocab USING fts5vocab(main, chunk_terms, 'row')"
-    )
-    marks = ",".join("?" * len(terms))
-    rows = conn.exec_driver_sql(
-        f"SELECT term, doc FROM temp.chunk_vocab WHERE term IN ({marks})", tuple(terms)
-    )
-    return {str(t): int(d) for t, d in rows}
-
-
-def capped_frequencies(conn: Connection, terms: Sequence[str], cap: int) -> dict[str, int]:
-    """Like `document_frequencies`, but each count stops at `cap`: a common term costs `cap` postings
-    read, not its whole doclist (fts5vocab walks all of it: 30 ms for a query's terms at 1M chunks)."""
-    out = {}
-    for t in terms:
-        n = conn.exec_driver_sql(
-            "SELECT count(*) FROM (SELECT rowid FROM chunk_terms WHERE chunk_terms MATCH ? LIMIT ?)",
-            (f'terms : "{t}"', cap),
-        ).scalar()
-        if n:
-            out[t] = int(n)
-    return out
+    keys = {t: _key(t) for t in terms}
+    found: dict[str, int] = {}
+    wanted = list(set(keys.values()))
+    for lo in range(0, len(wanted), 500):
+        part = wanted[lo : lo + 500]
+        marks = ",".join("?" * len(part))
+        found.update(
+            (str(t), int(n))
+            for t, n in conn.exec_driver_sql(
+                f"SELECT term, df FROM chunk_terms_df WHERE term IN ({marks})", tuple(part)
+            )
+        )
+    return {t: found[k] for t, k in keys.items() if found.get(k, 0) > 0}
 
 
 class _IndexStats:
-    """Per-database memo of term frequencies and collection sizes, valid while no collection changes.
-
-    fts5vocab counts a term's chunks by walking its doclist, so a common term costs milliseconds at a
-    million chunks, on every query that holds it. Every write bumps its collection's version, so the sum
-    of versions (one small query) tells when the memo is stale."""
+    """Per-database memo of collection sizes, valid while no collection changes: every write bumps its
+    collection's version, so the sum of versions (one small query) tells when the memo is stale."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._stamp: tuple[int, int] | None = None
-        self._df: dict[tuple[str, int | None], int] = {}
         self._sizes: dict[tuple[int, ...], float] = {}
 
     def _fresh(self, conn: Connection) -> None:
@@ -124,24 +144,12 @@ class _IndexStats:
         ).one()
         stamp = (int(stamp[0]), int(stamp[1]))
         with self._lock:
-            if stamp != self._stamp or len(self._df) > _CACHE_TERMS:
-                self._stamp, self._df, self._sizes = stamp, {}, {}
-
-    def frequencies(self, conn: Connection, terms: Sequence[str], cap: int | None = None) -> dict[str, int]:
-        """Chunks holding each present term; with `cap`, counts stop there (cap means "at least")."""
-        self._fresh(conn)
-        keys = {t: (t, cap) for t in terms}
-        missing = [t for t in terms if keys[t] not in self._df]
-        if missing:
-            found = (
-                document_frequencies(conn, missing) if cap is None else capped_frequencies(conn, missing, cap)
-            )
-            with self._lock:
-                self._df.update({keys[t]: found.get(t, 0) for t in missing})
-        return {t: self._df[keys[t]] for t in terms if self._df.get(keys[t])}
+            if stamp != self._stamp:
+                self._stamp, self._sizes = stamp, {}
 
     def share(self, conn: Connection, collection_ids: Sequence[int]) -> float:
         """The share of the index's chunks that these collections hold."""
+        self._fresh(conn)
         key = tuple(sorted(collection_ids))
         found = self._sizes.get(key)
         if found is None:
@@ -163,10 +171,7 @@ def _stats_for(conn: Connection) -> _IndexStats:
 
 def prune(conn: Connection, terms: list[str], budget: int = POSTINGS_BUDGET) -> list[str]:
     """The rarest terms whose postings fit the budget (all of them when they fit)."""
-    stats = _stats_for(conn)
-    df = stats.frequencies(conn, terms, cap=budget + 1)
-    if sum(1 for n in df.values() if n <= budget) < MIN_TERMS:
-        df = stats.frequencies(conn, terms)  # the rarest are over the budget: exact counts choose them
+    df = document_frequencies(conn, terms)
     present = sorted((t for t in terms if t in df), key=lambda t: df[t])
     if sum(df.values()) <= budget:
         return present or terms

@@ -4,7 +4,7 @@ document metadata."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -14,7 +14,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from siyada.knowledge import lexical
 from siyada.knowledge.collections import CHUNK_COLUMNS, KnowledgeError, chunk_dict, require_collection
-from siyada.knowledge.vectors import Embedder, VectorIndex
+from siyada.knowledge.vectors import Embedder, VectorIndex, rescore_by_sentences
 from siyada.lang.analysis import latin_language, query_terms
 from siyada.store.tables import chunks, documents
 
@@ -71,7 +71,7 @@ class Searcher:
             rankings = {
                 m: [(c, s) for c, s in r if rows[c].document_id in allowed] for m, r in rankings.items()
             }
-        weights = {"lexical": LEXICAL_WEIGHT.get(latin_language(query) or "", 1.0)}
+        weights = {"lexical": lexical_weight(dense.values(), latin_language(query))}
         fused = _fuse(rankings, weights) if len(rankings) > 1 else next(iter(rankings.values()), [])
         ranks = {m: {cid: i + 1 for i, (cid, _) in enumerate(r)} for m, r in rankings.items()}
         return [_hit(rows[cid], score, names, ranks) for cid, score in fused[:k]]
@@ -89,16 +89,16 @@ class Searcher:
         found: list[tuple[int, float]] = []
         for cids in by_model.values():
             vector = dense[cids[0]].embed([query], "query")[0]
-            found += self.cache.search(conn, cids, vector, depth)
+            found += rescore_by_sentences(conn, self.cache.search(conn, cids, vector, depth), vector)
         return sorted(found, key=lambda x: -x[1])[:depth]
 
 
-# Per query language, the weight of the lexical ranking in hybrid fusion. e5 is at its strongest on
-# English and French, while the lexical side is what carries Arabizi, Tifinagh and Arabic: English words
-# meet Arabic and Darija text only through the learned English→Arabic lexicon, and French FAQ questions
-# paraphrase their answers. On the dev tasks, 0.5 lifts R@1 English → Arabic 0.759 → 0.834, English →
-# Darija 0.924 → 0.959, French CNIL 0.527 → 0.535, and leaves the others as they were (benchmarks.md).
-LEXICAL_WEIGHT = {"en": 0.5, "fr": 0.5}
+def lexical_weight(embedders: Iterable[Embedder], language: str | None) -> float:
+    """The lexical ranking's weight in hybrid fusion for a query in `language`: what the dense models
+    declare for it (``lexical_weights``, where a model is strong enough to lean on), 1.0 otherwise;
+    with several models, the most lexical-leaning of them."""
+    found = [getattr(e, "lexical_weights", {}).get(language or "", 1.0) for e in embedders]
+    return max(found, default=1.0)
 
 
 def _fuse(

@@ -28,6 +28,10 @@ from siyada.store.tables import chunks, collections
 
 
 class Embedder(Protocol):
+    """A text embedding model. One that also sets ``sentence_vectors = True`` (a transformer, whose
+    pooled vector of a long passage blurs its sentences) gets a vector per sentence of each multi-sentence
+    chunk as well, used to rescore dense candidates (`rescore_by_sentences`)."""
+
     dim: int
 
     def embed(self, texts: list[str], input_type: str = "query") -> np.ndarray: ...
@@ -51,6 +55,40 @@ def to_blobs(matrix: np.ndarray) -> list[bytes]:
     norms = np.linalg.norm(m, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
     return [row.tobytes() for row in (m / norms).astype("<f4")]
+
+
+def sentence_blob(matrix: np.ndarray) -> bytes:
+    """A chunk's sentence vectors, L2-normalised, as little-endian float16 rows (half the bytes of
+    float32; they only rescore candidates, where 3 significant digits are plenty)."""
+    m = np.asarray(matrix, dtype=np.float32)
+    norms = np.linalg.norm(m, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return (m / norms).astype("<f2").tobytes()
+
+
+def rescore_by_sentences(
+    conn: Connection, ranking: list[tuple[int, float]], query: np.ndarray
+) -> list[tuple[int, float]]:
+    """Dense candidates rescored as the mean of the chunk's cosine and its best sentence's cosine, best
+    first. A question usually paraphrases one sentence of the passage that answers it, which the
+    chunk's pooled vector dilutes; the chunk's own vector keeps the context. A chunk without sentence
+    vectors (a single sentence, or embedded by a model without them) is its own best sentence.
+    On the dev tasks this lifts semantic R@1 on every multi-sentence task (docs/benchmarks.md)."""
+    if not ranking:
+        return ranking
+    q = np.asarray(query, dtype=np.float32).ravel()
+    q = q / (np.linalg.norm(q) or 1.0)
+    rows = conn.execute(
+        sa.select(chunks.c.id, chunks.c.sentence_vectors).where(
+            chunks.c.id.in_([cid for cid, _ in ranking]), chunks.c.sentence_vectors.is_not(None)
+        )
+    ).all()
+    best = {}
+    for cid, blob in rows:
+        m = np.frombuffer(blob, dtype="<f2").reshape(-1, len(q))
+        best[int(cid)] = float((m.astype(np.float32) @ q).max())
+    rescored = [(cid, (s + best.get(cid, s)) / 2) for cid, s in ranking]
+    return sorted(rescored, key=lambda x: -x[1])
 
 
 IVF_MIN = 100_000

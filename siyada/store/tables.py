@@ -184,6 +184,8 @@ chunks = sa.Table(
     sa.Column("page", sa.Integer, nullable=True),
     # float32 little-endian, L2-normalised; NULL when the collection has no embedding model.
     sa.Column("vector", sa.LargeBinary, nullable=True),
+    # float16 rows, one per sentence, when the chunk has several and its model embeds sentences too.
+    sa.Column("sentence_vectors", sa.LargeBinary, nullable=True),
 )
 
 # ---- the evaluation lab ---------------------------------------------------------------------------
