@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from siyada.knowledge import lexical
 from siyada.store.db import open_store
 
@@ -111,3 +113,74 @@ def test_the_migration_fills_term_counts_from_an_existing_index(tmp_path: Path) 
         expected = _vocab_counts(conn)
         assert expected["common"] == 50
         assert lexical.document_frequencies(conn, list(expected)) == expected
+
+
+def test_a_query_of_common_terms_in_a_big_collection_is_ranked_over_their_champion_lists(
+    tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    from siyada.knowledge import champions
+
+    # one collection holds the whole index; "rabat" and "fes" are both over a budget of 10 postings
+    rows = [" ".join(["rabat"] * (1 + i % 4) + ["fes"] * (1 + i % 3) + [f"w{i}"] * 3) for i in range(60)]
+    rows += ["rabat fes"] * 5 + ["rabat"] * 20 + ["fes"] * 10
+    engine = _store(tmp_path, rows)
+    monkeypatch.setattr(lexical, "POSTINGS_BUDGET", 10)
+    with engine.connect() as conn:
+        exact, common, _ = lexical.plan(conn, ["rabat", "fes", "w7"])
+        assert (exact, common) == (["w7"], ["fes"])  # the rare term in full, one common one beside it
+        full = lexical._ranked(conn, 'terms : ("rabat" OR "fes")', 200)
+        monkeypatch.setattr(champions, "CHAMPIONS", 1_000)  # longer than any doclist: exactly BM25
+        monkeypatch.setattr(champions, "champions", champions.ChampionLists())
+        monkeypatch.setattr(lexical, "champions", champions.champions)
+        got = lexical.search(conn, [1], ["rabat", "fes"], 30)
+        assert [c for c, _ in got] == [c for c, _ in full[:30]]
+        assert [s for _, s in got] == pytest.approx([s for _, s in full[:30]])
+        monkeypatch.setattr(champions, "CHAMPIONS", 12)  # short lists: the best chunks still lead
+        monkeypatch.setattr(lexical, "champions", champions.ChampionLists())
+        short = lexical.search(conn, [1], ["rabat", "fes"], 5)
+        assert [c for c, _ in short[:3]] == [c for c, _ in full[:3]]
+
+
+def test_champion_lists_are_stored_for_other_processes_and_renewed_when_their_term_grows(
+    tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    from siyada.knowledge import champions
+
+    engine = _store(tmp_path, ["rabat " * (1 + i % 5) + f"w{i}" for i in range(40)])
+    with engine.connect() as conn:
+        first = champions.ChampionLists().best(conn, "rabat", 40)
+        stored = conn.exec_driver_sql("SELECT df FROM chunk_terms_champions WHERE term = 'rabat'").scalar()
+    assert stored == 40 and len(first) == 40 and first[0][1] >= first[-1][1]
+    calls: list[str] = []
+    real = champions._compute
+    monkeypatch.setattr(champions, "_compute", lambda conn, term: calls.append(term) or real(conn, term))
+    with engine.connect() as conn:
+        assert champions.ChampionLists().best(conn, "rabat", 40) == first  # a new process reads it back
+        assert calls == []
+    with engine.begin() as conn:
+        lexical.add(conn, [(100 + i, 1, ["rabat"] * 9) for i in range(10)])  # 40 -> 50 chunks: +25 %
+    with engine.connect() as conn:
+        renewed = champions.ChampionLists().best(conn, "rabat", 50)
+    assert calls == ["rabat"] and {c for c, _ in renewed[:10]} == set(range(100, 110))
+
+
+def test_a_search_does_not_wait_for_a_writer_to_store_a_champion_list(tmp_path: Path) -> None:
+    import sqlite3
+    import time
+
+    from siyada.knowledge import champions
+
+    engine = _store(tmp_path, ["rabat " * (1 + i % 5) + f"w{i}" for i in range(40)])
+    writer = sqlite3.connect(tmp_path / "lex.db")
+    writer.execute("BEGIN IMMEDIATE")  # an ingestion holding the write lock
+    try:
+        with engine.connect() as conn:
+            t0 = time.perf_counter()
+            found = champions.ChampionLists().best(conn, "rabat", 40)
+            waited = time.perf_counter() - t0
+            stored = conn.exec_driver_sql("SELECT count(*) FROM chunk_terms_champions").scalar()
+    finally:
+        writer.rollback()
+        writer.close()
+    assert len(found) == 40 and stored == 0  # served, not stored
+    assert waited < 5  # far below the pool's 10 s busy timeout

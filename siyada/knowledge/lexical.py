@@ -31,10 +31,11 @@ from collections.abc import Iterable, Sequence
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from siyada.knowledge.champions import champions
 from siyada.store.tables import chunks, collections
 
 _UNSAFE = re.compile(r"[^\w:]+")
-POSTINGS_BUDGET = 20_000
+POSTINGS_BUDGET = 10_000
 MIN_TERMS = 2
 # Collections holding at least this share of the index are searched without the collection clause and
 # filtered afterwards: ANDing with a collection token whose doclist is most of the index costs more
@@ -169,20 +170,31 @@ def _stats_for(conn: Connection) -> _IndexStats:
     return _stats[key]
 
 
-def prune(conn: Connection, terms: list[str], budget: int = POSTINGS_BUDGET) -> list[str]:
-    """The rarest terms whose postings fit the budget (all of them when they fit)."""
+def plan(
+    conn: Connection, terms: list[str], budget: int | None = None
+) -> tuple[list[str], list[str], dict[str, int]]:
+    """(exact, common, df): the rarest terms whose postings fit the budget, ranked in full; then, when
+    they are fewer than MIN_TERMS, the next rarest ones, over the budget on their own; and each present
+    term's chunk count. Terms absent from the index are left out."""
+    budget = POSTINGS_BUDGET if budget is None else budget
     df = document_frequencies(conn, terms)
     present = sorted((t for t in terms if t in df), key=lambda t: df[t])
-    if sum(df.values()) <= budget:
-        return present or terms
-    kept: list[str] = []
+    exact: list[str] = []
     total = 0
     for t in present:
-        if len(kept) >= MIN_TERMS and total + df[t] > budget:
+        if total + df[t] > budget:
             break
-        kept.append(t)
+        exact.append(t)
         total += df[t]
-    return kept
+    common = present[len(exact) : max(len(exact), MIN_TERMS)]
+    return exact, common, df
+
+
+def prune(conn: Connection, terms: list[str], budget: int | None = None) -> list[str]:
+    """The rarest terms whose postings fit the budget (all of them when they fit), and at least
+    MIN_TERMS of them; the terms themselves when none is in the index."""
+    exact, common, _ = plan(conn, terms, budget)
+    return exact + common or terms
 
 
 def search(
@@ -194,8 +206,11 @@ def search(
         return []
     marks = ",".join(str(int(c)) for c in collection_ids)
     if conn.dialect.name == "sqlite":
-        wanted = " OR ".join('"' + t + '"' for t in prune(conn, unique))
         share = _stats_for(conn).share(conn, collection_ids)
+        exact, common, df = plan(conn, unique)
+        if share >= POST_FILTER_SHARE and common:
+            return _with_champions(conn, collection_ids, exact, common, df, k, share)
+        wanted = " OR ".join('"' + t + '"' for t in exact + common or unique)
         if share >= POST_FILTER_SHARE:
             found = _post_filtered(conn, collection_ids, wanted, k, share)
             if found is not None:
@@ -220,6 +235,42 @@ def _ranked(conn: Connection, match: str, limit: int) -> list[tuple[int, float]]
         (match, limit),
     ).all()
     return [(int(r[0]), -float(r[1])) for r in rows]
+
+
+def _with_champions(
+    conn: Connection,
+    collection_ids: Sequence[int],
+    exact: list[str],
+    common: list[str],
+    df: dict[str, int],
+    k: int,
+    share: float,
+) -> list[tuple[int, float]]:
+    """A big collection's best k when some kept terms are over the budget: the rare terms ranked in full
+    (over-fetched across the index), plus each common term's champion list (siyada.knowledge.champions),
+    scores summed as BM25 sums them, then filtered to the collections."""
+    scores: dict[int, float] = {}
+    if exact:
+        fetch = math.ceil(k / share * 1.5) + 10
+        scores.update(_ranked(conn, "terms : (" + " OR ".join(f'"{t}"' for t in exact) + ")", fetch))
+    for t in common:
+        for cid, s in champions.best(conn, t, df[t]):
+            scores[cid] = scores.get(cid, 0.0) + s
+    ranked = sorted(scores.items(), key=lambda x: -x[1])
+    inside: set[int] = set()
+    for lo in range(0, len(ranked), 500):
+        ids = [cid for cid, _ in ranked[lo : lo + 500]]
+        inside |= {
+            int(r[0])
+            for r in conn.execute(
+                sa.select(chunks.c.id).where(
+                    chunks.c.id.in_(ids), chunks.c.collection_id.in_(list(collection_ids))
+                )
+            )
+        }
+        if len(inside) >= k:
+            break
+    return [(cid, s) for cid, s in ranked if cid in inside][:k]
 
 
 def _post_filtered(

@@ -65,14 +65,13 @@ class Searcher:
                 rankings["lexical"] = lexical.search(conn, ids, query_terms(query), depth * 2)
             elif dense:
                 rankings["semantic"] = self._semantic(conn, dense, query, depth * 2)
-            rows = _chunk_rows(conn, {cid for ranking in rankings.values() for cid, _ in ranking})
+            if allowed is not None:
+                owner = _documents_of(conn, {cid for ranking in rankings.values() for cid, _ in ranking})
+                rankings = {m: [(c, s) for c, s in r if owner[c] in allowed] for m, r in rankings.items()}
+            weights = {"lexical": lexical_weight(dense.values(), latin_language(query))}
+            fused = _fuse(rankings, weights) if len(rankings) > 1 else next(iter(rankings.values()), [])
+            rows = _chunk_rows(conn, {cid for cid, _ in fused[:k]})  # only the hits' texts are read
         names = {c.id: c.name for c in colls}
-        if allowed is not None:
-            rankings = {
-                m: [(c, s) for c, s in r if rows[c].document_id in allowed] for m, r in rankings.items()
-            }
-        weights = {"lexical": lexical_weight(dense.values(), latin_language(query))}
-        fused = _fuse(rankings, weights) if len(rankings) > 1 else next(iter(rankings.values()), [])
         ranks = {m: {cid: i + 1 for i, (cid, _) in enumerate(r)} for m, r in rankings.items()}
         return [_hit(rows[cid], score, names, ranks) for cid, score in fused[:k]]
 
@@ -88,8 +87,12 @@ class Searcher:
             by_model.setdefault(id(emb), []).append(cid)
         found: list[tuple[int, float]] = []
         for cids in by_model.values():
-            vector = dense[cids[0]].embed([query], "query")[0]
-            found += rescore_by_sentences(conn, self.cache.search(conn, cids, vector, depth), vector)
+            model = dense[cids[0]]
+            vector = model.embed([query], "query")[0]
+            ranking = self.cache.search(conn, cids, vector, depth)
+            if getattr(model, "sentence_vectors", False):
+                ranking = rescore_by_sentences(conn, ranking, vector)
+            found += ranking
         return sorted(found, key=lambda x: -x[1])[:depth]
 
 
@@ -140,6 +143,13 @@ def _matches(value: Any, want: Any) -> bool:
     if isinstance(want, list):
         return value in want
     return value == want
+
+
+def _documents_of(conn: Connection, ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    rows = conn.execute(sa.select(chunks.c.id, chunks.c.document_id).where(chunks.c.id.in_(list(ids))))
+    return {int(r[0]): str(r[1]) for r in rows}
 
 
 def _chunk_rows(conn: Connection, ids: set[int]) -> dict[int, Any]:

@@ -1,0 +1,99 @@
+"""Champion lists: for a term too common to rank in full, its best chunks by BM25.
+
+A query made only of common words ("بمقتضى المادة الأولى", a row of numbers) has no rare term to rank
+by, and ranking its two rarest terms in full read 100–200k postings at a million chunks (200 ms). BM25
+is a sum over terms, and a chunk that scores well for the query scores well for at least one of its
+terms, so such a query is ranked over the union of its terms' champion lists (the ``CHAMPIONS`` best
+chunks for each term alone), each chunk scored by the terms it is a champion of — the classic tiered
+approximation (Manning, Raghavan & Schütze, *Introduction to IR*, §7.1.3).
+
+A list is computed the first time its term is needed (one full ranking of that term: 50–200 ms at a
+million chunks), kept in memory and in ``chunk_terms_champions`` so other processes and restarts find
+it, and recomputed once the term's chunk count has moved by more than a tenth. Storing it is best
+effort: a search never waits on a writer for it. Lists hold chunk ids only; deleted chunks drop out
+when the caller keeps the ids that still exist in its collections.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+CHAMPIONS = 1_000
+_MAX_TERMS = 20_000  # lists kept in memory per process before the memo starts again
+_DRIFT = 0.1
+
+Ranking = list[tuple[int, float]]
+
+
+def _fresh(stored_df: int, df: int) -> bool:
+    return abs(df - stored_df) <= _DRIFT * stored_df
+
+
+class ChampionLists:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._lists: dict[tuple[str, str], tuple[int, Ranking]] = {}
+
+    def best(self, conn: Connection, term: str, df: int) -> Ranking:
+        """(chunk_id, BM25 of `term` alone) for the term's best chunks across the whole index."""
+        key = (str(conn.engine.url), term)
+        with self._lock:
+            found = self._lists.get(key)
+        if found is None or not _fresh(found[0], df):
+            found = _stored(conn, term)
+            if found is None or not _fresh(found[0], df):
+                found = (df, _compute(conn, term))
+                _store(conn, term, *found)
+            with self._lock:
+                if len(self._lists) >= _MAX_TERMS:
+                    self._lists.clear()
+                self._lists[key] = found
+        return found[1]
+
+
+def _compute(conn: Connection, term: str) -> Ranking:
+    rows = conn.exec_driver_sql(
+        "SELECT rowid, bm25(chunk_terms, 1.0, 0.0) AS s FROM chunk_terms "
+        "WHERE chunk_terms MATCH ? ORDER BY s LIMIT ?",
+        (f'terms : "{term}"', CHAMPIONS),
+    ).all()
+    return [(int(r[0]), -float(r[1])) for r in rows]
+
+
+def _stored(conn: Connection, term: str) -> tuple[int, Ranking] | None:
+    row = conn.exec_driver_sql(
+        "SELECT df, ids, scores FROM chunk_terms_champions WHERE term = ?", (term,)
+    ).first()
+    if row is None:
+        return None
+    ids = np.frombuffer(row[1], dtype="<i8").tolist()
+    scores = np.frombuffer(row[2], dtype="<f8").tolist()
+    return int(row[0]), list(zip(ids, scores, strict=True))
+
+
+def _store(conn: Connection, term: str, df: int, ranking: Ranking) -> None:
+    """Write the list in its own short transaction; skipped when another writer holds the database."""
+    ids = np.asarray([c for c, _ in ranking], dtype="<i8").tobytes()
+    scores = np.asarray([s for _, s in ranking], dtype="<f8").tobytes()
+    try:
+        with conn.engine.connect() as writer:
+            writer.exec_driver_sql("PRAGMA busy_timeout=20")
+            try:
+                writer.exec_driver_sql(
+                    "INSERT OR REPLACE INTO chunk_terms_champions (term, df, ids, scores) VALUES (?,?,?,?)",
+                    (term, df, ids, scores),
+                )
+                writer.commit()
+            finally:
+                writer.rollback()
+                writer.exec_driver_sql("PRAGMA busy_timeout=10000")  # the pool's setting (store.db)
+                writer.commit()
+    except sa.exc.OperationalError:
+        pass  # locked by an ingestion: the list stays in this process's memory and is stored next time
+
+
+champions = ChampionLists()
