@@ -35,7 +35,7 @@ from siyada.knowledge.champions import champions
 from siyada.store.tables import chunks, collections
 
 _UNSAFE = re.compile(r"[^\w:]+")
-POSTINGS_BUDGET = 10_000
+POSTINGS_BUDGET = 5_000
 MIN_TERMS = 2
 # Collections holding at least this share of the index are searched without the collection clause and
 # filtered afterwards: ANDing with a collection token whose doclist is most of the index costs more
@@ -257,7 +257,7 @@ def _with_champions(
         for cid, s in champions.best(conn, t, df[t]):
             scores[cid] = scores.get(cid, 0.0) + s
     ranked = sorted(scores.items(), key=lambda x: -x[1])
-    inside: set[int] = set()
+    inside: set[int] = set()  # in these collections, and still there (a list may predate a delete)
     for lo in range(0, len(ranked), 500):
         ids = [cid for cid, _ in ranked[lo : lo + 500]]
         inside |= {
@@ -279,6 +279,8 @@ def _post_filtered(
     """The best k of these collections from the unfiltered ranking (same BM25 scores, so the same
     order as the filtered query), or None when the over-fetch did not hold k of them."""
     fetch = math.ceil(k / share * 1.5) + 10
+    if share >= 1.0:  # these collections are the whole index: nothing to filter
+        return _ranked(conn, f"terms : ({wanted})", k)
     ranked = _ranked(conn, f"terms : ({wanted})", fetch)
     if not ranked:
         return []
