@@ -142,6 +142,9 @@ def ingest(
             progress.advance(files_task)
             speed = progress.tasks[files_task].speed
             progress.update(files_task, rate=f"{speed:.1f} files/s" if speed else "")
+    if created:
+        with err.status("ranking the commonest terms (champion lists)"):
+            kn.warm_lexical()
     out.print(
         f"{created} documents indexed ({chunks} chunks), {skipped} already there, {failed} failed "
         f"-> collection {collection!r}",

@@ -184,3 +184,13 @@ def test_a_search_does_not_wait_for_a_writer_to_store_a_champion_list(tmp_path: 
         writer.close()
     assert len(found) == 40 and stored == 0  # served, not stored
     assert waited < 5  # far below the pool's 10 s busy timeout
+
+
+def test_a_bulk_ingestion_can_compute_every_champion_list_beforehand(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    engine = _store(tmp_path, ["rabat fes"] * 30 + ["rabat"] * 10 + [f"w{i}" for i in range(20)])
+    monkeypatch.setattr(lexical, "POSTINGS_BUDGET", 20)  # rabat (40) and fes (30) are over it
+    assert lexical.warm_champions(engine) == 2
+    with engine.connect() as conn:
+        stored = dict(conn.exec_driver_sql("SELECT term, df FROM chunk_terms_champions").all())
+    assert stored == {"rabat": 40, "fes": 30}
+    assert lexical.warm_champions(engine) == 0  # nothing stale

@@ -29,9 +29,9 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
 
-from siyada.knowledge.champions import champions
+from siyada.knowledge.champions import champions, warm
 from siyada.store.tables import chunks, collections
 
 _UNSAFE = re.compile(r"[^\w:]+")
@@ -195,6 +195,11 @@ def prune(conn: Connection, terms: list[str], budget: int | None = None) -> list
     MIN_TERMS of them; the terms themselves when none is in the index."""
     exact, common, _ = plan(conn, terms, budget)
     return exact + common or terms
+
+
+def warm_champions(engine: Engine) -> int:
+    """Champion lists for every term over the postings budget, computed now rather than by a search."""
+    return warm(engine, POSTINGS_BUDGET)
 
 
 def search(

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy.engine import Engine
 
 from siyada.knowledge import collections as store
+from siyada.knowledge import lexical
 from siyada.knowledge.ingest import IngestResult, ingest_bytes
 from siyada.knowledge.pgvector import PgVectorIndex, has_pgvector
 from siyada.knowledge.search import Mode, Searcher
@@ -32,6 +33,11 @@ class Knowledge:
         self.default_embedding_model = default_embedding_model
         index = PgVectorIndex() if has_pgvector(engine) else VectorCache()
         self.searcher = Searcher(engine, embedder_for, index)
+
+    def warm_lexical(self) -> int:
+        """After a bulk ingestion: the champion lists of terms too common to rank in full, so searches
+        do not compute them (siyada.knowledge.champions). Returns how many were computed."""
+        return lexical.warm_champions(self.engine)
 
     def _pseudonymiser(self, tenant_id: int, tenant_name: str) -> Callable[[str], str] | None:
         """Keyed-hash placeholders (`<PERSON:3fa2…>`): the same person gets the same token in every
