@@ -123,20 +123,25 @@ def store(engine: Engine, collection_id: int, tenant_id: int, batch: list[Prepar
     """Write prepared documents in one transaction: all of them, or (after a crash) none."""
     results = []
     with engine.begin() as conn:
+        terms: list[tuple[int, int, list[str]]] = []  # indexed once for the batch: one term-count upsert
         for p in batch:
             found = conn.execute(sa.select(documents).where(documents.c.id == p.doc_id)).first()
             if found is not None:  # stored meanwhile by a concurrent ingestion
                 results.append(IngestResult(document_dict(found), created=False))
                 continue
-            _insert(conn, collection_id, tenant_id, p)
+            terms += _insert(conn, collection_id, tenant_id, p)
             row = conn.execute(sa.select(documents).where(documents.c.id == p.doc_id)).one()
             results.append(IngestResult(document_dict(row), created=True))
+        lexical.add(conn, terms)
         if any(r.created for r in results):
             bump_version(conn, collection_id)
     return results
 
 
-def _insert(conn: Connection, collection_id: int, tenant_id: int, p: Prepared) -> None:
+def _insert(
+    conn: Connection, collection_id: int, tenant_id: int, p: Prepared
+) -> list[tuple[int, int, list[str]]]:
+    """Store the document, its chunks and their vectors; returns its chunks' lexical rows to index."""
     conn.execute(
         documents.insert().values(
             id=p.doc_id,
@@ -169,11 +174,11 @@ def _insert(conn: Connection, collection_id: int, tenant_id: int, p: Prepared) -
         for c, v, sv in zip(p.chunks, p.vectors, p.sentence_vectors, strict=True)
     ]
     if not rows:
-        return
+        return []
     result = conn.execute(chunks.insert().returning(chunks.c.id, sort_by_parameter_order=True), rows)
     ids = [r[0] for r in result]
-    lexical.add(conn, [(cid, collection_id, t) for cid, t in zip(ids, p.terms, strict=True)])
     pgvector.add_vectors(conn, collection_id, ids, p.vectors)
+    return [(cid, collection_id, t) for cid, t in zip(ids, p.terms, strict=True)]
 
 
 def ingest_bytes(

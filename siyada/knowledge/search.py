@@ -73,7 +73,8 @@ class Searcher:
             rows = _chunk_rows(conn, {cid for cid, _ in fused[:k]})  # only the hits' texts are read
         names = {c.id: c.name for c in colls}
         ranks = {m: {cid: i + 1 for i, (cid, _) in enumerate(r)} for m, r in rankings.items()}
-        return [_hit(rows[cid], score, names, ranks) for cid, score in fused[:k]]
+        # a chunk deleted since it was ranked (a concurrent delete) is left out
+        return [_hit(rows[cid], score, names, ranks) for cid, score in fused[:k] if cid in rows]
 
     def _lexical(self, collection_ids: list[int], query: str, depth: int) -> list[tuple[int, float]]:
         with self.engine.connect() as conn:
