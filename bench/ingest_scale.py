@@ -262,7 +262,7 @@ def fill(engine: Any, collection_id: int, tenant_id: int, target: int, seed: int
                 "INSERT INTO chunk_terms (rowid, terms, coll) VALUES (?, ?, ?)",
                 [(i, t, f"c{collection_id}") for i, t in zip(ids, fts, strict=True)],
             )
-            lexical.count_terms(conn, [t.split() for t in fts], +1)
+            lexical.count_terms(conn, list(zip(ids, fts, strict=True)), +1)
             bump_version(conn, collection_id)
         added += n
         print(f"  filled {have + added}/{target} chunks", file=sys.stderr)

@@ -10,6 +10,12 @@ from siyada.knowledge import lexical
 from siyada.store.db import open_store
 
 
+@pytest.fixture(autouse=True)
+def _exact_counts(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Count every chunk's terms, so the tests below can state exact counts; sampling has its own test."""
+    monkeypatch.setattr(lexical, "DF_SAMPLE", 1)
+
+
 def _store(tmp_path: Path, rows: list[str]):  # type: ignore[no-untyped-def]
     engine = open_store(f"sqlite:///{tmp_path / 'lex.db'}")
     with engine.begin() as conn:
@@ -96,7 +102,7 @@ def test_term_counts_follow_every_write_and_delete(tmp_path: Path) -> None:
         assert conn.exec_driver_sql("SELECT count(*) FROM chunk_terms_df").scalar() == 3  # emptied rows go
 
 
-def test_the_migration_fills_term_counts_from_an_existing_index(tmp_path: Path) -> None:
+def test_the_migration_fills_term_counts_from_an_existing_index(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from alembic import command
     from alembic.config import Config
 
@@ -109,10 +115,26 @@ def test_the_migration_fills_term_counts_from_an_existing_index(tmp_path: Path) 
         cfg.attributes["connection"] = conn
         command.downgrade(cfg, "0011")
         command.upgrade(cfg, "head")
+    monkeypatch.setattr(lexical, "DF_SAMPLE", 8)  # what the migration fills the counts for
     with engine.connect() as conn:
-        expected = _vocab_counts(conn)
-        assert expected["common"] == 50
-        assert lexical.document_frequencies(conn, list(expected)) == expected
+        exact = _vocab_counts(conn)
+        estimated = lexical.document_frequencies(conn, list(exact))
+    assert exact["common"] == 50 and set(estimated) == set(exact)
+    assert all(abs(estimated[t] - n) <= 4 for t, n in exact.items())
+
+
+def test_counts_from_a_sample_of_the_chunks_tell_common_terms_and_keep_rare_ones(
+    tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(lexical, "DF_SAMPLE", 8)
+    rows = [f"common w{i % 50}" for i in range(800)] + ["rare common"] * 2  # rare: chunks 801, 802
+    engine = _store(tmp_path, rows)
+    with engine.connect() as conn:
+        df = lexical.document_frequencies(conn, ["common", "w3", "rare"])
+        assert df["common"] == 800 and 8 <= df["w3"] <= 32  # 802 / 8 sampled chunks, scaled back
+        assert "rare" not in df  # outside the sample ...
+        exact, common, _ = lexical.plan(conn, ["common", "rare", "w3"], budget=100)
+    assert exact == ["rare", "w3"] and common == []  # ... so it counts as rare and is ranked first
 
 
 def test_a_query_of_common_terms_in_a_big_collection_is_ranked_over_their_champion_lists(

@@ -8,12 +8,13 @@ practice). Writes happen inside the caller's transaction, so a document is index
 not at all.
 
 Dynamic pruning (SQLite): FTS5 scores every row that matches any query term, so a query's cost grows
-with the postings of its commonest terms (at a million chunks, seconds). The query keeps its rarest
-terms while their postings add up to at most ``POSTINGS_BUDGET`` (at least ``MIN_TERMS`` of them); the
-dropped terms are the ones whose idf adds least to BM25. Below the budget (every collection under ~10k
-chunks, most benchmark corpora) nothing is dropped. Each term's chunk count lives in ``chunk_terms_df``,
-updated in the same transaction as the index: FTS5 can only count a term by walking its doclist
-(fts5vocab), which cost 16–35 ms per query at a million chunks.
+with the postings of its commonest terms (at a million chunks, seconds). The query ranks in full its
+rarest terms while their postings add up to at most ``POSTINGS_BUDGET``; the dropped terms are the
+ones whose idf adds least to BM25. When fewer than ``MIN_TERMS`` fit, the next rarest join: ranked from
+their champion lists (`siyada.knowledge.champions`) when the collection is most of the index, in full
+otherwise. Each term's chunk count, estimated from a sample of the chunks (``DF_SAMPLE``), lives in
+``chunk_terms_df``, updated in the same transaction as the index: FTS5 can only count a term by walking
+its doclist (fts5vocab), 16–35 ms per query at a million chunks.
 
 A collection that holds most of the index is searched without the collection clause
 and filtered afterwards (the same BM25 scores, so the same ranking), because ANDing with its token's
@@ -59,11 +60,9 @@ def add(conn: Connection, rows: Iterable[tuple[int, int, Sequence[str]]]) -> Non
         return
     if conn.dialect.name == "sqlite":
         safe = [(cid, coll, [t for t in map(_safe, terms) if t]) for cid, coll, terms in rows]
-        conn.exec_driver_sql(
-            "INSERT INTO chunk_terms (rowid, terms, coll) VALUES (?, ?, ?)",
-            [(cid, " ".join(terms), f"c{int(coll)}") for cid, coll, terms in safe],
-        )
-        count_terms(conn, [terms for _, _, terms in safe], +1)
+        joined = [(cid, " ".join(terms), f"c{int(coll)}") for cid, coll, terms in safe]
+        conn.exec_driver_sql("INSERT INTO chunk_terms (rowid, terms, coll) VALUES (?, ?, ?)", joined)
+        count_terms(conn, [(cid, text) for cid, text, _ in joined], +1)
         return
     params = [
         {"c": cid, "k": coll, "t": " ".join(filter(None, map(_pg_safe, terms)))} for cid, coll, terms in rows
@@ -82,29 +81,37 @@ def delete(conn: Connection, chunk_ids: Sequence[int]) -> None:
     if not chunk_ids:
         return
     if conn.dialect.name == "sqlite":
-        gone: list[list[str]] = []
-        for lo in range(0, len(chunk_ids), 500):
-            part = [int(i) for i in chunk_ids[lo : lo + 500]]
+        gone: list[tuple[int, str]] = []
+        sampled = [int(i) for i in chunk_ids if _sampled(int(i))]
+        for lo in range(0, len(sampled), 500):
+            part = sampled[lo : lo + 500]
             marks = ",".join("?" * len(part))
-            rows = conn.exec_driver_sql(
-                f"SELECT terms FROM chunk_terms WHERE rowid IN ({marks})", tuple(part)
-            )
-            gone += [str(r[0]).split() for r in rows]
+            sql = f"SELECT rowid, terms FROM chunk_terms WHERE rowid IN ({marks})"
+            gone += [(int(r[0]), str(r[1])) for r in conn.exec_driver_sql(sql, tuple(part))]
         conn.exec_driver_sql("DELETE FROM chunk_terms WHERE rowid = ?", [(i,) for i in chunk_ids])
         count_terms(conn, gone, -1)
     else:
         conn.execute(sa.text("DELETE FROM chunk_terms WHERE chunk_id = ANY(:ids)"), {"ids": list(chunk_ids)})
 
 
-def _key(term: str) -> str:
-    return term.lower()  # the FTS5 tokenizer (unicode61) folds case
+# Term counts are kept for one chunk in DF_SAMPLE (by chunk id) and scaled: pruning only needs to
+# know which terms are common, and counting every chunk's terms made a bulk ingestion 2.5x slower (the
+# per-file transactions rewrote the counts' B-tree pages: 140 s instead of 55 s for the legal corpus).
+# A term missing from the sample is rare (likely in fewer than DF_SAMPLE chunks) and is always kept.
+DF_SAMPLE = 8
 
 
-def count_terms(conn: Connection, term_lists: Iterable[Sequence[str]], sign: int) -> None:
-    """Add (sign +1) or remove (-1) chunks' terms to the per-term chunk counts (SQLite only)."""
+def _sampled(chunk_id: int) -> bool:
+    return chunk_id % DF_SAMPLE == 0
+
+
+def count_terms(conn: Connection, rows: Iterable[tuple[int, str]], sign: int) -> None:
+    """Add (sign +1) or remove (-1) the terms of (chunk_id, space-joined terms) rows to the sampled
+    per-term chunk counts (SQLite only). Case is folded as the FTS5 tokenizer (unicode61) folds it."""
     counts: Counter[str] = Counter()
-    for terms in term_lists:
-        counts.update({_key(t) for t in terms})
+    for chunk_id, joined in rows:
+        if _sampled(chunk_id):
+            counts.update(set(joined.lower().split()))
     if not counts:
         return
     conn.exec_driver_sql(
@@ -117,19 +124,16 @@ def count_terms(conn: Connection, term_lists: Iterable[Sequence[str]], sign: int
 
 
 def document_frequencies(conn: Connection, terms: Sequence[str]) -> dict[str, int]:
-    """How many chunks hold each term (terms absent from the index are left out)."""
-    keys = {t: _key(t) for t in terms}
+    """Estimated chunks holding each term, for the terms in the sample (the others are rare)."""
+    keys = {t: t.lower() for t in terms}
     found: dict[str, int] = {}
     wanted = list(set(keys.values()))
     for lo in range(0, len(wanted), 500):
         part = wanted[lo : lo + 500]
         marks = ",".join("?" * len(part))
-        found.update(
-            (str(t), int(n))
-            for t, n in conn.exec_driver_sql(
-                f"SELECT term, df FROM chunk_terms_df WHERE term IN ({marks})", tuple(part)
-            )
-        )
+        sql = f"SELECT term, df FROM chunk_terms_df WHERE term IN ({marks})"
+        rows = conn.exec_driver_sql(sql, tuple(part))
+        found.update((str(t), int(n) * DF_SAMPLE) for t, n in rows)
     return {t: found[k] for t, k in keys.items() if found.get(k, 0) > 0}
 
 
@@ -177,27 +181,27 @@ def plan(
     conn: Connection, terms: list[str], budget: int | None = None
 ) -> tuple[list[str], list[str], dict[str, int]]:
     """(exact, common, df): the rarest terms whose postings fit the budget, ranked in full; then, when
-    they are fewer than MIN_TERMS, the next rarest ones, over the budget on their own; and each present
-    term's chunk count. Terms absent from the index are left out."""
+    they are fewer than MIN_TERMS, the next rarest ones, over the budget on their own; and the estimated
+    chunk counts. A term outside the count sample is rare: it costs (almost) nothing and is kept."""
     budget = POSTINGS_BUDGET if budget is None else budget
     df = document_frequencies(conn, terms)
-    present = sorted((t for t in terms if t in df), key=lambda t: df[t])
+    present = sorted(terms, key=lambda t: df.get(t, 0))
     exact: list[str] = []
     total = 0
     for t in present:
-        if total + df[t] > budget:
+        if total + df.get(t, 0) > budget:
             break
         exact.append(t)
-        total += df[t]
+        total += df.get(t, 0)
     common = present[len(exact) : max(len(exact), MIN_TERMS)]
     return exact, common, df
 
 
 def prune(conn: Connection, terms: list[str], budget: int | None = None) -> list[str]:
     """The rarest terms whose postings fit the budget (all of them when they fit), and at least
-    MIN_TERMS of them; the terms themselves when none is in the index."""
+    MIN_TERMS of them."""
     exact, common, _ = plan(conn, terms, budget)
-    return exact + common or terms
+    return exact + common
 
 
 def warm_champions(engine: Engine) -> int:
