@@ -96,22 +96,18 @@ def _store(conn: Connection, term: str, df: int, ranking: Ranking) -> None:
         pass  # locked by an ingestion: the list stays in this process's memory and is stored next time
 
 
-def warm(engine: Engine, min_df: int) -> int:
-    """Compute and store the missing or stale lists of every term in more than `min_df` chunks, so no
-    search pays for them (a bulk ingestion ends with this; a million chunks: a few minutes, 71k: seconds).
-    Returns how many lists were computed. SQLite only; elsewhere nothing to do."""
-    if engine.dialect.name != "sqlite":
+def warm(engine: Engine, terms: dict[str, int]) -> int:
+    """Compute and store the missing or stale lists of these terms (term -> chunk count), so no search
+    pays for them (a bulk ingestion ends with this; a million chunks: minutes, 71k: seconds). Returns
+    how many lists were computed. SQLite only."""
+    if engine.dialect.name != "sqlite" or not terms:
         return 0
+    done = 0
     with engine.connect() as conn:
-        rows = conn.exec_driver_sql(
-            "SELECT d.term, d.df, c.df FROM chunk_terms_df d"
-            " LEFT JOIN chunk_terms_champions c ON c.term = d.term WHERE d.df > ?",
-            (min_df,),
-        ).all()
-        done = 0
-        for term, df, stored in rows:
-            if stored is None or not _fresh(int(stored), int(df)):
-                _store(conn, str(term), int(df), _compute(conn, str(term)))
+        stored = dict(conn.exec_driver_sql("SELECT term, df FROM chunk_terms_champions").all())
+        for term, df in terms.items():
+            if term not in stored or not _fresh(int(stored[term]), df):
+                _store(conn, term, df, _compute(conn, term))
                 done += 1
     return done
 

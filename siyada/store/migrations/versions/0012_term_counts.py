@@ -1,7 +1,7 @@
 """Knowledge (SQLite): how many chunks hold each lexical term, kept beside the FTS5 index so a query can
-choose which terms to rank without walking their doclists. Counts are kept for one chunk in 8 (by id,
+choose which terms to rank without walking their doclists. Counts are kept for one chunk in 32 (by id,
 `lexical.DF_SAMPLE`); filled once here from the index's exact counts (fts5vocab, one pass), divided by
-8, then updated by every write in the same transaction.
+32, then updated by every write in the same transaction.
 
 Revision ID: 0012
 Revises: 0011
@@ -20,7 +20,7 @@ def upgrade() -> None:
     op.execute("CREATE VIRTUAL TABLE temp.chunk_vocab_0012 USING fts5vocab(main, chunk_terms, 'col')")
     op.execute(
         "INSERT INTO chunk_terms_df (term, df)"
-        " SELECT term, (doc + 4) / 8 FROM temp.chunk_vocab_0012 WHERE col = 'terms' AND doc >= 4"
+        " SELECT term, (doc + 16) / 32 FROM temp.chunk_vocab_0012 WHERE col = 'terms' AND doc >= 16"
     )
     op.execute("DROP TABLE temp.chunk_vocab_0012")
 
