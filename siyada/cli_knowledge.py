@@ -39,7 +39,8 @@ def _knowledge():  # type: ignore[no-untyped-def]
         return loaded[name]
 
     guard = build_guard(settings.file.privacy, settings.data_dir)
-    return Knowledge(engine, embedder_for, guard, settings.file.knowledge.embedding_model)
+    knowledge = settings.file.knowledge
+    return Knowledge(engine, embedder_for, guard, knowledge.embedding_model, knowledge.sentence_vectors)
 
 
 def _tenant(kn: Any, name: str) -> Any:

@@ -53,10 +53,10 @@ def test_a_passage_is_cut_at_sentence_ends_and_short_pieces_join_a_neighbour() -
     assert [arabic[s:e] for s, e in sentence_spans(arabic)] == embedding_sentences(arabic, min_chars=1)
 
 
-def _knowledge(tmp_path: Path, embedder: BagOfWords):  # type: ignore[no-untyped-def]
+def _knowledge(tmp_path: Path, embedder: BagOfWords, sentence_vectors: bool = True):  # type: ignore[no-untyped-def]
     engine = open_store(f"sqlite:///{tmp_path / 'k.db'}")
     tenant = create_tenant(engine, "t")
-    kn = Knowledge(engine, lambda name: embedder, None, "bag")
+    kn = Knowledge(engine, lambda name: embedder, None, "bag", sentence_vectors)
     kn.create_collection(tenant.id, "c")
     return engine, tenant, kn
 
@@ -66,19 +66,19 @@ def _ingest(kn, tenant, texts: list[str]) -> None:  # type: ignore[no-untyped-de
     kn.ingest(tenant.id, tenant.name, "c", blob.encode(), "docs.jsonl")
 
 
-@pytest.mark.parametrize("wanted", [True, False])
+@pytest.mark.parametrize(("wanted", "configured"), [(True, True), (False, True), (True, False)])
 def test_ingestion_stores_one_vector_per_sentence_only_for_models_that_want_them(
-    tmp_path: Path, wanted: bool
+    tmp_path: Path, wanted: bool, configured: bool
 ) -> None:
     model = BagOfWords(sentence_vectors=wanted)
-    engine, tenant, kn = _knowledge(tmp_path, model)
+    engine, tenant, kn = _knowledge(tmp_path, model, sentence_vectors=configured)
     _ingest(kn, tenant, [f"{FIRST} {SECOND} {THIRD}", FIRST])
     with engine.connect() as conn:
         rows = conn.execute(sa.select(chunks.c.text, chunks.c.sentence_vectors).order_by(chunks.c.id)).all()
     stored = {r.text: r.sentence_vectors for r in rows}
     assert stored[FIRST] is None  # a single sentence is its own chunk vector
     many = stored[f"{FIRST} {SECOND} {THIRD}"]
-    if not wanted:
+    if not (wanted and configured):  # the model does not want them, or [knowledge] turned them off
         assert many is None
         return
     got = np.frombuffer(many, dtype="<f2").reshape(-1, model.dim).astype(np.float32)

@@ -165,7 +165,11 @@ def create_app(settings: Settings) -> FastAPI:
         app.state.privacy,
     )
     app.state.knowledge = Knowledge(
-        engine, _embedder_lookup(router), app.state.privacy, settings.file.knowledge.embedding_model
+        engine,
+        _embedder_lookup(router),
+        app.state.privacy,
+        settings.file.knowledge.embedding_model,
+        settings.file.knowledge.sentence_vectors,
     )
     app.state.grounded = GroundedChat(
         app.state.gateway, app.state.knowledge, settings.file.knowledge.retrieval_k

@@ -97,11 +97,13 @@ def prepare(
 Progress = Callable[[str, int], None]  # (stage, count): "chunks" when chunked, "embedded" when embedded
 
 
-def embed_all(docs: list[Prepared], embedder: Embedder, on_progress: Progress | None) -> None:
+def embed_all(
+    docs: list[Prepared], embedder: Embedder, on_progress: Progress | None, sentence_vectors: bool = True
+) -> None:
     """Vectors for every chunk of these documents (and for each sentence of a multi-sentence chunk when
     the model wants them), in batches that cross document boundaries (many small documents would
     otherwise cost one model call each)."""
-    per_sentence = bool(getattr(embedder, "sentence_vectors", False))
+    per_sentence = sentence_vectors and bool(getattr(embedder, "sentence_vectors", False))
     slots = [(d, i) for d in docs for i in range(len(d.chunks))]
     for lo in range(0, len(slots), EMBED_BATCH):
         batch = slots[lo : lo + EMBED_BATCH]
@@ -191,6 +193,7 @@ def ingest_bytes(
     embedder: Embedder | None = None,
     pseudonymise: Callable[[str], str] | None = None,
     on_progress: Progress | None = None,
+    sentence_vectors: bool = True,
 ) -> list[IngestResult]:
     """Ingest a file (a JSONL file gives one document per record). Raises ParseError on bad input."""
     results: list[IngestResult] = []
@@ -207,9 +210,9 @@ def ingest_bytes(
         if on_progress is not None:
             on_progress("chunks", len(pending[-1].chunks))
         if sum(len(p.chunks) for p in pending) >= STORE_BATCH_CHUNKS:
-            results += _flush(engine, collection, pending, embedder, on_progress)
+            results += _flush(engine, collection, pending, embedder, on_progress, sentence_vectors)
             pending = []
-    results += _flush(engine, collection, pending, embedder, on_progress)
+    results += _flush(engine, collection, pending, embedder, on_progress, sentence_vectors)
     for r in results:
         r.document["collection"] = collection.name
     return results
@@ -221,11 +224,12 @@ def _flush(
     pending: list[Prepared],
     embedder: Embedder | None,
     on_progress: Progress | None,
+    sentence_vectors: bool,
 ) -> list[IngestResult]:
     if not pending:
         return []
     if embedder is not None:
-        embed_all(pending, embedder, on_progress)
+        embed_all(pending, embedder, on_progress, sentence_vectors)
     return store(engine, collection.id, collection.tenant_id, pending)
 
 

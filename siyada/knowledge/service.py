@@ -26,11 +26,13 @@ class Knowledge:
         embedder_for: Callable[[str], Embedder | None],
         privacy: PrivacyGuard | None = None,
         default_embedding_model: str | None = "siyada-embed",
+        sentence_vectors: bool = True,
     ) -> None:
         self.engine = engine
         self.embedder_for = embedder_for
         self.privacy = privacy
         self.default_embedding_model = default_embedding_model
+        self.sentence_vectors = sentence_vectors  # for models that declare them (knowledge.vectors)
         index = PgVectorIndex() if has_pgvector(engine) else VectorCache()
         self.searcher = Searcher(engine, embedder_for, index)
 
@@ -80,7 +82,16 @@ class Knowledge:
         embedder = self.embedder_for(coll.embedding_model) if coll.embedding_model else None
         pseudonymise = self._pseudonymiser(tenant_id, tenant_name)
         return ingest_bytes(
-            self.engine, coll, data, filename, content_type, metadata, embedder, pseudonymise, on_progress
+            self.engine,
+            coll,
+            data,
+            filename,
+            content_type,
+            metadata,
+            embedder,
+            pseudonymise,
+            on_progress,
+            sentence_vectors=self.sentence_vectors,
         )
 
     def search(
