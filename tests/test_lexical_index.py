@@ -23,16 +23,22 @@ def _store(tmp_path: Path, rows: list[str]):  # type: ignore[no-untyped-def]
     return engine
 
 
+def _kept(conn, terms: list[str], budget: int) -> list[str]:  # type: ignore[no-untyped-def]
+    """The terms a query keeps: ranked in full, then the common ones beside them."""
+    exact, common, _ = lexical.plan(conn, terms, budget)
+    return exact + common
+
+
 def test_rare_terms_are_kept_and_common_ones_dropped_past_the_budget(tmp_path: Path) -> None:
     rows = ["common filler"] * 300 + ["common rare1 filler", "rare2 common", "rare1 rare2"]
     engine = _store(tmp_path, rows)
     with engine.connect() as conn:
         df = lexical.document_frequencies(conn, ["common", "rare1", "rare2", "absent"])
         assert df == {"common": 302, "rare1": 2, "rare2": 2}
-        assert lexical.prune(conn, ["common", "rare1", "rare2"], budget=1000) == ["rare1", "rare2", "common"]
-        assert lexical.prune(conn, ["common", "rare1", "rare2"], budget=100) == ["rare1", "rare2"]
+        assert _kept(conn, ["common", "rare1", "rare2"], budget=1000) == ["rare1", "rare2", "common"]
+        assert _kept(conn, ["common", "rare1", "rare2"], budget=100) == ["rare1", "rare2"]
         # MIN_TERMS: the two rarest stay even when they alone are over the budget
-        assert lexical.prune(conn, ["common", "filler", "rare1"], budget=1) == ["rare1", "filler"]
+        assert _kept(conn, ["common", "filler", "rare1"], budget=1) == ["rare1", "filler"]
         hits = lexical.search(conn, [1], ["common", "rare1", "rare2"], 3)
     assert hits[0][0] == 303  # holds both rare terms
     assert {c for c, _ in hits} <= {301, 302, 303}

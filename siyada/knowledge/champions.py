@@ -22,6 +22,8 @@ import numpy as np
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from siyada.knowledge.fts5 import ranked
+
 CHAMPIONS = 1_000
 _MAX_TERMS = 20_000  # lists kept in memory per process before the memo starts again
 _DRIFT = 0.1
@@ -56,12 +58,7 @@ class ChampionLists:
 
 
 def _compute(conn: Connection, term: str) -> Ranking:
-    rows = conn.exec_driver_sql(
-        "SELECT rowid, bm25(chunk_terms, 1.0, 0.0) AS s FROM chunk_terms "
-        "WHERE chunk_terms MATCH ? ORDER BY s LIMIT ?",
-        (f'terms : "{term}"', CHAMPIONS),
-    ).all()
-    return [(int(r[0]), -float(r[1])) for r in rows]
+    return ranked(conn, f'terms : "{term}"', CHAMPIONS)
 
 
 def _stored(conn: Connection, term: str) -> tuple[int, Ranking] | None:

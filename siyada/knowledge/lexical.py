@@ -33,6 +33,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from siyada.knowledge.champions import champions, warm
+from siyada.knowledge.fts5 import ranked as _ranked
 from siyada.store.tables import chunks, collections
 
 _UNSAFE = re.compile(r"[^\w:]+")
@@ -197,13 +198,6 @@ def plan(
     return exact, common, df
 
 
-def prune(conn: Connection, terms: list[str], budget: int | None = None) -> list[str]:
-    """The rarest terms whose postings fit the budget (all of them when they fit), and at least
-    MIN_TERMS of them."""
-    exact, common, _ = plan(conn, terms, budget)
-    return exact + common
-
-
 def warm_champions(engine: Engine) -> int:
     """Champion lists for every term over the postings budget, computed now rather than by a search."""
     if engine.dialect.name != "sqlite":
@@ -228,7 +222,7 @@ def search(
         exact, common, df = plan(conn, unique)
         if share >= POST_FILTER_SHARE and common:
             return _with_champions(conn, collection_ids, exact, common, df, k, share)
-        wanted = " OR ".join('"' + t + '"' for t in exact + common or unique)
+        wanted = " OR ".join('"' + t + '"' for t in exact + common)
         if share >= POST_FILTER_SHARE:
             found = _post_filtered(conn, collection_ids, wanted, k, share)
             if found is not None:
@@ -246,15 +240,6 @@ def search(
     return [(int(r[0]), float(r[1])) for r in rows]
 
 
-def _ranked(conn: Connection, match: str, limit: int) -> list[tuple[int, float]]:
-    rows = conn.exec_driver_sql(
-        "SELECT rowid, bm25(chunk_terms, 1.0, 0.0) AS s FROM chunk_terms "
-        "WHERE chunk_terms MATCH ? ORDER BY s LIMIT ?",
-        (match, limit),
-    ).all()
-    return [(int(r[0]), -float(r[1])) for r in rows]
-
-
 def _with_champions(
     conn: Connection,
     collection_ids: Sequence[int],
@@ -269,23 +254,15 @@ def _with_champions(
     scores summed as BM25 sums them, then filtered to the collections."""
     scores: dict[int, float] = {}
     if exact:
-        fetch = math.ceil(k / share * 1.5) + 10
-        scores.update(_ranked(conn, "terms : (" + " OR ".join(f'"{t}"' for t in exact) + ")", fetch))
+        match = "terms : (" + " OR ".join(f'"{t}"' for t in exact) + ")"
+        scores.update(_ranked(conn, match, _over_fetch(k, share)))
     for t in common:
         for cid, s in champions.best(conn, t, df[t]):
             scores[cid] = scores.get(cid, 0.0) + s
     ranked = sorted(scores.items(), key=lambda x: -x[1])
     inside: set[int] = set()  # in these collections, and still there (a list may predate a delete)
     for lo in range(0, len(ranked), 500):
-        ids = [cid for cid, _ in ranked[lo : lo + 500]]
-        inside |= {
-            int(r[0])
-            for r in conn.execute(
-                sa.select(chunks.c.id).where(
-                    chunks.c.id.in_(ids), chunks.c.collection_id.in_(list(collection_ids))
-                )
-            )
-        }
+        inside |= _inside(conn, [cid for cid, _ in ranked[lo : lo + 500]], collection_ids)
         if len(inside) >= k:
             break
     return [(cid, s) for cid, s in ranked if cid in inside][:k]
@@ -296,22 +273,27 @@ def _post_filtered(
 ) -> list[tuple[int, float]] | None:
     """The best k of these collections from the unfiltered ranking (same BM25 scores, so the same
     order as the filtered query), or None when the over-fetch did not hold k of them."""
-    fetch = math.ceil(k / share * 1.5) + 10
     if share >= 1.0:  # these collections are the whole index: nothing to filter
         return _ranked(conn, f"terms : ({wanted})", k)
+    fetch = _over_fetch(k, share)
     ranked = _ranked(conn, f"terms : ({wanted})", fetch)
     if not ranked:
         return []
-    ids = [cid for cid, _ in ranked]
-    inside = {
-        int(r[0])
-        for r in conn.execute(
-            sa.select(chunks.c.id).where(
-                chunks.c.id.in_(ids), chunks.c.collection_id.in_(list(collection_ids))
-            )
-        )
-    }
+    inside = _inside(conn, [cid for cid, _ in ranked], collection_ids)
     kept = [(cid, s) for cid, s in ranked if cid in inside]
     if len(kept) >= k or len(ranked) < fetch:  # enough, or every match was seen
         return kept[:k]
     return None
+
+
+def _over_fetch(k: int, share: float) -> int:
+    """How many chunks to rank across the index so that about k fall in collections holding `share`."""
+    return math.ceil(k / share * 1.5) + 10
+
+
+def _inside(conn: Connection, ids: list[int], collection_ids: Sequence[int]) -> set[int]:
+    """Those of `ids` that are chunks of these collections (and still exist)."""
+    rows = conn.execute(
+        sa.select(chunks.c.id).where(chunks.c.id.in_(ids), chunks.c.collection_id.in_(list(collection_ids)))
+    )
+    return {int(r[0]) for r in rows}

@@ -49,21 +49,23 @@ def to_blob(vector: np.ndarray) -> bytes:
     return to_blobs(np.asarray(vector)[None, :])[0]
 
 
-def to_blobs(matrix: np.ndarray) -> list[bytes]:
-    """Rows L2-normalised, as little-endian float32 blobs (one normalisation for the whole batch)."""
+def _unit_rows(matrix: np.ndarray) -> np.ndarray:
+    """Rows L2-normalised as float32 (an all-zero row stays zero)."""
     m = np.asarray(matrix, dtype="<f4")
     norms = np.linalg.norm(m, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
-    return [row.tobytes() for row in (m / norms).astype("<f4")]
+    return m / norms
+
+
+def to_blobs(matrix: np.ndarray) -> list[bytes]:
+    """Rows L2-normalised, as little-endian float32 blobs (one normalisation for the whole batch)."""
+    return [row.tobytes() for row in _unit_rows(matrix).astype("<f4")]
 
 
 def sentence_blob(matrix: np.ndarray) -> bytes:
     """A chunk's sentence vectors, L2-normalised, as little-endian float16 rows (half the bytes of
     float32; they only rescore candidates, where 3 significant digits are plenty)."""
-    m = np.asarray(matrix, dtype=np.float32)
-    norms = np.linalg.norm(m, axis=1, keepdims=True)
-    norms[norms == 0] = 1.0
-    return (m / norms).astype("<f2").tobytes()
+    return _unit_rows(matrix).astype("<f2").tobytes()
 
 
 def rescore_by_sentences(
