@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 from bench.retrieval_common import BM25, plain_terms, read_jsonl, score  # noqa: E402
 
 DEFAULT_TASKS = ROOT.parent / "shared" / "data" / "retrieval"
-MODES = ("lexical", "semantic", "hybrid")
+MODES = ("lexical", "semantic", "hybrid", "hybrid+rerank")  # +rerank: e5 re-scores a static collection
 DEFAULT_EMBEDDING = "siyada-embed"
 
 
@@ -139,7 +139,8 @@ def run_task(
             engine = open_store(f"sqlite:///{tmp}/bench.db")
             tenant = create_tenant(engine, "bench")
             embedder = _embedder(option, cache)
-            kn = Knowledge(engine, lambda name, e=embedder: e, None, option)
+            models = {option: embedder, "siyada-embed": _cached(cache)}  # e5 also re-ranks
+            kn = Knowledge(engine, lambda name, m=models: m.get(name), None, option)
             kn.create_collection(tenant.id, folder.name)
             t0 = time.perf_counter()
             kn.ingest(tenant.id, tenant.name, folder.name, blob.encode(), "corpus.jsonl")
@@ -151,9 +152,15 @@ def run_task(
             for mode in modes if option else ["lexical"]:
                 if mode == "lexical" and option != options[0]:
                     continue  # the same lexical index whatever the embedding
+                if mode.endswith("+rerank") and option in (None, DEFAULT_EMBEDDING):
+                    continue  # e5 re-ranking its own vectors changes nothing
+                base, rerank = mode.removesuffix("+rerank"), mode.endswith("+rerank")
                 t0 = time.perf_counter()
                 ranked = [
-                    _distinct_docs(kn.search(tenant.id, tenant.name, [folder.name], q["text"], 30, mode), 10)  # type: ignore[arg-type]
+                    _distinct_docs(
+                        kn.search(tenant.id, tenant.name, [folder.name], q["text"], 30, base, rerank=rerank),  # type: ignore[arg-type]
+                        10,
+                    )
                     for q in queries
                 ]
                 name = mode if mode == "lexical" or option == DEFAULT_EMBEDDING else f"{mode}[{option}]"

@@ -40,7 +40,16 @@ def _knowledge():  # type: ignore[no-untyped-def]
 
     guard = build_guard(settings.file.privacy, settings.data_dir)
     knowledge = settings.file.knowledge
-    return Knowledge(engine, embedder_for, guard, knowledge.embedding_model, knowledge.sentence_vectors)
+    return Knowledge(
+        engine,
+        embedder_for,
+        guard,
+        knowledge.embedding_model,
+        knowledge.sentence_vectors,
+        knowledge.rerank_model,
+        knowledge.rerank_depth,
+        knowledge.rerank,
+    )
 
 
 def _tenant(kn: Any, name: str) -> Any:
@@ -162,6 +171,10 @@ def search(
     tenant: Tenant = "default",
     k: Annotated[int, typer.Option(min=1, max=100)] = 5,
     mode: Annotated[str | None, typer.Option(help="lexical, semantic or hybrid (default).")] = None,
+    rerank: Annotated[
+        bool | None,
+        typer.Option("--rerank/--no-rerank", help="Re-score the best candidates with the re-ranking model."),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the raw results.")] = False,
 ) -> None:
     """Search collections and print the best passages with their documents."""
@@ -171,7 +184,7 @@ def search(
     kn = _knowledge()
     owner = _tenant(kn, tenant)
     try:
-        hits = kn.search(owner.id, owner.name, collection, query, k, mode)  # type: ignore[arg-type]
+        hits = kn.search(owner.id, owner.name, collection, query, k, mode, None, rerank)  # type: ignore[arg-type]
     except KnowledgeError as exc:
         _fail(str(exc))
         return

@@ -113,6 +113,13 @@ class KnowledgeConfig(_Strict):
     # A vector per sentence of multi-sentence chunks, for models that want them (e5): better semantic
     # ranking, e5 ingestion about a third slower. Off: one vector per chunk.
     sentence_vectors: bool = True
+    # Re-ranking (siyada.knowledge.rerank): this model re-scores the best `rerank_depth` candidates
+    # of collections indexed by another (faster) one; None: never. `rerank`: whether hybrid and
+    # semantic searches of such collections are re-ranked when a request does not say (`"rerank"`).
+    # Off by default: an uncached candidate costs the transformer a few hundred ms on 2 cores.
+    rerank_model: str | None = "siyada-embed"
+    rerank_depth: int = Field(default=30, ge=1, le=200)
+    rerank: bool = False
 
 
 class FileConfig(_Strict):

@@ -271,3 +271,26 @@ def test_every_fixture_format_is_accepted_or_refused_clearly(kn: Server, name: s
 def _ensure(kn: Server, name: str) -> bool:
     r = httpx.post(kn.url + "/v1/collections", json={"name": name, "embedding_model": None}, headers=_h(kn))
     return r.status_code in (201, 409)
+
+
+def test_search_rerank_over_http(kn: Server) -> None:
+    """A static collection re-ranked by e5 on request: the e5 ranking shows in `ranks`; a bad value of
+    `rerank` is a 400 naming the parameter."""
+    r = httpx.post(
+        kn.url + "/v1/collections",
+        json={"name": "fast", "embedding_model": "siyada-embed-static"},
+        headers=_h(kn),
+    )
+    assert r.status_code == 201, r.text
+    for path in sorted(CORPUS.iterdir()):
+        assert _upload(kn, "fast", path).status_code == 201
+    body = {"query": "certificate of residence", "collections": ["fast"], "k": 3}
+    plain = httpx.post(kn.url + "/v1/search", json=body, headers=_h(kn), timeout=60).json()["data"]
+    assert all("rerank" not in h["ranks"] for h in plain)  # the server default: off
+    r = httpx.post(kn.url + "/v1/search", json={**body, "rerank": True}, headers=_h(kn), timeout=120)
+    assert r.status_code == 200, r.text
+    hits = r.json()["data"]
+    assert hits[0]["ranks"]["rerank"] == 1
+    assert hits[0]["document"]["name"] in {"shahada_sokna.txt", "certificat_residence.md"}
+    bad = httpx.post(kn.url + "/v1/search", json={**body, "rerank": "sometimes"}, headers=_h(kn))
+    assert bad.status_code == 400 and bad.json()["error"]["param"] == "rerank", bad.text

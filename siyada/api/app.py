@@ -170,6 +170,9 @@ def create_app(settings: Settings) -> FastAPI:
         app.state.privacy,
         settings.file.knowledge.embedding_model,
         settings.file.knowledge.sentence_vectors,
+        settings.file.knowledge.rerank_model,
+        settings.file.knowledge.rerank_depth,
+        settings.file.knowledge.rerank,
     )
     app.state.grounded = GroundedChat(
         app.state.gateway, app.state.knowledge, settings.file.knowledge.retrieval_k

@@ -19,10 +19,10 @@ from __future__ import annotations
 import threading
 
 import numpy as np
-import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from siyada.knowledge.fts5 import ranked
+from siyada.store.db import write_if_free
 
 CHAMPIONS = 1_000
 _MAX_TERMS = 20_000  # lists kept in memory per process before the memo starts again
@@ -76,21 +76,13 @@ def _store(conn: Connection, term: str, df: int, ranking: Ranking) -> None:
     """Write the list in its own short transaction; skipped when another writer holds the database."""
     ids = np.asarray([c for c, _ in ranking], dtype="<i8").tobytes()
     scores = np.asarray([s for _, s in ranking], dtype="<f8").tobytes()
-    try:
-        with conn.engine.connect() as writer:
-            writer.exec_driver_sql("PRAGMA busy_timeout=20")
-            try:
-                writer.exec_driver_sql(
-                    "INSERT OR REPLACE INTO chunk_terms_champions (term, df, ids, scores) VALUES (?,?,?,?)",
-                    (term, df, ids, scores),
-                )
-                writer.commit()
-            finally:
-                writer.rollback()
-                writer.exec_driver_sql("PRAGMA busy_timeout=10000")  # the pool's setting (store.db)
-                writer.commit()
-    except sa.exc.OperationalError:
-        pass  # locked by an ingestion: the list stays in this process's memory and is stored next time
+    write_if_free(
+        conn.engine,
+        lambda writer: writer.exec_driver_sql(
+            "INSERT OR REPLACE INTO chunk_terms_champions (term, df, ids, scores) VALUES (?,?,?,?)",
+            (term, df, ids, scores),
+        ),
+    )  # when locked by an ingestion, the list stays in this process's memory and is stored next time
 
 
 def warm(engine: Engine, terms: dict[str, int]) -> int:

@@ -13,6 +13,7 @@ from siyada.knowledge import collections as store
 from siyada.knowledge import lexical
 from siyada.knowledge.ingest import IngestResult, ingest_bytes
 from siyada.knowledge.pgvector import PgVectorIndex, has_pgvector
+from siyada.knowledge.rerank import RERANK_DEPTH, Reranker
 from siyada.knowledge.search import Mode, Searcher
 from siyada.knowledge.vectors import Embedder, VectorCache
 from siyada.privacy.operators import detect, keyed_hash
@@ -27,6 +28,9 @@ class Knowledge:
         privacy: PrivacyGuard | None = None,
         default_embedding_model: str | None = "siyada-embed",
         sentence_vectors: bool = True,
+        rerank_model: str | None = "siyada-embed",
+        rerank_depth: int = RERANK_DEPTH,
+        rerank_default: bool = False,
     ) -> None:
         self.engine = engine
         self.embedder_for = embedder_for
@@ -34,7 +38,10 @@ class Knowledge:
         self.default_embedding_model = default_embedding_model
         self.sentence_vectors = sentence_vectors  # for models that declare them (knowledge.vectors)
         index = PgVectorIndex() if has_pgvector(engine) else VectorCache()
-        self.searcher = Searcher(engine, embedder_for, index)
+        reranker = (
+            Reranker(rerank_model, embedder_for, rerank_depth, sentence_vectors) if rerank_model else None
+        )
+        self.searcher = Searcher(engine, embedder_for, index, reranker, rerank_default)
 
     def warm_lexical(self) -> int:
         """After a bulk ingestion: the champion lists of terms too common to rank in full, so searches
@@ -103,8 +110,9 @@ class Knowledge:
         k: int = 10,
         mode: Mode | None = None,
         filters: dict[str, Any] | None = None,
+        rerank: bool | None = None,
     ) -> list[dict[str, Any]]:
         pseudonymise = self._pseudonymiser(tenant_id, tenant_name)
         if pseudonymise is not None:
             query = pseudonymise(query)
-        return self.searcher.search(tenant_id, collections, query, k, mode, filters)
+        return self.searcher.search(tenant_id, collections, query, k, mode, filters, rerank)

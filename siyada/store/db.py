@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+BUSY_TIMEOUT_MS = 10_000  # how long a connection waits for SQLite's one writer
 
 
 def sqlite_url(data_dir: Path) -> str:
@@ -21,8 +23,31 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA busy_timeout=10000")
+    cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cur.close()
+
+
+def write_if_free(engine: Engine, write: Callable[[sa.Connection], object], wait_ms: int = 20) -> bool:
+    """Run `write` in its own short transaction, unless another writer holds the database for more
+    than `wait_ms` (SQLite has one writer at a time): for caches a reader fills (champion lists,
+    re-ranking vectors), which must never make a search wait on an ingestion. False when skipped or
+    refused (a row deleted meanwhile fails its foreign key)."""
+    sqlite = engine.dialect.name == "sqlite"
+    try:
+        with engine.connect() as writer:
+            if sqlite:
+                writer.exec_driver_sql(f"PRAGMA busy_timeout={int(wait_ms)}")
+            try:
+                write(writer)
+                writer.commit()
+                return True
+            finally:
+                writer.rollback()
+                if sqlite:
+                    writer.exec_driver_sql(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")  # the pool's setting
+                    writer.commit()
+    except (sa.exc.OperationalError, sa.exc.IntegrityError):
+        return False
 
 
 def make_engine(url: str) -> Engine:

