@@ -81,7 +81,7 @@ def _stored(engine: sa.Engine) -> int:
 
 
 def test_rerank_lets_the_strong_model_decide_among_the_candidates(tmp_path: Path) -> None:
-    engine, tenant, kn, models = _setup(tmp_path)
+    engine, tenant, kn, _models = _setup(tmp_path)
     query = "cedar basil"
     plain = kn.search(tenant.id, tenant.name, ["c"], query, 3, "semantic", rerank=False)
     assert plain[0]["chunk"]["text"] == DOCS[0]  # the weak model prefers the most five-letter words
@@ -106,7 +106,7 @@ def test_rerank_vectors_are_computed_once_and_go_with_their_chunk(tmp_path: Path
 
 
 def test_rerank_default_covers_collections_of_another_model_only(tmp_path: Path) -> None:
-    engine, tenant, kn, models = _setup(tmp_path, default=True)
+    _engine, tenant, kn, _models = _setup(tmp_path, default=True)
     hits = kn.search(tenant.id, tenant.name, ["c"], "cedar basil", 3)  # hybrid, the default mode
     assert "rerank" in hits[0]["ranks"]
     assert "rerank" not in kn.search(tenant.id, tenant.name, ["c"], "cedar", 3, "lexical")[0]["ranks"]
@@ -131,7 +131,7 @@ def test_rerank_without_its_model_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_a_held_write_lock_does_not_block_a_reranked_search(tmp_path: Path) -> None:
-    engine, tenant, kn, models = _setup(tmp_path)
+    engine, tenant, kn, _models = _setup(tmp_path)
     writer = sqlite3.connect(tmp_path / "k.db", timeout=1)
     writer.execute("BEGIN IMMEDIATE")  # an ingestion holding the write lock
     try:
@@ -148,7 +148,9 @@ def test_a_held_write_lock_does_not_block_a_reranked_search(tmp_path: Path) -> N
 def test_the_query_bridge_adds_the_mapped_strong_vector() -> None:
     class Bridged:
         dim = 2
-        query_bridges = {"strong": np.array([[0.0, 2.0], [0.0, 0.0], [0.0, 0.0]], dtype=np.float32)}
+
+        def __init__(self) -> None:
+            self.query_bridges = {"strong": np.array([[0.0, 2.0], [0.0, 0.0], [0.0, 0.0]], dtype=np.float32)}
 
     own = np.array([3.0, 0.0], dtype=np.float32)
     strong = np.array([1.0, 0.0, 0.0], dtype=np.float32)
