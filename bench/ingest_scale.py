@@ -63,21 +63,19 @@ def _embedder(option: str, engine: Any) -> Any:
 
 
 def ingest(kn: Any, tenant: Any, files: list[Path], collection: str) -> dict[str, Any]:
-    """Every file through `Knowledge.ingest`; refused files are counted, as `siyada ingest` skips them."""
-    from siyada.knowledge.collections import KnowledgeError
-    from siyada.knowledge.parse import ParseError
-
+    """Every file through `Knowledge.ingest_files`, as `siyada ingest` does (refused files counted)."""
     chunks = words = size = docs = refused = 0
     t0 = time.perf_counter()
-    for n, path in enumerate(files, 1):
-        data = path.read_bytes()
-        try:
-            results = kn.ingest(tenant.id, tenant.name, collection, data, path.name)
-        except (ParseError, KnowledgeError):
+    readers = [(path.name, path.read_bytes) for path in files]
+    for n, (path, outcome) in enumerate(
+        zip(files, kn.ingest_files(tenant.id, tenant.name, collection, readers), strict=True), 1
+    ):
+        if outcome.error is not None:
             refused += 1
             continue
+        data = path.read_bytes()
         size += len(data)
-        for r in results:
+        for r in outcome.results:
             docs += 1
             chunks += r.document["chunks"]
         words += len(_WORD.findall(data.decode("utf-8", "replace")))

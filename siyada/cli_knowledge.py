@@ -49,6 +49,7 @@ def _knowledge():  # type: ignore[no-untyped-def]
         knowledge.rerank_model,
         knowledge.rerank_depth,
         knowledge.rerank,
+        knowledge.ingest_batch_chunks,
     )
 
 
@@ -94,7 +95,6 @@ def ingest(
 
     from siyada.cli import _fail, err, out
     from siyada.knowledge.collections import KnowledgeError
-    from siyada.knowledge.parse import ParseError
 
     meta = json.loads(metadata) if metadata else None
     if meta is not None and not isinstance(meta, dict):
@@ -136,19 +136,16 @@ def ingest(
             speed = progress.tasks[task].speed
             progress.update(task, rate=f"{speed:.1f} chunks/s" if speed else "")
 
-        for path in files:
-            try:
-                results = kn.ingest(
-                    owner.id, owner.name, collection, path.read_bytes(), path.name, None, meta, on_progress
-                )
-            except (ParseError, KnowledgeError, OSError) as exc:
+        readers = [(path.name, path.read_bytes) for path in files]
+        outcomes = kn.ingest_files(owner.id, owner.name, collection, readers, meta, on_progress)
+        for path, outcome in zip(files, outcomes, strict=True):  # one outcome per file, in order
+            if outcome.error is not None:
                 failed += 1
-                err.print(f"[yellow]skipped[/] {path}: {exc}", highlight=False)
-            else:
-                for r in results:
-                    created += r.created
-                    skipped += not r.created
-                    chunks += r.document["chunks"] if r.created else 0
+                err.print(f"[yellow]skipped[/] {path}: {outcome.error}", highlight=False)
+            for r in outcome.results:
+                created += r.created
+                skipped += not r.created
+                chunks += r.document["chunks"] if r.created else 0
             progress.advance(files_task)
             speed = progress.tasks[files_task].speed
             progress.update(files_task, rate=f"{speed:.1f} files/s" if speed else "")

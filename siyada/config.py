@@ -120,6 +120,9 @@ class KnowledgeConfig(_Strict):
     rerank_model: str | None = "siyada-embed"
     rerank_depth: int = Field(default=30, ge=1, le=200)
     rerank: bool = False
+    # Chunks embedded and written per ingestion transaction, across the files of `siyada ingest`: a
+    # kill loses at most one batch (whole documents); smaller ones cost more transactions.
+    ingest_batch_chunks: int = Field(default=256, ge=1, le=100_000)
 
 
 class FileConfig(_Strict):

@@ -51,12 +51,16 @@ def test_kill_during_ingestion_then_resume(tmp_path: Path) -> None:
             "".join(PARAGRAPH.format(n=i * 10 + j) for j in range(4)), encoding="utf-8"
         )
     cli(data, "tenants", "create", "default")
+    config = tmp_path / "siyada.toml"  # small batches, so the kill falls between two of them
+    config.write_text("[knowledge]\ningest_batch_chunks = 4\n")
     cmd = [
         sys.executable,
         "-m",
         "siyada",
         "--data-dir",
         str(data),
+        "--config",
+        str(config),
         "ingest",
         str(folder),
         "--collection",

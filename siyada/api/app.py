@@ -173,6 +173,7 @@ def create_app(settings: Settings) -> FastAPI:
         settings.file.knowledge.rerank_model,
         settings.file.knowledge.rerank_depth,
         settings.file.knowledge.rerank,
+        settings.file.knowledge.ingest_batch_chunks,
     )
     app.state.grounded = GroundedChat(
         app.state.gateway, app.state.knowledge, settings.file.knowledge.retrieval_k

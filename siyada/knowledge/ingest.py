@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,8 +22,8 @@ from sqlalchemy.engine import Connection, Engine
 
 from siyada.knowledge import lexical, pgvector
 from siyada.knowledge.chunk import Chunk, chunk
-from siyada.knowledge.collections import bump_version, document_dict
-from siyada.knowledge.parse import ParsedDocument, parse_many
+from siyada.knowledge.collections import KnowledgeError, bump_version, document_dict
+from siyada.knowledge.parse import ParsedDocument, ParseError, parse_many
 from siyada.knowledge.vectors import Embedder, sentence_blob, to_blobs
 from siyada.lang.analysis import index_terms
 from siyada.lang.sentences import embedding_sentences
@@ -183,6 +183,65 @@ def _insert(
     return [(cid, collection_id, t) for cid, t in zip(ids, p.terms, strict=True)]
 
 
+@dataclass
+class FileOutcome:
+    """What became of one file of a bulk ingestion: its documents, or why it was refused."""
+
+    name: str
+    results: list[IngestResult]
+    error: Exception | None = None
+
+
+ReadFile = Callable[[], bytes]
+
+
+def ingest_files(
+    engine: Engine,
+    collection: Any,
+    files: Iterable[tuple[str, ReadFile]],
+    metadata: dict[str, Any] | None = None,
+    embedder: Embedder | None = None,
+    pseudonymise: Callable[[str], str] | None = None,
+    on_progress: Progress | None = None,
+    sentence_vectors: bool = True,
+    content_type: str | None = None,
+    batch_chunks: int | None = None,
+) -> Iterator[FileOutcome]:
+    """Ingest files (name, reader) in order, yielding each file's outcome, in order, once all its
+    documents are stored. Documents of consecutive files are embedded and written together, up to
+    ``STORE_BATCH_CHUNKS`` chunks a transaction: many small files would otherwise cost a transaction
+    and a short model call each, and the model, run between the analyses of small files, loses its
+    caches (the static model embedded 25 % slower so; docs/benchmarks.md). A file that cannot be read
+    or parsed is reported with its error (what of it was already written stays); a kill loses at most
+    the batch being written, whole documents. `batch_chunks` overrides ``STORE_BATCH_CHUNKS``."""
+    limit = batch_chunks or STORE_BATCH_CHUNKS
+    pending: list[Prepared] = []
+    waiting: list[_Waiting] = []  # files with documents not yet stored, in order
+    for name, read in files:
+        current = _Waiting(FileOutcome(name, []))
+        waiting.append(current)
+        try:
+            for item in _documents(engine, collection, read(), name, content_type, metadata, pseudonymise):
+                if isinstance(item, IngestResult):
+                    current.outcome.results.append(item)
+                    continue
+                pending.append(item)
+                current.pending += 1
+                if on_progress is not None:
+                    on_progress("chunks", len(item.chunks))
+                if sum(len(p.chunks) for p in pending) >= limit:
+                    _flush_into(engine, collection, pending, waiting, embedder, on_progress, sentence_vectors)
+                    pending = []
+                    yield from (w.outcome for w in waiting[:-1])
+                    waiting = waiting[-1:]
+        except (ParseError, KnowledgeError, OSError) as exc:
+            del pending[len(pending) - current.pending :]  # its documents not yet written are dropped
+            current.pending = 0
+            current.outcome.error = exc
+    _flush_into(engine, collection, pending, waiting, embedder, on_progress, sentence_vectors)
+    yield from (w.outcome for w in waiting)
+
+
 def ingest_bytes(
     engine: Engine,
     collection: Any,
@@ -194,28 +253,63 @@ def ingest_bytes(
     pseudonymise: Callable[[str], str] | None = None,
     on_progress: Progress | None = None,
     sentence_vectors: bool = True,
+    batch_chunks: int | None = None,
 ) -> list[IngestResult]:
     """Ingest a file (a JSONL file gives one document per record). Raises ParseError on bad input."""
-    results: list[IngestResult] = []
-    pending: list[Prepared] = []
+    files = [(filename, lambda: data)]
+    args = (metadata, embedder, pseudonymise, on_progress, sentence_vectors, content_type, batch_chunks)
+    (outcome,) = list(ingest_files(engine, collection, files, *args))
+    if outcome.error is not None:
+        raise outcome.error
+    return outcome.results
+
+
+def _documents(
+    engine: Engine,
+    collection: Any,
+    data: bytes,
+    filename: str,
+    content_type: str | None,
+    metadata: dict[str, Any] | None,
+    pseudonymise: Callable[[str], str] | None,
+) -> Iterator[Prepared | IngestResult]:
+    """Each document of the file, chunked and analysed, or its stored result when already there."""
     for n, parsed in enumerate(parse_many(data, filename, content_type)):
         record_meta = {**(metadata or {}), **(parsed.metadata or {})}
         sha = _identity(data, parsed, record_meta)
         found = _existing(engine, document_id(collection.id, sha))
         if found is not None:
-            results.append(IngestResult(document_dict(found), created=False))
+            yield IngestResult(_named(document_dict(found), collection), created=False)
             continue
         name = f"{filename}#{n + 1}" if parsed.format == "jsonl" else filename
-        pending.append(prepare(parsed, sha, collection.id, name, record_meta, pseudonymise))
-        if on_progress is not None:
-            on_progress("chunks", len(pending[-1].chunks))
-        if sum(len(p.chunks) for p in pending) >= STORE_BATCH_CHUNKS:
-            results += _flush(engine, collection, pending, embedder, on_progress, sentence_vectors)
-            pending = []
-    results += _flush(engine, collection, pending, embedder, on_progress, sentence_vectors)
-    for r in results:
-        r.document["collection"] = collection.name
-    return results
+        yield prepare(parsed, sha, collection.id, name, record_meta, pseudonymise)
+
+
+@dataclass
+class _Waiting:
+    outcome: FileOutcome
+    pending: int = 0  # its documents among the pending ones (the last of them)
+
+
+def _flush_into(
+    engine: Engine,
+    collection: Any,
+    pending: list[Prepared],
+    waiting: list[_Waiting],
+    embedder: Embedder | None,
+    on_progress: Progress | None,
+    sentence_vectors: bool,
+) -> None:
+    """Store the pending documents and hand each waiting file its results, in order."""
+    stored = iter(_flush(engine, collection, pending, embedder, on_progress, sentence_vectors))
+    for w in waiting:
+        w.outcome.results += [next(stored) for _ in range(w.pending)]
+        w.pending = 0
+
+
+def _named(document: dict[str, Any], collection: Any) -> dict[str, Any]:
+    document["collection"] = collection.name
+    return document
 
 
 def _flush(
@@ -230,7 +324,10 @@ def _flush(
         return []
     if embedder is not None:
         embed_all(pending, embedder, on_progress, sentence_vectors)
-    return store(engine, collection.id, collection.tenant_id, pending)
+    results = store(engine, collection.id, collection.tenant_id, pending)
+    for r in results:
+        _named(r.document, collection)
+    return results
 
 
 def _identity(data: bytes, parsed: ParsedDocument, metadata: dict[str, Any]) -> str:

@@ -4,14 +4,14 @@ pseudonymised text)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from sqlalchemy.engine import Engine
 
 from siyada.knowledge import collections as store
 from siyada.knowledge import lexical
-from siyada.knowledge.ingest import IngestResult, ingest_bytes
+from siyada.knowledge.ingest import FileOutcome, IngestResult, ReadFile, ingest_bytes, ingest_files
 from siyada.knowledge.pgvector import PgVectorIndex, has_pgvector
 from siyada.knowledge.rerank import RERANK_DEPTH, Reranker
 from siyada.knowledge.search import Mode, Searcher
@@ -31,12 +31,16 @@ class Knowledge:
         rerank_model: str | None = "siyada-embed",
         rerank_depth: int = RERANK_DEPTH,
         rerank_default: bool = False,
+        batch_chunks: int | None = None,
     ) -> None:
         self.engine = engine
         self.embedder_for = embedder_for
         self.privacy = privacy
         self.default_embedding_model = default_embedding_model
         self.sentence_vectors = sentence_vectors  # for models that declare them (knowledge.vectors)
+        self.batch_chunks = (
+            batch_chunks  # chunks written per ingestion transaction (ingest.STORE_BATCH_CHUNKS)
+        )
         index = PgVectorIndex() if has_pgvector(engine) else VectorCache()
         reranker = (
             Reranker(rerank_model, embedder_for, rerank_depth, sentence_vectors) if rerank_model else None
@@ -99,6 +103,34 @@ class Knowledge:
             pseudonymise,
             on_progress,
             sentence_vectors=self.sentence_vectors,
+            batch_chunks=self.batch_chunks,
+        )
+
+    def ingest_files(
+        self,
+        tenant_id: int,
+        tenant_name: str,
+        collection: str | int,
+        files: Iterable[tuple[str, ReadFile]],
+        metadata: dict[str, Any] | None = None,
+        on_progress: Callable[[str, int], None] | None = None,
+    ) -> Iterator[FileOutcome]:
+        """Many files (name, reader), batched across files; each file's outcome in order (`siyada
+        ingest` and the scale bench)."""
+        with self.engine.connect() as conn:
+            coll = store.require_collection(conn, tenant_id, collection)
+        embedder = self.embedder_for(coll.embedding_model) if coll.embedding_model else None
+        pseudonymise = self._pseudonymiser(tenant_id, tenant_name)
+        return ingest_files(
+            self.engine,
+            coll,
+            files,
+            metadata,
+            embedder,
+            pseudonymise,
+            on_progress,
+            self.sentence_vectors,
+            batch_chunks=self.batch_chunks,
         )
 
     def search(
