@@ -123,6 +123,9 @@ class KnowledgeConfig(_Strict):
     # Chunks embedded and written per ingestion transaction, across the files of `siyada ingest`: a
     # kill loses at most one batch (whole documents); smaller ones cost more transactions.
     ingest_batch_chunks: int = Field(default=256, ge=1, le=100_000)
+    # At start, read the lexical index into the OS cache and load every collection's vectors, in the
+    # background, so the first searches after a restart do not wait on the disk (Knowledge.warm).
+    warm_at_start: bool = True
 
 
 class FileConfig(_Strict):

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import hashlib
 import logging
+import threading
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -68,6 +69,14 @@ async def _checkpoint_forever(engine: Engine, key_path: Path) -> None:
         except Exception:
             log.exception("audit checkpoint failed; will retry")
         await asyncio.sleep(CHECKPOINT_EVERY_S)
+
+
+def _warm(knowledge: Knowledge) -> None:
+    """The knowledge warm-up, off the event loop; a failure costs only speed, so it is logged."""
+    try:
+        log.info("knowledge warmed: %s", knowledge.warm())
+    except Exception:  # e.g. the store closed by a shutdown mid-way
+        log.warning("knowledge warm-up failed", exc_info=True)
 
 
 async def _rollup_forever(engine: Engine) -> None:
@@ -135,6 +144,10 @@ def create_app(settings: Settings) -> FastAPI:
         chat = getattr(embedded, "chat", None)
         if chat is not None and settings.file.embedded.chat_model in chat.paths:
             chat.preload(settings.file.embedded.chat_model)
+        if settings.file.knowledge.warm_at_start:
+            threading.Thread(
+                target=_warm, args=(app.state.knowledge,), name="siyada-warm", daemon=True
+            ).start()
         try:
             yield
         finally:

@@ -209,6 +209,32 @@ def warm_champions(engine: Engine) -> int:
     return warm(engine, {str(t): int(n) * DF_SAMPLE for t, n in rows})
 
 
+# What a search reads of the SQLite lexical index: postings, their index, chunk lengths, term counts,
+# champion lists (~1 GB at a million chunks; the stored terms, chunk_terms_content, are not read).
+_SEARCHED_TABLES = (
+    "chunk_terms_idx",
+    "chunk_terms_docsize",
+    "chunk_terms_df",
+    "chunk_terms_champions",
+    "chunk_terms_data",
+)
+
+
+def preload(engine: Engine) -> int:
+    """Read the tables searches read, once through, so the OS holds their pages (as search engines
+    preload their index files at start): the first searches after a restart then find their postings
+    in memory instead of waiting on the disk. SQLite only; returns the bytes read."""
+    if engine.dialect.name != "sqlite":
+        return 0
+    read = 0
+    with engine.connect() as conn:
+        for table in _SEARCHED_TABLES:
+            result = conn.exec_driver_sql(f"SELECT * FROM {table}")  # fixed names, not input
+            while rows := result.fetchmany(2_000):
+                read += sum(len(v) for row in rows for v in row if isinstance(v, bytes | str))
+    return read
+
+
 def search(
     conn: Connection, collection_ids: Sequence[int], terms: Sequence[str], k: int
 ) -> list[tuple[int, float]]:
