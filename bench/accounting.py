@@ -27,7 +27,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
-from gateway_overhead import Target, run_scenario, summarize, wait_http  # noqa: E402
+from gateway_load import run_scenario, summarize  # noqa: E402
+from gateway_procs import Target, wait_http  # noqa: E402
 
 from siyada.governance.usage import UsageRecord, UsageRecorder  # noqa: E402
 from siyada.governance.usage_query import rollup  # noqa: E402

@@ -24,259 +24,32 @@ import argparse
 import asyncio
 import contextlib
 import json
-import math
 import os
-import platform
 import shlex
 import shutil
-import signal
-import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
-from dataclasses import dataclass, field
 from pathlib import Path
 
-import aiohttp
+from gateway_load import SCENARIOS, run_scenario, summarize
+from gateway_procs import (
+    GATEWAY_CPU,
+    HERE,
+    LOADGEN_CPU,
+    Procs,
+    cpu_busy_pct,
+    cpu_model,
+    start_target,
+    versions,
+    wait_http,
+)
 
-HERE = Path(__file__).resolve().parent
 ALL_TARGETS = ["direct", "bare", "bare-httpx", "litellm", "siyada"]
 DEFAULT_TARGETS = ["direct", "bare", "bare-httpx", "litellm", "siyada"]
-SCENARIOS = {
-    # name: (stream, concurrency)
-    "nonstream-c1": (False, 1),
-    "nonstream-c32": (False, 32),
-    "stream-c8": (True, 8),
-}
-GATEWAY_CPU = "1"
-LOADGEN_CPU = "0"
-
-
-# ---------------------------------------------------------------- processes
-
-
-@dataclass
-class Target:
-    name: str
-    base_url: str  # e.g. http://127.0.0.1:18081 (the /v1/... path is appended)
-    api_key: str
-    model: str
-    proc: subprocess.Popen | None = None
-    note: str = ""
-    extra: dict = field(default_factory=dict)
-
-
-class Procs:
-    """Processes started by this script; each gets its own process group and is ended by pid."""
-
-    def __init__(self, pin: bool, logdir: Path):
-        self.pin = pin
-        self.logdir = logdir
-        self.procs: list[tuple[str, subprocess.Popen]] = []
-
-    def start(self, name: str, argv: list[str], cpu: str, env: dict | None = None, shell: bool = False):
-        if shell:
-            argv = ["/bin/sh", "-c", argv if isinstance(argv, str) else shlex.join(argv)]
-        if self.pin:
-            argv = ["taskset", "-c", cpu, *argv]
-        with open(self.logdir / f"{name}.log", "wb") as log:  # the child keeps its own copy of the fd
-            p = subprocess.Popen(
-                argv,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL,
-                env={**os.environ, **(env or {})},
-                process_group=0,  # own group (ended with killpg) but same session/autogroup: --nice holds
-            )
-        self.procs.append((name, p))
-        return p
-
-    def stop(self, p: subprocess.Popen, timeout: float = 8.0):
-        if p.poll() is not None:
-            return
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(p.pid, signal.SIGTERM)  # the process group this script created for it
-        try:
-            p.wait(timeout)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(p.pid, signal.SIGKILL)
-            p.wait(5)
-
-    def stop_all(self):
-        for _, p in reversed(self.procs):
-            self.stop(p)
-        self.procs.clear()
-
-    def log_tail(self, name: str, n: int = 30) -> str:
-        f = self.logdir / f"{name}.log"
-        if not f.exists():
-            return ""
-        return "\n".join(f.read_text(errors="replace").splitlines()[-n:])
-
-
-def wait_http(
-    url: str, timeout: float, proc: subprocess.Popen | None = None, headers: dict | None = None
-) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc is not None and proc.poll() is not None:
-            return False
-        try:
-            req = urllib.request.Request(url, headers=headers or {})
-            with urllib.request.urlopen(req, timeout=2) as r:
-                if r.status < 500:
-                    return True
-        except urllib.error.HTTPError as e:
-            if e.code < 500:
-                return True
-        except Exception:
-            pass
-        time.sleep(0.2)
-    return False
-
-
-def litellm_config(stub_port: int, master_key: str) -> str:
-    # plain YAML by hand: the bench depends on no YAML library
-    return f"""model_list:
-  - model_name: stub
-    litellm_params:
-      model: openai/stub
-      api_base: http://127.0.0.1:{stub_port}/v1
-      api_key: sk-stub
-litellm_settings:
-  drop_params: true
-  set_verbose: false
-  telemetry: false
-general_settings:
-  master_key: {master_key}
-  disable_spend_logs: true
-"""
-
-
-# ---------------------------------------------------------------- load generator
-
-
-def pct(sorted_vals: list[float], q: float) -> float:
-    if not sorted_vals:
-        return float("nan")
-    k = max(0, min(len(sorted_vals) - 1, math.ceil(q / 100.0 * len(sorted_vals)) - 1))  # nearest rank
-    return sorted_vals[k]
-
-
-async def run_scenario(
-    t: Target, stream: bool, concurrency: int, duration: float, warmup: float, max_requests: int | None
-) -> dict:
-    url = t.base_url.rstrip("/") + "/v1/chat/completions"
-    payload = {
-        "model": t.model,
-        "messages": [{"role": "user", "content": "Say hello."}],
-        "max_tokens": 16,
-    }
-    if stream:
-        payload["stream"] = True
-        payload["stream_options"] = {"include_usage": True}
-    body = json.dumps(payload).encode()
-    headers = {"Content-Type": "application/json", "Authorization": f"Bearer {t.api_key}"}
-    lat: list[float] = []
-    ttft: list[float] = []
-    errors: dict[str, int] = {}
-    state = {"record": False, "deadline": 0.0, "done": 0}
-
-    def err(kind: str):
-        errors[kind] = errors.get(kind, 0) + 1
-
-    async def one(session: aiohttp.ClientSession) -> None:
-        t0 = time.perf_counter()
-        first = None
-        async with session.post(url, data=body, headers=headers) as r:
-            if not stream:
-                data = await r.read()
-                ok = r.status == 200 and b'"choices"' in data
-            else:
-                tail = b""
-                async for chunk in r.content.iter_any():
-                    if first is None and b"data:" in chunk:
-                        first = time.perf_counter()
-                    tail = (tail + chunk)[-64:]
-                ok = r.status == 200 and b"[DONE]" in tail
-        t1 = time.perf_counter()
-        if not state["record"]:
-            return
-        if not ok:
-            err(f"http {r.status}" if r.status != 200 else "bad body")
-            return
-        lat.append(t1 - t0)
-        if first is not None:
-            ttft.append(first - t0)
-
-    async def worker(session):
-        while time.perf_counter() < state["deadline"]:
-            if state["record"] and max_requests and state["done"] >= max_requests:
-                return
-            try:
-                await one(session)
-            except (TimeoutError, aiohttp.ClientError, OSError) as e:
-                if state["record"]:
-                    err(type(e).__name__)
-                await asyncio.sleep(0.01)
-            if state["record"]:
-                state["done"] += 1
-
-    conn = aiohttp.TCPConnector(limit=concurrency, limit_per_host=concurrency, force_close=False)
-    timeout = aiohttp.ClientTimeout(total=60)
-    async with aiohttp.ClientSession(connector=conn, timeout=timeout, skip_auto_headers=("User-Agent",)) as s:
-        if warmup > 0:
-            state["deadline"] = time.perf_counter() + warmup
-            await asyncio.gather(*(worker(s) for _ in range(concurrency)))
-        state["record"] = True
-        start = time.perf_counter()
-        state["deadline"] = start + duration
-        await asyncio.gather(*(worker(s) for _ in range(concurrency)))
-        elapsed = time.perf_counter() - start
-    lat.sort()
-    ttft.sort()
-    ms = 1000.0
-    return {
-        "requests": len(lat),
-        "errors": sum(errors.values()),
-        "error_kinds": errors,
-        "elapsed_s": round(elapsed, 3),
-        "rps": len(lat) / elapsed if elapsed > 0 else 0.0,
-        "p50_ms": pct(lat, 50) * ms,
-        "p95_ms": pct(lat, 95) * ms,
-        "p99_ms": pct(lat, 99) * ms,
-        "mean_ms": (statistics.fmean(lat) * ms) if lat else float("nan"),
-        "ttft_p50_ms": (pct(ttft, 50) * ms) if ttft else None,
-        "ttft_p95_ms": (pct(ttft, 95) * ms) if ttft else None,
-    }
 
 
 # ---------------------------------------------------------------- reporting
-
-
-def summarize(runs: list[dict]) -> dict:
-    def agg(key):
-        vals = [r[key] for r in runs if r.get(key) is not None and r["requests"] > 0]
-        if not vals:
-            return None, None
-        m = statistics.fmean(vals)
-        spread = (max(vals) - min(vals)) / m * 100 if m else 0.0
-        return m, spread
-
-    out = {
-        "runs": len(runs),
-        "errors": sum(r["errors"] for r in runs),
-        "requests": sum(r["requests"] for r in runs),
-    }
-    for k in ("rps", "p50_ms", "p95_ms", "ttft_p50_ms"):
-        m, sp = agg(k)
-        out[k] = m
-        out[k.replace("_ms", "") + "_spread_pct"] = sp
-    return out
 
 
 def fmt(v, spec=".1f", dash="-"):
@@ -341,62 +114,6 @@ def print_table(summary: dict, targets: list[str], file=sys.stdout) -> str:
     text = "\n".join(lines)
     print(text, file=file, flush=True)
     return text
-
-
-def versions(litellm_py: Path | None) -> dict:
-    from importlib.metadata import PackageNotFoundError, version
-
-    v = {"python": platform.python_version()}
-    for pkg in ("aiohttp", "starlette", "uvicorn", "httpx", "uvloop", "httptools"):
-        try:
-            v[pkg] = version(pkg)
-        except PackageNotFoundError:
-            v[pkg] = None
-    if litellm_py and litellm_py.exists():
-        try:
-            v["litellm"] = (
-                subprocess.run(
-                    [
-                        str(litellm_py),
-                        "-c",
-                        "from importlib.metadata import version; print(version('litellm'))",
-                    ],
-                    capture_output=True,
-                    text=True,
-                    timeout=60,
-                ).stdout.strip()
-                or None
-            )
-        except Exception:
-            v["litellm"] = None
-    return v
-
-
-def cpu_busy_pct(interval: float = 1.0) -> float | None:
-    """Share of all CPUs busy over `interval` (from /proc/stat): other load skews results."""
-
-    def snap():
-        with open("/proc/stat") as f:
-            v = [int(x) for x in f.readline().split()[1:]]
-        return sum(v), v[3] + v[4]  # total, idle + iowait
-
-    try:
-        t0, i0 = snap()
-        time.sleep(interval)
-        t1, i1 = snap()
-        return round(100.0 * (1 - (i1 - i0) / max(1, t1 - t0)), 1)
-    except OSError:
-        return None
-
-
-def cpu_model() -> str:
-    try:
-        for ln in subprocess.run(["lscpu"], capture_output=True, text=True).stdout.splitlines():
-            if ln.startswith("Model name:"):
-                return ln.split(":", 1)[1].strip()
-    except Exception:
-        pass
-    return platform.processor() or "unknown"
 
 
 # ---------------------------------------------------------------- main
@@ -595,112 +312,6 @@ async def amain(a) -> int:
         Path(a.json).write_text(json.dumps(out, indent=2, default=str))
         print(f"\nwrote {a.json}")
     return rc
-
-
-def start_target(name: str, a, procs: Procs, stub_base: str, litellm_py: Path) -> Target | None:
-    if name == "direct":
-        return Target(name, stub_base, "sk-stub", "stub")
-    if name in ("bare", "bare-httpx"):
-        port = a.bare_port if name == "bare" else a.bare_httpx_port
-        client = "aiohttp" if name == "bare" else "httpx"
-        p = procs.start(
-            name,
-            [
-                a.python,
-                str(HERE / "bare_proxy.py"),
-                "--port",
-                str(port),
-                "--upstream",
-                stub_base,
-                "--client",
-                client,
-                "--loop",
-                a.bare_loop,
-                "--http",
-                a.bare_http,
-            ]
-            + ["--router", a.bare_router]
-            + (["--access-log"] if a.bare_access_log else []),
-            GATEWAY_CPU,
-        )
-        base = f"http://127.0.0.1:{port}"
-        if not wait_http(base + "/v1/models", 20, p):
-            print(f"{name} failed to start:\n" + procs.log_tail(name), file=sys.stderr)
-            return None
-        return Target(
-            name,
-            base,
-            "sk-stub",
-            "stub",
-            p,
-            f"(client={client}, loop={a.bare_loop}, http={a.bare_http}, "
-            f"access_log={a.bare_access_log}, router={a.bare_router})",
-        )
-    if name == "litellm":
-        exe = Path(a.litellm_venv) / "bin" / "litellm"
-        if not exe.exists():
-            print(f"litellm skipped: {exe} missing (run bash bench/setup_litellm.sh)", file=sys.stderr)
-            return None
-        cfg = procs.logdir / "litellm_config.yaml"
-        cfg.write_text(litellm_config(a.stub_port, a.litellm_key))
-        env = {
-            "LITELLM_LOCAL_MODEL_COST_MAP": "True",  # no fetch of the cost map at start
-            "LITELLM_LOG": "ERROR",
-            "LITELLM_MODE": "PRODUCTION",
-            "LITELLM_TELEMETRY": "False",
-            "DISABLE_SCHEMA_UPDATE": "True",
-            "NO_PROXY": "*",
-            "no_proxy": "*",
-        }
-        for k in (
-            "DATABASE_URL",
-            "OPENAI_API_KEY",
-            "OPENAI_BASE_URL",
-            "HTTP_PROXY",
-            "HTTPS_PROXY",
-            "http_proxy",
-            "https_proxy",
-        ):
-            os.environ.pop(k, None)
-        p = procs.start(
-            name,
-            [
-                str(exe),
-                "--config",
-                str(cfg),
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(a.litellm_port),
-                "--num_workers",
-                "1",
-            ],
-            GATEWAY_CPU,
-            env=env,
-        )
-        base = f"http://127.0.0.1:{a.litellm_port}"
-        if not wait_http(base + "/health/liveliness", a.startup_timeout, p):
-            print("litellm failed to start:\n" + procs.log_tail(name), file=sys.stderr)
-            return None
-        return Target(name, base, a.litellm_key, "stub", p, "(1 worker)")
-    if name == "siyada":
-        p = None
-        if a.siyada_cmd:
-            cmd = a.siyada_cmd.replace("{stub_url}", stub_base + "/v1").replace("{stub_base}", stub_base)
-            p = procs.start(name, cmd, GATEWAY_CPU, shell=True)
-        else:
-            print("siyada: external server, pin it yourself (taskset -c 1 ...)", file=sys.stderr)
-        hdr = {"Authorization": f"Bearer {a.siyada_key}"} if a.siyada_key else {}
-        if not wait_http(a.siyada_url.rstrip("/") + "/v1/models", a.startup_timeout, p, hdr):
-            print(
-                "siyada not reachable at " + a.siyada_url + ("\n" + procs.log_tail(name) if p else ""),
-                file=sys.stderr,
-            )
-            return None
-        return Target(
-            name, a.siyada_url, a.siyada_key, a.siyada_model, p, "(started here)" if p else "(external)"
-        )
-    raise ValueError(name)
 
 
 def main(argv=None) -> int:
