@@ -39,18 +39,7 @@ def _knowledge():  # type: ignore[no-untyped-def]
         return loaded[name]
 
     guard = build_guard(settings.file.privacy, settings.data_dir)
-    knowledge = settings.file.knowledge
-    return Knowledge(
-        engine,
-        embedder_for,
-        guard,
-        knowledge.embedding_model,
-        knowledge.sentence_vectors,
-        knowledge.rerank_model,
-        knowledge.rerank_depth,
-        knowledge.rerank,
-        knowledge.ingest_batch_chunks,
-    )
+    return Knowledge.from_config(engine, embedder_for, guard, settings.file.knowledge)
 
 
 def _tenant(kn: Any, name: str) -> Any:

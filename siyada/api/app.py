@@ -177,16 +177,8 @@ def create_app(settings: Settings) -> FastAPI:
         metrics if settings.file.usage_accounting else None,
         app.state.privacy,
     )
-    app.state.knowledge = Knowledge(
-        engine,
-        _embedder_lookup(router),
-        app.state.privacy,
-        settings.file.knowledge.embedding_model,
-        settings.file.knowledge.sentence_vectors,
-        settings.file.knowledge.rerank_model,
-        settings.file.knowledge.rerank_depth,
-        settings.file.knowledge.rerank,
-        settings.file.knowledge.ingest_batch_chunks,
+    app.state.knowledge = Knowledge.from_config(
+        engine, _embedder_lookup(router), app.state.privacy, settings.file.knowledge
     )
     app.state.grounded = GroundedChat(
         app.state.gateway, app.state.knowledge, settings.file.knowledge.retrieval_k

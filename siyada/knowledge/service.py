@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -21,6 +21,9 @@ from siyada.knowledge.vectors import Embedder, VectorCache
 from siyada.privacy.operators import detect, keyed_hash
 from siyada.privacy.policy import PrivacyGuard
 from siyada.store.tables import collections as collection_rows
+
+if TYPE_CHECKING:
+    from siyada.config import KnowledgeConfig
 
 
 class Knowledge:
@@ -41,14 +44,33 @@ class Knowledge:
         self.privacy = privacy
         self.default_embedding_model = default_embedding_model
         self.sentence_vectors = sentence_vectors  # for models that declare them (knowledge.vectors)
-        self.batch_chunks = (
-            batch_chunks  # chunks written per ingestion transaction (ingest.STORE_BATCH_CHUNKS)
-        )
+        self.batch_chunks = batch_chunks  # chunks per ingestion transaction (ingest.STORE_BATCH_CHUNKS)
         index = PgVectorIndex() if has_pgvector(engine) else VectorCache()
         reranker = (
             Reranker(rerank_model, embedder_for, rerank_depth, sentence_vectors) if rerank_model else None
         )
         self.searcher = Searcher(engine, embedder_for, index, reranker, rerank_default)
+
+    @classmethod
+    def from_config(
+        cls,
+        engine: Engine,
+        embedder_for: Callable[[str], Embedder | None],
+        privacy: PrivacyGuard | None,
+        config: KnowledgeConfig,
+    ) -> Knowledge:
+        """The facade as the server and the CLI build it, from the `[knowledge]` section."""
+        return cls(
+            engine,
+            embedder_for,
+            privacy,
+            config.embedding_model,
+            config.sentence_vectors,
+            config.rerank_model,
+            config.rerank_depth,
+            config.rerank,
+            config.ingest_batch_chunks,
+        )
 
     def warm(self) -> dict[str, float]:
         """At start: the lexical index's pages read into the OS cache and every collection's vectors
