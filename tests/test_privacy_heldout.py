@@ -46,3 +46,16 @@ def test_span_f1_on_varied_texts(name: str, overall_min: float, type_min: float)
     overall, per_type = _scores(docs)
     assert overall >= overall_min, (overall, per_type)
     assert min(per_type.values()) >= type_min, per_type
+
+
+@pytest.mark.parametrize("name", ["pii_heldout.txt", "pii_blind.txt", "pii_blind2.txt", "pii_blind3.txt"])
+def test_no_pattern_recogniser_matches_without_a_digit_or_an_at_sign(name: str) -> None:
+    """What lets `analyze` skip the pattern recognisers on such texts: with every digit and "@" taken
+    out of the fixture texts (which hold every kind of pattern entity), none of them finds anything."""
+    import re
+
+    from siyada.privacy.recognisers import PATTERN_RECOGNISERS
+
+    for doc in load_markup(FIXTURES / name):
+        text = re.sub(r"[\d@]", "", doc["text"])
+        assert [e for rec in PATTERN_RECOGNISERS for e in rec(text)] == [], text

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import re
+
 from siyada.privacy.entities import Entity
 from siyada.privacy.names import find_people
 from siyada.privacy.recognisers import PATTERN_RECOGNISERS
 
 DEFAULT_THRESHOLD = 0.5
 RECOGNISERS = (*PATTERN_RECOGNISERS, find_people)
+# Every pattern recogniser needs a digit (of any script) or an "@": a text with neither, as most chat
+# prompts are, skips them all for one scan (the shield runs on every prompt through the gateway).
+_PATTERN_HINT = re.compile(r"[\d@]")
 
 
 def resolve_overlaps(candidates: list[Entity]) -> list[Entity]:
@@ -20,5 +25,6 @@ def resolve_overlaps(candidates: list[Entity]) -> list[Entity]:
 
 
 def analyze(text: str, threshold: float = DEFAULT_THRESHOLD) -> list[Entity]:
-    candidates = [e for rec in RECOGNISERS for e in rec(text) if e.score >= threshold]
+    recognisers = RECOGNISERS if _PATTERN_HINT.search(text) else (find_people,)
+    candidates = [e for rec in recognisers for e in rec(text) if e.score >= threshold]
     return resolve_overlaps(candidates)
