@@ -24,9 +24,8 @@ from siyada.knowledge import lexical, pgvector
 from siyada.knowledge.chunk import Chunk, chunk
 from siyada.knowledge.collections import KnowledgeError, bump_version, document_dict
 from siyada.knowledge.parse import ParsedDocument, ParseError, parse_many
-from siyada.knowledge.vectors import Embedder, sentence_blob, to_blobs
+from siyada.knowledge.vectors import Embedder, embed_passages, wants_sentences
 from siyada.lang.analysis import index_terms
-from siyada.lang.sentences import embedding_sentences
 from siyada.store.tables import chunks, documents
 
 EMBED_BATCH = 32
@@ -103,20 +102,13 @@ def embed_all(
     """Vectors for every chunk of these documents (and for each sentence of a multi-sentence chunk when
     the model wants them), in batches that cross document boundaries (many small documents would
     otherwise cost one model call each)."""
-    per_sentence = sentence_vectors and bool(getattr(embedder, "sentence_vectors", False))
+    per_sentence = wants_sentences(embedder, sentence_vectors)
     slots = [(d, i) for d in docs for i in range(len(d.chunks))]
     for lo in range(0, len(slots), EMBED_BATCH):
         batch = slots[lo : lo + EMBED_BATCH]
-        texts = [d.chunks[i].text for d, i in batch]
-        sentences = [embedding_sentences(t) if per_sentence else [t] for t in texts]
-        extra = [s for group in sentences if len(group) > 1 for s in group]
-        matrix = embedder.embed(texts + extra, "passage")
-        at = len(texts)
-        for (d, i), blob, group in zip(batch, to_blobs(matrix[: len(texts)]), sentences, strict=True):
-            d.vectors[i] = blob
-            if len(group) > 1:
-                d.sentence_vectors[i] = sentence_blob(matrix[at : at + len(group)])
-                at += len(group)
+        embedded = embed_passages(embedder, [d.chunks[i].text for d, i in batch], per_sentence)
+        for (d, i), (blob, sentences) in zip(batch, embedded, strict=True):
+            d.vectors[i], d.sentence_vectors[i] = blob, sentences
         if on_progress is not None:
             on_progress("embedded", len(batch))
 

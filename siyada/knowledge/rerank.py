@@ -23,8 +23,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import Connection, Engine
 
 from siyada.knowledge.collections import KnowledgeError
-from siyada.knowledge.vectors import Embedder, sentence_blob, to_blobs
-from siyada.lang.sentences import embedding_sentences
+from siyada.knowledge.vectors import Embedder, best_sentence, embed_passages, wants_sentences
 from siyada.store.db import write_if_free
 from siyada.store.tables import chunk_rerank_vectors, chunks
 
@@ -81,29 +80,15 @@ class Reranker:
             texts = dict(
                 conn.execute(sa.select(chunks.c.id, chunks.c.text).where(chunks.c.id.in_(missing))).all()
             )
-            fresh = self._embed(model, {int(k): str(v) for k, v in texts.items()})
+            present = [int(k) for k in texts]  # a chunk deleted since it was ranked is left out
+            per_sentence = wants_sentences(model, self.sentence_vectors)
+            embedded = (
+                embed_passages(model, [str(texts[i]) for i in present], per_sentence) if present else []
+            )
+            fresh = dict(zip(present, embedded, strict=True))
             _store(conn.engine, self.name, fresh)
             found.update(fresh)
         return found
-
-    def _embed(self, model: Embedder, texts: dict[int, str]) -> dict[int, tuple[bytes, bytes | None]]:
-        """Each chunk whole, and by sentence when the model wants it: one model call for all."""
-        if not texts:
-            return {}
-        ids = list(texts)
-        per_sentence = self.sentence_vectors and bool(getattr(model, "sentence_vectors", False))
-        groups = [embedding_sentences(texts[i]) if per_sentence else [texts[i]] for i in ids]
-        extra = [s for g in groups if len(g) > 1 for s in g]
-        matrix = model.embed([texts[i] for i in ids] + extra, "passage")
-        out: dict[int, tuple[bytes, bytes | None]] = {}
-        at = len(ids)
-        for cid, blob, group in zip(ids, to_blobs(matrix[: len(ids)]), groups, strict=True):
-            sentences = None
-            if len(group) > 1:
-                sentences = sentence_blob(matrix[at : at + len(group)])
-                at += len(group)
-            out[cid] = (blob, sentences)
-        return out
 
 
 def bridged_query(model: Embedder, own: np.ndarray, reranker: str, strong: np.ndarray) -> np.ndarray:
@@ -119,10 +104,7 @@ def bridged_query(model: Embedder, own: np.ndarray, reranker: str, strong: np.nd
 
 def _score(q: np.ndarray, vector: bytes, sentences: bytes | None) -> float:
     whole = float(np.frombuffer(vector, dtype="<f4") @ q)
-    if sentences is None:
-        return whole
-    best = float((np.frombuffer(sentences, dtype="<f2").reshape(-1, len(q)).astype(np.float32) @ q).max())
-    return (whole + best) / 2
+    return whole if sentences is None else (whole + best_sentence(sentences, q)) / 2
 
 
 def _store(engine: Engine, model: str, vectors: dict[int, tuple[bytes, bytes | None]]) -> None:

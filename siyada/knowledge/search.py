@@ -70,11 +70,11 @@ class Searcher:
             if mode == "hybrid" and dense:
                 # Both rankings at once: SQLite and numpy release the GIL, and there are two cores.
                 later = _POOL.submit(self._lexical, ids, query, depth * 2)
-                strong = self.reranker.query_vector(query) if reranking and self.reranker else None
+                strong = self._strong_query(reranking, query)
                 semantic = self._semantic(conn, dense, query, depth * 2, _bridge(strong, language))
                 rankings = {"lexical": later.result(), "semantic": semantic}  # lexical first: fusion ties
             else:
-                strong = self.reranker.query_vector(query) if reranking and self.reranker else None
+                strong = self._strong_query(reranking, query)
                 if mode in ("lexical", "hybrid"):
                     rankings["lexical"] = lexical.search(conn, ids, query_terms(query), depth * 2)
                 elif dense:
@@ -105,6 +105,11 @@ class Searcher:
             return False
         own = {c.embedding_model for c in colls}
         return mode != "lexical" and None not in own and self.reranker.name not in own
+
+    def _strong_query(self, reranking: bool, query: str) -> np.ndarray | None:
+        """The re-ranker's query vector when this search re-ranks: one e5 call serves both the bridge
+        into a static index and the re-ranking."""
+        return self.reranker.query_vector(query) if reranking and self.reranker is not None else None
 
     def _rerank(
         self,

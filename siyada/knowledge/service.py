@@ -125,6 +125,15 @@ class Knowledge:
             )
         return store.create_collection(self.engine, tenant_id, name, description, model)
 
+    def _ingestion_of(
+        self, tenant_id: int, tenant_name: str, collection: str | int
+    ) -> tuple[Any, Embedder | None, Callable[[str], str] | None]:
+        """The collection written to, its embedding model, and the tenant's document pseudonymiser."""
+        with self.engine.connect() as conn:
+            coll = store.require_collection(conn, tenant_id, collection)
+        embedder = self.embedder_for(coll.embedding_model) if coll.embedding_model else None
+        return coll, embedder, self._pseudonymiser(tenant_id, tenant_name)
+
     def ingest(
         self,
         tenant_id: int,
@@ -136,10 +145,7 @@ class Knowledge:
         metadata: dict[str, Any] | None = None,
         on_progress: Callable[[str, int], None] | None = None,
     ) -> list[IngestResult]:
-        with self.engine.connect() as conn:
-            coll = store.require_collection(conn, tenant_id, collection)
-        embedder = self.embedder_for(coll.embedding_model) if coll.embedding_model else None
-        pseudonymise = self._pseudonymiser(tenant_id, tenant_name)
+        coll, embedder, pseudonymise = self._ingestion_of(tenant_id, tenant_name, collection)
         return ingest_bytes(
             self.engine,
             coll,
@@ -165,10 +171,7 @@ class Knowledge:
     ) -> Iterator[FileOutcome]:
         """Many files (name, reader), batched across files; each file's outcome in order (`siyada
         ingest` and the scale bench)."""
-        with self.engine.connect() as conn:
-            coll = store.require_collection(conn, tenant_id, collection)
-        embedder = self.embedder_for(coll.embedding_model) if coll.embedding_model else None
-        pseudonymise = self._pseudonymiser(tenant_id, tenant_name)
+        coll, embedder, pseudonymise = self._ingestion_of(tenant_id, tenant_name, collection)
         return ingest_files(
             self.engine,
             coll,

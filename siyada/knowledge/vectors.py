@@ -25,6 +25,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 from threadpoolctl import ThreadpoolController
 
+from siyada.lang.sentences import embedding_sentences
 from siyada.store.tables import chunks, collections
 
 # A search's matrix products run on one BLAS thread. They are small (a few ms), and a hybrid search
@@ -75,6 +76,34 @@ def sentence_blob(matrix: np.ndarray) -> bytes:
     return _unit_rows(matrix).astype("<f2").tobytes()
 
 
+def wants_sentences(model: Embedder, configured: bool = True) -> bool:
+    """Whether passages embedded by `model` also get a vector per sentence (the model declares it, and
+    the deployment has not turned it off)."""
+    return configured and bool(getattr(model, "sentence_vectors", False))
+
+
+def embed_passages(model: Embedder, texts: list[str], per_sentence: bool) -> list[tuple[bytes, bytes | None]]:
+    """(vector blob, sentence-vectors blob or None) of each passage, in one model call: the passages
+    whole, then, with `per_sentence`, the sentences of every passage that has several."""
+    groups = [embedding_sentences(t) if per_sentence else [t] for t in texts]
+    extra = [s for g in groups if len(g) > 1 for s in g]
+    matrix = model.embed(texts + extra, "passage")
+    out: list[tuple[bytes, bytes | None]] = []
+    at = len(texts)
+    for blob, group in zip(to_blobs(matrix[: len(texts)]), groups, strict=True):
+        sentences = None
+        if len(group) > 1:
+            sentences = sentence_blob(matrix[at : at + len(group)])
+            at += len(group)
+        out.append((blob, sentences))
+    return out
+
+
+def best_sentence(blob: bytes, q: np.ndarray) -> float:
+    """The best cosine between unit query vector `q` and a chunk's stored sentence vectors."""
+    return float((np.frombuffer(blob, dtype="<f2").reshape(-1, len(q)).astype(np.float32) @ q).max())
+
+
 def rescore_by_sentences(
     conn: Connection, ranking: list[tuple[int, float]], query: np.ndarray
 ) -> list[tuple[int, float]]:
@@ -92,10 +121,7 @@ def rescore_by_sentences(
             chunks.c.id.in_([cid for cid, _ in ranking]), chunks.c.sentence_vectors.is_not(None)
         )
     ).all()
-    best = {}
-    for cid, blob in rows:
-        m = np.frombuffer(blob, dtype="<f2").reshape(-1, len(q))
-        best[int(cid)] = float((m.astype(np.float32) @ q).max())
+    best = {int(cid): best_sentence(blob, q) for cid, blob in rows}
     rescored = [(cid, (s + best.get(cid, s)) / 2) for cid, s in ranking]
     return sorted(rescored, key=lambda x: -x[1])
 

