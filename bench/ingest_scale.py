@@ -258,7 +258,8 @@ def fill(engine: Any, collection_id: int, tenant_id: int, target: int, seed: int
             src = real[int(p)]
             vec = None
             if src.vector is not None:
-                v = np.frombuffer(src.vector, dtype="<f4") + rng.normal(0, 0.02, 1).astype("<f4")
+                v = np.frombuffer(src.vector, dtype="<f4")
+                v = v + rng.normal(0, 0.02, v.shape).astype("<f4")  # per component, not one offset
                 vec = (v / np.linalg.norm(v)).astype("<f4").tobytes()
             rows.append(
                 {

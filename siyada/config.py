@@ -113,12 +113,16 @@ class KnowledgeConfig(_Strict):
     # A vector per sentence of multi-sentence chunks, for models that want them (e5): better semantic
     # ranking, e5 ingestion about a third slower. Off: one vector per chunk.
     sentence_vectors: bool = True
-    # Re-ranking (siyada.knowledge.rerank): this model re-scores the best `rerank_depth` candidates
-    # of collections indexed by another (faster) one; None: never. `rerank`: whether hybrid and
-    # semantic searches of such collections are re-ranked when a request does not say (`"rerank"`).
-    # Off by default: an uncached candidate costs the transformer a few hundred ms on 2 cores.
+    # Re-ranking (siyada.knowledge.rerank): this model re-scores the best candidates of collections
+    # indexed by another (faster) one; None: never. At least `rerank_depth`, then more up to
+    # `rerank_max_depth` while their text stays within `rerank_chars` (short texts go deeper).
+    # `rerank`: whether hybrid and semantic searches of such collections are re-ranked when a request
+    # does not say (`"rerank"`). Off by default: an uncached candidate costs the transformer a few
+    # hundred ms on 2 cores.
     rerank_model: str | None = "siyada-embed"
-    rerank_depth: int = Field(default=30, ge=1, le=200)
+    rerank_depth: int = Field(default=50, ge=1, le=200)
+    rerank_max_depth: int = Field(default=100, ge=1, le=500)
+    rerank_chars: int = Field(default=34_000, ge=0)
     rerank: bool = False
     # Chunks embedded and written per ingestion transaction, across the files of `siyada ingest`: a
     # kill loses at most one batch (whole documents); smaller ones cost more transactions.

@@ -3,8 +3,8 @@
 A collection indexed with the static model is dense-indexed in minutes, but that model is weak on
 English and French questions over Arabic text (docs/benchmarks.md); multilingual-e5 is strong there
 but embeds a 70k-chunk corpus in hours on two cores. So the fast index finds the candidates and the
-transformer re-scores only the ``depth`` best of them: its vectors for those chunks take the place of
-the collection's own in fusion, under the transformer's lexical weights.
+transformer re-scores only the best of them (`RerankDepth`): its vectors for those chunks take the
+place of the collection's own in fusion, under the transformer's lexical weights.
 
 The transformer's vectors of a chunk are computed the first time the chunk is a candidate (the cost
 of a re-ranked query: a few hundred ms per uncached candidate on two cores) and kept in
@@ -27,7 +27,39 @@ from siyada.knowledge.vectors import Embedder, best_sentence, embed_passages, wa
 from siyada.store.db import write_if_free
 from siyada.store.tables import chunk_rerank_vectors, chunks
 
-RERANK_DEPTH = 30  # candidates re-scored per query (docs/benchmarks.md: depth against quality and time)
+
+@dataclass(frozen=True)
+class RerankDepth:
+    """How many fused candidates are re-scored: at least `least`, then more, up to `most`, while the
+    text of all those re-scored stays within `chars` characters. The transformer's cost is its text
+    (an uncached legal chunk of ~680 characters costs e5 ~0.4 s on 2 cores, a sentence a tenth of
+    that), so a collection of sentences is re-ranked deeper than one of long chunks for the same
+    time. Dev tasks (docs/benchmarks.md): the French FAQ's R@10 needs ~40 candidates to reach plain
+    e5's, English → Darija sentences ~100."""
+
+    least: int = 50
+    most: int = 100
+    chars: int = 34_000  # about 50 chunks of the legal corpus
+
+    @classmethod
+    def fixed(cls, depth: int) -> RerankDepth:
+        return cls(depth, depth, 0)
+
+    def head(self, conn: Connection, candidates: list[int]) -> list[int]:
+        """The leading `candidates` to re-score."""
+        first = candidates[: self.most]
+        if len(first) <= self.least:
+            return first
+        length = sa.func.length(chunks.c.text)
+        lengths = dict(conn.execute(sa.select(chunks.c.id, length).where(chunks.c.id.in_(first))).all())
+        total, n = sum(lengths.get(c, 0) for c in first[: self.least]), self.least
+        for cid in first[self.least :]:
+            total += lengths.get(cid, 0)
+            if total > self.chars:
+                break
+            n += 1
+        return first[:n]
+
 
 # The bridged e5 query vector's weight beside the static one's 1 (dev tasks, re-ranked at depth 30,
 # English → Arabic R@1 / R@10: no bridge 0.820 / 0.940, weight 1 0.847 / 0.973, 3 0.848 / 0.983).
@@ -40,7 +72,7 @@ Ranking = list[tuple[int, float]]
 class Reranker:
     name: str  # the embedding model's public name, which keys its stored vectors
     model_for: Callable[[str], Embedder | None]
-    depth: int = RERANK_DEPTH
+    depth: RerankDepth = RerankDepth()
     sentence_vectors: bool = True  # when the model declares them, as at ingestion
 
     @property

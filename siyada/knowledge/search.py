@@ -71,16 +71,14 @@ class Searcher:
                 # Both rankings at once: SQLite and numpy release the GIL, and there are two cores.
                 later = _POOL.submit(self._lexical, ids, query, depth * 2)
                 strong = self._strong_query(reranking, query)
-                semantic = self._semantic(conn, dense, query, depth * 2, _bridge(strong, language))
+                semantic = self._semantic(conn, dense, query, depth * 2, strong)
                 rankings = {"lexical": later.result(), "semantic": semantic}  # lexical first: fusion ties
             else:
                 strong = self._strong_query(reranking, query)
                 if mode in ("lexical", "hybrid"):
                     rankings["lexical"] = lexical.search(conn, ids, query_terms(query), depth * 2)
                 elif dense:
-                    rankings["semantic"] = self._semantic(
-                        conn, dense, query, depth * 2, _bridge(strong, language)
-                    )
+                    rankings["semantic"] = self._semantic(conn, dense, query, depth * 2, strong)
             if allowed is not None:
                 owner = _documents_of(conn, {cid for ranking in rankings.values() for cid, _ in ranking})
                 rankings = {m: [(c, s) for c, s in r if owner[c] in allowed] for m, r in rankings.items()}
@@ -123,7 +121,7 @@ class Searcher:
         semantic one and is fused again with the lexical ranking (of those candidates), under the
         re-ranker's lexical weights; the other results keep their order behind the candidates."""
         assert self.reranker is not None
-        head = [cid for cid, _ in fused[: self.reranker.depth]]
+        head = self.reranker.depth.head(conn, [cid for cid, _ in fused])
         again = {m: r for m, r in rankings.items() if m != "semantic"}
         again["rerank"] = self.reranker.ranking(conn, strong, head)
         if "lexical" in again:
@@ -134,7 +132,7 @@ class Searcher:
         top = _fuse(again, weights) if len(again) > 1 else again["rerank"]
         seen = {cid for cid, _ in top}
         low = min((s for _, s in top), default=0.0)
-        rest = [(cid, min(low, s)) for cid, s in fused[self.reranker.depth :] if cid not in seen]
+        rest = [(cid, min(low, s)) for cid, s in fused if cid not in seen]
         return {**rankings, "rerank": again["rerank"]}, top + rest
 
     def _lexical(self, collection_ids: list[int], query: str, depth: int) -> list[tuple[int, float]]:
@@ -163,13 +161,6 @@ class Searcher:
                 ranking = rescore_by_sentences(conn, ranking, vector)
             found += ranking
         return sorted(found, key=lambda x: -x[1])[:depth]
-
-
-def _bridge(strong: np.ndarray | None, language: str | None) -> np.ndarray | None:
-    """The re-ranker's query vector, for bridging into a static index, except for French queries:
-    the bridge was fitted without French (NLLB-Seed has none), and on the French FAQ it cost R@10
-    0.875 → 0.859."""
-    return None if language == "fr" else strong
 
 
 def lexical_weight(embedders: Iterable[Embedder], language: str | None) -> float:

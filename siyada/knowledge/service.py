@@ -15,7 +15,7 @@ from siyada.knowledge import collections as store
 from siyada.knowledge import lexical
 from siyada.knowledge.ingest import FileOutcome, IngestResult, ReadFile, ingest_bytes, ingest_files
 from siyada.knowledge.pgvector import PgVectorIndex, has_pgvector
-from siyada.knowledge.rerank import RERANK_DEPTH, Reranker
+from siyada.knowledge.rerank import RerankDepth, Reranker
 from siyada.knowledge.search import Mode, Searcher
 from siyada.knowledge.vectors import Embedder, VectorCache
 from siyada.privacy.operators import detect, keyed_hash
@@ -35,7 +35,7 @@ class Knowledge:
         default_embedding_model: str | None = "siyada-embed",
         sentence_vectors: bool = True,
         rerank_model: str | None = "siyada-embed",
-        rerank_depth: int = RERANK_DEPTH,
+        rerank_depth: RerankDepth | int = RerankDepth(),
         rerank_default: bool = False,
         batch_chunks: int | None = None,
     ) -> None:
@@ -46,9 +46,8 @@ class Knowledge:
         self.sentence_vectors = sentence_vectors  # for models that declare them (knowledge.vectors)
         self.batch_chunks = batch_chunks  # chunks per ingestion transaction (ingest.STORE_BATCH_CHUNKS)
         index = PgVectorIndex() if has_pgvector(engine) else VectorCache()
-        reranker = (
-            Reranker(rerank_model, embedder_for, rerank_depth, sentence_vectors) if rerank_model else None
-        )
+        depth = RerankDepth.fixed(rerank_depth) if isinstance(rerank_depth, int) else rerank_depth
+        reranker = Reranker(rerank_model, embedder_for, depth, sentence_vectors) if rerank_model else None
         self.searcher = Searcher(engine, embedder_for, index, reranker, rerank_default)
 
     @classmethod
@@ -67,7 +66,7 @@ class Knowledge:
             config.embedding_model,
             config.sentence_vectors,
             config.rerank_model,
-            config.rerank_depth,
+            RerankDepth(config.rerank_depth, config.rerank_max_depth, config.rerank_chars),
             config.rerank,
             config.ingest_batch_chunks,
         )
