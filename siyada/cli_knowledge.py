@@ -234,3 +234,26 @@ def collections_delete(name: str, tenant: Tenant = "default") -> None:
     except KnowledgeError as exc:
         _fail(str(exc))
     out.print(f"collection {name!r} deleted")
+
+
+@collections_app.command("reindex")
+def collections_reindex(name: str, tenant: Tenant = "default") -> None:
+    """Re-embed a collection with its model as installed now (after an upgrade changed the model)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from siyada.cli import _fail, err, out
+    from siyada.knowledge.collections import KnowledgeError
+
+    kn = _knowledge()
+    owner = _tenant(kn, tenant)
+    columns = [TextColumn("re-embedding"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn()]
+    try:
+        with Progress(*columns, console=err, transient=not sys.stderr.isatty()) as progress:
+            task = progress.add_task("chunks", total=None)
+            done = kn.reindex(
+                owner.id, name, lambda n, total: progress.update(task, completed=n, total=total)
+            )
+    except KnowledgeError as exc:
+        _fail(str(exc))
+        return
+    out.print(f"collection {name!r}: {done} chunks re-embedded", highlight=False)

@@ -145,4 +145,45 @@ def test_vectors_are_stored_and_searched_in_postgres(database: str, tmp_path: Pa
             assert conn.execute(sa.text("SELECT count(*) FROM chunk_vectors")).scalar() == len(NOTES) - 1
     finally:
         srv.stop()
+
+    # A collection indexed by another version of its model: refused with a 409 until re-embedded, and
+    # the re-embedding replaces the database's copies of the vectors too.
+    with engine.begin() as conn:
+        conn.execute(sa.text("UPDATE collections SET embedding_space = 'e5-static:0000000000000000'"))
+        stale = "[" + ",".join(["0.0625"] * 256) + "]"  # one vector for every chunk: ranks nothing
+        conn.execute(sa.text("UPDATE chunk_vectors SET embedding = CAST(:v AS vector)"), {"v": stale})
+    srv = _start(database, data)
+    try:
+        refused = httpx.post(
+            srv.url + "/v1/search",
+            json={"query": query, "collections": ["notes"], "mode": "semantic"},
+            headers=h,
+        )
+        assert refused.status_code == 409 and refused.json()["error"]["code"] == "collection_needs_reindex"
+    finally:
+        srv.stop()
+    assert (
+        "3 chunks re-embedded"
+        in cli(data, "collections", "reindex", "notes", "--tenant", "commune", env=env).stdout
+    )
+    with engine.connect() as conn:
+        pairs = conn.execute(
+            sa.text(
+                "SELECT c.vector, v.embedding::text FROM chunks c JOIN chunk_vectors v ON v.chunk_id = c.id"
+            )
+        ).all()
+    assert len(pairs) == len(NOTES) - 1
+    for blob, text in pairs:
+        copy = np.asarray(text.strip("[]").split(","), dtype=np.float32)
+        assert np.allclose(np.frombuffer(bytes(blob), dtype="<f4"), copy, atol=1e-5)
+    srv = _start(database, data)
+    try:
+        again = httpx.post(
+            srv.url + "/v1/search",
+            json={"query": query, "collections": ["notes"], "mode": "semantic"},
+            headers=h,
+        )
+        assert again.status_code == 200 and again.json()["data"][0]["document"]["name"] == "archives.txt"
+    finally:
+        srv.stop()
         engine.dispose()

@@ -42,7 +42,12 @@ def _collection_dict(row: Any, counts: tuple[int, int] = (0, 0)) -> dict[str, An
 
 
 def create_collection(
-    engine: Engine, tenant_id: int, name: str, description: str = "", embedding_model: str | None = None
+    engine: Engine,
+    tenant_id: int,
+    name: str,
+    description: str = "",
+    embedding_model: str | None = None,
+    embedding_space: str | None = None,
 ) -> dict[str, Any]:
     if not NAME.match(name or "") or name.strip() != name:
         raise KnowledgeError(
@@ -62,6 +67,7 @@ def create_collection(
                 name=name,
                 description=description,
                 embedding_model=embedding_model,
+                embedding_space=embedding_space,
                 created_at=time.time(),
             )
         ).inserted_primary_key[0]

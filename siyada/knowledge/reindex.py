@@ -1,0 +1,107 @@
+"""Which version of its embedding model a collection's vectors come from, and re-embedding them.
+
+A collection stores the name of its embedding model, but a model can change under the same name: an
+upgrade that ships a new static model file (as on 2026-12-01) or another e5 build gives other vectors,
+and query vectors of the new one searched against passages of the old one rank nonsense without any
+error. So a model that can tell declares its vector ``space`` (a fingerprint of its weights), a
+collection records the space its vectors were made in, and dense searches and ingestion refuse a
+collection whose space is not the model's (409, `collection_needs_reindex`) until `reindex` has
+re-embedded it. Lexical search is unaffected and stays available. Collections created before spaces
+were recorded (NULL) are not checked.
+
+Re-embedding runs in batches, each its own transaction, with the collection marked as in progress
+(space "") from the first batch to the last: a crash or kill mid-way leaves it refused, never
+half-searched, and running it again starts over.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from siyada.knowledge import pgvector
+from siyada.knowledge.collections import KnowledgeError, bump_version
+from siyada.knowledge.vectors import Embedder, embed_passages, wants_sentences
+from siyada.store.tables import chunks, collections
+
+IN_PROGRESS = ""  # the space of a collection being re-embedded
+BATCH_CHUNKS = 256
+
+
+def space_of(model: Embedder | None) -> str | None:
+    """The model's vector space, where it declares one."""
+    found = getattr(model, "space", None)
+    return str(found) if found is not None else None
+
+
+def check_space(collection: Any, model: Embedder | None) -> None:
+    """Refuse a collection whose vectors do not come from `model` as it is now."""
+    stored, current = collection.embedding_space, space_of(model)
+    if stored is None or current is None or stored == current:
+        return
+    why = (
+        "is being re-embedded"
+        if stored == IN_PROGRESS
+        else f"was indexed with another version of {collection.embedding_model!r}"
+    )
+    raise KnowledgeError(
+        f"collection {collection.name!r} {why}; run `siyada collections reindex {collection.name}`"
+        " (lexical search still works)",
+        409,
+        "collection_needs_reindex",
+        "collections",
+    )
+
+
+def reindex(
+    engine: Engine,
+    collection: Any,
+    model: Embedder,
+    sentence_vectors: bool = True,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> int:
+    """Re-embed every chunk of `collection` with `model`; returns how many. `on_progress(done, total)`."""
+    per_sentence = wants_sentences(model, sentence_vectors)
+    with engine.begin() as conn:
+        _set_space(conn, collection.id, IN_PROGRESS)
+        total = int(
+            conn.execute(
+                sa.select(sa.func.count()).select_from(chunks).where(chunks.c.collection_id == collection.id)
+            ).scalar_one()
+        )
+    done, last = 0, 0
+    while True:
+        with engine.begin() as conn:
+            rows = conn.execute(
+                sa.select(chunks.c.id, chunks.c.text)
+                .where(chunks.c.collection_id == collection.id, chunks.c.id > last)
+                .order_by(chunks.c.id)
+                .limit(BATCH_CHUNKS)
+            ).all()
+            if not rows:
+                break
+            ids = [int(r[0]) for r in rows]
+            embedded = embed_passages(model, [str(r[1]) for r in rows], per_sentence)
+            conn.execute(
+                chunks.update().where(chunks.c.id == sa.bindparam("cid")),
+                [
+                    {"cid": i, "vector": v, "sentence_vectors": s}
+                    for i, (v, s) in zip(ids, embedded, strict=True)
+                ],
+            )
+            pgvector.replace_vectors(conn, collection.id, ids, [v for v, _ in embedded])
+            bump_version(conn, collection.id)
+        done, last = done + len(ids), ids[-1]
+        if on_progress is not None:
+            on_progress(done, total)
+    with engine.begin() as conn:
+        _set_space(conn, collection.id, space_of(model))
+        bump_version(conn, collection.id)
+    return done
+
+
+def _set_space(conn: sa.Connection, collection_id: int, space: str | None) -> None:
+    conn.execute(collections.update().where(collections.c.id == collection_id).values(embedding_space=space))
