@@ -226,3 +226,36 @@ def test_a_bulk_ingestion_can_compute_every_champion_list_beforehand(
         stored = dict(conn.exec_driver_sql("SELECT term, df FROM chunk_terms_champions").all())
     assert stored == {"rabat": 40, "fes": fes}
     assert lexical.warm_champions(engine) == 0  # nothing stale
+
+
+def test_the_bulk_warm_up_covers_every_list_a_search_can_ask_for(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A term under the budget still goes by its champion list when it and a rarer kept term exceed
+    the budget together (fewer than MIN_TERMS kept): its list must be there before the search."""
+    import json
+
+    from siyada.governance.tenants import create_tenant
+    from siyada.knowledge import champions
+    from siyada.knowledge.service import Knowledge
+
+    monkeypatch.setattr(lexical, "DF_SAMPLE", 1)
+    engine = open_store(f"sqlite:///{tmp_path / 'k.db'}")
+    tenant = create_tenant(engine, "t")
+    kn = Knowledge(engine, lambda name: None, None, None)
+    coll = kn.create_collection(tenant.id, "c")
+    texts = ["meknes"] * 12 + ["oujda"] * 13 + [f"word{i}" for i in range(20)]
+    blob = "\n".join(json.dumps({"text": f"{t} {i}"}) for i, t in enumerate(texts))
+    kn.ingest(tenant.id, "t", "c", blob.encode(), "d.jsonl")
+    monkeypatch.setattr(lexical, "POSTINGS_BUDGET", 20)  # each term under it, the two together over
+    with engine.connect() as conn:
+        exact, common, _ = lexical.plan(conn, ["meknes", "oujda"])
+    assert (exact, common) == (["meknes"], ["oujda"])
+    computed: list[str] = []
+    real = champions._compute
+    monkeypatch.setattr(champions, "_compute", lambda conn, term: computed.append(term) or real(conn, term))
+    assert lexical.warm_champions(engine) >= 2  # meknes and oujda: over POSTINGS_BUDGET / MIN_TERMS
+    assert {"meknes", "oujda"} <= set(computed)
+    computed.clear()
+    with engine.connect() as conn:
+        hits = lexical.search(conn, [coll["id"]], ["meknes", "oujda"], 30)
+    assert len(hits) == 25
+    assert computed == []  # the search found the list stored, none computed while it waited
