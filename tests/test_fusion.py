@@ -23,7 +23,7 @@ def test_a_lighter_lexical_ranking_lets_the_semantic_one_decide() -> None:
     assert fused[0][1] == 1.25 and fused[1][1] == 1.0
 
 
-def test_english_and_french_queries_weigh_the_lexical_ranking_less_and_others_do_not() -> None:
+def test_english_and_french_queries_weigh_the_lexical_ranking_less_arabizi_more() -> None:
     assert latin_language("What is the capital city of the kingdom?") == "en"
     assert latin_language("Quelle est la durée de conservation des archives ?") == "fr"
     assert latin_language("kifach nakhod chahadat sokna") != "en"
@@ -31,6 +31,7 @@ def test_english_and_french_queries_weigh_the_lexical_ranking_less_and_others_do
     e5 = E5Embedder.__new__(E5Embedder)  # the class's declarations; no model is loaded
     static = StaticEmbedder.__new__(StaticEmbedder)
     assert lexical_weight([e5], "en") < 1.0 and lexical_weight([e5], "fr") < 1.0
-    assert lexical_weight([e5], "ary-Latn") == lexical_weight([e5], None) == 1.0  # Arabizi, Arabic
+    assert lexical_weight([e5], None) == 1.0  # Arabic script
+    assert lexical_weight([e5], "ary-Latn") > 1.0  # Arabizi: e5 barely reads it, the lexicon does
     # the static model is too weak to lean on in any language, and a mix takes the cautious weight
     assert lexical_weight([static], "en") == lexical_weight([e5, static], "en") == 1.0
