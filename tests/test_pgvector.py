@@ -48,6 +48,19 @@ def _start(database: str, data: Path) -> Server:
     return Server(data, env={"SIYADA_DATABASE_URL": database}).start()
 
 
+def _search_once(database: str, data: Path, query: str, headers: dict[str, str]) -> httpx.Response:
+    """A semantic search of `notes` through a server started for it (and stopped)."""
+    srv = _start(database, data)
+    try:
+        return httpx.post(
+            srv.url + "/v1/search",
+            json={"query": query, "collections": ["notes"], "mode": "semantic"},
+            headers=headers,
+        )
+    finally:
+        srv.stop()
+
+
 def test_vectors_are_stored_and_searched_in_postgres(database: str, tmp_path: Path) -> None:
     env = {"SIYADA_DATABASE_URL": database}
     data = tmp_path / "d"
@@ -133,18 +146,10 @@ def test_vectors_are_stored_and_searched_in_postgres(database: str, tmp_path: Pa
     # Vectors that only chunks.vector holds (stored by an older server) are copied on first search.
     with engine.begin() as conn:
         conn.execute(sa.text("DELETE FROM chunk_vectors"))
-    srv = _start(database, data)
-    try:
-        again = httpx.post(
-            srv.url + "/v1/search",
-            json={"query": query, "collections": ["notes"], "mode": "semantic"},
-            headers=h,
-        )
-        assert again.status_code == 200 and again.json()["data"][0]["document"]["name"] == "archives.txt"
-        with engine.connect() as conn:
-            assert conn.execute(sa.text("SELECT count(*) FROM chunk_vectors")).scalar() == len(NOTES) - 1
-    finally:
-        srv.stop()
+    again = _search_once(database, data, query, h)
+    assert again.status_code == 200 and again.json()["data"][0]["document"]["name"] == "archives.txt"
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM chunk_vectors")).scalar() == len(NOTES) - 1
 
     # A collection indexed by another version of its model: refused with a 409 until re-embedded, and
     # the re-embedding replaces the database's copies of the vectors too.
@@ -152,16 +157,8 @@ def test_vectors_are_stored_and_searched_in_postgres(database: str, tmp_path: Pa
         conn.execute(sa.text("UPDATE collections SET embedding_space = 'e5-static:0000000000000000'"))
         stale = "[" + ",".join(["0.0625"] * 256) + "]"  # one vector for every chunk: ranks nothing
         conn.execute(sa.text("UPDATE chunk_vectors SET embedding = CAST(:v AS vector)"), {"v": stale})
-    srv = _start(database, data)
-    try:
-        refused = httpx.post(
-            srv.url + "/v1/search",
-            json={"query": query, "collections": ["notes"], "mode": "semantic"},
-            headers=h,
-        )
-        assert refused.status_code == 409 and refused.json()["error"]["code"] == "collection_needs_reindex"
-    finally:
-        srv.stop()
+    refused = _search_once(database, data, query, h)
+    assert refused.status_code == 409 and refused.json()["error"]["code"] == "collection_needs_reindex"
     assert (
         "3 chunks re-embedded"
         in cli(data, "collections", "reindex", "notes", "--tenant", "commune", env=env).stdout
@@ -176,14 +173,8 @@ def test_vectors_are_stored_and_searched_in_postgres(database: str, tmp_path: Pa
     for blob, text in pairs:
         copy = np.asarray(text.strip("[]").split(","), dtype=np.float32)
         assert np.allclose(np.frombuffer(bytes(blob), dtype="<f4"), copy, atol=1e-5)
-    srv = _start(database, data)
     try:
-        again = httpx.post(
-            srv.url + "/v1/search",
-            json={"query": query, "collections": ["notes"], "mode": "semantic"},
-            headers=h,
-        )
+        again = _search_once(database, data, query, h)
         assert again.status_code == 200 and again.json()["data"][0]["document"]["name"] == "archives.txt"
     finally:
-        srv.stop()
         engine.dispose()

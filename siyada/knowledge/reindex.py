@@ -24,17 +24,11 @@ from sqlalchemy.engine import Engine
 
 from siyada.knowledge import pgvector
 from siyada.knowledge.collections import KnowledgeError, bump_version
-from siyada.knowledge.vectors import Embedder, embed_passages, wants_sentences
+from siyada.knowledge.vectors import Embedder, embed_passages, space_of, wants_sentences
 from siyada.store.tables import chunks, collections
 
 IN_PROGRESS = ""  # the space of a collection being re-embedded
 BATCH_CHUNKS = 256
-
-
-def space_of(model: Embedder | None) -> str | None:
-    """The model's vector space, where it declares one."""
-    found = getattr(model, "space", None)
-    return str(found) if found is not None else None
 
 
 def check_space(collection: Any, model: Embedder | None) -> None:
@@ -99,7 +93,6 @@ def reindex(
             on_progress(done, total)
     with engine.begin() as conn:
         _set_space(conn, collection.id, space_of(model))
-        bump_version(conn, collection.id)
     return done
 
 

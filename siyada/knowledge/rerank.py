@@ -23,7 +23,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import Connection, Engine
 
 from siyada.knowledge.collections import KnowledgeError
-from siyada.knowledge.vectors import Embedder, best_sentence, embed_passages, wants_sentences
+from siyada.knowledge.vectors import Embedder, best_sentence, embed_passages, space_of, wants_sentences
 from siyada.store.db import write_if_free
 from siyada.store.tables import chunk_rerank_vectors, chunks
 
@@ -83,7 +83,7 @@ class Reranker:
     def key(self) -> str:
         """What its stored vectors are keyed by: the model's name and, where it declares one, its
         vector space, so vectors of an earlier build of the model are not mixed with new ones."""
-        space = getattr(self.model, "space", None)
+        space = space_of(self.model)
         return f"{self.name}@{space}" if space else self.name
 
     def query_vector(self, query: str) -> np.ndarray:
@@ -106,12 +106,13 @@ class Reranker:
     def _vectors(
         self, conn: Connection, model: Embedder, ids: list[int]
     ) -> dict[int, tuple[bytes, bytes | None]]:
+        key = self.key
         rows = conn.execute(
             sa.select(
                 chunk_rerank_vectors.c.chunk_id,
                 chunk_rerank_vectors.c.vector,
                 chunk_rerank_vectors.c.sentence_vectors,
-            ).where(chunk_rerank_vectors.c.model == self.key, chunk_rerank_vectors.c.chunk_id.in_(ids))
+            ).where(chunk_rerank_vectors.c.model == key, chunk_rerank_vectors.c.chunk_id.in_(ids))
         ).all()
         found = {int(r[0]): (bytes(r[1]), None if r[2] is None else bytes(r[2])) for r in rows}
         missing = [i for i in ids if i not in found]
@@ -125,7 +126,7 @@ class Reranker:
                 embed_passages(model, [str(texts[i]) for i in present], per_sentence) if present else []
             )
             fresh = dict(zip(present, embedded, strict=True))
-            _store(conn.engine, self.key, fresh)
+            _store(conn.engine, key, fresh)
             found.update(fresh)
         return found
 

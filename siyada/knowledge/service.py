@@ -15,10 +15,10 @@ from siyada.knowledge import collections as store
 from siyada.knowledge import lexical
 from siyada.knowledge.ingest import FileOutcome, IngestResult, ReadFile, ingest_bytes, ingest_files
 from siyada.knowledge.pgvector import PgVectorIndex, has_pgvector
-from siyada.knowledge.reindex import check_space, reindex, space_of
+from siyada.knowledge.reindex import check_space, reindex
 from siyada.knowledge.rerank import RerankDepth, Reranker
 from siyada.knowledge.search import Mode, Searcher
-from siyada.knowledge.vectors import Embedder, VectorCache
+from siyada.knowledge.vectors import Embedder, VectorCache, space_of
 from siyada.privacy.operators import detect, keyed_hash
 from siyada.privacy.policy import PrivacyGuard
 from siyada.store.tables import collections as collection_rows
@@ -130,11 +130,14 @@ class Knowledge:
         self, tenant_id: int, tenant_name: str, collection: str | int
     ) -> tuple[Any, Embedder | None, Callable[[str], str] | None]:
         """The collection written to, its embedding model, and the tenant's document pseudonymiser."""
-        with self.engine.connect() as conn:
-            coll = store.require_collection(conn, tenant_id, collection)
-        embedder = self.embedder_for(coll.embedding_model) if coll.embedding_model else None
+        coll, embedder = self._collection_and_model(tenant_id, collection)
         check_space(coll, embedder)
         return coll, embedder, self._pseudonymiser(tenant_id, tenant_name)
+
+    def _collection_and_model(self, tenant_id: int, collection: str | int) -> tuple[Any, Embedder | None]:
+        with self.engine.connect() as conn:
+            coll = store.require_collection(conn, tenant_id, collection)
+        return coll, self.embedder_for(coll.embedding_model) if coll.embedding_model else None
 
     def ingest(
         self,
@@ -191,9 +194,7 @@ class Knowledge:
     ) -> int:
         """Re-embed a collection's chunks with its model as it is now (after a model upgrade); returns
         how many chunks (siyada.knowledge.reindex)."""
-        with self.engine.connect() as conn:
-            coll = store.require_collection(conn, tenant_id, collection)
-        model = self.embedder_for(coll.embedding_model) if coll.embedding_model else None
+        coll, model = self._collection_and_model(tenant_id, collection)
         if model is None:
             raise store.KnowledgeError(
                 f"collection {coll.name!r} has no embedding model available here", param="collection"

@@ -76,6 +76,13 @@ def sentence_blob(matrix: np.ndarray) -> bytes:
     return _unit_rows(matrix).astype("<f2").tobytes()
 
 
+def space_of(model: Embedder | None) -> str | None:
+    """The model's vector space (a fingerprint of its weights, siyada.knowledge.reindex), where it
+    declares one."""
+    found = getattr(model, "space", None)
+    return str(found) if found is not None else None
+
+
 def wants_sentences(model: Embedder, configured: bool = True) -> bool:
     """Whether passages embedded by `model` also get a vector per sentence (the model declares it, and
     the deployment has not turned it off)."""
