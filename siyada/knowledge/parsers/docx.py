@@ -44,11 +44,18 @@ _OTHER_OFFICE = {
 }
 
 
+# What zipfile raises on a damaged or exotic archive (fuzzing found ValueError "negative seek value" and
+# NotImplementedError "zip file version" escaping): all of them mean "not a readable DOCX".
+_ZIP_ERRORS = (
+    zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error, RuntimeError, NotImplementedError
+)
+
+
 def is_docx_zip(data: bytes) -> bool:
     try:
         with zipfile.ZipFile(BytesIO(data)) as zf:
             return "word/document.xml" in zf.namelist()
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+    except _ZIP_ERRORS:
         return False
 
 
@@ -57,7 +64,7 @@ def describe_zip(data: bytes) -> str:
     try:
         with zipfile.ZipFile(BytesIO(data)) as zf:
             names = set(zf.namelist())
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+    except _ZIP_ERRORS:
         return "a zip archive"
     return next((what for member, what in _OTHER_OFFICE.items() if member in names), "a zip archive")
 
@@ -91,7 +98,7 @@ def parse_docx(data: bytes) -> ParsedDocument:
 def _open(data: bytes) -> zipfile.ZipFile:
     try:
         return zipfile.ZipFile(BytesIO(data))
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+    except _ZIP_ERRORS as exc:
         raise MalformedDocument(f"The DOCX is not a readable zip archive: {exc}") from exc
 
 
@@ -100,7 +107,7 @@ def _xml(zf: zipfile.ZipFile, name: str, budget: list[int]) -> ElementTree.Eleme
     try:
         with zf.open(name) as member:
             raw = member.read(budget[0] + 1)
-    except (zipfile.BadZipFile, OSError, EOFError, zlib.error, RuntimeError, NotImplementedError) as exc:
+    except _ZIP_ERRORS as exc:
         raise MalformedDocument(f"The DOCX is corrupt ({name}): {exc}") from exc
     if len(raw) > budget[0]:
         raise MalformedDocument("The DOCX expands to more than 50 MB of XML; refusing it (zip bomb?)")

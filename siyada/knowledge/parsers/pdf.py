@@ -80,7 +80,7 @@ def _extract(data: bytes) -> tuple[list[str], dict[str, str], list[tuple[int, st
             reason = "it is encrypted" if "password" in str(exc).lower() else str(exc)
             raise MalformedDocument(f"The PDF cannot be read: {reason}") from exc
         try:
-            pages = [_page_text(pdf, i) for i in range(len(pdf))]
+            pages = [_page_text(pdf, i, pdfium.PdfiumError) for i in range(len(pdf))]
             info = _info(pdf)
             toc = _toc(pdf)
         finally:
@@ -88,16 +88,19 @@ def _extract(data: bytes) -> tuple[list[str], dict[str, str], list[tuple[int, st
     return pages, info, toc
 
 
-def _page_text(pdf: Any, index: int) -> str:
-    page = pdf[index]
+def _page_text(pdf: Any, index: int, pdfium_error: type[Exception]) -> str:
     try:
-        textpage = page.get_textpage()
+        page = pdf[index]
         try:
-            return textpage.get_text_range()
+            textpage = page.get_textpage()
+            try:
+                return textpage.get_text_range()
+            finally:
+                textpage.close()
         finally:
-            textpage.close()
-    finally:
-        page.close()
+            page.close()
+    except pdfium_error as exc:  # a damaged page object (found by fuzzing): the upload's fault, not ours
+        raise MalformedDocument(f"The PDF cannot be read: page {index + 1}: {exc}") from exc
 
 
 def _info(pdf: Any) -> dict[str, str]:

@@ -1,0 +1,187 @@
+"""The fuzz targets: one function per input path, taking raw bytes, raising AssertionError (or any
+undocumented exception) when the contract is broken.
+
+Contracts:
+- parse: a `ParseError` (415/422 at the API) or a document whose sections and pages lie inside its text.
+- chunk: every chunk is exactly `text[start:end]`, chunks are ordered and do not overlap.
+- analyze: entities lie inside the text, are sorted and never overlap.
+- query: query analysis and a search over a small real store answer or raise the API's documented
+  `KnowledgeError`/`ApiError`, never anything else.
+- chat request: validation answers a model or a 400 `ApiError`; a validated request renders to the
+  messages the embedded model reads.
+"""
+
+from __future__ import annotations
+
+import functools
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+
+
+def _text(data: bytes) -> str:
+    return data.decode("utf-8", errors="replace")
+
+
+def parse_target(data: bytes) -> None:
+    from siyada.knowledge.parse import ParseError, parse_many
+
+    # The first byte picks the name the upload claims, so every parser sees the bytes.
+    names = (None, "f.txt", "f.md", "f.html", "f.json", "f.jsonl", "f.docx", "f.pdf")
+    name = names[data[0] % len(names)] if data else None
+    try:
+        docs = parse_many(data[1:], name)
+    except ParseError:
+        return
+    for doc in docs:
+        n = len(doc.text)
+        for s in doc.sections:
+            assert 0 <= s.start <= n, (s, n)
+        for start, end in doc.pages:
+            assert 0 <= start <= end <= n, (start, end, n)
+
+
+def chunk_target(data: bytes) -> None:
+    from siyada.knowledge.chunk import chunk
+    from siyada.knowledge.parse import ParseError, parse
+
+    try:
+        doc = parse(data, "f.md" if data[:1] == b"#" else "f.txt")
+    except ParseError:
+        return
+    last = 0
+    for c in chunk(doc, target_chars=200, max_chars=320):
+        assert c.text == doc.text[c.start : c.end]
+        assert last <= c.start < c.end <= len(doc.text)
+        assert len(c.text) <= 320 or " " not in c.text  # only an unbreakable run may exceed max_chars
+        last = c.end
+
+
+def analyze_target(data: bytes) -> None:
+    from siyada.privacy.analyzer import analyze
+
+    text = _text(data)
+    last = 0
+    for e in analyze(text):
+        assert last <= e.start < e.end <= len(text), (e, last, len(text))
+        last = e.end
+
+
+def lang_target(data: bytes) -> None:
+    from siyada.lang.analysis import index_terms, latin_language, query_terms, translation_terms
+
+    text = _text(data)
+    for terms in (index_terms(text), query_terms(text), translation_terms(text)):
+        assert all(isinstance(t, str) and t for t in terms)
+    latin_language(text)
+
+
+@functools.cache
+def _store() -> tuple[Any, int]:
+    from siyada.gateway.backends.static import StaticEmbedder
+    from siyada.governance.tenants import create_tenant
+    from siyada.knowledge.service import Knowledge
+    from siyada.store.db import open_store
+
+    folder = Path(tempfile.mkdtemp(prefix="siyada-fuzz-"))
+    engine = open_store(f"sqlite:///{folder / 'fuzz.db'}")
+    tenant = create_tenant(engine, "fuzz")
+    models = {"static": StaticEmbedder()}
+    kn = Knowledge(engine, models.get, None, "static", rerank_model=None)
+    kn.create_collection(tenant.id, "c")
+    for path in sorted((FIXTURES / "corpus").iterdir()):
+        kn.ingest(tenant.id, "fuzz", "c", path.read_bytes(), path.name)
+    return kn, tenant.id
+
+
+def query_target(data: bytes) -> None:
+    from siyada.errors import ApiError
+    from siyada.knowledge.collections import KnowledgeError
+
+    kn, tenant_id = _store()
+    modes = ("lexical", "semantic", "hybrid")
+    mode = modes[data[0] % 3] if data else "hybrid"
+    try:
+        hits = kn.search(tenant_id, "fuzz", ["c"], _text(data[1:]), 5, mode)
+    except (KnowledgeError, ApiError):
+        return
+    assert len(hits) <= 5
+
+
+def chat_request_target(data: bytes) -> None:
+    from siyada.api.body import validate
+    from siyada.api.schemas import ChatCompletionRequest
+    from siyada.errors import ApiError
+    from siyada.gateway.backends.llama_model import plain_message
+
+    try:
+        obj = orjson.loads(data)
+    except orjson.JSONDecodeError:
+        return
+    if not isinstance(obj, dict):
+        return
+    try:
+        validate(ChatCompletionRequest, obj)
+    except ApiError as exc:
+        assert exc.status == 400, exc.status
+        return
+    for m in obj["messages"]:
+        out = plain_message(m)
+        assert isinstance(out["content"], str)
+
+
+TARGETS: dict[str, Callable[[bytes], None]] = {
+    "parse": parse_target,
+    "chunk": chunk_target,
+    "analyze": analyze_target,
+    "lang": lang_target,
+    "query": query_target,
+    "chat_request": chat_request_target,
+}
+
+
+def seeds(target: str) -> list[bytes]:
+    """The fixtures a target starts from (small files only: mutation does the rest)."""
+    if target == "chat_request":
+        return [
+            orjson.dumps({"model": "m", "messages": [{"role": "user", "content": "Salam, kifach?"}]}),
+            orjson.dumps(
+                {
+                    "model": "m",
+                    "messages": [
+                        {"role": "system", "content": "Réponds en français."},
+                        {"role": "user", "content": [{"type": "text", "text": "CIN AB123456"}]},
+                    ],
+                    "max_tokens": 4,
+                    "stop": ["\n"],
+                    "stream": True,
+                    "stream_options": {"include_usage": True},
+                }
+            ),
+        ]
+    folders = {"parse": ("knowledge", "corpus"), "chunk": ("corpus", "knowledge")}.get(target, ("corpus",))
+    out: list[bytes] = []
+    for folder in folders:
+        for path in sorted((FIXTURES / folder).iterdir()):
+            if path.is_file() and path.suffix != ".py" and path.stat().st_size <= 64_000:
+                raw = path.read_bytes()
+                out.append(raw if target != "parse" else bytes([_name_byte(path.name)]) + raw)
+    if target in ("analyze", "lang", "query"):
+        from siyada.privacy.markup import parse_markup
+
+        lines = (FIXTURES / "pii_heldout.txt").read_text("utf-8").splitlines()
+        texts = [parse_markup(line)[0] for line in lines if line.strip() and not line.startswith("#")]
+        out.extend(t.encode("utf-8") for t in texts[:40])
+        out = [bytes([0]) + s for s in out] if target == "query" else out
+    return out
+
+
+def _name_byte(name: str) -> int:
+    order = (None, ".txt", ".md", ".html", ".json", ".jsonl", ".docx", ".pdf")
+    suffix = "." + name.rsplit(".", 1)[-1] if "." in name else None
+    return order.index(suffix) if suffix in order else 0
