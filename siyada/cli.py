@@ -123,7 +123,8 @@ def serve(
     out.print(f"Siyada {__version__} serving on [bold]{url}[/] (OpenAI API at {url}/v1)", highlight=False)
     out.print(f"Data directory: {settings.data_dir}", highlight=False)
     out.print(
-        f"First operator key:  siyada --data-dir {settings.data_dir} keys create --tenant default --role operator",
+        f"First operator key:  siyada --data-dir {settings.data_dir} keys create --tenant default "
+        "--role operator",
         highlight=False,
     )
     sys.stdout.flush()

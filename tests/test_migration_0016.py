@@ -42,7 +42,8 @@ def _insert(engine: sa.Engine) -> None:
                 sa.text("INSERT INTO tenants (id, name, description, created_at) VALUES (:i, :n, '', :t)"),
                 {"i": tid, "n": name, "t": now},
             )
-        for kid, tid, role in ((1, 1, "admin"), (2, 1, "user"), (3, 2, "admin"), (4, 2, "user"), (5, 1, "admin")):
+        keys = ((1, 1, "admin"), (2, 1, "user"), (3, 2, "admin"), (4, 2, "user"), (5, 1, "admin"))
+        for kid, tid, role in keys:
             conn.execute(
                 sa.text(
                     "INSERT INTO api_keys (id, tenant_id, name, role, key_hash, prefix, created_at) "
@@ -58,7 +59,9 @@ def _roles(engine: sa.Engine) -> dict[int, str]:
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgres"])
-def test_first_tenants_admins_become_operators(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> None:
+def test_first_tenants_admins_become_operators(
+    backend: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
     if backend == "sqlite":
         url = sqlite_url(tmp_path)
     else:
