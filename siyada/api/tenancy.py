@@ -37,7 +37,9 @@ def check_grant(principal: Principal, role: str) -> None:
     """403 when a tenant admin tries to create (or act on) an operator credential."""
     if role == _OPERATOR_ROLE and not principal.is_operator:
         raise ApiError(
-            403, "Only an operator key may create or change operator credentials", code="role_forbidden",
+            403,
+            "Only an operator key may create or change operator credentials",
+            code="role_forbidden",
             param="role",
         )
 

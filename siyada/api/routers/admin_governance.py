@@ -55,9 +55,7 @@ def _visible_limits(engine: Any, admin: Principal) -> list[Limit]:
     if admin.is_operator:
         return rows
     keys = {k.id for k in list_keys(engine, admin.tenant.name)}
-    return [
-        r for r in rows if (r.scope_id == admin.tenant.id if r.scope == "tenant" else r.scope_id in keys)
-    ]
+    return [r for r in rows if (r.scope_id == admin.tenant.id if r.scope == "tenant" else r.scope_id in keys)]
 
 
 def _operator_only_tenant_limit() -> ApiError:
