@@ -492,6 +492,17 @@ def test_audit_entries_are_read_by_their_tenants_admin_only(world: World) -> Non
     assert newest and {e["tenant_id"] for e in newest} == {ids["tb"]}
 
 
+def test_a_tenant_admin_reads_the_audit_entries_of_its_own_limits(world: World) -> None:
+    """A limit on a key is its tenant's event: it must not fall among the platform's (tenant-less) entries."""
+    key_id = world.res["a"]["key_id"]
+    body = {"key_id": key_id, "model": "audited", "rpm": 7}
+    lim = world.ok("admin_a", "PUT", "/v1/admin/limits", json=body)
+    world.ok("admin_a", "DELETE", f"/v1/admin/limits/{lim['id']}")
+    entries = world.ok("admin_a", "GET", "/v1/admin/audit", params={"order": "desc", "limit": 50})["data"]
+    actions = {(e["action"], e["target"]) for e in entries}
+    assert ("limit.set", f"key:{key_id}") in actions and ("limit.deleted", f"limit:{lim['id']}") in actions
+
+
 def test_limits_are_read_and_set_within_the_callers_tenant(world: World) -> None:
     ids = _tenant_ids(world)
     a_keys = {k["id"] for k in world.ok("admin_a", "GET", "/v1/admin/keys", params={"limit": 1000})["data"]}
