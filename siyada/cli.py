@@ -123,7 +123,8 @@ def serve(
     out.print(f"Siyada {__version__} serving on [bold]{url}[/] (OpenAI API at {url}/v1)", highlight=False)
     out.print(f"Data directory: {settings.data_dir}", highlight=False)
     out.print(
-        f"First admin key:  siyada --data-dir {settings.data_dir} keys create --tenant default --role admin",
+        f"First operator key:  siyada --data-dir {settings.data_dir} keys create --tenant default "
+        "--role operator",
         highlight=False,
     )
     sys.stdout.flush()
@@ -217,7 +218,9 @@ def tenants_set_models(
 @keys_app.command("create")
 def keys_create(
     tenant: Annotated[str, typer.Option(help="Tenant the key belongs to.")],
-    role: Annotated[str, typer.Option(help="admin or user.")] = "user",
+    role: Annotated[
+        str, typer.Option(help="operator (the whole platform), admin (its tenant only) or user.")
+    ] = "user",
     name: Annotated[str, typer.Option(help="A label for the key.")] = "",
 ) -> None:
     """Create an API key and print it on stdout (it is shown only once)."""

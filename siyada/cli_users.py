@@ -40,7 +40,7 @@ def _read_password(from_stdin: bool) -> str:
 def users_create(
     tenant: Annotated[str, typer.Option(help="Tenant the user belongs to.")],
     username: Annotated[str, typer.Option(help="1-64 letters, digits, '.', '_', '@' or '-'.")],
-    role: Annotated[str, typer.Option(help="admin or user.")] = "user",
+    role: Annotated[str, typer.Option(help="operator, admin (its tenant only) or user.")] = "user",
     password_stdin: PasswordStdin = False,
 ) -> None:
     """Create a user (and its internal API key, whose secret nobody sees)."""

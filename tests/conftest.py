@@ -20,7 +20,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 @pytest.fixture(scope="session")
 def admin_key(server: Server) -> str:
-    return server.key("default", "admin")
+    """The platform's key (an operator: every tenant); a tenant admin is `server.key(tenant, "admin")`."""
+    return server.key("default", "operator")
 
 
 @pytest.fixture()

@@ -83,7 +83,7 @@ class Server:
     def output(self) -> str:
         return self.log.read_text(errors="replace") if self.log.exists() else ""
 
-    def key(self, tenant: str = "default", role: str = "admin") -> str:
+    def key(self, tenant: str = "default", role: str = "operator") -> str:
         return cli(self.data_dir, "keys", "create", "--tenant", tenant, "--role", role).stdout.strip()
 
     def kill(self) -> None:

@@ -41,7 +41,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 @pytest.fixture(scope="module")
 def admin_key(server: Server) -> str:
-    return server.key("default", "admin")
+    return server.key("default", "operator")
 
 
 @pytest.fixture(scope="module")

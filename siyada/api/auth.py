@@ -92,7 +92,17 @@ async def authenticate(request: Request) -> Principal:
 
 
 async def require_admin(request: Request) -> Principal:
+    """An operator or a tenant admin; the route then limits a tenant admin to its own tenant
+    (`siyada.api.tenancy`)."""
     principal = await authenticate(request)
-    if principal.role != "admin":
+    if not principal.is_admin:
         raise ApiError(403, "This endpoint needs an admin key", code="admin_required")
+    return principal
+
+
+async def require_operator(request: Request) -> Principal:
+    """The platform's operator only: tenants, the whole audit chain, every tenant at once."""
+    principal = await authenticate(request)
+    if not principal.is_operator:
+        raise ApiError(403, "This endpoint needs an operator key", code="operator_required")
     return principal

@@ -414,13 +414,21 @@ def export(engine: Engine, out_path: Path, start: float | None = None, end: floa
 
 
 def entries(
-    engine: Engine, after: int = 0, limit: int = 100, before: int | None = None
+    engine: Engine,
+    after: int = 0,
+    limit: int = 100,
+    before: int | None = None,
+    *,
+    tenant_id: int | None = None,
 ) -> list[dict[str, Any]]:
-    """A page of entries for the admin API: in chain order after `after`, or newest first below `before`."""
+    """A page of entries for the admin API: in chain order after `after`, or newest first below `before`;
+    with `tenant_id`, that tenant's entries only (entries of no tenant are then left out)."""
     if before is None:
         q = sa.select(audit_log).where(audit_log.c.id > after).order_by(audit_log.c.id)
     else:
         q = sa.select(audit_log).where(audit_log.c.id < before).order_by(audit_log.c.id.desc())
+    if tenant_id is not None:
+        q = q.where(audit_log.c.tenant_id == tenant_id)
     q = q.limit(limit)
     with engine.connect() as conn:
         return [{"object": "audit_entry", **dict(r._mapping), "time": _iso(r.ts)} for r in conn.execute(q)]

@@ -1,4 +1,8 @@
-"""API keys: random secrets bound to a tenant and a role, stored as SHA-256 hashes, shown once."""
+"""API keys: random secrets bound to a tenant and a role, stored as SHA-256 hashes, shown once.
+
+Roles: `operator` runs the platform (every tenant, key, usage row and audit entry), `admin` manages its
+own tenant only, `user` calls the API. What each may do is decided in `siyada.governance.authz`.
+"""
 
 from __future__ import annotations
 
@@ -15,8 +19,8 @@ from siyada.governance import audit
 from siyada.governance.tenants import Tenant, TenantError, get_tenant
 from siyada.store.tables import api_keys, tenants
 
-Role = Literal["admin", "user"]
-ROLES: tuple[Role, ...] = ("admin", "user")
+Role = Literal["operator", "admin", "user"]
+ROLES: tuple[Role, ...] = ("operator", "admin", "user")
 
 
 class KeyError_(ValueError):
@@ -41,6 +45,15 @@ class Principal:
     key_id: int
     role: Role
     tenant: Tenant
+
+    @property
+    def is_operator(self) -> bool:
+        return self.role == "operator"
+
+    @property
+    def is_admin(self) -> bool:
+        """An operator or a tenant admin: may reach the admin API at all."""
+        return self.role in ("operator", "admin")
 
     @property
     def actor(self) -> str:
@@ -96,6 +109,15 @@ def insert_key(
         details={"key_id": key_id, "role": role, "tenant": tenant.name},
     )
     return KeyInfo(key_id, tenant.name, name, role, secret[:10], now, None), secret  # type: ignore[arg-type]
+
+
+def key_tenant(engine: Engine, key_id: int) -> tuple[int, Role] | None:
+    """The tenant id and role of a key, or None if there is no such key."""
+    with engine.connect() as conn:
+        row = conn.execute(
+            sa.select(api_keys.c.tenant_id, api_keys.c.role).where(api_keys.c.id == key_id)
+        ).first()
+    return None if row is None else (row.tenant_id, row.role)
 
 
 def list_keys(engine: Engine, tenant_name: str | None = None) -> list[KeyInfo]:
@@ -170,6 +192,7 @@ __all__ = [
     "TenantError",
     "create_key",
     "insert_key",
+    "key_tenant",
     "list_keys",
     "resolve_key",
     "resolve_key_hash",

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from siyada.governance import audit
-from siyada.store.tables import limits
+from siyada.store.tables import api_keys, limits
 
 Scope = Literal["key", "tenant"]
 LIMIT_FIELDS = ("rpm", "tpm", "tpd", "monthly_tokens")
@@ -65,6 +65,7 @@ def set_limit(
         conn.execute(
             limits.insert().values(scope=scope, scope_id=scope_id, model=model, created_at=time.time(), **row)
         )
+        tenant_id = _tenant_of(conn, scope, scope_id)
     lim = next(
         x for x in list_limits(engine) if x.scope == scope and x.scope_id == scope_id and x.model == model
     )
@@ -72,18 +73,28 @@ def set_limit(
         engine,
         "limit.set",
         actor=actor,
-        tenant_id=scope_id if scope == "tenant" else None,
+        tenant_id=tenant_id,
         target=f"{scope}:{scope_id}",
         details={"model": model or "all", **{k: v for k, v in row.items() if v is not None}},
     )
     return lim
 
 
+def _tenant_of(conn: sa.Connection, scope: str, scope_id: int) -> int | None:
+    """The tenant a limit concerns, so that its audit entries are that tenant's (its admin reads them)."""
+    if scope == "tenant":
+        return scope_id
+    return conn.execute(sa.select(api_keys.c.tenant_id).where(api_keys.c.id == scope_id)).scalar()
+
+
 def delete_limit(engine: Engine, limit_id: int, *, actor: str = "cli") -> None:
     with engine.begin() as conn:
-        if conn.execute(limits.delete().where(limits.c.id == limit_id)).rowcount == 0:
+        q = sa.select(limits.c.scope, limits.c.scope_id).where(limits.c.id == limit_id)
+        row = conn.execute(q).first()
+        if row is None or conn.execute(limits.delete().where(limits.c.id == limit_id)).rowcount == 0:
             raise LimitError(f"no limit with id {limit_id}")
-    audit.record(engine, "limit.deleted", actor=actor, target=f"limit:{limit_id}")
+        tenant_id = _tenant_of(conn, row.scope, row.scope_id)
+    audit.record(engine, "limit.deleted", actor=actor, tenant_id=tenant_id, target=f"limit:{limit_id}")
 
 
 def list_limits(engine: Engine) -> list[Limit]:

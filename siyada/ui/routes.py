@@ -223,7 +223,8 @@ async def admin(request: Request) -> Response:
     principal, session = await web_session(request)
     if principal is None:
         return _to_login(request)
-    if principal.role != "admin":
+    if not principal.is_admin:
         return _page(request, "forbidden.html", 403, principal=principal, csrf=session.csrf)
-    health = request.app.state.gateway.router.health()
+    # Providers are the platform's: a tenant admin's page shows its own tenant only.
+    health = request.app.state.gateway.router.health() if principal.is_operator else None
     return _page(request, "admin.html", principal=principal, csrf=session.csrf, providers=health)

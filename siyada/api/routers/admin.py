@@ -1,4 +1,5 @@
-"""Admin API (admin keys only): tenants and API keys, the same services the CLI calls.
+"""Admin API: tenants (operator keys only) and API keys (an operator: every tenant's; a tenant admin: its
+own tenant's, never an operator key), the same services the CLI calls.
 
 Lists are paginated as `{"object": "list", "data": [...], "has_more": bool, "next": cursor}`, with
 `limit` (1-1000, default 100) and `after` (the previous page's `next`, an id) query parameters.
@@ -14,11 +15,21 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field
 
-from siyada.api.auth import require_admin
+from siyada.api.auth import require_admin, require_operator
 from siyada.api.body import openapi_body, read_json, validate
 from siyada.api.pagination import page, page_params
+from siyada.api.tenancy import check_grant, check_owned, check_tenant, tenant_scope
 from siyada.errors import ApiError
-from siyada.governance.keys import ROLES, KeyError_, KeyInfo, Principal, create_key, list_keys, revoke_key
+from siyada.governance.keys import (
+    ROLES,
+    KeyError_,
+    KeyInfo,
+    Principal,
+    create_key,
+    key_tenant,
+    list_keys,
+    revoke_key,
+)
 from siyada.governance.tenants import (
     Tenant,
     TenantError,
@@ -71,13 +82,13 @@ async def _get_tenant(request: Request, name: str) -> Tenant:
 
 
 @router.get("/v1/admin/tenants")
-async def tenants_list(request: Request, admin: Principal = Depends(require_admin)) -> dict[str, Any]:
+async def tenants_list(request: Request, admin: Principal = Depends(require_operator)) -> dict[str, Any]:
     rows = await asyncio.to_thread(list_tenants, request.app.state.engine)
     return _page(request, rows, _tenant)
 
 
 @router.post("/v1/admin/tenants", status_code=201, openapi_extra=openapi_body(TenantCreate))
-async def tenants_create(request: Request, admin: Principal = Depends(require_admin)) -> dict[str, Any]:
+async def tenants_create(request: Request, admin: Principal = Depends(require_operator)) -> dict[str, Any]:
     body = validate(TenantCreate, await read_json(request))
     try:
         t = await asyncio.to_thread(
@@ -100,12 +111,13 @@ async def tenants_create(request: Request, admin: Principal = Depends(require_ad
 async def tenants_get(
     name: str, request: Request, admin: Principal = Depends(require_admin)
 ) -> dict[str, Any]:
+    check_tenant(admin, name)
     return _tenant(await _get_tenant(request, name))
 
 
 @router.patch("/v1/admin/tenants/{name}", openapi_extra=openapi_body(TenantPatch))
 async def tenants_patch(
-    name: str, request: Request, admin: Principal = Depends(require_admin)
+    name: str, request: Request, admin: Principal = Depends(require_operator)
 ) -> dict[str, Any]:
     body = validate(TenantPatch, await read_json(request))
     await _get_tenant(request, name)
@@ -121,7 +133,7 @@ async def tenants_patch(
 
 @router.get("/v1/admin/keys")
 async def keys_list(request: Request, admin: Principal = Depends(require_admin)) -> dict[str, Any]:
-    tenant = request.query_params.get("tenant")
+    tenant = tenant_scope(admin, request.query_params.get("tenant"))
     try:
         rows = await asyncio.to_thread(list_keys, request.app.state.engine, tenant)
     except TenantError as exc:
@@ -132,6 +144,8 @@ async def keys_list(request: Request, admin: Principal = Depends(require_admin))
 @router.post("/v1/admin/keys", status_code=201, openapi_extra=openapi_body(KeyCreate))
 async def keys_create(request: Request, admin: Principal = Depends(require_admin)) -> dict[str, Any]:
     body = validate(KeyCreate, await read_json(request))
+    check_tenant(admin, body.tenant)
+    check_grant(admin, body.role)
     try:
         info, secret = await asyncio.to_thread(
             create_key, request.app.state.engine, body.tenant, body.role, body.name, actor=admin.actor
@@ -148,6 +162,11 @@ async def keys_create(request: Request, admin: Principal = Depends(require_admin
 async def keys_revoke(
     key_id: int, request: Request, admin: Principal = Depends(require_admin)
 ) -> dict[str, Any]:
+    missing = ApiError(404, f"no key with id {key_id}", code="key_not_found")
+    owner = await asyncio.to_thread(key_tenant, request.app.state.engine, key_id)
+    if owner is None:
+        raise missing
+    check_owned(admin, owner[0], owner[1], missing)
     try:
         info = await asyncio.to_thread(revoke_key, request.app.state.engine, key_id, actor=admin.actor)
     except KeyError_ as exc:

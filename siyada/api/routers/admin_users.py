@@ -1,4 +1,5 @@
-"""Admin API for the web app's users (admin keys only): `/v1/admin/users`, the services the CLI calls.
+"""Admin API for the web app's users: `/v1/admin/users`, the services the CLI calls. An operator manages
+every tenant's users; a tenant admin its own tenant's, never an operator user (`siyada.api.tenancy`).
 
 Passwords go in, never out: responses carry no password and no hash.
 """
@@ -15,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from siyada.api.auth import require_admin
 from siyada.api.body import openapi_body, read_json, validate
 from siyada.api.pagination import page, page_params
+from siyada.api.tenancy import check_grant, check_owned, check_tenant, tenant_scope
 from siyada.errors import ApiError
 from siyada.governance.keys import ROLES, Principal
 from siyada.governance.tenants import TenantError
@@ -64,7 +66,7 @@ async def users_list(request: Request, admin: Principal = Depends(require_admin)
     limit, after = page_params(request)
     try:
         rows = await asyncio.to_thread(
-            list_users, request.app.state.engine, request.query_params.get("tenant")
+            list_users, request.app.state.engine, tenant_scope(admin, request.query_params.get("tenant"))
         )
     except TenantError as exc:
         raise ApiError(400, str(exc), code="tenant_not_found", param="tenant") from exc
@@ -74,6 +76,8 @@ async def users_list(request: Request, admin: Principal = Depends(require_admin)
 @router.post("/v1/admin/users", status_code=201, openapi_extra=openapi_body(UserCreate))
 async def users_create(request: Request, admin: Principal = Depends(require_admin)) -> dict[str, Any]:
     body = validate(UserCreate, await read_json(request))
+    check_tenant(admin, body.tenant)
+    check_grant(admin, body.role)
     try:
         user = await asyncio.to_thread(
             create_user,
@@ -95,10 +99,19 @@ async def users_create(request: Request, admin: Principal = Depends(require_admi
 async def users_get(
     username: str, request: Request, admin: Principal = Depends(require_admin)
 ) -> dict[str, Any]:
+    return _user(await _owned_user(request, admin, username, change=False))
+
+
+async def _owned_user(request: Request, admin: Principal, username: str, *, change: bool) -> UserInfo:
+    """The user, when the caller manages its tenant (another tenant's user reads as absent); changing
+    an operator user needs an operator."""
     try:
-        return _user(await asyncio.to_thread(get_user, request.app.state.engine, username))
+        user = await asyncio.to_thread(get_user, request.app.state.engine, username)
     except UserError as exc:
         raise _error(exc) from exc
+    role = user.role if change else None
+    check_owned(admin, user.tenant, role, _error(UserNotFound(f"no user named {username!r}")))
+    return user
 
 
 @router.patch("/v1/admin/users/{username}", openapi_extra=openapi_body(UserPatch))
@@ -109,8 +122,8 @@ async def users_patch(
     if body.password is None and body.disabled is None:
         raise ApiError(400, "Give password, disabled, or both", code="invalid_request")
     engine, actor = request.app.state.engine, admin.actor
+    user = await _owned_user(request, admin, username, change=True)
     try:
-        user = await asyncio.to_thread(get_user, engine, username)
         if body.password is not None:
             user = await asyncio.to_thread(set_password, engine, username, body.password, actor=actor)
         if body.disabled is not None:

@@ -1,7 +1,7 @@
 """GET /v1/usage: a tenant's usage, as raw rows (cursor-paginated), per-day totals, or CSV.
 
 Query parameters:
-  tenant    admin keys only: a tenant name (omit it to see every tenant); other keys see their own tenant
+  tenant    operator keys only: a tenant name (omit it to see every tenant); other keys see their own tenant
   start     ISO date or datetime (UTC if no offset), inclusive
   end       ISO datetime, exclusive; a plain date means "to the end of that day"
   model, provider, key_id   exact filters
@@ -81,13 +81,15 @@ async def _filters(request: Request, principal: Principal) -> dict[str, Any]:
     tenant_id: int | None = principal.tenant.id
     name = q.get("tenant")
     if name is not None and name != principal.tenant.name:
-        if principal.role != "admin":
-            raise ApiError(403, "Only admin keys may read another tenant's usage", code="admin_required")
+        if not principal.is_operator:  # refused before the name is looked up: no tenant is revealed
+            raise ApiError(
+                403, "Only operator keys may read another tenant's usage", code="operator_required"
+            )
         try:
             tenant_id = (await asyncio.to_thread(get_tenant, request.app.state.engine, name)).id
         except TenantError as exc:
             raise _bad(str(exc), "tenant") from exc
-    elif name is None and principal.role == "admin":
+    elif name is None and principal.is_operator:
         tenant_id = None  # every tenant
     start = parse_time(q["start"], "start") if q.get("start") else None
     end = parse_time(q["end"], "end", end=True) if q.get("end") else None
@@ -95,7 +97,7 @@ async def _filters(request: Request, principal: Principal) -> dict[str, Any]:
         raise _bad("start must be before end", "start")
     key_id = _int(q.get("key_id"), "key_id", 0, 1, 2**63 - 1) if q.get("key_id") else None
     if tenant_id != principal.tenant.id:
-        # An admin reading other tenants' usage is a data access the audit log must show.
+        # An operator reading other tenants' usage is a data access the audit log must show.
         await asyncio.to_thread(
             audit.record,
             request.app.state.engine,

@@ -8,6 +8,9 @@
   let tenants = [];
   let keys = [];
   let auditCursor = null;
+  // A tenant admin's page covers its own tenant only; the server refuses the rest anyway.
+  const operator = $("admin-title").dataset.operator === "yes";
+  const ownTenant = $("admin-title").dataset.tenant;
 
   const cell = (value, props = {}) => el("td", props, value === null || value === undefined ? "–" : String(value));
   const fail = (id) => (e) => { $(id).textContent = `${t.error} ${e.message}`; $(id).hidden = false; };
@@ -23,14 +26,15 @@
   };
 
   async function loadTenants() {
-    tenants = await all("/v1/admin/tenants");
+    tenants = operator ? await all("/v1/admin/tenants")
+      : [await json(`/v1/admin/tenants/${encodeURIComponent(ownTenant)}`)];
     $("tenant-rows").replaceChildren(...tenants.map((x) => el("tr", {},
       cell(x.name), cell(x.description, { dir: "auto" }),
       cell(x.allowed_models ? x.allowed_models.join(", ") : t.all_models), cell(when(x.created_at)))));
     const options = () => tenants.map((x) => new Option(x.name, x.name));
     $("key-tenant").replaceChildren(...options());
     $("user-tenant").replaceChildren(...options());
-    $("usage-tenant").replaceChildren(new Option(t.all_models, ""), ...options());
+    $("usage-tenant").replaceChildren(...(operator ? [new Option(t.all_models, "")] : []), ...options());
   }
 
   async function loadKeys() {
@@ -43,7 +47,8 @@
         class: "link danger", "aria-label": `${t.revoke} ${k.id} (${k.tenant} ${k.name})`,
       })))));
     const owners = [
-      ...tenants.map((x) => new Option(`${t.tenant}: ${x.name}`, `tenant:${x.name}`)),
+      // A tenant-wide limit is the platform's allotment: an operator sets it.
+      ...(operator ? tenants : []).map((x) => new Option(`${t.tenant}: ${x.name}`, `tenant:${x.name}`)),
       ...keys.filter((k) => !k.revoked_at).map((k) => new Option(`key ${k.id} · ${k.tenant} ${k.name}`, `key:${k.id}`)),
     ];
     $("limit-owner").replaceChildren(...owners);
@@ -184,7 +189,7 @@
 
   const numberOrNull = (id) => ($(id).value === "" ? null : Number($(id).value));
 
-  $("tenant-form").addEventListener("submit", async (ev) => {
+  $("tenant-form")?.addEventListener("submit", async (ev) => {
     ev.preventDefault();
     clear("tenant-error");
     const models = $("tenant-models").value.split(",").map((m) => m.trim()).filter(Boolean);
@@ -246,7 +251,7 @@
   for (const id of ["usage-tenant", "usage-days", "usage-by", "usage-measure"]) {
     $(id).addEventListener("change", () => loadUsage().catch(fail("no-usage")));
   }
-  $("verify").addEventListener("click", () => verify().catch((e) => { $("verify-result").textContent = `${t.error} ${e.message}`; }));
+  $("verify")?.addEventListener("click", () => verify().catch((e) => { $("verify-result").textContent = `${t.error} ${e.message}`; }));
   $("audit-more").addEventListener("click", () => loadAudit().catch(fail("verify-result")));
 
   (async () => {
