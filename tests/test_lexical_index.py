@@ -208,7 +208,9 @@ def test_champion_lists_are_stored_for_other_processes_and_renewed_when_their_te
     assert stored == 40 and len(first) == 40 and first[0][1] >= first[-1][1]
     calls: list[str] = []
     real = champions._compute
-    monkeypatch.setattr(champions, "_compute", lambda conn, t, term: calls.append(term) or real(conn, t, term))
+    monkeypatch.setattr(
+        champions, "_compute", lambda conn, t, term: calls.append(term) or real(conn, t, term)
+    )
     with engine.connect() as conn:
         assert champions.ChampionLists().best(conn, T, "rabat", 40) == first  # a new process reads it back
         assert calls == []
@@ -279,7 +281,9 @@ def test_the_bulk_warm_up_covers_every_list_a_search_can_ask_for(tmp_path: Path,
     assert (exact, common) == (["meknes"], ["oujda"])
     computed: list[str] = []
     real = champions._compute
-    monkeypatch.setattr(champions, "_compute", lambda conn, t, term: computed.append(term) or real(conn, t, term))
+    monkeypatch.setattr(
+        champions, "_compute", lambda conn, t, term: computed.append(term) or real(conn, t, term)
+    )
     assert lexical.warm_champions(engine) >= 2  # meknes and oujda: over POSTINGS_BUDGET / MIN_TERMS
     assert {"meknes", "oujda"} <= set(computed)
     computed.clear()
