@@ -129,3 +129,59 @@ def test_the_same_on_postgresql(tmp_path: Path) -> None:
             _check(srv)
     finally:
         server.cleanup()
+
+
+STORES = Path(__file__).parent / "fixtures" / "store_0015"
+
+
+@pytest.mark.parametrize("store", ["one.db.gz", "two.db.gz"])
+def test_migration_0018_keeps_a_tenants_hits_and_scores(tmp_path: Path, store: str) -> None:
+    """Stores made at revision 0015 by the code of that revision (fixtures/store_0015/make.py): after
+    the upgrade, commune's searches return what they returned when its chunks were the whole shared
+    index, in the single-tenant store (its tables renamed) and in the two-tenant one (split, counts
+    recomputed), where the shared index had moved them."""
+    import gzip
+    import shutil
+
+    from siyada.governance.tenants import get_tenant
+    from siyada.knowledge.service import Knowledge
+    from siyada.store.db import head_revision, open_store
+
+    db = tmp_path / "store.db"
+    with gzip.open(STORES / store, "rb") as src, db.open("wb") as dst:
+        shutil.copyfileobj(src, dst)
+    engine = open_store(f"sqlite:///{db}")
+    expected = json.loads((STORES / "expected.json").read_text(encoding="utf-8"))
+    kn = Knowledge(engine, lambda name: None, None, None)
+    commune = get_tenant(engine, "commune")
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == head_revision()
+        names = set(conn.exec_driver_sql("SELECT name FROM sqlite_master").scalars())
+    assert "chunk_terms" not in names and f"chunk_terms_{commune.id}" in names
+    for _ in ("upgraded", "down to 0015 and up again"):
+        for query, hits in expected.items():
+            found = kn.search(commune.id, commune.name, ["notes"], query, 10, "lexical")
+            got = [[h["document"]["name"], h["chunk"]["index"], h["score"]] for h in found]
+            assert got == hits, query
+        if store == "two.db.gz":
+            voisine = get_tenant(engine, "voisine")
+            assert kn.search(voisine.id, voisine.name, ["notes"], "commune", 3, "lexical")
+        _down_and_up(engine, "0015")
+
+
+def _down_and_up(engine, revision: str) -> None:  # type: ignore[no-untyped-def]
+    from alembic import command
+    from alembic.config import Config
+
+    from siyada.store.db import MIGRATIONS_DIR
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA foreign_keys=OFF")  # a table rebuilt by a downgrade must not cascade
+        conn.commit()
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, revision)
+        command.upgrade(cfg, "head")
+        conn.commit()
+        conn.exec_driver_sql("PRAGMA foreign_keys=ON")
