@@ -185,3 +185,43 @@ def _down_and_up(engine, revision: str) -> None:  # type: ignore[no-untyped-def]
         command.upgrade(cfg, "head")
         conn.commit()
         conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+
+
+def test_pruning_and_champion_lists_are_the_tenants_own(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The term counts that choose which terms a query ranks in full, and the champion lists of the
+    others, are counted over the tenant's own chunks: another tenant making a word common neither
+    drops it from a tenant's query nor ranks it from a list of the other tenant's chunks."""
+    from siyada.governance.tenants import create_tenant
+    from siyada.knowledge import champions, fts5, lexical
+    from siyada.knowledge.service import Knowledge
+    from siyada.store.db import open_store
+
+    monkeypatch.setattr(lexical, "DF_SAMPLE", 1)
+    monkeypatch.setattr(lexical, "champions", champions.ChampionLists())
+    engine = open_store(f"sqlite:///{tmp_path / 'lex.db'}")
+    kn = Knowledge(engine, lambda name: None, None, None)
+    a, b = create_tenant(engine, "a"), create_tenant(engine, "b")
+    notes = kn.create_collection(a.id, "notes")["id"]
+    kn.create_collection(b.id, "notes")
+
+    def upload(tenant: Any, texts: list[str]) -> None:
+        blob = "\n".join(json.dumps({"text": t}) for t in texts)
+        kn.ingest(tenant.id, tenant.name, "notes", blob.encode(), "notes.jsonl")
+
+    upload(a, [" ".join(["rabat"] * (1 + i % 3) + ["fes"] * (i % 2) + [f"ville{i}"]) for i in range(40)])
+    monkeypatch.setattr(lexical, "POSTINGS_BUDGET", 20)
+    queries = [["rabat", "fes"], ["rabat", "ville7"], ["fes", "ville3", "rabat"]]
+
+    def searches() -> list[object]:
+        with engine.connect() as conn:
+            plans = [lexical.plan(conn, a.id, q) for q in queries]
+            return [plans, [lexical.search(conn, a.id, [notes], q, 10) for q in queries]]
+
+    before = searches()
+    assert before[0][0][1]  # a common term: ranked from its champion list
+    upload(b, [f"fes ville7 ville3 rabat {i}" for i in range(300)])  # b makes every word common
+    assert searches() == before
+    with engine.begin() as conn:
+        lexical.drop_tenant(conn, b.id)  # a tenant's deletion takes its index and statistics with it
+        assert fts5.indexed_tenants(conn) == [a.id]
+    assert searches() == before
