@@ -57,6 +57,11 @@ class ChampionLists:
                 self._lists[key] = found
         return found[1]
 
+    def forget(self, tenant_id: int) -> None:
+        """Drop a deleted tenant's lists from memory (a later tenant may get its id)."""
+        with self._lock:
+            self._lists = {key: v for key, v in self._lists.items() if key[1] != int(tenant_id)}
+
 
 def _compute(conn: Connection, tenant_id: int, term: str) -> Ranking:
     return ranked(conn, tenant_id, f'terms : "{term}"', CHAMPIONS)

@@ -87,6 +87,7 @@ def drop_tenant(conn: Connection, tenant_id: int) -> None:
     """Remove a tenant's whole index, statistics included (in the transaction deleting the tenant)."""
     if conn.dialect.name == "sqlite":
         fts5.drop(conn, tenant_id)
+        champions.forget(tenant_id)
         return
     conn.execute(
         sa.text(
