@@ -224,6 +224,7 @@ def fill(engine: Any, collection_id: int, tenant_id: int, target: int, seed: int
 
     from siyada.knowledge import lexical
     from siyada.knowledge.collections import bump_version
+    from siyada.knowledge.fts5 import Tables
     from siyada.store.tables import chunks, documents
 
     rng = np.random.default_rng(seed)
@@ -233,7 +234,8 @@ def fill(engine: Any, collection_id: int, tenant_id: int, target: int, seed: int
                 chunks.c.collection_id == collection_id
             )
         ).all()
-        terms = dict(conn.exec_driver_sql("SELECT rowid, terms FROM chunk_terms").all())
+        index = Tables(tenant_id).terms  # the tenant's lexical index
+        terms = dict(conn.exec_driver_sql(f"SELECT rowid, terms FROM {index}").all())
         have = len(real)
         conn.execute(
             documents.insert().values(
@@ -283,10 +285,10 @@ def fill(engine: Any, collection_id: int, tenant_id: int, target: int, seed: int
                 )
             ]
             conn.exec_driver_sql(
-                "INSERT INTO chunk_terms (rowid, terms, coll) VALUES (?, ?, ?)",
+                f"INSERT INTO {index} (rowid, terms, coll) VALUES (?, ?, ?)",
                 [(i, t, f"c{collection_id}") for i, t in zip(ids, fts, strict=True)],
             )
-            lexical.count_terms(conn, list(zip(ids, fts, strict=True)), +1)
+            lexical.count_terms(conn, tenant_id, list(zip(ids, fts, strict=True)), +1)
             bump_version(conn, collection_id)
         added += n
         print(f"  filled {have + added}/{target} chunks", file=sys.stderr)

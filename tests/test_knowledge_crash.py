@@ -3,6 +3,7 @@ indexed exactly once (chunks, lexical terms and vectors together), none half-ind
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import subprocess
 import sys
@@ -31,10 +32,13 @@ def _integrity(db: Path) -> tuple[int, int]:
             ).fetchone()[0]
             assert unembedded == 0, f"{doc_id} has chunks without vectors"
         chunks = con.execute("SELECT count(*) FROM chunks").fetchone()[0]
-        terms = con.execute("SELECT count(*) FROM chunk_terms").fetchone()[0]
-        orphans = con.execute(
-            "SELECT count(*) FROM chunk_terms WHERE rowid NOT IN (SELECT id FROM chunks)"
-        ).fetchone()[0]
+        names = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        indexes = [n for n in names if re.fullmatch(r"chunk_terms_\d+", n)]  # one lexical index per tenant
+        terms = sum(con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in indexes)
+        orphans = sum(
+            con.execute(f"SELECT count(*) FROM {t} WHERE rowid NOT IN (SELECT id FROM chunks)").fetchone()[0]
+            for t in indexes
+        )
         assert terms == chunks and orphans == 0
         assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         return len(docs), chunks

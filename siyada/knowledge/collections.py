@@ -118,16 +118,16 @@ def get_collection(engine: Engine, tenant_id: int, ref: str | int) -> dict[str, 
         return _collection_dict(row, _counts(conn, [row.id]).get(row.id, (0, 0)))
 
 
-def _delete_chunks(conn: Connection, where: Any) -> None:
+def _delete_chunks(conn: Connection, tenant_id: int, where: Any) -> None:
     ids = [r[0] for r in conn.execute(sa.select(chunks.c.id).where(where))]
-    lexical.delete(conn, ids)
+    lexical.delete(conn, tenant_id, ids)
     conn.execute(chunks.delete().where(where))
 
 
 def delete_collection(engine: Engine, tenant_id: int, ref: str | int) -> dict[str, Any]:
     with engine.begin() as conn:
         row = require_collection(conn, tenant_id, ref)
-        _delete_chunks(conn, chunks.c.collection_id == row.id)
+        _delete_chunks(conn, tenant_id, chunks.c.collection_id == row.id)
         conn.execute(documents.delete().where(documents.c.collection_id == row.id))
         conn.execute(collections.delete().where(collections.c.id == row.id))
     return {"id": row.id, "object": "collection.deleted", "name": row.name, "deleted": True}
@@ -196,7 +196,7 @@ def bump_version(conn: Connection, collection_id: int) -> None:
 def delete_document(engine: Engine, tenant_id: int, doc_id: str) -> dict[str, Any]:
     with engine.begin() as conn:
         row = _document_row(conn, tenant_id, doc_id)
-        _delete_chunks(conn, chunks.c.document_id == doc_id)
+        _delete_chunks(conn, tenant_id, chunks.c.document_id == doc_id)
         conn.execute(documents.delete().where(documents.c.id == doc_id))
         bump_version(conn, row.collection_id)
     return {"id": row.id, "object": "document.deleted", "deleted": True}

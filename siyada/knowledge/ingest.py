@@ -126,7 +126,7 @@ def store(engine: Engine, collection_id: int, tenant_id: int, batch: list[Prepar
             terms += _insert(conn, collection_id, tenant_id, p)
             row = conn.execute(sa.select(documents).where(documents.c.id == p.doc_id)).one()
             results.append(IngestResult(document_dict(row), created=True))
-        lexical.add(conn, terms)
+        lexical.add(conn, tenant_id, terms)
         if any(r.created for r in results):
             bump_version(conn, collection_id)
     return results

@@ -73,14 +73,14 @@ class Searcher:
             strong: np.ndarray | None = None
             if mode == "hybrid" and dense:
                 # Both rankings at once: SQLite and numpy release the GIL, and there are two cores.
-                later = _POOL.submit(self._lexical, ids, query, depth * 2)
+                later = _POOL.submit(self._lexical, tenant_id, ids, query, depth * 2)
                 strong = self._strong_query(reranking, query)
                 semantic = self._semantic(conn, dense, query, depth * 2, strong)
                 rankings = {"lexical": later.result(), "semantic": semantic}  # lexical first: fusion ties
             else:
                 strong = self._strong_query(reranking, query)
                 if mode in ("lexical", "hybrid"):
-                    rankings["lexical"] = lexical.search(conn, ids, query_terms(query), depth * 2)
+                    rankings["lexical"] = lexical.search(conn, tenant_id, ids, query_terms(query), depth * 2)
                 elif dense:
                     rankings["semantic"] = self._semantic(conn, dense, query, depth * 2, strong)
             if allowed is not None:
@@ -139,9 +139,11 @@ class Searcher:
         rest = [(cid, min(low, s)) for cid, s in fused if cid not in seen]
         return {**rankings, "rerank": again["rerank"]}, top + rest
 
-    def _lexical(self, collection_ids: list[int], query: str, depth: int) -> list[tuple[int, float]]:
+    def _lexical(
+        self, tenant_id: int, collection_ids: list[int], query: str, depth: int
+    ) -> list[tuple[int, float]]:
         with self.engine.connect() as conn:
-            return lexical.search(conn, collection_ids, query_terms(query), depth)
+            return lexical.search(conn, tenant_id, collection_ids, query_terms(query), depth)
 
     def _semantic(
         self,
