@@ -103,8 +103,9 @@ def verify(engine: Engine, key_path: Path | None = None, heads: Sequence[Checkpo
         if cp_problem and cp_problem not in res.reason:
             res = _bad(res.entries, res.first_bad_id, f"{res.reason}; {cp_problem}", res.checkpoints_ok)
         return res
+    by_seq = {(cp.origin, cp.seq): cp for cps in stored.chains.values() for cp in cps}
     for h in heads:
-        problem = _head_in_chain(stored, h)
+        problem = _head_in_chain(stored, by_seq, h)
         if problem:
             return _bad(res.entries, None, problem, res.checkpoints_ok)
     return res
@@ -149,10 +150,12 @@ def _walk(result: Any, stored: StoredCheckpoints, heads: Sequence[Checkpoint]) -
     return VerifyResult(True, count, None, "intact", checked)
 
 
-def _head_in_chain(stored: StoredCheckpoints, head: Checkpoint) -> str | None:
+def _head_in_chain(
+    stored: StoredCheckpoints, by_seq: dict[tuple[str, int], Checkpoint], head: Checkpoint
+) -> str | None:
     """The stored checkpoint chain must still hold the trusted head, unchanged."""
     cps = stored.chains.get(head.origin, [])
-    mine = next((cp for cp in cps if cp.seq == head.seq), None)
+    mine = by_seq.get((head.origin, head.seq))
     if mine is None:
         last = cps[-1].seq if cps else 0
         gone = f"#{last + 1}" + (f"-#{head.seq}" if head.seq > last + 1 else "")
