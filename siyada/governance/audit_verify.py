@@ -111,6 +111,10 @@ def verify(engine: Engine, key_path: Path | None = None, heads: Sequence[Checkpo
     return res
 
 
+def _span(first: int, last: int) -> str:
+    return f"entries {first}-{last}" if last > first else f"entry {first}"
+
+
 def _walk(result: Any, stored: StoredCheckpoints, heads: Sequence[Checkpoint]) -> VerifyResult:
     head_at: dict[int, list[Checkpoint]] = {}
     for h in heads:
@@ -126,7 +130,7 @@ def _walk(result: Any, stored: StoredCheckpoints, heads: Sequence[Checkpoint]) -
             if h.entry_hash != stored_hash:
                 result.close()
                 reason = (
-                    f"entries {good + 1}-{rid} changed: entry {rid}'s hash is not the one the trusted head "
+                    f"{_span(good + 1, rid)} changed: entry {rid}'s hash is not the one the trusted head "
                     f"#{h.seq} signed (entries up to {good} match a signed checkpoint)"
                 )
                 return _bad(count, good + 1, reason, checked)
@@ -145,7 +149,7 @@ def _walk(result: Any, stored: StoredCheckpoints, heads: Sequence[Checkpoint]) -
     newest = max([stored.newest_entry, *(h.entry_id for h in heads)])
     if newest > count:
         who = "the head" if any(h.entry_id == newest for h in heads) else "a checkpoint"
-        reason = f"entries {count + 1}-{newest} missing: the log ends at {count} but {who} signed {newest}"
+        reason = f"{_span(count + 1, newest)} missing: the log ends at {count} but {who} signed {newest}"
         return _bad(count, count + 1, reason, checked)
     return VerifyResult(True, count, None, "intact", checked)
 

@@ -64,21 +64,21 @@ def read_file(path: Path, origin: str | None = None) -> list[Checkpoint]:
     return found
 
 
-def _file_last_seq(path: Path, origin: str) -> int:
-    """The newest sequence number of `origin` near the end of the file (0: none)."""
+def _file_last(path: Path, origin: str) -> tuple[int, str | None]:
+    """The newest sequence number and hash of `origin` near the end of the file ((0, None): none)."""
     if not path.exists():
-        return 0
+        return 0, None
     with open(path, "rb") as fh:
         fh.seek(max(0, fh.seek(0, os.SEEK_END) - _TAIL_BYTES))
         tail = fh.read().splitlines()
     for line in reversed(tail):
         try:
-            doc = orjson.loads(line)
-        except orjson.JSONDecodeError:
+            cp = Checkpoint.from_json(orjson.loads(line))
+        except (orjson.JSONDecodeError, ValueError):
             continue  # the first line of the tail may be cut
-        if isinstance(doc, dict) and doc.get("origin") == origin and isinstance(doc.get("seq"), int):
-            return int(doc["seq"])
-    return 0
+        if cp.origin == origin:
+            return cp.seq, cp.hash
+    return 0, None
 
 
 # ---- another Siyada -------------------------------------------------------------------------------
@@ -143,13 +143,16 @@ def push(engine: Engine, key_path: Path, witness: str, key: str | None = None) -
     origin = origin_for(public_key_hex(key_path))
     if is_url(witness):
         held = fetch_latest(witness, key, origin)
-        seen = held.seq if held else 0
+        seen, held_hash = (held.seq, held.hash) if held else (0, None)
     else:
-        seen = _file_last_seq(Path(witness), origin)
+        seen, held_hash = _file_last(Path(witness), origin)
     with engine.connect() as conn:
-        pending = chain(conn, origin, seen)
-        if not pending and seen and not chain(conn, origin, seen - 1):
-            log.warning("the audit witness holds checkpoint #%d of %s, which this log lacks", seen, origin)
+        ours = chain(conn, origin, max(seen - 1, 0))
+    if seen and (not ours or ours[0].seq != seen):
+        raise WitnessError(f"the witness holds checkpoint #{seen} of {origin}, which this log lacks")
+    if seen and ours[0].hash != held_hash:
+        raise WitnessError(f"checkpoint #{seen} of {origin} differs from the one witnessed (a fork)")
+    pending = ours[1:] if seen else ours
     for cp in pending:
         if is_url(witness):
             submit(witness, key, cp)

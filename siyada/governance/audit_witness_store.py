@@ -79,6 +79,7 @@ def accept(engine: Engine, key_path: Path, cp: Checkpoint) -> dict[str, Any]:
             problem = follows(seen, cp)
             if problem:
                 code = "checkpoint_gap" if cp.seq > seen.seq + 1 else "checkpoint_fork"
+                code = "checkpoint_rollback" if cp.entry_id < seen.entry_id else code
                 raise ApiError(409, f"Refused: {problem}; the last witnessed is #{seen.seq}", code=code)
         values = {
             "origin": cp.origin,
