@@ -73,9 +73,13 @@ def _trusted_key(key_path: Path | None, heads: Sequence[Checkpoint]) -> tuple[st
     if len(keys) > 1:
         return None, "the trusted heads are signed by different keys"
     local = public_hex(load_key(key_path).public_key()) if key_path else None
-    if keys and local is not None and local not in keys:
-        return None, "this installation's audit signing key is not the key that signed the trusted head"
     return (next(iter(keys)) if keys else local), None
+
+
+def _key_replaced(key_path: Path | None, trusted: str | None) -> str | None:
+    if key_path is None or trusted is None or public_hex(load_key(key_path).public_key()) == trusted:
+        return None
+    return "this installation's audit signing key is not the key that signed the trusted head"
 
 
 def verify(engine: Engine, key_path: Path | None = None, heads: Sequence[Checkpoint] = ()) -> VerifyResult:
@@ -92,6 +96,9 @@ def verify(engine: Engine, key_path: Path | None = None, heads: Sequence[Checkpo
     q = q.add_columns(c.prev_hash, c.hash).order_by(c.id)
     with engine.connect() as conn:
         stored, cp_problem = load_checked(conn, trusted)
+        cp_problem = "; ".join(
+            p for p in (cp_problem, _key_replaced(key_path, trusted) if heads else None) if p
+        )
         if cp_problem and not heads:
             return _bad(0, None, cp_problem, 0)
         if cp_problem:  # still name the entries the trusted heads show changed or missing
