@@ -15,9 +15,11 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from siyada.errors import ApiError
 from siyada.governance import audit
 from siyada.governance.audit_checkpoints import Checkpoint
 from siyada.governance.audit_verify import head, read_head
+from siyada.governance.audit_witness_store import accept
 from siyada.store.db import open_store
 from siyada.store.tables import audit_checkpoints, audit_log
 from tests.pg import Postgres, pg_bin
@@ -240,6 +242,17 @@ def test_truncation_and_rewrite_on_postgres(tmp_path: Path) -> None:
         _rewrite(engine, 45, "doc:forged")
         res = audit.verify(engine, key, [top])
         assert not res.ok and res.first_bad_id == 41 and "entries 41-60 changed" in res.reason
+
+        # The witness side on PostgreSQL: the first history is kept, a re-signed one refused.
+        witness = open_store(pg.create_database("audit_witness"))
+        wkey = tmp_path / "witness.key"
+        assert accept(witness, wkey, top)["seq"] == 2 and accept(witness, wkey, top)["seq"] == 2
+        forged = head(engine, key)  # the rewritten log's new checkpoint #2
+        assert forged is not None and forged.seq == 2 and forged.hash != top.hash
+        with pytest.raises(ApiError) as refused:
+            accept(witness, wkey, forged)
+        assert refused.value.status == 409 and refused.value.code == "checkpoint_fork"
+        witness.dispose()
         engine.dispose()
     finally:
         pg.stop()
