@@ -15,7 +15,7 @@ from siyada.governance.audit_keys import load_key
 from siyada.governance.audit_witness_store import cosigned_message
 from siyada.store.db import open_store
 from siyada.store.tables import audit_checkpoints, audit_log
-from tests.server import Server, cli
+from tests.server import Server, cli, free_port
 
 
 def _witnessed(url: str, key: str, origin: str, seq: int, timeout: float = 60) -> dict:  # type: ignore[type-arg]
@@ -130,3 +130,26 @@ def test_witness_url_must_be_on_the_egress_allow_list(tmp_path: Path) -> None:
         'audit_witness = "http://10.99.0.1:8000"\naudit_witness_key = "sk-x"\n'
     )
     assert cli(tmp_path / "d", "config", "check", config=config).returncode == 0
+
+
+def test_a_witness_that_is_down_never_blocks_and_gets_the_backlog_later(tmp_path: Path) -> None:
+    data_w, data_a = tmp_path / "witness", tmp_path / "log"
+    cli(data_w, "tenants", "create", "default")
+    wkey = cli(data_w, "keys", "create", "--tenant", "default", "--role", "admin").stdout.strip()
+    port = free_port()
+    config = tmp_path / "siyada.toml"
+    config.write_text(f'audit_witness = "http://127.0.0.1:{port}"\naudit_witness_key = "{wkey}"\n')
+    for name in ("t1", "t2"):
+        cli(data_a, "tenants", "create", name, config=config)
+        down = cli(data_a, "audit", "checkpoint", config=config)  # exit 0: signed, the copy waits
+        assert "Signed checkpoint" in down.stdout and "witness did not take the checkpoint" in down.stderr, (
+            down.stderr
+        )
+    witness = Server(data_w, port=port).start()
+    try:
+        later = cli(data_a, "audit", "checkpoint", config=config).stdout
+        assert "Nothing new to checkpoint" in later and "Witness: 2 checkpoint(s) sent" in later, later
+        origin = origin_for(audit.public_key_hex(data_a / audit.KEY_FILE))
+        assert _witnessed(witness.url, wkey, origin, 2)["checkpoint"]["entry_id"] == 2
+    finally:
+        witness.stop()
