@@ -99,7 +99,7 @@ def _text(v: Any, limit: int) -> str:
 
 
 def _int(v: Any) -> int:
-    if not isinstance(v, int) or isinstance(v, bool) or not 0 <= v < 2**62:
+    if not isinstance(v, int) or isinstance(v, bool) or not 0 <= v < 2**31:  # INTEGER columns
         raise ValueError(f"not a checkpoint: bad number {v!r:.40}")
     return v
 
