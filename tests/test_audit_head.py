@@ -256,3 +256,19 @@ def test_truncation_and_rewrite_on_postgres(tmp_path: Path) -> None:
         engine.dispose()
     finally:
         pg.stop()
+
+
+def test_recomputed_rewrite_is_caught_by_a_checkpoint_left_in_place(tmp_path: Path) -> None:
+    engine = open_store(f"sqlite:///{tmp_path / 'a.db'}")
+    key = tmp_path / audit.KEY_FILE
+    for i in range(3):
+        audit.record_many(engine, _events(10, 10 * i))
+        audit.checkpoint(engine, key)
+    with engine.begin() as conn:  # keep the checkpoints this time: the one at entry 20 no longer matches
+        backup = conn.execute(sa.select(audit_checkpoints)).all()
+    _rewrite(engine, 14, "doc:forged")
+    with engine.begin() as conn:
+        conn.execute(audit_checkpoints.delete())
+        conn.execute(audit_checkpoints.insert(), [dict(r._mapping) for r in backup])
+    res = audit.verify(engine, key)
+    assert not res.ok and res.first_bad_id == 11 and "entries 11-20 changed" in res.reason, res

@@ -148,7 +148,7 @@ def _walk(result: Any, stored: StoredCheckpoints, heads: Sequence[Checkpoint]) -
                 f"entry {rid} differs from the signed checkpoint (entries {good + 1}-{rid} changed; "
                 f"entries up to {good} match a signed checkpoint)"
             )
-            return _bad(count, rid, reason, checked)
+            return _bad(count, good + 1, reason, checked)
         if signed or rid in head_at:
             good = rid
         checked += len(signed)
