@@ -100,6 +100,12 @@ def verify_cmd(
             "run `siyada audit checkpoint`",
             highlight=False,
         )
+    elif not heads and res.entries:
+        err.print(
+            "note: checked without a trusted head; the newest entries could have been deleted with their "
+            "checkpoints: use --against a head file kept elsewhere, or configure audit_witness",
+            highlight=False,
+        )
 
 
 def _push(settings: Settings, key_path: Path) -> None:
