@@ -148,6 +148,27 @@ class FileConfig(_Strict):
     models: list[ModelConfig] = Field(default_factory=list)
     privacy: PrivacyConfig = Field(default_factory=PrivacyConfig)
     knowledge: KnowledgeConfig = Field(default_factory=KnowledgeConfig)
+    # Where every audit checkpoint is also kept, out of reach of whoever can write this database: a path
+    # to an append-only file on other storage, or the URL of another Siyada that countersigns
+    # (siyada.governance.audit_witness), with an admin key of that server in `audit_witness_key`.
+    audit_witness: str | None = Field(default=None, min_length=1)
+    audit_witness_key: str | None = None
+
+    @model_validator(mode="after")
+    def _witness_reachable(self) -> FileConfig:
+        from siyada.gateway.egress import EgressPolicy
+
+        target = self.audit_witness
+        if target is None or not target.startswith(("http://", "https://")):
+            return self
+        if not re.match(r"^https?://[^/\s]+", target):
+            raise ValueError("audit_witness must name a host")
+        reason = EgressPolicy.from_entries(self.egress_allow).explain(target)
+        if reason:
+            raise ValueError(f"audit_witness ({target}): {reason}")
+        if not self.audit_witness_key:
+            raise ValueError("audit_witness is a URL: give an admin key of that server in audit_witness_key")
+        return self
 
     @model_validator(mode="after")
     def _cross_refs(self) -> FileConfig:

@@ -33,6 +33,7 @@ from siyada.api.routers import (
     search,
     tokenize,
 )
+from siyada.api.routers import audit_witness as audit_witness_router
 from siyada.api.routers import metrics as metrics_router
 from siyada.api.routers import usage as usage_router
 from siyada.config import Settings
@@ -40,7 +41,7 @@ from siyada.gateway.registry import build_router
 from siyada.gateway.router import Router
 from siyada.gateway.service import Gateway
 from siyada.gateway.tokenizer import Tokenizers
-from siyada.governance import audit
+from siyada.governance import audit, audit_witness
 from siyada.governance.limits import list_limits
 from siyada.governance.metrics import Metrics
 from siyada.governance.passwords import LoginThrottle
@@ -61,13 +62,22 @@ ROLLUP_EVERY_S = 3600.0
 CHECKPOINT_EVERY_S = 60.0
 
 
-async def _checkpoint_forever(engine: Engine, key_path: Path) -> None:
-    """Sign the newest audit entry every minute, so that deleting the tail of the log is detectable."""
+async def _checkpoint_forever(engine: Engine, key_path: Path, settings: Settings) -> None:
+    """Sign the newest audit entry every minute, so that deleting the tail of the log is detectable, and
+    hand the witness (if any) what it lacks; a witness that is down is retried the next minute."""
+    witness = settings.file.audit_witness
     while True:
         try:
             await asyncio.to_thread(audit.checkpoint, engine, key_path)
         except Exception:
             log.exception("audit checkpoint failed; will retry")
+        if witness:
+            try:
+                await asyncio.to_thread(
+                    audit_witness.push, engine, key_path, witness, settings.file.audit_witness_key
+                )
+            except Exception as exc:
+                log.warning("audit witness %s did not take the checkpoints (will retry): %s", witness, exc)
         await asyncio.sleep(CHECKPOINT_EVERY_S)
 
 
@@ -138,7 +148,7 @@ def create_app(settings: Settings) -> FastAPI:
         recorder.start()
         rollup_task = asyncio.create_task(_rollup_forever(engine))
         checkpoint_task = asyncio.create_task(
-            _checkpoint_forever(engine, audit.key_path_for(settings.data_dir))
+            _checkpoint_forever(engine, audit.key_path_for(settings.data_dir), settings)
         )
         embedded = router.providers.get("embedded")
         chat = getattr(embedded, "chat", None)
@@ -198,6 +208,7 @@ def create_app(settings: Settings) -> FastAPI:
         admin.router,
         admin_governance.router,
         admin_users.router,
+        audit_witness_router.router,
         privacy.router,
         collections.router,
         documents.router,

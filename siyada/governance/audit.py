@@ -1,12 +1,9 @@
-"""Append-only audit log: a SHA-256 hash chain over every entry, with periodic Ed25519-signed checkpoints.
+"""Append-only audit log: appending entries (one SHA-256 hash chain, see `audit_chain`), export, pages.
 
-Entry hash = sha256_hex(prev_hash + canonical_json(id, ts, actor, tenant_id, action, target, details)),
-canonical JSON being orjson with sorted keys; the first entry's prev_hash is 64 zeros. Appends are
-serialised across processes (SQLite: BEGIN IMMEDIATE; PostgreSQL: a transaction-level advisory lock)
-and ids are assigned here, last id + 1, so the chain has no gaps. A checkpoint signs the id and hash of
-the newest entry; it is what lets `verify` notice that the newest entries were deleted. Checkpoints are
-made by `checkpoint()` (CLI `siyada audit checkpoint`, or periodically by the server) and automatically
-by `record`/`record_many` every `checkpoint_every` entries when they are given the signing key path.
+Ids are assigned here under the append lock, last id + 1, so the chain has no gaps. Signed checkpoints
+(`audit_checkpoints`) chain to each other and pin the newest entries; `audit_verify` checks it all,
+against trusted heads kept elsewhere too; `audit_witness` hands every checkpoint to a witness.
+`record`/`record_many` sign a checkpoint every `checkpoint_every` entries when given the key path.
 
 Entries never hold prompt or completion text nor personal data: `details` takes identifiers and counts
 only (short strings, numbers, booleans, lists of those) and refuses long strings.
@@ -15,13 +12,11 @@ only (short strings, numbers, booleans, lists of those) and refuses long strings
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import math
 import os
 import tempfile
 import time
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,20 +24,25 @@ from typing import Any
 
 import orjson
 import sqlalchemy as sa
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from sqlalchemy.engine import Connection, Engine
 
+from siyada.governance.audit_chain import GENESIS, entry_hash, last_entry, transaction
+from siyada.governance.audit_checkpoints import checkpoint
+from siyada.governance.audit_keys import KEY_FILE, key_path_for, public_key_hex
+from siyada.governance.audit_verify import VerifyResult, verify
 from siyada.privacy.operators import scrub
-from siyada.store.tables import audit_checkpoints, audit_log
+from siyada.store.tables import audit_log
 
-GENESIS = "0" * 64
-KEY_FILE = "audit_signing.key"
+# The audit API callers use: `audit.record`, `audit.transaction`, `audit.checkpoint`, `audit.verify`…
+__all__ = [
+    "CHECKPOINT_EVERY", "GENESIS", "KEY_FILE", "Event", "VerifyResult", "append", "append_many",
+    "checkpoint", "clean_details", "entries", "entry_hash", "export", "key_path_for", "public_key_hex",
+    "record", "record_many", "transaction", "verify",
+]  # fmt: skip
+
 CHECKPOINT_EVERY = 1000
 MAX_DETAIL_STR = 200
 MAX_DETAILS_BYTES = 4096
-_PG_LOCK = 7412  # pg_advisory_xact_lock key for audit appends (7411 is the migration lock)
 _CHUNK = 5000
 
 
@@ -55,21 +55,6 @@ class Event:
     tenant_id: int | None = None
     target: str = ""
     details: dict[str, Any] | None = None
-
-
-@dataclass(frozen=True)
-class VerifyResult:
-    ok: bool
-    entries: int
-    first_bad_id: int | None
-    reason: str
-    checkpoints_ok: int
-
-
-# ---- hashing --------------------------------------------------------------------------------------
-def entry_hash(prev_hash: str, fields: dict[str, Any]) -> str:
-    body = orjson.dumps(fields, option=orjson.OPT_SORT_KEYS)
-    return hashlib.sha256(prev_hash.encode("ascii") + body).hexdigest()
 
 
 def _fields(entry_id: int, ts: float, ev: Event, details: dict[str, Any] | None) -> dict[str, Any]:
@@ -134,30 +119,9 @@ def _check_event(ev: Event) -> None:
 
 
 # ---- appending ------------------------------------------------------------------------------------
-@contextmanager
-def transaction(engine: Engine) -> Iterator[Connection]:
-    """A write transaction that holds the audit append lock; commits on success, rolls back on error.
-
-    Use it instead of `engine.begin()` to audit an operation atomically with `append`."""
-    with engine.connect() as conn:
-        if conn.dialect.name == "sqlite":
-            conn.exec_driver_sql("BEGIN IMMEDIATE")  # takes the database write lock now, waits busy_timeout
-        elif conn.dialect.name == "postgresql":
-            conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK})
-        yield conn
-        conn.commit()
-
-
-def _last(conn: Connection) -> tuple[int, str]:
-    row = conn.execute(
-        sa.select(audit_log.c.id, audit_log.c.hash).order_by(audit_log.c.id.desc()).limit(1)
-    ).first()
-    return (row.id, row.hash) if row else (0, GENESIS)
-
-
 def append_many(conn: Connection, events: Iterable[Event]) -> list[int]:
     """Append events inside a `transaction()`; returns their ids."""
-    last_id, prev = _last(conn)
+    last_id, prev = last_entry(conn)
     ids: list[int] = []
     batch: list[dict[str, Any]] = []
     for ev in events:
@@ -220,156 +184,6 @@ def record(
     """Append one entry in its own transaction and return its id."""
     ev = Event(action, actor, tenant_id, target, details)
     return record_many(engine, [ev], key_path=key_path, checkpoint_every=checkpoint_every)[0]
-
-
-# ---- signing key and checkpoints ------------------------------------------------------------------
-def key_path_for(data_dir: Path) -> Path:
-    return data_dir / KEY_FILE
-
-
-def _load_key(key_path: Path) -> Ed25519PrivateKey:
-    key = serialization.load_pem_private_key(key_path.read_bytes(), password=None)
-    if not isinstance(key, Ed25519PrivateKey):
-        raise ValueError(f"{key_path} is not an Ed25519 private key")
-    return key
-
-
-def load_or_create_key(key_path: Path) -> Ed25519PrivateKey:
-    """The signing key, created (mode 0600, atomically: no half-written file) on first use."""
-    if not key_path.exists():
-        pem = Ed25519PrivateKey.generate().private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-        )
-        key_path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=key_path.parent, prefix=".audit-key-")  # mkstemp gives 0600
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(pem)
-                fh.flush()
-                os.fsync(fh.fileno())
-            try:
-                os.link(tmp, key_path)  # fails if another process created it first: keep theirs
-            except FileExistsError:
-                pass
-        finally:
-            os.unlink(tmp)
-    return _load_key(key_path)
-
-
-def _public_hex(key: Ed25519PublicKey) -> str:
-    return key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw).hex()
-
-
-def public_key_hex(key_path: Path) -> str:
-    return _public_hex(load_or_create_key(key_path).public_key())
-
-
-def _message(entry_id: int, entry_hash_: str) -> bytes:
-    return f"siyada-audit-checkpoint:{entry_id}:{entry_hash_}".encode("ascii")
-
-
-def checkpoint(engine: Engine, key_path: Path) -> int | None:
-    """Sign the newest entry's id and hash; returns the entry id, or None when the log is empty or
-    the newest entry is already checkpointed. Cheap: the server may call it every few minutes."""
-    key = load_or_create_key(key_path)
-    with engine.begin() as conn:
-        last_id, last_hash = _last(conn)
-        if last_id == 0:
-            return None
-        done = conn.execute(
-            sa.select(sa.func.max(audit_checkpoints.c.entry_id)).where(
-                audit_checkpoints.c.public_key == _public_hex(key.public_key())
-            )
-        ).scalar()
-        if done is not None and done >= last_id:
-            return None
-        conn.execute(
-            audit_checkpoints.insert().values(
-                ts=time.time(),
-                entry_id=last_id,
-                entry_hash=last_hash,
-                public_key=_public_hex(key.public_key()),
-                signature=key.sign(_message(last_id, last_hash)).hex(),
-            )
-        )
-    return last_id
-
-
-# ---- verification ---------------------------------------------------------------------------------
-def _checkpoint_problem(row: sa.Row, trusted: str | None) -> str | None:
-    if trusted is not None and row.public_key != trusted:
-        return f"checkpoint {row.id} is signed by an unknown key"
-    try:
-        pub = Ed25519PublicKey.from_public_bytes(bytes.fromhex(row.public_key))
-        pub.verify(bytes.fromhex(row.signature), _message(row.entry_id, row.entry_hash))
-    except (InvalidSignature, ValueError):
-        return f"checkpoint {row.id} has an invalid signature"
-    return None
-
-
-def _entry_problem(row: tuple[Any, ...], expected_id: int, prev: str) -> str | None:
-    rid, ts, actor, tenant_id, action, target, raw, prev_hash, stored = row
-    if rid != expected_id:
-        return f"entry {expected_id} is missing (next entry found is {rid})"
-    if prev_hash != prev:
-        return f"entry {rid} does not link to the previous entry's hash"
-    try:
-        details = orjson.loads(raw) if raw is not None else None
-    except orjson.JSONDecodeError:
-        return f"entry {rid} has been altered (its details are not JSON)"
-    fields = {"id": rid, "ts": ts, "actor": actor, "tenant_id": tenant_id, "action": action}
-    fields.update(target=target, details=details)
-    if entry_hash(prev, fields) != stored:
-        return f"entry {rid} has been altered (its hash does not match its content)"
-    return None
-
-
-def _bad(entries: int, entry_id: int | None, reason: str, checkpoints_ok: int) -> VerifyResult:
-    return VerifyResult(False, entries, entry_id, reason, checkpoints_ok)
-
-
-def _load_checkpoints(conn: Connection, trusted: str | None) -> tuple[dict[int, list[str]], int, str | None]:
-    """Signed hashes by entry id, the newest signed entry id, and the first bad signature if any."""
-    by_entry: dict[int, list[str]] = {}
-    for cp in conn.execute(sa.select(audit_checkpoints).order_by(audit_checkpoints.c.id)):
-        problem = _checkpoint_problem(cp, trusted)
-        if problem:
-            return {}, 0, problem
-        by_entry.setdefault(cp.entry_id, []).append(cp.entry_hash)
-    return by_entry, max(by_entry, default=0), None
-
-
-def verify(engine: Engine, key_path: Path | None = None) -> VerifyResult:
-    """Walk the whole chain in id order (streamed), recompute every hash, check every checkpoint.
-
-    With key_path (an existing key file, else FileNotFoundError), checkpoints must be signed by that
-    key; without it, each checkpoint is checked against the public key stored beside it."""
-    trusted = _public_hex(_load_key(key_path).public_key()) if key_path else None
-    c = audit_log.c
-    q = sa.select(c.id, c.ts, c.actor, c.tenant_id, c.action, c.target, sa.cast(c.details, sa.Text))
-    q = q.add_columns(c.prev_hash, c.hash).order_by(c.id)
-    count, prev, checked = 0, GENESIS, 0
-    with engine.connect() as conn:
-        signed, newest_signed, problem = _load_checkpoints(conn, trusted)
-        if problem:
-            return _bad(0, None, problem, 0)
-        result = conn.execution_options(yield_per=_CHUNK).execute(q)
-        for row in result:
-            problem = _entry_problem(row, count + 1, prev)
-            rid, stored = row[0], row[-1]
-            if problem is None and any(h != stored for h in signed.get(rid, ())):
-                problem = f"entry {rid} differs from the signed checkpoint"
-            if problem:
-                result.close()
-                return _bad(count, min(rid, count + 1), problem, checked)
-            checked += len(signed.get(rid, ()))
-            count, prev = rid, stored
-    if newest_signed > count:
-        reason = (
-            f"entries {count + 1}..{newest_signed} are missing (a checkpoint signed entry {newest_signed})"
-        )
-        return _bad(count, count + 1, reason, checked)
-    return VerifyResult(True, count, None, "intact", checked)
 
 
 # ---- export ---------------------------------------------------------------------------------------

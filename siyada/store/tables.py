@@ -130,6 +130,26 @@ audit_checkpoints = sa.Table(
     sa.Column("entry_hash", sa.String(64), nullable=False),
     sa.Column("public_key", sa.String(64), nullable=False),  # hex of the raw Ed25519 public key
     sa.Column("signature", sa.String(128), nullable=False),  # hex
+    # The checkpoint chain (revision 0017; NULL on older checkpoints): the log's name, 1, 2, 3…, and
+    # the previous checkpoint's hash.
+    sa.Column("origin", sa.String(200), nullable=True),
+    sa.Column("seq", sa.Integer, nullable=True),
+    sa.Column("prev_hash", sa.String(64), nullable=True),
+    sa.Index("ix_audit_checkpoints_origin_seq", "origin", "seq", unique=True),
+)
+
+# Checkpoints of other Siyada logs this server witnesses (POST /v1/audit/witness), with its countersignature.
+audit_witnessed = sa.Table(
+    "audit_witnessed",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("origin", sa.String(200), nullable=False),
+    sa.Column("seq", sa.Integer, nullable=False),
+    sa.Column("checkpoint_hash", sa.String(64), nullable=False),
+    sa.Column("checkpoint", sa.JSON, nullable=False),  # as received, signature included
+    sa.Column("cosignature", sa.String(128), nullable=False),  # hex, by this server's audit key
+    sa.Column("received_at", sa.Float, nullable=False),
+    sa.UniqueConstraint("origin", "seq", name="uq_audit_witnessed_origin_seq"),
 )
 
 # ---- knowledge ---------------------------------------------------------------------------------------
