@@ -43,7 +43,7 @@ def test_witness_countersigns_refuses_forks_and_catches_truncation(tmp_path: Pat
     cli(data_w, "tenants", "create", "default")
     witness = Server(data_w).start()
     try:
-        wkey = witness.key("default", "admin")
+        wkey = witness.key("default", "operator")
         user_key = witness.key("default", "user")
         config = tmp_path / "siyada.toml"
         config.write_text(f'audit_witness = "{witness.url}"\naudit_witness_key = "{wkey}"\n')
@@ -135,7 +135,7 @@ def test_witness_url_must_be_on_the_egress_allow_list(tmp_path: Path) -> None:
 def test_a_witness_that_is_down_never_blocks_and_gets_the_backlog_later(tmp_path: Path) -> None:
     data_w, data_a = tmp_path / "witness", tmp_path / "log"
     cli(data_w, "tenants", "create", "default")
-    wkey = cli(data_w, "keys", "create", "--tenant", "default", "--role", "admin").stdout.strip()
+    wkey = cli(data_w, "keys", "create", "--tenant", "default", "--role", "operator").stdout.strip()
     port = free_port()
     config = tmp_path / "siyada.toml"
     config.write_text(f'audit_witness = "http://127.0.0.1:{port}"\naudit_witness_key = "{wkey}"\n')

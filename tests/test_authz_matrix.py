@@ -298,6 +298,12 @@ MATRIX: dict[tuple[str, str], tuple[str, Build]] = {
     # ---- audit: a tenant admin reads its own entries; verifying the whole chain is the operator's -----
     ("GET", "/v1/admin/audit"): ("401 | 403 | ok | ok | ok", _fixed("/v1/admin/audit")),
     ("POST", "/v1/admin/audit/verify"): ("401 | 403 | 403 | 403 | ok", _fixed("/v1/admin/audit/verify")),
+    # ---- audit witness: another Siyada's checkpoints, countersigned for the platform's operator ------
+    ("POST", "/v1/audit/witness"): ("401 | 403 | 403 | 403 | 400", _fixed("/v1/audit/witness", json={})),
+    ("GET", "/v1/audit/witness"): (
+        "401 | 403 | 403 | 403 | 404",
+        _fixed("/v1/audit/witness", params={"origin": "siyada-audit/0000000000000000"}),
+    ),
 }
 
 

@@ -1,4 +1,4 @@
-"""Witness API: another Siyada sends its audit checkpoints here to be countersigned (admin keys only).
+"""Witness API: another Siyada sends its audit checkpoints here to be countersigned (operator keys only: a witness serves the platform, not a tenant).
 
 `POST /v1/audit/witness` takes a checkpoint (JSON) and answers its countersignature, or 409 when it
 does not extend the chain already witnessed for its origin; `GET /v1/audit/witness?origin=` returns the
@@ -12,7 +12,7 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 
-from siyada.api.auth import require_admin
+from siyada.api.auth import require_operator
 from siyada.api.body import read_json
 from siyada.errors import ApiError
 from siyada.governance import audit_witness_store
@@ -24,7 +24,7 @@ router = APIRouter(tags=["admin"])
 
 
 @router.post("/v1/audit/witness")
-async def witness_checkpoint(request: Request, admin: Principal = Depends(require_admin)) -> dict[str, Any]:
+async def witness_checkpoint(request: Request, operator: Principal = Depends(require_operator)) -> dict[str, Any]:
     try:
         cp = Checkpoint.from_json(await read_json(request))
     except ValueError as exc:
@@ -34,7 +34,7 @@ async def witness_checkpoint(request: Request, admin: Principal = Depends(requir
 
 
 @router.get("/v1/audit/witness")
-async def witnessed_head(request: Request, admin: Principal = Depends(require_admin)) -> dict[str, Any]:
+async def witnessed_head(request: Request, operator: Principal = Depends(require_operator)) -> dict[str, Any]:
     origin = request.query_params.get("origin")
     if not origin:
         raise ApiError(400, "Give the log's origin", code="invalid_request", param="origin")

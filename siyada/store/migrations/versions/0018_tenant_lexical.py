@@ -12,7 +12,7 @@ PostgreSQL: nothing to do. ts_rank_cd reads only the ranked row's tsvector ("the
 not use any global information", PostgreSQL manual, 12.3.3), and PostgreSQL keeps no term counts.
 
 Revision ID: 0018
-Revises: 0016
+Revises: 0017
 """
 
 from collections import Counter
@@ -20,7 +20,7 @@ from collections import Counter
 from alembic import op
 
 revision = "0018"
-down_revision = "0016"
+down_revision = "0017"
 
 _TOKENIZE = "tokenize = \"unicode61 remove_diacritics 0 tokenchars '_:'\""
 _SAMPLE = 32  # lexical.DF_SAMPLE when this was written; a migration does not follow later changes
