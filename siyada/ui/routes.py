@@ -24,6 +24,7 @@ from siyada.evaluation.report import chart
 from siyada.evaluation.results import get_run, leaderboard, list_runs
 from siyada.governance import users
 from siyada.ui import i18n
+from siyada.ui.login_form import read_login_form
 from siyada.ui.sessions import (
     COOKIE,
     LIFETIME,
@@ -31,6 +32,7 @@ from siyada.ui.sessions import (
     csrf_ok,
     open_session,
     open_session_for_hash,
+    same_token,
 )
 
 HERE = Path(__file__).parent
@@ -108,9 +110,9 @@ def _login_form(
 
 @router.post("/ui/login")
 async def login(request: Request) -> Response:
-    form = await request.form()
+    form = await read_login_form(request)
     presented, expected = str(form.get("csrf") or ""), request.cookies.get(LOGIN_CSRF) or ""
-    if not expected or not secrets.compare_digest(presented, expected):
+    if not expected or not same_token(presented, expected):
         return _login_form(request, "csrf", 403)
     if "username" in form:
         return await _password_login(request, str(form.get("username")), str(form.get("password") or ""))
@@ -121,11 +123,16 @@ async def login(request: Request) -> Response:
     return _session_started(request, opened[0])
 
 
+def _client(request: Request) -> str | None:
+    """The socket peer (or, only behind a configured `trusted_proxies`, the address it forwarded)."""
+    return request.client.host if request.client else None
+
+
 async def _password_login(request: Request, username: str, password: str) -> Response:
     """The username form: one message whichever part was wrong; 429 while the username is locked."""
     engine = request.app.state.engine
     try:
-        key_hash = await users.login(engine, request.app.state.logins, username, password)
+        key_hash = await users.login(engine, request.app.state.logins, username, password, _client(request))
     except users.LoginLocked as exc:
         minutes = str(math.ceil(exc.retry_after / 60))
         response = _login_form(request, "locked", 429, username=username[:64], minutes=minutes)

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from siyada.api.auth import require_admin
 from siyada.api.body import openapi_body, read_json, validate
 from siyada.api.pagination import page, page_params
+from siyada.api.schemas import VisibleName
 from siyada.errors import ApiError
 from siyada.governance.keys import ROLES, KeyError_, KeyInfo, Principal, create_key, list_keys, revoke_key
 from siyada.governance.tenants import (
@@ -33,7 +34,7 @@ router = APIRouter(tags=["admin"])
 
 class TenantCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    name: str = Field(min_length=1, max_length=64)
+    name: VisibleName = Field(min_length=1, max_length=64)
     description: str = Field(default="", max_length=500)
     allowed_models: list[str] | None = None
 
@@ -47,7 +48,7 @@ class KeyCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     tenant: str = Field(min_length=1, max_length=64)
     role: str = Field(default="user", pattern="^(" + "|".join(ROLES) + ")$")
-    name: str = Field(default="", max_length=64)
+    name: VisibleName = Field(default="", max_length=64)
 
 
 def _tenant(t: Tenant) -> dict[str, Any]:
