@@ -43,9 +43,7 @@ async def read_login_form(request: Request) -> FormData:
         return await FormParser(request.headers, _capped(request)).parse()
     if content_type.startswith("multipart/form-data"):
         try:
-            return await MultiPartParser(
-                request.headers, _capped(request), max_files=0, max_fields=8
-            ).parse()
+            return await MultiPartParser(request.headers, _capped(request), max_files=0, max_fields=8).parse()
         except MultiPartException:
             return FormData()
     return FormData()
