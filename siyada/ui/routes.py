@@ -23,6 +23,7 @@ from siyada.api.auth import web_session
 from siyada.evaluation.report import chart
 from siyada.evaluation.results import get_run, leaderboard, list_runs
 from siyada.governance import users
+from siyada.store.ids import row_id
 from siyada.ui import i18n
 from siyada.ui.login_form import read_login_form
 from siyada.ui.sessions import (
@@ -214,11 +215,12 @@ def _board_chart(board: dict[str, Any]) -> Markup:
 
 
 @router.get("/ui/evaluation/runs/{run_id}")
-async def evaluation_run(run_id: int, request: Request) -> Response:
+async def evaluation_run(run_id: str, request: Request) -> Response:
     principal, session = await web_session(request)
     if principal is None:
         return _to_login(request)
-    run = await asyncio.to_thread(get_run, request.app.state.engine, run_id)
+    rid = row_id(run_id)  # '²' or 2**70 name no run (and must not reach the driver)
+    run = await asyncio.to_thread(get_run, request.app.state.engine, rid) if rid is not None else None
     if run is None:
         return _page(request, "not_found.html", 404, principal=principal, csrf=session.csrf)
     plot = Markup(chart(run["scores"])) if run["scores"] else None

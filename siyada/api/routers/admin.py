@@ -28,6 +28,7 @@ from siyada.governance.tenants import (
     list_tenants,
     set_allowed_models,
 )
+from siyada.store.ids import row_id
 
 router = APIRouter(tags=["admin"])
 
@@ -147,10 +148,13 @@ async def keys_create(request: Request, admin: Principal = Depends(require_admin
 
 @router.delete("/v1/admin/keys/{key_id}")
 async def keys_revoke(
-    key_id: int, request: Request, admin: Principal = Depends(require_admin)
+    key_id: str, request: Request, admin: Principal = Depends(require_admin)
 ) -> dict[str, Any]:
+    key = row_id(key_id)  # ASCII digits only: FastAPI's int would read '3_0' as key 30
+    if key is None:
+        raise ApiError(404, f"no key with id {key_id[:80]!r}", code="key_not_found")
     try:
-        info = await asyncio.to_thread(revoke_key, request.app.state.engine, key_id, actor=admin.actor)
+        info = await asyncio.to_thread(revoke_key, request.app.state.engine, key, actor=admin.actor)
     except KeyError_ as exc:
         raise ApiError(404, str(exc), code="key_not_found") from exc
     request.app.state.keys.invalidate()  # revocation takes effect at once on this server
