@@ -156,6 +156,9 @@ def test_an_oversized_login_body_is_refused_before_it_is_read(srv: Server) -> No
             "/ui/login", content=body(), headers={"Content-Type": "application/x-www-form-urlencoded"}
         )
     assert r.status_code == 413 and r.json()["error"]["code"] == "request_too_large"
+    # The logout form, which anybody may post to as well.
+    r = httpx.post(srv.url + "/ui/logout", data={"csrf": "x" * 100_000})
+    assert r.status_code == 413
 
 
 def test_a_non_ascii_csrf_token_is_a_403_not_a_500(srv: Server) -> None:

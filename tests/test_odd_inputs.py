@@ -196,3 +196,11 @@ def test_a_key_id_is_spelled_in_ascii_digits_only(srv: Server, client: httpx.Cli
     for spelled in (f"%2B{key_id}", f"%20{key_id}", f"0_{key_id}"):  # int() would read each as the id
         assert client.delete(f"/v1/admin/keys/{spelled}").status_code == 404
     assert httpx.get(srv.url + "/v1/models", headers={"Authorization": f"Bearer {secret}"}).status_code == 200
+
+
+def test_non_ascii_credentials_are_refused_not_a_500(srv: Server) -> None:
+    bearer = {"Authorization": "Bearer sk-é²٣".encode("latin-1", "replace")}
+    assert httpx.get(srv.url + "/v1/models", headers=bearer).status_code == 401
+    cookie = {"Cookie": "siyada_session=é²".encode("latin-1", "replace")}
+    assert httpx.get(srv.url + "/ui/chat", headers=cookie).status_code == 303
+    assert httpx.get(srv.url + "/ui/api/conversations", headers=cookie).status_code == 401

@@ -25,7 +25,7 @@ from siyada.evaluation.results import get_run, leaderboard, list_runs
 from siyada.governance import users
 from siyada.store.ids import row_id
 from siyada.ui import i18n
-from siyada.ui.login_form import read_login_form
+from siyada.ui.forms import read_small_form
 from siyada.ui.sessions import (
     COOKIE,
     LIFETIME,
@@ -111,7 +111,7 @@ def _login_form(
 
 @router.post("/ui/login")
 async def login(request: Request) -> Response:
-    form = await read_login_form(request)
+    form = await read_small_form(request)
     presented, expected = str(form.get("csrf") or ""), request.cookies.get(LOGIN_CSRF) or ""
     if not expected or not same_token(presented, expected):
         return _login_form(request, "csrf", 403)
@@ -157,7 +157,7 @@ def _session_started(request: Request, token: str) -> Response:
 @router.post("/ui/logout")
 async def logout(request: Request) -> Response:
     _, session = await web_session(request)
-    form = await request.form()
+    form = await read_small_form(request)
     if session is not None and csrf_ok(session, str(form.get("csrf") or "")):
         await asyncio.to_thread(close_session, request.app.state.engine, request.cookies[COOKIE])
     response = RedirectResponse("/ui/login", status_code=303)

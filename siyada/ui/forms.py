@@ -1,8 +1,8 @@
-"""Reading the login form: its size is bounded before a byte of it is parsed.
+"""Reading the app's small forms (login, logout): their size is bounded before a byte is parsed.
 
-`request.form()` reads and parses whatever a client sends; the login form is the one page anybody may
-post to, so its body is refused (413) past `MAX_LOGIN_BYTES`, first by its declared Content-Length and
-then while it streams in (a chunked body declares none).
+`request.form()` reads and parses whatever a client sends, and anybody may post to these pages, so a
+body is refused (413) past `MAX_FORM_BYTES`, first by its declared Content-Length and then while it
+streams in (a chunked body declares none).
 """
 
 from __future__ import annotations
@@ -17,26 +17,26 @@ from siyada.errors import ApiError
 
 # A username, a password of at most 1024 characters (up to 12 bytes each once percent-encoded), a
 # CSRF token or an API key, with room to spare.
-MAX_LOGIN_BYTES = 16 * 1024
+MAX_FORM_BYTES = 16 * 1024
 
 
 def _too_large() -> ApiError:
-    return ApiError(413, f"A login form is at most {MAX_LOGIN_BYTES} bytes", code="request_too_large")
+    return ApiError(413, f"A form is at most {MAX_FORM_BYTES} bytes here", code="request_too_large")
 
 
 async def _capped(request: Request) -> AsyncIterator[bytes]:
     size = 0
     async for chunk in request.stream():
         size += len(chunk)
-        if size > MAX_LOGIN_BYTES:
+        if size > MAX_FORM_BYTES:
             raise _too_large()
         yield chunk
 
 
-async def read_login_form(request: Request) -> FormData:
+async def read_small_form(request: Request) -> FormData:
     """The posted fields (empty for a body that is not a form); 413 past the cap."""
     declared = request.headers.get("content-length", "")
-    if declared.isascii() and declared.isdigit() and int(declared) > MAX_LOGIN_BYTES:
+    if declared.isascii() and declared.isdigit() and int(declared) > MAX_FORM_BYTES:
         raise _too_large()
     content_type = request.headers.get("content-type", "")
     if content_type.startswith("application/x-www-form-urlencoded"):
