@@ -204,3 +204,11 @@ def test_non_ascii_credentials_are_refused_not_a_500(srv: Server) -> None:
     cookie = {"Cookie": "siyada_session=é²".encode("latin-1", "replace")}
     assert httpx.get(srv.url + "/ui/chat", headers=cookie).status_code == 303
     assert httpx.get(srv.url + "/ui/api/conversations", headers=cookie).status_code == 401
+
+
+@pytest.mark.parametrize("ref", [2**70, -1, "²", "٣", "9223372036854775808"])
+def test_odd_collection_references_in_bodies_are_not_found(client: httpx.Client, ref: Any) -> None:
+    r = client.post("/v1/search", json={"query": "facture", "collections": [ref]})
+    assert r.status_code in (400, 404), r.text
+    r = client.post("/v1/documents", json={"collection": ref, "text": "x"})
+    assert r.status_code in (400, 404), r.text
