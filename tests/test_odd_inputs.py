@@ -183,7 +183,7 @@ def test_an_arabic_collection_name_is_still_accepted(client: httpx.Client) -> No
     assert r.status_code == 201 and r.json()["name"] == "وثائق الجماعة"
 
 
-def test_the_cli_refuses_a_bidi_tenant_and_username(srv: Server) -> None:
+def test_the_cli_refuses_a_bidi_tenant_and_key_name(srv: Server) -> None:
     proc = cli(srv.data_dir, "tenants", "create", f"evil{RLO}gpj", check=False)
     assert proc.returncode != 0 and "invisible or text-direction" in proc.stderr
     proc = cli(srv.data_dir, "keys", "create", "--tenant", "default", "--name", f"k{RLO}", check=False)

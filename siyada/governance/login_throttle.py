@@ -61,7 +61,8 @@ class _Counts:
         failures = self._failures(record, now)
         if failures < self.policy.free:
             return 0.0
-        delay = min(self.policy.max_delay, self.policy.base_delay * 2.0 ** (failures - self.policy.free))
+        doublings = min(failures - self.policy.free, 40)  # past the cap anyway; 2.0 ** 1100 overflows
+        delay = min(self.policy.max_delay, self.policy.base_delay * 2.0**doublings)
         return max(0.0, record.last + delay - now)
 
     def count(self, key: Hashable, now: float) -> None:
