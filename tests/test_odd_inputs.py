@@ -10,6 +10,7 @@ fails for it and what is listed is what is stored.
 from __future__ import annotations
 
 import re
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -44,7 +45,6 @@ def _routes() -> list[tuple[str, str]]:
     """(method, path template) of every route with a path parameter, from the app's own table."""
     from siyada.api.app import create_app
 
-    app = create_app(load_settings(Path(__import__("tempfile").mkdtemp())))
     found: list[tuple[str, str]] = []
 
     def walk(routes: list[Any]) -> None:
@@ -55,8 +55,10 @@ def _routes() -> list[tuple[str, str]]:
             elif "{" in getattr(route, "path", "") and getattr(route, "methods", None):
                 found.extend((m, route.path) for m in sorted(route.methods) if m != "HEAD")
 
-    walk(app.routes)
-    app.state.engine.dispose()
+    with tempfile.TemporaryDirectory() as data:
+        app = create_app(load_settings(Path(data)))
+        walk(app.routes)
+        app.state.engine.dispose()
     return found
 
 
