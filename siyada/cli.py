@@ -137,6 +137,10 @@ def serve(
         access_log=False,
         http="httptools",
         loop="uvloop",
+        # uvicorn believes X-Forwarded-For from 127.0.0.1 unless told otherwise: any local process
+        # could then pick the address the login throttle counts it under.
+        proxy_headers=bool(settings.file.trusted_proxies),
+        forwarded_allow_ips=settings.file.trusted_proxies or None,
         timeout_graceful_shutdown=5,
     )
 

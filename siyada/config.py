@@ -143,6 +143,9 @@ class FileConfig(_Strict):
     usage_accounting: bool = True  # one usage row and metrics per call; off only for measurements
     key_cache_seconds: float = Field(default=1.0, ge=0)
     max_body_bytes: int = Field(default=8 * 1024 * 1024, ge=1024)
+    # Addresses of reverse proxies whose X-Forwarded-For / -Proto are believed (the login throttle
+    # counts per client address); empty: the socket peer is the client, whatever a header says.
+    trusted_proxies: list[str] = Field(default_factory=list)
     embedded: EmbeddedConfig = Field(default_factory=EmbeddedConfig)
     providers: list[ProviderConfig] = Field(default_factory=list)
     models: list[ModelConfig] = Field(default_factory=list)

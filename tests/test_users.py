@@ -19,7 +19,7 @@ import httpx
 import pytest
 
 from siyada.governance import users as users_mod
-from siyada.governance.passwords import LoginThrottle, check_password, hash_password, password_problem
+from siyada.governance.passwords import check_password, hash_password, password_problem
 from tests.server import Server, cli
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -78,26 +78,6 @@ def test_password_hashes_are_salted_scrypt_and_checked() -> None:
     assert check_password(PASSWORD, first) and not check_password(PASSWORD + "x", first)
     assert not check_password(PASSWORD, "md5$whatever")
     assert password_problem("123456789") and password_problem("x" * 2000) and not password_problem("a" * 10)
-
-
-def test_throttle_locks_a_username_for_the_rest_of_its_window() -> None:
-    now = [1000.0]
-    throttle = LoginThrottle(clock=lambda: now[0])
-    assert [throttle.attempt("amina") for _ in range(5)] == [None] * 5
-    now[0] += 60
-    assert throttle.attempt("amina") == pytest.approx(840)  # 15 min from the first failure
-    assert throttle.attempt("karim") is None  # other usernames are not affected
-    now[0] = 1000.0 + 900
-    assert throttle.attempt("amina") is None  # the window is over
-    throttle.succeeded("amina")
-    assert [throttle.attempt("amina") for _ in range(5)] == [None] * 5
-
-
-def test_throttle_memory_is_bounded() -> None:
-    throttle = LoginThrottle(max_entries=100)
-    for i in range(1000):
-        throttle.attempt(f"user{i}")
-    assert len(throttle._windows) <= 100
 
 
 def test_unknown_usernames_cost_a_scrypt_check(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -167,7 +147,7 @@ def test_wrong_password_and_unknown_user_get_the_same_401(srv: Server) -> None:
     assert forged.status_code == 403
 
 
-def test_five_failures_lock_the_username_for_the_window(srv: Server) -> None:
+def test_five_failures_slow_the_username_from_that_address(srv: Server) -> None:
     _create(srv, "hamza")
     _create(srv, "hamza2")
     with httpx.Client(base_url=srv.url) as client:
@@ -175,8 +155,8 @@ def test_five_failures_lock_the_username_for_the_window(srv: Server) -> None:
             assert _form_login(client, "hamza", "not the password").status_code == 401
         locked = _form_login(client, "Hamza", PASSWORD)  # even the right password, whatever the case
         assert locked.status_code == 429
-        assert 0 < int(locked.headers["retry-after"]) <= 900
-        assert "15 min" in _error_text(locked)
+        assert 0 < int(locked.headers["retry-after"]) <= 900  # then longer at each failure
+        assert "1 min" in _error_text(locked)
         assert _form_login(client, "hamza2", PASSWORD).status_code == 303  # only that username
 
 

@@ -43,8 +43,8 @@ from siyada.gateway.service import Gateway
 from siyada.gateway.tokenizer import Tokenizers
 from siyada.governance import audit, audit_witness
 from siyada.governance.limits import list_limits
+from siyada.governance.login_throttle import LoginThrottle
 from siyada.governance.metrics import Metrics
-from siyada.governance.passwords import LoginThrottle
 from siyada.governance.quotas import LocalCounters, Quotas, RedisCounters
 from siyada.governance.usage import UsageRecorder
 from siyada.governance.usage_query import rollup
@@ -197,7 +197,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.quotas = quotas
     app.state.metrics = metrics
     app.state.keys = KeyCache(engine, settings.file.key_cache_seconds)
-    app.state.logins = LoginThrottle()  # failed password logins per username, this process only
+    app.state.logins = LoginThrottle()  # failed password logins per address, this process only
     install_error_handlers(app)
     for r in (
         health.router,

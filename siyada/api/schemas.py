@@ -7,9 +7,31 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, Strict, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    Strict,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from siyada.gateway.prompts import MAX_PROMPTS, Prompt, split_prompts
+from siyada.lang.bidi import refusal
+
+
+def _visible(value: str, info: ValidationInfo) -> str:
+    problem = refusal(value, info.field_name or "name")
+    if problem is not None:
+        raise ValueError(problem)
+    return value
+
+
+# A name a person types (username, tenant, collection, key): refused when it holds a direction override
+# or an invisible character, so that what is shown is what is stored (siyada/lang/bidi.py).
+VisibleName = Annotated[str, AfterValidator(_visible)]
 
 
 class _Wire(BaseModel):

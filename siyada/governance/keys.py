@@ -17,6 +17,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from siyada.governance import audit
 from siyada.governance.tenants import Tenant, TenantError, get_tenant
+from siyada.lang.bidi import refusal
 from siyada.store.tables import api_keys, tenants
 
 Role = Literal["operator", "admin", "user"]
@@ -76,6 +77,9 @@ def create_key(
 ) -> tuple[KeyInfo, str]:
     """Create a key and return it with its secret, which is never stored nor shown again."""
     _check_role(role)
+    hidden = refusal(name, "key name")
+    if hidden is not None:
+        raise KeyError_(hidden)
     tenant = get_tenant(engine, tenant_name)
     with audit.transaction(engine) as conn:
         return insert_key(conn, tenant, role, name, actor=actor)

@@ -1,4 +1,4 @@
-"""Password hashing (scrypt) and the login throttle that limits guessing per username.
+"""Password hashing (scrypt); the login throttle that limits guessing is in login_throttle.py.
 
 Hashes are self-describing strings, `scrypt$<n>$<r>$<p>$<salt>$<hash>` (salt and hash in unpadded
 base64), so that the cost can be raised later without breaking stored hashes. Passwords are NFKC
@@ -13,10 +13,7 @@ import functools
 import hashlib
 import hmac
 import secrets
-import time
 import unicodedata
-from collections.abc import Callable
-from dataclasses import dataclass
 
 N, R, P = 2**14, 8, 1  # about 16 MiB and a few tens of milliseconds per hash
 SALT_BYTES = 16
@@ -89,63 +86,3 @@ def dummy_hash() -> str:
     """A hash nobody knows the password of, checked for unknown usernames so that they cost the same
     scrypt work as a wrong password (no telling which usernames exist from the response time)."""
     return hash_password(secrets.token_urlsafe(24))
-
-
-# ---- throttle -------------------------------------------------------------------------------------
-@dataclass
-class _Window:
-    start: float
-    attempts: int
-
-
-class LoginThrottle:
-    """At most `max_failures` failed logins per username in a window of `window` seconds, counted from
-    the first failure; then every attempt for that username is refused until the window ends, even with
-    the right password. A success clears the count.
-
-    In memory, per server process: several replicas each allow their own `max_failures` (the scrypt cost
-    still bounds guessing), and a restart forgets the counts.
-    """
-
-    def __init__(
-        self,
-        max_failures: int = 5,
-        window: float = 15 * 60,
-        *,
-        clock: Callable[[], float] = time.monotonic,
-        max_entries: int = 100_000,
-    ) -> None:
-        self.max_failures = max_failures
-        self.window = window
-        self._clock = clock
-        self._max_entries = max_entries
-        self._windows: dict[str, _Window] = {}
-
-    def attempt(self, username: str) -> float | None:
-        """Start an attempt: the seconds to wait while locked out, else None and the attempt is counted
-        as a failure until `succeeded` says otherwise. Counting it up front means that concurrent
-        guesses cannot all slip in before the first failure is recorded."""
-        now = self._clock()
-        entry = self._windows.get(username)
-        if entry is not None and now >= entry.start + self.window:
-            del self._windows[username]
-            entry = None
-        if entry is not None and entry.attempts >= self.max_failures:
-            return entry.start + self.window - now
-        if entry is None:
-            self._make_room(now)
-            entry = self._windows[username] = _Window(now, 0)
-        entry.attempts += 1
-        return None
-
-    def succeeded(self, username: str) -> None:
-        self._windows.pop(username, None)
-
-    def _make_room(self, now: float) -> None:
-        """Bound memory when many usernames are tried: drop ended windows, then the oldest ones."""
-        if len(self._windows) < self._max_entries:
-            return
-        for name in [n for n, w in self._windows.items() if now >= w.start + self.window]:
-            del self._windows[name]
-        while len(self._windows) >= self._max_entries:
-            del self._windows[next(iter(self._windows))]  # dicts keep insertion order: oldest first

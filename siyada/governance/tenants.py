@@ -10,9 +10,10 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from siyada.governance import audit
+from siyada.lang.bidi import refusal
 from siyada.store.tables import tenants
 
-_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}")  # fullmatch: '$' would let a final newline in
 
 
 class TenantError(ValueError):
@@ -50,7 +51,10 @@ def create_tenant(
     *,
     actor: str = "cli",
 ) -> Tenant:
-    if not _NAME.match(name):
+    hidden = refusal(name, "tenant name")
+    if hidden is not None:
+        raise TenantError(hidden)
+    if not _NAME.fullmatch(name):
         raise TenantError(
             "tenant name must be 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit"
         )

@@ -24,17 +24,18 @@ from sqlalchemy.engine import Connection, Engine
 
 from siyada.governance import audit
 from siyada.governance.keys import ROLES, Role, insert_key
+from siyada.governance.login_throttle import LoginThrottle
 from siyada.governance.passwords import (
-    LoginThrottle,
     check_password,
     dummy_hash,
     hash_password,
     password_problem,
 )
 from siyada.governance.tenants import get_tenant
+from siyada.lang.bidi import refusal
 from siyada.store.tables import api_keys, tenants, ui_sessions, users
 
-_USERNAME = re.compile(r"^[A-Za-z0-9._@-]{1,64}$")
+_USERNAME = re.compile(r"[A-Za-z0-9._@-]{1,64}")  # fullmatch: '$' would let a final newline in
 
 
 class UserError(ValueError):
@@ -56,7 +57,8 @@ class UserNotFound(UserError):
 
 
 class LoginLocked(Exception):
-    """Too many failed logins for this username; try again after `retry_after` seconds."""
+    """Too many failed logins for this username from this address, or from this address; try again
+    after `retry_after` seconds."""
 
     def __init__(self, retry_after: float) -> None:
         super().__init__(f"too many failed logins; retry in {retry_after:.0f} s")
@@ -80,7 +82,10 @@ def normalise_username(username: str) -> str:
 
 
 def _check_new(username: str, password: str, role: str) -> None:
-    if not _USERNAME.match(username):
+    hidden = refusal(username, "username")
+    if hidden is not None:
+        raise UserError(hidden)
+    if not _USERNAME.fullmatch(username):
         raise UserError("username must be 1-64 letters, digits, '.', '_', '@' or '-'")
     if role not in ROLES:
         raise UserError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
@@ -228,7 +233,7 @@ def verify_password(engine: Engine, username: str, password: str) -> str | None:
     wrong password."""
     name = normalise_username(username)
     row = None
-    if _USERNAME.match(name):
+    if _USERNAME.fullmatch(name):
         with engine.connect() as conn:
             row = conn.execute(
                 sa.select(
@@ -243,15 +248,20 @@ def verify_password(engine: Engine, username: str, password: str) -> str | None:
     return row.key_hash
 
 
-async def login(engine: Engine, throttle: LoginThrottle, username: str, password: str) -> str | None:
-    """`verify_password` off the event loop, behind the throttle; raises LoginLocked when locked out."""
+async def login(
+    engine: Engine, throttle: LoginThrottle, username: str, password: str, address: str | None
+) -> str | None:
+    """`verify_password` off the event loop, behind the throttle for this client `address`; raises
+    LoginLocked while that address must wait."""
     name = normalise_username(username)[:80]  # a bounded key: longer names cannot exist anyway
-    wait = throttle.attempt(name)
+    wait = throttle.attempt(name, address)
     if wait is not None:
         raise LoginLocked(wait)
     key_hash = await asyncio.to_thread(verify_password, engine, name, password)
     if key_hash is not None:
-        throttle.succeeded(name)
+        throttle.succeeded(name, address)
+    else:
+        throttle.failed(name, address)
     return key_hash
 
 

@@ -11,6 +11,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from siyada.knowledge import lexical
+from siyada.lang.bidi import refusal
+from siyada.store.ids import row_id
 from siyada.store.tables import chunks, collections, documents
 
 NAME = re.compile(r"^[\w.\- ]{1,128}$")
@@ -49,6 +51,9 @@ def create_collection(
     embedding_model: str | None = None,
     embedding_space: str | None = None,
 ) -> dict[str, Any]:
+    hidden = refusal(name or "", "collection name")
+    if hidden is not None:
+        raise KnowledgeError(hidden, param="name")
     if not NAME.match(name or "") or name.strip() != name:
         raise KnowledgeError(
             "a collection name is 1-128 letters, digits, spaces, '.', '_' or '-'", param="name"
@@ -78,8 +83,9 @@ def create_collection(
 def find_collection(conn: Connection, tenant_id: int, ref: str | int) -> Any:
     """A tenant's collection by name or numeric id, or None."""
     where = collections.c.name == str(ref)
-    if isinstance(ref, int) or (isinstance(ref, str) and ref.isdigit()):
-        where = sa.or_(where, collections.c.id == int(ref))
+    cid = row_id(ref)  # '²' or 2**70 name no row (and must not reach the driver as an id)
+    if cid is not None:
+        where = sa.or_(where, collections.c.id == cid)
     return conn.execute(sa.select(collections).where(collections.c.tenant_id == tenant_id, where)).first()
 
 

@@ -26,6 +26,7 @@ from siyada.knowledge.collections import KnowledgeError, bump_version, document_
 from siyada.knowledge.parse import ParsedDocument, ParseError, parse_many
 from siyada.knowledge.vectors import Embedder, embed_passages, wants_sentences
 from siyada.lang.analysis import index_terms
+from siyada.lang.bidi import neutralise
 from siyada.store.tables import chunks, documents
 
 EMBED_BATCH = 32
@@ -141,10 +142,12 @@ def _insert(
             id=p.doc_id,
             collection_id=collection_id,
             tenant_id=tenant_id,
-            name=p.name[:500],
+            # Names and titles come from files: direction overrides are removed, never refused, so
+            # that `a\u202etxt.exe` is stored as what it is and an upload never fails for it.
+            name=(neutralise(p.name) or "upload")[:500],
             sha256=p.sha256,
             format=p.parsed.format,
-            title=p.parsed.title[:500] if p.parsed.title else None,
+            title=neutralise(p.parsed.title or "")[:500] or None,
             metadata=p.metadata or None,
             chars=len(p.text),
             chunks=len(p.chunks),

@@ -220,9 +220,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Wrong username or password.",
     },
     "login_locked": {
-        "fr": "Trop d'essais manqués pour cet identifiant : réessayez dans {minutes} min.",
-        "ar": "محاولات فاشلة كثيرة لهذا الاسم: أعد المحاولة بعد {minutes} دقيقة.",
-        "en": "Too many failed attempts for this username: try again in {minutes} min.",
+        "fr": "Trop d'essais manqués : réessayez dans {minutes} min.",
+        "ar": "محاولات فاشلة كثيرة: أعد المحاولة بعد {minutes} دقيقة.",
+        "en": "Too many failed attempts: try again in {minutes} min.",
     },
     "skip": {"fr": "Aller au contenu", "ar": "انتقل إلى المحتوى", "en": "Skip to content"},
 }

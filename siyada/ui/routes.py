@@ -23,7 +23,9 @@ from siyada.api.auth import web_session
 from siyada.evaluation.report import chart
 from siyada.evaluation.results import get_run, leaderboard, list_runs
 from siyada.governance import users
+from siyada.store.ids import row_id
 from siyada.ui import i18n
+from siyada.ui.forms import read_small_form
 from siyada.ui.sessions import (
     COOKIE,
     LIFETIME,
@@ -31,6 +33,7 @@ from siyada.ui.sessions import (
     csrf_ok,
     open_session,
     open_session_for_hash,
+    same_token,
 )
 
 HERE = Path(__file__).parent
@@ -108,9 +111,9 @@ def _login_form(
 
 @router.post("/ui/login")
 async def login(request: Request) -> Response:
-    form = await request.form()
+    form = await read_small_form(request)
     presented, expected = str(form.get("csrf") or ""), request.cookies.get(LOGIN_CSRF) or ""
-    if not expected or not secrets.compare_digest(presented, expected):
+    if not expected or not same_token(presented, expected):
         return _login_form(request, "csrf", 403)
     if "username" in form:
         return await _password_login(request, str(form.get("username")), str(form.get("password") or ""))
@@ -121,11 +124,16 @@ async def login(request: Request) -> Response:
     return _session_started(request, opened[0])
 
 
+def _client(request: Request) -> str | None:
+    """The socket peer (or, only behind a configured `trusted_proxies`, the address it forwarded)."""
+    return request.client.host if request.client else None
+
+
 async def _password_login(request: Request, username: str, password: str) -> Response:
     """The username form: one message whichever part was wrong; 429 while the username is locked."""
     engine = request.app.state.engine
     try:
-        key_hash = await users.login(engine, request.app.state.logins, username, password)
+        key_hash = await users.login(engine, request.app.state.logins, username, password, _client(request))
     except users.LoginLocked as exc:
         minutes = str(math.ceil(exc.retry_after / 60))
         response = _login_form(request, "locked", 429, username=username[:64], minutes=minutes)
@@ -149,7 +157,7 @@ def _session_started(request: Request, token: str) -> Response:
 @router.post("/ui/logout")
 async def logout(request: Request) -> Response:
     _, session = await web_session(request)
-    form = await request.form()
+    form = await read_small_form(request)
     if session is not None and csrf_ok(session, str(form.get("csrf") or "")):
         await asyncio.to_thread(close_session, request.app.state.engine, request.cookies[COOKIE])
     response = RedirectResponse("/ui/login", status_code=303)
@@ -207,11 +215,12 @@ def _board_chart(board: dict[str, Any]) -> Markup:
 
 
 @router.get("/ui/evaluation/runs/{run_id}")
-async def evaluation_run(run_id: int, request: Request) -> Response:
+async def evaluation_run(run_id: str, request: Request) -> Response:
     principal, session = await web_session(request)
     if principal is None:
         return _to_login(request)
-    run = await asyncio.to_thread(get_run, request.app.state.engine, run_id)
+    rid = row_id(run_id)  # '²' or 2**70 name no run (and must not reach the driver)
+    run = await asyncio.to_thread(get_run, request.app.state.engine, rid) if rid is not None else None
     if run is None:
         return _page(request, "not_found.html", 404, principal=principal, csrf=session.csrf)
     plot = Markup(chart(run["scores"])) if run["scores"] else None

@@ -77,5 +77,13 @@ def close_session(engine: Engine, token: str) -> None:
         conn.execute(ui_sessions.delete().where(ui_sessions.c.token_hash == _digest(token)))
 
 
+def same_token(presented: str, expected: str) -> bool:
+    """Constant-time equality that cannot raise: `hmac.compare_digest` refuses non-ASCII str (a 500),
+    so both sides are compared as UTF-8 bytes."""
+    return hmac.compare_digest(
+        presented.encode("utf-8", "surrogatepass"), expected.encode("utf-8", "surrogatepass")
+    )
+
+
 def csrf_ok(session: Session, presented: str | None) -> bool:
-    return bool(presented) and hmac.compare_digest(session.csrf, presented or "")
+    return bool(presented) and same_token(presented or "", session.csrf)

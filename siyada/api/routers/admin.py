@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from siyada.api.auth import require_admin, require_operator
 from siyada.api.body import openapi_body, read_json, validate
 from siyada.api.pagination import page, page_params
+from siyada.api.schemas import VisibleName
 from siyada.api.tenancy import check_grant, check_owned, check_tenant, tenant_scope
 from siyada.errors import ApiError
 from siyada.governance.keys import (
@@ -38,13 +39,14 @@ from siyada.governance.tenants import (
     list_tenants,
     set_allowed_models,
 )
+from siyada.store.ids import row_id
 
 router = APIRouter(tags=["admin"])
 
 
 class TenantCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    name: str = Field(min_length=1, max_length=64)
+    name: VisibleName = Field(min_length=1, max_length=64)
     description: str = Field(default="", max_length=500)
     allowed_models: list[str] | None = None
 
@@ -58,7 +60,7 @@ class KeyCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     tenant: str = Field(min_length=1, max_length=64)
     role: str = Field(default="user", pattern="^(" + "|".join(ROLES) + ")$")
-    name: str = Field(default="", max_length=64)
+    name: VisibleName = Field(default="", max_length=64)
 
 
 def _tenant(t: Tenant) -> dict[str, Any]:
@@ -160,15 +162,18 @@ async def keys_create(request: Request, admin: Principal = Depends(require_admin
 
 @router.delete("/v1/admin/keys/{key_id}")
 async def keys_revoke(
-    key_id: int, request: Request, admin: Principal = Depends(require_admin)
+    key_id: str, request: Request, admin: Principal = Depends(require_admin)
 ) -> dict[str, Any]:
-    missing = ApiError(404, f"no key with id {key_id}", code="key_not_found")
-    owner = await asyncio.to_thread(key_tenant, request.app.state.engine, key_id)
+    key = row_id(key_id)  # ASCII digits only: FastAPI's int would read '3_0' as key 30
+    missing = ApiError(404, f"no key with id {key_id[:80]!r}", code="key_not_found")
+    if key is None:
+        raise missing
+    owner = await asyncio.to_thread(key_tenant, request.app.state.engine, key)
     if owner is None:
         raise missing
     check_owned(admin, owner[0], owner[1], missing)
     try:
-        info = await asyncio.to_thread(revoke_key, request.app.state.engine, key_id, actor=admin.actor)
+        info = await asyncio.to_thread(revoke_key, request.app.state.engine, key, actor=admin.actor)
     except KeyError_ as exc:
         raise ApiError(404, str(exc), code="key_not_found") from exc
     request.app.state.keys.invalidate()  # revocation takes effect at once on this server

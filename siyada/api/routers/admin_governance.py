@@ -24,6 +24,7 @@ from siyada.governance import audit
 from siyada.governance.keys import Principal, key_tenant, list_keys
 from siyada.governance.limits import Limit, LimitError, delete_limit, list_limits, set_limit
 from siyada.governance.tenants import TenantError, get_tenant
+from siyada.store.ids import row_id
 
 router = APIRouter(tags=["admin"])
 
@@ -108,21 +109,24 @@ async def limits_set(request: Request, admin: Principal = Depends(require_admin)
 
 @router.delete("/v1/admin/limits/{limit_id}")
 async def limits_delete(
-    limit_id: int, request: Request, admin: Principal = Depends(require_admin)
+    limit_id: str, request: Request, admin: Principal = Depends(require_admin)
 ) -> dict[str, Any]:
+    lid = row_id(limit_id)  # ASCII digits only: FastAPI's int would read '3_0' as limit 30
+    if lid is None:
+        raise ApiError(404, f"no limit with id {limit_id[:80]!r}", code="limit_not_found")
     if not admin.is_operator:
         visible = await asyncio.to_thread(_visible_limits, request.app.state.engine, admin)
-        lim = next((r for r in visible if r.id == limit_id), None)
+        lim = next((r for r in visible if r.id == lid), None)
         if lim is None:
-            raise ApiError(404, f"no limit with id {limit_id}", code="limit_not_found")
+            raise ApiError(404, f"no limit with id {lid}", code="limit_not_found")
         if lim.scope == "tenant":
             raise _operator_only_tenant_limit()
     try:
-        await asyncio.to_thread(lambda: delete_limit(request.app.state.engine, limit_id, actor=admin.actor))
+        await asyncio.to_thread(lambda: delete_limit(request.app.state.engine, lid, actor=admin.actor))
     except LimitError as exc:
         raise ApiError(404, str(exc), code="limit_not_found") from exc
     request.app.state.quotas.invalidate()
-    return {"object": "limit.deleted", "id": limit_id, "deleted": True}
+    return {"object": "limit.deleted", "id": lid, "deleted": True}
 
 
 @router.get("/v1/admin/audit")

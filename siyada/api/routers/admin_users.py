@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from siyada.api.auth import require_admin
 from siyada.api.body import openapi_body, read_json, validate
 from siyada.api.pagination import page, page_params
+from siyada.api.schemas import VisibleName
 from siyada.api.tenancy import check_grant, check_owned, check_tenant, tenant_scope
 from siyada.errors import ApiError
 from siyada.governance.keys import ROLES, Principal
@@ -38,7 +39,7 @@ router = APIRouter(tags=["admin"])
 class UserCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     tenant: str = Field(min_length=1, max_length=64)
-    username: str = Field(min_length=1, max_length=64)
+    username: VisibleName = Field(min_length=1, max_length=64)
     password: str = Field(max_length=1024)
     role: str = Field(default="user", pattern="^(" + "|".join(ROLES) + ")$")
 

@@ -1,4 +1,5 @@
-"""Witness API: another Siyada sends its audit checkpoints here to be countersigned (operator keys only: a witness serves the platform, not a tenant).
+"""Witness API: another Siyada sends its audit checkpoints here to be countersigned (operator keys only:
+a witness serves the platform, not a tenant).
 
 `POST /v1/audit/witness` takes a checkpoint (JSON) and answers its countersignature, or 409 when it
 does not extend the chain already witnessed for its origin; `GET /v1/audit/witness?origin=` returns the
@@ -24,7 +25,9 @@ router = APIRouter(tags=["admin"])
 
 
 @router.post("/v1/audit/witness")
-async def witness_checkpoint(request: Request, operator: Principal = Depends(require_operator)) -> dict[str, Any]:
+async def witness_checkpoint(
+    request: Request, operator: Principal = Depends(require_operator)
+) -> dict[str, Any]:
     try:
         cp = Checkpoint.from_json(await read_json(request))
     except ValueError as exc:

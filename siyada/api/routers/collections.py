@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from siyada.api.auth import authenticate
 from siyada.api.body import openapi_body, read_json, validate
 from siyada.api.knowledge_errors import knowledge_call
+from siyada.api.schemas import VisibleName
 from siyada.governance.keys import Principal
 from siyada.knowledge import collections as store
 from siyada.knowledge.service import Knowledge
@@ -24,7 +25,7 @@ router = APIRouter(tags=["knowledge"])
 
 class CollectionCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    name: str = Field(min_length=1, max_length=128)
+    name: VisibleName = Field(min_length=1, max_length=128)
     description: str = Field(default="", max_length=1000)
     # Omitted: the configured default; null: lexical search only.
     embedding_model: str | None = ""

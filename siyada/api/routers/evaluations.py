@@ -19,14 +19,17 @@ from siyada.api.pagination import page, page_params
 from siyada.errors import ApiError
 from siyada.evaluation import report, results
 from siyada.governance.keys import Principal
+from siyada.store.ids import row_id
 
 router = APIRouter(tags=["evaluation"])
 
 
 def _run_id(raw: str) -> int:
-    if not raw.isdigit():
-        raise ApiError(400, f"an evaluation id is a number, not {raw!r}", code="invalid_request", param="id")
-    return int(raw)
+    run_id = row_id(raw)
+    if run_id is None:
+        message = f"an evaluation id is a positive number, not {raw[:80]!r}"
+        raise ApiError(400, message, code="invalid_request", param="id")
+    return run_id
 
 
 @router.get("/v1/evaluations")
@@ -50,7 +53,7 @@ async def get_evaluation(
 ) -> dict[str, Any]:
     run = await asyncio.to_thread(results.get_run, request.app.state.engine, _run_id(run_id))
     if run is None:
-        raise ApiError(404, f"No evaluation run {run_id}", code="evaluation_not_found")
+        raise ApiError(404, f"No evaluation run {run_id[:80]}", code="evaluation_not_found")
     return run
 
 
@@ -59,5 +62,5 @@ async def get_report(run_id: str, request: Request, _: Principal = Depends(authe
     try:
         facts = await asyncio.to_thread(report.build, request.app.state.engine, [_run_id(run_id)])
     except KeyError as exc:
-        raise ApiError(404, f"No evaluation run {run_id}", code="evaluation_not_found") from exc
+        raise ApiError(404, f"No evaluation run {run_id[:80]}", code="evaluation_not_found") from exc
     return HTMLResponse(report.to_html(facts))
