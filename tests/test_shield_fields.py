@@ -151,6 +151,7 @@ def test_no_field_of_a_chat_request_reaches_the_provider_in_clear(
     args = json.loads(sent["messages"][1]["tool_calls"][0]["function"]["arguments"])
     assert set(args) == {"query", "cin", "nested"} and "<MA_CIN_1>" in args["cin"]
     assert sent["tools"][0]["function"]["parameters"]["properties"]["cin"]["type"] == "string"
+    assert sent["messages"][0]["name"] == sent["messages"][3]["name"] == "PERSON_1"  # a valid name
     assert sent["messages"][2]["tool_call_id"] == "c1" and sent["response_format"]["type"] == "json_schema"
     assert sent["messages"][3]["content"][1]["input_audio"]["format"] == "wav"  # passed unread, as configured
     # The answer comes back with the real values, in the text and in the tool call's arguments.

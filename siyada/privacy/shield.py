@@ -15,6 +15,7 @@ is the request's own `Pseudonymiser`, so nothing of it outlives the request.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,6 +31,7 @@ _PROTOCOL_KEYS = frozenset(
 _NAMED_KEYS = frozenset({"properties", "patternProperties", "$defs", "definitions"})
 _TEXT_PARTS = frozenset({"text", "refusal"})
 UNREADABLE_PARTS = ("image_url", "input_audio", "file")
+_BRACKETED = re.compile(r"<([A-Z][A-Z_]*_\d+)>")
 
 
 class ShieldRefusal(ValueError):
@@ -63,10 +65,18 @@ class Outbound:
             )
 
 
+def _bare(text: str) -> str:
+    """Placeholders without brackets (`PERSON_1`) for names, which providers check against
+    `^[a-zA-Z0-9_-]+$`; the restorer knows bare placeholders too."""
+    return _BRACKETED.sub(r"\1", text)
+
+
 def _deep(value: Any, p: Pseudonymiser, key: str | None = None) -> Any:
     """Every string inside `value` pseudonymised (dict keys too where they name schema properties)."""
     if isinstance(value, str):
-        return value if key in _PROTOCOL_KEYS else p.pseudonymise(value)
+        if key in _PROTOCOL_KEYS:
+            return value
+        return _bare(p.pseudonymise(value)) if key == "name" else p.pseudonymise(value)
     if isinstance(value, list):
         return [_deep(v, p, key) for v in value]
     if isinstance(value, dict):
@@ -124,7 +134,7 @@ def _tool_call(call: Any, rewrite: Callable[[str], str]) -> Any:
     if isinstance(fn, dict):
         out["function"] = {
             **fn,
-            **({"name": rewrite(fn["name"])} if isinstance(fn.get("name"), str) else {}),
+            **({"name": _bare(rewrite(fn["name"]))} if isinstance(fn.get("name"), str) else {}),
             **(
                 {"arguments": _json_strings(fn["arguments"], rewrite)}
                 if isinstance(fn.get("arguments"), str)
