@@ -111,6 +111,12 @@ class PrivacyConfig(TenantPrivacy):
     # Content parts the analyser cannot read (images, audio, files) that may go unread to providers
     # that are not in-house; by default they are refused (400).
     pass_parts: list[Literal["image_url", "input_audio", "file"]] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _two_secrets(self) -> PrivacyConfig:
+        if self.secret is not None and self.secret == self.hash_secret:
+            raise ValueError("privacy.hash_secret must differ from privacy.secret (hashes are one-way)")
+        return self
     tenants: dict[str, TenantPrivacy] = Field(default_factory=dict)
 
 

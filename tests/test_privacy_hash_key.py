@@ -54,3 +54,11 @@ def test_hash_outputs_need_the_hash_secret_and_survive_a_restart(tmp_path: Path)
         assert _hash(srv, key) == first  # stable across restarts
     finally:
         srv.stop()
+
+
+def test_config_refuses_one_secret_for_both(tmp_path: Path) -> None:
+    config = tmp_path / "c.toml"
+    same = "s" * 40
+    config.write_text(f'[privacy]\nsecret = "{same}"\nhash_secret = "{same}"\n')
+    proc = cli(tmp_path / "d", "config", "check", config=config, check=False)
+    assert proc.returncode != 0 and "hash_secret" in proc.stderr + proc.stdout

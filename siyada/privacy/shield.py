@@ -3,8 +3,9 @@
 Every string of the body is rewritten, wherever it sits: message contents and text parts, message and
 tool names, tool-call arguments (JSON: the strings inside, keeping it valid JSON), tool descriptions and
 parameter schemas, `response_format` schemas, `user`, stop strings, prompts, embedding inputs, and any
-unknown field the config lets through. Only identifiers the protocol itself defines (`model`, `role`,
-`type`, ids, formats) are left as they are, and token-id arrays (checked by `token_prompts` instead).
+unknown field the config lets through, ids and schema keywords included. Only the model name and
+message roles (validated against closed lists) are left as they are, and token-id arrays (checked by
+`token_prompts` instead).
 
 For a provider that is not in-house (`Outbound.external`), what cannot be read is refused rather than
 sent: content parts the analyser cannot read (images, audio, files) unless `[privacy] pass_parts` lets
@@ -22,11 +23,6 @@ from typing import Any
 
 from siyada.privacy.operators import Pseudonymiser, StreamRestorer
 
-# Values the protocol defines (enums, ids, the model name): rewriting them would break the request, and
-# they are chosen by the client software, not typed by a person.
-_PROTOCOL_KEYS = frozenset(
-    {"model", "role", "type", "id", "tool_call_id", "encoding_format", "detail", "format", "$ref", "$schema"}
-)
 # JSON-schema mappings whose keys are property names (which a model reads, and may hold anything).
 _NAMED_KEYS = frozenset({"properties", "patternProperties", "$defs", "definitions"})
 _TEXT_PARTS = frozenset({"text", "refusal"})
@@ -74,8 +70,6 @@ def _bare(text: str) -> str:
 def _deep(value: Any, p: Pseudonymiser, key: str | None = None) -> Any:
     """Every string inside `value` pseudonymised (dict keys too where they name schema properties)."""
     if isinstance(value, str):
-        if key in _PROTOCOL_KEYS:
-            return value
         return _bare(p.pseudonymise(value)) if key == "name" else p.pseudonymise(value)
     if isinstance(value, list):
         return [_deep(v, p, key) for v in value]
@@ -129,7 +123,7 @@ def _part(part: Any, where: str, p: Pseudonymiser, out: Outbound) -> Any:
 def _tool_call(call: Any, rewrite: Callable[[str], str]) -> Any:
     if not isinstance(call, dict):
         return call
-    out = {k: (v if k in _PROTOCOL_KEYS or not isinstance(v, str) else rewrite(v)) for k, v in call.items()}
+    out = {k: rewrite(v) if isinstance(v, str) else v for k, v in call.items()}
     fn = call.get("function")
     if isinstance(fn, dict):
         out["function"] = {
@@ -155,6 +149,8 @@ def _message(msg: Any, i: int, p: Pseudonymiser, out: Outbound) -> Any:
             ]
         elif key == "tool_calls" and isinstance(value, list):
             rewritten[key] = [_tool_call(tc, p.pseudonymise) for tc in value]
+        elif key == "role":  # validated against a closed list
+            rewritten[key] = value
         else:
             rewritten[key] = _deep(value, p, key)
     return rewritten
@@ -171,6 +167,8 @@ def pseudonymise_body(
     for key, value in body.items():
         if key == "messages" and endpoint == "chat/completions" and isinstance(value, list):
             rewritten[key] = [_message(m, i, p, out) for i, m in enumerate(value)]
+        elif key == "model":  # routed on, and replaced by the route's own model name
+            rewritten[key] = value
         else:
             rewritten[key] = _deep(value, p, key)
     return rewritten
