@@ -105,19 +105,19 @@ class PrivacyConfig(TenantPrivacy):
     # The `hash` operator's own key (documents' keyed hashes too): one-way, never the mapping tokens'
     # key; shared by replicas so hashes agree; a data-dir file (privacy-hash.secret) when unset.
     hash_secret: str | None = Field(default=None, min_length=32)
-    # Top-level request fields the gateway does not know that may still go to providers that are not
-    # in-house (every string inside them pseudonymised); any other unknown field is refused (400).
+    # Request fields the gateway does not know (`name`, or `messages[].name` inside a message) that may go
+    # to providers that are not in-house (every string in them pseudonymised); others are refused (400).
     pass_fields: list[str] = Field(default_factory=list)
     # Content parts the analyser cannot read (images, audio, files) that may go unread to providers
     # that are not in-house; by default they are refused (400).
     pass_parts: list[Literal["image_url", "input_audio", "file"]] = Field(default_factory=list)
+    tenants: dict[str, TenantPrivacy] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _two_secrets(self) -> PrivacyConfig:
         if self.secret is not None and self.secret == self.hash_secret:
             raise ValueError("privacy.hash_secret must differ from privacy.secret (hashes are one-way)")
         return self
-    tenants: dict[str, TenantPrivacy] = Field(default_factory=dict)
 
 
 class KnowledgeConfig(_Strict):

@@ -96,7 +96,8 @@ def _json_strings(text: str, rewrite: Callable[[str], str]) -> str:
             return {rewrite(k): walk(x) for k, x in v.items()}
         return v
 
-    return json.dumps(walk(obj), ensure_ascii=False)
+    rewritten = walk(obj)
+    return text if rewritten == obj else json.dumps(rewritten, ensure_ascii=False)  # unchanged: as sent
 
 
 def _part(part: Any, where: str, p: Pseudonymiser, out: Outbound) -> Any:
