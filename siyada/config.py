@@ -100,9 +100,24 @@ class PrivacyConfig(TenantPrivacy):
     prompts: Literal["all", "external"] | None = "all"
     documents: bool | None = False
     threshold: float | None = Field(default=0.5, ge=0, le=1)
-    # Shared by all replicas so keyed hashes and mapping tokens agree; a data-dir file when unset.
+    # Shared by all replicas so mapping tokens agree; a data-dir file (privacy.secret) when unset.
     secret: str | None = Field(default=None, min_length=32)
+    # The `hash` operator's own key (documents' keyed hashes too): one-way, never the mapping tokens'
+    # key; shared by replicas so hashes agree; a data-dir file (privacy-hash.secret) when unset.
+    hash_secret: str | None = Field(default=None, min_length=32)
+    # Request fields the gateway does not know (`name`, or `messages[].name` inside a message) that may go
+    # to providers that are not in-house (every string in them pseudonymised); others are refused (400).
+    pass_fields: list[str] = Field(default_factory=list)
+    # Content parts the analyser cannot read (images, audio, files) that may go unread to providers
+    # that are not in-house; by default they are refused (400).
+    pass_parts: list[Literal["image_url", "input_audio", "file"]] = Field(default_factory=list)
     tenants: dict[str, TenantPrivacy] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _two_secrets(self) -> PrivacyConfig:
+        if self.secret is not None and self.secret == self.hash_secret:
+            raise ValueError("privacy.hash_secret must differ from privacy.secret (hashes are one-way)")
+        return self
 
 
 class KnowledgeConfig(_Strict):

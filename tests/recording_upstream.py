@@ -1,5 +1,6 @@
 """An OpenAI-compatible model server on loopback that records every request body it receives and
-answers by echoing the last user message, streamed in 3-character pieces so placeholders arrive split."""
+answers by echoing the last user message, streamed in 3-character pieces so placeholders arrive split
+(and, when the request offers tools, also calls the first one with the echo as its argument)."""
 
 from __future__ import annotations
 
@@ -57,6 +58,13 @@ class RecordingUpstream:
                 choice.update(
                     {"message": {"role": "assistant", "content": answer}} if chat else {"text": answer}
                 )
+                if chat and body.get("tools"):  # call the first tool with the echo as its argument
+                    call = {
+                        "name": body["tools"][0]["function"]["name"],
+                        "arguments": json.dumps({"echo": answer}),
+                    }
+                    choice["message"]["tool_calls"] = [{"id": "call_1", "type": "function", "function": call}]
+                    choice["finish_reason"] = "tool_calls"
                 self._json(
                     {
                         "id": "x",

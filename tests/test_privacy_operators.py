@@ -102,7 +102,7 @@ def test_mapping_tokens_are_sealed_per_tenant_and_expire(tmp_path: Path) -> None
         load_or_create_secret(tmp_path) == secret
         and (tmp_path / "privacy.secret").stat().st_mode & 0o077 == 0
     )
-    keys = TenantKeys(secret)
+    keys = TenantKeys(secret, b"h" * 32)
     token = keys.seal(1, {"<PERSON_1>": "Karim Bennani"})
     assert "Karim" not in token
     assert keys.open(1, token) == {"<PERSON_1>": "Karim Bennani"}

@@ -1,6 +1,8 @@
 """OpenAI wire schemas for requests (validated) — responses are built as plain dicts by the backends.
 
-Unknown fields are kept (extra="allow") so that upstream-specific options pass through to providers.
+Unknown fields are kept (extra="allow") so that upstream-specific options can reach in-house providers;
+`unknown_fields` names them, and the privacy shield refuses them for providers that are not in-house
+unless `[privacy] pass_fields` lets them through (docs/privacy.md).
 """
 
 from __future__ import annotations
@@ -38,15 +40,66 @@ class _Wire(BaseModel):
     model_config = ConfigDict(extra="allow")
 
 
+class ImageURL(_Wire):
+    url: str
+    detail: str | None = None
+
+
+class InputAudio(_Wire):
+    data: str
+    format: str
+
+
+class FileData(_Wire):
+    file_data: str | None = None
+    file_id: str | None = None
+    filename: str | None = None
+
+
 class ContentPart(_Wire):
     type: str
     text: str | None = None
+    refusal: str | None = None
+    image_url: ImageURL | None = None
+    input_audio: InputAudio | None = None
+    file: FileData | None = None
+
+
+class FunctionCall(_Wire):
+    name: str
+    arguments: str
+
+
+class ToolCall(_Wire):
+    id: str | None = None
+    type: str = "function"
+    function: FunctionCall
+
+
+class FunctionDefinition(_Wire):
+    name: str = Field(min_length=1, max_length=64)
+    description: str | None = None
+    parameters: dict[str, Any] | None = None
+    strict: bool | None = None
+
+
+class Tool(_Wire):
+    type: Literal["function"] = "function"
+    function: FunctionDefinition
+
+
+class ResponseFormat(_Wire):
+    type: Literal["text", "json_object", "json_schema"]
+    json_schema: dict[str, Any] | None = None
 
 
 class ChatMessage(_Wire):
     role: Literal["system", "developer", "user", "assistant", "tool"]
     content: str | list[ContentPart] | None = None
     name: str | None = None
+    tool_calls: list[ToolCall] | None = None
+    tool_call_id: str | None = None
+    refusal: str | None = None
 
     @model_validator(mode="after")
     def _content_needed(self) -> ChatMessage:
@@ -87,6 +140,7 @@ class _Sampling(_Wire):
     n: int = Field(default=1, ge=1, le=1)
     presence_penalty: float | None = Field(default=None, ge=-2, le=2)
     frequency_penalty: float | None = Field(default=None, ge=-2, le=2)
+    logit_bias: dict[str, float] | None = None
     user: str | None = None
 
     _stop = field_validator("stop")(_check_stop)
@@ -110,6 +164,17 @@ class ChatCompletionRequest(_Sampling):
     collections: list[str | int] | None = Field(default=None, min_length=1, max_length=16)
     answer_mode: Literal["extractive", "generative"] | None = None
     retrieval: RetrievalOptions | None = None
+    tools: list[Tool] | None = Field(default=None, max_length=128)
+    tool_choice: Literal["none", "auto", "required"] | dict[str, Any] | None = None
+    parallel_tool_calls: bool | None = None
+    response_format: ResponseFormat | None = None
+    logprobs: bool | None = None
+    top_logprobs: int | None = Field(default=None, ge=0, le=20)
+    # OpenAI options some clients always send; strings in them are pseudonymised like the rest.
+    reasoning_effort: str | None = None
+    service_tier: str | None = None
+    store: bool | None = None
+    metadata: dict[str, str] | None = None
 
     def token_limit(self) -> int | None:
         return self.max_completion_tokens or self.max_tokens
@@ -121,6 +186,7 @@ class CompletionRequest(_Sampling):
     max_tokens: int | None = Field(default=None, ge=0)  # 0 (with echo): score the prompt only
     echo: bool = False
     logprobs: int | None = Field(default=None, ge=0, le=20)
+    suffix: str | None = None
 
     @field_validator("prompt")
     @classmethod
@@ -200,3 +266,27 @@ class EmbeddingRequest(_Wire):
         if all(isinstance(x, str) for x in self.input):
             return list(self.input)  # type: ignore[arg-type]
         return None
+
+
+_REQUESTS: dict[str, type[_Wire]] = {
+    "chat/completions": ChatCompletionRequest,
+    "completions": CompletionRequest,
+    "embeddings": EmbeddingRequest,
+}
+
+
+def _unknown(model: type[BaseModel], obj: Any) -> list[str]:
+    if not isinstance(obj, dict):
+        return []
+    known = set(model.model_fields)
+    return [k for k in obj if k not in known]
+
+
+def unknown_fields(endpoint: str, body: dict[str, Any]) -> list[str]:
+    """Fields of a request body this gateway does not know: top-level names, and `messages[].x` for a
+    message's (the spelling `[privacy] pass_fields` uses)."""
+    found = _unknown(_REQUESTS[endpoint], body)
+    if endpoint == "chat/completions" and isinstance(body.get("messages"), list):
+        for msg in body["messages"]:
+            found += [f"messages[].{k}" for k in _unknown(ChatMessage, msg) if f"messages[].{k}" not in found]
+    return found

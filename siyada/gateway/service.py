@@ -13,6 +13,7 @@ from typing import Any
 
 import orjson
 
+from siyada.api.schemas import unknown_fields
 from siyada.errors import ApiError
 from siyada.gateway.backends.base import CallContext, Endpoint, ProviderError
 from siyada.gateway.prompts import token_prompts
@@ -24,7 +25,13 @@ from siyada.governance.quotas import QuotaExceeded, Quotas, QuotaStoreError, Tic
 from siyada.governance.usage import UsageRecord, UsageRecorder
 from siyada.privacy.operators import Pseudonymiser
 from siyada.privacy.policy import PrivacyGuard
-from siyada.privacy.shield import ChunkRestorer, pseudonymise_body, restore_result
+from siyada.privacy.shield import (
+    ChunkRestorer,
+    Outbound,
+    ShieldRefusal,
+    pseudonymise_body,
+    restore_result,
+)
 from siyada.privacy.token_prompts import vet_token_prompts
 
 _INLINE_PRIVACY_BYTES = 4096  # larger bodies are analysed off the event loop
@@ -126,8 +133,9 @@ class Gateway:
     async def _shield(
         self, principal: Principal, entry: ModelEntry, endpoint: Endpoint, body: dict[str, Any]
     ) -> tuple[dict[str, Any], Pseudonymiser | None]:
-        """The body the providers will read: personal data replaced by placeholders unless the tenant's
-        policy lets every provider of this model (all in-house) read it."""
+        """The body the providers will read: personal data replaced by placeholders in every string unless
+        the tenant's policy lets every provider of this model (all in-house) read it. For a provider that
+        is not in-house, fields and content parts that cannot be checked are refused (400)."""
         if self.privacy is None:
             return body, None
         policy = self.privacy.policy(principal.tenant.name)
@@ -135,13 +143,23 @@ class Gateway:
         in_house = [providers[r.provider].in_house for r in entry.routes]
         if not policy.needs_shield(in_house):
             return body, None
+        config = self.privacy.config
+        out = Outbound(
+            external=not all(in_house),
+            unknown=tuple(unknown_fields(endpoint, body)),
+            pass_fields=frozenset(config.pass_fields),
+            pass_parts=frozenset(config.pass_parts),
+        )
         shield = policy.pseudonymiser()
         ids = token_prompts(body.get("prompt")) if endpoint == "completions" else []
         if ids:
             await asyncio.to_thread(vet_token_prompts, ids, self._decoder(entry), all(in_house), shield)
-        if len(orjson.dumps(body)) < _INLINE_PRIVACY_BYTES:
-            return pseudonymise_body(endpoint, body, shield), shield
-        return await asyncio.to_thread(pseudonymise_body, endpoint, body, shield), shield
+        try:
+            if len(orjson.dumps(body)) < _INLINE_PRIVACY_BYTES:
+                return pseudonymise_body(endpoint, body, shield, out), shield
+            return await asyncio.to_thread(pseudonymise_body, endpoint, body, shield, out), shield
+        except ShieldRefusal as exc:
+            raise ApiError(400, str(exc), code=exc.code, param=exc.param) from exc
 
     def _decoder(self, entry: ModelEntry) -> Callable[[list[int]], str] | None:
         """Token ids to text with the model's in-process tokenizer, if one of its providers holds it."""

@@ -74,6 +74,8 @@ def prepare(
     pseudonymise: Callable[[str], str] | None,
 ) -> Prepared:
     """Chunk and analyse one document (vectors are added by `embed_all`, across documents)."""
+    if pseudonymise is not None:
+        name, parsed, metadata = pseudonymise_labels(name, parsed, metadata, pseudonymise)
     text = pseudonymise(parsed.text) if pseudonymise is not None else parsed.text
     if text != parsed.text:
         # Chunk offsets must refer to the text that is stored: the pseudonymised one.
@@ -92,6 +94,30 @@ def prepare(
         metadata=metadata,
         pseudonymised=pseudonymise is not None,
     )
+
+
+def pseudonymise_labels(
+    name: str, parsed: ParsedDocument, metadata: dict[str, Any], pseudonymise: Callable[[str], str]
+) -> tuple[str, ParsedDocument, dict[str, Any]]:
+    """What is stored beside the text, pseudonymised like it: the document's name, its title, and every
+    string of its metadata (the caller's and the parser's: a DOCX author, PDF producer fields...)."""
+
+    def deep(value: Any) -> Any:
+        if isinstance(value, str):
+            return pseudonymise(value)
+        if isinstance(value, list):
+            return [deep(v) for v in value]
+        if isinstance(value, dict):
+            return {k: deep(v) for k, v in value.items()}
+        return value
+
+    title = pseudonymise(parsed.title) if parsed.title else parsed.title
+    if title != parsed.title:
+        parsed = dataclasses.replace(parsed, title=title)
+    # File names join words with underscores, which hide a value from the analyser's word boundaries.
+    spaced = name.replace("_", " ")
+    named = pseudonymise(spaced)
+    return (name if named == spaced else named), parsed, deep(metadata)
 
 
 Progress = Callable[[str, int], None]  # (stage, count): "chunks" when chunked, "embedded" when embedded

@@ -215,4 +215,14 @@ class Knowledge:
         pseudonymise = self._pseudonymiser(tenant_id, tenant_name)
         if pseudonymise is not None:
             query = pseudonymise(query)
+            if filters:  # stored metadata is pseudonymised: a filter on a real value must meet its hash
+                filters = {k: _pseudonymised_filter(v, pseudonymise) for k, v in filters.items()}
         return self.searcher.search(tenant_id, collections, query, k, mode, filters, rerank)
+
+
+def _pseudonymised_filter(want: Any, pseudonymise: Callable[[str], str]) -> Any:
+    if isinstance(want, str):
+        return pseudonymise(want)
+    if isinstance(want, list):
+        return [pseudonymise(v) if isinstance(v, str) else v for v in want]
+    return want

@@ -107,6 +107,9 @@ class Pseudonymiser:
     _by_identity: dict[tuple[str, str], str] = field(default_factory=dict)
     _counts: dict[str, int] = field(default_factory=dict)
     _pattern: re.Pattern[str] | None = None
+    # Texts already analysed in this request: schemas and conversations repeat strings ("string",
+    # "object", a system prompt), and one text always gets the same placeholders within a mapping.
+    _memo: dict[str, str] = field(default_factory=dict)
 
     def placeholder(self, etype: str, value: str) -> str:
         key = (etype, _identity(etype, value))
@@ -127,8 +130,11 @@ class Pseudonymiser:
     def pseudonymise(self, text: str) -> str:
         if not text:
             return text
-        found = detect(text, self.threshold, self.types)
-        return self.apply(text, found)[0] if found else text
+        done = self._memo.get(text)
+        if done is None:
+            found = detect(text, self.threshold, self.types)
+            done = self._memo[text] = self.apply(text, found)[0] if found else text
+        return done
 
     @property
     def active(self) -> bool:

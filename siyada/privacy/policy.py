@@ -14,7 +14,7 @@ from pathlib import Path
 from siyada.config import PrivacyConfig
 from siyada.privacy.entities import ENTITY_TYPES
 from siyada.privacy.operators import Pseudonymiser
-from siyada.privacy.secrets import TenantKeys, load_or_create_secret
+from siyada.privacy.secrets import HASH_SECRET_FILE, TenantKeys, load_or_create_secret
 
 
 @dataclass(frozen=True)
@@ -62,6 +62,12 @@ class PrivacyGuard:
 
 
 def build_guard(config: PrivacyConfig, data_dir: Path) -> PrivacyGuard:
-    """The guard for a server or a CLI command: the configured secret, else the data directory's file."""
+    """The guard for a server or a CLI command: the configured secrets, else the data directory's files
+    (one for mapping tokens, one for keyed hashes)."""
     secret = config.secret.encode() if config.secret else load_or_create_secret(data_dir)
-    return PrivacyGuard(config, TenantKeys(secret))
+    hashing = (
+        config.hash_secret.encode()
+        if config.hash_secret
+        else load_or_create_secret(data_dir, HASH_SECRET_FILE)
+    )
+    return PrivacyGuard(config, TenantKeys(secret, hashing))

@@ -1,66 +1,178 @@
 """Pseudonymise OpenAI request bodies on the way to a model and restore the real values in its answer.
 
-Only text a model reads is rewritten (message contents and text parts, tool-call arguments, completion
-prompts, embedding inputs); token-id arrays and parameters are left as they are (completion prompts
-given as token ids are checked by `token_prompts` instead). The mapping is the request's own
-`Pseudonymiser`, so nothing of it outlives the request.
+Every string of the body is rewritten, wherever it sits: message contents and text parts, message and
+tool names, tool-call arguments (JSON: the strings inside, keeping it valid JSON), tool descriptions and
+parameter schemas, `response_format` schemas, `user`, stop strings, prompts, embedding inputs, and any
+unknown field the config lets through, ids and schema keywords included. Only the model name and
+message roles (validated against closed lists) are left as they are, and token-id arrays (checked by
+`token_prompts` instead).
+
+For a provider that is not in-house (`Outbound.external`), what cannot be read is refused rather than
+sent: content parts the analyser cannot read (images, audio, files) unless `[privacy] pass_parts` lets
+them through, and fields the gateway does not know unless `[privacy] pass_fields` names them. The mapping
+is the request's own `Pseudonymiser`, so nothing of it outlives the request.
 """
 
 from __future__ import annotations
 
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from siyada.privacy.operators import Pseudonymiser, StreamRestorer
 
-
-def _text_parts(content: Any, p: Pseudonymiser) -> Any:
-    if isinstance(content, str):
-        return p.pseudonymise(content)
-    if isinstance(content, list):
-        return [
-            {**part, "text": p.pseudonymise(part["text"])}
-            if isinstance(part, dict) and isinstance(part.get("text"), str)
-            else part
-            for part in content
-        ]
-    return content
+# JSON-schema mappings whose keys are property names (which a model reads, and may hold anything).
+_NAMED_KEYS = frozenset({"properties", "patternProperties", "$defs", "definitions"})
+_TEXT_PARTS = frozenset({"text", "refusal"})
+UNREADABLE_PARTS = ("image_url", "input_audio", "file")
+_BRACKETED = re.compile(r"<([A-Z][A-Z_]*_\d+)>")
 
 
-def _message(msg: dict[str, Any], p: Pseudonymiser) -> dict[str, Any]:
-    out = {**msg}
-    if "content" in msg:
-        out["content"] = _text_parts(msg["content"], p)
-    if isinstance(msg.get("tool_calls"), list):
-        out["tool_calls"] = [_tool_call(tc, p.pseudonymise) for tc in msg["tool_calls"]]
-    return out
+class ShieldRefusal(ValueError):
+    """A request that cannot be made safe for a provider that is not in-house (answered with 400)."""
+
+    def __init__(self, message: str, param: str, code: str) -> None:
+        super().__init__(message)
+        self.param = param
+        self.code = code
 
 
-def _tool_call(call: Any, rewrite: Any) -> Any:
-    fn = call.get("function") if isinstance(call, dict) else None
-    if isinstance(fn, dict) and isinstance(fn.get("arguments"), str):
-        return {**call, "function": {**fn, "arguments": rewrite(fn["arguments"])}}
-    return call
+@dataclass(frozen=True)
+class Outbound:
+    """What may leave for the providers of one request."""
+
+    external: bool = True  # some provider is not in-house: refuse what cannot be pseudonymised
+    unknown: tuple[str, ...] = ()  # fields the gateway does not know, as `unknown_fields` spells them
+    pass_fields: frozenset[str] = field(default_factory=frozenset)
+    pass_parts: frozenset[str] = field(default_factory=frozenset)
+
+    def check_fields(self) -> None:
+        if not self.external:
+            return
+        refused = [f for f in self.unknown if f not in self.pass_fields]
+        if refused:
+            raise ShieldRefusal(
+                f"The field {refused[0]!r} is not known to the gateway and is not sent to a provider that "
+                "is not in-house; remove it, or list it in [privacy] pass_fields",
+                param=refused[0],
+                code="unknown_field",
+            )
 
 
-def _strings(value: Any, p: Pseudonymiser) -> Any:
-    """A prompt or input: a string, or a list of strings (token-id lists pass through)."""
+def _bare(text: str) -> str:
+    """Placeholders without brackets (`PERSON_1`) for names, which providers check against
+    `^[a-zA-Z0-9_-]+$`; the restorer knows bare placeholders too."""
+    return _BRACKETED.sub(r"\1", text)
+
+
+def _deep(value: Any, p: Pseudonymiser, key: str | None = None) -> Any:
+    """Every string inside `value` pseudonymised (dict keys too where they name schema properties)."""
     if isinstance(value, str):
-        return p.pseudonymise(value)
+        return _bare(p.pseudonymise(value)) if key == "name" else p.pseudonymise(value)
     if isinstance(value, list):
-        return [p.pseudonymise(v) if isinstance(v, str) else v for v in value]
+        return [_deep(v, p, key) for v in value]
+    if isinstance(value, dict):
+        named = key in _NAMED_KEYS
+        return {(p.pseudonymise(k) if named else k): _deep(v, p, k) for k, v in value.items()}
     return value
 
 
-def pseudonymise_body(endpoint: str, body: dict[str, Any], p: Pseudonymiser) -> dict[str, Any]:
-    """A copy of `body` in which the text a model reads holds placeholders instead of personal data."""
-    out = {**body}
-    if endpoint == "chat/completions" and isinstance(body.get("messages"), list):
-        out["messages"] = [_message(m, p) if isinstance(m, dict) else m for m in body["messages"]]
-    elif endpoint == "completions":
-        out["prompt"] = _strings(body.get("prompt"), p)
-    elif endpoint == "embeddings":
-        out["input"] = _strings(body.get("input"), p)
+def _json_strings(text: str, rewrite: Callable[[str], str]) -> str:
+    """Tool-call arguments: each string (and key) inside the JSON rewritten, the JSON kept valid; text
+    that is not JSON is rewritten as text."""
+    try:
+        obj = json.loads(text)
+    except ValueError:
+        return rewrite(text)
+
+    def walk(v: Any) -> Any:
+        if isinstance(v, str):
+            return rewrite(v)
+        if isinstance(v, list):
+            return [walk(x) for x in v]
+        if isinstance(v, dict):
+            return {rewrite(k): walk(x) for k, x in v.items()}
+        return v
+
+    rewritten = walk(obj)
+    return text if rewritten == obj else json.dumps(rewritten, ensure_ascii=False)  # unchanged: as sent
+
+
+def _part(part: Any, where: str, p: Pseudonymiser, out: Outbound) -> Any:
+    kind = part.get("type") if isinstance(part, dict) else None
+    if isinstance(kind, str) and kind in _TEXT_PARTS:
+        return _deep(part, p)
+    if not out.external or kind in out.pass_parts:
+        return part  # an in-house model reads it, or the config lets it go unread
+    if kind in UNREADABLE_PARTS:
+        raise ShieldRefusal(
+            f"A {kind!r} content part cannot be checked for personal data and is not sent to a provider "
+            "that is not in-house; send text, use an in-house model, or list it in [privacy] pass_parts",
+            param=where,
+            code="unreadable_content",
+        )
+    raise ShieldRefusal(
+        f"The content part type {kind!r} is not known to the gateway and is not sent to a provider that "
+        "is not in-house",
+        param=where,
+        code="unknown_content_part",
+    )
+
+
+def _tool_call(call: Any, rewrite: Callable[[str], str]) -> Any:
+    if not isinstance(call, dict):
+        return call
+    out = {k: rewrite(v) if isinstance(v, str) else v for k, v in call.items()}
+    fn = call.get("function")
+    if isinstance(fn, dict):
+        out["function"] = {
+            **fn,
+            **({"name": _bare(rewrite(fn["name"]))} if isinstance(fn.get("name"), str) else {}),
+            **(
+                {"arguments": _json_strings(fn["arguments"], rewrite)}
+                if isinstance(fn.get("arguments"), str)
+                else {}
+            ),
+        }
     return out
+
+
+def _message(msg: Any, i: int, p: Pseudonymiser, out: Outbound) -> Any:
+    if not isinstance(msg, dict):
+        return msg
+    rewritten: dict[str, Any] = {}
+    for key, value in msg.items():
+        if key == "content" and isinstance(value, list):
+            rewritten[key] = [
+                _part(part, f"messages[{i}].content[{j}]", p, out) for j, part in enumerate(value)
+            ]
+        elif key == "tool_calls" and isinstance(value, list):
+            rewritten[key] = [_tool_call(tc, p.pseudonymise) for tc in value]
+        elif key == "role":  # validated against a closed list
+            rewritten[key] = value
+        else:
+            rewritten[key] = _deep(value, p, key)
+    return rewritten
+
+
+def pseudonymise_body(
+    endpoint: str, body: dict[str, Any], p: Pseudonymiser, out: Outbound | None = None
+) -> dict[str, Any]:
+    """A copy of `body` in which every string a model reads holds placeholders instead of personal data.
+    Raises ShieldRefusal for what cannot be made safe for a provider that is not in-house."""
+    out = out or Outbound()
+    out.check_fields()
+    rewritten: dict[str, Any] = {}
+    for key, value in body.items():
+        if key == "messages" and endpoint == "chat/completions" and isinstance(value, list):
+            rewritten[key] = [_message(m, i, p, out) for i, m in enumerate(value)]
+        elif key == "model":  # routed on, and replaced by the route's own model name
+            rewritten[key] = value
+        else:
+            rewritten[key] = _deep(value, p, key)
+    return rewritten
 
 
 def restore_result(result: dict[str, Any], p: Pseudonymiser) -> dict[str, Any]:
@@ -72,11 +184,23 @@ def restore_result(result: dict[str, Any], p: Pseudonymiser) -> dict[str, Any]:
             choice["text"] = p.restore(choice["text"])
         message = choice.get("message")
         if isinstance(message, dict):
-            if isinstance(message.get("content"), str):
-                message["content"] = p.restore(message["content"])
+            for key in ("content", "refusal"):
+                if isinstance(message.get(key), str):
+                    message[key] = p.restore(message[key])
             if isinstance(message.get("tool_calls"), list):
                 message["tool_calls"] = [_tool_call(tc, p.restore) for tc in message["tool_calls"]]
     return result
+
+
+def _fragment(call: Any, p: Pseudonymiser) -> Any:
+    """A streamed tool-call delta: fragments are restored piecewise (a split placeholder stays one)."""
+    fn = call.get("function") if isinstance(call, dict) else None
+    if not isinstance(fn, dict):
+        return call
+    restored = {
+        k: p.restore(v) if k in ("name", "arguments") and isinstance(v, str) else v for k, v in fn.items()
+    }
+    return {**call, "function": restored}
 
 
 class ChunkRestorer:
@@ -104,8 +228,7 @@ class ChunkRestorer:
                 if text is not None and (text or "content" in delta):
                     delta["content"] = text
                 if isinstance(delta.get("tool_calls"), list):
-                    # Argument fragments are restored piecewise: a split placeholder stays a placeholder.
-                    delta["tool_calls"] = [_tool_call(tc, self.p.restore) for tc in delta["tool_calls"]]
+                    delta["tool_calls"] = [_fragment(tc, self.p) for tc in delta["tool_calls"]]
             elif isinstance(choice.get("text"), str):
                 text = restorer.feed(choice["text"])
                 choice["text"] = text + restorer.flush() if finished else text
