@@ -81,7 +81,7 @@ def srv(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 @pytest.fixture(scope="module")
 def admin(srv: Server) -> str:
-    return srv.key("default", "admin")
+    return srv.key("default", "operator")
 
 
 @pytest.fixture(scope="module")
