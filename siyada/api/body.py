@@ -12,6 +12,7 @@ from siyada.api.errors import bad_request_from
 from siyada.errors import ApiError
 
 M = TypeVar("M", bound=BaseModel)
+REF_TEMPLATE = "#/components/schemas/{model}"
 
 
 async def read_json(request: Request) -> dict[str, Any]:
@@ -48,10 +49,10 @@ def validate(model: type[M], obj: dict[str, Any]) -> M:
 
 
 def openapi_body(model: type[BaseModel]) -> dict[str, Any]:
-    """`openapi_extra` that documents a body we read by hand (to keep the hot path lean)."""
-    return {
-        "requestBody": {
-            "required": True,
-            "content": {"application/json": {"schema": model.model_json_schema()}},
-        }
-    }
+    """`openapi_extra` that documents a body we read by hand (to keep the hot path lean).
+
+    The schema is exactly the model `validate` applies; its nested models (`$defs`) are referenced under
+    `components/schemas`, where `siyada.api.openapi` moves them.
+    """
+    schema = model.model_json_schema(ref_template=REF_TEMPLATE)
+    return {"requestBody": {"required": True, "content": {"application/json": {"schema": schema}}}}
