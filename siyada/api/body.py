@@ -1,4 +1,6 @@
-"""Reading and validating request bodies: size limit (413), JSON syntax (400), schema (400)."""
+"""Reading and validating request bodies: size limit (413), JSON syntax (400), schema (400).
+
+The published schema of a body is `openapi_body(model)`, the very model `validate` applies."""
 
 from __future__ import annotations
 
@@ -41,9 +43,23 @@ async def read_json(request: Request) -> dict[str, Any]:
     return obj
 
 
+def _integral(value: Any) -> Any:
+    """JSON numbers as JSON Schema reads them: 7.0 is the integer 7 (strict validation takes no float
+    for an int field, and a float field takes an int)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {k: _integral(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_integral(v) for v in value]
+    return value
+
+
 def validate(model: type[M], obj: dict[str, Any]) -> M:
+    """The body as `model`, in strict mode: exactly the JSON types its published schema names (no `false`
+    taken for 0, no "1" for 1), so that a client built from the description and the server agree."""
     try:
-        return model.model_validate(obj)
+        return model.model_validate(_integral(obj), strict=True)
     except ValidationError as exc:
         raise bad_request_from(exc) from exc
 

@@ -104,6 +104,9 @@ _TENANT_LINKS = {
     "GetTenant": ("GET", "/v1/admin/tenants/{name}", {"name": "$response.body#/name"}),
     "PatchTenant": ("PATCH", "/v1/admin/tenants/{name}", {"name": "$response.body#/name"}),
 }
+_MODEL_LINKS = {"GetModel": ("GET", "/v1/models/{model}", {"model": "$response.body#/data/0/id"})}
+_KEY_LINKS = {"RevokeKey": ("DELETE", "/v1/admin/keys/{key_id}", {"key_id": "$response.body#/id"})}
+_LIMIT_LINKS = {"DeleteLimit": ("DELETE", "/v1/admin/limits/{limit_id}", {"limit_id": "$response.body#/id"})}
 _USER_LINKS = {
     "GetUser": ("GET", "/v1/admin/users/{username}", {"username": "$response.body#/username"}),
     "PatchUser": ("PATCH", "/v1/admin/users/{username}", {"username": "$response.body#/username"}),
@@ -117,9 +120,10 @@ ROUTES: dict[tuple[str, str], Doc] = {
     ("GET", "/tokenizer_info"): Doc(_GATEWAY),
     ("POST", "/tokenize"): Doc(_GATEWAY),
     ("POST", "/detokenize"): Doc(_GATEWAY),
+    ("GET", "/v1/models"): Doc(links={200: _MODEL_LINKS}),
     ("GET", "/v1/models/{model}"): Doc((404,)),
     ("GET", "/v1/usage"): Doc((400,), success={200: ("text/csv",)}),
-    ("POST", "/v1/collections"): Doc((409,), links={201: _COLLECTION_LINKS}),
+    ("POST", "/v1/collections"): Doc((404, 409), links={201: _COLLECTION_LINKS}),
     ("GET", "/v1/collections/{ref}"): Doc(_KNOWLEDGE),
     ("DELETE", "/v1/collections/{ref}"): Doc(_KNOWLEDGE),
     ("GET", "/v1/collections/{ref}/documents"): Doc(_KNOWLEDGE),
@@ -141,10 +145,10 @@ ROUTES: dict[tuple[str, str], Doc] = {
     ("GET", "/v1/admin/tenants/{name}"): Doc((404,)),
     ("PATCH", "/v1/admin/tenants/{name}"): Doc((404,)),
     ("GET", "/v1/admin/keys"): Doc((400, 404)),
-    ("POST", "/v1/admin/keys"): Doc((404,)),
+    ("POST", "/v1/admin/keys"): Doc((404,), links={201: _KEY_LINKS}),
     ("DELETE", "/v1/admin/keys/{key_id}"): Doc((404,)),
     ("GET", "/v1/admin/limits"): Doc((400,)),
-    ("PUT", "/v1/admin/limits"): Doc((404,)),
+    ("PUT", "/v1/admin/limits"): Doc((404,), links={200: _LIMIT_LINKS}),
     ("DELETE", "/v1/admin/limits/{limit_id}"): Doc((404,)),
     ("GET", "/v1/admin/audit"): Doc((400,)),
     ("GET", "/v1/admin/users"): Doc((400, 404)),

@@ -9,6 +9,8 @@ from fastapi import Request
 
 from siyada.errors import ApiError
 
+MAX_ID = 2**63 - 1  # the largest id the database stores (a signed 64-bit integer); beyond it, a 500
+
 
 def page_params(request: Request) -> tuple[int, int]:
     q = request.query_params

@@ -1,6 +1,8 @@
 """OpenAI wire schemas for requests (validated) — responses are built as plain dicts by the backends.
 
 Unknown fields are kept (extra="allow") so that upstream-specific options pass through to providers.
+A check a type cannot say (a field validator) has its JSON-schema twin beside it (`json_schema_extra`), so
+that the published description refuses what the validation refuses.
 """
 
 from __future__ import annotations
@@ -21,7 +23,16 @@ class ContentPart(_Wire):
     text: str | None = None
 
 
+def _content_schema(schema: dict[str, Any]) -> None:
+    # _content_needed: only an assistant message may go without content.
+    schema["anyOf"] = [
+        {"properties": {"role": {"const": "assistant"}}},
+        {"required": ["content"], "properties": {"content": {"not": {"type": "null"}}}},
+    ]
+
+
 class ChatMessage(_Wire):
+    model_config = ConfigDict(extra="allow", json_schema_extra=_content_schema)
     role: Literal["system", "developer", "user", "assistant", "tool"]
     content: str | list[ContentPart] | None = None
     name: str | None = None
@@ -53,7 +64,19 @@ def _check_stop(v: Stop) -> Stop:
     return v
 
 
+def _stop_schema(schema: dict[str, Any]) -> None:
+    schema["properties"]["stop"] = {
+        "anyOf": [
+            {"type": "string"},
+            {"type": "array", "items": {"type": "string"}, "maxItems": 4},
+            {"type": "null"},
+        ],
+        "default": None,
+    }
+
+
 class _Sampling(_Wire):
+    model_config = ConfigDict(extra="allow", json_schema_extra=_stop_schema)
     model: str = Field(min_length=1, max_length=256)
     temperature: float | None = Field(default=None, ge=0, le=2)
     top_p: float | None = Field(default=None, gt=0, le=1)
@@ -93,7 +116,41 @@ class ChatCompletionRequest(_Sampling):
         return self.max_completion_tokens or self.max_tokens
 
 
+_IDS = {"type": "array", "items": {"type": "integer"}, "minItems": 1}
+
+
+def _completion_schema(schema: dict[str, Any]) -> None:
+    _stop_schema(schema)
+    # _prompts and _coherent, as JSON Schema.
+    schema["properties"]["prompt"] = {
+        "anyOf": [
+            {"type": "string"},
+            {"type": "array", "items": {"type": "string"}, "minItems": 1, "maxItems": MAX_PROMPTS},
+            _IDS,
+            {"type": "array", "items": _IDS, "minItems": 1, "maxItems": MAX_PROMPTS},
+        ]
+    }
+    schema["allOf"] = [
+        {  # stream serves one prompt
+            "if": {"required": ["stream"], "properties": {"stream": {"const": True}}},
+            "then": {
+                "properties": {
+                    "prompt": {
+                        "not": {"type": "array", "minItems": 2, "items": {"type": ["string", "array"]}}
+                    }
+                }
+            },
+        },
+        {  # max_tokens 0 only with echo
+            "if": {"required": ["max_tokens"], "properties": {"max_tokens": {"const": 0}}},
+            "then": {"required": ["echo"], "properties": {"echo": {"const": True}}},
+        },
+    ]
+
+
 class CompletionRequest(_Sampling):
+    model_config = ConfigDict(extra="allow", json_schema_extra=_completion_schema)
+
     # A string, a list of strings, one token-id list, or a list of them: a batch, one choice per prompt.
     prompt: str | list[str] | list[int] | list[list[int]]
     max_tokens: int | None = Field(default=None, ge=0)  # 0 (with echo): score the prompt only
@@ -133,6 +190,16 @@ TokenId = Annotated[int, Strict()]
 class TokenizeRequest(_Wire):
     """vLLM's POST /tokenize: a text (`prompt`) or a conversation (`messages`, chat template applied)."""
 
+    model_config = ConfigDict(
+        extra="allow",
+        json_schema_extra={  # _one_input
+            "oneOf": [
+                {"required": ["prompt"], "properties": {"prompt": {"type": "string"}}},
+                {"required": ["messages"], "properties": {"messages": {"type": "array"}}},
+            ]
+        },
+    )
+
     model: str | None = Field(default=None, min_length=1, max_length=256)
     prompt: str | None = None
     messages: list[ChatMessage] | None = Field(default=None, min_length=1)
@@ -151,7 +218,28 @@ class DetokenizeRequest(_Wire):
     tokens: list[TokenId] = Field(max_length=1_000_000)
 
 
+_TEXT = {"type": "string", "minLength": 1}
+
+
+def _input_schema(schema: dict[str, Any]) -> None:
+    # _non_empty, as JSON Schema.
+    schema["properties"]["input"] = {
+        "anyOf": [
+            _TEXT,
+            {"type": "array", "items": _TEXT, "minItems": 1, "maxItems": 2048},
+            {"type": "array", "items": {"type": "integer"}, "minItems": 1, "maxItems": 2048},
+            {
+                "type": "array",
+                "items": {"type": "array", "items": {"type": "integer"}},
+                "minItems": 1,
+                "maxItems": 2048,
+            },
+        ]
+    }
+
+
 class EmbeddingRequest(_Wire):
+    model_config = ConfigDict(extra="allow", json_schema_extra=_input_schema)
     model: str = Field(min_length=1, max_length=256)
     input: str | list[str] | list[int] | list[list[int]]
     encoding_format: Literal["float", "base64"] = "float"

@@ -12,7 +12,8 @@ from sqlalchemy.engine import Engine
 from siyada.governance import audit
 from siyada.store.tables import tenants
 
-_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")
+NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$"  # also the API schema's
+_NAME = re.compile(NAME_PATTERN)
 
 
 class TenantError(ValueError):

@@ -11,15 +11,16 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Path, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from siyada.api.auth import require_admin
 from siyada.api.body import openapi_body, read_json, validate
-from siyada.api.pagination import page, page_params
+from siyada.api.pagination import MAX_ID, page, page_params
 from siyada.errors import ApiError
 from siyada.governance.keys import ROLES, KeyError_, KeyInfo, Principal, create_key, list_keys, revoke_key
 from siyada.governance.tenants import (
+    NAME_PATTERN,
     Tenant,
     TenantError,
     create_tenant,
@@ -33,7 +34,7 @@ router = APIRouter(tags=["admin"])
 
 class TenantCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    name: str = Field(min_length=1, max_length=64)
+    name: str = Field(pattern=NAME_PATTERN)
     description: str = Field(default="", max_length=500)
     allowed_models: list[str] | None = None
 
@@ -137,7 +138,7 @@ async def keys_create(request: Request, admin: Principal = Depends(require_admin
             create_key, request.app.state.engine, body.tenant, body.role, body.name, actor=admin.actor
         )
     except TenantError as exc:
-        raise ApiError(400, str(exc), code="tenant_not_found", param="tenant") from exc
+        raise ApiError(404, str(exc), code="tenant_not_found", param="tenant") from exc
     except KeyError_ as exc:
         raise ApiError(400, str(exc), code="invalid_request", param="role") from exc
     # The secret is shown here once; only its hash is stored.
@@ -146,7 +147,7 @@ async def keys_create(request: Request, admin: Principal = Depends(require_admin
 
 @router.delete("/v1/admin/keys/{key_id}")
 async def keys_revoke(
-    key_id: int, request: Request, admin: Principal = Depends(require_admin)
+    request: Request, key_id: int = Path(le=MAX_ID), admin: Principal = Depends(require_admin)
 ) -> dict[str, Any]:
     try:
         info = await asyncio.to_thread(revoke_key, request.app.state.engine, key_id, actor=admin.actor)

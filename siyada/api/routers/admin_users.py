@@ -17,8 +17,10 @@ from siyada.api.body import openapi_body, read_json, validate
 from siyada.api.pagination import page, page_params
 from siyada.errors import ApiError
 from siyada.governance.keys import ROLES, Principal
+from siyada.governance.passwords import MAX_LENGTH, MIN_LENGTH
 from siyada.governance.tenants import TenantError
 from siyada.governance.users import (
+    USERNAME_PATTERN,
     UserError,
     UserExists,
     UserInfo,
@@ -36,14 +38,22 @@ router = APIRouter(tags=["admin"])
 class UserCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     tenant: str = Field(min_length=1, max_length=64)
-    username: str = Field(min_length=1, max_length=64)
-    password: str = Field(max_length=1024)
+    username: str = Field(pattern=USERNAME_PATTERN)
+    password: str = Field(min_length=MIN_LENGTH, max_length=MAX_LENGTH)
     role: str = Field(default="user", pattern="^(" + "|".join(ROLES) + ")$")
 
 
 class UserPatch(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    password: str | None = Field(default=None, max_length=1024)
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={  # "Give password, disabled, or both", as JSON Schema
+            "anyOf": [
+                {"required": ["password"], "properties": {"password": {"type": "string"}}},
+                {"required": ["disabled"], "properties": {"disabled": {"type": "boolean"}}},
+            ]
+        },
+    )
+    password: str | None = Field(default=None, min_length=MIN_LENGTH, max_length=MAX_LENGTH)
     disabled: bool | None = None
 
 
@@ -85,7 +95,7 @@ async def users_create(request: Request, admin: Principal = Depends(require_admi
             actor=admin.actor,
         )
     except TenantError as exc:
-        raise ApiError(400, str(exc), code="tenant_not_found", param="tenant") from exc
+        raise ApiError(404, str(exc), code="tenant_not_found", param="tenant") from exc
     except UserError as exc:
         raise _error(exc) from exc
     return _user(user)
