@@ -25,6 +25,7 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute, iter_route_contexts
 
 from siyada.api.auth import authenticate, require_admin
+from siyada.api.body import INT_MAX, INT_MIN
 
 ERROR_REF = {"$ref": "#/components/schemas/Error"}
 ERROR_SCHEMA: dict[str, Any] = {
@@ -46,6 +47,21 @@ ERROR_SCHEMA: dict[str, Any] = {
     },
 }
 BEARER = "bearerAuth"
+# Any JSON value a body may hold where its schema names no type (metadata, passed-through options), with
+# integers bounded as siyada.api.body.read_json bounds them.
+JSON_REF = {"$ref": "#/components/schemas/JsonValue"}
+JSON_VALUE: dict[str, Any] = {
+    "anyOf": [
+        {"type": ["null", "boolean", "string"]},
+        {"type": "integer", "minimum": INT_MIN, "maximum": INT_MAX},
+        {"type": "number", "not": {"type": "integer"}},
+        {"type": "array", "items": JSON_REF},
+        {"type": "object", "additionalProperties": JSON_REF},
+    ]
+}
+_ANNOTATIONS = {"title", "description", "default", "examples"}
+_SUBSCHEMA_LISTS = ("anyOf", "oneOf", "allOf", "prefixItems")
+_SUBSCHEMAS = ("items", "not", "if", "then", "else", "contains")
 
 REASONS = {
     400: "Invalid request: malformed JSON, a value the validation refuses, or a bad parameter",
@@ -203,6 +219,40 @@ def _hoist_defs(node: Any, schemas: dict[str, Any]) -> None:
             _hoist_defs(value, schemas)
 
 
+def _bounded(node: dict[str, Any]) -> None:
+    """Bound the integers of a request schema to 64 bits and type its free-form values (as read_json)."""
+    kinds = node.get("type")
+    if kinds == "integer" or (isinstance(kinds, list) and "integer" in kinds):
+        node["minimum"] = max(node.get("minimum", INT_MIN), INT_MIN)
+        node["maximum"] = min(node.get("maximum", INT_MAX), INT_MAX)
+    if node.get("additionalProperties") is True:
+        node["additionalProperties"] = dict(JSON_REF)
+    for name, sub in node.get("properties", {}).items():
+        node["properties"][name] = _bounded_sub(sub)
+    for key in _SUBSCHEMAS:
+        if isinstance(node.get(key), dict):
+            node[key] = _bounded_sub(node[key])
+    for key in _SUBSCHEMA_LISTS:
+        if isinstance(node.get(key), list):
+            node[key] = [_bounded_sub(sub) for sub in node[key]]
+
+
+def _bounded_sub(sub: dict[str, Any]) -> dict[str, Any]:
+    if set(sub) <= _ANNOTATIONS:  # pydantic's `Any`: no constraint at all
+        return {**sub, **JSON_REF}
+    _bounded(sub)
+    return sub
+
+
+def _request_schemas(spec: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    for item in spec["paths"].values():
+        for op in item.values():
+            for media in op.get("requestBody", {}).get("content", {}).values():
+                yield media["schema"]
+            for param in op.get("parameters", []):
+                yield param["schema"]
+
+
 def _operation_ids(spec: dict[str, Any]) -> dict[tuple[str, str], str]:
     return {
         (method.upper(), path): op["operationId"]
@@ -242,9 +292,12 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
     schemas: dict[str, Any] = components.setdefault("schemas", {})
     for name in ("HTTPValidationError", "ValidationError"):
         schemas.pop(name, None)  # FastAPI's 422 shape, which this server never answers
-    schemas["Error"] = ERROR_SCHEMA
     components["securitySchemes"] = {BEARER: {"type": "http", "scheme": "bearer"}}
     _hoist_defs(spec["paths"], schemas)
+    for schema in [*_request_schemas(spec), *schemas.values()]:
+        _bounded(schema)
+    schemas["Error"] = ERROR_SCHEMA
+    schemas["JsonValue"] = JSON_VALUE
     ids = _operation_ids(spec)
     for route in api_routes(app):
         if not route.include_in_schema:

@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, Strict, field_validator, model_validator
 
+from siyada.api.body import given, one_given
 from siyada.gateway.prompts import MAX_PROMPTS, Prompt, split_prompts
 
 
@@ -25,10 +26,7 @@ class ContentPart(_Wire):
 
 def _content_schema(schema: dict[str, Any]) -> None:
     # _content_needed: only an assistant message may go without content.
-    schema["anyOf"] = [
-        {"properties": {"role": {"const": "assistant"}}},
-        {"required": ["content"], "properties": {"content": {"not": {"type": "null"}}}},
-    ]
+    schema["anyOf"] = [{"properties": {"role": {"const": "assistant"}}}, given(schema, "content")]
 
 
 class ChatMessage(_Wire):
@@ -190,15 +188,7 @@ TokenId = Annotated[int, Strict()]
 class TokenizeRequest(_Wire):
     """vLLM's POST /tokenize: a text (`prompt`) or a conversation (`messages`, chat template applied)."""
 
-    model_config = ConfigDict(
-        extra="allow",
-        json_schema_extra={  # _one_input
-            "oneOf": [
-                {"required": ["prompt"], "properties": {"prompt": {"type": "string"}}},
-                {"required": ["messages"], "properties": {"messages": {"type": "array"}}},
-            ]
-        },
-    )
+    model_config = ConfigDict(extra="allow", json_schema_extra=one_given("prompt", "messages"))  # _one_input
 
     model: str | None = Field(default=None, min_length=1, max_length=256)
     prompt: str | None = None

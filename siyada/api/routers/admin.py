@@ -147,7 +147,7 @@ async def keys_create(request: Request, admin: Principal = Depends(require_admin
 
 @router.delete("/v1/admin/keys/{key_id}")
 async def keys_revoke(
-    request: Request, key_id: int = Path(le=MAX_ID), admin: Principal = Depends(require_admin)
+    request: Request, key_id: int = Path(ge=1, le=MAX_ID), admin: Principal = Depends(require_admin)
 ) -> dict[str, Any]:
     try:
         info = await asyncio.to_thread(revoke_key, request.app.state.engine, key_id, actor=admin.actor)

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from siyada.api.auth import require_admin
-from siyada.api.body import openapi_body, read_json, validate
+from siyada.api.body import one_given, openapi_body, read_json, validate
 from siyada.api.pagination import MAX_ID, page, page_params
 from siyada.errors import ApiError
 from siyada.governance import audit
@@ -24,15 +24,8 @@ router = APIRouter(tags=["admin"])
 
 
 class LimitSet(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra={  # "Give exactly one of tenant or key_id", as JSON Schema
-            "oneOf": [
-                {"required": ["tenant"], "properties": {"tenant": {"type": "string"}}},
-                {"required": ["key_id"], "properties": {"key_id": {"type": "integer"}}},
-            ]
-        },
-    )
+    # "Give exactly one of tenant or key_id", as JSON Schema.
+    model_config = ConfigDict(extra="forbid", json_schema_extra=one_given("tenant", "key_id"))
     tenant: str | None = None
     key_id: int | None = Field(default=None, ge=1, le=MAX_ID)
     model: str | None = None
@@ -84,7 +77,7 @@ async def limits_set(request: Request, admin: Principal = Depends(require_admin)
 
 @router.delete("/v1/admin/limits/{limit_id}")
 async def limits_delete(
-    request: Request, limit_id: int = fastapi.Path(le=MAX_ID), admin: Principal = Depends(require_admin)
+    request: Request, limit_id: int = fastapi.Path(ge=1, le=MAX_ID), admin: Principal = Depends(require_admin)
 ) -> dict[str, Any]:
     try:
         await asyncio.to_thread(lambda: delete_limit(request.app.state.engine, limit_id, actor=admin.actor))

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from siyada.api.auth import require_admin
-from siyada.api.body import openapi_body, read_json, validate
+from siyada.api.body import one_given, openapi_body, read_json, validate
 from siyada.api.pagination import page, page_params
 from siyada.errors import ApiError
 from siyada.governance.keys import ROLES, Principal
@@ -44,14 +44,9 @@ class UserCreate(BaseModel):
 
 
 class UserPatch(BaseModel):
+    # "Give password, disabled, or both", as JSON Schema.
     model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra={  # "Give password, disabled, or both", as JSON Schema
-            "anyOf": [
-                {"required": ["password"], "properties": {"password": {"type": "string"}}},
-                {"required": ["disabled"], "properties": {"disabled": {"type": "boolean"}}},
-            ]
-        },
+        extra="forbid", json_schema_extra=one_given("password", "disabled", exactly=False)
     )
     password: str | None = Field(default=None, min_length=MIN_LENGTH, max_length=MAX_LENGTH)
     disabled: bool | None = None
