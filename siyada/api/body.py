@@ -27,8 +27,8 @@ def _out_of_range(value: Any) -> bool:
         return False
     if isinstance(value, int):
         return not INT_MIN <= value <= INT_MAX
-    if isinstance(value, float):
-        return value.is_integer() and not INT_MIN <= value < 2.0**63
+    if isinstance(value, float):  # orjson reads an integer beyond 64 bits as a float, rounded: -2**63 is one
+        return value.is_integer() and not -(2.0**63) < value < 2.0**63
     if isinstance(value, dict):
         return any(_out_of_range(v) for v in value.values())
     if isinstance(value, list):
