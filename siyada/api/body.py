@@ -101,11 +101,12 @@ def one_given(*names: str, exactly: bool = True) -> Callable[[dict[str, Any]], N
     return extra
 
 
-def openapi_body(model: type[BaseModel]) -> dict[str, Any]:
+def openapi_body(model: type[BaseModel], others: dict[str, Any] | None = None) -> dict[str, Any]:
     """`openapi_extra` that documents a body we read by hand (to keep the hot path lean).
 
     The schema is exactly the model `validate` applies; its nested models (`$defs`) are referenced under
     `components/schemas`, where `siyada.api.openapi` moves them.
     """
     schema = model.model_json_schema(ref_template=REF_TEMPLATE)
-    return {"requestBody": {"required": True, "content": {"application/json": {"schema": schema}}}}
+    content = {"application/json": {"schema": schema}, **(others or {})}
+    return {"requestBody": {"required": True, "content": content}}

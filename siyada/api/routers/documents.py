@@ -42,6 +42,24 @@ class TextDocument(BaseModel):
     metadata: dict[str, Any] | None = None
 
 
+# The multipart form _multipart reads: the file, its collection, and metadata (a JSON object).
+MULTIPART = {
+    "multipart/form-data": {
+        "schema": {
+            "type": "object",
+            "required": ["file", "collection"],
+            "properties": {
+                "file": {"type": "string", "format": "binary"},
+                "collection": {"type": "string", "minLength": 1},
+                "metadata": {"type": "object"},
+            },
+            "additionalProperties": False,
+        },
+        "encoding": {"metadata": {"contentType": "application/json"}},
+    }
+}
+
+
 def _limit(request: Request) -> int:
     return request.app.state.settings.file.knowledge.max_upload_bytes
 
@@ -99,7 +117,7 @@ def _answer(results: list[IngestResult]) -> JSONResponse:
     return JSONResponse(body, status_code=201 if created else 200)
 
 
-@router.post("/v1/documents", openapi_extra=openapi_body(TextDocument))
+@router.post("/v1/documents", openapi_extra=openapi_body(TextDocument, MULTIPART))
 async def upload_document(request: Request, principal: Principal = Depends(authenticate)) -> JSONResponse:
     limit = _limit(request)
     declared = request.headers.get("content-length")
