@@ -61,7 +61,7 @@ JSON_VALUE: dict[str, Any] = {
 }
 _ANNOTATIONS = {"title", "description", "default", "examples"}
 _SUBSCHEMA_LISTS = ("anyOf", "oneOf", "allOf", "prefixItems")
-_SUBSCHEMAS = ("items", "not", "if", "then", "else", "contains")
+_SUBSCHEMAS = ("items", "additionalProperties", "not", "if", "then", "else", "contains")
 
 REASONS = {
     400: "Invalid request: malformed JSON, a value the validation refuses, or a bad parameter",
@@ -155,7 +155,7 @@ ROUTES: dict[tuple[str, str], Doc] = {
     ("POST", "/v1/privacy/deanonymize"): Doc(),
     ("GET", "/v1/evaluations"): Doc((400,)),
     ("GET", "/v1/evaluations/{run_id}"): Doc((404,)),
-    ("GET", "/v1/evaluations/{run_id}/report"): Doc((404,), success={200: ("text/html",)}),
+    ("GET", "/v1/evaluations/{run_id}/report"): Doc((404,)),
     ("GET", "/v1/admin/tenants"): Doc((400,)),
     ("POST", "/v1/admin/tenants"): Doc((409,), links={201: _TENANT_LINKS}),
     ("GET", "/v1/admin/tenants/{name}"): Doc((404,)),
@@ -271,8 +271,6 @@ def _document(operation: dict[str, Any], route: Any, method: str, ids: dict[tupl
         content = entry.setdefault("content", {})
         for media_type in media:
             content.setdefault(media_type, {"schema": {}} if media_type == "application/json" else {})
-    if (method, route.path_format) == ("GET", "/v1/evaluations/{run_id}/report"):
-        responses["200"]["content"] = {"text/html": {"schema": {"type": "string"}}}
     for status, links in doc.links.items():
         responses[str(status)]["links"] = {
             name: {"operationId": ids[(m, p)], "parameters": params} for name, (m, p, params) in links.items()

@@ -55,7 +55,7 @@ async def get_evaluation(
     return run
 
 
-@router.get("/v1/evaluations/{run_id}/report")
+@router.get("/v1/evaluations/{run_id}/report", response_class=HTMLResponse)
 async def get_report(
     request: Request, run_id: str = RUN_ID, _: Principal = Depends(authenticate)
 ) -> HTMLResponse:
