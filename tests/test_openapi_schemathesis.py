@@ -72,6 +72,9 @@ def test_numbers_are_json_schema_numbers(api: tuple[Server, str]) -> None:
     huge = {"messages": [{"role": "user", "content": "x", "citations": [{"n": 2**70}]}]}
     assert httpx.post(srv.url + "/ui/api/conversations", json=huge, headers=auth).status_code == 400
     assert httpx.delete(srv.url + f"/v1/admin/limits/{2**64}", headers=auth).status_code == 400
+    # A collection id that is a Unicode digit or beyond 64 bits names no collection (it was a 500).
+    for ref in ("²", str(2**70)):
+        assert httpx.get(srv.url + f"/v1/collections/{ref}", headers=auth).status_code == 404
     # `false` is no integer, "1" no number: strict validation, as the schema says.
     limit = {"tenant": "default", "rpm": False}
     assert httpx.put(srv.url + "/v1/admin/limits", json=limit, headers=auth).status_code == 400

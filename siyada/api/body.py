@@ -39,7 +39,7 @@ def _out_of_range(value: Any) -> bool:
 async def read_json(request: Request) -> dict[str, Any]:
     limit: int = request.app.state.settings.file.max_body_bytes
     declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
+    if declared is not None and declared.isascii() and declared.isdigit() and int(declared) > limit:
         raise ApiError(
             413, f"Request body is {declared} bytes; the limit is {limit}", code="request_too_large"
         )

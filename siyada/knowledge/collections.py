@@ -78,8 +78,10 @@ def create_collection(
 def find_collection(conn: Connection, tenant_id: int, ref: str | int) -> Any:
     """A tenant's collection by name or numeric id, or None."""
     where = collections.c.name == str(ref)
-    if isinstance(ref, int) or (isinstance(ref, str) and ref.isdigit()):
-        where = sa.or_(where, collections.c.id == int(ref))
+    # "²".isdigit() holds but int() refuses it, and the database takes no id beyond 64 bits: both were a 500.
+    ident = ref if isinstance(ref, int) else int(ref) if ref.isascii() and ref.isdigit() else None
+    if ident is not None and ident < 2**63:
+        where = sa.or_(where, collections.c.id == ident)
     return conn.execute(sa.select(collections).where(collections.c.tenant_id == tenant_id, where)).first()
 
 

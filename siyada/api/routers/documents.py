@@ -121,7 +121,7 @@ def _answer(results: list[IngestResult]) -> JSONResponse:
 async def upload_document(request: Request, principal: Principal = Depends(authenticate)) -> JSONResponse:
     limit = _limit(request)
     declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
+    if declared is not None and declared.isascii() and declared.isdigit() and int(declared) > limit:
         raise ApiError(413, f"The upload is {declared} bytes; the limit is {limit}", code="file_too_large")
     if request.headers.get("content-type", "").startswith("multipart/form-data"):
         data, filename, content_type, collection, metadata = await _multipart(request, limit)

@@ -25,7 +25,7 @@ RUN_ID = Path(pattern="^[0-9]{1,18}$")  # documents _run_id; 18 digits stay with
 
 
 def _run_id(raw: str) -> int:
-    if not raw.isdigit():
+    if not (raw.isascii() and raw.isdigit()):
         raise ApiError(400, f"an evaluation id is a number, not {raw!r}", code="invalid_request", param="id")
     return int(raw)
 
