@@ -78,7 +78,7 @@ def test_collections_crud_and_errors(kn: Server) -> None:
     again = httpx.post(url, json={"name": "tmp"}, headers=_h(kn))
     assert again.status_code == 409 and again.json()["error"]["code"] == "collection_exists"
     assert httpx.post(url, json={"name": "bad/name"}, headers=_h(kn)).status_code == 400
-    assert httpx.post(url, json={"name": "x", "embedding_model": "nope"}, headers=_h(kn)).status_code == 400
+    assert httpx.post(url, json={"name": "x", "embedding_model": "nope"}, headers=_h(kn)).status_code == 404
     names = [c["name"] for c in httpx.get(url, headers=_h(kn)).json()["data"]]
     assert "tmp" in names
     assert httpx.delete(url + "/tmp", headers=_h(kn)).json()["deleted"] is True

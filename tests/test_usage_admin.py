@@ -243,7 +243,7 @@ def test_admin_key_lifecycle(server: Server, admin_key: str) -> None:
     resp = _embed(server, info["secret"])
     assert resp.status_code == 401 and resp.json()["error"]["type"] == "authentication_error"
     assert _send(server, "DELETE", "/v1/admin/keys/99999999", admin_key).status_code == 404
-    assert _send(server, "DELETE", "/v1/admin/keys/abc", admin_key).status_code == 404  # not an id: no such key
+    assert _send(server, "DELETE", "/v1/admin/keys/abc", admin_key).status_code == 404
 
 
 def test_metrics_count_calls(server: Server, admin_key: str) -> None:

@@ -200,8 +200,9 @@ def test_admin_api_creates_lists_and_patches_users(srv: Server, admin: str) -> N
         "password",
     )
     assert error(httpx.post(url, headers=_h(admin), json={**body, "username": "n a"})) == (400, "username")
+    # A tenant that does not exist is not found (404), as the description says.
     assert error(httpx.post(url, headers=_h(admin), json={**body, "username": "n", "tenant": "x"})) == (
-        400,
+        404,
         "tenant",
     )
     assert (

@@ -7,9 +7,11 @@ from typing import Any
 import orjson
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.routing import iter_route_contexts
 from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
+from starlette.routing import Match
 
 from siyada.errors import ApiError
 
@@ -38,6 +40,17 @@ def bad_request_from(exc: ValidationError) -> ApiError:
     return ApiError(400, message, code="invalid_request", param=param)
 
 
+def allowed_methods(request: Request) -> str:
+    """The methods of every route on this path. Starlette's own `Allow` names only the first route that
+    matched the path, so a path served by several routes (GET and POST registered apart) was misreported."""
+    methods: set[str] = set()
+    for route in iter_route_contexts(request.app.router.routes):
+        route_methods = route.methods
+        if route_methods and route.original_route.matches(request.scope)[0] != Match.NONE:
+            methods.update(route_methods)
+    return ", ".join(sorted(methods))
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(_req: Request, exc: ApiError) -> Response:
@@ -49,11 +62,14 @@ def install_error_handlers(app: FastAPI) -> None:
         return error_response(ApiError(400, message, code="invalid_request", param=param))
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_req: Request, exc: StarletteHTTPException) -> Response:
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         message = exc.detail if isinstance(exc.detail, str) else "HTTP error"
         if exc.status_code == 404 and message == "Not Found":
             message = "Unknown endpoint"
-        return error_response(ApiError(exc.status_code, message, headers=getattr(exc, "headers", None)))
+        headers = dict(getattr(exc, "headers", None) or {})
+        if exc.status_code == 405:
+            headers["Allow"] = allowed_methods(request)
+        return error_response(ApiError(exc.status_code, message, headers=headers))
 
     @app.exception_handler(Exception)
     async def _unexpected(_req: Request, _exc: Exception) -> Response:

@@ -9,6 +9,8 @@ from fastapi import Request
 
 from siyada.errors import ApiError
 
+MAX_ID = 2**63 - 1  # the largest id the database stores (a signed 64-bit integer); beyond it, a 500
+
 
 def page_params(request: Request) -> tuple[int, int]:
     q = request.query_params
@@ -16,6 +18,8 @@ def page_params(request: Request) -> tuple[int, int]:
         limit, after = int(q.get("limit", "100")), int(q.get("after", "0"))
     except ValueError as exc:
         raise ApiError(400, "limit and after must be integers", code="invalid_request") from exc
+    if not 0 <= after <= MAX_ID:
+        raise ApiError(400, f"after must be between 0 and {MAX_ID}", code="invalid_request", param="after")
     if not 1 <= limit <= 1000:
         raise ApiError(400, "limit must be between 1 and 1000", code="invalid_request", param="limit")
     return limit, after

@@ -3,6 +3,8 @@
 Unknown fields are kept (extra="allow") so that upstream-specific options can reach in-house providers;
 `unknown_fields` names them, and the privacy shield refuses them for providers that are not in-house
 unless `[privacy] pass_fields` lets them through (docs/privacy.md).
+A check a type cannot say (a field validator) has its JSON-schema twin beside it (`json_schema_extra`), so
+that the published description refuses what the validation refuses.
 """
 
 from __future__ import annotations
@@ -10,8 +12,8 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from pydantic import (
-    AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     Strict,
@@ -20,11 +22,15 @@ from pydantic import (
     model_validator,
 )
 
+from siyada.api.body import given, one_given
 from siyada.gateway.prompts import MAX_PROMPTS, Prompt, split_prompts
 from siyada.lang.bidi import refusal
 
 
-def _visible(value: str, info: ValidationInfo) -> str:
+def _visible(value: Any, info: ValidationInfo) -> Any:
+    # Before the field's own pattern, so that a direction override is named as such.
+    if not isinstance(value, str):
+        return value
     problem = refusal(value, info.field_name or "name")
     if problem is not None:
         raise ValueError(problem)
@@ -33,7 +39,7 @@ def _visible(value: str, info: ValidationInfo) -> str:
 
 # A name a person types (username, tenant, collection, key): refused when it holds a direction override
 # or an invisible character, so that what is shown is what is stored (siyada/lang/bidi.py).
-VisibleName = Annotated[str, AfterValidator(_visible)]
+VisibleName = Annotated[str, BeforeValidator(_visible)]
 
 
 class _Wire(BaseModel):
@@ -93,7 +99,13 @@ class ResponseFormat(_Wire):
     json_schema: dict[str, Any] | None = None
 
 
+def _content_schema(schema: dict[str, Any]) -> None:
+    # _content_needed: only an assistant message may go without content.
+    schema["anyOf"] = [{"properties": {"role": {"const": "assistant"}}}, given(schema, "content")]
+
+
 class ChatMessage(_Wire):
+    model_config = ConfigDict(extra="allow", json_schema_extra=_content_schema)
     role: Literal["system", "developer", "user", "assistant", "tool"]
     content: str | list[ContentPart] | None = None
     name: str | None = None
@@ -128,7 +140,19 @@ def _check_stop(v: Stop) -> Stop:
     return v
 
 
+def _stop_schema(schema: dict[str, Any]) -> None:
+    schema["properties"]["stop"] = {
+        "anyOf": [
+            {"type": "string"},
+            {"type": "array", "items": {"type": "string"}, "maxItems": 4},
+            {"type": "null"},
+        ],
+        "default": None,
+    }
+
+
 class _Sampling(_Wire):
+    model_config = ConfigDict(extra="allow", json_schema_extra=_stop_schema)
     model: str = Field(min_length=1, max_length=256)
     temperature: float | None = Field(default=None, ge=0, le=2)
     top_p: float | None = Field(default=None, gt=0, le=1)
@@ -180,7 +204,41 @@ class ChatCompletionRequest(_Sampling):
         return self.max_completion_tokens or self.max_tokens
 
 
+_IDS = {"type": "array", "items": {"type": "integer"}, "minItems": 1}
+
+
+def _completion_schema(schema: dict[str, Any]) -> None:
+    _stop_schema(schema)
+    # _prompts and _coherent, as JSON Schema.
+    schema["properties"]["prompt"] = {
+        "anyOf": [
+            {"type": "string"},
+            {"type": "array", "items": {"type": "string"}, "minItems": 1, "maxItems": MAX_PROMPTS},
+            _IDS,
+            {"type": "array", "items": _IDS, "minItems": 1, "maxItems": MAX_PROMPTS},
+        ]
+    }
+    schema["allOf"] = [
+        {  # stream serves one prompt
+            "if": {"required": ["stream"], "properties": {"stream": {"const": True}}},
+            "then": {
+                "properties": {
+                    "prompt": {
+                        "not": {"type": "array", "minItems": 2, "items": {"type": ["string", "array"]}}
+                    }
+                }
+            },
+        },
+        {  # max_tokens 0 only with echo
+            "if": {"required": ["max_tokens"], "properties": {"max_tokens": {"const": 0}}},
+            "then": {"required": ["echo"], "properties": {"echo": {"const": True}}},
+        },
+    ]
+
+
 class CompletionRequest(_Sampling):
+    model_config = ConfigDict(extra="allow", json_schema_extra=_completion_schema)
+
     # A string, a list of strings, one token-id list, or a list of them: a batch, one choice per prompt.
     prompt: str | list[str] | list[int] | list[list[int]]
     max_tokens: int | None = Field(default=None, ge=0)  # 0 (with echo): score the prompt only
@@ -221,6 +279,8 @@ TokenId = Annotated[int, Strict()]
 class TokenizeRequest(_Wire):
     """vLLM's POST /tokenize: a text (`prompt`) or a conversation (`messages`, chat template applied)."""
 
+    model_config = ConfigDict(extra="allow", json_schema_extra=one_given("prompt", "messages"))  # _one_input
+
     model: str | None = Field(default=None, min_length=1, max_length=256)
     prompt: str | None = None
     messages: list[ChatMessage] | None = Field(default=None, min_length=1)
@@ -239,7 +299,28 @@ class DetokenizeRequest(_Wire):
     tokens: list[TokenId] = Field(max_length=1_000_000)
 
 
+_TEXT = {"type": "string", "minLength": 1}
+
+
+def _input_schema(schema: dict[str, Any]) -> None:
+    # _non_empty, as JSON Schema.
+    schema["properties"]["input"] = {
+        "anyOf": [
+            _TEXT,
+            {"type": "array", "items": _TEXT, "minItems": 1, "maxItems": 2048},
+            {"type": "array", "items": {"type": "integer"}, "minItems": 1, "maxItems": 2048},
+            {
+                "type": "array",
+                "items": {"type": "array", "items": {"type": "integer"}},
+                "minItems": 1,
+                "maxItems": 2048,
+            },
+        ]
+    }
+
+
 class EmbeddingRequest(_Wire):
+    model_config = ConfigDict(extra="allow", json_schema_extra=_input_schema)
     model: str = Field(min_length=1, max_length=256)
     input: str | list[str] | list[int] | list[list[int]]
     encoding_format: Literal["float", "base64"] = "float"

@@ -13,7 +13,8 @@ from siyada.governance import audit
 from siyada.lang.bidi import refusal
 from siyada.store.tables import tenants
 
-_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}")  # fullmatch: '$' would let a final newline in
+NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$"  # also the API schema's
+_NAME = re.compile(NAME_PATTERN)
 
 
 class TenantError(ValueError):

@@ -35,7 +35,8 @@ from siyada.governance.tenants import get_tenant
 from siyada.lang.bidi import refusal
 from siyada.store.tables import api_keys, tenants, ui_sessions, users
 
-_USERNAME = re.compile(r"[A-Za-z0-9._@-]{1,64}")  # fullmatch: '$' would let a final newline in
+USERNAME_PATTERN = r"^[A-Za-z0-9._@-]{1,64}$"  # also the API schema's
+_USERNAME = re.compile(USERNAME_PATTERN)
 
 
 class UserError(ValueError):

@@ -121,7 +121,10 @@ class Knowledge:
         model = self.default_embedding_model if embedding_model == "" else embedding_model
         if model is not None and self.embedder_for(model) is None:
             raise store.KnowledgeError(
-                f"embedding model {model!r} is not available here", param="embedding_model"
+                f"embedding model {model!r} is not available here",
+                404,
+                "model_not_found",
+                "embedding_model",
             )
         space = space_of(self.embedder_for(model)) if model is not None else None
         return store.create_collection(self.engine, tenant_id, name, description, model, space)

@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.engine import Engine
 
 from siyada.api.auth import authenticate
-from siyada.api.body import read_json, validate
+from siyada.api.body import openapi_body, read_json, validate
 from siyada.errors import ApiError
 from siyada.governance.keys import Principal
 from siyada.privacy.secrets import TenantKeys
@@ -30,7 +30,7 @@ PURPOSE = "ui-conversation"
 KEEP_PER_USER = 200  # the oldest beyond this are dropped, as a chat app's history scrolls away
 MAX_SEALED_BYTES = 512 * 1024
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(tags=["web app"])
 
 
 class Message(BaseModel):
@@ -155,7 +155,7 @@ async def list_conversations(
     return {"object": "list", "data": data}
 
 
-@router.post("/ui/api/conversations", status_code=201)
+@router.post("/ui/api/conversations", status_code=201, openapi_extra=openapi_body(Conversation))
 async def create_conversation(
     request: Request, principal: Principal = Depends(authenticate)
 ) -> dict[str, Any]:
@@ -170,7 +170,7 @@ async def get_conversation(
     return await asyncio.to_thread(_get, request.app.state.engine, _keys(request), principal, conv_id)
 
 
-@router.put("/ui/api/conversations/{conv_id}")
+@router.put("/ui/api/conversations/{conv_id}", openapi_extra=openapi_body(Conversation))
 async def replace_conversation(
     conv_id: str, request: Request, principal: Principal = Depends(authenticate)
 ) -> dict[str, Any]:

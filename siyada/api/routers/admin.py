@@ -32,6 +32,7 @@ from siyada.governance.keys import (
     revoke_key,
 )
 from siyada.governance.tenants import (
+    NAME_PATTERN,
     Tenant,
     TenantError,
     create_tenant,
@@ -46,7 +47,7 @@ router = APIRouter(tags=["admin"])
 
 class TenantCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    name: VisibleName = Field(min_length=1, max_length=64)
+    name: VisibleName = Field(pattern=NAME_PATTERN)
     description: str = Field(default="", max_length=500)
     allowed_models: list[str] | None = None
 
@@ -153,7 +154,7 @@ async def keys_create(request: Request, admin: Principal = Depends(require_admin
             create_key, request.app.state.engine, body.tenant, body.role, body.name, actor=admin.actor
         )
     except TenantError as exc:
-        raise ApiError(400, str(exc), code="tenant_not_found", param="tenant") from exc
+        raise ApiError(404, str(exc), code="tenant_not_found", param="tenant") from exc
     except KeyError_ as exc:
         raise ApiError(400, str(exc), code="invalid_request", param="role") from exc
     # The secret is shown here once; only its hash is stored.

@@ -16,8 +16,8 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from siyada.api.auth import require_admin, require_operator
-from siyada.api.body import openapi_body, read_json, validate
-from siyada.api.pagination import page, page_params
+from siyada.api.body import one_given, openapi_body, read_json, validate
+from siyada.api.pagination import MAX_ID, page, page_params
 from siyada.api.tenancy import check_owned
 from siyada.errors import ApiError
 from siyada.governance import audit
@@ -30,9 +30,10 @@ router = APIRouter(tags=["admin"])
 
 
 class LimitSet(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # "Give exactly one of tenant or key_id", as JSON Schema.
+    model_config = ConfigDict(extra="forbid", json_schema_extra=one_given("tenant", "key_id"))
     tenant: str | None = None
-    key_id: int | None = Field(default=None, ge=1)
+    key_id: int | None = Field(default=None, ge=1, le=MAX_ID)
     model: str | None = None
     rpm: int | None = Field(default=None, ge=0)
     tpm: int | None = Field(default=None, ge=0)

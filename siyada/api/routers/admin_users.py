@@ -14,14 +14,16 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from siyada.api.auth import require_admin
-from siyada.api.body import openapi_body, read_json, validate
+from siyada.api.body import one_given, openapi_body, read_json, validate
 from siyada.api.pagination import page, page_params
 from siyada.api.schemas import VisibleName
 from siyada.api.tenancy import check_grant, check_owned, check_tenant, tenant_scope
 from siyada.errors import ApiError
 from siyada.governance.keys import ROLES, Principal
+from siyada.governance.passwords import MAX_LENGTH, MIN_LENGTH
 from siyada.governance.tenants import TenantError
 from siyada.governance.users import (
+    USERNAME_PATTERN,
     UserError,
     UserExists,
     UserInfo,
@@ -39,14 +41,17 @@ router = APIRouter(tags=["admin"])
 class UserCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     tenant: str = Field(min_length=1, max_length=64)
-    username: VisibleName = Field(min_length=1, max_length=64)
-    password: str = Field(max_length=1024)
+    username: VisibleName = Field(pattern=USERNAME_PATTERN)
+    password: str = Field(min_length=MIN_LENGTH, max_length=MAX_LENGTH)
     role: str = Field(default="user", pattern="^(" + "|".join(ROLES) + ")$")
 
 
 class UserPatch(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    password: str | None = Field(default=None, max_length=1024)
+    # "Give password, disabled, or both", as JSON Schema.
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra=one_given("password", "disabled", exactly=False)
+    )
+    password: str | None = Field(default=None, min_length=MIN_LENGTH, max_length=MAX_LENGTH)
     disabled: bool | None = None
 
 
@@ -90,7 +95,7 @@ async def users_create(request: Request, admin: Principal = Depends(require_admi
             actor=admin.actor,
         )
     except TenantError as exc:
-        raise ApiError(400, str(exc), code="tenant_not_found", param="tenant") from exc
+        raise ApiError(404, str(exc), code="tenant_not_found", param="tenant") from exc
     except UserError as exc:
         raise _error(exc) from exc
     return _user(user)

@@ -25,7 +25,8 @@ router = APIRouter(tags=["knowledge"])
 
 class CollectionCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    name: VisibleName = Field(min_length=1, max_length=128)
+    # store.NAME, without leading or trailing spaces (create_collection refuses those too).
+    name: VisibleName = Field(pattern=r"^[\w.\-](?:[\w.\- ]{0,126}[\w.\-])?$")
     description: str = Field(default="", max_length=1000)
     # Omitted: the configured default; null: lexical search only.
     embedding_model: str | None = ""

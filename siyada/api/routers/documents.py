@@ -42,6 +42,24 @@ class TextDocument(BaseModel):
     metadata: dict[str, Any] | None = None
 
 
+# The multipart form _multipart reads: the file, its collection, and metadata (a JSON object).
+MULTIPART = {
+    "multipart/form-data": {
+        "schema": {
+            "type": "object",
+            "required": ["file", "collection"],
+            "properties": {
+                "file": {"type": "string", "format": "binary"},
+                "collection": {"type": "string", "minLength": 1},
+                "metadata": {"type": "object"},
+            },
+            "additionalProperties": False,
+        },
+        "encoding": {"metadata": {"contentType": "application/json"}},
+    }
+}
+
+
 def _limit(request: Request) -> int:
     return request.app.state.settings.file.knowledge.max_upload_bytes
 
@@ -99,11 +117,11 @@ def _answer(results: list[IngestResult]) -> JSONResponse:
     return JSONResponse(body, status_code=201 if created else 200)
 
 
-@router.post("/v1/documents", openapi_extra=openapi_body(TextDocument))
+@router.post("/v1/documents", openapi_extra=openapi_body(TextDocument, MULTIPART))
 async def upload_document(request: Request, principal: Principal = Depends(authenticate)) -> JSONResponse:
     limit = _limit(request)
     declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
+    if declared is not None and declared.isascii() and declared.isdigit() and int(declared) > limit:
         raise ApiError(413, f"The upload is {declared} bytes; the limit is {limit}", code="file_too_large")
     if request.headers.get("content-type", "").startswith("multipart/form-data"):
         data, filename, content_type, collection, metadata = await _multipart(request, limit)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Path, Request
 from starlette.responses import HTMLResponse
 
 from siyada.api.auth import authenticate
@@ -22,6 +22,7 @@ from siyada.governance.keys import Principal
 from siyada.store.ids import row_id
 
 router = APIRouter(tags=["evaluation"])
+RUN_ID = Path(pattern="^[0-9]{1,18}$")  # documents _run_id; 18 digits stay within the database's integer
 
 
 def _run_id(raw: str) -> int:
@@ -49,7 +50,7 @@ async def get_leaderboard(request: Request, _: Principal = Depends(authenticate)
 
 @router.get("/v1/evaluations/{run_id}")
 async def get_evaluation(
-    run_id: str, request: Request, _: Principal = Depends(authenticate)
+    request: Request, run_id: str = RUN_ID, _: Principal = Depends(authenticate)
 ) -> dict[str, Any]:
     run = await asyncio.to_thread(results.get_run, request.app.state.engine, _run_id(run_id))
     if run is None:
@@ -57,8 +58,10 @@ async def get_evaluation(
     return run
 
 
-@router.get("/v1/evaluations/{run_id}/report")
-async def get_report(run_id: str, request: Request, _: Principal = Depends(authenticate)) -> HTMLResponse:
+@router.get("/v1/evaluations/{run_id}/report", response_class=HTMLResponse)
+async def get_report(
+    request: Request, run_id: str = RUN_ID, _: Principal = Depends(authenticate)
+) -> HTMLResponse:
     try:
         facts = await asyncio.to_thread(report.build, request.app.state.engine, [_run_id(run_id)])
     except KeyError as exc:

@@ -27,8 +27,16 @@ router = APIRouter(tags=["privacy"])
 MAX_TEXT = 1_000_000
 
 
+def _entities_schema(schema: dict[str, Any]) -> None:
+    # _known, as JSON Schema.
+    schema["properties"]["entities"] = {
+        "anyOf": [{"type": "array", "items": {"enum": list(ENTITY_TYPES)}}, {"type": "null"}],
+        "default": None,
+    }
+
+
 class _TextRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_entities_schema)
     text: str = Field(max_length=MAX_TEXT)
     threshold: float = Field(default=DEFAULT_THRESHOLD, ge=0, le=1)
     entities: list[str] | None = None  # keep only these types

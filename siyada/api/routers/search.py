@@ -19,7 +19,7 @@ router = APIRouter(tags=["knowledge"])
 
 class SearchRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    query: str = Field(min_length=1, max_length=4000)
+    query: str = Field(min_length=1, max_length=4000, pattern=r"\S")  # not blank
     collections: list[str | int] = Field(min_length=1, max_length=32)
     k: int = Field(default=10, ge=1, le=100)
     mode: Literal["lexical", "semantic", "hybrid"] | None = None  # default: hybrid when vectors exist
