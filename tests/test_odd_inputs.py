@@ -109,8 +109,11 @@ def test_odd_path_values_are_client_errors(client: httpx.Client, method: str, te
 
 def test_evaluation_ids_of_other_digits(client: httpx.Client) -> None:
     r = client.get("/v1/evaluations/%C2%B2")
-    assert r.status_code == 400 and r.json()["error"]["param"] == "id"
-    assert client.get("/v1/evaluations/9223372036854775807").status_code == 404
+    assert r.status_code == 400 and r.json()["error"]["param"] == "path.run_id"
+    # The published pattern allows 18 digits: more is a 400, a well-formed id of no run a 404.
+    assert client.get("/v1/evaluations/9223372036854775807").status_code == 400
+    assert client.get("/v1/evaluations/999999999999999999").status_code == 404
+    assert client.get("/v1/evaluations/0").status_code == 404
 
 
 def test_row_ids_are_ascii_digits_in_range() -> None:
@@ -214,3 +217,11 @@ def test_odd_collection_references_in_bodies_are_not_found(client: httpx.Client,
     assert r.status_code in (400, 404), r.text
     r = client.post("/v1/documents", json={"collection": ref, "text": "x"})
     assert r.status_code in (400, 404), r.text
+
+
+def test_the_published_hidden_ranges_are_unicodes() -> None:
+    """The JSON-schema twin of the hidden-character check lists exactly the characters it refuses."""
+    from siyada.lang.bidi import HIDDEN_RANGES, is_hidden
+
+    listed = {cp for a, b in HIDDEN_RANGES for cp in range(a, b + 1)}
+    assert listed == {cp for cp in range(0x110000) if is_hidden(chr(cp))}

@@ -156,6 +156,9 @@ ROUTES: dict[tuple[str, str], Doc] = {
     ("POST", "/v1/privacy/deanonymize"): Doc(),
     ("GET", "/v1/evaluations"): Doc((400,)),
     ("GET", "/v1/evaluations/{run_id}"): Doc((404,)),
+    # a checkpoint that does not extend what was witnessed (fork, rollback, gap); an origin never seen
+    ("POST", "/v1/audit/witness"): Doc((409,)),
+    ("GET", "/v1/audit/witness"): Doc((404,)),
     ("GET", "/v1/evaluations/{run_id}/report"): Doc((404,)),
     ("GET", "/v1/admin/tenants"): Doc((400,)),
     ("POST", "/v1/admin/tenants"): Doc((409,), links={201: _TENANT_LINKS}),

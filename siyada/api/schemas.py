@@ -24,7 +24,7 @@ from pydantic import (
 
 from siyada.api.body import given, one_given
 from siyada.gateway.prompts import MAX_PROMPTS, Prompt, split_prompts
-from siyada.lang.bidi import refusal
+from siyada.lang.bidi import VISIBLE_PATTERN, refusal
 
 
 def _visible(value: Any, info: ValidationInfo) -> Any:
@@ -39,7 +39,11 @@ def _visible(value: Any, info: ValidationInfo) -> Any:
 
 # A name a person types (username, tenant, collection, key): refused when it holds a direction override
 # or an invisible character, so that what is shown is what is stored (siyada/lang/bidi.py).
-VisibleName = Annotated[str, BeforeValidator(_visible)]
+def _publish_visible(schema: dict[str, Any]) -> None:
+    schema.setdefault("pattern", VISIBLE_PATTERN)  # a field's own, stricter pattern stays
+
+
+VisibleName = Annotated[str, BeforeValidator(_visible), Field(json_schema_extra=_publish_visible)]
 
 
 class _Wire(BaseModel):

@@ -21,6 +21,37 @@ _HIDDEN_CATEGORIES = frozenset({"Cf", "Cc", "Zl", "Zp"})
 _SPACING = frozenset({"Cc", "Zl", "Zp"})
 
 
+# The same characters as code point ranges (Python 3.11's Unicode 14 tables; a test compares them with
+# `unicodedata`), for the published JSON schema: `VISIBLE_PATTERN` matches a string holding none.
+HIDDEN_RANGES: tuple[tuple[int, int], ...] = (
+    (0x0000, 0x001F),
+    (0x007F, 0x009F),
+    (0x00AD, 0x00AD),
+    (0x0600, 0x0605),
+    (0x061C, 0x061C),
+    (0x06DD, 0x06DD),
+    (0x070F, 0x070F),
+    (0x0890, 0x0891),
+    (0x08E2, 0x08E2),
+    (0x180E, 0x180E),
+    (0x200B, 0x200F),
+    (0x2028, 0x202E),
+    (0x2060, 0x2064),
+    (0x2066, 0x206F),
+    (0xFEFF, 0xFEFF),
+    (0xFFF9, 0xFFFB),
+    (0x110BD, 0x110BD),
+    (0x110CD, 0x110CD),
+    (0x13430, 0x13438),
+    (0x1BCA0, 0x1BCA3),
+    (0x1D173, 0x1D17A),
+    (0xE0001, 0xE0001),
+    (0xE0020, 0xE007F)
+,
+)
+VISIBLE_PATTERN = "^[^" + "".join(f"{chr(a)}-{chr(b)}" for a, b in HIDDEN_RANGES) + "]*$"
+
+
 def is_hidden(char: str) -> bool:
     return unicodedata.category(char) in _HIDDEN_CATEGORIES
 

@@ -11,10 +11,11 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
+from pydantic import BaseModel, ConfigDict, Field
 
 from siyada.api.auth import require_operator
-from siyada.api.body import read_json
+from siyada.api.body import openapi_body, read_json
 from siyada.errors import ApiError
 from siyada.governance import audit_witness_store
 from siyada.governance.audit_checkpoints import Checkpoint
@@ -22,9 +23,25 @@ from siyada.governance.audit_keys import key_path_for
 from siyada.governance.keys import Principal
 
 router = APIRouter(tags=["admin"])
+_HEX64 = "^[0-9a-f]{64}$"
 
 
-@router.post("/v1/audit/witness")
+class CheckpointBody(BaseModel):
+    """The wire form of `Checkpoint` (published; `Checkpoint.from_json` is what checks it)."""
+
+    model_config = ConfigDict(extra="forbid")
+    origin: str = Field(min_length=1, max_length=200, pattern="^[^\n]+$")
+    seq: int = Field(ge=1)
+    prev: str = Field(pattern=_HEX64)
+    size: int = Field(ge=1)
+    entry_id: int = Field(ge=1)
+    entry_hash: str = Field(pattern=_HEX64)
+    ts: float
+    public_key: str = Field(pattern=_HEX64)
+    signature: str = Field(pattern="^[0-9a-f]{128}$")
+
+
+@router.post("/v1/audit/witness", openapi_extra=openapi_body(CheckpointBody))
 async def witness_checkpoint(
     request: Request, operator: Principal = Depends(require_operator)
 ) -> dict[str, Any]:
@@ -37,10 +54,11 @@ async def witness_checkpoint(
 
 
 @router.get("/v1/audit/witness")
-async def witnessed_head(request: Request, operator: Principal = Depends(require_operator)) -> dict[str, Any]:
-    origin = request.query_params.get("origin")
-    if not origin:
-        raise ApiError(400, "Give the log's origin", code="invalid_request", param="origin")
+async def witnessed_head(
+    request: Request,
+    origin: str = Query(min_length=1, max_length=200),
+    operator: Principal = Depends(require_operator),
+) -> dict[str, Any]:
     key_path = key_path_for(request.app.state.settings.data_dir)
     doc = await asyncio.to_thread(audit_witness_store.latest, request.app.state.engine, key_path, origin)
     if doc is None:

@@ -19,14 +19,14 @@ from siyada.api.pagination import page, page_params
 from siyada.errors import ApiError
 from siyada.evaluation import report, results
 from siyada.governance.keys import Principal
-from siyada.store.ids import row_id
 
 router = APIRouter(tags=["evaluation"])
 RUN_ID = Path(pattern="^[0-9]{1,18}$")  # documents _run_id; 18 digits stay within the database's integer
 
 
 def _run_id(raw: str) -> int:
-    run_id = row_id(raw)
+    # Digits name a run or none (0 names none: 404); anything else, '²' included, is not an id (400).
+    run_id = int(raw) if len(raw) <= 18 and raw.isascii() and raw.isdigit() else None
     if run_id is None:
         message = f"an evaluation id is a positive number, not {raw[:80]!r}"
         raise ApiError(400, message, code="invalid_request", param="id")
