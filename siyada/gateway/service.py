@@ -193,6 +193,9 @@ class Gateway:
             result, provider = await self.router.call(entry, endpoint, body, ctx)
             if shield is not None:
                 restore_result(result, shield)
+        except asyncio.CancelledError:
+            status = 499  # the client went away and the router cancelled the call (embeddings)
+            raise
         except BaseException as exc:
             api_exc = as_api_error(exc)
             status = api_exc.status

@@ -27,6 +27,7 @@ between words; their labels may then be a line off.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from bisect import bisect_right
@@ -61,8 +62,10 @@ _SUFFIX = (
     r"(?:[ \t]*(?:ال)?مكرر[ةه]?(?:[ \t]*(?:مرتين|ثلاث[ \t]+مرات|\d+))?"
     r"|[ \t]+(?i:bis|ter|quater|quinquies|sexies)(?![A-Za-z]))?"
 )
+# Possessive runs of blanks: "article" followed by thousands of spaces and no number would otherwise try
+# every split of the run between the two blank runs around the separator (quadratic in the run).
 _HEADING_LINE = re.compile(
-    rf"^[ \t]*{_KEY}[ \t]*[:.\-–]?[ \t]*{_NUMBER}{_SUFFIX}(?P<tail>[^\n]*)$", re.MULTILINE
+    rf"^[ \t]*+{_KEY}[ \t]*+[:.\-–]?[ \t]*+{_NUMBER}{_SUFFIX}(?P<tail>[^\n]*)$", re.MULTILINE
 )
 # A word that, right after "المادة 12" or "Section 2", shows a cross-reference wrapped onto a new line.
 _REFERENCE_WORDS = frozenset(
@@ -81,7 +84,13 @@ _TITLE_MAX = 120
 _ARTICLE_TITLE_MAX = 60  # "المادة 1: التعريفات" keeps its title; a longer tail is the article's text
 
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
-_SENTENCE_END = re.compile(r"(?<!\bArt)(?<!\bart)(?<!\bcf)(?<!\bp)(?<!\bM)[.!?؟؛۔…]+[\"'»”’)\]]*(?=\s)")
+# A sentence end is a whole run of stops (matched only from the run's first character, possessively, so a
+# long run of dots is scanned once rather than once per dot) and its closing quotes, before a space.
+_STOPS = ".!?؟؛۔…"
+_SENTENCE_END = re.compile(rf"(?<![{_STOPS}])[{_STOPS}]++[\"'»”’)\]]*+(?=\s)")
+# "Art. 5", "cf. p. 3", "M. Alami": a single dot after these is no sentence end (a longer run still is).
+_SENTENCE_END_IN_RUN = re.compile(rf"[{_STOPS}]++[\"'»”’)\]]*+(?=\s)")
+_NOT_AFTER_ABBREVIATION = re.compile(r"(?<!\bArt)(?<!\bart)(?<!\bcf)(?<!\bp)(?<!\bM)")
 _LINE_BREAK = re.compile(r"\n")
 _SPACE = re.compile(r"\s+")
 _NON_SPACE = re.compile(r"\S")
@@ -169,7 +178,7 @@ def _chunk_end(
     high = start + maximum
     # The chunk must hold more than the headings it opens with: no break before the end of their lines.
     low = start + minimum
-    heads_end = _leading_headings_end(text, start, bounds, bare)
+    heads_end = _leading_headings_end(text, start, bounds, bare, high)
     if low <= heads_end < high:
         low = heads_end + 1
     for pattern in (_PARAGRAPH_BREAK, _SENTENCE_END, _LINE_BREAK, _SPACE):
@@ -179,12 +188,16 @@ def _chunk_end(
     return _hard_cut(text, start, high)
 
 
-def _leading_headings_end(text: str, start: int, bounds: list[int], bare: list[bool]) -> int:
-    """End of the line of the last heading in the run of headings the chunk at `start` opens with."""
+def _leading_headings_end(text: str, start: int, bounds: list[int], bare: list[bool], high: int) -> int:
+    """End of the line of the last heading in the run of headings the chunk at `start` opens with.
+
+    The walk stops at `high` (the chunk's largest end): past it the answer no longer matters, and a
+    document of 100k bare heading lines would otherwise be walked to its end for every chunk.
+    """
     j = bisect_right(bounds, start) - 1
     if j < 0 or text[bounds[j] : start].strip():
         return start  # the chunk opens with body text
-    while bare[j] and j + 1 < len(bounds):
+    while bare[j] and j + 1 < len(bounds) and bounds[j] < high:
         j += 1
     newline = text.find("\n", bounds[j])
     return newline if newline >= 0 else len(text)
@@ -193,15 +206,26 @@ def _leading_headings_end(text: str, start: int, bounds: list[int], bare: list[b
 def _break_near(text: str, pattern: re.Pattern[str], low: int, high: int, aim: int) -> int | None:
     """The last break at or before `aim` in [low, high], else the first after it."""
     before = None
-    for match in pattern.finditer(text, low, high):
+    matches = pattern.finditer(text, low, high)
+    if pattern is _SENTENCE_END and 0 < low < high and text[low - 1] in _STOPS and text[low] in _STOPS:
+        # A run of stops that began before `low` still ends a sentence inside the window.
+        matches = itertools.chain(filter(None, [_SENTENCE_END_IN_RUN.match(text, low, high)]), matches)
+    for match in matches:
         pos = match.end()
-        if pattern is _SENTENCE_END and _is_list_number(text, match.start()):
+        if pattern is _SENTENCE_END and (
+            _is_list_number(text, match.start()) or _after_abbreviation(text, match.start())
+        ):
             continue
         if pos <= aim:
             before = pos
         else:
             return before if before is not None else pos
     return before
+
+
+def _after_abbreviation(text: str, dot: int) -> bool:
+    """True for the lone stop of "Art." or "M.": the run is one character and follows an abbreviation."""
+    return text[dot + 1 : dot + 2] not in _STOPS and not _NOT_AFTER_ABBREVIATION.match(text, dot)
 
 
 def _is_list_number(text: str, dot: int) -> bool:
@@ -213,10 +237,13 @@ def _is_list_number(text: str, dot: int) -> bool:
 
 
 def _hard_cut(text: str, start: int, cut: int) -> int:
-    # No space in max_chars characters: cut, but not between a letter and its combining marks.
-    while cut > start + 1 and unicodedata.combining(text[cut]):
-        cut -= 1
-    return cut
+    # No space in max_chars characters: cut, but not between a letter and its combining marks. A run of
+    # marks with no letter in the chunk (thousands of harakat) is cut anyway: walking back to the chunk's
+    # start would make every chunk one character long, each costing max_chars steps.
+    pos = cut
+    while pos > start + 1 and unicodedata.combining(text[pos]):
+        pos -= 1
+    return pos if pos > start + 1 else cut
 
 
 # --- headings and section paths -------------------------------------------------------------------------

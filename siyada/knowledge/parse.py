@@ -137,9 +137,13 @@ def parse_many(
 ) -> list[ParsedDocument]:
     """Parse a file into its documents: one, or one per record for JSONL."""
     fmt = detect_format(data, filename, content_type)
-    if fmt == "jsonl":
-        return parse_jsonl(data)
-    return [_PARSERS[fmt](data, _charset(content_type))]
+    try:
+        if fmt == "jsonl":
+            return parse_jsonl(data)
+        return [_PARSERS[fmt](data, _charset(content_type))]
+    except RecursionError as exc:
+        # Deep nesting (JSON arrays, DOCX elements) is refused as malformed input, not a server error.
+        raise MalformedDocument(f"The {fmt.upper()} file is nested too deeply to be read") from exc
 
 
 def detect_format(data: bytes, filename: str | None = None, content_type: str | None = None) -> str:
@@ -197,6 +201,8 @@ def _sniff(data: bytes, filename: str | None, content_type: str | None) -> str:
             try:
                 json.loads(text)
                 return "json"
+            except RecursionError:
+                return "json"  # valid JSON syntax nested too deep: the JSON parser says so (422)
             except json.JSONDecodeError:
                 pass  # text that merely starts with a brace
         return "text"

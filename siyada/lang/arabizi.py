@@ -183,10 +183,20 @@ def _best(options: list[list[Option]], n: int) -> list[tuple[float, str]]:
     return out
 
 
-@lru_cache(maxsize=65536)
+# No word is this long; past it a "word" is junk (a pasted hash, an attack), and the beam, which copies
+# its partial spellings at every unit, would cost the square of its length.
+MAX_WORD_UNITS = 64
+
+
 def _word_candidates(word: str, n: int) -> tuple[str, ...]:
+    # Checked before the cache, which would otherwise keep every junk word it was asked about.
+    return () if len(word) > 3 * MAX_WORD_UNITS else _cached_word_candidates(word, n)
+
+
+@lru_cache(maxsize=65536)
+def _cached_word_candidates(word: str, n: int) -> tuple[str, ...]:
     units = _units(word)
-    if not units:
+    if not units or len(units) > MAX_WORD_UNITS:
         return ()
     return tuple(text for _, text in _best([_options(units, i) for i in range(len(units))], n))
 

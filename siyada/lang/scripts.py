@@ -79,7 +79,9 @@ def script_of(token: str) -> Script:
     return "Arab" if arab == best else "Tfng" if tfng == best else "Latn"
 
 
-_ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?:https?://|www\.)\S+")
+# An address starts where a run of address characters starts: tried from inside a long word, the local
+# part would rescan the rest of the word at each of its characters (quadratic on one long word).
+_ADDRESS = re.compile(r"(?<![\w.+-])[\w.+-]++@[\w-]+(?:\.[\w-]+)+|(?:https?://|www\.)\S+")
 
 
 def tokens(text: str) -> list[tuple[int, int, str]]:

@@ -8,7 +8,11 @@ import re
 # A sentence ends at a full stop, question or exclamation mark, Arabic semicolon or Urdu full stop that
 # is followed by a space or the end of the text, or at a line break. A stop inside a token ("etc.)",
 # "300.000", "www.cnil.fr", "art.5") is no end: splitting there gives fragments that match everything.
-_SENTENCE = re.compile(r"[^\n]+?(?:[.!?؟؛۔]+(?=\s|$)|(?=\n)|$)")
+# Written without a lazy quantifier (that form retried the whole run of stops at each of its
+# characters: quadratic on a line of dots): runs of other characters and runs of stops not followed by
+# a space, taken possessively, then the run that ends the sentence, if any.
+_STOPS = ".!?؟؛۔"
+_SENTENCE = re.compile(rf"[^\n](?:[^\n{_STOPS}]++|[{_STOPS}]++(?!\s|$))*+(?:[{_STOPS}]++(?=\s|$))?")
 MIN_EMBED_CHARS = 30  # shorter pieces (headings, list numbers, "Art. 3.") carry too little meaning alone
 
 

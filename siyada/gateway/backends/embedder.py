@@ -2,13 +2,21 @@
 
 Calls run in a worker thread (the engine is C code behind ctypes, which releases the GIL), one at a time
 per model, so the event loop keeps serving while vectors are computed.
+
+Bounded work: every text is cut to ``MAX_INPUT_CHARS`` characters before the engine tokenises it (the
+engine windows long texts over 512-token passes and averages them, so without a bound one 2 MB input
+was minutes of work), and a request's inputs are embedded in batches, so a client that disconnects
+stops the batches not yet started (see ``siyada.api.routers.embeddings``).
 """
 
 from __future__ import annotations
 
 import asyncio
 import base64
+import logging
+import re
 import threading
+import unicodedata
 from collections.abc import AsyncIterator
 from typing import Any, ClassVar
 
@@ -18,6 +26,27 @@ from siyada.gateway.backends.base import CallContext, Endpoint, ProviderError
 
 # e5 wants a role prefix; "query" suits symmetric similarity, "passage" the documents of a search index.
 INPUT_TYPES = ("query", "passage")
+# The most characters of one input the engine sees: 16 windows of 512 tokens at the worst tokenisation
+# (about one token per character: digits, unknown symbols), some 4,000 tokens of prose; a knowledge
+# chunk is at most 1,600 characters. Cutting characters, not tokens, keeps the tokeniser itself bounded.
+MAX_INPUT_CHARS = 8192
+# Characters the engine's normaliser expands past the buffer it sizes at four code points per input
+# byte: U+FDFA becomes 18 letters from 3 bytes, and a text made of it overflowed that buffer (a crash
+# of the whole server). Folded here to the letters the engine would make of them, which it then keeps.
+_OVER_EXPANDING = re.compile("[\ufdfa\ufdfb]")
+log = logging.getLogger("siyada.embeddings")
+# Characters of input per engine call (a longer input is a call of its own): between two calls a
+# departed client's request is abandoned, so a call is kept to a few windows of work.
+BATCH_CHARS = 4096
+
+
+def bounded_input(text: str) -> str:
+    """The text as the engine is given it: cut to MAX_INPUT_CHARS, over-expanding ligatures folded."""
+    text = text[:MAX_INPUT_CHARS]
+    if _OVER_EXPANDING.search(text):
+        text = _OVER_EXPANDING.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
+        text = text[:MAX_INPUT_CHARS]
+    return text
 
 
 class E5Embedder:
@@ -44,13 +73,15 @@ class E5Embedder:
         self._lock = threading.Lock()
 
     def embed(self, texts: list[str], input_type: str = "query") -> np.ndarray:
+        bounded = [bounded_input(t) for t in texts]
         with self._lock:
-            out = self._model.encode(texts, input_type == "query")
+            out = self._model.encode(bounded, input_type == "query")
         return np.asarray(out, dtype=np.float32).reshape(len(texts), self.dim)
 
     def count_tokens(self, texts: list[str], input_type: str = "query") -> int:
+        bounded = [bounded_input(t) for t in texts]
         with self._lock:
-            return sum(self._model.token_count(t, input_type == "query") for t in texts)
+            return sum(self._model.token_count(t, input_type == "query") for t in bounded)
 
 
 def _e5_space() -> str:
@@ -105,7 +136,7 @@ class EmbedderProvider:
                 f"input_type must be one of {', '.join(INPUT_TYPES)}", retryable=False, status=400
             )
         model = await asyncio.to_thread(self.get, body["model"])
-        vectors, tokens = await asyncio.to_thread(_embed_and_count, model, texts, input_type)
+        vectors, tokens = await _embed_in_batches(model, texts, input_type, ctx)
         dims = body.get("dimensions")
         if dims is not None:
             if dims > model.dim:
@@ -150,3 +181,46 @@ class EmbedderProvider:
 
 def _embed_and_count(model: Any, texts: list[str], input_type: str) -> tuple[np.ndarray, int]:
     return model.embed(texts, input_type), model.count_tokens(texts, input_type)
+
+
+async def _embed_in_batches(
+    model: Any, texts: list[str], input_type: str, ctx: CallContext
+) -> tuple[np.ndarray, int]:
+    """Embed about BATCH_CHARS characters of input per engine call; stop between calls once the client
+    has gone.
+
+    Cancelling the awaiting task (the router does on disconnect) or setting ``ctx.cancelled`` ends the
+    loop at the next batch; the batch already running in its thread finishes, none other starts.
+    """
+    parts: list[np.ndarray] = []
+    tokens = 0
+    batches = _batches(texts)
+    for done, batch in enumerate(batches):
+        try:
+            if ctx.cancelled:
+                raise asyncio.CancelledError("the client disconnected")
+            vectors, count = await asyncio.to_thread(_embed_and_count, model, batch, input_type)
+        except asyncio.CancelledError:
+            log.warning(
+                "embeddings: the client disconnected; %d of %d batches not run",
+                len(batches) - done - 1,
+                len(batches),
+            )
+            raise
+        parts.append(vectors)
+        tokens += count
+    return (np.vstack(parts) if parts else np.zeros((0, model.dim), dtype=np.float32)), tokens
+
+
+def _batches(texts: list[str]) -> list[list[str]]:
+    """Consecutive runs of texts holding about BATCH_CHARS characters (as the engine sees them)."""
+    out: list[list[str]] = []
+    size = 0
+    for text in texts:
+        length = min(len(text), MAX_INPUT_CHARS)
+        if not out or size + length > BATCH_CHARS:
+            out.append([])
+            size = 0
+        out[-1].append(text)
+        size += length
+    return out

@@ -8,7 +8,8 @@ fallback copy of drawings are skipped so no text is counted twice. Right-to-left
 DOCX stores text in logical order.
 
 A DOCX is a zip: members are read through a bounded reader (50 MB of XML at most, whatever the zip's
-directory claims), and XML with a DTD is refused, which closes entity-expansion bombs.
+directory claims), and parsed with defusedxml refusing any DTD, which closes entity-expansion bombs in
+every encoding (a byte search for ``<!DOCTYPE`` missed the UTF-16 ones).
 """
 
 from __future__ import annotations
@@ -19,6 +20,9 @@ import zlib
 from io import BytesIO
 from typing import Any
 from xml.etree import ElementTree
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring as defused_fromstring
 
 from siyada.knowledge.parsers.base import (
     MalformedDocument,
@@ -112,10 +116,15 @@ def _xml(zf: zipfile.ZipFile, name: str, budget: list[int]) -> ElementTree.Eleme
     if len(raw) > budget[0]:
         raise MalformedDocument("The DOCX expands to more than 50 MB of XML; refusing it (zip bomb?)")
     budget[0] -= len(raw)
-    if b"<!DOCTYPE" in raw[:4096] or b"<!ENTITY" in raw:
-        raise MalformedDocument(f"The DOCX part {name} declares a DTD, which Word never writes; refusing it")
     try:
-        return ElementTree.fromstring(raw)
+        root: ElementTree.Element = defused_fromstring(
+            raw, forbid_dtd=True, forbid_entities=True, forbid_external=True
+        )
+        return root
+    except DefusedXmlException as exc:
+        raise MalformedDocument(
+            f"The DOCX part {name} declares a DTD or entities, which Word never writes; refusing it"
+        ) from exc
     except ElementTree.ParseError as exc:
         raise MalformedDocument(f"The DOCX part {name} is not valid XML: {exc}") from exc
 

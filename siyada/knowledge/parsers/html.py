@@ -1,4 +1,4 @@
-"""HTML with the standard library's tolerant parser: readable text, headings as sections.
+"""HTML read with a linear-time tolerant tokenizer (``html_tokens``): readable text, headings as sections.
 
 Dropped: script, style, head (its <title> becomes the document title), nav, noscript, template and
 embedded objects, except an element the page never closes, lest a stray <nav> drop the whole page.
@@ -11,9 +11,9 @@ Content-Type parameter, then sniffing as for plain text.
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
 
 from siyada.knowledge.parsers.base import ParsedDocument, TextBuilder, decode_text, one_line
+from siyada.knowledge.parsers.html_tokens import tokenize
 
 _SKIP = {
     "script",
@@ -43,7 +43,7 @@ _WHITESPACE = re.compile(r"[ \t\n\r\f\v]+")
 def parse_html(data: bytes, declared_charset: str | None = None) -> ParsedDocument:
     text, encoding = decode_text(data, _meta_charset(data) or declared_charset)
     parser = _Extractor(_closed_skips(text))
-    parser.feed(text)
+    tokenize(text, parser)
     parser.close()
     metadata: dict[str, str] = {"encoding": encoding}
     if parser.lang:
@@ -79,9 +79,8 @@ def _closed_skips(text: str) -> set[str]:
     return closed
 
 
-class _Extractor(HTMLParser):
+class _Extractor:
     def __init__(self, droppable: set[str]) -> None:
-        super().__init__(convert_charrefs=True)
         self.droppable = droppable
         self.out = TextBuilder()
         self.skip: list[str] = []  # open elements whose content is dropped
@@ -112,7 +111,6 @@ class _Extractor(HTMLParser):
         self._open_block(tag)
 
     def close(self) -> None:
-        super().close()
         if self.heading is not None:  # a heading the page never closed still counts
             level, parts = self.heading
             self.heading = None

@@ -24,6 +24,7 @@ into it happens under one process-wide lock, and every PDFium object is closed i
 
 from __future__ import annotations
 
+import itertools
 import re
 import threading
 from typing import Any
@@ -110,10 +111,15 @@ def _info(pdf: Any) -> dict[str, str]:
         return {}
 
 
+# Bookmarks read from an outline: each is searched for on its page, so a crafted outline of millions of
+# entries pointing at one long page would cost their product. A code of law has a few thousand.
+MAX_BOOKMARKS = 5000
+
+
 def _toc(pdf: Any) -> list[tuple[int, str, int]]:
     try:
         items = []
-        for bookmark in pdf.get_toc(max_depth=6):
+        for bookmark in itertools.islice(pdf.get_toc(max_depth=6), MAX_BOOKMARKS):
             dest = bookmark.get_dest()
             if dest is not None:
                 items.append((bookmark.level, bookmark.get_title(), dest.get_index()))

@@ -43,7 +43,10 @@ def parse_text(data: bytes, declared_charset: str | None = None) -> ParsedDocume
 
 # --- Markdown ------------------------------------------------------------------------------------------
 
-_ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
+# The opening of an ATX heading; its title is cut out by `_atx_title` (the one-regex form, a lazy title
+# before an optional closing run of #, is quadratic on a long line of blanks).
+_ATX = re.compile(r" {0,3}(#{1,6})(?![^ \t])")
+_CLOSING_HASHES = re.compile(r"[ \t]+#+\Z")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _BLOCK_START = re.compile(r"^ {0,3}(?:[-*+>]|\d+[.)]|#|`{3}|~{3}|\|)|^\s*$")
@@ -88,7 +91,7 @@ def _markdown_headings(text: str) -> tuple[list[tuple[int, int, str]], str | Non
             continue
         atx = _ATX.match(line)
         if atx:
-            title = one_line(atx.group(2) or "")
+            title = one_line(_atx_title(line, atx.end()))
             if title:
                 headings.append((offsets[i], len(atx.group(1)), title))
             continue
@@ -103,6 +106,18 @@ def _markdown_headings(text: str) -> tuple[list[tuple[int, int, str]], str | Non
             level = 1 if setext.group(1)[0] == "=" else 2
             headings.append((offsets[i - 1], level, one_line(lines[i - 1])))
     return headings, front_title
+
+
+def _atx_title(line: str, start: int) -> str:
+    """The title after the opening #s: blanks around it and a closing run of # (after a blank) removed."""
+    body = line[start:].lstrip(" \t")
+    if not body:
+        return ""
+    trimmed = body.rstrip(" \t")
+    closing = _CLOSING_HASHES.search(trimmed, max(0, len(trimmed.rstrip("#")) - 1))
+    if closing and closing.start() > 0:
+        trimmed = trimmed[: closing.start()]
+    return trimmed
 
 
 def _is_paragraph_start(lines: list[str], i: int) -> bool:
