@@ -14,7 +14,6 @@ by username (which may be an e-mail address) and never hold a password or a hash
 
 from __future__ import annotations
 
-import asyncio
 import re
 import time
 from dataclasses import dataclass
@@ -32,6 +31,7 @@ from siyada.governance.passwords import (
     password_problem,
 )
 from siyada.governance.tenants import get_tenant
+from siyada.lanes import PASSWORDS, run_in
 from siyada.store.tables import api_keys, tenants, ui_sessions, users
 
 _USERNAME = re.compile(r"^[A-Za-z0-9._@-]{1,64}$")
@@ -249,7 +249,7 @@ async def login(engine: Engine, throttle: LoginThrottle, username: str, password
     wait = throttle.attempt(name)
     if wait is not None:
         raise LoginLocked(wait)
-    key_hash = await asyncio.to_thread(verify_password, engine, name, password)
+    key_hash = await run_in(PASSWORDS, verify_password, engine, name, password)
     if key_hash is not None:
         throttle.succeeded(name)
     return key_hash
