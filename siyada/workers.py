@@ -22,6 +22,7 @@ import contextlib
 import functools
 import logging
 import multiprocessing
+import os
 import queue
 import resource
 import signal
@@ -128,9 +129,10 @@ def _run_job(fn: Callable[..., Any], args: tuple[Any, ...], limits: Limits) -> t
         _unlimit()
 
 
-def _serve(conn: Connection, limits: Limits) -> None:
+def _serve(conn: Connection, limits: Limits, nice: int) -> None:
     """A worker's life: jobs one at a time until the pipe closes or a job goes over a limit (then it
     exits: state left by an interrupted job is not trusted, and a fresh fork is cheap)."""
+    os.nice(nice)  # background work: the request path (and the embedded model) gets the CPU first
     signal.signal(signal.SIGXCPU, _on_sigxcpu)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle
     while True:
@@ -158,9 +160,10 @@ class WorkerPool:
     """`size` worker processes; `run` blocks the calling thread until a worker is free and its job is
     done, `submit` waits in the pool's own threads (never the default executor)."""
 
-    def __init__(self, size: int, limits: Limits) -> None:
+    def __init__(self, size: int, limits: Limits, nice: int = 10) -> None:
         self.size = size
         self.limits = limits
+        self.nice = nice
         self.replaced = 0  # workers replaced after going over a limit or dying (for logs and tests)
         self._ctx = multiprocessing.get_context("forkserver")
         self._ctx.set_forkserver_preload(list(PRELOAD))
@@ -174,12 +177,12 @@ class WorkerPool:
     @classmethod
     def from_config(cls, config: WorkersConfig) -> WorkerPool:
         limits = Limits(config.cpu_seconds, config.memory_mb * 2**20, config.wall_seconds)
-        return cls(config.processes, limits)
+        return cls(config.processes, limits, config.nice)
 
     def _start(self) -> _Worker:
         parent, child = self._ctx.Pipe()
         process = self._ctx.Process(
-            target=_serve, args=(child, self.limits), name="siyada-worker", daemon=True
+            target=_serve, args=(child, self.limits, self.nice), name="siyada-worker", daemon=True
         )
         process.start()
         child.close()
