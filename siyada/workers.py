@@ -156,6 +156,10 @@ class _Worker:
     conn: Connection
 
 
+class PoolClosed(RuntimeError):
+    """The server is stopping: its workers are gone."""
+
+
 class WorkerPool:
     """`size` worker processes; `run` blocks the calling thread until a worker is free and its job is
     done, `submit` waits in the pool's own threads (never the default executor)."""
@@ -164,10 +168,11 @@ class WorkerPool:
         self.size = size
         self.limits = limits
         self.nice = nice
-        self.replaced = 0  # workers replaced after going over a limit or dying (for logs and tests)
+        self.replaced = 0  # workers replaced after going over a limit or dying (for logs)
         self._ctx = multiprocessing.get_context("forkserver")
         self._ctx.set_forkserver_preload(list(PRELOAD))
         self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._all: list[_Worker] = []  # idle and busy, so that `close` ends them all
         self._waiters = ThreadPoolExecutor(size, thread_name_prefix="siyada-jobs")
         self._lock = threading.Lock()
         self._closed = False
@@ -186,23 +191,49 @@ class WorkerPool:
         )
         process.start()
         child.close()
-        return _Worker(process, parent)
+        worker = _Worker(process, parent)
+        with self._lock:
+            self._all.append(worker)
+        return worker
 
     def run(self, fn: Callable[..., T], *args: Any) -> T:
         """Run `fn(*args)` in a worker; its own exceptions are re-raised here, JobTooComplex when it
         went over a limit."""
-        worker = self._idle.get()
+        worker = self._take()
         healthy = False
         try:
             status, value = self._exchange(worker, fn, args)
             healthy = status not in ("cpu", "memory", "dead", "wall")
         finally:
-            self._idle.put(worker if healthy else self._replace(worker))
+            self._give_back(worker, healthy)
         if status == "ok":
             return value  # type: ignore[no-any-return]
         if status == "error":
             raise value
+        if self._closed:
+            raise PoolClosed("the server is stopping")
         raise self._too_complex(status)
+
+    def _take(self) -> _Worker:
+        while not self._closed:
+            try:
+                return self._idle.get(timeout=1)
+            except queue.Empty:
+                continue
+        raise PoolClosed("the server is stopping")
+
+    def _give_back(self, worker: _Worker, healthy: bool) -> None:
+        if healthy:
+            self._idle.put(worker)
+            return
+        with self._lock:
+            self.replaced += 1
+            if worker in self._all:
+                self._all.remove(worker)
+        _stop(worker)
+        if not self._closed:
+            log.warning("a worker went over its limits or died; replaced")
+            self._idle.put(self._start())
 
     def _exchange(self, worker: _Worker, fn: Callable[..., Any], args: tuple[Any, ...]) -> tuple[str, Any]:
         try:
@@ -210,7 +241,7 @@ class WorkerPool:
             if not worker.conn.poll(self.limits.wall_seconds):
                 return "wall", None
             status, value = worker.conn.recv()
-        except (EOFError, OSError):  # killed by the kernel (SIGXCPU before the handler, OOM killer)
+        except (EOFError, OSError):  # killed: by the kernel (the OOM killer), or by `close`
             return "dead", None
         return status, value
 
@@ -221,32 +252,24 @@ class WorkerPool:
             return JobTooComplex("time", f"{self.limits.wall_seconds:g} s")
         return JobTooComplex("CPU time", f"{self.limits.cpu_seconds} s")
 
-    def _replace(self, worker: _Worker) -> _Worker:
-        with self._lock:
-            self.replaced += 1
-        _stop(worker)
-        log.warning("a worker went over its limits or died; replaced")
-        return self._start()
-
     async def submit(self, fn: Callable[..., T], *args: Any) -> T:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._waiters, functools.partial(self.run, fn, *args))
 
     def close(self) -> None:
-        if self._closed:
-            return
+        """End every worker, busy ones included (their callers get PoolClosed)."""
         self._closed = True
+        with self._lock:
+            workers, self._all = self._all, []
+        for worker in workers:
+            _stop(worker)
         self._waiters.shutdown(wait=False, cancel_futures=True)
-        while True:
-            try:
-                _stop(self._idle.get_nowait())
-            except queue.Empty:
-                return
 
 
 def _stop(worker: _Worker) -> None:
-    with contextlib.suppress(OSError):
-        worker.conn.close()
+    # The process first: a thread waiting on its pipe then reads the end of it, not a closed handle.
     if worker.process.is_alive():
         worker.process.kill()
     worker.process.join(5)
+    with contextlib.suppress(OSError):
+        worker.conn.close()
