@@ -75,7 +75,7 @@ class Attack:
         self.stop = threading.Event()
         self.outcomes: dict[int, int] = {}
         self._lock = threading.Lock()
-        self._counter = 0
+        self._counter = 0  # uploads sent
         self.threads = [threading.Thread(target=self._run, daemon=True) for _ in range(clients)]
 
     def _run(self) -> None:
@@ -135,16 +135,19 @@ def main() -> None:
                 quiet_chat = chat_latencies(c, a.chats)
                 with Attack(srv.url, key, a.clients, a.mb) as attack:
                     time.sleep(a.warmup)
+                    sent, answered = attack._counter, sum(attack.outcomes.values())
                     attacked = models_latencies(c, a.samples)
                     attacked_chat = chat_latencies(c, a.chats)
                     outcomes = dict(attack.outcomes)
+                    in_flight = (sent - answered, attack._counter - sum(outcomes.values()))
         finally:
             srv.stop()
     result: dict[str, object] = {
         "clients": a.clients,
         "upload_mb": a.mb,
         "models": summary(quiet, attacked),
-        "uploads_answered_while_measuring": outcomes,
+        "uploads_in_flight_at_start_and_end": in_flight,
+        "uploads_answered_by_end": outcomes,
     }
     if a.chats:
         result["chat"] = summary(quiet_chat, attacked_chat)
