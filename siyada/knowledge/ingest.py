@@ -314,6 +314,10 @@ def _documents(
     preparer: Preparer,
 ) -> Iterator[Prepared | IngestResult]:
     """Each document of the file, chunked and analysed, or its stored result when already there."""
+    found = _existing(engine, document_id(collection.id, hashlib.sha256(data).hexdigest()))
+    if found is not None:  # these very bytes were stored: no parsing (JSONL records are looked up below)
+        yield IngestResult(_named(document_dict(found), collection), created=False)
+        return
     for p in preparer(data, filename, content_type, metadata, pseudonymise, collection.id):
         found = _existing(engine, p.doc_id)
         if found is not None:
