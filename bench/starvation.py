@@ -118,11 +118,16 @@ def main() -> None:
     ap.add_argument("--samples", type=int, default=200, help="GET /v1/models requests per phase")
     ap.add_argument("--chats", type=int, default=5, help="chat completions per phase (0: none)")
     ap.add_argument("--warmup", type=float, default=5.0, help="seconds of attack before measuring")
+    ap.add_argument(
+        "--nice", type=int, help="the workers' niceness (`[workers] nice`; default: the server's)"
+    )
     ap.add_argument("--json", type=Path)
     a = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="siyada-starvation-") as tmp:
         data = Path(tmp)
-        (data / "siyada.toml").write_text(CONFIG)
+        (data / "siyada.toml").write_text(
+            CONFIG + (f"[workers]\nnice = {a.nice}\n" if a.nice is not None else "")
+        )
         cli(data, "tenants", "create", "default")
         srv = Server(data, config=data / "siyada.toml").start()
         try:

@@ -140,7 +140,7 @@ class WorkersConfig(_Strict):
     cpu_seconds: int = Field(default=60, ge=1)  # CPU time per job (one file, or one text to analyse)
     memory_mb: int = Field(default=2048, ge=16)  # memory a job may add to its worker's
     wall_seconds: float = Field(default=600.0, gt=0)  # backstop for a job that never yields the CPU
-    nice: int = Field(default=10, ge=0, le=19)  # workers yield the CPU to the request path
+    nice: int = Field(default=19, ge=0, le=19)  # workers yield the CPU to requests and the embedded models
 
 
 class FileConfig(_Strict):

@@ -164,7 +164,7 @@ class WorkerPool:
     """`size` worker processes; `run` blocks the calling thread until a worker is free and its job is
     done, `submit` waits in the pool's own threads (never the default executor)."""
 
-    def __init__(self, size: int, limits: Limits, nice: int = 10) -> None:
+    def __init__(self, size: int, limits: Limits, nice: int = 19) -> None:
         self.size = size
         self.limits = limits
         self.nice = nice
