@@ -139,7 +139,7 @@ class WorkersConfig(_Strict):
     processes: int = Field(default_factory=lambda: max(1, min(4, os.cpu_count() or 1)), ge=1, le=64)
     cpu_seconds: int = Field(default=60, ge=1)  # CPU time per job (one file, or one text to analyse)
     memory_mb: int = Field(default=2048, ge=16)  # memory a job may add to its worker's
-    wall_seconds: float = Field(default=600.0, gt=0)  # backstop for a job that never yields the CPU
+    wall_seconds: float = Field(default=1800.0, gt=0)  # backstop for a job stuck without using the CPU
     nice: int = Field(default=19, ge=0, le=19)  # workers yield the CPU to requests and the embedded models
 
 

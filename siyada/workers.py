@@ -27,6 +27,7 @@ import queue
 import resource
 import signal
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -103,9 +104,12 @@ def _limit(limits: Limits) -> None:
     )
 
 
+_AT_REST: dict[int, tuple[int, int]] = {}  # the worker's own limits, restored after each job
+
+
 def _unlimit() -> None:
-    for which in (resource.RLIMIT_CPU, resource.RLIMIT_AS):
-        resource.setrlimit(which, (resource.getrlimit(which)[1],) * 2)
+    for which, limits in _AT_REST.items():
+        resource.setrlimit(which, limits)
 
 
 def _capped(value: int, hard: int) -> int:
@@ -133,6 +137,7 @@ def _serve(conn: Connection, limits: Limits, nice: int) -> None:
     """A worker's life: jobs one at a time until the pipe closes or a job goes over a limit (then it
     exits: state left by an interrupted job is not trusted, and a fresh fork is cheap)."""
     os.nice(nice)  # background work: the request path (and the embedded model) gets the CPU first
+    _AT_REST.update({which: resource.getrlimit(which) for which in (resource.RLIMIT_CPU, resource.RLIMIT_AS)})
     signal.signal(signal.SIGXCPU, _on_sigxcpu)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle
     while True:
@@ -237,9 +242,16 @@ class WorkerPool:
 
     def _exchange(self, worker: _Worker, fn: Callable[..., Any], args: tuple[Any, ...]) -> tuple[str, Any]:
         try:
+            start = _cpu_of(worker.process.pid)
             worker.conn.send((fn, args))
-            if not worker.conn.poll(self.limits.wall_seconds):
-                return "wall", None
+            deadline = time.monotonic() + self.limits.wall_seconds
+            while not worker.conn.poll(1.0):
+                # Backstops for a job stuck where SIGXCPU cannot reach it (a long C call): its CPU
+                # time well past the limit, whatever the load; then a wall-clock limit.
+                if _cpu_of(worker.process.pid) - start > self.limits.cpu_seconds + _CPU_GRACE:
+                    return "cpu", None
+                if time.monotonic() > deadline:
+                    return "wall", None
             status, value = worker.conn.recv()
         except (EOFError, OSError):  # killed: by the kernel (the OOM killer), or by `close`
             return "dead", None
@@ -264,6 +276,20 @@ class WorkerPool:
         for worker in workers:
             _stop(worker)
         self._waiters.shutdown(wait=False, cancel_futures=True)
+
+
+_CPU_GRACE = 5.0  # seconds past the CPU limit before the server kills a worker that ignored SIGXCPU
+_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_of(pid: int | None) -> float:
+    """CPU seconds a process has used (0 when it is gone)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / _TICKS  # utime, stime
 
 
 def _stop(worker: _Worker) -> None:
