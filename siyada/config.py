@@ -147,6 +147,17 @@ class KnowledgeConfig(_Strict):
     warm_at_start: bool = True
 
 
+class WorkersConfig(_Strict):
+    """The worker processes that parse, chunk and analyse untrusted input (siyada.workers), apart from
+    the request path. A job over a limit is refused (422 document_too_complex) and stores nothing."""
+
+    processes: int = Field(default_factory=lambda: max(1, min(4, os.cpu_count() or 1)), ge=1, le=64)
+    cpu_seconds: int = Field(default=60, ge=1)  # CPU time per job (one file, or one text to analyse)
+    memory_mb: int = Field(default=2048, ge=16)  # memory a job may add to its worker's
+    wall_seconds: float = Field(default=1800.0, gt=0)  # backstop for a job stuck without using the CPU
+    nice: int = Field(default=19, ge=0, le=19)  # workers yield the CPU to requests and the embedded models
+
+
 class FileConfig(_Strict):
     """What a config file may hold."""
 
@@ -166,6 +177,7 @@ class FileConfig(_Strict):
     models: list[ModelConfig] = Field(default_factory=list)
     privacy: PrivacyConfig = Field(default_factory=PrivacyConfig)
     knowledge: KnowledgeConfig = Field(default_factory=KnowledgeConfig)
+    workers: WorkersConfig = Field(default_factory=WorkersConfig)
     # Where every audit checkpoint is also kept, out of reach of whoever can write this database: a path
     # to an append-only file on other storage, or the URL of another Siyada that countersigns
     # (siyada.governance.audit_witness), with an admin key of that server in `audit_witness_key`.

@@ -56,6 +56,7 @@ from siyada.privacy.policy import build_guard
 from siyada.store.db import open_store
 from siyada.ui import conversations as ui_conversations
 from siyada.ui import routes as ui_routes
+from siyada.workers import WorkerPool
 
 log = logging.getLogger("siyada")
 
@@ -142,6 +143,7 @@ def create_app(settings: Settings) -> FastAPI:
     _queue_gauge(metrics, router)
     counters = RedisCounters(settings.redis_url) if settings.redis_url else LocalCounters()
     quotas = Quotas(counters, lambda: list_limits(engine))
+    workers = WorkerPool.from_config(settings.file.workers)  # parsing and privacy analysis, isolated
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -170,6 +172,7 @@ def create_app(settings: Settings) -> FastAPI:
             if isinstance(counters, RedisCounters):
                 await counters.close()
             await router.close()
+            workers.close()
             engine.dispose()
 
     app = FastAPI(
@@ -188,8 +191,9 @@ def create_app(settings: Settings) -> FastAPI:
         metrics if settings.file.usage_accounting else None,
         app.state.privacy,
     )
+    app.state.workers = workers
     app.state.knowledge = Knowledge.from_config(
-        engine, _embedder_lookup(router), app.state.privacy, settings.file.knowledge
+        engine, _embedder_lookup(router), app.state.privacy, settings.file.knowledge, workers
     )
     app.state.grounded = GroundedChat(
         app.state.gateway, app.state.knowledge, settings.file.knowledge.retrieval_k

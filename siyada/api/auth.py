@@ -1,12 +1,12 @@
 """Bearer-key authentication with a short-lived in-memory cache of resolved keys.
 
-The cache keeps the hot path free of database reads; its lifetime (`key_cache_seconds`, 1 s by default)
+Lookups run on their own threads (siyada.lanes), never queued behind other blocking work. The cache
+keeps the hot path free of database reads; its lifetime (`key_cache_seconds`, 1 s by default)
 bounds how long a key revoked from another process (the CLI) keeps working.
 """
 
 from __future__ import annotations
 
-import asyncio
 import time
 
 from fastapi import Request
@@ -14,6 +14,7 @@ from sqlalchemy.engine import Engine
 
 from siyada.errors import ApiError
 from siyada.governance.keys import Principal, hash_key, resolve_key_hash
+from siyada.lanes import AUTH, run_in
 from siyada.ui.sessions import COOKIE, Session, csrf_ok, find_session
 
 _MAX_ENTRIES = 10_000
@@ -33,7 +34,7 @@ class KeyCache:
         now = time.monotonic()
         if hit is not None and hit[1] > now:
             return hit[0]
-        principal = await asyncio.to_thread(resolve_key_hash, self._engine, digest)
+        principal = await run_in(AUTH, resolve_key_hash, self._engine, digest)
         if len(self._entries) >= _MAX_ENTRIES:
             self._entries.clear()
         self._entries[digest] = (principal, now + self._ttl)
@@ -63,7 +64,7 @@ async def web_session(request: Request) -> tuple[Principal | None, Session | Non
     token = request.cookies.get(COOKIE)
     if not token:
         return None, None
-    session = await asyncio.to_thread(find_session, request.app.state.engine, token)
+    session = await run_in(AUTH, find_session, request.app.state.engine, token)
     if session is None:
         return None, None
     return await request.app.state.keys.lookup_hash(session.key_hash), session

@@ -8,6 +8,7 @@ from typing import TypeVar
 from siyada.errors import ApiError
 from siyada.knowledge.collections import KnowledgeError
 from siyada.knowledge.parse import MalformedDocument, UnsupportedFormat
+from siyada.workers import JobTooComplex
 
 T = TypeVar("T")
 
@@ -21,3 +22,5 @@ async def knowledge_call(work: Awaitable[T]) -> T:
         raise ApiError(415, str(exc), code="unsupported_format", param="file") from exc
     except MalformedDocument as exc:
         raise ApiError(422, str(exc), code="malformed_document", param="file") from exc
+    except JobTooComplex as exc:
+        raise ApiError(422, str(exc), code="document_too_complex", param="file") from exc

@@ -14,7 +14,6 @@ by username (which may be an e-mail address) and never hold a password or a hash
 
 from __future__ import annotations
 
-import asyncio
 import re
 import time
 from dataclasses import dataclass
@@ -32,6 +31,7 @@ from siyada.governance.passwords import (
     password_problem,
 )
 from siyada.governance.tenants import get_tenant
+from siyada.lanes import PASSWORDS, run_in
 from siyada.lang.bidi import refusal
 from siyada.store.tables import api_keys, tenants, ui_sessions, users
 
@@ -258,7 +258,7 @@ async def login(
     wait = throttle.attempt(name, address)
     if wait is not None:
         raise LoginLocked(wait)
-    key_hash = await asyncio.to_thread(verify_password, engine, name, password)
+    key_hash = await run_in(PASSWORDS, verify_password, engine, name, password)
     if key_hash is not None:
         throttle.succeeded(name, address)
     else:

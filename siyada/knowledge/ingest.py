@@ -27,7 +27,9 @@ from siyada.knowledge.parse import ParsedDocument, ParseError, parse_many
 from siyada.knowledge.vectors import Embedder, embed_passages, wants_sentences
 from siyada.lang.analysis import index_terms
 from siyada.lang.bidi import neutralise
+from siyada.privacy.operators import detect, keyed_hash
 from siyada.store.tables import chunks, documents
+from siyada.workers import JobTooComplex
 
 EMBED_BATCH = 32
 STORE_BATCH_CHUNKS = 256  # documents are written together up to this many chunks per transaction
@@ -120,6 +122,19 @@ def pseudonymise_labels(
     return (name if named == spaced else named), parsed, deep(metadata)
 
 
+@dataclass(frozen=True)
+class KeyedPseudonymiser:
+    """Keyed-hash placeholders (`<PERSON:3fa2…>`) for the detected personal data of a text: a picklable
+    callable, so that a worker process can apply it."""
+
+    threshold: float
+    entities: frozenset[str] | None
+    key: bytes
+
+    def __call__(self, text: str) -> str:
+        return keyed_hash(text, detect(text, self.threshold, self.entities), self.key)[0]
+
+
 Progress = Callable[[str, int], None]  # (stage, count): "chunks" when chunked, "embedded" when embedded
 
 
@@ -204,6 +219,31 @@ def _insert(
     return [(cid, collection_id, t) for cid, t in zip(ids, p.terms, strict=True)]
 
 
+def prepare_file(
+    data: bytes,
+    filename: str,
+    content_type: str | None,
+    metadata: dict[str, Any] | None,
+    pseudonymise: Callable[[str], str] | None,
+    collection_id: int,
+) -> list[Prepared]:
+    """Parse a file and chunk and analyse each of its documents: the CPU-heavy part of ingestion, with
+    no database access, so that the server runs it in a worker process (siyada.workers)."""
+    prepared = []
+    for n, parsed in enumerate(parse_many(data, filename, content_type)):
+        record_meta = {**(metadata or {}), **(parsed.metadata or {})}
+        sha = _identity(data, parsed, record_meta)
+        name = f"{filename}#{n + 1}" if parsed.format == "jsonl" else filename
+        prepared.append(prepare(parsed, sha, collection_id, name, record_meta, pseudonymise))
+    return prepared
+
+
+# Runs `prepare_file` (in-process, or in a worker process with limits); same arguments and result.
+Preparer = Callable[
+    [bytes, str, "str | None", "dict[str, Any] | None", "Callable[[str], str] | None", int], list[Prepared]
+]
+
+
 @dataclass
 class FileOutcome:
     """What became of one file of a bulk ingestion: its documents, or why it was refused."""
@@ -227,6 +267,7 @@ def ingest_files(
     sentence_vectors: bool = True,
     content_type: str | None = None,
     batch_chunks: int | None = None,
+    preparer: Preparer = prepare_file,
 ) -> Iterator[FileOutcome]:
     """Ingest files (name, reader) in order, yielding each file's outcome, in order, once all its
     documents are stored. Documents of consecutive files are embedded and written together, up to
@@ -234,7 +275,8 @@ def ingest_files(
     and a short model call each, and the model, run between the analyses of small files, loses its
     caches (the static model embedded 25 % slower so; docs/benchmarks.md). A file that cannot be read
     or parsed is reported with its error (what of it was already written stays); a kill loses at most
-    the batch being written, whole documents. `batch_chunks` overrides ``STORE_BATCH_CHUNKS``."""
+    the batch being written, whole documents. `batch_chunks` overrides ``STORE_BATCH_CHUNKS``;
+    `preparer` runs the parsing and chunking (in a worker process in the server)."""
     limit = batch_chunks or STORE_BATCH_CHUNKS
     pending: list[Prepared] = []
     waiting: list[_Waiting] = []  # files with documents not yet stored, in order
@@ -242,7 +284,10 @@ def ingest_files(
         current = _Waiting(FileOutcome(name, []))
         waiting.append(current)
         try:
-            for item in _documents(engine, collection, read(), name, content_type, metadata, pseudonymise):
+            data = read()
+            for item in _documents(
+                engine, collection, data, name, content_type, metadata, pseudonymise, preparer
+            ):
                 if isinstance(item, IngestResult):
                     current.outcome.results.append(item)
                     continue
@@ -255,7 +300,7 @@ def ingest_files(
                     pending = []
                     yield from (w.outcome for w in waiting[:-1])
                     waiting = waiting[-1:]
-        except (ParseError, KnowledgeError, OSError) as exc:
+        except (ParseError, KnowledgeError, OSError, JobTooComplex) as exc:
             del pending[len(pending) - current.pending :]  # its documents not yet written are dropped
             current.pending = 0
             current.outcome.error = exc
@@ -275,11 +320,13 @@ def ingest_bytes(
     on_progress: Progress | None = None,
     sentence_vectors: bool = True,
     batch_chunks: int | None = None,
+    preparer: Preparer = prepare_file,
 ) -> list[IngestResult]:
-    """Ingest a file (a JSONL file gives one document per record). Raises ParseError on bad input."""
+    """Ingest a file (a JSONL file gives one document per record). Raises ParseError on bad input,
+    JobTooComplex when the preparer's worker went over its limits (nothing is stored then)."""
     files = [(filename, lambda: data)]
     args = (metadata, embedder, pseudonymise, on_progress, sentence_vectors, content_type, batch_chunks)
-    (outcome,) = list(ingest_files(engine, collection, files, *args))
+    (outcome,) = list(ingest_files(engine, collection, files, *args, preparer=preparer))
     if outcome.error is not None:
         raise outcome.error
     return outcome.results
@@ -293,17 +340,19 @@ def _documents(
     content_type: str | None,
     metadata: dict[str, Any] | None,
     pseudonymise: Callable[[str], str] | None,
+    preparer: Preparer,
 ) -> Iterator[Prepared | IngestResult]:
     """Each document of the file, chunked and analysed, or its stored result when already there."""
-    for n, parsed in enumerate(parse_many(data, filename, content_type)):
-        record_meta = {**(metadata or {}), **(parsed.metadata or {})}
-        sha = _identity(data, parsed, record_meta)
-        found = _existing(engine, document_id(collection.id, sha))
+    found = _existing(engine, document_id(collection.id, hashlib.sha256(data).hexdigest()))
+    if found is not None:  # these very bytes were stored: no parsing (JSONL records are looked up below)
+        yield IngestResult(_named(document_dict(found), collection), created=False)
+        return
+    for p in preparer(data, filename, content_type, metadata, pseudonymise, collection.id):
+        found = _existing(engine, p.doc_id)
         if found is not None:
             yield IngestResult(_named(document_dict(found), collection), created=False)
             continue
-        name = f"{filename}#{n + 1}" if parsed.format == "jsonl" else filename
-        yield prepare(parsed, sha, collection.id, name, record_meta, pseudonymise)
+        yield p
 
 
 @dataclass

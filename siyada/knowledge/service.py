@@ -4,8 +4,11 @@ pseudonymised text)."""
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -13,18 +16,27 @@ from sqlalchemy.engine import Engine
 
 from siyada.knowledge import collections as store
 from siyada.knowledge import lexical
-from siyada.knowledge.ingest import FileOutcome, IngestResult, ReadFile, ingest_bytes, ingest_files
+from siyada.knowledge.ingest import (
+    FileOutcome,
+    IngestResult,
+    KeyedPseudonymiser,
+    Preparer,
+    ReadFile,
+    ingest_bytes,
+    ingest_files,
+    prepare_file,
+)
 from siyada.knowledge.pgvector import PgVectorIndex, has_pgvector
 from siyada.knowledge.reindex import check_space, reindex
 from siyada.knowledge.rerank import RerankDepth, Reranker
 from siyada.knowledge.search import Mode, Searcher
 from siyada.knowledge.vectors import Embedder, VectorCache, space_of
-from siyada.privacy.operators import detect, keyed_hash
 from siyada.privacy.policy import PrivacyGuard
 from siyada.store.tables import collections as collection_rows
 
 if TYPE_CHECKING:
     from siyada.config import KnowledgeConfig
+    from siyada.workers import WorkerPool
 
 
 class Knowledge:
@@ -39,8 +51,17 @@ class Knowledge:
         rerank_depth: RerankDepth | int = RerankDepth(),
         rerank_default: bool = False,
         batch_chunks: int | None = None,
+        workers: WorkerPool | None = None,
     ) -> None:
         self.engine = engine
+        # Parsing and chunking run in the worker processes when given (the server), in-process when
+        # not (the CLI: the operator's own files, no other tenant's requests to starve).
+        self.prepare: Preparer = functools.partial(workers.run, prepare_file) if workers else prepare_file
+        # Ingestions wait for their worker and embed on these threads, never the default executor
+        # that the request path's database calls use.
+        self._ingesting = ThreadPoolExecutor(
+            workers.size if workers else 1, thread_name_prefix="siyada-ingest"
+        )
         self.embedder_for = embedder_for
         self.privacy = privacy
         self.default_embedding_model = default_embedding_model
@@ -58,6 +79,7 @@ class Knowledge:
         embedder_for: Callable[[str], Embedder | None],
         privacy: PrivacyGuard | None,
         config: KnowledgeConfig,
+        workers: WorkerPool | None = None,
     ) -> Knowledge:
         """The facade as the server and the CLI build it, from the `[knowledge]` section."""
         return cls(
@@ -70,6 +92,7 @@ class Knowledge:
             RerankDepth(config.rerank_depth, config.rerank_max_depth, config.rerank_chars),
             config.rerank,
             config.ingest_batch_chunks,
+            workers,
         )
 
     def warm(self) -> dict[str, float]:
@@ -100,7 +123,7 @@ class Knowledge:
         do not compute them (siyada.knowledge.champions). Returns how many were computed."""
         return lexical.warm_champions(self.engine)
 
-    def _pseudonymiser(self, tenant_id: int, tenant_name: str) -> Callable[[str], str] | None:
+    def _pseudonymiser(self, tenant_id: int, tenant_name: str) -> KeyedPseudonymiser | None:
         """Keyed-hash placeholders (`<PERSON:3fa2…>`): the same person gets the same token in every
         document and query of the tenant, so search still works while no value is stored."""
         if self.privacy is None:
@@ -108,12 +131,7 @@ class Knowledge:
         policy = self.privacy.policy(tenant_name)
         if not policy.documents:
             return None
-        key = self.privacy.keys.hash_key(tenant_id)
-
-        def pseudonymise(text: str) -> str:
-            return keyed_hash(text, detect(text, policy.threshold, policy.entities), key)[0]
-
-        return pseudonymise
+        return KeyedPseudonymiser(policy.threshold, policy.entities, self.privacy.keys.hash_key(tenant_id))
 
     def create_collection(
         self, tenant_id: int, name: str, description: str = "", embedding_model: str | None = ""
@@ -166,7 +184,26 @@ class Knowledge:
             on_progress,
             sentence_vectors=self.sentence_vectors,
             batch_chunks=self.batch_chunks,
+            preparer=self.prepare,
         )
+
+    async def ingest_async(
+        self,
+        tenant_id: int,
+        tenant_name: str,
+        collection: str | int,
+        data: bytes,
+        filename: str,
+        content_type: str | None = None,
+        metadata: dict[str, Any] | None = None,
+    ) -> list[IngestResult]:
+        """`ingest` on the ingestion threads (the API): raises JobTooComplex for a file over the
+        workers' limits, having stored nothing."""
+        loop = asyncio.get_running_loop()
+        work = functools.partial(
+            self.ingest, tenant_id, tenant_name, collection, data, filename, content_type, metadata
+        )
+        return await loop.run_in_executor(self._ingesting, work)
 
     def ingest_files(
         self,
@@ -190,6 +227,7 @@ class Knowledge:
             on_progress,
             self.sentence_vectors,
             batch_chunks=self.batch_chunks,
+            preparer=self.prepare,
         )
 
     def reindex(
@@ -217,7 +255,7 @@ class Knowledge:
     ) -> list[dict[str, Any]]:
         pseudonymise = self._pseudonymiser(tenant_id, tenant_name)
         if pseudonymise is not None:
-            query = pseudonymise(query)
+            query = pseudonymise(query)  # a short text: in-process
             if filters:  # stored metadata is pseudonymised: a filter on a real value must meet its hash
                 filters = {k: _pseudonymised_filter(v, pseudonymise) for k, v in filters.items()}
         return self.searcher.search(tenant_id, collections, query, k, mode, filters, rerank)

@@ -23,6 +23,7 @@ from siyada.api.auth import web_session
 from siyada.evaluation.report import chart
 from siyada.evaluation.results import get_run, leaderboard, list_runs
 from siyada.governance import users
+from siyada.lanes import AUTH, run_in
 from siyada.store.ids import row_id
 from siyada.ui import i18n
 from siyada.ui.forms import read_small_form
@@ -118,7 +119,7 @@ async def login(request: Request) -> Response:
     if "username" in form:
         return await _password_login(request, str(form.get("username")), str(form.get("password") or ""))
     secret = str(form.get("api_key") or "").strip()
-    opened = await asyncio.to_thread(open_session, request.app.state.engine, secret) if secret else None
+    opened = await run_in(AUTH, open_session, request.app.state.engine, secret) if secret else None
     if opened is None:
         return _login_form(request, "bad_key", 401)
     return _session_started(request, opened[0])
@@ -139,7 +140,7 @@ async def _password_login(request: Request, username: str, password: str) -> Res
         response = _login_form(request, "locked", 429, username=username[:64], minutes=minutes)
         response.headers["Retry-After"] = str(math.ceil(exc.retry_after))
         return response
-    opened = await asyncio.to_thread(open_session_for_hash, engine, key_hash) if key_hash else None
+    opened = await run_in(AUTH, open_session_for_hash, engine, key_hash) if key_hash else None
     if opened is None:
         return _login_form(request, "bad_password", 401, username=username[:64])
     return _session_started(request, opened[0])
@@ -159,7 +160,7 @@ async def logout(request: Request) -> Response:
     _, session = await web_session(request)
     form = await read_small_form(request)
     if session is not None and csrf_ok(session, str(form.get("csrf") or "")):
-        await asyncio.to_thread(close_session, request.app.state.engine, request.cookies[COOKIE])
+        await run_in(AUTH, close_session, request.app.state.engine, request.cookies[COOKIE])
     response = RedirectResponse("/ui/login", status_code=303)
     response.delete_cookie(COOKIE, path="/")
     return response

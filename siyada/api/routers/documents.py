@@ -133,15 +133,8 @@ async def upload_document(request: Request, principal: Principal = Depends(authe
         raise ApiError(422, "The file is empty", code="malformed_document", param="file")
     kn: Knowledge = request.app.state.knowledge
     results = await knowledge_call(
-        asyncio.to_thread(
-            kn.ingest,
-            principal.tenant.id,
-            principal.tenant.name,
-            collection,
-            data,
-            filename,
-            content_type,
-            metadata,
+        kn.ingest_async(
+            principal.tenant.id, principal.tenant.name, collection, data, filename, content_type, metadata
         )
     )
     return _answer(results)

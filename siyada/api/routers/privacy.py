@@ -7,7 +7,6 @@ POST /v1/privacy/deanonymize text + mapping token -> text with the real values b
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Request
@@ -22,6 +21,7 @@ from siyada.privacy.analyzer import DEFAULT_THRESHOLD, analyze
 from siyada.privacy.entities import ENTITY_TYPES, Entity
 from siyada.privacy.policy import PrivacyGuard
 from siyada.privacy.secrets import InvalidMappingToken
+from siyada.workers import JobTooComplex, WorkerPool
 
 router = APIRouter(tags=["privacy"])
 MAX_TEXT = 1_000_000
@@ -67,8 +67,14 @@ class DeanonymizeRequest(BaseModel):
     mapping_token: str = Field(min_length=8, max_length=MAX_TEXT)
 
 
-async def _detect(body: _TextRequest) -> list[Entity]:
-    found = await asyncio.to_thread(analyze, body.text, body.threshold)
+async def _detect(request: Request, body: _TextRequest) -> list[Entity]:
+    """The analysis runs in a worker process: a megabyte of text costs seconds of CPU, which must not
+    hold the server's threads (siyada.workers); over the workers' limits it is a 422."""
+    workers: WorkerPool = request.app.state.workers
+    try:
+        found = await workers.submit(analyze, body.text, body.threshold)
+    except JobTooComplex as exc:
+        raise ApiError(422, str(exc), code="document_too_complex", param="text") from exc
     wanted = set(body.entities) if body.entities is not None else None
     return [e for e in found if wanted is None or e.type in wanted]
 
@@ -78,7 +84,7 @@ async def analyze_text(request: Request, principal: Principal = Depends(authenti
     body = validate(AnalyzeRequest, await read_json(request))
     data = [
         {"start": e.start, "end": e.end, "type": e.type, "score": round(e.score, 3)}
-        for e in await _detect(body)
+        for e in await _detect(request, body)
     ]
     return {"object": "list", "data": data}
 
@@ -119,7 +125,7 @@ def _anonymize(body: AnonymizeRequest, found: list[Entity], guard: PrivacyGuard,
 @router.post("/v1/privacy/anonymize", openapi_extra=openapi_body(AnonymizeRequest))
 async def anonymize_text(request: Request, principal: Principal = Depends(authenticate)) -> dict[str, Any]:
     body = validate(AnonymizeRequest, await read_json(request))
-    found = await _detect(body)
+    found = await _detect(request, body)
     return _anonymize(body, found, request.app.state.privacy, principal.tenant.id)
 
 

