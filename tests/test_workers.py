@@ -17,11 +17,12 @@ from openai import OpenAI
 
 from tests.server import Server, cli
 
-# A megabyte of text dense with personal data: its privacy analysis (the pseudonymisation of
-# documents, or /v1/privacy/analyze) costs about ten seconds of CPU on the development machine, with
-# little memory.
+# A megabyte of text dense with personal data: its privacy analysis (the pseudonymisation of documents,
+# or /v1/privacy/analyze) costs about a second of CPU on the development machine (linear work), with
+# little memory; sixteen of them, about fifteen seconds: over the test servers' CPU limit.
 _SENTENCE = "Le citoyen Mohammed Alami, CIN AB123456, demeurant à Rabat, a déposé sa demande. "
 HEAVY_TEXT = (_SENTENCE * 12_000).encode()
+HEAVY_UPLOAD = HEAVY_TEXT * 16
 # JSON whose parsing allocates an object per three bytes: hundreds of MB within a second of CPU.
 MEMORY_BOMB = b"[" + b"[]," * 3_000_000 + b"[]]"
 
@@ -99,23 +100,21 @@ def _still_serves(srv: Server, collection: str) -> None:
 def test_upload_over_the_cpu_limit_is_refused_and_stores_nothing(cpu_bound: Server) -> None:
     coll = _collection(cpu_bound, "cpu")
     before = _stored(cpu_bound)
-    _too_complex(_upload(cpu_bound, coll, "heavy.txt", HEAVY_TEXT), "CPU time")
+    _too_complex(_upload(cpu_bound, coll, "heavy.txt", HEAVY_UPLOAD), "CPU time")
     assert _stored(cpu_bound) == before
     _still_serves(cpu_bound, coll)
 
 
-def test_privacy_analysis_over_the_cpu_limit_is_refused(cpu_bound: Server) -> None:
+def test_privacy_analysis_of_the_largest_text_fits_the_limits(cpu_bound: Server) -> None:
+    """/v1/privacy/analyze takes at most MAX_TEXT characters and its analysis is linear, so its largest
+    text stays within even this server's 2-second CPU limit (the limit is a backstop there; before the
+    analysis was linear, this text took about ten seconds and was refused)."""
     text = HEAVY_TEXT.decode()[:1_000_000]  # the endpoint's largest text
     r = httpx.post(
         cpu_bound.url + "/v1/privacy/analyze", json={"text": text}, headers=_headers(cpu_bound), timeout=600
     )
-    _too_complex(r, "CPU time")
-    small = httpx.post(
-        cpu_bound.url + "/v1/privacy/analyze",
-        json={"text": "CIN AB123456"},
-        headers=_headers(cpu_bound),
-    )
-    assert small.status_code == 200 and small.json()["data"][0]["type"] == "MA_CIN"
+    assert r.status_code == 200, r.text[:300]
+    assert sum(e["type"] == "MA_CIN" for e in r.json()["data"]) == text.count("AB123456")
 
 
 def test_upload_over_the_memory_limit_is_refused_and_stores_nothing(memory_bound: Server) -> None:
@@ -134,7 +133,7 @@ def test_key_lookups_are_not_starved_by_slow_uploads(cpu_bound: Server) -> None:
     n_uploads = min(32, (os.cpu_count() or 1) + 4) + 2  # asyncio's default executor size, and more
     with ThreadPoolExecutor(n_uploads) as clients:
         uploads: list[Future[httpx.Response]] = [
-            clients.submit(_upload, cpu_bound, coll, f"heavy-{n}.txt", HEAVY_TEXT + str(n).encode())
+            clients.submit(_upload, cpu_bound, coll, f"heavy-{n}.txt", HEAVY_UPLOAD + str(n).encode())
             for n in range(n_uploads)
         ]
         time.sleep(2)  # sequencing, not a measurement: let the uploads reach the server first
