@@ -22,6 +22,10 @@ PASSWORDS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="siyada-passwor
 # The embedded embedding models of /v1/embeddings (one call at a time per model anyway): bounded, and
 # apart from the default executor that the request path's database reads use.
 EMBEDDINGS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="siyada-embeddings")
+# The privacy shield of chat, completion and embedding requests (linear analysis of at most a body's
+# worth of text): its own threads, so that many large prompts queue here and not before the default
+# executor's database reads. It stays in-process (its pseudonym map is needed to restore the answer).
+SHIELD = ThreadPoolExecutor(max_workers=2, thread_name_prefix="siyada-shield")
 
 
 async def run_in(lane: ThreadPoolExecutor, fn: Callable[..., T], *args: Any) -> T:

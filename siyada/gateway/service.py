@@ -23,6 +23,7 @@ from siyada.governance.keys import Principal
 from siyada.governance.metrics import Metrics
 from siyada.governance.quotas import QuotaExceeded, Quotas, QuotaStoreError, Ticket, needs_tokens
 from siyada.governance.usage import UsageRecord, UsageRecorder
+from siyada.lanes import SHIELD, run_in
 from siyada.privacy.operators import Pseudonymiser
 from siyada.privacy.policy import PrivacyGuard
 from siyada.privacy.shield import (
@@ -153,11 +154,11 @@ class Gateway:
         shield = policy.pseudonymiser()
         ids = token_prompts(body.get("prompt")) if endpoint == "completions" else []
         if ids:
-            await asyncio.to_thread(vet_token_prompts, ids, self._decoder(entry), all(in_house), shield)
+            await run_in(SHIELD, vet_token_prompts, ids, self._decoder(entry), all(in_house), shield)
         try:
             if len(orjson.dumps(body)) < _INLINE_PRIVACY_BYTES:
                 return pseudonymise_body(endpoint, body, shield, out), shield
-            return await asyncio.to_thread(pseudonymise_body, endpoint, body, shield, out), shield
+            return await run_in(SHIELD, pseudonymise_body, endpoint, body, shield, out), shield
         except ShieldRefusal as exc:
             raise ApiError(400, str(exc), code=exc.code, param=exc.param) from exc
 
