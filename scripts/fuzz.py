@@ -28,20 +28,20 @@ def _child(target: str, seconds: int, out: Path, timeout: int) -> None:
     from tests.fuzz.targets import TARGETS, seeds
 
     run = TARGETS[target]
-    corpus = out / target / "corpus"
-    corpus.mkdir(parents=True, exist_ok=True)
-    for i, seed in enumerate(seeds(target)):
-        (corpus / f"seed-{i}").write_bytes(seed)
     try:
         import atheris
     except ImportError:
         _hypothesis(run, seeds(target), seconds)
         return
+    # Everything the target imports is imported here, inside the block, so that atheris instruments it
+    # (a module imported before would run blind: libFuzzer would see no coverage).
     with atheris.instrument_imports(include=["siyada"]):
-        import siyada.knowledge.parse
-        import siyada.lang.analysis
-        import siyada.privacy.analyzer  # noqa: F401
-    run(seeds(target)[0])  # warm caches (the query store) outside the timed inputs
+        pool = seeds(target)
+        run(pool[0])  # also warms caches (the query store) outside the timed inputs
+    corpus = out / target / "corpus"
+    corpus.mkdir(parents=True, exist_ok=True)
+    for i, seed in enumerate(pool):
+        (corpus / f"seed-{i}").write_bytes(seed)
     args = [
         sys.argv[0],
         str(corpus),
