@@ -115,9 +115,7 @@ def test_declared_and_unmeasured_upstream_models(upstream_gw: tuple[Server, str]
 
 def test_a_card_in_the_config_is_checked(tmp_path: Path) -> None:
     config = tmp_path / "siyada.toml"
-    config.write_text(
-        '[[models]]\nname = "x"\nroutes = [{provider = "embedded"}]\ntier = "excellent"\n'
-    )
+    config.write_text('[[models]]\nname = "x"\nroutes = [{provider = "embedded"}]\ntier = "excellent"\n')
     proc = cli(tmp_path, "models", config=config, check=False)
     assert proc.returncode != 0 and "tier" in proc.stderr
 
