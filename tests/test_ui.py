@@ -536,6 +536,7 @@ MARKDOWN_ANSWER = (
     "- second\n"
     "\n"
     "`code <b>` [site](https://www.maroc.ma/fr) [piège](javascript:window.__pwned=3)\n"
+    "[a](JaVaScRiPt:window.__pwned=4) [b](data:text/html,x) [c](//evil.example/x) snake_case_name\n"
     '<script>window.__pwned = 1</script><img src="x" onerror="window.__pwned = 2">'
 )
 
@@ -560,7 +561,7 @@ def test_answers_render_markdown_and_inject_nothing(browser, echo_server: Server
     assert "**" not in text and "## " not in text  # no raw markers left
     # Only the safe link is a link; the model's HTML is shown as text, never parsed.
     assert [a.get_attribute("href") for a in body.locator("a").all()] == ["https://www.maroc.ma/fr"]
-    assert "piège" in text
+    assert "piège" in text and "snake_case_name" in text
     assert "<script>" in text and "onerror" in text
     assert page.locator("#messages script, #messages img, #messages b, #messages [onerror]").count() == 0
     page.wait_for_timeout(300)
@@ -591,7 +592,11 @@ def test_demo_model_is_flagged_and_the_chat_starts_grounded(
     page.select_option("#collections", [])
     assert page.locator("#demo-note").is_visible()
     assert "démonstration" in page.locator("#demo-note").inner_text()
-    _ask(page, "Bonjour !")
+    page.fill("#prompt", "Bonjour !")
+    page.keyboard.press("Enter")
+    # The flag comes with the response's headers; the rest of the demo model's answer is not needed.
     flag = page.locator("li.msg.assistant .demo-flag")
+    flag.wait_for(timeout=120_000)
     assert flag.count() == 1 and "démonstration" in flag.inner_text()
+    page.click("#stop")
     context.close()

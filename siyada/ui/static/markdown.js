@@ -5,14 +5,16 @@
 window.siyada.markdown = (() => {
   const SAFE_HREF = /^(https?:\/\/|mailto:)/i;
   // The earliest of these wins; each names what it found. `_` emphasis must not start or end inside a
-  // word, so snake_case names stay as they are.
+  // word, so snake_case names stay as they are. Every span is bounded, so a line full of unclosed
+  // markers costs at most SPAN steps per position, never the rest of the line each time.
+  const SPAN = 1000;
   const INLINE = new RegExp([
-    "(?<code>`+)(?<codeText>[^`]+?)\\k<code>",
-    "\\*\\*(?<strong>\\S(?:[\\s\\S]*?\\S)?)\\*\\*",
-    "(?<!\\w)__(?<strong2>\\S(?:[\\s\\S]*?\\S)?)__(?!\\w)",
-    "\\*(?<em>[^*\\s](?:[^*]*?[^*\\s])?)\\*",
-    "(?<!\\w)_(?<em2>[^_\\s](?:[^_]*?[^_\\s])?)_(?!\\w)",
-    "\\[(?<label>[^\\]\\n]+)\\]\\((?<href>[^()\\s]+)\\)",
+    `(?<code>\`+)(?<codeText>[^\`\n]{1,${SPAN}}?)\\k<code>`,
+    `\\*\\*(?<strong>\\S(?:[^\\n]{0,${SPAN}}?\\S)?)\\*\\*`,
+    `(?<!\\w)__(?<strong2>\\S(?:[^\\n]{0,${SPAN}}?\\S)?)__(?!\\w)`,
+    `\\*(?<em>[^*\\s](?:[^*\\n]{0,${SPAN}}?[^*\\s])?)\\*`,
+    `(?<!\\w)_(?<em2>[^_\\s](?:[^_\\n]{0,${SPAN}}?[^_\\s])?)_(?!\\w)`,
+    `\\[(?<label>[^\\]\\n]{1,${SPAN}})\\]\\((?<href>[^()\\s]{1,${SPAN}})\\)`,
     "\\[(?<cite>\\d{1,3})\\]",
   ].join("|"), "gu");
 
