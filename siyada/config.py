@@ -65,6 +65,11 @@ class ModelConfig(_Strict):
     aliases: list[str] = Field(default_factory=list)
     routes: list[RouteConfig] = Field(min_length=1)
     context_length: int | None = None
+    # Its model card (docs/models.md): an unmeasured model is a `demo` until the operator declares it.
+    tier: Literal["demo", "general"] | None = None
+    languages: list[str] = Field(default_factory=list, max_length=32)
+    good_for: str | None = Field(default=None, max_length=500)
+    not_for: str | None = Field(default=None, max_length=500)
 
 
 class EmbeddedConfig(_Strict):

@@ -508,3 +508,95 @@ def test_every_page_passes_axe_without_serious_violations(browser, server: Serve
             check(f"{section}-{lang}")
     context.close()
     assert found == {}
+
+
+@pytest.fixture(scope="module")
+def echo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    # A model that says back what it is told: the test writes the "model's" Markdown itself.
+    from tests.recording_upstream import RecordingUpstream
+
+    upstream = RecordingUpstream()
+    data = tmp_path_factory.mktemp("siyada-ui-echo")
+    config = data / "siyada.toml"
+    config.write_text(
+        f'[embedded]\nenabled = false\n[[providers]]\nname = "outside"\nurl = "{upstream.url}"\n'
+        '[[models]]\nname = "echo"\nroutes = [{provider = "outside"}]\ntier = "general"\n'
+    )
+    cli(data, "tenants", "create", "default")
+    srv = Server(data, config=config).start()
+    yield srv
+    srv.stop()
+    upstream.close()
+
+
+MARKDOWN_ANSWER = (
+    "**gras** et *penché*\n"
+    "## Titre\n"
+    "- premier\n"
+    "- second\n"
+    "\n"
+    "`code <b>` [site](https://www.maroc.ma/fr) [piège](javascript:window.__pwned=3)\n"
+    "[a](JaVaScRiPt:window.__pwned=4) [b](data:text/html,x) [c](//evil.example/x) snake_case_name\n"
+    '<script>window.__pwned = 1</script><img src="x" onerror="window.__pwned = 2">'
+)
+
+
+def test_answers_render_markdown_and_inject_nothing(browser, echo_server: Server) -> None:
+    context, page = _login(browser, echo_server, echo_server.key("default", "user"))
+    page.wait_for_function("() => document.querySelectorAll('#model option').length > 0")
+    page.fill("#prompt", MARKDOWN_ANSWER)
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        "() => { const a = document.querySelector('li.msg.assistant');"
+        " return a && !a.hasAttribute('aria-busy') && a.querySelector('.msg-tools'); }",
+        timeout=60_000,
+    )
+    body = page.locator("li.msg.assistant .body")
+    assert body.locator("strong").inner_text() == "gras"
+    assert body.locator("em").inner_text() == "penché"
+    assert body.locator("h4").inner_text() == "Titre"
+    assert body.locator("ul > li").all_inner_texts() == ["premier", "second"]
+    assert body.locator("code").inner_text() == "code <b>"
+    text = body.inner_text()
+    assert "**" not in text and "## " not in text  # no raw markers left
+    # Only the safe link is a link; the model's HTML is shown as text, never parsed.
+    assert [a.get_attribute("href") for a in body.locator("a").all()] == ["https://www.maroc.ma/fr"]
+    assert "piège" in text and "snake_case_name" in text
+    assert "<script>" in text and "onerror" in text
+    assert page.locator("#messages script, #messages img, #messages b, #messages [onerror]").count() == 0
+    page.wait_for_timeout(300)
+    assert page.evaluate("window.__pwned") is None
+    # Reopened from the history, the answer renders the same way.
+    page.reload()
+    page.wait_for_function("() => document.querySelector('li.msg.assistant .body strong')")
+    assert page.locator("li.msg.assistant .body ul > li").count() == 2
+    assert page.locator("#messages script, #messages img").count() == 0
+    context.close()
+
+
+def test_demo_model_is_flagged_and_the_chat_starts_grounded(
+    browser, server: Server, admin_key: str, user_key: str
+) -> None:
+    url, auth = server.url + "/v1/collections", {"Authorization": f"Bearer {admin_key}"}
+    if not httpx.get(url, headers=auth).json()["data"]:
+        made = httpx.post(url, json={"name": "notes", "embedding_model": None}, headers=auth)
+        assert made.status_code == 201, made.text
+    context, page = _login(browser, server, user_key)
+    page.wait_for_function("() => document.querySelectorAll('#collections option').length > 0")
+    page.wait_for_function("() => document.querySelectorAll('#model option').length > 0")
+    # Grounded first: every collection is chosen, so the demo model's warning is not needed yet.
+    assert page.evaluate("[...document.querySelectorAll('#collections option')].every(o => o.selected)")
+    assert page.locator("#demo-note").is_hidden()
+    assert "(démo)" in page.locator("#model option[value='siyada-chat']").inner_text()
+    # Free chat with the demo model: the page says so, and so does the answer.
+    page.select_option("#collections", [])
+    assert page.locator("#demo-note").is_visible()
+    assert "démonstration" in page.locator("#demo-note").inner_text()
+    page.fill("#prompt", "Bonjour !")
+    page.keyboard.press("Enter")
+    # The flag comes with the response's headers; the rest of the demo model's answer is not needed.
+    flag = page.locator("li.msg.assistant .demo-flag")
+    flag.wait_for(timeout=120_000)
+    assert flag.count() == 1 and "démonstration" in flag.inner_text()
+    page.click("#stop")
+    context.close()

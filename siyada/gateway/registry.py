@@ -18,6 +18,7 @@ from siyada.gateway.backends.embedded import EmbeddedProvider
 from siyada.gateway.backends.embedder import E5Embedder, EmbedderProvider
 from siyada.gateway.backends.llama import LlamaProvider
 from siyada.gateway.backends.upstream import UpstreamProvider
+from siyada.gateway.cards import PACKAGED_CARDS, declared, unevaluated
 from siyada.gateway.egress import EgressPolicy
 from siyada.gateway.packaged import PACKAGED, PACKAGED_STATIC_EMBEDDINGS
 from siyada.gateway.router import ModelEntry, ProviderState, Route, Router
@@ -135,11 +136,28 @@ def build_router(cfg: FileConfig, engine: Engine) -> Router:
             failure_threshold=p.failure_threshold, cooldown=p.cooldown, retries=p.retries, backoff=p.backoff
         )
     router = Router(providers, states)
-    declared = {m.name for m in cfg.models}
+    in_config = {m.name for m in cfg.models}
     for m in locals_:
-        if m.name not in declared:
-            router.add_model(ModelEntry(m.name, m.kind, [Route("embedded", m.name)], owned_by=m.source))
+        if m.name not in in_config:
+            card = (
+                PACKAGED_CARDS.get(m.name, unevaluated())
+                if m.source.startswith("package:")
+                else unevaluated()
+            )
+            router.add_model(
+                ModelEntry(m.name, m.kind, [Route("embedded", m.name)], owned_by=m.source, card=card)
+            )
     for m in cfg.models:
         routes = [Route(r.provider, r.model or m.name, r.priority) for r in m.routes]
-        router.add_model(ModelEntry(m.name, m.kind, routes, m.aliases, m.context_length, owned_by="siyada"))
+        # A config entry over a packaged model keeps the packaged card for whatever it leaves out.
+        packaged = [
+            PACKAGED_CARDS[r.upstream_model]
+            for r in routes
+            if r.provider == "embedded" and r.upstream_model in PACKAGED_CARDS
+        ]
+        base = packaged[0] if packaged else unevaluated()
+        card = declared(m.tier, m.languages, m.good_for, m.not_for, base)
+        router.add_model(
+            ModelEntry(m.name, m.kind, routes, m.aliases, m.context_length, owned_by="siyada", card=card)
+        )
     return router

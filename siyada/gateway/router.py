@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from siyada.gateway.backends.base import CallContext, Endpoint, Provider, ProviderBusy, ProviderError
+from siyada.gateway.cards import ModelCard, unevaluated
 from siyada.gateway.prompts import split_prompts
 
 T = TypeVar("T")
@@ -34,6 +35,7 @@ class ModelEntry:
     aliases: list[str] = field(default_factory=list)
     context_length: int | None = None
     owned_by: str = "siyada"
+    card: ModelCard = field(default_factory=unevaluated)
 
 
 @dataclass

@@ -38,6 +38,7 @@ class Message(BaseModel):
     role: Literal["user", "assistant"]
     content: str
     citations: list[dict[str, Any]] | None = None
+    demo: bool = False  # written freely by a demo model: the page flags it again when reopened
 
 
 class Conversation(BaseModel):

@@ -45,6 +45,19 @@ STRINGS: dict[str, dict[str, str]] = {
         "ar": "تمّ إخفاء معطيات شخصية بأسماء مستعارة قبل وصولها إلى النموذج.",
         "en": "Personal data was pseudonymised before it reached the model.",
     },
+    "demo_tag": {"fr": "démo", "ar": "تجريبي", "en": "demo"},
+    "demo_model": {
+        "fr": "Modèle de démonstration : ses réponses libres ne sont pas des faits fiables. "
+        "Choisissez une collection pour une réponse citée des documents.",
+        "ar": "نموذج تجريبي: أجوبته الحرة ليست معلومات موثوقة. اختر مجموعة للحصول على جواب مقتبس من الوثائق.",
+        "en": "Demonstration model: its free answers are not reliable facts. "
+        "Choose a collection for an answer quoted from documents.",
+    },
+    "demo_answer": {
+        "fr": "Réponse libre d'un modèle de démonstration : à vérifier.",
+        "ar": "جواب حر من نموذج تجريبي: يجب التحقق منه.",
+        "en": "Free answer from a demonstration model: check it.",
+    },
     "you": {"fr": "Vous", "ar": "أنت", "en": "You"},
     "assistant": {"fr": "Siyada", "ar": "سيادة", "en": "Siyada"},
     "error": {"fr": "Erreur", "ar": "خطأ", "en": "Error"},

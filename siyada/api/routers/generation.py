@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from typing import Any
+
 import orjson
 from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
@@ -25,16 +28,53 @@ async def _serve(request: Request, principal: Principal, endpoint: Endpoint, str
     if endpoint == "chat/completions" and body.get("collections"):
         return await _grounded(request, principal, body, stream)
     notes: dict = {}
+    entry = gateway.router.resolve(str(body.get("model", "")))
+    tier = entry.card.tier if entry is not None else None
     if stream:
         chunks, provider = await gateway.open_stream(principal, endpoint, body, notes)
-        return sse_response(chunks, _headers(provider, notes))
+        if tier == "demo":
+            chunks = _noted(chunks)
+        return sse_response(chunks, _headers(provider, notes, tier))
     result, provider = await gateway.call(principal, endpoint, body, notes)
-    return Response(orjson.dumps(result), media_type="application/json", headers=_headers(provider, notes))
+    if tier == "demo":
+        result = {**result, "siyada": DEMO_NOTICE}
+    return Response(
+        orjson.dumps(result), media_type="application/json", headers=_headers(provider, notes, tier)
+    )
 
 
-def _headers(provider: str, notes: dict) -> dict[str, str]:
+# Free generation by a `demo` model (docs/models.md, "Model cards") says so in the body, for clients that
+# show it, and in X-Siyada-Model-Tier; a grounded answer (with `collections`) quotes documents instead.
+DEMO_NOTICE = {
+    "notice": "demo_model",
+    "tier": "demo",
+    "message": "This model is a demonstration model: its answers are not reliable facts. "
+    "Ask with collections for answers quoted from documents.",
+}
+
+
+async def _noted(chunks: AsyncIterator[list[dict[str, Any]]]) -> AsyncIterator[list[dict[str, Any]]]:
+    """The stream, its first chunk carrying the demo notice."""
+    first = True
+    try:
+        async for batch in chunks:
+            if first and batch:
+                batch = [{**batch[0], "siyada": DEMO_NOTICE}, *batch[1:]]
+                first = False
+            yield batch
+    finally:
+        # A client that leaves closes this wrapper; the metered stream beneath must close now too.
+        close = getattr(chunks, "aclose", None)
+        if close is not None:
+            await close()
+
+
+def _headers(provider: str, notes: dict, tier: str | None) -> dict[str, str]:
     # X-Siyada-Pseudonymised: how many personal-data values the model saw as placeholders (the UI says so).
-    return {"X-Siyada-Provider": provider, "X-Siyada-Pseudonymised": str(notes.get("pseudonymised", 0))}
+    headers = {"X-Siyada-Provider": provider, "X-Siyada-Pseudonymised": str(notes.get("pseudonymised", 0))}
+    if tier:
+        headers["X-Siyada-Model-Tier"] = tier
+    return headers
 
 
 async def _grounded(request: Request, principal: Principal, body: dict, stream: bool) -> Response:

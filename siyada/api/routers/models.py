@@ -1,4 +1,4 @@
-"""GET /v1/models and GET /v1/models/{model}: the models this tenant may call."""
+"""GET /v1/models and GET /v1/models/{model}: the models this tenant may call, each with its card."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ def _card(m: ModelEntry) -> dict[str, Any]:
         "type": m.kind,
         "aliases": m.aliases,
         "providers": [r.provider for r in m.routes],
+        **m.card.fields(),
     }
 
 

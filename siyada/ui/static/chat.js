@@ -1,26 +1,37 @@
 // The chat page: streams answers from /v1/chat/completions with the session cookie and the page's CSRF
 // token (the API key never reaches the browser). Conversations are kept by the server, per user
 // (/ui/api/conversations, sealed under the tenant's key), so nothing of them stays in this browser.
+// Answers are Markdown rendered by markdown.js (DOM nodes only); questions are shown as typed.
 "use strict";
 (() => {
-  const { t, api, json, el, $, confirmDelete } = window.siyada;
+  const { t, api, json, el, $, confirmDelete, markdown } = window.siyada;
   const els = {
     model: $("model"), collections: $("collections"), messages: $("messages"), form: $("composer"),
     prompt: $("prompt"), send: $("send"), stop: $("stop"), note: $("privacy-note"), passage: $("passage"),
-    history: $("history"), newChat: $("new-chat"),
+    history: $("history"), newChat: $("new-chat"), demo: $("demo-note"),
   };
+  const tiers = {};  // model id -> "demo" | "general", from its card in /v1/models
   let chats = [];  // [{id, title, updated_at}], newest first
   let current = null;  // {id, title, messages}
   let controller = null;
 
   async function loadPickers() {
     const models = (await (await api("/v1/models")).json()).data.filter((m) => m.type === "chat");
-    for (const m of models) els.model.add(new Option(m.id, m.id));
+    for (const m of models) {
+      tiers[m.id] = m.tier;
+      els.model.add(new Option(m.tier === "demo" ? `${m.id} (${t.demo_tag})` : m.id, m.id));
+    }
     try {
       const cols = (await (await api("/v1/collections")).json()).data;
-      for (const c of cols) els.collections.add(new Option(c.name, c.name));
+      // Grounded mode first: a tenant with documents gets answers quoted from them by default.
+      for (const c of cols) els.collections.add(new Option(c.name, c.name, true, true));
     } catch (e) { /* collections are optional */ }
+    showDemoNote();
   }
+
+  const grounded = () => els.collections.selectedOptions.length > 0;
+  // Free chat with a demo model is flagged before anything is asked.
+  function showDemoNote() { els.demo.hidden = grounded() || tiers[els.model.value] !== "demo"; }
 
   async function save() {
     const body = { title: current.title, messages: current.messages };
@@ -69,33 +80,28 @@
     const body = document.createElement("div");
     body.className = "body";
     body.dir = "auto";
-    body.textContent = text;
+    if (role === "assistant") { body.classList.add("md"); body.replaceChildren(...markdown.render(text)); }
+    else body.textContent = text;
     li.append(who, body);
     els.messages.append(li);
     return { li, body };
   }
 
-  function renderCitations(li, body, citations) {
+  // The answer's Markdown, each [n] a chip that opens the cited passage.
+  function renderAnswer(body, text, citations) {
+    const cite = (n, marker) => {
+      const c = (citations || []).find((x) => x.index === n);
+      if (!c) return null;
+      return el("button", {
+        type: "button", class: "cite", onclick: () => openPassage(c),
+        "aria-label": `${t.sources} ${n}: ${c.document_name}`,
+      }, marker);
+    };
+    body.replaceChildren(...markdown.render(text, cite));
+  }
+
+  function renderCitations(li, citations) {
     if (!citations || !citations.length) return;
-    // Turn each [n] of the answer into a button that opens the cited passage.
-    const text = body.textContent;
-    body.replaceChildren();
-    let last = 0;
-    for (const m of text.matchAll(/\[(\d+)\]/g)) {
-      const c = citations.find((x) => x.index === Number(m[1]));
-      body.append(text.slice(last, m.index));
-      if (c) {
-        const b = document.createElement("button");
-        b.type = "button";
-        b.className = "cite";
-        b.textContent = m[0];
-        b.setAttribute("aria-label", `${t.sources} ${m[1]}: ${c.document_name}`);
-        b.addEventListener("click", () => openPassage(c));
-        body.append(b);
-      } else body.append(m[0]);
-      last = m.index + m[0].length;
-    }
-    body.append(text.slice(last));
     const list = document.createElement("ol");
     list.className = "sources";
     for (const c of citations) {
@@ -109,6 +115,12 @@
       list.append(item);
     }
     li.append(list);
+  }
+
+  // An answer a demo model wrote freely carries its warning with it.
+  function flagDemo(li) {
+    li.classList.add("demo");
+    li.querySelector(".who-label").after(el("p", { class: "demo-flag" }, t.demo_answer));
   }
 
   function openPassage(c) {
@@ -147,7 +159,9 @@
     els.messages.replaceChildren();
     for (const m of current ? current.messages : []) {
       const { li, body } = bubble(m.role, m.content);
-      if (m.citations) renderCitations(li, body, m.citations);
+      if (m.role === "assistant") renderAnswer(body, m.content, m.citations);
+      if (m.demo) flagDemo(li);
+      if (m.citations) renderCitations(li, m.citations);
     }
   }
 
@@ -171,13 +185,21 @@
     };
     const chosen = [...els.collections.selectedOptions].map((o) => o.value);
     if (chosen.length) request.collections = chosen;
-    let text = "", citations = null;
+    let text = "", failure = "", citations = null, demo = false, drawn = false;
+    // Redraw at most once a frame while the answer streams.
+    const draw = () => {
+      if (drawn) return;
+      drawn = true;
+      requestAnimationFrame(() => { drawn = false; renderAnswer(body, text + failure, citations); });
+    };
     try {
       const resp = await api("/v1/chat/completions", {
         method: "POST", headers: { "Content-Type": "application/json" },
         body: JSON.stringify(request), signal: controller.signal,
       });
       els.note.hidden = Number(resp.headers.get("X-Siyada-Pseudonymised") || 0) === 0;
+      demo = !chosen.length && resp.headers.get("X-Siyada-Model-Tier") === "demo";
+      if (demo) flagDemo(li);
       const reader = resp.body.getReader();
       const decoder = new TextDecoder();
       let buffer = "";
@@ -193,14 +215,14 @@
             if (!line.startsWith("data: ") || line === "data: [DONE]") continue;
             const chunk = JSON.parse(line.slice(6));
             const delta = chunk.choices?.[0]?.delta?.content;
-            if (delta) { text += delta; body.textContent = text; }
+            if (delta) { text += delta; draw(); }
             if (chunk.citations) citations = chunk.citations;
           }
         }
       }
     } catch (e) {
       if (e.name !== "AbortError") {
-        body.textContent = text + (text ? "\n" : "") + `${t.error}: ${e.message}`;
+        failure = (text ? "\n\n" : "") + `${t.error}: ${e.message}`;
         li.classList.add("failed");
       }
     } finally {
@@ -209,8 +231,9 @@
       els.stop.disabled = true;
       controller = null;
     }
-    current.messages.push({ role: "assistant", content: text, citations });
-    renderCitations(li, body, citations);
+    current.messages.push({ role: "assistant", content: text, citations, demo });
+    renderAnswer(body, text + failure, citations);
+    renderCitations(li, citations);
     addTools(li, text);
     await save().catch(showError);
   }
@@ -247,6 +270,8 @@
     if (ev.key === "Enter" && !ev.shiftKey && !ev.isComposing) { ev.preventDefault(); els.form.requestSubmit(); }
   });
   els.stop.addEventListener("click", () => controller?.abort());
+  els.model.addEventListener("change", showDemoNote);
+  els.collections.addEventListener("change", showDemoNote);
   els.newChat.addEventListener("click", () => { current = null; renderMessages(); els.prompt.focus(); });
   document.addEventListener("keydown", (ev) => { if (ev.key === "Escape") els.passage.hidden = true; });
 
