@@ -1,0 +1,148 @@
+"""`response_format` on the embedded model: json_object and strict json_schema are held by a llama.cpp
+grammar, so the output parses and validates, through the official SDK's `parse` helper and LangChain;
+what cannot be honoured is a 400 naming the parameter."""
+
+from __future__ import annotations
+
+import json
+from typing import Literal
+
+import openai
+import pytest
+from pydantic import BaseModel
+
+from tests.server import Server
+
+
+@pytest.fixture(scope="module")
+def client(server: Server, admin_key: str) -> openai.OpenAI:
+    return openai.OpenAI(base_url=server.url + "/v1", api_key=admin_key, max_retries=0, timeout=120)
+
+
+class City(BaseModel):
+    name: str
+    country: Literal["Maroc", "France", "Espagne"]
+    capital: bool
+    population_millions: int
+
+
+def test_parse_with_pydantic_model(client: openai.OpenAI) -> None:
+    resp = client.chat.completions.parse(
+        model="siyada-chat",
+        messages=[{"role": "user", "content": "Décris la ville de Rabat."}],
+        response_format=City,
+        max_tokens=60,
+        temperature=0,
+    )
+    choice = resp.choices[0]
+    assert choice.finish_reason == "stop"
+    city = choice.message.parsed
+    assert isinstance(city, City)
+    assert city.country in {"Maroc", "France", "Espagne"}
+
+
+def test_json_schema_streamed_validates(client: openai.OpenAI) -> None:
+    schema = {
+        "type": "object",
+        "properties": {"answer": {"type": "string", "maxLength": 20}, "year": {"type": "integer"}},
+        "required": ["answer", "year"],
+        "additionalProperties": False,
+    }
+    stream = client.chat.completions.create(
+        model="siyada-chat",
+        messages=[{"role": "user", "content": "When did Morocco become independent?"}],
+        response_format={"type": "json_schema", "json_schema": {"name": "a", "schema": schema, "strict": True}},
+        max_tokens=60,
+        temperature=0,
+        stream=True,
+    )
+    chunks = list(stream)
+    text = "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
+    assert [c.choices[0].finish_reason for c in chunks if c.choices][-1] == "stop"
+    value = json.loads(text)
+    assert set(value) == {"answer", "year"} and isinstance(value["year"], int)
+    assert len(value["answer"]) <= 20
+
+
+def test_json_object(client: openai.OpenAI) -> None:
+    resp = client.chat.completions.create(
+        model="siyada-chat",
+        messages=[{"role": "user", "content": "Give the capital of Morocco as JSON."}],
+        response_format={"type": "json_object"},
+        max_tokens=40,
+        temperature=0,
+        seed=1,
+    )
+    choice = resp.choices[0]
+    if choice.finish_reason == "stop":
+        assert isinstance(json.loads(choice.message.content or ""), dict)
+    else:  # cut by max_tokens: still the start of an object
+        assert (choice.message.content or "").startswith("{")
+
+
+@pytest.mark.parametrize(
+    ("extra", "param"),
+    [
+        ({"response_format": {"type": "json_schema", "json_schema": {"name": "x"}}}, "response_format"),
+        (
+            {
+                "response_format": {
+                    "type": "json_schema",
+                    "json_schema": {"name": "x", "schema": {"type": "array", "maxItems": 100000}},
+                }
+            },
+            "maxItems",
+        ),
+        (
+            {
+                "response_format": {
+                    "type": "json_schema",
+                    "json_schema": {"name": "x", "schema": {"type": "object", "not": {"type": "null"}}},
+                }
+            },
+            "'not'",
+        ),
+        ({"response_format": {"type": "json_object"}, "stop": ["}"]}, "stop"),
+        ({"logprobs": True}, "logprobs"),
+    ],
+    ids=["no-schema", "huge-count", "unknown-keyword", "stop", "chat-logprobs"],
+)
+def test_unsupported_is_400_naming_parameter(client: openai.OpenAI, extra: dict, param: str) -> None:
+    with pytest.raises(openai.BadRequestError) as err:
+        client.chat.completions.create(
+            model="siyada-chat", messages=[{"role": "user", "content": "Hi"}], max_tokens=5, **extra
+        )
+    assert param in str(err.value)
+
+
+def test_deep_schema_is_refused(client: openai.OpenAI) -> None:
+    schema: dict = {"type": "string"}
+    for _ in range(40):
+        schema = {"type": "object", "properties": {"a": schema}, "required": ["a"]}
+    with pytest.raises(openai.BadRequestError) as err:
+        client.chat.completions.create(
+            model="siyada-chat",
+            messages=[{"role": "user", "content": "Hi"}],
+            response_format={"type": "json_schema", "json_schema": {"name": "x", "schema": schema}},
+            max_tokens=5,
+        )
+    assert "response_format.json_schema.schema" in str(err.value)
+
+
+def test_langchain_with_structured_output(server: Server, admin_key: str) -> None:
+    from langchain_openai import ChatOpenAI
+
+    class Answer(BaseModel):
+        city: str
+        is_capital: bool
+
+    llm = ChatOpenAI(
+        model="siyada-chat",
+        base_url=server.url + "/v1",
+        api_key=admin_key,
+        max_tokens=40,
+        temperature=0,
+        max_retries=0,
+    )
+    out = llm.with_structured_output(Answer, method="json_schema").invoke("Is Rabat the capital of Morocco?")
+    assert isinstance(out, Answer)
