@@ -51,7 +51,10 @@ def test_json_schema_streamed_validates(client: openai.OpenAI) -> None:
     stream = client.chat.completions.create(
         model="siyada-chat",
         messages=[{"role": "user", "content": "When did Morocco become independent?"}],
-        response_format={"type": "json_schema", "json_schema": {"name": "a", "schema": schema, "strict": True}},
+        response_format={
+            "type": "json_schema",
+            "json_schema": {"name": "a", "schema": schema, "strict": True},
+        },
         max_tokens=60,
         temperature=0,
         stream=True,
