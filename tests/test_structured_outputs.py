@@ -149,3 +149,24 @@ def test_langchain_with_structured_output(server: Server, admin_key: str) -> Non
     )
     out = llm.with_structured_output(Answer, method="json_schema").invoke("Is Rabat the capital of Morocco?")
     assert isinstance(out, Answer)
+
+
+@pytest.mark.parametrize(
+    ("extra", "param"),
+    [
+        ({"response_format": {"type": "json_object"}}, "response_format"),
+        ({"tools": [{"type": "function", "function": {"name": "f"}}]}, "tools"),
+    ],
+)
+def test_grounded_answers_refuse_shapes_they_would_ignore(
+    client: openai.OpenAI, extra: dict, param: str
+) -> None:
+    with pytest.raises(openai.BadRequestError) as err:
+        client.chat.completions.create(
+            model="siyada-chat",
+            messages=[{"role": "user", "content": "Hi"}],
+            max_tokens=5,
+            extra_body={"collections": ["procedures"]},
+            **extra,
+        )
+    assert err.value.body and err.value.body.get("param") == param  # type: ignore[union-attr]

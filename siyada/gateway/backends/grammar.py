@@ -104,7 +104,7 @@ class Plan:
 def _check_schema(schema: Any, param: str) -> None:
     if not isinstance(schema, dict):
         raise Refusal(param, "must be a JSON Schema object")
-    if len(orjson.dumps(schema)) > MAX_SCHEMA_BYTES:
+    if _size(schema, param) > MAX_SCHEMA_BYTES:
         raise Refusal(param, f"the schema is over {MAX_SCHEMA_BYTES} bytes")
     nodes = 0
     stack: list[tuple[Any, int, bool]] = [(schema, 1, True)]
@@ -133,6 +133,13 @@ def _check_schema(schema: Any, param: str) -> None:
                 stack.append((value, depth + 1, False))  # enum, const, default, examples: data
 
 
+def _size(value: Any, param: str) -> int:
+    try:
+        return len(orjson.dumps(value))
+    except TypeError as exc:  # an integer past 64 bits, say
+        raise Refusal(param, f"not supported: {exc}") from exc
+
+
 def _check_keywords(node: dict[str, Any], param: str) -> None:
     unknown = sorted(k for k in node if k not in _KEYWORDS)
     if unknown:
@@ -151,6 +158,11 @@ def _check_keywords(node: dict[str, Any], param: str) -> None:
         for low, high in _REPEAT.findall(pattern):
             if int(low) > MAX_COUNT or (high and int(high) > MAX_COUNT):
                 raise Refusal(param, f"pattern repetitions above {MAX_COUNT} are not supported")
+    props, required = node.get("properties"), node.get("required")
+    if isinstance(props, dict) and isinstance(required, list):
+        missing = [r for r in required if r not in props]
+        if missing:  # the grammar writes only listed properties: it could never validate
+            raise Refusal(param, f"required property {missing[0]!r} is not among the properties")
     if "$ref" in node and not str(node["$ref"]).startswith("#"):
         raise Refusal(param, "only local $ref (#/...) are supported")
 
@@ -229,7 +241,7 @@ def plan_for(body: dict[str, Any]) -> Plan:
     tools = body.get("tools") or []
     if body.get("tool_choice") is not None and not tools:
         raise Refusal("tool_choice", "tool_choice needs tools")
-    if len(orjson.dumps(tools)) > MAX_TOOLS_BYTES:
+    if _size(tools, "tools") > MAX_TOOLS_BYTES:
         raise Refusal("tools", f"the tool definitions are over {MAX_TOOLS_BYTES} bytes")
     names = [t["function"]["name"] for t in tools]
     choice, only = _choice(body, names)
