@@ -106,9 +106,21 @@ def test_json_object(client: openai.OpenAI) -> None:
             "'not'",
         ),
         ({"response_format": {"type": "json_object"}, "stop": ["}"]}, "stop"),
+        (
+            {
+                "response_format": {
+                    "type": "json_schema",
+                    "json_schema": {
+                        "name": "x",
+                        "schema": {"type": "object", "properties": {"a": {"format": {}}}, "required": [{}]},
+                    },
+                }
+            },
+            "response_format.json_schema.schema",
+        ),
         ({"logprobs": True}, "logprobs"),
     ],
-    ids=["no-schema", "huge-count", "unknown-keyword", "stop", "chat-logprobs"],
+    ids=["no-schema", "huge-count", "unknown-keyword", "stop", "odd-values", "chat-logprobs"],
 )
 def test_unsupported_is_400_naming_parameter(client: openai.OpenAI, extra: dict, param: str) -> None:
     with pytest.raises(openai.BadRequestError) as err:

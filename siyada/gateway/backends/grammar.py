@@ -145,7 +145,7 @@ def _check_keywords(node: dict[str, Any], param: str) -> None:
     if unknown:
         raise Refusal(param, f"schema keyword {unknown[0]!r} is not supported by embedded models")
     fmt = node.get("format")
-    if fmt is not None and fmt not in _FORMATS:
+    if fmt is not None and (not isinstance(fmt, str) or fmt not in _FORMATS):
         raise Refusal(param, f"string format {fmt!r} is not supported (only {', '.join(sorted(_FORMATS))})")
     for key in _COUNTS:
         value = node.get(key)
@@ -160,7 +160,7 @@ def _check_keywords(node: dict[str, Any], param: str) -> None:
                 raise Refusal(param, f"pattern repetitions above {MAX_COUNT} are not supported")
     props, required = node.get("properties"), node.get("required")
     if isinstance(props, dict) and isinstance(required, list):
-        missing = [r for r in required if r not in props]
+        missing = [r for r in required if not isinstance(r, str) or r not in props]
         if missing:  # the grammar writes only listed properties: it could never validate
             raise Refusal(param, f"required property {missing[0]!r} is not among the properties")
     if "$ref" in node and not str(node["$ref"]).startswith("#"):

@@ -447,7 +447,7 @@ def _grammar(m: LlamaModel, text: str) -> Any:
 
     probe = llama_cpp.llama_sampler_init_grammar(m.llm._model.vocab, text.encode(), b"root")
     if not probe:
-        raise _refused("response_format", "the schema could not be made into a grammar")
+        raise _refused("response_format or tools", "the schemas could not be made into a grammar")
     llama_cpp.llama_sampler_free(probe)
     return LlamaGrammar.from_string(text, verbose=False)
 
