@@ -9,9 +9,37 @@ from typing import Literal
 
 import openai
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pydantic import BaseModel
 
+from siyada.gateway.backends.grammar import MAX_GRAMMAR_BYTES, Refusal, plan_for
 from tests.server import Server
+
+# Schema keywords, some the converter knows and some it does not, and odd names.
+_keys = st.sampled_from(
+    [
+        "type",
+        "properties",
+        "required",
+        "items",
+        "enum",
+        "const",
+        "anyOf",
+        "$ref",
+        "format",
+        "pattern",
+        "maxItems",
+        "minLength",
+        "not",
+        "a",
+        "object",
+        "string",
+        "integer",
+        "#",
+        "additionalProperties",
+    ]
+)
 
 
 @pytest.fixture(scope="module")
@@ -182,3 +210,48 @@ def test_grounded_answers_refuse_shapes_they_would_ignore(
             **extra,
         )
     assert err.value.body and err.value.body.get("param") == param  # type: ignore[union-attr]
+
+
+_odd = st.none() | st.booleans() | st.integers(-(2**63), 2**63 - 1) | st.text(max_size=6) | _keys
+_schema = st.deferred(
+    lambda: st.fixed_dictionaries(
+        {},
+        optional={
+            "type": st.sampled_from(["object", "string", "integer", "array", "null", "nope"])
+            | st.lists(st.sampled_from(["string", "null"]), max_size=2)
+            | _odd,
+            "properties": st.dictionaries(st.sampled_from(["a", "b", 'q"']), _schema, max_size=3) | _odd,
+            "required": st.lists(st.sampled_from(["a", "b", "z"]) | _odd, max_size=3) | _odd,
+            "items": _schema | _odd,
+            "anyOf": st.lists(_schema, max_size=2),
+            "enum": st.lists(_odd, max_size=3),
+            "format": st.sampled_from(["date", "uuid", "email"])
+            | _odd
+            | st.dictionaries(_keys, _odd, max_size=1),
+            "pattern": st.sampled_from(["a+", "(", "^[a-z]{2,3}$", "a{99}", "\\"]) | _odd,
+            "maxItems": st.integers(-1, 100) | _odd,
+            "minLength": st.integers(-1, 100),
+            "additionalProperties": st.booleans() | _schema,
+            "not": _schema,
+            "$ref": st.sampled_from(["#", "#/properties/a", "#/nope", "http://x/y"]) | _odd,
+        },
+    ),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(schema=_schema | _odd, tools=st.lists(_schema, max_size=2))
+def test_any_schema_builds_a_grammar_or_is_refused(schema: object, tools: list) -> None:
+    """Whatever schema or tool parameters arrive, planning answers a grammar or a Refusal (a 400), and
+    the grammar stays bounded."""
+    body = {
+        "response_format": {"type": "json_schema", "json_schema": {"name": "x", "schema": schema}},
+        "tools": [
+            {"type": "function", "function": {"name": f"f{i}", "parameters": p}} for i, p in enumerate(tools)
+        ],
+    }
+    try:
+        plan = plan_for(body)
+    except Refusal:
+        return
+    assert plan.grammar is not None and len(plan.grammar) <= MAX_GRAMMAR_BYTES
