@@ -10,7 +10,8 @@ from typing import Any
 import openai
 import pytest
 
-from tests.server import Server
+from tests.recording_upstream import RecordingUpstream
+from tests.server import Server, cli
 
 WEATHER: dict[str, Any] = {
     "type": "function",
@@ -226,3 +227,44 @@ def test_langchain_bind_tools(server: Server, admin_key: str) -> None:
         ]
     )
     assert reply.content and not reply.tool_calls
+
+
+def test_upstream_receives_the_fields_as_sent(tmp_path: Any) -> None:
+    """An in-house upstream model gets tools, tool_choice, response_format and parallel_tool_calls
+    exactly as the client sent them (the grammar is the embedded backend's own business)."""
+    up = RecordingUpstream()
+    data = tmp_path / "data"
+    data.mkdir()
+    config = data / "siyada.toml"
+    config.write_text(
+        f"""
+[embedded]
+enabled = false
+[[providers]]
+name = "inside"
+url = "{up.url}"
+in_house = true
+[[models]]
+name = "echo"
+routes = [{{provider = "inside"}}]
+"""
+    )
+    cli(data, "tenants", "create", "default")
+    srv = Server(data, config=config).start()
+    try:
+        sent = {
+            "tools": [WEATHER, TIME],
+            "tool_choice": {"type": "function", "function": {"name": "get_time"}},
+            "parallel_tool_calls": False,
+            "response_format": {
+                "type": "json_schema",
+                "json_schema": {"name": "a", "schema": {"type": "object"}},
+            },
+        }
+        client = openai.OpenAI(base_url=srv.url + "/v1", api_key=srv.key("default", "user"), max_retries=0)
+        client.chat.completions.create(model="echo", messages=ASK, **sent)
+        received = json.loads(up.bodies[-1])
+        assert {k: received.get(k) for k in sent} == sent
+    finally:
+        srv.stop()
+        up.close()
