@@ -245,7 +245,12 @@ class LlamaProvider:
         if prompt is not None and self._scoring(body):
             run = self._score(model_name, body, prompt, ctx)
         else:
-            run = self._generate(model_name, body, prompt, ctx, _plan(body) if prompt is None else None)
+            plan = None
+            if prompt is None:
+                # Building a grammar from a large schema takes up to ~20 ms: off the event loop.
+                shaped = body.get("tools") or body.get("response_format")
+                plan = await asyncio.to_thread(_plan, body) if shaped else _plan(body)
+            run = self._generate(model_name, body, prompt, ctx, plan)
         async for item in self._submit(run, ctx):
             yield item
 
