@@ -11,7 +11,6 @@ from siyada.api.body import openapi_body, read_json, validate
 from siyada.api.knowledge_errors import knowledge_call
 from siyada.api.schemas import ChatCompletionRequest, CompletionRequest
 from siyada.api.sse import sse_response
-from siyada.errors import ApiError
 from siyada.gateway.backends.base import Endpoint
 from siyada.gateway.service import Gateway
 from siyada.governance.keys import Principal
@@ -24,7 +23,6 @@ async def _serve(request: Request, principal: Principal, endpoint: Endpoint, str
     gateway: Gateway = request.app.state.gateway
     body = request.state.body
     if endpoint == "chat/completions" and body.get("collections"):
-        _grounded_shape(body)
         return await _grounded(request, principal, body, stream)
     notes: dict = {}
     if stream:
@@ -37,15 +35,6 @@ async def _serve(request: Request, principal: Principal, endpoint: Endpoint, str
 def _headers(provider: str, notes: dict) -> dict[str, str]:
     # X-Siyada-Pseudonymised: how many personal-data values the model saw as placeholders (the UI says so).
     return {"X-Siyada-Provider": provider, "X-Siyada-Pseudonymised": str(notes.get("pseudonymised", 0))}
-
-
-def _grounded_shape(body: dict) -> None:
-    """A grounded answer is cited text: a JSON shape or tool calls asked beside it would be ignored."""
-    fmt = body.get("response_format") or {}
-    if fmt.get("type") not in (None, "text"):
-        raise ApiError(400, "response_format cannot be combined with collections", param="response_format")
-    if body.get("tools"):
-        raise ApiError(400, "tools cannot be combined with collections", param="tools")
 
 
 async def _grounded(request: Request, principal: Principal, body: dict, stream: bool) -> Response:
