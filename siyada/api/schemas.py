@@ -185,7 +185,26 @@ class RetrievalOptions(BaseModel):
     filters: dict[str, Any] | None = None
 
 
+def _chat_schema(schema: dict[str, Any]) -> None:
+    _stop_schema(schema)
+    # _grounded_shape, as JSON Schema.
+    schema["allOf"] = [
+        {
+            "if": {"required": ["collections"], "properties": {"collections": {"type": "array"}}},
+            "then": {
+                "properties": {
+                    "response_format": {
+                        "anyOf": [{"type": "null"}, {"properties": {"type": {"const": "text"}}}]
+                    },
+                    "tools": {"anyOf": [{"type": "null"}, {"type": "array", "maxItems": 0}]},
+                }
+            },
+        }
+    ]
+
+
 class ChatCompletionRequest(_Sampling):
+    model_config = ConfigDict(extra="allow", json_schema_extra=_chat_schema)
     messages: list[ChatMessage] = Field(min_length=1)
     max_completion_tokens: int | None = Field(default=None, ge=1)
     # Siyada extension: answer from these collections, with citations (see docs/knowledge.md).
@@ -203,6 +222,16 @@ class ChatCompletionRequest(_Sampling):
     service_tier: str | None = None
     store: bool | None = None
     metadata: dict[str, str] | None = None
+
+    @model_validator(mode="after")
+    def _grounded_shape(self) -> ChatCompletionRequest:
+        # A grounded answer is cited text: a JSON shape or tools asked beside it would be ignored.
+        if self.collections:
+            if self.response_format is not None and self.response_format.type != "text":
+                raise ValueError("response_format cannot be combined with collections")
+            if self.tools:
+                raise ValueError("tools cannot be combined with collections")
+        return self
 
     def token_limit(self) -> int | None:
         return self.max_completion_tokens or self.max_tokens

@@ -4,7 +4,8 @@ Each model is loaded once and owned by one worker thread (a llama.cpp context is
 wait in a bounded fair queue and a full queue answers 503 instead of piling up. Token counts are exact:
 the prompt is tokenised here, and generated tokens are counted by a stopping criterion, which also stops
 generation as soon as the client has gone. Completions that ask for log-probabilities (or `echo` with
-`max_tokens` 0) take the scoring path of `scoring.py`, on the same worker and context.
+`max_tokens` 0) take the scoring path of `scoring.py`, on the same worker and context. Chat with
+`response_format` or `tools` is generated under a llama.cpp grammar (`grammar.py`, `llama_tools.py`).
 """
 
 from __future__ import annotations
@@ -20,7 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from siyada.gateway.backends.base import CallContext, Endpoint, ProviderBusy, ProviderError
+from siyada.gateway.backends.grammar import Plan, Refusal, plan_for
 from siyada.gateway.backends.llama_model import BadTokens, LlamaModel, plain_message
+from siyada.gateway.backends.llama_tools import OutputReader, ToolDelta, conversation
 from siyada.gateway.backends.scoring import Sampling, complete, logprobs_object
 from siyada.gateway.fairqueue import FairQueue, QueueFull
 from siyada.gateway.prompts import Prompt, split_prompts
@@ -164,12 +167,17 @@ class LlamaProvider:
             self._limit(m, body, len(self._prompt_ids(m, prompt)), may_be_zero=self._scoring(body))
 
     def _generate(
-        self, model_name: str, body: dict[str, Any], prompt: Prompt | None, ctx: CallContext
+        self,
+        model_name: str,
+        body: dict[str, Any],
+        prompt: Prompt | None,
+        ctx: CallContext,
+        plan: Plan | None = None,
     ) -> Callable[[Callable[[Any], None]], None]:
         def run(push: Callable[[Any], None]) -> None:
             m = self.model(model_name)
             if prompt is None:
-                messages = [plain_message(x) for x in body["messages"]]
+                messages = conversation(body, plan or Plan(), m.template)
                 tokens, template_stops = m.chat_prompt(messages)
             else:
                 tokens, template_stops = self._prompt_ids(m, prompt), []
@@ -191,11 +199,15 @@ class LlamaProvider:
                 stop=stops + template_stops,
                 stream=True,
                 stopping_criteria=StoppingCriteriaList([counter]),
+                grammar=_grammar(m, plan.grammar) if plan and plan.grammar else None,
             )
             if prompt is not None and body.get("echo"):
                 push((self._echo_text(m, prompt, tokens), None))
-            for chunk in _texts(stream):
-                push(chunk)
+            if plan is None or plan.grammar is None:
+                for chunk in _texts(stream):
+                    push(chunk)
+            else:
+                _read(plan, _texts(stream), push)
             push({"usage": {"prompt_tokens": len(tokens), "completion_tokens": counter.generated}})
 
         return run
@@ -233,7 +245,12 @@ class LlamaProvider:
         if prompt is not None and self._scoring(body):
             run = self._score(model_name, body, prompt, ctx)
         else:
-            run = self._generate(model_name, body, prompt, ctx)
+            plan = None
+            if prompt is None:
+                # Building a grammar from a large schema takes up to ~20 ms: off the event loop.
+                shaped = body.get("tools") or body.get("response_format")
+                plan = await asyncio.to_thread(_plan, body) if shaped else _plan(body)
+            run = self._generate(model_name, body, prompt, ctx, plan)
         async for item in self._submit(run, ctx):
             yield item
 
@@ -255,6 +272,12 @@ class LlamaProvider:
                 continue
             if isinstance(item, _Choice):
                 choice: dict[str, Any] = {"index": 0, **item.choice}
+            elif isinstance(item, ToolDelta):
+                delta = {"tool_calls": [item.wire()]}
+                if first:
+                    delta = {"role": "assistant", "content": None, **delta}
+                    first = False
+                choice = {"index": 0, "delta": delta, "finish_reason": None, "logprobs": None}
             elif chat:
                 text, finish = item
                 delta: dict[str, Any] = {"content": text} if text else {}
@@ -278,17 +301,30 @@ class LlamaProvider:
         finish: str | None = None
         usage: dict[str, int] = {"prompt_tokens": 0, "completion_tokens": 0}
         made: dict[str, Any] | None = None
+        call: dict[str, Any] | None = None
         async for item in self._events(endpoint, body, prompt, ctx):
             if isinstance(item, dict):
                 usage = item["usage"]
             elif isinstance(item, _Choice):
                 made = item.choice
+            elif isinstance(item, ToolDelta):
+                if item.id is not None:
+                    call = {
+                        "id": item.id,
+                        "type": "function",
+                        "function": {"name": item.name, "arguments": ""},
+                    }
+                if call is not None:
+                    call["function"]["arguments"] += item.arguments
             else:
                 parts.append(item[0])
                 finish = item[1] or finish
         if made is not None:
             return made, usage
-        return {"text": "".join(parts), "finish_reason": finish or "stop", "logprobs": None}, usage
+        made = {"text": "".join(parts), "finish_reason": finish or "stop", "logprobs": None}
+        if call is not None:
+            made["tool_calls"] = [call]
+        return made, usage
 
     async def call(self, endpoint: Endpoint, body: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
         if endpoint == "embeddings":
@@ -296,7 +332,9 @@ class LlamaProvider:
         created = int(time.time())
         if endpoint == "chat/completions":
             made, usage = await self._choice(endpoint, body, None, ctx)
-            message = {"role": "assistant", "content": made["text"]}
+            message: dict[str, Any] = {"role": "assistant", "content": made["text"]}
+            if made.get("tool_calls"):
+                message = {"role": "assistant", "content": None, "tool_calls": made["tool_calls"]}
             return {
                 "id": "chatcmpl-" + uuid.uuid4().hex[:24],
                 "object": "chat.completion",
@@ -331,7 +369,11 @@ class LlamaProvider:
         """Prompt tokens exactly as generation will count them (used for quotas before the call)."""
         m = self.model(body["model"])
         if endpoint == "chat/completions":
-            return len(m.chat_prompt([plain_message(x) for x in body["messages"]])[0])
+            try:
+                plan = plan_for(body)
+            except Refusal:  # the call itself answers the 400
+                return len(m.chat_prompt([plain_message(x) for x in body["messages"]])[0])
+            return len(m.chat_prompt(conversation(body, plan, m.template))[0])
         return sum(
             len(p) if isinstance(p, list) else len(m.prompt_tokens(p)) for p in split_prompts(body["prompt"])
         )
@@ -382,6 +424,51 @@ def _texts(stream: Iterator[dict[str, Any]]) -> Iterator[tuple[str, str | None]]
         text, finish = choice.get("text") or "", choice.get("finish_reason")
         if text or finish:
             yield text, finish
+
+
+def _plan(body: dict[str, Any]) -> Plan:
+    """The grammar plan of a chat request; what the embedded models cannot do is a 400 naming it."""
+    if body.get("logprobs"):
+        raise _refused("logprobs", "chat log-probabilities are not supported by embedded models")
+    try:
+        plan = plan_for(body)
+    except Refusal as exc:
+        raise _refused(exc.param, str(exc).split(": ", 1)[1]) from exc
+    if plan.grammar is not None and body.get("stop"):
+        # A stop string could cut the JSON the grammar promises.
+        raise _refused("stop", "cannot be combined with response_format or tools on embedded models")
+    return plan
+
+
+def _refused(param: str, message: str) -> ProviderError:
+    return ProviderError(f"{param}: {message}", retryable=False, status=400)
+
+
+def _grammar(m: LlamaModel, text: str) -> Any:
+    """The grammar, parsed once by llama.cpp first: a grammar it cannot parse gives a null sampler,
+    which would crash the process when chained (runs on the worker: it needs the vocabulary)."""
+    import llama_cpp
+    from llama_cpp import LlamaGrammar
+
+    probe = llama_cpp.llama_sampler_init_grammar(m.llm._model.vocab, text.encode(), b"root")
+    if not probe:
+        raise _refused("response_format or tools", "the schemas could not be made into a grammar")
+    llama_cpp.llama_sampler_free(probe)
+    return LlamaGrammar.from_string(text, verbose=False)
+
+
+def _read(plan: Plan, texts: Iterator[tuple[str, str | None]], push: Callable[[Any], None]) -> None:
+    """Generated text under a grammar, pushed as content pieces or tool-call deltas."""
+    reader = OutputReader(plan)
+    finish: str | None = None
+    for text, done in texts:
+        for piece in reader.feed(text):
+            push(piece if isinstance(piece, ToolDelta) else (piece, None))
+        finish = done or finish
+    pieces, reason = reader.finish(finish)
+    for piece in pieces:
+        push(piece if isinstance(piece, ToolDelta) else (piece, None))
+    push(("", reason))
 
 
 def _total(u: dict[str, int]) -> dict[str, int]:
