@@ -98,7 +98,16 @@ def read_task(folder: Path) -> tuple[list[str], list[tuple[int, str, list[str]]]
     return paragraphs, questions
 
 
-def run_task(folder: Path, limit: int | None, split: str, cache: Path) -> dict[str, Any]:
+def _evidence(question: str, hits: list[dict[str, Any]], embed: Any) -> float:
+    from siyada.knowledge.extract import evidence, rank_candidates
+
+    ranked = rank_candidates(question, hits, embed)
+    return round(evidence(ranked[0], embed is not None), 4) if ranked else 0.0
+
+
+def run_task(
+    folder: Path, limit: int | None, split: str, cache: Path, min_evidence: float | None, rows_wanted: bool
+) -> dict[str, Any]:
     from siyada.governance.tenants import create_tenant
     from siyada.knowledge.grounding import extractive_answer
     from siyada.knowledge.service import Knowledge
@@ -111,7 +120,9 @@ def run_task(folder: Path, limit: int | None, split: str, cache: Path) -> dict[s
         questions = questions[:limit]
     e5 = _cached(cache)
     takes_embed = "embed" in inspect.signature(extractive_answer).parameters
-    extra = {"embed": e5.embed} if takes_embed else {}
+    extra: dict[str, Any] = {"embed": e5.embed} if takes_embed else {}
+    if takes_embed and min_evidence is not None:
+        extra["min_evidence"] = min_evidence
     blob = "\n".join(
         json.dumps({"text": p, "paragraph": i}, ensure_ascii=False) for i, p in enumerate(paragraphs)
     )
@@ -141,16 +152,19 @@ def run_task(folder: Path, limit: int | None, split: str, cache: Path) -> dict[s
             others = [h for h in hits if h["document"]["metadata"].get("paragraph") != par][:K]
             _, cites2 = extractive_answer(question, others, **extra)
             right_abstain += not cites2
-            rows.append(
-                {
-                    "q": question,
-                    "answer": content,
-                    "gold": golds,
-                    "contains": hit,
-                    "abstained": not cites,
-                    "abstained_without": not cites2,
-                }
-            )
+            row = {
+                "q": question,
+                "answer": content,
+                "gold": golds,
+                "contains": hit,
+                "f1": round(max(f1(body, g) for g in golds), 4),
+                "abstained": not cites,
+                "abstained_without": not cites2,
+            }
+            if rows_wanted and takes_embed:  # for calibrating the threshold: the evidence either way
+                row["evidence"] = _evidence(question, hits[:K], e5.embed)
+                row["evidence_without"] = _evidence(question, others, e5.embed)
+            rows.append(row)
         seconds = time.perf_counter() - t0
         engine.dispose()
     n = max(len(questions), 1)
@@ -176,6 +190,7 @@ def main() -> None:
     ap.add_argument("--tasks", help="comma-separated task names (default: every folder)")
     ap.add_argument("--split", choices=("dev", "test", "all"), default="all")
     ap.add_argument("--rows", type=Path, help="write every question, answer and outcome here (JSONL)")
+    ap.add_argument("--min-evidence", type=float, help="abstention threshold (default: the configured one)")
     ap.add_argument("--cache", type=Path, default=ROOT / "bench" / "results" / "cache")
     a = ap.parse_args()
     folders = sorted(p for p in a.tasks_dir.iterdir() if (p / "squad.json").exists())
@@ -184,7 +199,7 @@ def main() -> None:
     results: dict[str, Any] = {}
     rows: list[dict[str, Any]] = []
     for folder in folders:
-        results[folder.name] = run_task(folder, a.limit, a.split, a.cache)
+        results[folder.name] = run_task(folder, a.limit, a.split, a.cache, a.min_evidence, bool(a.rows))
         rows += [{"task": folder.name, **r} for r in results[folder.name].pop("_rows")]
     print(
         f"{'task':<16} {'n':>4} {'contains':>8} {'F1':>6} {'abst.P':>7} {'abst.R':>7}   baseline contains/F1"
