@@ -72,11 +72,11 @@ def f1(prediction: str, gold: str) -> float:
 
 
 def answer_body(content: str) -> str:
-    """The quoted text of an answer: inside its bidi isolates, or (an answer without them) the content
+    """The quoted text of an answer: inside its first bidi isolate, or (an answer without them) the content
     less citation markers, bold markers and the frame line."""
-    quotes = re.findall("\u2068(.*?)\u2069", content, flags=re.S)
-    if quotes:
-        return " ".join(quotes)
+    quote = re.search("\u2068(.*?)\u2069", content, flags=re.S)  # the first isolate; then the source's name
+    if quote:
+        return quote.group(1)
     lines = content.splitlines()[1:] if "\n" in content else [content]
     text = " ".join(re.sub(r"\s+—\s+[^«»]*$", "", ln) for ln in lines)
     return re.sub(r"\[\d+\]|\*\*|[«»]", " ", text)

@@ -55,10 +55,15 @@ def test_french_frame_markup_stripped_and_question_type_cue() -> None:
     assert content.startswith("D'après [1] : \u2068")
     quote = _quote(content)
     assert "48 heures" in quote and "**" not in content and "##" not in content
+    # the same lexical evidence in two sentences: the question type decides
+    two = "Le dossier de résidence est déposé à l'arrondissement. Le dossier de résidence est traité en 48 h."
+    content, _ = extractive_answer("Combien de temps pour le dossier de résidence ?", [_hit(two, "r.md")])
+    assert "48 h" in _quote(content)
+    two = "La loi sur les archives a été publiée en 2007. La loi sur les archives a été publiée au Bulletin."
     content, _ = extractive_answer(
-        "Combien d'heures pour le certificat de résidence ?", [_hit(RESIDENCE, "r.md")]
+        "Quand la loi sur les archives a-t-elle été publiée ?", [_hit(two, "r.md")]
     )
-    assert "48" in _quote(content)  # "combien" asks for a number
+    assert "2007" in _quote(content)
 
 
 def test_frames_follow_the_question_language() -> None:

@@ -24,6 +24,7 @@ from siyada.lang.sentences import sentence_spans
 Embed = Callable[[list[str], str], np.ndarray]
 
 MAX_WORDS = 60
+MIN_WORDS = 4
 PASSAGES = 3  # candidates come from the best passages only: lower ones rarely answer
 # A clause ends at a comma, semicolon or colon (Latin or Arabic) followed by a space, or before
 # "which/qui/الذي" style relatives would be too fine: commas carry most of the structure in both scripts.
@@ -69,7 +70,7 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
     ("place", re.compile(r"(?i)\bwhere\b|\boù\b|\bأين\b|\bفين\b|\bfin\b")),
 ]
 # Weights of the candidate score (set on the dev split, see the module docstring).
-W_LEX, W_NEW, W_COS, W_RANK, W_CUE, W_LEN = 1.0, 0.35, 4.0, 0.25, 0.3, 0.08
+W_LEX, W_NEW, W_COS, W_RANK, W_CUE, W_LEN = 1.0, 0.0, 8.0, 0.1, 0.2, 0.0
 
 
 @dataclass
@@ -117,6 +118,8 @@ def _candidates(hits: Sequence[dict[str, Any]]) -> list[Candidate]:
         text: str = hit["chunk"]["text"]
         for s, e in sentence_spans(text):
             sentence = text[s:e]
+            if len(re.findall(r"\w+", sentence)) < MIN_WORDS:
+                continue  # a heading or a list number names a topic; it does not answer
             out.append(Candidate(i, s, e, sentence, sentence))
             cuts = [m.end() for m in _CLAUSE_END.finditer(sentence)]
             if not cuts:
