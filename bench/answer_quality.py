@@ -98,11 +98,18 @@ def read_task(folder: Path) -> tuple[list[str], list[tuple[int, str, list[str]]]
     return paragraphs, questions
 
 
-def _evidence(question: str, hits: list[dict[str, Any]], embed: Any) -> float:
+def _evidence(question: str, hits: list[dict[str, Any]], embed: Any) -> dict[str, float]:
     from siyada.knowledge.extract import evidence, rank_candidates
 
     ranked = rank_candidates(question, hits, embed)
-    return round(evidence(ranked[0], embed is not None), 4) if ranked else 0.0
+    if not ranked:
+        return {"evidence": 0.0, "lexical": 0.0, "cosine": 0.0}
+    best = ranked[0]
+    return {
+        "evidence": round(evidence(best, question, embed is not None), 4),
+        "lexical": best.lexical,
+        "cosine": best.cosine,
+    }
 
 
 def run_task(

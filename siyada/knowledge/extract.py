@@ -184,9 +184,26 @@ def rank_candidates(
     return sorted(cands, key=lambda c: -c.score)
 
 
-def evidence(best: Candidate, embed_used: bool) -> float:
-    """How strongly the best candidate is supported: its lexical share and, with e5, its cosine."""
-    return best.lexical + (best.cosine if embed_used else 0.0)
+# Abstention evidence (calibrated on the dev splits of bench/answer_quality.py): e5's cosine of the
+# question and the best candidate plus a little of its lexical share. e5 cosines across languages run
+# lower (an English question, an Arabic passage), so a cross-script pair gets CROSS_SCRIPT added; with
+# no embedder a nominal cosine stands in, and the lexical share alone decides.
+EV_LEXICAL = 0.2
+CROSS_SCRIPT = 0.135
+NOMINAL_COSINE = 0.85
+
+
+def _arabic_script(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and sum("\u0600" <= c <= "\u06ff" for c in letters) > len(letters) / 2
+
+
+def evidence(best: Candidate, question: str, embed_used: bool) -> float:
+    """How strongly the best candidate is supported; compared with `[knowledge] answer_min_evidence`."""
+    if not embed_used:
+        return EV_LEXICAL * best.lexical + NOMINAL_COSINE
+    cross = _arabic_script(question) != _arabic_script(best.sentence)
+    return EV_LEXICAL * best.lexical + best.cosine + (CROSS_SCRIPT if cross else 0.0)
 
 
 def shorten(text: str, max_words: int = MAX_WORDS) -> str:

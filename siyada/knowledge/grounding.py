@@ -19,7 +19,7 @@ from siyada.lang.analysis import index_terms, latin_language, query_terms
 from siyada.lang.sentences import sentence_spans
 
 _MARKER = re.compile(r"\[(\d{1,2})\]")
-MIN_EVIDENCE = 0.0  # [knowledge] answer_min_evidence; calibrated in bench/answer_quality.py
+MIN_EVIDENCE = 0.935  # [knowledge] answer_min_evidence; calibrated in bench/answer_quality.py
 CHARS_PER_TOKEN = 3  # conservative for Arabic and French with small-vocabulary tokenizers
 
 
@@ -131,7 +131,7 @@ def extractive_answer(
     frame in the question's language; or, when the evidence is weaker than `min_evidence`, "not found"
     with the nearest documents and no citation."""
     ranked = rank_candidates(question, hits, embed)
-    if not ranked or evidence(ranked[0], embed is not None) < min_evidence:
+    if not ranked or evidence(ranked[0], question, embed is not None) < min_evidence:
         return not_found(question, hits), []
     best = ranked[0]
     hit = hits[best.hit]
