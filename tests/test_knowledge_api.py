@@ -239,7 +239,7 @@ def test_grounded_extractive_frames_follow_the_question_language(kn: Server, pro
     client = OpenAI(base_url=kn.url + "/v1", api_key=_h(kn)["Authorization"][7:], max_retries=0)
     for question, frame in [
         ("Quelles sont les pièces à fournir pour le certificat de résidence ?", "D'après [1] : \u2068"),
-        ("What documents are needed for a building permit?", "According to [1]: \u2068"),
+        ("ما هي الوثائق المطلوبة للحصول على شهادة السكنى؟", "حسب [1]: \u2068"),
     ]:
         reply = client.chat.completions.create(
             model="siyada-chat",
@@ -249,6 +249,15 @@ def test_grounded_extractive_frames_follow_the_question_language(kn: Server, pro
         content = reply.choices[0].message.content or ""
         assert content.startswith(frame), content
         assert content.count("\u2068") == content.count("\u2069") == 2  # the quote and the document name
+    # the documents do not say: "not found" in the question's language, the nearest documents, no quote
+    reply = client.chat.completions.create(
+        model="siyada-chat",
+        messages=[{"role": "user", "content": "Quelle est la capitale du Japon ?"}],
+        extra_body={"collections": [procedures]},
+    )
+    content = reply.choices[0].message.content or ""
+    assert content.startswith("Je n'ai pas trouvé la réponse dans les documents."), content
+    assert (reply.model_extra or {})["citations"] == [] and "\u2068" in content
 
 
 def test_grounded_generative_answer_cites_passages(
