@@ -149,7 +149,7 @@ class KnowledgeConfig(_Strict):
     # cosine plus 0.2 x its share of the question's words: siyada.knowledge.extract.evidence) the
     # answer says "not found" and names the nearest documents instead of quoting unrelated text.
     # Calibrated on the dev splits of bench/answer_quality.py; 0 never abstains.
-    answer_min_evidence: float = Field(default=0.935, ge=0.0, le=3.0)
+    answer_min_evidence: float = Field(default=0.92, ge=0.0, le=3.0)
 
 
 class WorkersConfig(_Strict):

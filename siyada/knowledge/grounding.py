@@ -19,7 +19,7 @@ from siyada.lang.analysis import index_terms, latin_language, query_terms
 from siyada.lang.sentences import sentence_spans
 
 _MARKER = re.compile(r"\[(\d{1,2})\]")
-MIN_EVIDENCE = 0.935  # [knowledge] answer_min_evidence; calibrated in bench/answer_quality.py
+MIN_EVIDENCE = 0.92  # [knowledge] answer_min_evidence; calibrated in bench/answer_quality.py
 CHARS_PER_TOKEN = 3  # conservative for Arabic and French with small-vocabulary tokenizers
 
 
