@@ -25,6 +25,7 @@ Embed = Callable[[list[str], str], np.ndarray]
 
 MAX_WORDS = 60
 MIN_WORDS = 4
+MAX_QUESTION_WORDS = 64
 PASSAGES = 3  # candidates come from the best passages only: lower ones rarely answer
 # A clause ends at a comma, semicolon or colon (Latin or Arabic) followed by a space, or before
 # "which/qui/الذي" style relatives would be too fine: commas carry most of the structure in both scripts.
@@ -136,7 +137,9 @@ def _candidates(hits: Sequence[dict[str, Any]]) -> list[Candidate]:
 
 def question_words(question: str) -> list[set[str]]:
     """The question's words, each as the set of terms it is searched under (stems, spellings)."""
-    words = [query_terms(w) for w in re.findall(r"\w+", question)]
+    # distinct words, at most MAX_QUESTION_WORDS: a pasted page as a question stays cheap
+    distinct = list(dict.fromkeys(re.findall(r"\w+", question)))[:MAX_QUESTION_WORDS]
+    words = [query_terms(w) for w in distinct]
     return [set(t) for t in words if t]
 
 
