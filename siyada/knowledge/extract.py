@@ -31,7 +31,8 @@ PASSAGES = 3  # candidates come from the best passages only: lower ones rarely a
 # "which/qui/الذي" style relatives would be too fine: commas carry most of the structure in both scripts.
 _CLAUSE_END = re.compile(r"[,،;؛:](?=\s)")
 _MARKUP = [
-    (re.compile(r"!?\[([^\]\n]*)\]\([^)\s]*\)"), r"\1"),  # [text](url) → text
+    # [text](url) → text; no "[" inside the text, so a run of "[" is scanned once, not once per "["
+    (re.compile(r"!?\[([^\[\]\n]*)\]\([^()\s]*\)"), r"\1"),
     (re.compile(r"\*\*|__|`+|~~"), ""),
     (re.compile(r"(?m)^\s{0,3}(?:#{1,6}\s+|[-*+]\s+|>\s*)"), ""),
     (re.compile(r"\s*\|\s*"), " "),
