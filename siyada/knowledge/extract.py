@@ -35,7 +35,7 @@ _MARKUP = [
     (re.compile(r"!?\[([^\[\]\n]*)\]\([^()\s]*\)"), r"\1"),
     (re.compile(r"\*\*|__|`+|~~"), ""),
     (re.compile(r"(?m)^\s{0,3}(?:#{1,6}\s+|[-*+]\s+|>\s*)"), ""),
-    (re.compile(r"\s*\|\s*"), " "),
+    (re.compile(r"\|"), " "),  # table pipes; spaces are collapsed after
     (re.compile("[\u2066-\u2069\u202a-\u202e]"), ""),  # a quote's own bidi controls would unbalance ours
 ]
 
