@@ -150,6 +150,11 @@ class KnowledgeConfig(_Strict):
     # At start, read the lexical index into the OS cache and load every collection's vectors, in the
     # background, so the first searches after a restart do not wait on the disk (Knowledge.warm).
     warm_at_start: bool = True
+    # Extractive answers (siyada.knowledge.grounding): below this evidence (the best candidate's e5
+    # cosine plus 0.2 x its share of the question's words: siyada.knowledge.extract.evidence) the
+    # answer says "not found" and names the nearest documents instead of quoting unrelated text.
+    # Calibrated on the dev splits of bench/answer_quality.py; 0 never abstains.
+    answer_min_evidence: float = Field(default=0.92, ge=0.0, le=3.0)
 
 
 class WorkersConfig(_Strict):

@@ -217,8 +217,11 @@ def test_grounded_extractive_answer_with_verbatim_citations(kn: Server, procedur
     )
     content = reply.choices[0].message.content or ""
     citations = (reply.model_extra or {})["citations"]
-    assert "[1]" in content and citations[0]["document_name"] == "shahada_sokna.txt"
-    assert "**" in content  # the matching sentence is highlighted
+    assert citations[0]["document_name"] == "shahada_sokna.txt"
+    # the quote that answers, framed in Arabic, isolated for bidi text, no Markdown markers
+    assert content.startswith("حسب [1]: \u2068") and "**" not in content
+    quote = content[content.index("\u2068") + 1 : content.index("\u2069")]
+    assert quote == " ".join(citations[0]["quote"].split()) and len(quote.split()) <= 60
     _check_citations(kn, citations)
     stream = client.chat.completions.create(
         model="siyada-chat",
@@ -230,6 +233,31 @@ def test_grounded_extractive_answer_with_verbatim_citations(kn: Server, procedur
     streamed = "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
     assert streamed == content
     assert (chunks[-1].model_extra or {})["citations"] == citations
+
+
+def test_grounded_extractive_frames_follow_the_question_language(kn: Server, procedures: str) -> None:
+    client = OpenAI(base_url=kn.url + "/v1", api_key=_h(kn)["Authorization"][7:], max_retries=0)
+    for question, frame in [
+        ("Quelles sont les pièces à fournir pour le certificat de résidence ?", "D'après [1] : \u2068"),
+        ("ما هي الوثائق المطلوبة للحصول على شهادة السكنى؟", "حسب [1]: \u2068"),
+    ]:
+        reply = client.chat.completions.create(
+            model="siyada-chat",
+            messages=[{"role": "user", "content": question}],
+            extra_body={"collections": [procedures]},
+        )
+        content = reply.choices[0].message.content or ""
+        assert content.startswith(frame), content
+        assert content.count("\u2068") == content.count("\u2069") == 2  # the quote and the document name
+    # the documents do not say: "not found" in the question's language, the nearest documents, no quote
+    reply = client.chat.completions.create(
+        model="siyada-chat",
+        messages=[{"role": "user", "content": "Quelle est la capitale du Japon ?"}],
+        extra_body={"collections": [procedures]},
+    )
+    content = reply.choices[0].message.content or ""
+    assert content.startswith("Je n'ai pas trouvé la réponse dans les documents."), content
+    assert (reply.model_extra or {})["citations"] == [] and "\u2068" in content
 
 
 def test_grounded_generative_answer_cites_passages(

@@ -196,7 +196,10 @@ def create_app(settings: Settings) -> FastAPI:
         engine, _embedder_lookup(router), app.state.privacy, settings.file.knowledge, workers
     )
     app.state.grounded = GroundedChat(
-        app.state.gateway, app.state.knowledge, settings.file.knowledge.retrieval_k
+        app.state.gateway,
+        app.state.knowledge,
+        settings.file.knowledge.retrieval_k,
+        settings.file.knowledge.answer_min_evidence,
     )
     app.state.tokenizers = Tokenizers(app.state.gateway, settings.file.embedded.chat_model)
     app.state.quotas = quotas

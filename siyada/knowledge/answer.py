@@ -17,7 +17,8 @@ from typing import Any
 from siyada.gateway.router import close_quietly
 from siyada.gateway.service import Gateway
 from siyada.governance.keys import Principal
-from siyada.knowledge.grounding import cited_in, extractive_answer, grounded_messages
+from siyada.knowledge.extract import Embed
+from siyada.knowledge.grounding import MIN_EVIDENCE, cited_in, extractive_answer, grounded_messages
 from siyada.knowledge.service import Knowledge
 
 EXTENSION_FIELDS = ("collections", "answer_mode", "retrieval")
@@ -37,10 +38,19 @@ def _question(messages: list[dict[str, Any]]) -> str:
 
 
 class GroundedChat:
-    def __init__(self, gateway: Gateway, knowledge: Knowledge, default_k: int = 5) -> None:
+    def __init__(
+        self, gateway: Gateway, knowledge: Knowledge, default_k: int = 5, min_evidence: float = MIN_EVIDENCE
+    ) -> None:
         self.gateway = gateway
         self.knowledge = knowledge
         self.default_k = default_k
+        self.min_evidence = min_evidence
+
+    def _embed(self) -> Embed | None:
+        """The default collection model's embedder, for the e5 evidence of the extractive answer."""
+        model = self.knowledge.default_embedding_model
+        embedder = self.knowledge.embedder_for(model) if model else None
+        return embedder.embed if embedder is not None else None
 
     def _mode(self, principal: Principal, body: dict[str, Any]) -> tuple[str, Any]:
         entry = self.gateway.model_for(principal, body["model"], "chat/completions")
@@ -73,7 +83,9 @@ class GroundedChat:
         hits = await self._retrieve(principal, body, question)
         plain = {k: v for k, v in body.items() if k not in EXTENSION_FIELDS}
         if mode == "extractive":
-            content, citations = extractive_answer(question, hits)
+            content, citations = await asyncio.to_thread(
+                extractive_answer, question, hits, self._embed(), self.min_evidence
+            )
             if stream:
                 return _extractive_stream(body["model"], content, citations), "siyada-knowledge"
             return _completion(body["model"], content, citations), "siyada-knowledge"

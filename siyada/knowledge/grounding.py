@@ -1,9 +1,10 @@
 """Grounded answers: passages retrieved for the question, answered with numbered citations.
 
-Two modes. *Extractive* quotes the best passages verbatim, with the sentences that match the question
-marked, and needs no generator: it is the default when the model is too small to be trusted (the
-packaged one). *Generative* puts the numbered passages into the prompt within the model's context and asks
-for an answer that cites them as [n]; the citations returned are the passages the answer refers to.
+Two modes. *Extractive* quotes the sentence or clause of the best passages that answers (see
+siyada.knowledge.extract), or says "not found" when the evidence is weak, and needs no generator: it
+is the default when the model is too small to be trusted (the packaged one). *Generative* puts the
+numbered passages into the prompt within the model's context and asks for an answer that cites them
+as [n]; the citations returned are the passages the answer refers to.
 Every quote is a slice of a stored chunk, and its offsets are document offsets.
 """
 
@@ -13,10 +14,12 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from siyada.lang.analysis import index_terms, query_terms
+from siyada.knowledge.extract import Embed, evidence, rank_candidates, shorten, strip_markup
+from siyada.lang.analysis import index_terms, latin_language, query_terms
 from siyada.lang.sentences import sentence_spans
 
 _MARKER = re.compile(r"\[(\d{1,2})\]")
+MIN_EVIDENCE = 0.92  # [knowledge] answer_min_evidence; calibrated in bench/answer_quality.py
 CHARS_PER_TOKEN = 3  # conservative for Arabic and French with small-vocabulary tokenizers
 
 
@@ -67,34 +70,83 @@ def _is_arabic(text: str) -> bool:
     return bool(letters) and sum("\u0600" <= c <= "\u06ff" for c in letters) > len(letters) / 2
 
 
-def extractive_answer(question: str, hits: Sequence[dict[str, Any]], passages: int = 3) -> tuple[str, list]:
-    """The best passages quoted verbatim with their matching sentences in **bold**, cited [n]."""
-    if not hits:
-        none = (
-            "لم أجد أي مقطع ذي صلة في الوثائق."
-            if _is_arabic(question)
-            else ("Aucun passage pertinent n'a été trouvé dans les documents.")
-        )
-        return none, []
-    cites = [citation(i + 1, h, question) for i, h in enumerate(hits[:passages])]
-    lines = ["حسب الوثائق:" if _is_arabic(question) else "D'après les documents :", ""]
-    for c in cites:
-        lines.append(
-            f"[{c['index']}] « {_bold(c)} » — {c['document_name']}"
-            + (f", {c['section']}" if c["section"] else "")
-        )
-    return "\n".join(lines), cites
+def answer_language(question: str) -> str:
+    """ "ar", "ary-Latn" (Darija in Latin letters), "fr" or "en": the language the answer is framed in."""
+    if _is_arabic(question):
+        return "ar"
+    lang = latin_language(question)
+    if lang == "ary-Latn" or (
+        lang is None and re.search(r"[a-z][3795][a-z]|\b[3795][a-z]", question.lower())
+    ):
+        return "ary-Latn"
+    return "fr" if lang == "fr" else ("en" if lang == "en" else _french_or_english(question))
 
 
-def _bold(c: dict[str, Any]) -> str:
-    quote, base = c["quote"], c["start"]
-    out, pos = [], 0
-    for h in c["highlights"]:
-        s, e = h["start"] - base, h["end"] - base
-        out += [quote[pos:s], "**", quote[s:e], "**"]
-        pos = e
-    out.append(quote[pos:])
-    return "".join(out).replace("\n", " ")
+def _french_or_english(question: str) -> str:
+    french = re.search(
+        r"(?i)\b(?:le|la|les|des|est|quel|quelle|quand|combien|qui|où|pour|une?)\b|[éèàç]", question
+    )
+    return "fr" if french else "en"
+
+
+FRAMES = {
+    "ar": "حسب [{n}]: ",
+    "ary-Latn": "3la 7sab [{n}]: ",
+    "fr": "D'après [{n}] : ",
+    "en": "According to [{n}]: ",
+}
+NOT_FOUND = {
+    "ar": ("لم أجد الجواب في الوثائق.", "أقرب الوثائق: "),
+    "ary-Latn": ("Ma l9itch l-jawab f l-watha2i9.", "L-watha2i9 l-9rab: "),
+    "fr": ("Je n'ai pas trouvé la réponse dans les documents.", "Documents les plus proches : "),
+    "en": ("I did not find the answer in the documents.", "Nearest documents: "),
+}
+SEPARATOR = {"ar": "، "}
+
+
+def isolate(text: str) -> str:
+    """`text` between U+2068 FIRST STRONG ISOLATE and U+2069 POP DIRECTIONAL ISOLATE, so an Arabic quote in
+    a French frame (or the reverse) keeps its own direction in any client; the quote's own isolate and
+    embedding controls are removed first, so the pair always balances."""
+    return "\u2068" + re.sub("[\u2066-\u2069\u202a-\u202e]", "", text) + "\u2069"
+
+
+def not_found(question: str, hits: Sequence[dict[str, Any]], nearest: int = 3) -> str:
+    """ "Not found" in the question's language, with the names of the nearest documents."""
+    lang = answer_language(question)
+    head, listing = NOT_FOUND[lang]
+    names = list(dict.fromkeys(h["document"]["name"] for h in hits))[:nearest]
+    if not names:
+        return head
+    return head + " " + listing + SEPARATOR.get(lang, ", ").join(isolate(n) for n in names)
+
+
+def extractive_answer(
+    question: str,
+    hits: Sequence[dict[str, Any]],
+    embed: Embed | None = None,
+    min_evidence: float = MIN_EVIDENCE,
+) -> tuple[str, list[dict[str, Any]]]:
+    """The sentence or clause that best answers the question, markup stripped, isolated, cited [1] in a
+    frame in the question's language; or, when the evidence is weaker than `min_evidence`, "not found"
+    with the nearest documents and no citation."""
+    ranked = rank_candidates(question, hits, embed)
+    if not ranked or evidence(ranked[0], question, embed is not None) < min_evidence:
+        return not_found(question, hits), []
+    best = ranked[0]
+    hit = hits[best.hit]
+    cite = citation(1, hit, question, window=False)
+    base = hit["chunk"]["start"]
+    cite.update(
+        start=base + best.start,
+        end=base + best.end,
+        quote=best.text,
+        highlights=[{"start": base + best.start, "end": base + best.end}],
+    )
+    quote = shorten(strip_markup(best.text))
+    lang = answer_language(question)
+    content = FRAMES[lang].format(n=1) + isolate(quote) + "\n\n[1] " + isolate(hit["document"]["name"])
+    return content, [cite]
 
 
 def grounded_messages(
