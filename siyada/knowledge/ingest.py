@@ -28,6 +28,7 @@ from siyada.knowledge.vectors import Embedder, embed_passages, wants_sentences
 from siyada.lang.analysis import index_terms
 from siyada.lang.bidi import neutralise
 from siyada.privacy.operators import detect, keyed_hash
+from siyada.privacy.shield import map_strings
 from siyada.store.tables import chunks, documents
 from siyada.workers import JobTooComplex
 
@@ -103,23 +104,13 @@ def pseudonymise_labels(
 ) -> tuple[str, ParsedDocument, dict[str, Any]]:
     """What is stored beside the text, pseudonymised like it: the document's name, its title, and every
     string of its metadata (the caller's and the parser's: a DOCX author, PDF producer fields...)."""
-
-    def deep(value: Any) -> Any:
-        if isinstance(value, str):
-            return pseudonymise(value)
-        if isinstance(value, list):
-            return [deep(v) for v in value]
-        if isinstance(value, dict):
-            return {k: deep(v) for k, v in value.items()}
-        return value
-
     title = pseudonymise(parsed.title) if parsed.title else parsed.title
     if title != parsed.title:
         parsed = dataclasses.replace(parsed, title=title)
     # File names join words with underscores, which hide a value from the analyser's word boundaries.
     spaced = name.replace("_", " ")
     named = pseudonymise(spaced)
-    return (name if named == spaced else named), parsed, deep(metadata)
+    return (name if named == spaced else named), parsed, map_strings(metadata, pseudonymise)
 
 
 @dataclass(frozen=True)

@@ -79,6 +79,17 @@ def _deep(value: Any, p: Pseudonymiser, key: str | None = None) -> Any:
     return value
 
 
+def map_strings(value: Any, rewrite: Callable[[str], str], keys: bool = False) -> Any:
+    """Every string inside a JSON-like value rewritten (and the keys of its objects, with `keys`)."""
+    if isinstance(value, str):
+        return rewrite(value)
+    if isinstance(value, list):
+        return [map_strings(v, rewrite, keys) for v in value]
+    if isinstance(value, dict):
+        return {(rewrite(k) if keys else k): map_strings(v, rewrite, keys) for k, v in value.items()}
+    return value
+
+
 def _json_strings(text: str, rewrite: Callable[[str], str]) -> str:
     """Tool-call arguments: each string (and key) inside the JSON rewritten, the JSON kept valid; text
     that is not JSON is rewritten as text."""
@@ -87,16 +98,7 @@ def _json_strings(text: str, rewrite: Callable[[str], str]) -> str:
     except ValueError:
         return rewrite(text)
 
-    def walk(v: Any) -> Any:
-        if isinstance(v, str):
-            return rewrite(v)
-        if isinstance(v, list):
-            return [walk(x) for x in v]
-        if isinstance(v, dict):
-            return {rewrite(k): walk(x) for k, x in v.items()}
-        return v
-
-    rewritten = walk(obj)
+    rewritten = map_strings(obj, rewrite, keys=True)
     return text if rewritten == obj else json.dumps(rewritten, ensure_ascii=False)  # unchanged: as sent
 
 
