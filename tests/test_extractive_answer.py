@@ -129,3 +129,21 @@ def test_no_hits_is_not_found_without_documents() -> None:
 
 def test_strip_markup() -> None:
     assert strip_markup("**Délai** : voir [l'arrêté](http://x/y) | `48 h`") == "Délai : voir l'arrêté 48 h"
+
+
+def test_wrapped_lines_are_one_sentence_and_headings_never_answer() -> None:
+    from siyada.lang.sentences import is_heading, sentence_spans, unwrap
+
+    text = (
+        "## Extrait d'acte de naissance\n\nL'extrait est remis le jour même,\ndans un délai de 24 heures.\n"
+        "- CIN\n- photo"
+    )
+    flat = unwrap(text)
+    assert len(flat) == len(text)
+    sentences = [flat[s:e] for s, e in sentence_spans(flat)]
+    assert "L'extrait est remis le jour même, dans un délai de 24 heures." in sentences
+    assert "- CIN" in sentences and "- photo" in sentences  # list items stay apart
+    headings = [flat[s:e] for s, e in sentence_spans(flat) if is_heading(text, s, e)]
+    assert headings == ["## Extrait d'acte de naissance"]
+    content, _ = extractive_answer("Extrait d'acte de naissance ?", [_hit(text, "guide.md")])
+    assert "24 heures" in _quote(content)

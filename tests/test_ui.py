@@ -32,7 +32,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     data = tmp_path_factory.mktemp("siyada-ui")
     config = data / "siyada.toml"
     config.write_text("[knowledge]\nmax_upload_bytes = 400000\n")
-    for tenant in ("default", "autre"):
+    for tenant in ("default", "autre", "tiznit"):
         cli(data, "tenants", "create", tenant)
     srv = Server(data, config=config).start()
     yield srv
@@ -94,21 +94,39 @@ def _ask(page, question: str) -> str:  # type: ignore[no-untyped-def]
 
 
 def test_login_ask_french_and_darija_and_switch_to_arabic(
-    browser, server: Server, user_key: str, shots: Path
+    browser, server: Server, shots: Path
 ) -> None:
-    context, page = _login(browser, server, user_key)
+    # A commune with its own guide: the chat starts grounded and answers from it, in French and Darija.
+    key = server.key("tiznit", "user")
+    auth = {"Authorization": f"Bearer {key}"}
+    made = httpx.post(server.url + "/v1/collections", json={"name": "guichet"}, headers=auth)
+    assert made.status_code == 201, made.text
+    guide = KNOWLEDGE / "etat_civil.md"
+    sent = httpx.post(
+        server.url + "/v1/documents",
+        files={"file": (guide.name, guide.read_bytes())},
+        data={"collection": "guichet"},
+        headers=auth,
+        timeout=300,
+    )
+    assert sent.status_code == 201, sent.text
+    context, page = _login(browser, server, key)
     # The session cookie is HttpOnly and SameSite; nothing secret is readable by scripts.
     cookie = next(c for c in context.cookies() if c["name"] == "siyada_session")
     assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
-    assert user_key not in page.evaluate("document.cookie + JSON.stringify(localStorage)")
+    assert key not in page.evaluate("document.cookie + JSON.stringify(localStorage)")
+    page.wait_for_function("() => document.querySelectorAll('#collections option').length > 0")
+    assert page.evaluate("[...document.querySelectorAll('#collections option')].every(o => o.selected)")
 
     streamed: list[int] = []
     page.on("response", lambda r: streamed.append(1) if "/v1/chat/completions" in r.url else None)
-    french = _ask(page, "Bonjour, quelle est la capitale du Maroc ?")
-    assert french.strip() and not french.startswith("Erreur")
-    darija = _ask(page, "شنو هي العاصمة ديال المغرب؟")
-    assert darija.strip() and not darija.startswith("Erreur")
+    french = _ask(page, "Quel est le délai pour obtenir un extrait d'acte de naissance ?")
+    assert french.startswith("D'après") and "24 heures" in french, french
+    darija = _ask(page, "شحال كياخد الوقت باش نجيب عقد الازدياد؟")
+    assert "24 ساعة" in darija and "[1]" in darija, darija
     assert len(streamed) == 2
+    # Each answer cites its source as a chip that opens the passage.
+    assert page.locator("li.msg.assistant .sources button").count() >= 2
     assert page.locator("html").get_attribute("dir") == "ltr"
     page.screenshot(path=str(shots / "conversation-fr-desktop.png"), full_page=True)
 

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from siyada.lang.analysis import index_terms, query_terms
-from siyada.lang.sentences import sentence_spans
+from siyada.lang.sentences import is_heading, sentence_spans, unwrap
 
 Embed = Callable[[list[str], str], np.ndarray]
 
@@ -117,10 +117,11 @@ def _cue(kind: str | None, text: str) -> float:
 def _candidates(hits: Sequence[dict[str, Any]]) -> list[Candidate]:
     out: list[Candidate] = []
     for i, hit in enumerate(hits[:PASSAGES]):
-        text: str = hit["chunk"]["text"]
+        raw: str = hit["chunk"]["text"]
+        text = unwrap(raw)  # same offsets; a sentence wrapped over two lines is one candidate
         for s, e in sentence_spans(text):
             sentence = text[s:e]
-            if len(re.findall(r"\w+", sentence)) < MIN_WORDS:
+            if len(re.findall(r"\w+", sentence)) < MIN_WORDS or is_heading(raw, s, e):
                 continue  # a heading or a list number names a topic; it does not answer
             out.append(Candidate(i, s, e, sentence, sentence))
             cuts = [m.end() for m in _CLAUSE_END.finditer(sentence)]

@@ -3,6 +3,7 @@ the per-sentence vectors that let a question meet the one sentence of a long pas
 
 from __future__ import annotations
 
+import itertools
 import re
 
 # A sentence ends at a full stop, question or exclamation mark, Arabic semicolon or Urdu full stop that
@@ -13,6 +14,9 @@ import re
 # a space, taken possessively, then the run that ends the sentence, if any.
 _STOPS = ".!?؟؛۔"
 _SENTENCE = re.compile(rf"[^\n](?:[^\n{_STOPS}]++|[{_STOPS}]++(?!\s|$))*+(?:[{_STOPS}]++(?=\s|$))?")
+# A line that starts a new block whatever precedes it: a heading, a list item, a table row, a quote.
+_BLOCK_START = re.compile(r"\s*(?:#|[-*+•]\s|\d{1,3}[.)]\s|\||>)")
+HEADING_WORDS = 12
 MIN_EMBED_CHARS = 30  # shorter pieces (headings, list numbers, "Art. 3.") carry too little meaning alone
 
 
@@ -45,3 +49,39 @@ def embedding_sentences(text: str, min_chars: int = MIN_EMBED_CHARS) -> list[str
     if start is not None:  # a short tail: it belongs to the sentence before it, if any
         merged[-1:] = [(merged[-1][0] if merged else start, spans[-1][1])]
     return [text[s:e] for s, e in merged]
+
+
+def unwrap(text: str) -> str:
+    """The text with its soft line breaks (a paragraph wrapped at a fixed width, as PDFs and Markdown
+    files are) turned into spaces, so a sentence that runs over two lines is one sentence. Same length
+    as the text: offsets into one are offsets into the other. A break stays where a line is empty, is a
+    heading (`#`), or where the next line starts a block (a list item, a table row, a quote)."""
+    out = list(text)
+    pos = 0
+    lines = text.split("\n")
+    for line, nxt in itertools.pairwise(lines):
+        pos += len(line)
+        if line.strip() and nxt.strip() and not _BLOCK_START.match(line) and not _BLOCK_START.match(nxt):
+            out[pos] = " "
+        pos += 1
+    return "".join(out)
+
+
+def is_heading(text: str, start: int, end: int) -> bool:
+    """Whether the span is a line of its own that names a topic rather than says something: a Markdown
+    heading, or a short line without a closing stop set apart from what follows it."""
+    piece = text[start:end]
+    if not piece.lstrip().startswith("#") and len(piece.split()) > HEADING_WORDS:
+        return False  # cheap first: most sentences are longer than any heading
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end < 0 else line_end
+    if text[line_start:start].strip() or text[end:line_end].strip():
+        return False  # the span shares its line with other text
+    if piece.lstrip().startswith("#"):
+        return True
+    if _BLOCK_START.match(piece):
+        return False  # a list item or a table row is content, however short
+    return piece.rstrip()[-1:] not in _STOPS and len(piece.split()) <= HEADING_WORDS and (
+        line_end == len(text) or text[line_end + 1 : line_end + 2] in ("\n", "")
+    )
