@@ -93,9 +93,7 @@ def _ask(page, question: str) -> str:  # type: ignore[no-untyped-def]
     return answer.locator(".body").inner_text()
 
 
-def test_login_ask_french_and_darija_and_switch_to_arabic(
-    browser, server: Server, shots: Path
-) -> None:
+def test_login_ask_french_and_darija_and_switch_to_arabic(browser, server: Server, shots: Path) -> None:
     # A commune with its own guide: the chat starts grounded and answers from it, in French and Darija.
     key = server.key("tiznit", "user")
     auth = {"Authorization": f"Bearer {key}"}

@@ -82,6 +82,8 @@ def is_heading(text: str, start: int, end: int) -> bool:
         return True
     if _BLOCK_START.match(piece):
         return False  # a list item or a table row is content, however short
-    return piece.rstrip()[-1:] not in _STOPS and len(piece.split()) <= HEADING_WORDS and (
-        line_end == len(text) or text[line_end + 1 : line_end + 2] in ("\n", "")
+    return (
+        piece.rstrip()[-1:] not in _STOPS
+        and len(piece.split()) <= HEADING_WORDS
+        and (line_end == len(text) or text[line_end + 1 : line_end + 2] in ("\n", ""))
     )
