@@ -4,13 +4,15 @@ import it one way (the import-cycle rule, tests/test_import_cycles.py)."""
 
 from __future__ import annotations
 
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import typer
 from rich.console import Console
-from sqlalchemy.engine import Engine
 
 from siyada.config import ConfigError, Settings, load_settings
+
+if TYPE_CHECKING:  # SQLAlchemy is imported only by the commands that open the store
+    from sqlalchemy.engine import Engine
 
 out = Console()
 err = Console(stderr=True)
