@@ -40,12 +40,14 @@ from pathlib import Path
 
 import numpy as np
 
-from siyada.gateway.backends.bridge import load_bridge
 from siyada.lang.tifinagh import to_latin as tifinagh_to_latin
 
 __all__ = ["StaticEmbedder", "build_static_model", "read_vocabulary"]
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "e5-static.npz"
+# The e5 → static query bridge is part of this model's files: it is loaded here and fitted by
+# siyada.gateway.backends.bridge, which imports this module (never the other way round).
+BRIDGE_PATH = DEFAULT_PATH.with_name("e5-static-bridge.npy")
 SPACE = "▁"
 LATIN_PIECES = 60_000  # the most frequent Latin pieces kept (of ~110k); all ~14.6k Arabic ones are
 RIDGE = 0.01  # chosen on held-out seed lines 1000-1299: 0.005-0.02 were alike, 0.0005 and 0.08 worse
@@ -293,6 +295,11 @@ class StaticEmbedder:
 
     def count_tokens(self, texts: list[str], input_type: str = "query") -> int:
         return sum(len(self.rows_of(t)) for t in texts)
+
+
+def load_bridge(path: Path = BRIDGE_PATH) -> np.ndarray | None:
+    """The shipped query bridge `W` (float32), or None when the file is absent."""
+    return np.load(path).astype(np.float32) if path.exists() else None
 
 
 def in_batches(embed: Callable[[list[str]], np.ndarray], texts: list[str], size: int = 64) -> np.ndarray:

@@ -13,6 +13,8 @@ from typing import Annotated, Any
 
 import typer
 
+from siyada.cli.common import current_settings, err, fail, open_engine, out
+
 collections_app = typer.Typer(help="Collections of documents.", no_args_is_help=True)
 
 SUFFIXES = {".pdf", ".docx", ".html", ".htm", ".md", ".markdown", ".txt", ".json", ".jsonl"}
@@ -21,13 +23,12 @@ Tenant = Annotated[str, typer.Option("--tenant", help="The tenant that owns the 
 
 def _knowledge():  # type: ignore[no-untyped-def]
     """The knowledge facade over the store, with the packaged embedding model loaded on first use."""
-    from siyada.cli import _engine, _settings
     from siyada.gateway.registry import embedding_loaders, local_models
     from siyada.knowledge.service import Knowledge
     from siyada.privacy.policy import build_guard
 
-    settings = _settings()
-    engine = _engine(settings)
+    settings = current_settings()
+    engine = open_engine(settings)
     loaders = embedding_loaders(local_models(engine, settings.file), settings.file.embedded.threads)
     loaded: dict[str, Any] = {}
 
@@ -43,13 +44,12 @@ def _knowledge():  # type: ignore[no-untyped-def]
 
 
 def _tenant(kn: Any, name: str) -> Any:
-    from siyada.cli import _fail
     from siyada.governance.tenants import TenantError, get_tenant
 
     try:
         return get_tenant(kn.engine, name)
     except TenantError as exc:
-        _fail(str(exc))
+        fail(str(exc))
 
 
 def _files(paths: list[Path]) -> list[Path]:
@@ -82,22 +82,21 @@ def ingest(
         TimeRemainingColumn,
     )
 
-    from siyada.cli import _fail, err, out
     from siyada.knowledge.collections import KnowledgeError
 
     meta = json.loads(metadata) if metadata else None
     if meta is not None and not isinstance(meta, dict):
-        _fail("--metadata must be a JSON object")
+        fail("--metadata must be a JSON object")
     files = _files(paths)
     if not files:
-        _fail("no files to ingest")
+        fail("no files to ingest")
     kn = _knowledge()
     owner = _tenant(kn, tenant)
     try:
         kn.create_collection(owner.id, collection)
     except KnowledgeError as exc:
         if exc.status != 409:
-            _fail(str(exc))
+            fail(str(exc))
     from siyada.knowledge.collections import require_collection
 
     with kn.engine.connect() as conn:  # the row alone: get_collection would also count its chunks
@@ -164,7 +163,6 @@ def search(
     as_json: Annotated[bool, typer.Option("--json", help="Print the raw results.")] = False,
 ) -> None:
     """Search collections and print the best passages with their documents."""
-    from siyada.cli import _fail, out
     from siyada.knowledge.collections import KnowledgeError
 
     kn = _knowledge()
@@ -172,7 +170,7 @@ def search(
     try:
         hits = kn.search(owner.id, owner.name, collection, query, k, mode, None, rerank)  # type: ignore[arg-type]
     except KnowledgeError as exc:
-        _fail(str(exc))
+        fail(str(exc))
         return
     if as_json:
         out.print_json(json.dumps(hits, ensure_ascii=False))
@@ -199,7 +197,6 @@ def collections_create(
         ),
     ] = None,
 ) -> None:
-    from siyada.cli import _fail, out
     from siyada.knowledge.collections import KnowledgeError
 
     kn = _knowledge()
@@ -208,14 +205,13 @@ def collections_create(
         model = None if lexical_only else (embedding_model or "")
         made = kn.create_collection(owner.id, name, description, model)
     except KnowledgeError as exc:
-        _fail(str(exc))
+        fail(str(exc))
         return
     out.print(f"collection {made['name']!r} created (id {made['id']}, embeddings: {made['embedding_model']})")
 
 
 @collections_app.command("list")
 def collections_list(tenant: Tenant = "default") -> None:
-    from siyada.cli import out
     from siyada.knowledge.collections import list_collections
 
     kn = _knowledge()
@@ -225,14 +221,13 @@ def collections_list(tenant: Tenant = "default") -> None:
 
 @collections_app.command("delete")
 def collections_delete(name: str, tenant: Tenant = "default") -> None:
-    from siyada.cli import _fail, out
     from siyada.knowledge.collections import KnowledgeError, delete_collection
 
     kn = _knowledge()
     try:
         delete_collection(kn.engine, _tenant(kn, tenant).id, name)
     except KnowledgeError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     out.print(f"collection {name!r} deleted")
 
 
@@ -241,7 +236,6 @@ def collections_reindex(name: str, tenant: Tenant = "default") -> None:
     """Re-embed a collection with its model as installed now (after an upgrade changed the model)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from siyada.cli import _fail, err, out
     from siyada.knowledge.collections import KnowledgeError
 
     kn = _knowledge()
@@ -254,6 +248,6 @@ def collections_reindex(name: str, tenant: Tenant = "default") -> None:
                 owner.id, name, lambda n, total: progress.update(task, completed=n, total=total)
             )
     except KnowledgeError as exc:
-        _fail(str(exc))
+        fail(str(exc))
         return
     out.print(f"collection {name!r}: {done} chunks re-embedded", highlight=False)

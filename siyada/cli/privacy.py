@@ -9,6 +9,8 @@ from typing import Annotated
 
 import typer
 
+from siyada.cli.common import err, fail
+
 privacy_app = typer.Typer(help="Detect Moroccan personal data.", no_args_is_help=True)
 
 
@@ -18,13 +20,12 @@ def privacy_scan(
     output: Annotated[Path, typer.Option("--output", help='JSONL with an "entities" list added.')],
 ) -> None:
     """Write each input line with `entities: [{start, end, type, score}]` (Python string offsets)."""
-    from siyada.cli import _fail, err
     from siyada.privacy.analyzer import analyze
 
     try:
         lines = input.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
-        _fail(f"cannot read {input}: {exc}")
+        fail(f"cannot read {input}: {exc}")
         return
     out_lines = []
     for n, line in enumerate(lines, 1):
@@ -33,10 +34,10 @@ def privacy_scan(
         try:
             doc = json.loads(line)
         except json.JSONDecodeError as exc:
-            _fail(f"{input}:{n}: not valid JSON ({exc.msg})")
+            fail(f"{input}:{n}: not valid JSON ({exc.msg})")
             return
         if not isinstance(doc, dict) or not isinstance(doc.get("text"), str):
-            _fail(f'{input}:{n}: each line must be an object with a string "text"')
+            fail(f'{input}:{n}: each line must be an object with a string "text"')
             return
         found = analyze(doc["text"])
         doc["entities"] = [
@@ -54,12 +55,11 @@ def privacy_eval(
     gold: Annotated[Path, typer.Option("--gold", help='JSONL with labelled "entities" (start, end, type).')],
 ) -> None:
     """Precision, recall and F1 per type and overall (exact span and type), and documents/s."""
-    from siyada.cli import _fail
     from siyada.privacy.evaluate import evaluate, format_report
 
     try:
         result = evaluate(gold)
     except (OSError, ValueError, KeyError) as exc:
-        _fail(f"cannot evaluate {gold}: {exc}")
+        fail(f"cannot evaluate {gold}: {exc}")
         return
     print(format_report(result))

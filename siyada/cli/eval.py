@@ -16,29 +16,28 @@ from typing import Annotated, Any
 
 import typer
 
+from siyada.cli.common import current_settings, err, fail, open_engine, out
+
 eval_app = typer.Typer(
     help="The evaluation lab: score models and retrievers on Moroccan tasks.", no_args_is_help=True
 )
 
 
 def _store() -> Any:
-    from siyada.cli import _engine, _settings
-
-    settings = _settings()
-    return settings, _engine(settings)
+    settings = current_settings()
+    return settings, open_engine(settings)
 
 
 def _endpoint(settings: Any, base_url: str | None) -> str:
-    from siyada.cli import _fail
     from siyada.evaluation.client import is_loopback
     from siyada.gateway.egress import EgressPolicy
 
     url = base_url or f"http://{settings.host}:{settings.port}"
     if not url.startswith(("http://", "https://")):
-        _fail(f"--base-url must be an http(s) URL, not {url!r}", 2)
+        fail(f"--base-url must be an http(s) URL, not {url!r}", 2)
     reason = None if is_loopback(url) else EgressPolicy.from_entries(settings.file.egress_allow).explain(url)
     if reason:
-        _fail(f"refusing to evaluate against {url}: {reason}", 2)
+        fail(f"refusing to evaluate against {url}: {reason}", 2)
     return url
 
 
@@ -91,12 +90,11 @@ def eval_run(
     """Evaluate a model on a suite or a task; the same command again resumes an interrupted run."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from siyada.cli import _fail, err, out
     from siyada.evaluation.runner import RunFailed, RunSettings, run
     from siyada.evaluation.spec import SpecError
 
     if search_mode not in (None, "lexical", "semantic", "hybrid"):
-        _fail(f"--search-mode must be lexical, semantic or hybrid, not {search_mode!r}", 2)
+        fail(f"--search-mode must be lexical, semantic or hybrid, not {search_mode!r}", 2)
     settings, engine = _store()
     run_settings = RunSettings(
         model=model,
@@ -118,7 +116,7 @@ def eval_run(
         with Progress(*columns, console=err, transient=not sys.stderr.isatty()) as progress:
             summary = asyncio.run(run(engine, target, run_settings, _Bars(progress)))
     except (SpecError, RunFailed) as exc:
-        _fail(str(exc))
+        fail(str(exc))
         return
     for line in summary["skipped"]:
         err.print(f"[yellow]skipped[/] {line}", highlight=False)
@@ -130,8 +128,6 @@ def eval_run(
 
 def _print_scores(summary: dict[str, Any]) -> None:
     from rich.table import Table
-
-    from siyada.cli import out
 
     word = "resumed" if summary["resumed"] else "run"
     table = Table(title=f"{word} #{summary['run_id']} · {summary['target']}")
@@ -155,7 +151,6 @@ def eval_list(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Evaluation runs, newest first."""
     from rich.table import Table
 
-    from siyada.cli import out
     from siyada.evaluation.results import list_runs
 
     _, engine = _store()
@@ -180,14 +175,13 @@ def eval_report(
     json_output: Annotated[Path | None, typer.Option("--json-output", help="JSON file to write.")] = None,
 ) -> None:
     """Write a self-contained HTML report (and JSON) of one or more runs."""
-    from siyada.cli import _fail, out
     from siyada.evaluation.report import build, to_html
 
     _, engine = _store()
     try:
         report = build(engine, run_ids)
     except KeyError as exc:
-        _fail(str(exc.args[0]))
+        fail(str(exc.args[0]))
         return
     output.write_text(to_html(report), encoding="utf-8")
     if json_output is not None:
@@ -208,7 +202,6 @@ def eval_leaderboard(
     """Per task version, the newest score of each configuration, best first."""
     from rich.table import Table
 
-    from siyada.cli import out
     from siyada.evaluation.results import leaderboard
 
     _, engine = _store()
@@ -247,7 +240,6 @@ def markdown_leaderboard(boards: list[dict[str, Any]]) -> str:
 @eval_app.command("tasks")
 def eval_tasks() -> None:
     """The packaged suites and tasks."""
-    from siyada.cli import out
     from siyada.evaluation.spec import PACKAGED_TASKS, load_task, packaged_suites, packaged_tasks, resolve
 
     for suite in packaged_suites():

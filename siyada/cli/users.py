@@ -15,6 +15,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from siyada.cli.common import fail, open_engine, out
+
 users_app = typer.Typer(help="Manage web app users (username and password).", no_args_is_help=True)
 
 PasswordStdin = Annotated[
@@ -23,16 +25,14 @@ PasswordStdin = Annotated[
 
 
 def _read_password(from_stdin: bool) -> str:
-    from siyada.cli import _fail
-
     if from_stdin:
         # Only the line ending is removed: spaces are part of the password.
         return sys.stdin.readline().rstrip("\r\n")
     if not sys.stdin.isatty():
-        _fail("give --password-stdin to read the password from a pipe")
+        fail("give --password-stdin to read the password from a pipe")
     first = getpass.getpass("Password: ")
     if getpass.getpass("Repeat the password: ") != first:
-        _fail("the two passwords differ")
+        fail("the two passwords differ")
     return first
 
 
@@ -44,15 +44,14 @@ def users_create(
     password_stdin: PasswordStdin = False,
 ) -> None:
     """Create a user (and its internal API key, whose secret nobody sees)."""
-    from siyada.cli import _engine, _fail, out
     from siyada.governance.tenants import TenantError
     from siyada.governance.users import UserError, create_user
 
     password = _read_password(password_stdin)
     try:
-        user = create_user(_engine(), tenant, username, password, role)
+        user = create_user(open_engine(), tenant, username, password, role)
     except (UserError, TenantError) as exc:
-        _fail(str(exc))
+        fail(str(exc))
         return
     out.print(
         f"Created user {user.username} (role {user.role}, id {user.id}, key {user.key_id}) "
@@ -67,14 +66,13 @@ def users_list(
     as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
 ) -> None:
     """List users (never their passwords nor hashes)."""
-    from siyada.cli import _engine, _fail, out
     from siyada.governance.tenants import TenantError
     from siyada.governance.users import list_users
 
     try:
-        rows = list_users(_engine(), tenant)
+        rows = list_users(open_engine(), tenant)
     except TenantError as exc:
-        _fail(str(exc))
+        fail(str(exc))
         return
     if as_json:
         print(json.dumps([{**asdict(u), "disabled": u.disabled_at is not None} for u in rows]))
@@ -88,26 +86,24 @@ def users_list(
 @users_app.command("passwd")
 def users_passwd(username: str, password_stdin: PasswordStdin = False) -> None:
     """Set a user's password; the user's open sessions end."""
-    from siyada.cli import _engine, _fail, out
     from siyada.governance.users import UserError, set_password
 
     password = _read_password(password_stdin)
     try:
-        user = set_password(_engine(), username, password)
+        user = set_password(open_engine(), username, password)
     except UserError as exc:
-        _fail(str(exc))
+        fail(str(exc))
         return
     out.print(f"Password of {user.username} changed; its sessions are ended", highlight=False)
 
 
 def _set_disabled(username: str, disabled: bool) -> None:
-    from siyada.cli import _engine, _fail, out
     from siyada.governance.users import UserError, set_disabled
 
     try:
-        user = set_disabled(_engine(), username, disabled)
+        user = set_disabled(open_engine(), username, disabled)
     except UserError as exc:
-        _fail(str(exc))
+        fail(str(exc))
         return
     state = "disabled (its key is revoked, its sessions ended)" if disabled else "enabled"
     out.print(f"User {user.username} {state}", highlight=False)
@@ -128,12 +124,11 @@ def users_enable(username: str) -> None:
 @users_app.command("delete")
 def users_delete(username: str) -> None:
     """Delete a user; its key stays, revoked, so usage and audit still name it."""
-    from siyada.cli import _engine, _fail, out
     from siyada.governance.users import UserError, delete_user
 
     try:
-        user = delete_user(_engine(), username)
+        user = delete_user(open_engine(), username)
     except UserError as exc:
-        _fail(str(exc))
+        fail(str(exc))
         return
     out.print(f"Deleted user {user.username}; its key {user.key_id} is revoked", highlight=False)

@@ -8,6 +8,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from siyada.cli.common import fail, open_engine, out
+
 limits_app = typer.Typer(help="Set and list quotas.", no_args_is_help=True)
 
 Opt = Annotated[int | None, typer.Option(min=0)]
@@ -24,14 +26,13 @@ def limits_set(
     monthly_tokens: Opt = None,
 ) -> None:
     """Create or replace a limit; omitted values mean no limit of that kind."""
-    from siyada.cli import _engine, _fail, out
     from siyada.governance.limits import LimitError, set_limit
     from siyada.governance.tenants import TenantError, get_tenant
 
     if (tenant is None) == (key is None):
-        _fail("give exactly one of --tenant or --key")
+        fail("give exactly one of --tenant or --key")
         return
-    engine = _engine()
+    engine = open_engine()
     try:
         scope_id = get_tenant(engine, tenant).id if tenant is not None else key
         lim = set_limit(
@@ -45,7 +46,7 @@ def limits_set(
             monthly_tokens=monthly_tokens,
         )
     except (LimitError, TenantError) as exc:
-        _fail(str(exc))
+        fail(str(exc))
         return
     out.print(f"Limit {lim.id} set (applies within about a second on running servers)", highlight=False)
 
@@ -53,10 +54,9 @@ def limits_set(
 @limits_app.command("list")
 def limits_list(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """List limits."""
-    from siyada.cli import _engine, out
     from siyada.governance.limits import list_limits
 
-    rows = list_limits(_engine())
+    rows = list_limits(open_engine())
     if as_json:
         print(json.dumps([r.__dict__ for r in rows]))
         return
@@ -76,12 +76,11 @@ def limits_list(as_json: Annotated[bool, typer.Option("--json")] = False) -> Non
 @limits_app.command("delete")
 def limits_delete(limit_id: int) -> None:
     """Remove a limit."""
-    from siyada.cli import _engine, _fail, out
     from siyada.governance.limits import LimitError, delete_limit
 
     try:
-        delete_limit(_engine(), limit_id)
+        delete_limit(open_engine(), limit_id)
     except LimitError as exc:
-        _fail(str(exc))
+        fail(str(exc))
         return
     out.print(f"Deleted limit {limit_id}", highlight=False)

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from siyada.cli.common import current_settings, err, fail, open_engine, out
+
 if TYPE_CHECKING:
     from siyada.config import Settings
     from siyada.governance.audit_checkpoints import Checkpoint
@@ -33,7 +35,6 @@ def _parse_time(value: str | None, *, end: bool) -> float | None:
 
 def _heads(settings: Settings, key_path: Path, against: Path | None, witness: bool) -> list[Checkpoint]:
     """The trusted heads: the head file given, and what the configured witness holds of this log."""
-    from siyada.cli import _fail
     from siyada.governance.audit_checkpoints import origin_for
     from siyada.governance.audit_keys import load_key, public_hex
     from siyada.governance.audit_verify import read_head
@@ -44,7 +45,7 @@ def _heads(settings: Settings, key_path: Path, against: Path | None, witness: bo
         try:
             heads.append(read_head(against))
         except (OSError, ValueError) as exc:
-            _fail(f"cannot use the head {against}: {exc}", 2)
+            fail(f"cannot use the head {against}: {exc}", 2)
     target = settings.file.audit_witness
     if witness and target:
         if heads:
@@ -56,7 +57,7 @@ def _heads(settings: Settings, key_path: Path, against: Path | None, witness: bo
         try:
             heads += trusted_heads(target, settings.file.audit_witness_key, origin)
         except (OSError, WitnessError) as exc:
-            _fail(f"cannot read the audit witness (use --no-witness to skip it): {exc}", 2)
+            fail(f"cannot read the audit witness (use --no-witness to skip it): {exc}", 2)
     return heads
 
 
@@ -69,16 +70,15 @@ def verify_cmd(
 ) -> None:
     """Recompute the whole hash chain and check the signed checkpoints, their chain and the trusted heads
     (a head file, the witness); exit 1 naming the first broken entry, or the missing or changed range."""
-    from siyada.cli import _engine, _fail, _settings, err, out
     from siyada.governance.audit import key_path_for, verify
 
-    settings = _settings()
+    settings = current_settings()
     key_path = key_path_for(settings.data_dir)
     try:
         heads = _heads(settings, key_path, against, witness)
-        res = verify(_engine(settings), key_path if key_path.exists() else None, heads)
+        res = verify(open_engine(settings), key_path if key_path.exists() else None, heads)
     except (ValueError, TypeError, OSError) as exc:  # an unreadable or foreign signing key file
-        _fail(f"cannot use the audit signing key {key_path}: {exc}", 2)
+        fail(f"cannot use the audit signing key {key_path}: {exc}", 2)
         return
     if not res.ok:
         where = f"entry {res.first_bad_id}" if res.first_bad_id is not None else "checkpoints"
@@ -110,14 +110,13 @@ def verify_cmd(
 
 def _push(settings: Settings, key_path: Path) -> None:
     """Hand the witness what it lacks; a failure is reported, and the server retries every minute."""
-    from siyada.cli import _engine, err, out
     from siyada.governance.audit_witness import WitnessError, push
 
     target = settings.file.audit_witness
     if not target:
         return
     try:
-        sent = push(_engine(settings), key_path, target, settings.file.audit_witness_key)
+        sent = push(open_engine(settings), key_path, target, settings.file.audit_witness_key)
     except (OSError, WitnessError) as exc:
         err.print(
             f"[yellow]warning:[/] the audit witness did not take the checkpoint: {exc}", highlight=False
@@ -129,12 +128,11 @@ def _push(settings: Settings, key_path: Path) -> None:
 @audit_app.command("checkpoint")
 def checkpoint_cmd() -> None:
     """Sign the newest entry as the next checkpoint, and hand it to the witness if one is configured."""
-    from siyada.cli import _engine, _settings, out
     from siyada.governance.audit import checkpoint, key_path_for, public_key_hex
 
-    settings = _settings()
+    settings = current_settings()
     key_path = key_path_for(settings.data_dir)
-    entry_id = checkpoint(_engine(settings), key_path)
+    entry_id = checkpoint(open_engine(settings), key_path)
     if entry_id is None:
         out.print("Nothing new to checkpoint", highlight=False)
     else:
@@ -149,15 +147,14 @@ def head_cmd(
 ) -> None:
     """Write the newest signed checkpoint, with its public key, for an auditor to keep elsewhere; later,
     `siyada audit verify --against` it proves nothing up to it was removed or rewritten."""
-    from siyada.cli import _engine, _fail, _settings, out
     from siyada.governance.audit import key_path_for
     from siyada.governance.audit_verify import head, write_head
 
-    settings = _settings()
+    settings = current_settings()
     key_path = key_path_for(settings.data_dir)
-    cp = head(_engine(settings), key_path)
+    cp = head(open_engine(settings), key_path)
     if cp is None:
-        _fail("the audit log is empty: nothing to sign")
+        fail("the audit log is empty: nothing to sign")
         return
     write_head(cp, output)
     out.print(f"Wrote head #{cp.seq} of {cp.origin} (entries 1-{cp.entry_id}) to {output}", highlight=False)
@@ -175,11 +172,10 @@ def export_cmd(
     ] = None,
 ) -> None:
     """Write audit entries in a time range as JSON Lines (one entry per line, UTC ISO-8601 times)."""
-    from siyada.cli import _engine, out
     from siyada.governance.audit import export
 
     lo, hi = _parse_time(start, end=False), _parse_time(end, end=True)
     if lo is not None and hi is not None and hi <= lo:
         raise typer.BadParameter("--to must be after --from")
-    n = export(_engine(), output, lo, hi)
+    n = export(open_engine(), output, lo, hi)
     out.print(f"Exported {n} audit entries to {output}", highlight=False)

@@ -1,0 +1,3 @@
+from siyada.cli.app import main
+
+main()
