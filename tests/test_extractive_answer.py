@@ -135,15 +135,29 @@ def test_wrapped_lines_are_one_sentence_and_headings_never_answer() -> None:
     from siyada.lang.sentences import is_heading, sentence_spans, unwrap
 
     text = (
-        "## Extrait d'acte de naissance\n\nL'extrait est remis le jour même,\ndans un délai de 24 heures.\n"
+        "## Extrait d'acte de naissance\n\nL'extrait est remis au demandeur le jour même,\n"
+        "dans un délai de 24 heures.\n"
         "- CIN\n- photo"
     )
     flat = unwrap(text)
     assert len(flat) == len(text)
     sentences = [flat[s:e] for s, e in sentence_spans(flat)]
-    assert "L'extrait est remis le jour même, dans un délai de 24 heures." in sentences
+    assert "L'extrait est remis au demandeur le jour même, dans un délai de 24 heures." in sentences
     assert "- CIN" in sentences and "- photo" in sentences  # list items stay apart
     headings = [flat[s:e] for s, e in sentence_spans(flat) if is_heading(text, s, e)]
     assert headings == ["## Extrait d'acte de naissance"]
     content, _ = extractive_answer("Extrait d'acte de naissance ?", [_hit(text, "guide.md")])
     assert "24 heures" in _quote(content)
+
+
+def test_a_short_line_is_not_wrapped_into_the_next_and_quotes_stay_verbatim() -> None:
+    from siyada.lang.sentences import sentence_spans, unwrap
+
+    text = (
+        "المادة 2\nتسلم شهادة السكنى داخل أجل لا يتعدى ثلاثة أيام من تاريخ إيداع الطلب لدى الملحقة\n"
+        "الإدارية."
+    )
+    flat = unwrap(text)
+    assert next(flat[s:e] for s, e in sentence_spans(flat)) == "المادة 2"
+    _, cites = extractive_answer("ما هو أجل تسليم شهادة السكنى؟", [_hit(text, "sokna.txt")])
+    assert cites[0]["quote"] in text and "\n" in cites[0]["quote"]  # the stored text, line break and all

@@ -140,7 +140,7 @@ def extractive_answer(
     cite.update(
         start=base + best.start,
         end=base + best.end,
-        quote=best.text,
+        quote=hit["chunk"]["text"][best.start : best.end],  # verbatim: the candidate's breaks are unwrapped
         highlights=[{"start": base + best.start, "end": base + best.end}],
     )
     quote = shorten(strip_markup(best.text))

@@ -17,6 +17,7 @@ _SENTENCE = re.compile(rf"[^\n](?:[^\n{_STOPS}]++|[{_STOPS}]++(?!\s|$))*+(?:[{_S
 # A line that starts a new block whatever precedes it: a heading, a list item, a table row, a quote.
 _BLOCK_START = re.compile(r"\s*(?:#|[-*+•]\s|\d{1,3}[.)]\s|\||>)")
 HEADING_WORDS = 12
+WRAPPED_WORDS = 6
 MIN_EMBED_CHARS = 30  # shorter pieces (headings, list numbers, "Art. 3.") carry too little meaning alone
 
 
@@ -61,7 +62,9 @@ def unwrap(text: str) -> str:
     lines = text.split("\n")
     for line, nxt in itertools.pairwise(lines):
         pos += len(line)
-        if line.strip() and nxt.strip() and not _BLOCK_START.match(line) and not _BLOCK_START.match(nxt):
+        # a short line ("Article 2", a label) is a heading or a field of its own, not a wrapped one
+        wrapped = len(line.split()) > WRAPPED_WORDS
+        if wrapped and nxt.strip() and not _BLOCK_START.match(line) and not _BLOCK_START.match(nxt):
             out[pos] = " "
         pos += 1
     return "".join(out)
