@@ -62,8 +62,9 @@ def make_engine(url: str) -> Engine:
 
 
 @functools.cache
-def _revisions() -> dict[str, str | None]:
-    """Each revision id and the one it follows, read from the revision files (cheaper than Alembic)."""
+def revisions() -> dict[str, str | None]:
+    """Each revision id and the one it follows, read once from the revision files (cheaper than
+    importing Alembic); shared, not to be changed."""
     revs: dict[str, str | None] = {}
     for f in (MIGRATIONS_DIR / "versions").glob("*.py"):
         text = f.read_text(encoding="utf-8")
@@ -74,13 +75,9 @@ def _revisions() -> dict[str, str | None]:
     return revs
 
 
-def known_revisions() -> set[str]:
-    return set(_revisions())
-
-
 def head_revision() -> str:
     """The newest revision id."""
-    revs = _revisions()
+    revs = revisions()
     heads = set(revs) - {d for d in revs.values() if d}
     if len(heads) != 1:
         raise RuntimeError(f"expected one migration head, found {sorted(heads)}")
