@@ -38,7 +38,7 @@ class Report:
         return all(v in ("ok", "not configured") for v in self.checks.values())
 
     def failures(self) -> list[str]:
-        return [f"{k}: {v}" for k, v in self.checks.items() if v not in ("ok", "not configured")]
+        return [f"{k}: {v}" for k, v in self.checks.items() if v not in ("ok", "not configured", "unknown")]
 
 
 def schema_state(engine: Engine) -> str:

@@ -3,6 +3,7 @@ when configured); 503 naming what is not, for a store behind head, a PostgreSQL 
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -12,7 +13,8 @@ import pytest
 from alembic import command
 from alembic.config import Config
 
-from siyada.store.db import MIGRATIONS_DIR, head_revision, make_engine, revisions, sqlite_url
+from siyada.readiness import Readiness
+from siyada.store.db import MIGRATIONS_DIR, head_revision, make_engine, migrate, revisions, sqlite_url
 from tests.pg import Postgres
 from tests.redis_server import RedisServer
 from tests.server import Server, cli
@@ -56,6 +58,20 @@ def test_a_fresh_server_is_ready(server: Server) -> None:
         "status": "ready",
         "checks": {"database": "ok", "migrations": "ok", "redis": "not configured"},
     }
+
+
+def test_a_flood_of_probes_runs_one_check(tmp_path: Path) -> None:
+    """The probe is unauthenticated: 200 concurrent probes cost one database check, not 200."""
+    engine = make_engine(sqlite_url(tmp_path))
+    migrate(engine)
+    readiness = Readiness(engine)
+
+    async def flood() -> list[bool]:
+        return [r.ready for r in await asyncio.gather(*(readiness.report() for _ in range(200)))]
+
+    assert asyncio.run(flood()) == [True] * 200
+    assert readiness.runs == 1
+    engine.dispose()
 
 
 def test_a_store_behind_head_is_not_ready_until_migrated(tmp_path: Path) -> None:
