@@ -38,8 +38,10 @@ def serve(
     url = f"http://{settings.host}:{settings.port}"
     out.print(f"Siyada {__version__} serving on [bold]{url}[/] (OpenAI API at {url}/v1)", highlight=False)
     out.print(f"Data directory: {settings.data_dir}", highlight=False)
+    config = settings.config_path
+    given = f" --config {shlex.quote(str(config))}" if config and config.parent != settings.data_dir else ""
     out.print(
-        f"First operator key:  {command_name()} --data-dir {shlex.quote(str(settings.data_dir))} "
+        f"First operator key:  {command_name()} --data-dir {shlex.quote(str(settings.data_dir))}{given} "
         "keys create --tenant default --role operator",
         highlight=False,
         soft_wrap=True,  # one line a user can copy, however narrow the terminal
