@@ -24,5 +24,9 @@ if [ ! -f .venv/axe-core/axe.min.js ] && command -v npm >/dev/null; then
   tmp=$(mktemp -d) && (cd "$tmp" && npm pack -q axe-core@4.14.1 >/dev/null && tar -xzf axe-core-4.14.1.tgz) \
     && mkdir -p .venv/axe-core && cp "$tmp/package/axe.min.js" .venv/axe-core/ && rm -rf "$tmp"
 fi
+# checkov (tests/test_deploy_manifests.py) in a venv of its own: its pins would downgrade the test venv's.
+if [ ! -x .venv/checkov/bin/checkov ]; then
+  .venv/bin/python -m venv .venv/checkov && .venv/checkov/bin/python -m pip install --quiet "checkov==3.3.30"
+fi
 .venv/bin/python -m ruff check siyada tests bench
 exec .venv/bin/python -m pytest "$@"

@@ -17,6 +17,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from siyada.privacy.entities import ENTITY_TYPES
 
+_BOOLS = {
+    **dict.fromkeys(("1", "true", "yes", "on"), True),
+    **dict.fromkeys(("0", "false", "no", "off"), False),
+}
 _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 
 
@@ -175,6 +179,9 @@ class FileConfig(_Strict):
     port: int | None = None
     database_url: str | None = None
     redis_url: str | None = None  # shared quota counters for several replicas; in-process when unset
+    # Migrate the schema when the server starts; off where a migration job does it before the replicas
+    # start (deploy/kubernetes): replicas then never race, and GET /ready waits for the job.
+    migrate_on_start: bool = True
     egress_allow: list[str] = Field(default_factory=lambda: ["127.0.0.1", "::1", "localhost"])
     usage_accounting: bool = True  # one usage row and metrics per call; off only for measurements
     key_cache_seconds: float = Field(default=1.0, ge=0)
@@ -236,6 +243,7 @@ class Settings(BaseModel):
     port: int = 8000
     database_url: str
     redis_url: str | None = None
+    migrate_on_start: bool = True
     config_path: Path | None = None
     file: FileConfig = Field(default_factory=FileConfig)
 
@@ -244,14 +252,30 @@ def default_data_dir() -> Path:
     return Path(os.environ.get("SIYADA_DATA_DIR") or user_data_dir("siyada", appauthor=False))
 
 
+def env_value(name: str) -> str | None:
+    """$NAME, or else the content of the file $NAME_FILE names (one trailing newline dropped): Docker
+    and Kubernetes hand secrets over as files, so they never sit in the environment or a manifest."""
+    if name in os.environ:
+        return os.environ[name]
+    path = os.environ.get(name + "_FILE")
+    if not path:
+        return None
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{name}_FILE: cannot read {path}: {exc.strerror}") from exc
+    return text.removesuffix("\n").removesuffix("\r")
+
+
 def substitute_env(value: Any, where: str = "") -> Any:
-    """Replace ${VAR} and ${VAR:-default} in every string of a parsed config."""
+    """Replace ${VAR} and ${VAR:-default} in every string of a parsed config (VAR, or VAR_FILE's file)."""
     if isinstance(value, str):
 
         def repl(m: re.Match[str]) -> str:
             var, default = m.group(1), m.group(2)
-            if var in os.environ:
-                return os.environ[var]
+            found = env_value(var)
+            if found is not None:
+                return found
             if default is not None:
                 return default
             raise ConfigError(f"{where or 'config'}: environment variable {var} is not set")
@@ -308,16 +332,20 @@ def load_settings(
     if config_path is None and (data_dir / "siyada.toml").exists():
         config_path = data_dir / "siyada.toml"
     file_cfg = parse_config_file(config_path) if config_path else FileConfig()
-    db_url = os.environ.get("SIYADA_DATABASE_URL") or file_cfg.database_url
+    db_url = env_value("SIYADA_DATABASE_URL") or file_cfg.database_url
     if not db_url:
         db_url = f"sqlite:///{data_dir / 'siyada.db'}"
     env_port = os.environ.get("SIYADA_PORT")
+    env_migrate = os.environ.get("SIYADA_MIGRATE_ON_START", "").strip().lower()
+    if env_migrate and env_migrate not in _BOOLS:
+        raise ConfigError(f"SIYADA_MIGRATE_ON_START must be one of {sorted(_BOOLS)}, not {env_migrate!r}")
     return Settings(
         data_dir=data_dir,
         host=host or os.environ.get("SIYADA_HOST") or file_cfg.host or "127.0.0.1",
         port=port or (int(env_port) if env_port else None) or file_cfg.port or 8000,
         database_url=db_url,
-        redis_url=os.environ.get("SIYADA_REDIS_URL") or file_cfg.redis_url,
+        redis_url=env_value("SIYADA_REDIS_URL") or file_cfg.redis_url,
+        migrate_on_start=_BOOLS[env_migrate] if env_migrate else file_cfg.migrate_on_start,
         config_path=config_path,
         file=file_cfg,
     )

@@ -112,6 +112,7 @@ def _uniq() -> str:
 MATRIX: dict[tuple[str, str], tuple[str, Build]] = {
     # ---- public ----------------------------------------------------------------------------------
     ("GET", "/health"): ("ok | ok | ok | ok | ok", _fixed("/health")),
+    ("GET", "/ready"): ("ok | ok | ok | ok | ok", _fixed("/ready")),
     ("GET", "/metrics"): ("ok | ok | ok | ok | ok", _fixed("/metrics")),  # no tenant data (its docstring)
     ("GET", "/openapi.json"): ("ok | ok | ok | ok | ok", _fixed("/openapi.json")),
     ("GET", "/docs"): ("ok | ok | ok | ok | ok", _fixed("/docs")),
@@ -123,6 +124,8 @@ MATRIX: dict[tuple[str, str], tuple[str, Build]] = {
     ("POST", "/ui/logout"): ("303 | 303 | 303 | 303 | 303", _fixed("/ui/logout", data={"csrf": "x"})),
     # ---- the web app's pages (session cookie) ----------------------------------------------------
     ("GET", "/"): ("303 | 303 | 303 | 303 | 303", _fixed("/")),
+    ("GET", "/ui"): ("303 | 303 | 303 | 303 | 303", _fixed("/ui")),
+    ("GET", "/ui/"): ("303 | 303 | 303 | 303 | 303", _fixed("/ui/")),
     ("GET", "/ui/chat"): ("login | ok | ok | ok | ok", _fixed("/ui/chat")),
     ("GET", "/ui/documents"): ("login | ok | ok | ok | ok", _fixed("/ui/documents")),
     ("GET", "/ui/evaluation"): ("login | ok | ok | ok | ok", _fixed("/ui/evaluation")),

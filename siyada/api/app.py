@@ -31,6 +31,7 @@ from siyada.api.routers import (
     health,
     models,
     privacy,
+    ready,
     search,
     tokenize,
 )
@@ -53,6 +54,7 @@ from siyada.knowledge.answer import GroundedChat
 from siyada.knowledge.service import Knowledge
 from siyada.knowledge.vectors import Embedder
 from siyada.privacy.policy import build_guard
+from siyada.readiness import Readiness
 from siyada.store.db import open_store
 from siyada.ui import conversations as ui_conversations
 from siyada.ui import routes as ui_routes
@@ -135,7 +137,7 @@ def _embedder_lookup(router: Router) -> Callable[[str], Embedder | None]:
 
 def create_app(settings: Settings) -> FastAPI:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    engine = open_store(settings.database_url)
+    engine = open_store(settings.database_url, settings.migrate_on_start)
     router = build_router(settings.file, engine)
     _audit_config(engine, settings)
     recorder = UsageRecorder(engine)
@@ -183,6 +185,7 @@ def create_app(settings: Settings) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = engine
+    app.state.readiness = Readiness(engine, counters.ping if isinstance(counters, RedisCounters) else None)
     app.state.privacy = build_guard(settings.file.privacy, settings.data_dir)
     app.state.gateway = Gateway(
         router,
@@ -209,6 +212,7 @@ def create_app(settings: Settings) -> FastAPI:
     install_error_handlers(app)
     for r in (
         health.router,
+        ready.router,
         models.router,
         generation.router,
         embeddings.router,

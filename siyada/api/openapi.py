@@ -131,6 +131,7 @@ _USER_LINKS = {
 
 # The one table of route-specific answers, keyed by (method, path template).
 ROUTES: dict[tuple[str, str], Doc] = {
+    ("GET", "/ready"): Doc((503,)),  # a dependency down or the schema behind (siyada.readiness)
     ("POST", "/v1/chat/completions"): Doc(_GATEWAY + _KNOWLEDGE, success={200: _SSE}),
     ("POST", "/v1/completions"): Doc(_GATEWAY, success={200: _SSE}),
     ("POST", "/v1/embeddings"): Doc(_GATEWAY),

@@ -19,6 +19,7 @@ from siyada.cli.eval import eval_app
 from siyada.cli.keys import keys_app
 from siyada.cli.knowledge import collections_app, ingest, search
 from siyada.cli.limits import limits_app
+from siyada.cli.migrate import migrate
 from siyada.cli.models import models_app
 from siyada.cli.privacy import privacy_app
 from siyada.cli.serve import serve
@@ -44,6 +45,7 @@ app.add_typer(eval_app, name="eval")
 app.command("ingest")(ingest)
 app.command("search")(search)
 app.command("serve")(serve)
+app.command("migrate")(migrate)
 
 DataDir = Annotated[
     Path | None,

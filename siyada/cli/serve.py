@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import shlex
 import sys
 from typing import Annotated
 
 import typer
 
 from siyada import __version__
-from siyada.cli.common import fail, open_engine, out, state
+from siyada.cli.common import command_name, fail, open_engine, out, state
 from siyada.config import ConfigError, load_settings
 
 
@@ -21,17 +22,14 @@ def serve(
     import uvicorn
 
     from siyada.api.app import create_app
-    from siyada.governance.tenants import create_tenant, list_tenants
 
     try:
         settings = load_settings(state.get("data_dir"), state.get("config"), host, port)
     except ConfigError as exc:
         fail(str(exc), 2)
         return
-    engine = open_engine(settings)
-    if not list_tenants(engine):
-        create_tenant(engine, "default", "Created at first start")
-    engine.dispose()
+    if settings.migrate_on_start:  # otherwise `siyada migrate` (a job) does both, and /ready waits for it
+        open_engine(settings).dispose()
     try:
         api = create_app(settings)
     except ConfigError as exc:
@@ -40,10 +38,13 @@ def serve(
     url = f"http://{settings.host}:{settings.port}"
     out.print(f"Siyada {__version__} serving on [bold]{url}[/] (OpenAI API at {url}/v1)", highlight=False)
     out.print(f"Data directory: {settings.data_dir}", highlight=False)
+    config = settings.config_path
+    given = f" --config {shlex.quote(str(config))}" if config and config.parent != settings.data_dir else ""
     out.print(
-        f"First operator key:  siyada --data-dir {settings.data_dir} keys create --tenant default "
-        "--role operator",
+        f"First operator key:  {command_name()} --data-dir {shlex.quote(str(settings.data_dir))}{given} "
+        "keys create --tenant default --role operator",
         highlight=False,
+        soft_wrap=True,  # one line a user can copy, however narrow the terminal
     )
     sys.stdout.flush()
     # httptools measured 15-25% faster than h11 here; no access log on the hot path (usage rows record calls).

@@ -26,7 +26,7 @@ def tenants_create(
 
     allowed = [m.strip() for m in models.split(",") if m.strip()] if models else None
     try:
-        t = create_tenant(open_engine(), name, description, allowed)
+        t = create_tenant(open_engine(first_tenant=False), name, description, allowed)
     except TenantError as exc:
         fail(str(exc))
         return

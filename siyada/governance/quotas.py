@@ -237,5 +237,9 @@ class RedisCounters:
                 pipe.pexpire(key, int((ttl + 1) * 1000))
             await pipe.execute()
 
+    async def ping(self) -> None:
+        """Raises when Redis does not answer (GET /ready)."""
+        await self._redis.ping()
+
     async def close(self) -> None:
         await self._redis.aclose()

@@ -81,6 +81,18 @@ def create_tenant(
     return Tenant(tenant_id, name, description, allowed_models, time.time())
 
 
+def ensure_first_tenant(engine: Engine) -> None:
+    """Create the `default` tenant on a store that has none, as the first `serve` or CLI command does,
+    so that the commands the README gives work in any order on a fresh data directory."""
+    with engine.connect() as conn:
+        if conn.execute(sa.select(tenants.c.id).limit(1)).first() is not None:
+            return
+    try:
+        create_tenant(engine, "default", "Created at first start")
+    except (TenantError, sa.exc.IntegrityError):  # another process created it meanwhile
+        pass
+
+
 def list_tenants(engine: Engine) -> list[Tenant]:
     with engine.connect() as conn:
         return [_row_to_tenant(r) for r in conn.execute(sa.select(tenants).order_by(tenants.c.id))]

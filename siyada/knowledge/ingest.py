@@ -23,7 +23,7 @@ from sqlalchemy.engine import Connection, Engine
 from siyada.knowledge import lexical, pgvector
 from siyada.knowledge.chunk import Chunk, chunk
 from siyada.knowledge.collections import KnowledgeError, bump_version, document_dict
-from siyada.knowledge.parse import ParsedDocument, ParseError, parse_many
+from siyada.knowledge.parse import MalformedDocument, ParsedDocument, ParseError, parse_many
 from siyada.knowledge.vectors import Embedder, embed_passages, wants_sentences
 from siyada.lang.analysis import index_terms
 from siyada.lang.bidi import neutralise
@@ -33,6 +33,7 @@ from siyada.store.tables import chunks, documents
 from siyada.workers import JobTooComplex
 
 EMBED_BATCH = 32
+EMPTY_FILE = "The file is empty"
 STORE_BATCH_CHUNKS = 256  # documents are written together up to this many chunks per transaction
 
 
@@ -334,6 +335,8 @@ def _documents(
     preparer: Preparer,
 ) -> Iterator[Prepared | IngestResult]:
     """Each document of the file, chunked and analysed, or its stored result when already there."""
+    if not data:  # refused here, so the API, the CLI and the web app answer alike
+        raise MalformedDocument(EMPTY_FILE)
     found = _existing(engine, document_id(collection.id, hashlib.sha256(data).hexdigest()))
     if found is not None:  # these very bytes were stored: no parsing (JSONL records are looked up below)
         yield IngestResult(_named(document_dict(found), collection), created=False)

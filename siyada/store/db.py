@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -60,8 +61,10 @@ def make_engine(url: str) -> Engine:
     return sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
 
 
-def head_revision() -> str:
-    """The newest revision id, read from the revision files (cheaper than importing Alembic)."""
+@functools.cache
+def revisions() -> dict[str, str | None]:
+    """Each revision id and the one it follows, read once from the revision files (cheaper than
+    importing Alembic); shared, not to be changed."""
     revs: dict[str, str | None] = {}
     for f in (MIGRATIONS_DIR / "versions").glob("*.py"):
         text = f.read_text(encoding="utf-8")
@@ -69,6 +72,12 @@ def head_revision() -> str:
         down = re.search(r"^down_revision = (?:['\"]([^'\"]+)['\"]|None)", text, re.M)
         if rev:
             revs[rev.group(1)] = down.group(1) if down else None
+    return revs
+
+
+def head_revision() -> str:
+    """The newest revision id."""
+    revs = revisions()
     heads = set(revs) - {d for d in revs.values() if d}
     if len(heads) != 1:
         raise RuntimeError(f"expected one migration head, found {sorted(heads)}")
@@ -99,7 +108,10 @@ def migrate(engine: Engine) -> None:
         command.upgrade(cfg, "head")
 
 
-def open_store(url: str) -> Engine:
+def open_store(url: str, migrate_schema: bool = True) -> Engine:
+    """An engine on the store; migrated to the newest revision unless `migrate_schema` is false (replicas
+    whose migrations a separate job runs: GET /ready says when the schema is not theirs yet)."""
     engine = make_engine(url)
-    migrate(engine)
+    if migrate_schema:
+        migrate(engine)
     return engine

@@ -91,7 +91,10 @@ def _to_login(request: Request) -> RedirectResponse:
 
 
 @router.get("/")
+@router.get("/ui")
+@router.get("/ui/")
 async def root() -> RedirectResponse:
+    """The app's entry points (the README says /ui) all lead to the chat page, or to login from there."""
     return RedirectResponse("/ui/chat", status_code=303)
 
 

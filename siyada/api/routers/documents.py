@@ -129,8 +129,6 @@ async def upload_document(request: Request, principal: Principal = Depends(authe
         doc = validate(TextDocument, await read_json(request))
         data, content_type, collection, metadata = doc.text.encode(), None, doc.collection, doc.metadata
         filename = doc.name if "." in doc.name else doc.name + _SUFFIX[doc.format]
-    if not data:
-        raise ApiError(422, "The file is empty", code="malformed_document", param="file")
     kn: Knowledge = request.app.state.knowledge
     results = await knowledge_call(
         kn.ingest_async(
