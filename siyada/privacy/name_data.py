@@ -1,0 +1,195 @@
+"""Generated training sentences for the learned name recogniser, in the markup of the labelled sets.
+
+    python -m siyada.privacy.name_data --n 12000 --seed 7 > /tmp/names.txt
+
+Genres: chats in Darija (Arabic script and Arabizi), voice-note transcripts, court decisions, police
+reports, CVs, bank letters, pipe tables, code-switched messages, Tamazight in Tifinagh; about one
+sentence in four is a hard negative with places, streets and institutions named after people, which stay
+unmarked, while a public figure named in running text is marked. Slots: ``{P}`` a full name, ``{G}`` a
+given name alone, ``{F}`` a family name alone, ``{FG}`` family name first, ``{I}`` an initial and a
+family name, ``{EP}`` a public figure, ``{PL}`` a place named after a person, ``{TOWN}`` a town, ``{N}``
+a number.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import sys
+
+from siyada.privacy import name_lexicon as L
+
+FR = (
+    "Je soussigné {P}, demeurant à {TOWN}, atteste sur l'honneur.",
+    "Le tribunal a entendu {P}, né le {N}/03/1987, et son avocat Me {P}.",
+    "Procès-verbal n° {N} : le nommé {P} a déclaré avoir vu {P} près du {PL}.",
+    "Nom : {F} | Prénom : {G} | CIN : AB{N} | Ville : {TOWN}",
+    "| {I} | {N} | {TOWN} |",
+    "| {FG} | AB{N} | 06{N} |",
+    "{P}, comptable, 5 ans d'expérience, {PL}, {TOWN}.",
+    "CV — {P} — Formation : {PL} ({TOWN}) — Langues : arabe, français.",
+    "Madame {F}, votre virement de {N} DH vers {P} a été exécuté.",
+    "Le client {P} s'est présenté à l'agence {PL}.",
+    "Rendez-vous au {PL} à 10h avec le docteur {P}.",
+    "Mon voisin {G} travaille au {PL} depuis {N}.",
+    "Le discours de {EP} a été diffusé hier soir.",
+    "La délégation a visité le {PL} puis s'est rendue à {TOWN}.",
+    "Réunion au {PL}, {TOWN} : présents {P}, {P} et {G}.",
+    "Affaire {F} c/ {F}, audience du {N} mai, rapporteur {P}.",
+    "Le témoin {P} affirme que la victime {P} habitait {PL}.",
+    "L'élève {P} du {PL} est convoqué avec son tuteur {P}.",
+    "Signé : {I}, chef de service, {PL}.",
+    "Merci {G} pour ton aide, à demain au {PL}.",
+    "Dossier suivi par {P} (poste {N}), {PL}, {TOWN}.",
+    "Bénéficiaire {FG}, né à {TOWN}, domicilié {PL}.",
+    "Conformément au Dahir n° 1-{N}, le {PL} est rattaché à {TOWN}.",
+    "La fondation {EP} finance le {PL} de {TOWN}.",
+    "{EP} a inauguré le {PL} de {TOWN}.",
+    "Inscription au {PL} : {P}, classe {N}, parent {P}.",
+)
+AR = (
+    "أنا الموقع أسفله {P} الساكن ب{TOWN} أشهد بما يلي.",
+    "حكمت المحكمة على المتهم {P} بحضور دفاعه الأستاذ {P}.",
+    "صرح المشتكي {P} أنه شاهد {P} قرب {PL}.",
+    "الاسم العائلي : {F} | الاسم الشخصي : {G} | المدينة : {TOWN}",
+    "وجه {EP} خطابا إلى الأمة مساء أمس.",
+    "زار الوفد {PL} ثم توجه إلى {TOWN}.",
+    "المريض {P} يرقد في {PL} منذ {N} أيام.",
+    "الطالبة {P} تدرس في {PL} ب{TOWN}.",
+    "تم تحويل مبلغ {N} درهم إلى حساب {P}.",
+    "حضر الاجتماع {P} و{P} و{G}.",
+    "الوالدة {G} كتسلم عليك بزاف.",
+    "الطبيب {P} كيخدم ف{PL}.",
+    "راه {G} مشا ل{TOWN} مع {P}.",
+    "واش شفتي {G}؟ قالت ليا {G} راه ف{PL}.",
+    "سلام {G}، عيط ل{P} على {N}.",
+    "المرحوم {P} دفن في {TOWN}.",
+    "التقى {EP} بالمواطنين في {PL}.",
+    "يسكن {P} في {PL} قرب {PL}.",
+    "بحضور السيد {P} والسيدة {P}.",
+    "أنا {G} من {TOWN}، خدام ف{PL}.",
+)
+ARABIZI = (
+    "salam {G} labas? rani f {PL} m3a {G}",
+    "ana smiti {P} mn {TOWN}",
+    "{G} livreur jumia jab lcommande l {PL}",
+    "3afak goul l {G} y3ayet liya",
+    "khoya {G} khdam f {PL} dyal {TOWN}",
+    "ghadi nchoufek m3a {P} 9bel {PL}",
+    "wach {G} ja? la {G} mazal f {TOWN}",
+    "rah {P} howa li kayn f {PL}",
+    "merci {G} 3la had lkhedma, salut l {G}",
+    "mol l7anout {G} 9al liya sir l {PL}",
+    "ana w {G} w {G} ghadi nmchiw l {TOWN}",
+    "euh bonjour ana {P} bghit nsowel 3la dossier dyali",
+    "tlaqit {G} f {PL} ngolha t3ayet l {G}",
+    "lmadame {F} gal liha {G} ma3andouch lwe9t",
+)
+ZGH = (
+    "ⵉⵙⵎ ⵉⵏⵓ {P}, ⴷⴷⵔⵖ ⴳ {TOWN}.",
+    "ⴰⵣⵓⵍ ⴰ {G}, ⵎⴰⵏⵣⴰⴽⵉⵏ?",
+    "ⵉⵙⵎ ⵏⵏⵙ {G}, ⵉⵅⴷⵎ ⴳ {PL}.",
+    "{P} ⴷ {P} ⵓⵍⵍⵉⵏ ⵖⵔ {TOWN}.",
+    "ⵜⴰⵎⴷⵔⴰⵙⵜ {PL} ⴳ {TOWN}.",
+)
+MIXED = (
+    "Bonjour, ana {P}, bghit rendez-vous m3a Dr {P} f {PL}.",
+    "Salam, c'est {G}, j'ai envoyé le dossier l {P} hier.",
+    "{G} dyal {PL} a appelé, il veut parler m3a {G}.",
+    "Transcription : euh… ana {G} euh {F}… kan3ich f {TOWN}…",
+    "Le livreur {G} est passé, khellit lcolis 3end {G}.",
+)
+
+
+def _name(lang: str, kind: str, rng: random.Random) -> str:
+    if lang in ("ar", "ary"):
+        given, family = rng.choice(_AR_GIVEN), rng.choice(_AR_FAMILY)
+    else:
+        given, family = rng.choice(_LAT_GIVEN).title(), rng.choice(_LAT_FAMILY).title()
+        if rng.random() < 0.15:
+            family = ("El " if rng.random() < 0.5 else "Ben ") + family
+    if kind == "G":
+        name = given
+    elif kind == "F":
+        name = family.upper() if lang == "fr" and rng.random() < 0.4 else family
+    elif kind == "FG":
+        name = f"{family.upper()} {given}"
+    elif kind == "I":
+        name = f"{given[0]}. {family}"
+    else:
+        name = f"{given} {family}"
+        if lang == "fr" and rng.random() < 0.1:
+            name = name.upper()
+    if lang == "ary-latn":
+        name = L.arabizi(name, rng) if rng.random() < 0.7 else name
+    elif lang == "zgh":
+        name = L.tifinagh(name.lower().replace("o", "u"))
+    return name
+
+
+def _place(lang: str, rng: random.Random) -> str:
+    if lang in ("ar", "ary"):
+        return f"{rng.choice(L.PLACE_CUES_ARABIC)} {rng.choice(L.EPONYMS_ARABIC)}"
+    place = f"{rng.choice(L.PLACE_CUES_LATIN)} {rng.choice(L.EPONYMS_LATIN)}"
+    if lang == "ary-latn" and rng.random() < 0.5:
+        return place.lower()
+    return L.tifinagh(place.lower().replace("o", "u")) if lang == "zgh" else place
+
+
+def _town(lang: str, rng: random.Random) -> str:
+    if lang in ("ar", "ary"):
+        return rng.choice(L.PLACE_TOWNS_ARABIC)
+    town = rng.choice(L.PLACE_TOWNS_LATIN)
+    return L.tifinagh(town.lower().replace("o", "u")) if lang == "zgh" else town.lower() if lang == "ary-latn" else town
+
+
+_SLOT = re.compile(r"\{(P|G|F|FG|I|EP|PL|TOWN|N)\}")
+
+
+def sentence(template: str, lang: str, rng: random.Random) -> str:
+    """One markup line: names marked ⟦PERSON:…⟧, places and numbers left plain."""
+
+    def fill(m: re.Match[str]) -> str:
+        slot = m.group(1)
+        if slot == "N":
+            return str(rng.randint(1, 99999))
+        if slot == "PL":
+            return _place(lang, rng)
+        if slot == "TOWN":
+            return _town(lang, rng)
+        if slot == "EP":
+            figure = rng.choice(L.EPONYMS_ARABIC if lang in ("ar", "ary") else L.EPONYMS_LATIN)
+            return f"⟦PERSON:{figure}⟧"
+        return f"⟦PERSON:{_name(lang, slot, rng)}⟧"
+
+    return f"{lang}| " + _SLOT.sub(fill, template)
+
+
+_LAT_GIVEN = sorted(L.GIVEN_ALL_LATIN)
+_LAT_FAMILY = sorted(L.FAMILY_ALL_LATIN)
+_AR_GIVEN = sorted(w.replace("_", " ") for w in L.GIVEN_ALL_ARABIC)
+_AR_FAMILY = sorted(w.replace("_", " ") for w in L.FAMILY_ALL_ARABIC)
+GENRES = (("fr", FR), ("ar", AR), ("ary-latn", ARABIZI), ("zgh", ZGH), ("mixed", MIXED))
+WEIGHTS = (0.35, 0.3, 0.2, 0.07, 0.08)
+
+
+def generate(n: int, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    out = []
+    for _ in range(n):
+        lang, templates = rng.choices(GENRES, WEIGHTS)[0]
+        out.append(sentence(rng.choice(templates), lang, rng))
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=12000)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    sys.stdout.write("\n".join(generate(args.n, args.seed)) + "\n")
+
+
+if __name__ == "__main__":
+    main()

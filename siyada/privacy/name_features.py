@@ -1,0 +1,132 @@
+"""Tokens and their features for the learned name recogniser (shared by training and inference).
+
+A token is a run of letters and digits (with inner apostrophes, dashes and dots of initials) or one
+other character. Features: the word, its affixes, shape and script, gazetteer membership (Latin, Arabic
+with its proclitic taken off, Arabizi with its digits read as letters, Tifinagh by consonant skeleton),
+cue words (titles, place words, particles), and the same for two neighbours on each side.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from siyada.lang.tifinagh import to_latin
+from siyada.privacy.gazetteer import PARTICLES, norm
+from siyada.privacy.name_lexicon import (
+    FAMILY_ALL_ARABIC,
+    FAMILY_ALL_LATIN,
+    GIVEN_ALL_ARABIC,
+    GIVEN_ALL_LATIN,
+    PLACE_CUES_ARABIC,
+    PLACE_CUES_LATIN,
+)
+from siyada.privacy.tifinagh_names import skeleton
+
+TOKEN = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*\.?|\S")
+_TITLES = frozenset(
+    norm(w)
+    for w in """m. mr mr. mme mme. mlle monsieur madame mademoiselle me maitre dr dr. docteur pr pr.
+    si lalla السيد السيدة الآنسة الأستاذ الأستاذة الدكتور الدكتورة سي لالة للا الحاج الحاجة""".split()
+)
+_PLACE_CUES = frozenset(norm(w.split()[0]) for w in PLACE_CUES_LATIN) | frozenset(
+    w.split()[0] for w in PLACE_CUES_ARABIC
+)
+_AR_PARTICLES = frozenset({"بن", "ابن", "بنت", "آيت", "أيت", "ايت", "ولد", "منت", "أبو", "بو"})
+_ARABIZI = str.maketrans({"7": "h", "3": "a", "9": "q", "5": "kh", "2": "a"})
+_TIF_GIVEN = frozenset(skeleton(n) for n in GIVEN_ALL_LATIN if len(skeleton(n)) >= 3)
+_TIF_FAMILY = frozenset(skeleton(n) for n in FAMILY_ALL_LATIN if len(skeleton(n)) >= 3)
+_AR_GIVEN = frozenset(w.split("_")[0] for w in GIVEN_ALL_ARABIC)
+_AR_FAMILY = frozenset(w.split("_")[0] for w in FAMILY_ALL_ARABIC)
+
+
+def tokens(text: str) -> list[re.Match[str]]:
+    return list(TOKEN.finditer(text))
+
+
+def _script(word: str) -> str:
+    c = word[0]
+    if "\u0600" <= c <= "\u06ff":
+        return "ar"
+    if "\u2d30" <= c <= "\u2d7f":
+        return "tf"
+    if c.isdigit():
+        return "d"
+    return "lat" if c.isalpha() else "p"
+
+
+def _shape(word: str) -> str:
+    out = []
+    for c in word[:6]:
+        s = "X" if c.isupper() else "x" if c.islower() else "d" if c.isdigit() else "a" if c.isalpha() else c
+        if not out or out[-1] != s:
+            out.append(s)
+    return "".join(out)
+
+
+def _gazetteer(word: str, script: str) -> list[str]:
+    flags = []
+    if script == "ar":
+        stems = [word] + ([word[1:]] if len(word) > 3 and word[0] in "وبلف" else [])
+        if any(s in _AR_GIVEN for s in stems):
+            flags.append("g")
+        if any(s in _AR_FAMILY for s in stems):
+            flags.append("f")
+        if word in _AR_PARTICLES:
+            flags.append("part")
+        if word in _PLACE_CUES or (len(word) > 3 and word[0] in "وبلف" and word[1:] in _PLACE_CUES):
+            flags.append("place")
+    elif script == "tf":
+        key = skeleton(to_latin(word))
+        if key in _TIF_GIVEN:
+            flags.append("g")
+        if key in _TIF_FAMILY:
+            flags.append("f")
+    else:
+        low = norm(word).rstrip(".")
+        for cand in (low, low.translate(_ARABIZI)) if script in ("lat", "d") else (low,):
+            if cand in GIVEN_ALL_LATIN or cand.split("-")[0] in GIVEN_ALL_LATIN:
+                flags.append("g")
+            if cand in FAMILY_ALL_LATIN or cand.split("-")[-1] in FAMILY_ALL_LATIN:
+                flags.append("f")
+        if low in PARTICLES:
+            flags.append("part")
+        if low in _PLACE_CUES:
+            flags.append("place")
+    if norm(word) in _TITLES or word in _TITLES:
+        flags.append("title")
+    return sorted(set(flags))
+
+
+@lru_cache(maxsize=65536)
+def _own(word: str) -> tuple[str, ...]:
+    """The token's own features, cached: a text repeats words and prompts repeat texts."""
+    script = _script(word)
+    low = norm(word) if script == "lat" else word.lower()
+    feats = [f"w={low}", f"sc={script}", f"sh={_shape(word)}", f"p2={low[:2]}", f"s2={low[-2:]}"]
+    feats += [f"p3={low[:3]}", f"s3={low[-3:]}", f"len={min(len(word), 8)}"]
+    feats += [f"gz={g}" for g in _gazetteer(word, script)]
+    return tuple(feats)
+
+
+@lru_cache(maxsize=65536)
+def _context(word: str) -> tuple[str, ...]:
+    """What a neighbour contributes: its word, shape class and gazetteer flags."""
+    script = _script(word)
+    low = norm(word) if script == "lat" else word.lower()
+    return (f"w={low}", f"sh={_shape(word)[:2]}", *(f"gz={g}" for g in _gazetteer(word, script)))
+
+
+def features(words: list[str]) -> list[list[str]]:
+    out = []
+    n = len(words)
+    for i, word in enumerate(words):
+        feats = ["b", *_own(word)]
+        for off in (-2, -1, 1, 2):
+            j = i + off
+            if 0 <= j < n:
+                feats += [f"{off}{f}" for f in _context(words[j])]
+            else:
+                feats.append(f"{off}pad")
+        out.append(feats)
+    return out
