@@ -102,6 +102,41 @@ MIXED = (
 )
 
 
+# No name at all: everyday sentences whose words are also given names ("من حسن الحظ", "سعيد بلقائك",
+# "Amal est un espoir"), addresses and references; most real messages name nobody.
+NEG_AR = (
+    "من حسن الحظ أن الجو جميل اليوم.",
+    "سعيد بلقائك، الله يحفظك.",
+    "نور الشمس كيدخل من الشرجم.",
+    "الأمل كبير في الشفاء إن شاء الله.",
+    "هاد الدار جميلة بزاف والثمن مناسب.",
+    "كان عادل في حكمه وكريم مع الناس.",
+    "الحياة صعيبة ولكن الحمد لله.",
+    "صافي راني جاي دابا، تسناني قدام {PL}.",
+    "الملف رقم {N} موجود في {PL} ب{TOWN}.",
+    "بغيت نعرف واش الإدارة مفتوحة نهار السبت.",
+    "المرجو إرسال الوثائق قبل {N} يونيو.",
+    "رشيد القرار ديال المجلس كان صائب.",
+)
+NEG_FR = (
+    "Merci pour votre retour, je reste disponible.",
+    "Le dossier n° {N} a été transmis au {PL}.",
+    "Bonjour, le colis arrive demain à {TOWN}.",
+    "Rendez-vous au {PL} à 9h, apportez vos papiers.",
+    "Amal signifie espoir et Nour signifie lumière.",
+    "La réunion est reportée à jeudi prochain.",
+    "Veuillez trouver ci-joint la facture n° {N}.",
+    "Le Conseil communal de {TOWN} a voté le budget.",
+)
+NEG_ARABIZI = (
+    "salam labas 3lik? rani f {PL} daba",
+    "wach kayn chi tobis l {TOWN} lyoum?",
+    "safi ghadi nji ghedda inchallah",
+    "had lblassa zwina bzaf w rkhissa",
+    "ana mrid chwiya, ghadi nmchi l {PL}",
+)
+
+
 def _name(lang: str, kind: str, rng: random.Random) -> str:
     if lang in ("ar", "ary"):
         given, family = rng.choice(_AR_GIVEN), rng.choice(_AR_FAMILY)
@@ -141,7 +176,9 @@ def _town(lang: str, rng: random.Random) -> str:
     if lang in ("ar", "ary"):
         return rng.choice(L.PLACE_TOWNS_ARABIC)
     town = rng.choice(L.PLACE_TOWNS_LATIN)
-    return L.tifinagh(town.lower().replace("o", "u")) if lang == "zgh" else town.lower() if lang == "ary-latn" else town
+    if lang == "zgh":
+        return L.tifinagh(town.lower().replace("o", "u"))
+    return town.lower() if lang == "ary-latn" else town
 
 
 _SLOT = re.compile(r"\{(P|G|F|FG|I|EP|PL|TOWN|N)\}")
@@ -170,8 +207,11 @@ _LAT_GIVEN = sorted(L.GIVEN_ALL_LATIN)
 _LAT_FAMILY = sorted(L.FAMILY_ALL_LATIN)
 _AR_GIVEN = sorted(w.replace("_", " ") for w in L.GIVEN_ALL_ARABIC)
 _AR_FAMILY = sorted(w.replace("_", " ") for w in L.FAMILY_ALL_ARABIC)
-GENRES = (("fr", FR), ("ar", AR), ("ary-latn", ARABIZI), ("zgh", ZGH), ("mixed", MIXED))
-WEIGHTS = (0.35, 0.3, 0.2, 0.07, 0.08)
+GENRES = (
+    ("fr", FR), ("ar", AR), ("ary-latn", ARABIZI), ("zgh", ZGH), ("mixed", MIXED),
+    ("ar", NEG_AR), ("fr", NEG_FR), ("ary-latn", NEG_ARABIZI),
+)  # fmt: skip
+WEIGHTS = (0.3, 0.25, 0.15, 0.06, 0.07, 0.08, 0.05, 0.04)
 
 
 def generate(n: int, seed: int) -> list[str]:

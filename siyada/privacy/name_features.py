@@ -12,7 +12,7 @@ import re
 from functools import lru_cache
 
 from siyada.lang.tifinagh import to_latin
-from siyada.privacy.gazetteer import PARTICLES, norm
+from siyada.privacy.gazetteer import PARTICLES, norm, words
 from siyada.privacy.name_lexicon import (
     FAMILY_ALL_ARABIC,
     FAMILY_ALL_LATIN,
@@ -23,11 +23,11 @@ from siyada.privacy.name_lexicon import (
 )
 from siyada.privacy.tifinagh_names import skeleton
 
-TOKEN = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*\.?|\S")
-_TITLES = frozenset(
-    norm(w)
-    for w in """m. mr mr. mme mme. mlle monsieur madame mademoiselle me maitre dr dr. docteur pr pr.
-    si lalla السيد السيدة الآنسة الأستاذ الأستاذة الدكتور الدكتورة سي لالة للا الحاج الحاجة""".split()
+# An initial keeps its dot ("A. Bensimon"); a longer word leaves a sentence's full stop alone.
+TOKEN = re.compile(r"[^\W\d_]\.(?!\w)|[^\W_]+(?:['’\-][^\W_]+)*|\S")
+_TITLES = words(
+    """m. mr mr. mme mme. mlle monsieur madame mademoiselle me maitre dr dr. docteur pr pr.
+    si lalla السيد السيدة الآنسة الأستاذ الأستاذة الدكتور الدكتورة سي لالة للا الحاج الحاجة"""
 )
 _PLACE_CUES = frozenset(norm(w.split()[0]) for w in PLACE_CUES_LATIN) | frozenset(
     w.split()[0] for w in PLACE_CUES_ARABIC
@@ -110,23 +110,24 @@ def _own(word: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=65536)
-def _context(word: str) -> tuple[str, ...]:
-    """What a neighbour contributes: its word, shape class and gazetteer flags."""
+def _context(word: str, off: int) -> tuple[str, ...]:
+    """What a neighbour `off` tokens away contributes: its word, shape class and gazetteer flags."""
     script = _script(word)
     low = norm(word) if script == "lat" else word.lower()
-    return (f"w={low}", f"sh={_shape(word)[:2]}", *(f"gz={g}" for g in _gazetteer(word, script)))
+    own = (f"w={low}", f"sh={_shape(word)[:2]}", *(f"gz={g}" for g in _gazetteer(word, script)))
+    return tuple(f"{off}{f}" for f in own)
+
+
+_PAD = {off: (f"{off}pad",) for off in (-2, -1, 1, 2)}
 
 
 def features(words: list[str]) -> list[list[str]]:
-    out = []
     n = len(words)
+    out = []
     for i, word in enumerate(words):
         feats = ["b", *_own(word)]
         for off in (-2, -1, 1, 2):
             j = i + off
-            if 0 <= j < n:
-                feats += [f"{off}{f}" for f in _context(words[j])]
-            else:
-                feats.append(f"{off}pad")
+            feats += _context(words[j], off) if 0 <= j < n else _PAD[off]
         out.append(feats)
     return out

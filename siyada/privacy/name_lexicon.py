@@ -42,7 +42,8 @@ MORE_FAMILY_LATIN = words(
     elaraki elbouri elfilali elgharbaoui elhachimi elharti elkadiri elkettani elmrabet elouafi essafi
     ezzahraoui fikri ghazouani guennoun habibi hakkou hammoumi harti hassouni idbelkas jebbari jelloul
     kabbaj karroumi kharbouch khatib lahjomri laroui lazaar lyoussi maghraoui mahfoud majdoub
-    mekkaoui melloul mezouari mouhib moujahid mrabet naimi nassiri oudghiri ouhmad ouchikh oukacha
+    mekkaoui melloul lanaji lnaji
+    mezouari mouhib moujahid mrabet naimi nassiri oudghiri ouhmad ouchikh oukacha
     outaleb ragragui rahali rhanem sabri saidi salhi sarraj skalli soulami tadlaoui taibi talbi
     tamri tazi-riffi temsamani tounsi yacoubi yousfi zahraoui zaoui zerouali zouhri
     ait-ali ait-baha ait-hammou ait-lhaj ait-said ait-taleb id-brahim id-ali ou-hammou oulhaj
@@ -60,7 +61,8 @@ MORE_GIVEN_ARABIC = words(
     كريمة خدوج قمر لطيفة مينة مونية نادية نعيمة نجوى نزهة ربيعة رشيدة راضية رحمة السعدية صفية سكينة
     سامية ثريا يامنة زهيرة زهور زبيدة كلثوم محجوبة وفاء سعاد أمازير أكسيل ماسين تيليلا تافسوت يدير
     يوبا إيطو تاما سيداتي الغالية سالكة يعقوب حاييم شلومو إستير مسعودة ريان آدم إلياس يانيس سامي لينا
-    آية ملاك هبة جنى ريتاج بوبكر الحاج الشريف مصطفى عبد_الحفيظ عبد_الإله"""
+    آية ملاك هبة جنى ريتاج بوبكر الشريف مصطفى عبد_الحفيظ عبد_الإله منانة الزوهرة الباتول طامو
+    خدوج عيشة حادة رقية يطو تودة الغالية السالمة فاطمة_الزهراء مليكة زليخة حفيظة الهاشمية الضاوية"""
 )
 MORE_FAMILY_ARABIC = words(
     """العبادي أبو_الفضل أحرضان أقصبي الأمراني أنجار بلافريج بلعباس بلحاج بنعبد_الله بنعيسى بنعمر
@@ -129,7 +131,8 @@ def arabizi(name: str, rng: random.Random) -> str:
     """A chat spelling of a Latin-script name: lower case, and often the digits Darija writes sounds with."""
     low = name.lower()
     if rng.random() < 0.5:
-        low = low.replace("kh", "5" if rng.random() < 0.3 else "kh").replace("ou", "o" if rng.random() < 0.3 else "ou")
+        low = low.replace("kh", "5" if rng.random() < 0.3 else "kh")
+        low = low.replace("ou", "o" if rng.random() < 0.3 else "ou")
         if low.startswith("h") and rng.random() < 0.5:
             low = "7" + low[1:]
         if low.startswith("a") and rng.random() < 0.3:

@@ -43,7 +43,8 @@ def bio(text: str, entities: list[dict]) -> tuple[list[str], list[str]]:
 
 
 def _lines(path: Path) -> list[str]:
-    return [ln for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip() and not ln.startswith("#")]
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [ln for ln in lines if ln.strip() and not ln.startswith("#")]
 
 
 def training_lines(n: int, seed: int, extra: list[Path]) -> list[str]:

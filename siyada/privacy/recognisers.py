@@ -98,8 +98,9 @@ _ICE = re.compile(_NB + r"\d{15}" + _NA)
 def find_ices(text: str) -> list[Entity]:
     out = []
     for m in _ICE.finditer(text):
-        base = 0.45 if mod97_zero(m.group()) else 0.4
-        out.append(Entity(m.start(), m.end(), T.MA_ICE, _score(text, m.start(), m.end(), T.MA_ICE, base)))
+        checked = mod97_zero(m.group())
+        s = _score(text, m.start(), m.end(), T.MA_ICE, 0.45 if checked else 0.4, checked=checked)
+        out.append(Entity(m.start(), m.end(), T.MA_ICE, s))
     return out
 
 
@@ -133,10 +134,12 @@ def find_cards(text: str) -> list[Entity]:
 
 
 # --- phones -------------------------------------------------------------------------------------------
-_SEP = r"[ .\-]?"
+# NBSP and narrow NBSP come from word processors; a doubled space from voice-note transcripts.
+_SEP = r"(?:[ .\-\u00a0\u202f]|  )?"
 _PHONE = re.compile(
     r"(?<![\w+])(?<!\d[ .-])"
-    r"(?:(?:\+|00)212" + _SEP + r"(?:\(0\)" + _SEP + r")?[5-8]|\((?:\+|00)212\)" + _SEP + r"[5-8]|0[5-8])"
+    r"(?:(?:\+|00)212" + _SEP + r"(?:\(0\)" + _SEP + r")?[5-8]|\((?:\+|00)212\)" + _SEP + r"[5-8]"
+    r"|0" + _SEP + r"[5-8])"
     r"(?:" + _SEP + r"\d){8}" + _NA_SOFT
 )
 
@@ -165,7 +168,7 @@ def find_phones(text: str) -> list[Entity]:
 # --- CIN / CNIE and passport --------------------------------------------------------------------------
 # CIN: 1-2 letters + 4-7 digits (most often 5-6).  Passport: 1-2 letters + 6-7 digits.  They collide,
 # so the context word decides; without context, 7 digits lean to passport and 4-6 digits to CIN.
-_ID = re.compile(r"(?<![\w\-/.])([A-Za-z]{1,2})( ?)(\d{4,7})(?![\w\-/])(?![.,]\d)")
+_ID = re.compile(r"(?<![\w\-/.])([A-Za-z]{1,2})([ -]?)(\d{4,7})(?![\w\-/])(?![.,]\d)")
 
 
 # Short words that precede numbers ("en 1958", "le 12345") and so are never a lower-case CIN's letters.
@@ -192,7 +195,7 @@ def find_ids(text: str) -> list[Entity]:
         if not letters.isupper() and not _lower_id_ok(letters, digits, cin_gap, pass_gap):
             continue
         if spaced and cin_gap is None:
-            continue  # "A 1234" is a CIN only right after a CIN label (OCR'd forms); else too common
+            continue  # "A 1234", "BE-784512": a CIN only near a CIN label (OCR'd forms); else too common
         if cin_gap is None and pass_gap is None and negative_context(text, start, window=12):
             continue  # "Réf. AB123456": a catalogue or file reference
         n = len(digits)
@@ -215,6 +218,14 @@ _LATIN = r"WW|A|B|D|H|E|W|T|CH|J|M"
 _PLATE_AR = re.compile(
     r"(?<![\w\-|/.])(\d{1,6})\s*([-|])\s*(" + _AR_LETTERS + r")\s*\2\s*(\d{1,2})(?![\w\-|/]|[.,]\d)"
 )
+# The same plate as typed from right to left (prefecture first: "6-ب-12345"), or with spaces or slashes
+# only ("12345 ب 6", "12345/ب/6"): an Arabic letter alone between two numbers is itself the signal.
+_PLATE_AR_RTL = re.compile(
+    r"(?<![\w\-|/.])(\d{1,2})\s*([-|/])\s*(" + _AR_LETTERS + r")\s*\2\s*(\d{3,6})(?![\w\-|/]|[.,]\d)"
+)
+_PLATE_AR_LOOSE = re.compile(
+    r"(?<![\w\-|/.])(\d{1,6})(?: +|/)(" + _AR_LETTERS + r")(?: +|/)(\d{1,2})(?![\w\-|/]|[.,]\d)"
+)
 _PLATE_LAT = re.compile(
     r"(?<![\w\-|/.])(\d{1,6})\s*([-|])\s*(" + _LATIN + r")\s*\2\s*(\d{1,2})(?![\w\-|/]|[.,]\d)"
 )
@@ -235,6 +246,14 @@ def find_plates(text: str) -> list[Entity]:
             out.append(
                 Entity(m.start(), m.end(), T.MA_PLATE, _score(text, m.start(), m.end(), T.MA_PLATE, 0.8))
             )
+    for m in _PLATE_AR_RTL.finditer(text):
+        if _plate_ok(m.group(4), m.group(1)):
+            s = _score(text, m.start(), m.end(), T.MA_PLATE, 0.7)
+            out.append(Entity(m.start(), m.end(), T.MA_PLATE, s))
+    for m in _PLATE_AR_LOOSE.finditer(text):
+        if _plate_ok(m.group(1), m.group(3)):
+            s = _score(text, m.start(), m.end(), T.MA_PLATE, 0.6)
+            out.append(Entity(m.start(), m.end(), T.MA_PLATE, s))
     for m in _PLATE_LAT.finditer(text):
         if _plate_ok(m.group(1), m.group(4)):
             base = 0.5 if m.group(2) == "|" else 0.3
