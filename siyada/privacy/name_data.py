@@ -47,6 +47,20 @@ FR = (
     "La fondation {EP} finance le {PL} de {TOWN}.",
     "{EP} a inauguré le {PL} de {TOWN}.",
     "Inscription au {PL} : {P}, classe {N}, parent {P}.",
+    "Appeler {G} après 18h au 06{N}.",
+    "Chère {G}, je te transfère le mail de {G}. Bisous, {G}",
+    "Salut {G}, c'est {G}, rappelle-moi.",
+    "{G} et {G} sont de permanence samedi.",
+    "Hi team, {I} and {I} will join the call; details sent by {G}.",
+    "Hey {G}, I paid the riad, can you send me your half? Thanks, {G}",
+    "| {FG} | {N} | {N} |",
+    "| {P} | B{N} | {N} | / | famille {F} | B{N} | {N} |",
+    "| Pr. {I} | FMPC | / | Dr. {I} | {PL} |",
+    "Le roi {EP} a reçu {EP} au palais.",
+    "{P}, conducteur du véhicule B, permis n° {N}.",
+    "Renter: {P}, US citizen. Second driver: {P}.",
+    "Nom : {F} — Prénom : {G} — Profession : guide",
+    "{F} {G}, né à {TOWN}, et {G} {F}, née à {TOWN}.",
 )
 AR = (
     "أنا الموقع أسفله {P} الساكن ب{TOWN} أشهد بما يلي.",
@@ -69,6 +83,27 @@ AR = (
     "يسكن {P} في {PL} قرب {PL}.",
     "بحضور السيد {P} والسيدة {P}.",
     "أنا {G} من {TOWN}، خدام ف{PL}.",
+    "{G} و{G} مشاو ل{TOWN}، رجعو معطلين.",
+    "واش {G} رجع من {TOWN}؟ قالت ليا {G} بلي شافتو.",
+    "عطيت الساروت ل{G} و قلت ليها تعطيه ل{G}.",
+    "مبروك ل{G} و {G} على الزواج.",
+    "شكون اللي خدا السوارت؟ {G} ولا {G}؟",
+    "مشيت عند {G} الخضار، و{G} بقات فالدار.",
+    "المعلم {G} غادي يجي غدا، خليت السوارت عند {G}.",
+    "بلغ السلام ل{G} و {G} و الدراري.",
+    "{G} خاصو يخلص الكرا للسي {G} قبل الخامس.",
+    "الاستاذ {F} قال ل{G} خاصو يعاود الفرض.",
+    "تلاقيت ب{P} فالترامواي.",
+    "{G} ولد {G} جا سول عليك.",
+    "{P} منت {F} شاركت فالمهرجان.",
+    "استقبل الملك {EP} رئيس الحكومة {EP}.",
+    "صرح {P} أنه سلم مبلغ {N} درهم ل{P}.",
+    "يشهد العدلان {P} و{P} أن {P} باعت ل{P}.",
+    "حضر أمامنا المسمى {P}، ابن {G} و {P}.",
+    "تم الاستماع إلى الشاهدة {P} التي رأت المدعو {G}.",
+    "| {P} | {N} | / | {G} | {N} | / | {G} | {N} |",
+    "الأخ {G}، أرسل لك نسخة من العقد.",
+    "الحاجة {G} طلبات منك تجيب الدوا من عند {F}.",
 )
 ARABIZI = (
     "salam {G} labas? rani f {PL} m3a {G}",
@@ -85,6 +120,19 @@ ARABIZI = (
     "euh bonjour ana {P} bghit nsowel 3la dossier dyali",
     "tlaqit {G} f {PL} ngolha t3ayet l {G}",
     "lmadame {F} gal liha {G} ma3andouch lwe9t",
+    "{G} w {G} msafrin l {TOWN}, ghadi ykhliw {G} tchouf ddar",
+    "{G} {G} {G} {G} match lyoum 6h f {PL}",
+    "wach {G} sme3 b {G}? rah khdat bac",
+    "{G} 9al lik rah mreed, 3ayet 3la {G}",
+    "chkoun li 3ndo numero dial {G}? bghit n3ayet lih",
+    "{G} gal lik ra bghak tjib lpaspor dialk",
+    "wa {G} fin nta? {G} katsenak 9eddam {PL}",
+    "3afak si {G}... sme7 lia, {G} dial l'association",
+    "{G} ghadi ydir l3ers f salle, 3ayet l {G}",
+    "fin nta ya {G}? lbatrone dial {G} gal lik tji f 8h",
+    "cv dial {P} wsel? sifto lia 3afak",
+    "sidi {G} rah jab lik l3rbon, moulay {G} ghadi ykhellsek",
+    "slm {G}, ana {G} mn agence {PL}, dossier dyalk wajed",
 )
 ZGH = (
     "ⵉⵙⵎ ⵉⵏⵓ {P}, ⴷⴷⵔⵖ ⴳ {TOWN}.",
@@ -92,6 +140,14 @@ ZGH = (
     "ⵉⵙⵎ ⵏⵏⵙ {G}, ⵉⵅⴷⵎ ⴳ {PL}.",
     "{P} ⴷ {P} ⵓⵍⵍⵉⵏ ⵖⵔ {TOWN}.",
     "ⵜⴰⵎⴷⵔⴰⵙⵜ {PL} ⴳ {TOWN}.",
+    "ⵜⴰⵎⵖⵔⴰ ⵏ {G} ⴷ {G} ⴰⵙⴽⴽⴰ ⴳ {TOWN}.",
+    "ⴰⵙⵍⵎⴰⴷ {P} ⵉⵏⵏⴰ ⵉ ⵉⵎⵍⵎⴰⴷⵏ ⴰⴷ ⴰⵡⵉⵏ ⵉⴷⵍⵉⵙⵏ.",
+    "ⴰⵏⵎⵎⴰⵍ: {P}, ⴰⵙⴳⴳⵯⴰⵙ {N}.",
+    "ⵜⴰⵏⵎⵎⵉⵔⵜ {G}! ⴰⵔ ⴰⵙⴽⴽⴰ.",
+    "ⴰⵣⵓⵍ {G}! ⵎⴰⵏⵣⴰⴽⵉⵏ?",
+    "ⵜⴰⵙⵍⵎⴰⴷⵜ {P} ⵜⵙⵙⵍⵎⴰⴷ ⵜⴰⵎⴰⵣⵉⵖⵜ ⴳ {TOWN}.",
+    "ⵜⴰⴽⴰⵕⴹⴰ ⵜⴰⵏⴰⵎⵓⵔⵜ ⵏ {P}: JT{N}.",
+    "ⴰⵎⴷⴷⴰⴽⴽⵯⵍ ⵏⵏⵖ {P} ⵉⵣⵏⵣⴰ ⵜⴰⵎⵓⵜⵓⵔⵜ.",
 )
 MIXED = (
     "Bonjour, ana {P}, bghit rendez-vous m3a Dr {P} f {PL}.",
@@ -196,7 +252,9 @@ def sentence(template: str, lang: str, rng: random.Random) -> str:
         if slot == "TOWN":
             return _town(lang, rng)
         if slot == "EP":
-            figure = rng.choice(L.EPONYMS_ARABIC if lang in ("ar", "ary") else L.EPONYMS_LATIN)
+            arabic = lang in ("ar", "ary")
+            figures = (L.EPONYMS_ARABIC + L.FIGURES_ARABIC) if arabic else (L.EPONYMS_LATIN + L.FIGURES_LATIN)
+            figure = rng.choice(figures)
             return f"⟦PERSON:{figure}⟧"
         return f"⟦PERSON:{_name(lang, slot, rng)}⟧"
 

@@ -40,8 +40,27 @@ _AR_GIVEN = frozenset(w.split("_")[0] for w in GIVEN_ALL_ARABIC)
 _AR_FAMILY = frozenset(w.split("_")[0] for w in FAMILY_ALL_ARABIC)
 
 
-def tokens(text: str) -> list[re.Match[str]]:
-    return list(TOKEN.finditer(text))
+Token = tuple[int, int, str]
+
+
+def tokens(text: str) -> list[Token]:
+    """(start, end, word); an Arabic proclitic (ل و ب ف) before a known name is a token of its own, as the
+    labelled sets leave it out of the span ("لأمين" is "ل" + "أمين")."""
+    out: list[Token] = []
+    for m in TOKEN.finditer(text):
+        word, start = m.group(), m.start()
+        if (
+            len(word) > 3
+            and word[0] in "لوبف"
+            and word not in _AR_GIVEN
+            and word not in _AR_FAMILY
+            and (word[1:] in _AR_GIVEN or word[1:] in _AR_FAMILY)
+        ):
+            out.append((start, start + 1, word[0]))
+            out.append((start + 1, m.end(), word[1:]))
+        else:
+            out.append((start, m.end(), word))
+    return out
 
 
 def _script(word: str) -> str:

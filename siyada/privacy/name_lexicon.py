@@ -112,6 +112,15 @@ EPONYMS_ARABIC = (
     "المهدي بن بركة", "عقبة بن نافع", "المختار السوسي", "أبو بكر الصديق", "علي بن أبي طالب",
     "سيدي محمد بن عبد الله", "الإمام مالك", "للا عائشة", "مولاي علي الشريف",
 )  # fmt: skip
+# Living public figures: in running text they are names (the labelled sets mark them).
+FIGURES_LATIN = (
+    "Mohammed VI", "Aziz Akhannouch", "Hakim Ziyech", "Walid Regragui", "Saad Lamjarred", "Achraf Hakimi",
+    "Yassine Bounou", "Fouad Ali El Himma", "Nasser Bourita", "Nawal El Moutawakel", "Hicham El Guerrouj",
+)  # fmt: skip
+FIGURES_ARABIC = (
+    "محمد السادس", "عزيز أخنوش", "حكيم زياش", "وليد الركراكي", "سعد لمجرد", "أشرف حكيمي", "ياسين بونو",
+    "فؤاد عالي الهمة", "ناصر بوريطة", "نوال المتوكل", "هشام الكروج",
+)  # fmt: skip
 PLACE_CUES_LATIN = (
     "Avenue", "Av.", "Bd", "Boulevard", "Rue", "Lycée", "Lycee", "École", "Ecole", "Collège", "Hôpital",
     "CHU", "Mosquée", "Mausolée", "Université", "Faculté", "Place", "Stade", "Complexe", "Institut",

@@ -64,10 +64,10 @@ def find_people_model(text: str) -> list[Entity]:
     free = 0  # first token index no kept span covers yet
     for start in range(0, max(len(toks) - _OVERLAP, 1), stride):
         window = toks[start : start + MAX_TOKENS]
-        labels = tagger.tag(features([m.group() for m in window]))
+        labels = tagger.tag(features([w for _, _, w in window]))
         final = start + MAX_TOKENS >= len(toks)
         for i, j, p in _spans(labels, tagger):
             if start + i >= free and (i < stride or final):
-                out.append(Entity(window[i].start(), window[j - 1].end(), T.PERSON, round(p, 3)))
+                out.append(Entity(window[i][0], window[j - 1][1], T.PERSON, round(p, 3)))
                 free = start + j
     return out

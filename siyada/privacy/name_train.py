@@ -31,13 +31,13 @@ def bio(text: str, entities: list[dict]) -> tuple[list[str], list[str]]:
     """Words and their BIO labels: a token inside a PERSON span is B (its first) or I."""
     people = sorted((e["start"], e["end"]) for e in entities if e["type"] == "PERSON")
     words, labels = [], []
-    for m in tokens(text):
+    for start, _end, word in tokens(text):
         label = "O"
         for s, e in people:
-            if s <= m.start() < e:
-                label = "B" if m.start() == s or (labels and labels[-1] == "O") else "I"
+            if s <= start < e:
+                label = "B" if start == s or (labels and labels[-1] == "O") else "I"
                 break
-        words.append(m.group())
+        words.append(word)
         labels.append(label)
     return words, labels
 

@@ -1,10 +1,15 @@
 """PERSON: the rules and the learned model combined, places named after people taken out.
 
-The rules (:mod:`siyada.privacy.names`) keep their spans and scores: on the labelled sets their
-boundaries are the more exact. The model (:mod:`siyada.privacy.name_model`) adds the names the rules
-miss when its probability reaches ``MODEL_MIN``; its score then is that probability mapped onto the
-rules' scale, ``MODEL_SCORE`` at the threshold up to 0.85 at certainty, so that a model span never
-outranks a rule span the analyzer would otherwise keep.
+The model (:mod:`siyada.privacy.name_model`) speaks where its probability reaches ``MODEL_MIN``:
+
+- it adds the names the rules miss;
+- where it reads a rule's span differently (other boundaries, or two names where the rule saw one:
+  "فاطمة الزهراء صيفطي", "chaima sme3"), its spans replace the rule's, unless the rule is one of the
+  sure ones (a title, a form label, a known given + family name: score above ``RULE_SURE``).
+
+A model span's score is its probability mapped onto the rules' scale, ``MODEL_SCORE`` at the threshold
+up to 0.85 at certainty. Measured on the second wild set with a model trained without it: adding only
+gives PERSON F1 0.815, replacing as above 0.821 (0.878 and 0.895 on the third blind set).
 """
 
 from __future__ import annotations
@@ -16,20 +21,28 @@ from siyada.privacy.places import outside_places
 
 MODEL_MIN = 0.8
 MODEL_SCORE = 0.55
+RULE_SURE = 0.85
 
 
 def _calibrated(p: float) -> float:
     return round(MODEL_SCORE + (0.85 - MODEL_SCORE) * (p - MODEL_MIN) / (1 - MODEL_MIN), 3)
 
 
+def _overlapping(spans: list[Entity], start: int, end: int) -> list[Entity]:
+    return [s for s in spans if s.start < end and start < s.end]
+
+
 def find_all_people(text: str) -> list[Entity]:
     rules = find_people(text)
-    out = list(rules)
-    if rules:
-        covered = bytearray(len(text) + 1)
-        for r in rules:
-            covered[r.start : r.end] = b"\x01" * (r.end - r.start)
-    for m in find_people_model(text):
-        if m.score >= MODEL_MIN and (not rules or covered.find(1, m.start, m.end) < 0):
-            out.append(Entity(m.start, m.end, m.type, _calibrated(m.score)))
-    return outside_places(text, out)
+    model = find_people_model(text)
+    kept: list[Entity] = []
+    for rule in rules:
+        seen = _overlapping(model, rule.start, rule.end)
+        differs = len(seen) > 1 or (len(seen) == 1 and (seen[0].start, seen[0].end) != (rule.start, rule.end))
+        if rule.score < RULE_SURE and differs and all(m.score >= MODEL_MIN for m in seen):
+            continue  # the model's reading of these words replaces the rule's
+        kept.append(rule)
+    for m in model:
+        if m.score >= MODEL_MIN and not _overlapping(kept, m.start, m.end):
+            kept.append(Entity(m.start, m.end, m.type, _calibrated(m.score)))
+    return outside_places(text, kept)
