@@ -35,6 +35,19 @@ _WORDS: dict[str, tuple[str, ...]] = {
         "tkarda",
         "takarḍa",
         "ⵜⴰⴽⴰⵔⴹⴰ",
+        "ⵜⴰⴽⴰⵕⴹⴰ",
+        "ⵜⴽⴰⵔⴹⴰ",
+        "ⵜⴽⴰⵕⴹⴰ",
+        "الكارط",
+        "الكارطة",
+        "lkart",
+        "lkarta",
+        "national id",
+        "id card",
+        "identity card",
+        "بطاقته",
+        "بطاقتها",
+        "بطاقتي",
     ),
     T.MA_PASSPORT: (
         "passeport",
@@ -48,6 +61,10 @@ _WORDS: dict[str, tuple[str, ...]] = {
         "lpassport",
         "lpasspor",
         "lbasbor",
+        "الباسبور",
+        "الباسبور ديالي",
+        "lbasbor",
+        "passport no",
     ),
     T.MA_RIB: (
         "rib",
@@ -156,6 +173,11 @@ _WORDS: dict[str, tuple[str, ...]] = {
         "tonobil",
         "lmatricule",
         "ماتريكول",
+        "plate",
+        "immatriculation provisoire",
+        "plaque dyal",
+        "lmatricule",
+        "matricule dial",
     ),
     T.MA_CNSS: (
         "cnss",
@@ -240,9 +262,15 @@ _NEGATIVE = (
 )
 
 
+# An Arabic context word may carry a proclitic: "وجواز السفر", "للبطاقة الوطنية", "بالبطاقة".
+_AR_PROCLITIC = r"(?:لل|وال|بال|فال|[وبلف])?"
+
+
 def _compile(words: tuple[str, ...]) -> re.Pattern[str]:
     alts = sorted({re.escape(w) for w in words}, key=len, reverse=True)
-    return re.compile(r"(?<![\w])(?:" + "|".join(alts) + r")(?![^\W\d_])", re.IGNORECASE)
+    return re.compile(
+        r"(?<![\w])" + _AR_PROCLITIC + r"(?:" + "|".join(alts) + r")(?![^\W\d_])", re.IGNORECASE
+    )
 
 
 _PATTERNS = {t: _compile(w) for t, w in _WORDS.items()}
@@ -261,7 +289,7 @@ def has_context(text: str, start: int, end: int, entity_type: str, before: int =
 
 
 def distance_to_context(
-    text: str, start: int, end: int, entity_type: str, before: int = BEFORE
+    text: str, start: int, end: int, entity_type: str, before: int = BEFORE, after: bool = True
 ) -> int | None:
     """Characters between the span and the nearest context word of this type (None when there is none)."""
     pattern = _PATTERNS.get(entity_type)
@@ -271,7 +299,7 @@ def distance_to_context(
     best: int | None = None
     for m in pattern.finditer(text, lo, start):
         best = start - m.end()  # the last match before the span is the nearest
-    for m in pattern.finditer(text, end, end + AFTER):
+    for m in pattern.finditer(text, end, end + AFTER if after else end):
         gap = m.start() - end
         best = gap if best is None or gap < best else best
         break
