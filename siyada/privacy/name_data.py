@@ -19,6 +19,7 @@ import re
 import sys
 
 from siyada.privacy import name_lexicon as L
+from siyada.privacy.gazetteer import words
 
 FR = (
     "Je soussigné {P}, demeurant à {TOWN}, atteste sur l'honneur.",
@@ -61,6 +62,21 @@ FR = (
     "Renter: {P}, US citizen. Second driver: {P}.",
     "Nom : {F} — Prénom : {G} — Profession : guide",
     "{F} {G}, né à {TOWN}, et {G} {F}, née à {TOWN}.",
+    "| {P} | 06{N} | / | {GI} | 06{N} |",
+    "Vendeur : {GI} (note 4,8/5)",
+    "| Driver | Plate | / | {G} | {N} | / | {GI} | {N} |",
+    "Salam {G}, send me the facture dial M. {F} before 5pm",
+    "Call Mr. {F}'s assistant {G} tomorrow.",
+    "Ms. {G} (HR) asked {G} about his time; next round with Mr. {F}.",
+    "Prof. {G} – 06{N}",
+    "Objet : RE: facture. {G}, le paiement a été effectué.",
+    "J'ai vu {G}, le cousin de {G}, sortir de la maison.",
+    "Le syndic M. {F} ne répond plus.",
+    "{EP}, né à Tanger, a parcouru plus de 120 000 km.",
+    "Selon {P}, président de la fédération, le stade sera livré.",
+    "Surname: {F} Given names: {G} Passport No: AB{N}",
+    "Khoya {G}, c'est {G} li 3tani ton numéro.",
+    "LISTE DES BÉNÉFICIAIRES : {FG} – {FG} – {FG}",
 )
 AR = (
     "أنا الموقع أسفله {P} الساكن ب{TOWN} أشهد بما يلي.",
@@ -104,6 +120,25 @@ AR = (
     "| {P} | {N} | / | {G} | {N} | / | {G} | {N} |",
     "الأخ {G}، أرسل لك نسخة من العقد.",
     "الحاجة {G} طلبات منك تجيب الدوا من عند {F}.",
+    "صيفط ليا الرقم ديال سي {G} {PROF}، بغيت نكمل معاه.",
+    "عندك النمرة ديال لالة {G} {PROF}؟",
+    "{G} {VERB} ليا الولد مريض.",
+    "ختي {G} {VERB} الرقم، الجديد هو 07{N}.",
+    "{G} و{G} {VERB}، العرس كان ف {PL}.",
+    "شكون هاد {G} لي كيصيفط ليك الميساجات؟",
+    "الحاج {G} مات الله يرحمو.",
+    "عيطي للمعلمة {G} قولي ليها {G} مريض.",
+    "الجار ديالنا {F} دار لاكسيدة.",
+    "تم توقيف المدعو {I} على متن سيارة.",
+    "وحيث صرحت الضحية {GI} بأن المتهم {GI} كان يتصل بها.",
+    "حكمت المحكمة على المتهمين {I} و{I} بثلاث سنوات.",
+    "واش عطيتي لـ{G} الساروت؟",
+    "عطيت الساروت لـ{G} وقلت ل{G} يجي.",
+    "هادي {G} مرات {G}، الرقم ديالي هو 06{N}.",
+    "ألف {EP} كتابه في القرن الرابع عشر.",
+    "أفادت مصادر أن {P} و{P} شاركا في الندوة.",
+    "حضر الاجتماع كل من {G} ولد {G} {G} و{G} منت {G}.",
+    "لائحة المستفيدين: {P} – {P} – {P}",
 )
 ARABIZI = (
     "salam {G} labas? rani f {PL} m3a {G}",
@@ -133,6 +168,14 @@ ARABIZI = (
     "cv dial {P} wsel? sifto lia 3afak",
     "sidi {G} rah jab lik l3rbon, moulay {G} ghadi ykhellsek",
     "slm {G}, ana {G} mn agence {PL}, dossier dyalk wajed",
+    "{G} {PROF} {VERB} lcommande",
+    "ba {G} {PROF} f {PL} mat, lah yr7mo",
+    "hak nmra dial {G}: 06{N}, gol lih mn 3and {G}",
+    "gol l {G} ychri lkhobz, w {G} tjib l7lib",
+    "lyoum jat lalla {G} 3ndna, 9alt lik {G} rje3",
+    "ewa a {G} hani wselt",
+    "rbe7na lmatch! {F} dar goal",
+    "l7aj {G} 3tana lkra, 3iyto l si {G}",
 )
 ZGH = (
     "ⵉⵙⵎ ⵉⵏⵓ {P}, ⴷⴷⵔⵖ ⴳ {TOWN}.",
@@ -148,6 +191,15 @@ ZGH = (
     "ⵜⴰⵙⵍⵎⴰⴷⵜ {P} ⵜⵙⵙⵍⵎⴰⴷ ⵜⴰⵎⴰⵣⵉⵖⵜ ⴳ {TOWN}.",
     "ⵜⴰⴽⴰⵕⴹⴰ ⵜⴰⵏⴰⵎⵓⵔⵜ ⵏ {P}: JT{N}.",
     "ⴰⵎⴷⴷⴰⴽⴽⵯⵍ ⵏⵏⵖ {P} ⵉⵣⵏⵣⴰ ⵜⴰⵎⵓⵜⵓⵔⵜ.",
+    "{G} ⴷ {G} ⴷⴷⴰⵏ ⵙ {TOWN}.",
+    "ⴷⴷⵉⵖ ⵙ {TOWN} ⴰⴽⴷ {G} ⴷ {G}.",
+    "{G} ⵉⵙⴽⵔ ⴰⴷⵍⵉⵙ ⴼ ⵜⵓⵔⵜ ⵏ ⵜⵎⴰⵣⵉⵖⵜ.",
+    "{P} ⵜⵓⵔⵓ ⴰⵔⴱⴰ, ⵉⵙⵎ ⵏⵏⵙ {G}.",
+    "ⵉⵎⴷⴷⵓⴽⴰⵍ: {G}, {G} ⴷ {G} ⴷⴷⴰⵏ.",
+    "{G} ⵉⵡⵉ ⵜⴰⴽⵓⵢⴰⵙⵜ ⵏⵏⵙ.",
+    "ⵜⴰⵏⵎⵎⵉⵔⵜ ⵉ {G} ⴷ {G} ⵅⴼ ⵜⵡⵉⵙⵉ ⵏⵏⵙⵏ.",
+    "ⴰⴷⵍⵉⵙ ⵏ ⵓⴼⵔⴰⴳ: JE{N} – {P} – ⵜⴰⵎⴷⵉⵏⵜ ⵏ {TOWN}",
+    "ⵜⴰⴷⵔⵉⵙⵜ ⵏ ⵓⵍⵎⵎⴰⴷ: {P} ⵜⴰⵔⴰ.",
 )
 MIXED = (
     "Bonjour, ana {P}, bghit rendez-vous m3a Dr {P} f {PL}.",
@@ -193,6 +245,28 @@ NEG_ARABIZI = (
 )
 
 
+# Words that follow a name in chats and are not part of it: trades, and Darija verbs.
+PROFESSIONS_AR = tuple(
+    sorted(
+        words(
+            "البناء الخياطة الكهربائي الخضار الميكانيسيان الفرماسيان الجزار الحلاق "
+            "الطباخة الموثق الجارة الجار "
+            "الزلايجي الصباغ البقال السائق المعلمة الفقيه العطار الكسكس"
+        )
+    )
+)
+VERBS_AR = tuple(
+    sorted(
+        words(
+            "قالت قال تزوجو بدلات عيط عيطات جا جات مشى مشات رجع رجعات مريض مريضة كذوب سول صيفط صيفطات "
+            "كتسلم طلبت طلب خدا خدات نسات نسا دار دارت"
+        )
+    )
+)
+PROFESSIONS_LAT = ("livreur", "plombier", "l3ttar", "lbe9al", "mol l7anout", "lmekanisyan", "chauffeur")
+VERBS_LAT = tuple(sorted(words("9al 9alt gal galt ja jat rje3 mreed sme3 dar khda tay3ayet 3tani ghadi jay")))
+
+
 def _name(lang: str, kind: str, rng: random.Random) -> str:
     if lang in ("ar", "ary"):
         given, family = rng.choice(_AR_GIVEN), rng.choice(_AR_FAMILY)
@@ -208,6 +282,8 @@ def _name(lang: str, kind: str, rng: random.Random) -> str:
         name = f"{family.upper()} {given}"
     elif kind == "I":
         name = f"{given[0]}. {family}"
+    elif kind == "GI":
+        name = f"{given} {family[0] if not family.startswith(('El ', 'Ben ')) else family.split()[1][0]}."
     else:
         name = f"{given} {family}"
         if lang == "fr" and rng.random() < 0.1:
@@ -237,7 +313,7 @@ def _town(lang: str, rng: random.Random) -> str:
     return town.lower() if lang == "ary-latn" else town
 
 
-_SLOT = re.compile(r"\{(P|G|F|FG|I|EP|PL|TOWN|N)\}")
+_SLOT = re.compile(r"\{(P|G|F|FG|I|GI|EP|PL|TOWN|N|PROF|VERB)\}")
 
 
 def sentence(template: str, lang: str, rng: random.Random) -> str:
@@ -249,6 +325,10 @@ def sentence(template: str, lang: str, rng: random.Random) -> str:
             return str(rng.randint(1, 99999))
         if slot == "PL":
             return _place(lang, rng)
+        if slot == "PROF":
+            return rng.choice(PROFESSIONS_AR if lang in ("ar", "ary") else PROFESSIONS_LAT)
+        if slot == "VERB":
+            return rng.choice(VERBS_AR if lang in ("ar", "ary") else VERBS_LAT)
         if slot == "TOWN":
             return _town(lang, rng)
         if slot == "EP":

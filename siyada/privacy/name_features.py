@@ -49,6 +49,10 @@ def tokens(text: str) -> list[Token]:
     out: list[Token] = []
     for m in TOKEN.finditer(text):
         word, start = m.group(), m.start()
+        if word[:2] in ("لـ", "بـ") and len(word) > 3:  # "لـخديجة": the tatweel marks the proclitic
+            out.append((start, start + 2, word[:2]))
+            out.append((start + 2, m.end(), word[2:]))
+            continue
         if (
             len(word) > 3
             and word[0] in "لوبف"

@@ -84,13 +84,16 @@ PLACE_TOWNS_LATIN = (
     "Moulay Idriss Zerhoun", "Moulay Bousselham", "Moulay Yacoub", "Moulay Brahim", "Moulay Bouazza",
     "Sidi Bennour", "Sidi Kacem", "Sidi Slimane", "Sidi Ifni", "Sidi Moumen", "Sidi Maarouf",
     "Sidi Bernoussi", "Sidi Rahal", "Sidi Yahya El Gharb", "Sidi Allal Tazi", "Sidi Bibi", "Sidi Harazem",
-    "Sidi Kaouki", "Sidi Othmane", "Ben Guerir", "Ben Slimane", "Ben Ahmed", "Beni Mellal", "Ait Melloul",
-    "Ait Ourir", "Ait Benhaddou", "Lalla Mimouna", "Sidi Abdallah Ghiat", "Moulay Abdallah", "Had Soualem",
+    "Sidi Kaouki", "Sidi Othmane", "Ben Guerir", "Ben Slimane", "Benslimane", "Lalla Takerkoust",
+    "Bin El Ouidane", "Oulad Frej", "Oulad Teima", "Oulad Ayad", "Sidi Youssef Ben Ali", "Ain Sebaa",
+    "Ben Ahmed", "Beni Mellal", "Ait Melloul", "Ait Ourir", "Ait Benhaddou", "Lalla Mimouna",
+    "Sidi Abdallah Ghiat", "Moulay Abdallah", "Had Soualem",
 )  # fmt: skip
 PLACE_TOWNS_ARABIC = (
     "مولاي إدريس زرهون", "مولاي بوسلهام", "مولاي يعقوب", "سيدي بنور", "سيدي قاسم", "سيدي سليمان",
-    "سيدي إفني", "سيدي مومن", "سيدي معروف", "سيدي البرنوصي", "بن جرير", "بن سليمان", "بني ملال",
-    "آيت ملول", "لالة ميمونة", "سيدي حرازم", "سيدي يحيى الغرب", "سيدي رحال", "سيدي عثمان",
+    "سيدي إفني", "سيدي مومن", "بن أحمد", "سيدي يوسف بن علي", "أولاد تايمة", "بنسليمان", "سيدي معروف",
+    "سيدي البرنوصي", "بن جرير", "بن سليمان", "بني ملال", "آيت ملول", "لالة ميمونة", "سيدي حرازم",
+    "سيدي يحيى الغرب", "سيدي رحال", "سيدي عثمان",
 )  # fmt: skip
 # The people that streets, schools and hospitals are named after.
 EPONYMS_LATIN = (
@@ -114,12 +117,14 @@ EPONYMS_ARABIC = (
 )  # fmt: skip
 # Living public figures: in running text they are names (the labelled sets mark them).
 FIGURES_LATIN = (
-    "Mohammed VI", "Aziz Akhannouch", "Hakim Ziyech", "Walid Regragui", "Saad Lamjarred", "Achraf Hakimi",
+    "Ibn Battuta", "Ibn Khaldoun", "Fouzi Lekjaa", "Nabila Mounib", "Hatim Ammor", "Mohammed VI",
+    "Aziz Akhannouch", "Hakim Ziyech", "Walid Regragui", "Saad Lamjarred", "Achraf Hakimi",
     "Yassine Bounou", "Fouad Ali El Himma", "Nasser Bourita", "Nawal El Moutawakel", "Hicham El Guerrouj",
 )  # fmt: skip
 FIGURES_ARABIC = (
-    "محمد السادس", "عزيز أخنوش", "حكيم زياش", "وليد الركراكي", "سعد لمجرد", "أشرف حكيمي", "ياسين بونو",
-    "فؤاد عالي الهمة", "ناصر بوريطة", "نوال المتوكل", "هشام الكروج",
+    "ابن بطوطة", "ابن خلدون", "فوزي لقجع", "نبيلة منيب", "حاتم عمور", "محمد السادس", "عزيز أخنوش",
+    "حكيم زياش", "وليد الركراكي", "سعد لمجرد", "أشرف حكيمي", "ياسين بونو", "فؤاد عالي الهمة", "ناصر بوريطة",
+    "نوال المتوكل", "هشام الكروج",
 )  # fmt: skip
 PLACE_CUES_LATIN = (
     "Avenue", "Av.", "Bd", "Boulevard", "Rue", "Lycée", "Lycee", "École", "Ecole", "Collège", "Hôpital",
@@ -127,7 +132,8 @@ PLACE_CUES_LATIN = (
     "Fondation", "Aéroport", "Gare", "Quartier", "Hay", "Résidence", "Clinique", "Centre", "Musée",
     "Pont", "Jardin", "Parc", "Bibliothèque", "Route", "Cité", "Médiathèque", "Marché", "Zaouia",
     "Théâtre", "Pharmacie", "Boulangerie", "Café", "Restaurant", "Librairie", "Complexe sportif",
-    "Polyclinique", "Lotissement", "Groupe scolaire", "Hospital", "Street", "School",
+    "Polyclinique", "Lotissement", "Groupe scolaire", "Hospital", "Street", "School", "Médersa",
+    "Medersa", "Tombeau", "Palais", "Borj", "Barrage", "Grand Stade", "Mall", "Dam",
 )  # fmt: skip
 PLACE_CUES_ARABIC = (
     "شارع", "زنقة", "ثانوية", "مدرسة", "إعدادية", "مستشفى", "المستشفى الجامعي", "مسجد", "جامع", "ضريح",

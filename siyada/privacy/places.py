@@ -13,6 +13,7 @@ import re
 from siyada.privacy.gazetteer import norm
 from siyada.privacy.name_lexicon import (
     EPONYMS_ARABIC,
+    EPONYMS_LATIN,
     FAMILY_ALL_ARABIC,
     GIVEN_ALL_ARABIC,
     PLACE_CUES_ARABIC,
@@ -86,12 +87,24 @@ def _arabic_after(text: str, pos: int) -> int:
 
 
 # Every town of the list holds one of these words: a text without any skips the long alternation.
-_TOWN_HINT = re.compile(r"(?<![\w])(?:sidi|moulay|ben|beni|ait|lalla|had)(?![\w])", re.IGNORECASE)
+_TOWN_HINT = re.compile(
+    r"(?<![\w])(?:sidi|moulay|ben|beni|benslimane|ait|ain|lalla|had|bin|oulad)(?![\w])", re.IGNORECASE
+)
 _ARABIC = re.compile(r"[\u0600-\u06ff]")
 
 
+# English puts the place word after the name: "Mohammed V International Airport", "Mohammed VI
+# Polytechnic University", "Ibn Battuta Mall".
+_EPONYMS = sorted({*EPONYMS_LATIN, "Mohammed VI", "Ibn Battuta"}, key=len, reverse=True)
+_EN_PLACE = re.compile(
+    r"(?<![\w])(" + "|".join(map(re.escape, _EPONYMS)) + r")(?: [A-Z][a-z]+){0,2} (?:University|Airport|Mall"
+    r"|Hospital|Street|Avenue|Boulevard|Mosque|Stadium|School|Foundation|Square|boulevard|avenue|street)(?![\w])"
+)
+
+
 def place_spans(text: str) -> list[tuple[int, int]]:
-    spans = [(m.start(), m.end()) for m in _TOWN.finditer(text)] if _TOWN_HINT.search(text) else []
+    spans = [(m.start(1), m.end(1)) for m in _EN_PLACE.finditer(text)]
+    spans += [(m.start(), m.end()) for m in _TOWN.finditer(text)] if _TOWN_HINT.search(text) else []
     if _ARABIC.search(text):
         spans += [(m.start(), m.end()) for m in _TOWN_AR.finditer(text)]
         for m in _AR_CUE.finditer(text):

@@ -191,8 +191,12 @@ _SPACED_NOT_ID = frozenset(
 
 def _spaced_cin_ok(letters: str, digits: str, spaced: str) -> bool:
     """ "BE 102458" in a table cell or a sentence with no label: two capitals, one space, 5-6 digits."""
-    return spaced == " " and letters.isupper() and len(letters) == 2 and len(digits) in (5, 6) and (
-        letters not in _SPACED_NOT_ID
+    return (
+        spaced == " "
+        and letters.isupper()
+        and len(letters) == 2
+        and len(digits) in (5, 6)
+        and (letters not in _SPACED_NOT_ID)
     )
 
 
