@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 
 from siyada.privacy.entities import Entity
+from siyada.privacy.gazetteer import norm, words
 from siyada.privacy.name_model import find_people_model
 from siyada.privacy.names import find_people
 from siyada.privacy.places import outside_places
@@ -35,8 +36,18 @@ _LEAD = re.compile(r"^(?:(?:M|Mr|Mrs|Ms|Mme|Mlle|Dr|Pr|Prof|Me)\.?|it's|c'est|l'
 _TAIL = re.compile(r"['’]s$")
 
 
+# Function words the model may take for a lone name at a sentence's start: never names alone.
+_NEVER_ALONE = words(
+    """il elle ils elles je tu on nous vous le la les un une des ce cette ces mon ma mes son sa ses the
+    he she we they you it this that my his her our and et ou mais donc ana nta nti howa hiya hna
+    rah raha wach hadi hada"""
+)
+
+
 def _trimmed(text: str, e: Entity) -> Entity | None:
     value = text[e.start : e.end]
+    if norm(value) in _NEVER_ALONE:
+        return None
     start, end = e.start, e.end
     if (m := _LEAD.match(value)) is not None:
         start += m.end()
