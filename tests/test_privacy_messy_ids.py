@@ -8,6 +8,11 @@ import pytest
 
 from siyada.privacy.analyzer import analyze
 
+TABLE = (
+    "| Matricule | Nom | Prénom | CIN | CNSS | / | 0042 | BOUKHARI | Latifa | BJ 224510 | 118457632 | / "
+    "| 0043 | AIT SIDI | Mbark | J 90874 | 120998417 |"
+)
+
 
 def _spans(text: str) -> list[tuple[str, str]]:
     return [(e.type, text[e.start : e.end]) for e in analyze(text)]
@@ -47,6 +52,13 @@ def _spans(text: str) -> list[tuple[str, str]]:
         ("immatriculation provisoire 12345-ww-1 — Adresse", "MA_PLATE", "12345-ww-1"),
         ("تحمل لوحة مؤقتة 124578-WW متجهة نحو باب دكالة", "MA_PLATE", "124578-WW"),
         ("la voiture 54123\u2011هـ\u20116 est totalement détruite", "MA_PLATE", "54123\u2011هـ\u20116"),
+        (TABLE, "MA_CNSS", "120998417"),  # the header two rows up names the column
+        (TABLE, "MA_CIN", "J 90874"),
+        (
+            "| Driver | Plate | Shift | | Abdou | 45781-أ-1 | night | | Tarik S. | 12457 B 6 | day |",
+            "MA_PLATE",
+            "12457 B 6",
+        ),
     ],
 )
 def test_messy_identifiers(text: str, etype: str, value: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from siyada.privacy import entities as T
+from siyada.privacy.tables import column_header
 
 _WORDS: dict[str, tuple[str, ...]] = {
     T.MA_CIN: (
@@ -61,6 +62,7 @@ _WORDS: dict[str, tuple[str, ...]] = {
         "lpassport",
         "lpasspor",
         "lbasbor",
+        "lpaspor",
         "الباسبور",
         "الباسبور ديالي",
         "lbasbor",
@@ -222,6 +224,8 @@ _WORDS: dict[str, tuple[str, ...]] = {
         "البطاقة",
         "débitée",
         "débité",
+        "بطاقتكم",
+        "بطاقتك",
     ),
     T.EMAIL_ADDRESS: ("mail", "courriel", "البريد", "إيميل", "imayl"),
 }
@@ -280,10 +284,17 @@ BEFORE = 48
 AFTER = 24
 
 
+def _header_names(text: str, start: int, end: int, pattern: re.Pattern[str]) -> bool:
+    header = column_header(text, start, end)
+    return header is not None and pattern.search(header) is not None
+
+
 def has_context(text: str, start: int, end: int, entity_type: str, before: int = BEFORE) -> bool:
     pattern = _PATTERNS.get(entity_type)
     if pattern is None:
         return False
+    if _header_names(text, start, end, pattern):
+        return True
     window = text[max(0, start - before) : start] + " " + text[end : end + AFTER]
     return pattern.search(window) is not None
 
@@ -295,6 +306,8 @@ def distance_to_context(
     pattern = _PATTERNS.get(entity_type)
     if pattern is None:
         return None
+    if _header_names(text, start, end, pattern):
+        return 0
     lo = max(0, start - before)
     best: int | None = None
     for m in pattern.finditer(text, lo, start):
