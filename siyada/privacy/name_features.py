@@ -126,8 +126,8 @@ def _own(word: str) -> tuple[str, ...]:
     """The token's own features, cached: a text repeats words and prompts repeat texts."""
     script = _script(word)
     low = norm(word) if script == "lat" else word.lower()
-    feats = [f"w={low}", f"sc={script}", f"sh={_shape(word)}", f"p2={low[:2]}", f"s2={low[-2:]}"]
-    feats += [f"p3={low[:3]}", f"s3={low[-3:]}", f"len={min(len(word), 8)}"]
+    feats = [f"w={low}", f"sc={script}", f"sh={_shape(word)}", f"s2={low[-2:]}", f"p3={low[:3]}"]
+    feats.append(f"s3={low[-3:]}")
     feats += [f"gz={g}" for g in _gazetteer(word, script)]
     return tuple(feats)
 
@@ -137,7 +137,8 @@ def _context(word: str, off: int) -> tuple[str, ...]:
     """What a neighbour `off` tokens away contributes: its word, shape class and gazetteer flags."""
     script = _script(word)
     low = norm(word) if script == "lat" else word.lower()
-    own = (f"w={low}", f"sh={_shape(word)[:2]}", *(f"gz={g}" for g in _gazetteer(word, script)))
+    shape = (f"sh={_shape(word)[:2]}",) if off in (-1, 1) else ()  # the far neighbours: word and lists
+    own = (f"w={low}", *shape, *(f"gz={g}" for g in _gazetteer(word, script)))
     return tuple(f"{off}{f}" for f in own)
 
 

@@ -102,8 +102,14 @@ _EN_PLACE = re.compile(
 )
 
 
+_EN_HINT = re.compile(
+    r"(?:University|Airport|Mall|Hospital|Street|Avenue|Boulevard|Mosque|Stadium|School|Foundation|Square"
+    r"|boulevard|avenue|street)(?![\w])"
+)
+
+
 def place_spans(text: str) -> list[tuple[int, int]]:
-    spans = [(m.start(1), m.end(1)) for m in _EN_PLACE.finditer(text)]
+    spans = [(m.start(1), m.end(1)) for m in _EN_PLACE.finditer(text)] if _EN_HINT.search(text) else []
     spans += [(m.start(), m.end()) for m in _TOWN.finditer(text)] if _TOWN_HINT.search(text) else []
     if _ARABIC.search(text):
         spans += [(m.start(), m.end()) for m in _TOWN_AR.finditer(text)]
