@@ -77,6 +77,12 @@ FR = (
     "Surname: {F} Given names: {G} Passport No: AB{N}",
     "Khoya {G}, c'est {G} li 3tani ton numéro.",
     "LISTE DES BÉNÉFICIAIRES : {FG} – {FG} – {FG}",
+    "Lease agreement: Landlord {P}; Tenant {X}; monthly rent {N} MAD.",
+    "| Guest | Passport | Room | / | {I} | TK{N} | 204 | / | {X} | XE{N} | 207 |",
+    "Constat : conducteur {X}, permis français n° {N}.",
+    "Hey {XG}, for the trip I paid the riad; send me your half. {G}",
+    "Renter: {X}, US citizen — Second driver: {P}.",
+    "Your booking under {XF} is confirmed, said {G} at the riad.",
 )
 AR = (
     "أنا الموقع أسفله {P} الساكن ب{TOWN} أشهد بما يلي.",
@@ -139,6 +145,26 @@ AR = (
     "أفادت مصادر أن {P} و{P} شاركا في الندوة.",
     "حضر الاجتماع كل من {G} ولد {G} {G} و{G} منت {G}.",
     "لائحة المستفيدين: {P} – {P} – {P}",
+    "{G} رجع من {TOWN}؟ قالو ليا {G} شافتو فالكار.",
+    "سلام خويا، راه {G} ديال جوميا غادي يدوز عندك العشية.",
+    "عطيني النمرة ديال {G}، الضو مقطوع فالدار.",
+    "جات خالتي {G} من بلجيكا، جابت الكادوات ل{G} و {G}.",
+    "الاستاذة {G} قالت للوليدات يجيبو الدفاتر، و {G} نسا الكتاب.",
+    "{G} نسات التلفون عندي، اللي بغاها يعيط ل {G} ختها.",
+    "مع {G} و {G} مشينا للبحر.",
+    "{G} صيفط ليا IBAN ديالو باش نصيفط ليه الفلوس.",
+    "صافي {G} راني صيفطت ليك الفلوس.",
+    "تلفون {G}: 06{N} هو اللي عندو الساروت.",
+    "{G} قالت ليك راه {G} ما غاديش يجي اليوم.",
+    "مشيت عند {G} الميكانيسيان قال ليا الفرانات خاصهم يتبدلو.",
+    "يونس عطا ل{G} البطاقة ديالو.",
+    "شفت {P} البارح فالماتش.",
+    "اليوم عيد ميلاد {G} بنت {G}، ما تنساش الكادو.",
+    "الشرطي قال ليا جيب السائق {G} والورقة ديالو.",
+    "في الرواية، يتذكر الراوي جدته {G} وهي تحكي.",
+    "حسن و{G} التوام ديال {G} نجحو ف الباك.",
+    "الممرض {P} النمرة ديالو 06{N}.",
+    "{G}، {G}، {G}: الاجتماع غدا مع {P}.",
 )
 ARABIZI = (
     "salam {G} labas? rani f {PL} m3a {G}",
@@ -313,7 +339,7 @@ def _town(lang: str, rng: random.Random) -> str:
     return town.lower() if lang == "ary-latn" else town
 
 
-_SLOT = re.compile(r"\{(P|G|F|FG|I|GI|EP|PL|TOWN|N|PROF|VERB)\}")
+_SLOT = re.compile(r"\{(P|G|F|FG|I|GI|EP|PL|TOWN|N|PROF|VERB|X|XG|XF)\}")
 
 
 def sentence(template: str, lang: str, rng: random.Random) -> str:
@@ -325,6 +351,10 @@ def sentence(template: str, lang: str, rng: random.Random) -> str:
             return str(rng.randint(1, 99999))
         if slot == "PL":
             return _place(lang, rng)
+        if slot in ("X", "XG", "XF"):  # foreign names in Moroccan paperwork
+            given, family = rng.choice(L.FOREIGN_GIVEN), rng.choice(L.FOREIGN_FAMILY)
+            value = {"X": f"{given} {family}", "XG": given, "XF": family}[slot]
+            return f"⟦PERSON:{value}⟧"
         if slot == "PROF":
             return rng.choice(PROFESSIONS_AR if lang in ("ar", "ary") else PROFESSIONS_LAT)
         if slot == "VERB":

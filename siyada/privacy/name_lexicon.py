@@ -79,6 +79,16 @@ FAMILY_ALL_LATIN = FAMILY_LATIN | MORE_FAMILY_LATIN
 GIVEN_ALL_ARABIC = GIVEN_ARABIC | MORE_GIVEN_ARABIC
 FAMILY_ALL_ARABIC = FAMILY_ARABIC | MORE_FAMILY_ARABIC
 
+# Foreign names in Moroccan paperwork (tenants, drivers, guests): the model must not need the gazetteer.
+FOREIGN_GIVEN = (
+    "Anna", "Jean-Pierre", "Emily", "Tom", "Pierre", "Marie", "John", "Sarah", "Laura", "Paolo", "Hans",
+    "Julia", "Carlos", "Elena", "Mark", "Sophie", "Lucas", "Chloé", "Peter", "Maria", "Olga", "Kenji",
+)  # fmt: skip
+FOREIGN_FAMILY = (
+    "Kowalski", "Martin", "Carter", "Dubois", "Peterson", "Smith", "Rossi", "Müller", "García", "Novak",
+    "Schmidt", "Bernard", "Lefebvre", "Johnson", "Moreau", "Fernández", "Tanaka", "Ivanova", "Brown",
+)  # fmt: skip
+
 # Places, streets and institutions carry people's names: the generator puts them in sentences unmarked.
 PLACE_TOWNS_LATIN = (
     "Moulay Idriss Zerhoun", "Moulay Bousselham", "Moulay Yacoub", "Moulay Brahim", "Moulay Bouazza",

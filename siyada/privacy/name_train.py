@@ -57,7 +57,7 @@ def training_lines(n: int, seed: int, extra: list[Path]) -> list[str]:
     return lines
 
 
-def train(lines: list[str], out: Path, iterations: int = 80) -> None:
+def train(lines: list[str], out: Path, iterations: int = 80, c1: float = 0.05, c2: float = 0.01) -> None:
     trainer = pycrfsuite.Trainer(verbose=False)
     for line in lines:
         text, entities = parse_markup(LANG_TAG.sub("", line, count=1))
@@ -65,7 +65,7 @@ def train(lines: list[str], out: Path, iterations: int = 80) -> None:
         if words:
             trainer.append(features(words), labels)
     trainer.set_params(
-        {"c1": 0.05, "c2": 0.01, "max_iterations": iterations, "feature.minfreq": 2,
+        {"c1": c1, "c2": c2, "max_iterations": iterations, "feature.minfreq": 2,
          "feature.possible_transitions": True}
     )  # fmt: skip
     out.parent.mkdir(parents=True, exist_ok=True)
