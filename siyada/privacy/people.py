@@ -59,22 +59,38 @@ def _trimmed(text: str, e: Entity) -> Entity | None:
     return Entity(start, end, e.type, e.score) if end > start else None
 
 
-def _overlapping(spans: list[Entity], start: int, end: int) -> list[Entity]:
-    return [s for s in spans if s.start < end and start < s.end]
+def _by_rule(rules: list[Entity], model: list[Entity]) -> list[list[Entity]]:
+    """For each rule span, the model spans overlapping it: one merge of the two sorted lists, as the
+    spans within each list do not overlap (work linear in their number, not their product)."""
+    rules_sorted = sorted(range(len(rules)), key=lambda k: rules[k].start)
+    model = sorted(model, key=lambda e: e.start)
+    out: list[list[Entity]] = [[] for _ in rules]
+    j = 0
+    for k in rules_sorted:
+        rule = rules[k]
+        while j < len(model) and model[j].end <= rule.start:
+            j += 1
+        m = j
+        while m < len(model) and model[m].start < rule.end:
+            out[k].append(model[m])
+            m += 1
+    return out
 
 
 def find_all_people(text: str) -> list[Entity]:
     rules = find_people(text)
     model = [t for e in find_people_model(text) if (t := _trimmed(text, e)) is not None]
     kept: list[Entity] = []
-    for rule in rules:
-        seen = _overlapping(model, rule.start, rule.end)
+    for rule, seen in zip(rules, _by_rule(rules, model), strict=True):
         differs = len(seen) > 1 or (len(seen) == 1 and (seen[0].start, seen[0].end) != (rule.start, rule.end))
         bar = MODEL_MIN if rule.score < RULE_SURE else REPLACE_SURE
         if differs and all(m.score >= bar for m in seen):
             continue  # the model's reading of these words replaces the rule's
         kept.append(rule)
+    covered = bytearray(len(text) + 1)
+    for k in kept:
+        covered[k.start : k.end] = b"\x01" * (k.end - k.start)
     for m in model:
-        if m.score >= MODEL_MIN and not _overlapping(kept, m.start, m.end):
+        if m.score >= MODEL_MIN and covered.find(1, m.start, m.end) < 0:
             kept.append(Entity(m.start, m.end, m.type, _calibrated(m.score)))
     return outside_places(text, kept)

@@ -7,6 +7,7 @@ A row as long as the first one (the header) gets its cells' headers by position.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from functools import lru_cache
 
 _MIN_PIPES = 4
@@ -43,8 +44,10 @@ def _headers(text: str) -> tuple[tuple[int, int, str], ...]:
 
 
 def column_header(text: str, start: int, end: int) -> str | None:
-    """The header of the table cell holding [start, end), if any."""
-    for s, e, header in _headers(text):
-        if s <= start and end <= e:
-            return header
+    """The header of the table cell holding [start, end), if any (a binary search: a table of 10,000
+    rows asks once per candidate)."""
+    cells = _headers(text)
+    k = bisect_right(cells, (start, len(text) + 1, "")) - 1
+    if k >= 0 and cells[k][0] <= start and end <= cells[k][1]:
+        return cells[k][2]
     return None
