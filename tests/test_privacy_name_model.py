@@ -68,3 +68,24 @@ def test_model_work_is_bounded_per_window(monkeypatch: pytest.MonkeyPatch) -> No
     starts = [e.start for e in spans]
     assert starts == sorted(set(starts))  # no span found twice at a window's edge
     assert sum(text[e.start : e.end] == "Karim Bennani" for e in spans) == 2000  # none lost at an edge
+
+
+def test_threads_do_not_share_a_tagger() -> None:
+    """A tagger holds the last sequence for its marginals: four threads analysing at once each get their
+    own, and every thread's answer is the one it gets alone."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    barrier = threading.Barrier(4)
+
+    def tagger_id(_: int) -> int:
+        barrier.wait()  # the four run at the same time, so the pool cannot reuse one thread
+        return id(name_model._tagger())
+
+    with ThreadPoolExecutor(4) as pool:
+        assert len(set(pool.map(tagger_id, range(4)))) == 4
+    texts = ["Rendez-vous avec Karim Bennani et Salma Berrada le 3 mai."] * 40
+    texts += ["الطبيب إبراهيم لناجي كيخدم ف السبيطار"] * 40
+    alone = [find_people_model(t) for t in texts]
+    with ThreadPoolExecutor(8) as pool:
+        assert list(pool.map(find_people_model, texts * 5)) == alone * 5

@@ -13,7 +13,7 @@ number of tokens (bounded in its turn by ``MAX_TOKENS`` per call, longer texts a
 
 from __future__ import annotations
 
-from functools import lru_cache
+import threading
 from pathlib import Path
 
 import pycrfsuite
@@ -27,12 +27,17 @@ MAX_TOKENS = 256
 _OVERLAP = 16  # tokens read twice at a window's edge so no name is cut in two
 
 
-@lru_cache(maxsize=1)
+_LOCAL = threading.local()
+
+
 def _tagger() -> pycrfsuite.Tagger | None:
-    if not MODEL_PATH.exists():
-        return None
-    tagger = pycrfsuite.Tagger()
-    tagger.open(str(MODEL_PATH))
+    """One tagger per thread: a tagger keeps the sequence it last tagged for its marginals, so two
+    threads sharing one would read each other's (the shield may run in several threads)."""
+    tagger = getattr(_LOCAL, "tagger", None)
+    if tagger is None and MODEL_PATH.exists():
+        tagger = pycrfsuite.Tagger()
+        tagger.open(str(MODEL_PATH))
+        _LOCAL.tagger = tagger
     return tagger
 
 
