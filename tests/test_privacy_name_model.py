@@ -89,3 +89,18 @@ def test_threads_do_not_share_a_tagger() -> None:
     alone = [find_people_model(t) for t in texts]
     with ThreadPoolExecutor(8) as pool:
         assert list(pool.map(find_people_model, texts * 5)) == alone * 5
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Réunion : Mohamed Lamine Ould Sidi Brahim et d'autres.", "Mohamed Lamine Ould Sidi Brahim"),
+        ("Bonjour, je suis Mariem Mint Sidi Ahmed من العيون", "Mariem Mint Sidi Ahmed"),
+        ("حضر الاجتماع كل من محمد الأمين ولد سيدي ابراهيم والغالية", "محمد الأمين ولد سيدي ابراهيم"),
+    ],
+)
+def test_sahrawi_chains_are_read_whole(text: str, name: str) -> None:
+    """ "Ould Sidi Brahim": after a particle, the honorific opens a name of its own (the rules stopped at
+    "Sidi", a sure span the model could not replace)."""
+    assert name in [text[e.start : e.end] for e in find_people(text)]
+    assert name in _people(text)

@@ -30,6 +30,11 @@ MORE_GIVEN_LATIN = words(
     tudert tiziri yidir yuba illi ittou izza tasa tamazirt tafrara
     mamoun sidati ahmed-salem mohamed-fadel lbachir maelainine brahim-salem ghalia mahfouda salka
     yacoub yehouda shlomo nessim haim yossi rahel esther mazal simha fortunee messody
+    miloud miloudia boujemaa ghali tahar abdelmoula kaltoum daoui daouia bouazza addou haddou baha
+    thami mekki ayachi jilali cherki maati seddik bouchta bousselham lahbib mahjoub zohra saadia
+    batoul kbira chaaibia yamna kheira fatna tamou abdou fati hmida hamadi benaissa bennacer belaid
+    ouhmad zayd zaid itto fadma hasnia chama zina aziza m'barek mbarek m'hamed mhamed lhaj lhoucine
+    lahoussine hssain hssaine 7ssan l7ssen hassan hussein 3ziza 7afida 3abdelghani
     yanis rayan adam ilyas younes nael amir sami ines lina aya mayssane ritaj jana alae hiba rim malak
     """
 )
@@ -62,7 +67,12 @@ MORE_GIVEN_ARABIC = words(
     سامية ثريا يامنة زهيرة زهور زبيدة كلثوم محجوبة وفاء سعاد أمازير أكسيل ماسين تيليلا تافسوت يدير
     يوبا إيطو تاما سيداتي الغالية سالكة يعقوب حاييم شلومو إستير مسعودة ريان آدم إلياس يانيس سامي لينا
     آية ملاك هبة جنى ريتاج بوبكر الشريف مصطفى عبد_الحفيظ عبد_الإله منانة الزوهرة الباتول طامو
-    خدوج عيشة حادة رقية يطو تودة الغالية السالمة فاطمة_الزهراء مليكة زليخة حفيظة الهاشمية الضاوية"""
+    خدوج عيشة حادة رقية يطو تودة الغالية السالمة فاطمة_الزهراء مليكة زليخة حفيظة الهاشمية الضاوية
+    ميلودة ميلود بوجمعة الغالي الطاهر عبد_المولى كلثوم الضاوي بوعزة عدجو موحى حمو باها علال الحسين
+    التهامي المكي العياشي الجيلالي الشرقي المعطي الصديق بوشتى بوسلهام لحبيب المحجوب عبد_السلام
+    الزوهرة السعدية الباتول الكبيرة الشعيبية الحاجة_فاطمة يامنة رحمة خيرة فطنة زهرة طامو الغالية
+    عبدو سيمو حميد حمادي مولود عمر بنعيسى بناصر بلعيد أوحماد زايد إيطو تلايتماس فاضمة فضمة حسنية
+    نزهة وئام إكرام هند نوال سهام مريم ريم سكينة شامة ثورية زينة عزيزة لطيفة حليمة جميلة نعيمة"""
 )
 MORE_FAMILY_ARABIC = words(
     """العبادي أبو_الفضل أحرضان أقصبي الأمراني أنجار بلافريج بلعباس بلحاج بنعبد_الله بنعيسى بنعمر
