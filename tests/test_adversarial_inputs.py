@@ -251,3 +251,21 @@ def test_embeddings_stop_when_the_client_disconnects(gateway: tuple[Server, dict
     # The server is free again: a small request is answered.
     small = {"model": "siyada-embed", "input": "Bonjour"}
     assert httpx.post(srv.url + "/v1/embeddings", json=small, headers=h, timeout=LIMIT_S).status_code == 200
+
+
+def test_issue19_recognisers_stay_linear() -> None:
+    # Inputs the learned name model, the places, the table headers and the spoken phone numbers read:
+    # a 5,000-row pipe table (every cell asked for its header), 40,000 names in one text (the rules' and
+    # the model's spans matched up), place words and number words without end.
+    _finishes(
+        "from siyada.privacy.analyzer import analyze\n"
+        "row = '/ | Karim Bennani | BJ 2245{0:02d} | 1184576{0:02d} | '\n"
+        "rows = ''.join(row.format(i % 100) for i in range(5000))\n"
+        "found = analyze('| Nom | CIN | CNSS | ' + rows)\n"
+        "assert sum(e.type == 'MA_CNSS' for e in found) == 5000, len(found)\n"
+        "assert analyze('Karim Bennani et Salma Berrada, ' * 20_000)\n"
+        "assert analyze('السيد أحمد العلوي ' * 20_000)\n"
+        "analyze('Avenue Mohammed V Lycée Ibn Rochd ' * 20_000)\n"
+        "analyze('zéro six soixante et un ' * 20_000)\n"
+        "analyze('ⵉⵙⵎ ⵉⵏⵓ ⵜⵉⵣⵉⵔⵉ ' * 20_000)"
+    )

@@ -38,7 +38,16 @@ def _scores(docs: list[dict]) -> tuple[float, dict[str, float]]:
     # pii_blind.txt was written later, by someone who saw neither the recognisers nor the first set; its
     # first, untuned score (0.841) is the one docs/privacy.md quotes as the held-out figure.
     # pii_blind2.txt, the second blind set (first run 0.846), was then used for the second round of fixes.
-    [("pii_heldout.txt", 0.95, 0.85), ("pii_blind.txt", 0.90, 0.80), ("pii_blind2.txt", 0.93, 0.85)],
+    # Issue 19 (learned name recogniser, places, messy identifiers): pii_blind3.txt is never trained on;
+    # pii_wild1.txt and pii_wild2.txt (first runs 0.850 and 0.790) are tuned and trained on.
+    [
+        ("pii_heldout.txt", 0.98, 0.95),
+        ("pii_blind.txt", 0.97, 0.93),
+        ("pii_blind2.txt", 0.97, 0.95),
+        ("pii_blind3.txt", 0.94, 0.90),
+        ("pii_wild1.txt", 0.96, 0.93),
+        ("pii_wild2.txt", 0.95, 0.83),
+    ],
 )
 def test_span_f1_on_varied_texts(name: str, overall_min: float, type_min: float) -> None:
     docs = load_markup(FIXTURES / name)
@@ -48,7 +57,17 @@ def test_span_f1_on_varied_texts(name: str, overall_min: float, type_min: float)
     assert min(per_type.values()) >= type_min, per_type
 
 
-@pytest.mark.parametrize("name", ["pii_heldout.txt", "pii_blind.txt", "pii_blind2.txt", "pii_blind3.txt"])
+SETS = (
+    "pii_heldout.txt",
+    "pii_blind.txt",
+    "pii_blind2.txt",
+    "pii_blind3.txt",
+    "pii_wild1.txt",
+    "pii_wild2.txt",
+)
+
+
+@pytest.mark.parametrize("name", SETS)
 def test_no_pattern_recogniser_matches_without_a_digit_or_an_at_sign(name: str) -> None:
     """What lets `analyze` skip the pattern recognisers on such texts: with every digit and "@" taken
     out of the fixture texts (which hold every kind of pattern entity), none of them finds anything."""

@@ -5,11 +5,14 @@ from __future__ import annotations
 import re
 
 from siyada.privacy.entities import Entity
-from siyada.privacy.names import find_people
+from siyada.privacy.people import find_all_people
 from siyada.privacy.recognisers import PATTERN_RECOGNISERS
+from siyada.privacy.spoken_phones import find_spoken_phones
 
 DEFAULT_THRESHOLD = 0.5
-RECOGNISERS = (*PATTERN_RECOGNISERS, find_people)
+RECOGNISERS = (*PATTERN_RECOGNISERS, find_all_people, find_spoken_phones)
+# Numbers read aloud have no digit: those and names run on every text.
+WORD_RECOGNISERS = (find_all_people, find_spoken_phones)
 # Every pattern recogniser needs a digit (of any script) or an "@": a text with neither, as most chat
 # prompts are, skips them all for one scan (the shield runs on every prompt through the gateway).
 _PATTERN_HINT = re.compile(r"[\d@]")
@@ -34,6 +37,6 @@ def resolve_overlaps(candidates: list[Entity]) -> list[Entity]:
 
 
 def analyze(text: str, threshold: float = DEFAULT_THRESHOLD) -> list[Entity]:
-    recognisers = RECOGNISERS if _PATTERN_HINT.search(text) else (find_people,)
+    recognisers = RECOGNISERS if _PATTERN_HINT.search(text) else WORD_RECOGNISERS
     candidates = [e for rec in recognisers for e in rec(text) if e.score >= threshold]
     return resolve_overlaps(candidates)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from siyada.privacy import entities as T
+from siyada.privacy.tables import column_header
 
 _WORDS: dict[str, tuple[str, ...]] = {
     T.MA_CIN: (
@@ -35,6 +36,19 @@ _WORDS: dict[str, tuple[str, ...]] = {
         "tkarda",
         "takarḍa",
         "ⵜⴰⴽⴰⵔⴹⴰ",
+        "ⵜⴰⴽⴰⵕⴹⴰ",
+        "ⵜⴽⴰⵔⴹⴰ",
+        "ⵜⴽⴰⵕⴹⴰ",
+        "الكارط",
+        "الكارطة",
+        "lkart",
+        "lkarta",
+        "national id",
+        "id card",
+        "identity card",
+        "بطاقته",
+        "بطاقتها",
+        "بطاقتي",
     ),
     T.MA_PASSPORT: (
         "passeport",
@@ -48,6 +62,11 @@ _WORDS: dict[str, tuple[str, ...]] = {
         "lpassport",
         "lpasspor",
         "lbasbor",
+        "lpaspor",
+        "الباسبور",
+        "الباسبور ديالي",
+        "lbasbor",
+        "passport no",
     ),
     T.MA_RIB: (
         "rib",
@@ -82,6 +101,26 @@ _WORDS: dict[str, tuple[str, ...]] = {
         "المقاولة",
         "الشركة",
         "charika",
+        # An invoice's or a form's company block: the ICE sits among these without its own label.
+        "sarl",
+        "sarlau",
+        "s.a.r.l",
+        "patente",
+        "rc",
+        "r.c",
+        "if",
+        "i.f",
+        "identifiant fiscal",
+        "registre de commerce",
+        "fournisseur",
+        "raison sociale",
+        "coopérative",
+        "السجل التجاري",
+        "التعريف الضريبي",
+        "الضريبة المهنية",
+        "شركة",
+        "تعاونية",
+        "مقاولة",
     ),
     T.PHONE_NUMBER: (
         "tél",
@@ -136,6 +175,11 @@ _WORDS: dict[str, tuple[str, ...]] = {
         "tonobil",
         "lmatricule",
         "ماتريكول",
+        "plate",
+        "immatriculation provisoire",
+        "plaque dyal",
+        "lmatricule",
+        "matricule dial",
     ),
     T.MA_CNSS: (
         "cnss",
@@ -180,6 +224,8 @@ _WORDS: dict[str, tuple[str, ...]] = {
         "البطاقة",
         "débitée",
         "débité",
+        "بطاقتكم",
+        "بطاقتك",
     ),
     T.EMAIL_ADDRESS: ("mail", "courriel", "البريد", "إيميل", "imayl"),
 }
@@ -220,9 +266,15 @@ _NEGATIVE = (
 )
 
 
+# An Arabic context word may carry a proclitic: "وجواز السفر", "للبطاقة الوطنية", "بالبطاقة".
+_AR_PROCLITIC = r"(?:لل|وال|بال|فال|[وبلف])?"
+
+
 def _compile(words: tuple[str, ...]) -> re.Pattern[str]:
     alts = sorted({re.escape(w) for w in words}, key=len, reverse=True)
-    return re.compile(r"(?<![\w])(?:" + "|".join(alts) + r")(?![^\W\d_])", re.IGNORECASE)
+    return re.compile(
+        r"(?<![\w])" + _AR_PROCLITIC + r"(?:" + "|".join(alts) + r")(?![^\W\d_])", re.IGNORECASE
+    )
 
 
 _PATTERNS = {t: _compile(w) for t, w in _WORDS.items()}
@@ -232,26 +284,35 @@ BEFORE = 48
 AFTER = 24
 
 
+def _header_names(text: str, start: int, end: int, pattern: re.Pattern[str]) -> bool:
+    header = column_header(text, start, end)
+    return header is not None and pattern.search(header) is not None
+
+
 def has_context(text: str, start: int, end: int, entity_type: str, before: int = BEFORE) -> bool:
     pattern = _PATTERNS.get(entity_type)
     if pattern is None:
         return False
+    if _header_names(text, start, end, pattern):
+        return True
     window = text[max(0, start - before) : start] + " " + text[end : end + AFTER]
     return pattern.search(window) is not None
 
 
 def distance_to_context(
-    text: str, start: int, end: int, entity_type: str, before: int = BEFORE
+    text: str, start: int, end: int, entity_type: str, before: int = BEFORE, after: bool = True
 ) -> int | None:
     """Characters between the span and the nearest context word of this type (None when there is none)."""
     pattern = _PATTERNS.get(entity_type)
     if pattern is None:
         return None
+    if _header_names(text, start, end, pattern):
+        return 0
     lo = max(0, start - before)
     best: int | None = None
     for m in pattern.finditer(text, lo, start):
         best = start - m.end()  # the last match before the span is the nearest
-    for m in pattern.finditer(text, end, end + AFTER):
+    for m in pattern.finditer(text, end, end + AFTER if after else end):
         gap = m.start() - end
         best = gap if best is None or gap < best else best
         break

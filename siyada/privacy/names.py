@@ -206,6 +206,8 @@ def _latin_people(text: str) -> list[Entity]:
                 elif (len(low) >= 3 and j == given_end) or family:
                     family = True
                     j += 1
+                    if low in _HONORIFICS and j < len(tokens) and _given(tokens[j]):
+                        j += 1  # "Mariem Mint Sidi Ahmed"
                     # "Mohamed Lamine Ould Sidi", "Aicha Bent Ali": a particle carries the name on.
                     while (
                         j + 1 < len(tokens)
@@ -213,6 +215,9 @@ def _latin_people(text: str) -> list[Entity]:
                         and norm(tokens[j + 1]) not in _STOP
                     ):
                         j += 2
+                        # "Ould Sidi Brahim", "Mint Sidi Ahmed": the honorific opens a name of its own
+                        if norm(tokens[j - 1]) in _HONORIFICS and j < len(tokens) and _given(tokens[j]):
+                            j += 1
                     break
                 else:
                     break
@@ -320,8 +325,8 @@ def _arabic_family_end(
         return None
     if w in _AR_PARTICLES and j + 1 < len(words) and adjacent(j, j + 1) and words[j + 1] not in _AR_STOP:
         end = j + 2
-        if words[j + 1] == "عبد" and end < len(words) and adjacent(j + 1, end):
-            end += 1
+        if words[j + 1] in ("عبد", *_AR_HONORIFICS) and end < len(words) and adjacent(j + 1, end):
+            end += 1  # "بن عبد الله", "ولد سيدي ابراهيم"
         return end
     if w.endswith("عبد") and j + 1 < len(words) and adjacent(j, j + 1) and words[j + 1].startswith("ال"):
         return j + 2  # "بنعبد الله", "بن عبد الرحمان"

@@ -98,8 +98,9 @@ _ICE = re.compile(_NB + r"\d{15}" + _NA)
 def find_ices(text: str) -> list[Entity]:
     out = []
     for m in _ICE.finditer(text):
-        base = 0.45 if mod97_zero(m.group()) else 0.4
-        out.append(Entity(m.start(), m.end(), T.MA_ICE, _score(text, m.start(), m.end(), T.MA_ICE, base)))
+        checked = mod97_zero(m.group())
+        s = _score(text, m.start(), m.end(), T.MA_ICE, 0.45 if checked else 0.4, checked=checked)
+        out.append(Entity(m.start(), m.end(), T.MA_ICE, s))
     return out
 
 
@@ -133,10 +134,12 @@ def find_cards(text: str) -> list[Entity]:
 
 
 # --- phones -------------------------------------------------------------------------------------------
-_SEP = r"[ .\-]?"
+# NBSP and narrow NBSP come from word processors; a doubled space from voice-note transcripts.
+_SEP = r"(?:[ .\-\u00a0\u202f]|  |, | / )?"
 _PHONE = re.compile(
     r"(?<![\w+])(?<!\d[ .-])"
-    r"(?:(?:\+|00)212" + _SEP + r"(?:\(0\)" + _SEP + r")?[5-8]|\((?:\+|00)212\)" + _SEP + r"[5-8]|0[5-8])"
+    r"(?:(?:\+|00)212" + _SEP + r"(?:\(0\)" + _SEP + r")?[5-8]|\((?:\+|00)212\)" + _SEP + r"[5-8]"
+    r"|0" + _SEP + r"[5-8])"
     r"(?:" + _SEP + r"\d){8}" + _NA_SOFT
 )
 
@@ -146,7 +149,7 @@ def find_phones(text: str) -> list[Entity]:
     for m in _PHONE.finditer(text):
         raw = m.group()
         try:
-            number = phonenumbers.parse(raw, "MA")
+            number = phonenumbers.parse(raw.replace(",", " ").replace("/", " "), "MA")  # read aloud: "06, 45"
         except phonenumbers.NumberParseException:
             continue
         valid = phonenumbers.is_valid_number(number)
@@ -165,7 +168,7 @@ def find_phones(text: str) -> list[Entity]:
 # --- CIN / CNIE and passport --------------------------------------------------------------------------
 # CIN: 1-2 letters + 4-7 digits (most often 5-6).  Passport: 1-2 letters + 6-7 digits.  They collide,
 # so the context word decides; without context, 7 digits lean to passport and 4-6 digits to CIN.
-_ID = re.compile(r"(?<![\w\-/.])([A-Za-z]{1,2})( ?)(\d{4,7})(?![\w\-/])(?![.,]\d)")
+_ID = re.compile(r"(?<![\w\-/.])([A-Za-z]{1,2})([ -]?)(\d{4,7})(?![\w\-/])(?![.,]\d)")
 
 
 # Short words that precede numbers ("en 1958", "le 12345") and so are never a lower-case CIN's letters.
@@ -180,6 +183,23 @@ def _lower_id_ok(letters: str, digits: str, cin_gap: int | None, pass_gap: int |
     return near and len(digits) >= 5 and letters.lower() not in _LOWER_WORDS
 
 
+# Two capitals and a number that are not an identity card: P.O. box, postcode, registrations, flights…
+_SPACED_NOT_ID = frozenset(
+    "BP CP RC IF TP AT AF RN RR NR KM DH MM CM KG HT CA TVA PV SA ST NO OF TO IN ON AN AU LE DU".split()  # noqa: SIM905
+)
+
+
+def _spaced_cin_ok(letters: str, digits: str, spaced: str) -> bool:
+    """ "BE 102458" in a table cell or a sentence with no label: two capitals, one space, 5-6 digits."""
+    return (
+        spaced == " "
+        and letters.isupper()
+        and len(letters) == 2
+        and len(digits) in (5, 6)
+        and (letters not in _SPACED_NOT_ID)
+    )
+
+
 def find_ids(text: str) -> list[Entity]:
     out = []
     for m in _ID.finditer(text):
@@ -191,11 +211,18 @@ def find_ids(text: str) -> list[Entity]:
         pass_gap = distance_to_context(text, start, end, T.MA_PASSPORT)
         if not letters.isupper() and not _lower_id_ok(letters, digits, cin_gap, pass_gap):
             continue
-        if spaced and cin_gap is None:
-            continue  # "A 1234" is a CIN only right after a CIN label (OCR'd forms); else too common
+        if spaced and cin_gap is None and pass_gap is None and not _spaced_cin_ok(letters, digits, spaced):
+            continue  # "A 1234", "BE-784512": a CIN only near a CIN label (OCR'd forms); else too common
         if cin_gap is None and pass_gap is None and negative_context(text, start, window=12):
             continue  # "Réf. AB123456": a catalogue or file reference
         n = len(digits)
+        if cin_gap is not None and pass_gap is not None:
+            # Both words around: the one written before the number names it ("بطاقته الوطنية رقم X وجواز
+            # سفره رقم Y": X is the CIN).
+            cin_before = distance_to_context(text, start, end, T.MA_CIN, after=False)
+            pass_before = distance_to_context(text, start, end, T.MA_PASSPORT, after=False)
+            if (cin_before is None) != (pass_before is None):
+                cin_gap, pass_gap = cin_before, pass_before
         if pass_gap is not None and n >= 6 and (cin_gap is None or pass_gap < cin_gap or n == 7):
             out.append(Entity(start, end, T.MA_PASSPORT, 0.9))
         elif cin_gap is not None:
@@ -212,16 +239,29 @@ def find_ids(text: str) -> list[Entity]:
 # --- vehicle plates: number | letter | prefecture code -------------------------------------------------
 _AR_LETTERS = "أ|ا|ب|د|هـ|ه|و|ط|ش|ج|ح|ع|ق|م|ي|ك|ل|ن|ر|س|ص|ف|ت|ث|خ|ذ|ز|ض|ظ|غ|ة"
 _LATIN = r"WW|A|B|D|H|E|W|T|CH|J|M"
+# Separators: a dash (the non-breaking "‑" and "–" of word processors too) or a pipe.
+_PSEP = "[-|\u2011\u2013]"
 _PLATE_AR = re.compile(
-    r"(?<![\w\-|/.])(\d{1,6})\s*([-|])\s*(" + _AR_LETTERS + r")\s*\2\s*(\d{1,2})(?![\w\-|/]|[.,]\d)"
+    r"(?<![\w\-|/.])(\d{1,6})\s*(" + _PSEP + r")\s*(" + _AR_LETTERS + r")\s*\2\s*(\d{1,2})(?![\w\-|/]|[.,]\d)"
+)
+# The same plate as typed from right to left (prefecture first: "6-ب-12345"), or with spaces or slashes
+# only ("12345 ب 6", "12345/ب/6"): an Arabic letter alone between two numbers is itself the signal.
+_PLATE_AR_RTL = re.compile(
+    r"(?<![\w\-|/.])(\d{1,2})\s*([-|/])\s*(" + _AR_LETTERS + r")\s*\2\s*(\d{3,6})(?![\w\-|/]|[.,]\d)"
+)
+_PLATE_AR_LOOSE = re.compile(
+    r"(?<![\w\-|/.])(\d{1,6})(?: +|/)(" + _AR_LETTERS + r")(?: +|/)(\d{1,2})(?![\w\-|/]|[.,]\d)"
 )
 _PLATE_LAT = re.compile(
-    r"(?<![\w\-|/.])(\d{1,6})\s*([-|])\s*(" + _LATIN + r")\s*\2\s*(\d{1,2})(?![\w\-|/]|[.,]\d)"
+    r"(?<![\w\-|/.])(\d{1,6})\s*(" + _PSEP + r"|[ ])\s*(" + _LATIN + r")\s*\2\s*(\d{1,2})(?![\w\-|/]|[.,]\d)",
+    re.IGNORECASE,
 )
 
 
 # Temporary plates ("WW 418275", "W18-123456" are the dealer's and transit series): WW and 5-6 digits.
-_PLATE_WW = re.compile(r"(?<![\w\-|/.])WW[ -]?(\d{5,6})(?![\w\-|/]|[.,]\d)")
+_PLATE_WW = re.compile(
+    r"(?<![\w\-|/.])(?:WW[ -]?(\d{5,6})|(\d{5,6})[ -]?WW)(?![\w\-|/]|[.,]\d)", re.IGNORECASE
+)
 
 
 def _plate_ok(number: str, region: str) -> bool:
@@ -235,13 +275,21 @@ def find_plates(text: str) -> list[Entity]:
             out.append(
                 Entity(m.start(), m.end(), T.MA_PLATE, _score(text, m.start(), m.end(), T.MA_PLATE, 0.8))
             )
+    for m in _PLATE_AR_RTL.finditer(text):
+        if _plate_ok(m.group(4), m.group(1)):
+            s = _score(text, m.start(), m.end(), T.MA_PLATE, 0.7)
+            out.append(Entity(m.start(), m.end(), T.MA_PLATE, s))
+    for m in _PLATE_AR_LOOSE.finditer(text):
+        if _plate_ok(m.group(1), m.group(3)):
+            s = _score(text, m.start(), m.end(), T.MA_PLATE, 0.6)
+            out.append(Entity(m.start(), m.end(), T.MA_PLATE, s))
     for m in _PLATE_LAT.finditer(text):
-        if _plate_ok(m.group(1), m.group(4)):
+        if _plate_ok(m.group(1), m.group(4)) and (m.group(3).isupper() or m.group(2) != " "):
             base = 0.5 if m.group(2) == "|" else 0.3
             s = _score(text, m.start(), m.end(), T.MA_PLATE, base)
             out.append(Entity(m.start(), m.end(), T.MA_PLATE, s))
     for m in _PLATE_WW.finditer(text):
-        if int(m.group(1)):
+        if int(m.group(1) or m.group(2)):
             s = _score(text, m.start(), m.end(), T.MA_PLATE, 0.55)
             out.append(Entity(m.start(), m.end(), T.MA_PLATE, s))
     return out

@@ -49,7 +49,7 @@ _AFTER_CUE, _AFTER_VOCATIVE = _after(*_CUES), _after(_VOCATIVE)
 
 
 def find_tifinagh_people(text: str) -> list[Entity]:
-    if not any("\u2d30" <= c <= "\u2d7f" for c in text):
+    if _TOKEN.search(text) is None:
         return []
     tokens = list(_TOKEN.finditer(text))
     cued = {m.end() for m in _AFTER_CUE.finditer(text)}

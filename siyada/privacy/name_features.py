@@ -1,0 +1,157 @@
+"""Tokens and their features for the learned name recogniser (shared by training and inference).
+
+A token is a run of letters and digits (with inner apostrophes, dashes and dots of initials) or one
+other character. Features: the word, its affixes, shape and script, gazetteer membership (Latin, Arabic
+with its proclitic taken off, Arabizi with its digits read as letters, Tifinagh by consonant skeleton),
+cue words (titles, place words, particles), and the same for two neighbours on each side.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from siyada.lang.tifinagh import to_latin
+from siyada.privacy.gazetteer import PARTICLES, norm, words
+from siyada.privacy.name_lexicon import (
+    FAMILY_ALL_ARABIC,
+    FAMILY_ALL_LATIN,
+    GIVEN_ALL_ARABIC,
+    GIVEN_ALL_LATIN,
+    PLACE_CUES_ARABIC,
+    PLACE_CUES_LATIN,
+)
+from siyada.privacy.tifinagh_names import skeleton
+
+# An initial keeps its dot ("A. Bensimon"); a longer word leaves a sentence's full stop alone.
+TOKEN = re.compile(r"[^\W\d_]\.(?!\w)|[^\W_]+(?:['’\-][^\W_]+)*|\S")
+_TITLES = words(
+    """m. mr mr. mme mme. mlle monsieur madame mademoiselle me maitre dr dr. docteur pr pr.
+    si lalla السيد السيدة الآنسة الأستاذ الأستاذة الدكتور الدكتورة سي لالة للا الحاج الحاجة"""
+)
+_PLACE_CUES = frozenset(norm(w.split()[0]) for w in PLACE_CUES_LATIN) | frozenset(
+    w.split()[0] for w in PLACE_CUES_ARABIC
+)
+_AR_PARTICLES = frozenset({"بن", "ابن", "بنت", "آيت", "أيت", "ايت", "ولد", "منت", "أبو", "بو"})
+_ARABIZI = str.maketrans({"7": "h", "3": "a", "9": "q", "5": "kh", "2": "a"})
+_TIF_GIVEN = frozenset(skeleton(n) for n in GIVEN_ALL_LATIN if len(skeleton(n)) >= 3)
+_TIF_FAMILY = frozenset(skeleton(n) for n in FAMILY_ALL_LATIN if len(skeleton(n)) >= 3)
+_AR_GIVEN = frozenset(w.split("_")[0] for w in GIVEN_ALL_ARABIC)
+_AR_FAMILY = frozenset(w.split("_")[0] for w in FAMILY_ALL_ARABIC)
+
+
+Token = tuple[int, int, str]
+
+
+def tokens(text: str) -> list[Token]:
+    """(start, end, word); an Arabic proclitic (ل و ب ف) before a known name is a token of its own, as the
+    labelled sets leave it out of the span ("لأمين" is "ل" + "أمين")."""
+    out: list[Token] = []
+    for m in TOKEN.finditer(text):
+        word, start = m.group(), m.start()
+        if word[:2] in ("لـ", "بـ") and len(word) > 3:  # "لـخديجة": the tatweel marks the proclitic
+            out.append((start, start + 2, word[:2]))
+            out.append((start + 2, m.end(), word[2:]))
+            continue
+        if (
+            len(word) > 3
+            and word[0] in "لوبف"
+            and word not in _AR_GIVEN
+            and word not in _AR_FAMILY
+            and (word[1:] in _AR_GIVEN or word[1:] in _AR_FAMILY)
+        ):
+            out.append((start, start + 1, word[0]))
+            out.append((start + 1, m.end(), word[1:]))
+        else:
+            out.append((start, m.end(), word))
+    return out
+
+
+def _script(word: str) -> str:
+    c = word[0]
+    if "\u0600" <= c <= "\u06ff":
+        return "ar"
+    if "\u2d30" <= c <= "\u2d7f":
+        return "tf"
+    if c.isdigit():
+        return "d"
+    return "lat" if c.isalpha() else "p"
+
+
+def _shape(word: str) -> str:
+    out = []
+    for c in word[:6]:
+        s = "X" if c.isupper() else "x" if c.islower() else "d" if c.isdigit() else "a" if c.isalpha() else c
+        if not out or out[-1] != s:
+            out.append(s)
+    return "".join(out)
+
+
+def _gazetteer(word: str, script: str) -> list[str]:
+    flags = []
+    if script == "ar":
+        stems = [word] + ([word[1:]] if len(word) > 3 and word[0] in "وبلف" else [])
+        if any(s in _AR_GIVEN for s in stems):
+            flags.append("g")
+        if any(s in _AR_FAMILY for s in stems):
+            flags.append("f")
+        if word in _AR_PARTICLES:
+            flags.append("part")
+        if word in _PLACE_CUES or (len(word) > 3 and word[0] in "وبلف" and word[1:] in _PLACE_CUES):
+            flags.append("place")
+    elif script == "tf":
+        key = skeleton(to_latin(word))
+        if key in _TIF_GIVEN:
+            flags.append("g")
+        if key in _TIF_FAMILY:
+            flags.append("f")
+    else:
+        low = norm(word).rstrip(".")
+        for cand in (low, low.translate(_ARABIZI)) if script in ("lat", "d") else (low,):
+            if cand in GIVEN_ALL_LATIN or cand.split("-")[0] in GIVEN_ALL_LATIN:
+                flags.append("g")
+            if cand in FAMILY_ALL_LATIN or cand.split("-")[-1] in FAMILY_ALL_LATIN:
+                flags.append("f")
+        if low in PARTICLES:
+            flags.append("part")
+        if low in _PLACE_CUES:
+            flags.append("place")
+    if norm(word) in _TITLES or word in _TITLES:
+        flags.append("title")
+    return sorted(set(flags))
+
+
+@lru_cache(maxsize=65536)
+def _own(word: str) -> tuple[str, ...]:
+    """The token's own features, cached: a text repeats words and prompts repeat texts."""
+    script = _script(word)
+    low = norm(word) if script == "lat" else word.lower()
+    feats = [f"w={low}", f"sc={script}", f"sh={_shape(word)}", f"s2={low[-2:]}", f"p3={low[:3]}"]
+    feats.append(f"s3={low[-3:]}")
+    feats += [f"gz={g}" for g in _gazetteer(word, script)]
+    return tuple(feats)
+
+
+@lru_cache(maxsize=65536)
+def _context(word: str, off: int) -> tuple[str, ...]:
+    """What a neighbour `off` tokens away contributes: its word, shape class and gazetteer flags."""
+    script = _script(word)
+    low = norm(word) if script == "lat" else word.lower()
+    shape = (f"sh={_shape(word)[:2]}",) if off in (-1, 1) else ()  # the far neighbours: word and lists
+    own = (f"w={low}", *shape, *(f"gz={g}" for g in _gazetteer(word, script)))
+    return tuple(f"{off}{f}" for f in own)
+
+
+_PAD = {off: (f"{off}pad",) for off in (-2, -1, 1, 2)}
+
+
+def features(words: list[str]) -> list[list[str]]:
+    n = len(words)
+    out = []
+    for i, word in enumerate(words):
+        feats = ["b", *_own(word)]
+        for off in (-2, -1, 1, 2):
+            j = i + off
+            feats += _context(words[j], off) if 0 <= j < n else _PAD[off]
+        out.append(feats)
+    return out

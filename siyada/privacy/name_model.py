@@ -1,0 +1,78 @@
+"""The learned PERSON recogniser: a linear-chain CRF (CRFsuite) over the features of
+:mod:`siyada.privacy.name_features`, trained by the project on sentences it generates itself.
+
+Retrain (about a minute on 2 cores; writes ``siyada/privacy/data/person.crfsuite``)::
+
+    nice -n 10 python -m siyada.privacy.name_train
+
+The model's span probability (the mean of its tokens' marginal probabilities) is its score; the
+analyzer combines it with the rules' scores (:mod:`siyada.privacy.analyzer`). Work is linear in the
+text: tokens are cut by one regex, features are bounded per token, and CRF decoding is linear in the
+number of tokens (bounded in its turn by ``MAX_TOKENS`` per call, longer texts are read in windows).
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pycrfsuite
+
+from siyada.privacy import entities as T
+from siyada.privacy.entities import Entity
+from siyada.privacy.name_features import features, tokens
+
+MODEL_PATH = Path(__file__).parent / "data" / "person.crfsuite"
+MAX_TOKENS = 256
+_OVERLAP = 16  # tokens read twice at a window's edge so no name is cut in two
+
+
+_LOCAL = threading.local()
+
+
+def _tagger() -> pycrfsuite.Tagger | None:
+    """One tagger per thread: a tagger keeps the sequence it last tagged for its marginals, so two
+    threads sharing one would read each other's (the shield may run in several threads)."""
+    tagger = getattr(_LOCAL, "tagger", None)
+    if tagger is None and MODEL_PATH.exists():
+        tagger = pycrfsuite.Tagger()
+        tagger.open(str(MODEL_PATH))
+        _LOCAL.tagger = tagger
+    return tagger
+
+
+def _spans(labels: list[str], tagger: pycrfsuite.Tagger) -> list[tuple[int, int, float]]:
+    """(first token, end token, mean marginal probability) of each B/I run the tagger decoded."""
+    out = []
+    i = 0
+    while i < len(labels):
+        if labels[i] == "O":
+            i += 1
+            continue
+        j = i + 1
+        while j < len(labels) and labels[j] == "I":
+            j += 1
+        probs = [tagger.marginal(labels[k], k) for k in range(i, j)]
+        out.append((i, j, sum(probs) / len(probs)))
+        i = j
+    return out
+
+
+def find_people_model(text: str) -> list[Entity]:
+    """PERSON spans the model finds, scored by its probability."""
+    tagger = _tagger()
+    if tagger is None or not text:
+        return []
+    toks = tokens(text)
+    out: list[Entity] = []
+    stride = MAX_TOKENS - _OVERLAP
+    free = 0  # first token index no kept span covers yet
+    for start in range(0, max(len(toks) - _OVERLAP, 1), stride):
+        window = toks[start : start + MAX_TOKENS]
+        labels = tagger.tag(features([w for _, _, w in window]))
+        final = start + MAX_TOKENS >= len(toks)
+        for i, j, p in _spans(labels, tagger):
+            if start + i >= free and (i < stride or final):
+                out.append(Entity(window[i][0], window[j - 1][1], T.PERSON, round(p, 3)))
+                free = start + j
+    return out

@@ -1,0 +1,96 @@
+"""PERSON: the rules and the learned model combined, places named after people taken out.
+
+The model (:mod:`siyada.privacy.name_model`) speaks where its probability reaches ``MODEL_MIN``:
+
+- it adds the names the rules miss;
+- where it reads a rule's span differently (other boundaries, or two names where the rule saw one:
+  "فاطمة الزهراء صيفطي", "chaima sme3"), its spans replace the rule's; a sure rule (a known given +
+  family name, score ``RULE_SURE``) gives way only to a near-certain model (``REPLACE_SURE``): "هند
+  بدلات" read by the rules as given + family name is "هند" and a verb.
+
+A model span's score is its probability mapped onto the rules' scale, ``MODEL_SCORE`` at the threshold
+up to 0.85 at certainty. Measured on the second wild set with a model trained without it: adding only
+gives PERSON F1 0.815, replacing weaker rules 0.821 (0.878 and 0.895 on the third blind set); letting
+a near-certain model replace sure rules too raised the held-out first wild set from 0.854 to 0.866.
+"""
+
+from __future__ import annotations
+
+import re
+
+from siyada.privacy.entities import Entity
+from siyada.privacy.gazetteer import norm, words
+from siyada.privacy.name_model import find_people_model
+from siyada.privacy.names import find_people
+from siyada.privacy.places import outside_places
+
+MODEL_MIN = 0.8
+MODEL_SCORE = 0.55
+RULE_SURE = 0.85
+REPLACE_SURE = 0.99
+
+
+def _calibrated(p: float) -> float:
+    return round(MODEL_SCORE + (0.85 - MODEL_SCORE) * (p - MODEL_MIN) / (1 - MODEL_MIN), 3)
+
+
+# A title the model took in ("M. Alaoui", "Mr. Amrani's"), or an English possessive: not the name.
+_LEAD = re.compile(r"^(?:(?:M|Mr|Mrs|Ms|Mme|Mlle|Dr|Pr|Prof|Me)\.?|it's|c'est|l'avocat)\s+", re.IGNORECASE)
+_TAIL = re.compile(r"['’]s$")
+
+
+# Function words the model may take for a lone name at a sentence's start: never names alone.
+_NEVER_ALONE = words(
+    """il elle ils elles je tu on nous vous le la les un une des ce cette ces mon ma mes son sa ses the
+    he she we they you it this that my his her our and et ou mais donc ana nta nti howa hiya hna
+    rah raha wach hadi hada"""
+)
+
+
+def _trimmed(text: str, e: Entity) -> Entity | None:
+    value = text[e.start : e.end]
+    if norm(value) in _NEVER_ALONE:
+        return None
+    start, end = e.start, e.end
+    if (m := _LEAD.match(value)) is not None:
+        start += m.end()
+    if (m := _TAIL.search(value)) is not None:
+        end -= len(m.group())
+    return Entity(start, end, e.type, e.score) if end > start else None
+
+
+def _by_rule(rules: list[Entity], model: list[Entity]) -> list[list[Entity]]:
+    """For each rule span, the model spans overlapping it: one merge of the two sorted lists, as the
+    spans within each list do not overlap (work linear in their number, not their product)."""
+    rules_sorted = sorted(range(len(rules)), key=lambda k: rules[k].start)
+    model = sorted(model, key=lambda e: e.start)
+    out: list[list[Entity]] = [[] for _ in rules]
+    j = 0
+    for k in rules_sorted:
+        rule = rules[k]
+        while j < len(model) and model[j].end <= rule.start:
+            j += 1
+        m = j
+        while m < len(model) and model[m].start < rule.end:
+            out[k].append(model[m])
+            m += 1
+    return out
+
+
+def find_all_people(text: str) -> list[Entity]:
+    rules = find_people(text)
+    model = [t for e in find_people_model(text) if (t := _trimmed(text, e)) is not None]
+    kept: list[Entity] = []
+    for rule, seen in zip(rules, _by_rule(rules, model), strict=True):
+        differs = len(seen) > 1 or (len(seen) == 1 and (seen[0].start, seen[0].end) != (rule.start, rule.end))
+        bar = MODEL_MIN if rule.score < RULE_SURE else REPLACE_SURE
+        if differs and all(m.score >= bar for m in seen):
+            continue  # the model's reading of these words replaces the rule's
+        kept.append(rule)
+    covered = bytearray(len(text) + 1)
+    for k in kept:
+        covered[k.start : k.end] = b"\x01" * (k.end - k.start)
+    for m in model:
+        if m.score >= MODEL_MIN and covered.find(1, m.start, m.end) < 0:
+            kept.append(Entity(m.start, m.end, m.type, _calibrated(m.score)))
+    return outside_places(text, kept)

@@ -1,0 +1,135 @@
+"""Places are not people: towns, streets, schools, hospitals, mosques and brands named after people.
+
+``place_spans`` returns the spans of such names (`Avenue Mohammed V`, `Lycée Ibn Rochd`,
+`مستشفى ابن سينا`, `Moulay Idriss Zerhoun`, `Sidi Bennour`); the analyzer drops a PERSON candidate that
+overlaps one. A public figure named in running text ("Mohammed V a prononcé…") is not after a place word
+and stays a name. Work is one regex pass per script plus a bounded look at the words after each cue.
+"""
+
+from __future__ import annotations
+
+import re
+
+from siyada.privacy.gazetteer import norm
+from siyada.privacy.name_lexicon import (
+    EPONYMS_ARABIC,
+    EPONYMS_LATIN,
+    FAMILY_ALL_ARABIC,
+    GIVEN_ALL_ARABIC,
+    PLACE_CUES_ARABIC,
+    PLACE_CUES_LATIN,
+    PLACE_TOWNS_ARABIC,
+    PLACE_TOWNS_LATIN,
+)
+
+_MAX_WORDS = 5  # the longest eponym ("Sidi Mohamed Ben Abdellah", "Omar Ibn Al Khattab") and a numeral
+
+_UNACCENTED = ("Mausolee", "Hopital", "Universite", "Faculte", "Musee", "Bab")
+_LATIN_CUES = sorted({*PLACE_CUES_LATIN, *_UNACCENTED}, key=len)
+_LATIN_CUE = re.compile(
+    r"(?<![\w])(?:" + "|".join(re.escape(c) for c in reversed(_LATIN_CUES)) + r")(?![\w])[ ]+",
+    re.IGNORECASE,
+)
+# Words inside a place's name that are not capitalised or are never a title's start.
+_LATIN_INNER = frozenset({"ibn", "ibnou", "ben", "bin", "el", "al", "abi", "abou", "ou", "ait", "bnou", "d'"})
+_TITLE_WORDS = frozenset({"m.", "mr", "mme", "mlle", "me", "dr", "pr", "monsieur", "madame", "maitre"})
+_LATIN_WORD = re.compile(r"[^\W\d_][\w'’.-]*|[IVX]+\b")
+
+_AR_CUES = sorted({c.split()[0] for c in PLACE_CUES_ARABIC} | {"المستشفى", "مقبرة", "روض"}, key=len)
+_AR_CUE = re.compile(
+    r"(?<![\u0600-\u06FF])[وبلف]?(?:" + "|".join(map(re.escape, reversed(_AR_CUES))) + r")(?:[ ]+ال\S+)?[ ]+"
+)
+_AR_NAME_WORDS = (
+    frozenset(w for name in EPONYMS_ARABIC for w in name.split())
+    | frozenset(p for w in GIVEN_ALL_ARABIC | FAMILY_ALL_ARABIC for p in w.split("_"))
+    | {"مولاي", "سيدي", "للا", "لالة", "ابن", "بن", "أبي", "أبو", "عبد"}
+    | {"الأول", "الثاني", "الخامس", "السادس"}
+)
+_AR_WORD = re.compile(r"[\u0621-\u064A\u0671-\u06D3]+")
+_TOWNS = sorted(PLACE_TOWNS_LATIN, key=len, reverse=True)
+_TOWN = re.compile(r"(?<![\w])(?:" + "|".join(map(re.escape, _TOWNS)) + r")(?![\w])", re.IGNORECASE)
+_TOWN_AR = re.compile(
+    r"(?<![\u0600-\u06FF])[وبلف]?(?:"
+    + "|".join(re.escape(t) for t in sorted(PLACE_TOWNS_ARABIC, key=len, reverse=True))
+    + r")(?![\u0600-\u06FF])"
+)
+
+
+def _latin_after(text: str, pos: int) -> int:
+    """End of the capitalised name that starts at pos (0 words: pos itself)."""
+    end, n = pos, 0
+    while n < _MAX_WORDS:
+        m = _LATIN_WORD.match(text, pos)
+        if m is None:
+            break
+        word = m.group()
+        low = norm(word)
+        if low in _TITLE_WORDS or not (word[0].isupper() or low in _LATIN_INNER):
+            break
+        end, n = m.end(), n + 1
+        pos = end + 1
+        if text[end : end + 1] != " ":
+            break
+    return end
+
+
+def _arabic_after(text: str, pos: int) -> int:
+    end, n = pos, 0
+    while n < _MAX_WORDS - 1:
+        m = _AR_WORD.match(text, pos)
+        if m is None or m.group() not in _AR_NAME_WORDS:
+            break
+        end, n = m.end(), n + 1
+        pos = end + 1
+        if text[end : end + 1] != " ":
+            break
+    return end
+
+
+# Every town of the list holds one of these words: a text without any skips the long alternation.
+_TOWN_HINT = re.compile(
+    r"(?<![\w])(?:sidi|moulay|ben|beni|benslimane|ait|ain|lalla|had|bin|oulad)(?![\w])", re.IGNORECASE
+)
+_ARABIC = re.compile(r"[\u0600-\u06ff]")
+
+
+# English puts the place word after the name: "Mohammed V International Airport", "Mohammed VI
+# Polytechnic University", "Ibn Battuta Mall".
+_EPONYMS = sorted({*EPONYMS_LATIN, "Mohammed VI", "Ibn Battuta"}, key=len, reverse=True)
+_EN_PLACE = re.compile(
+    r"(?<![\w])(" + "|".join(map(re.escape, _EPONYMS)) + r")(?: [A-Z][a-z]+){0,2} (?:University|Airport|Mall"
+    r"|Hospital|Street|Avenue|Boulevard|Mosque|Stadium|School|Foundation|Square|boulevard|avenue|street)(?![\w])"
+)
+
+
+_EN_HINT = re.compile(
+    r"(?:University|Airport|Mall|Hospital|Street|Avenue|Boulevard|Mosque|Stadium|School|Foundation|Square"
+    r"|boulevard|avenue|street)(?![\w])"
+)
+
+
+def place_spans(text: str) -> list[tuple[int, int]]:
+    spans = [(m.start(1), m.end(1)) for m in _EN_PLACE.finditer(text)] if _EN_HINT.search(text) else []
+    spans += [(m.start(), m.end()) for m in _TOWN.finditer(text)] if _TOWN_HINT.search(text) else []
+    if _ARABIC.search(text):
+        spans += [(m.start(), m.end()) for m in _TOWN_AR.finditer(text)]
+        for m in _AR_CUE.finditer(text):
+            end = _arabic_after(text, m.end())
+            if end > m.end():
+                spans.append((m.end(), end))
+    for m in _LATIN_CUE.finditer(text):
+        end = _latin_after(text, m.end())
+        if end > m.end():
+            spans.append((m.end(), end))
+    return spans
+
+
+def outside_places(text: str, people: list, spans: list[tuple[int, int]] | None = None) -> list:
+    """The PERSON candidates that overlap no place name."""
+    spans = place_spans(text) if spans is None else spans
+    if not spans:
+        return people
+    covered = bytearray(len(text) + 1)
+    for s, e in spans:
+        covered[s:e] = b"\x01" * (e - s)
+    return [p for p in people if covered.find(1, p.start, p.end) < 0]

@@ -1,0 +1,163 @@
+"""Phone numbers read aloud: voice-note transcripts spell them in words, in French, Darija (Arabic script
+and Arabizi) and English, often mixed with digits ("zéro six, 61 23 40 17", "زيرو ستة، خمسة وستين…",
+"zero sebta, sitta w tlatin, 14, 92, 05", "plus two one two, six sixty-one…").
+
+A run of number words and digit groups is read into digits: a tens word then a unit word adds up
+(French and English "vingt-deux", "sixty-one"), as does a unit, "w"/"و", then a tens word (Arabic order:
+"خمسة وستين" is 65). The run is a phone number when its digits make a valid Moroccan number. One pass
+over the words; runs are bounded by ``_MAX_WORDS``.
+"""
+
+from __future__ import annotations
+
+import re
+
+import phonenumbers
+
+from siyada.privacy import entities as T
+from siyada.privacy.entities import Entity
+
+_UNITS = {
+    # French
+    "zero": 0, "zéro": 0, "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6,
+    "sept": 7, "huit": 8, "neuf": 9, "dix": 10, "onze": 11, "douze": 12, "treize": 13, "quatorze": 14,
+    "quinze": 15, "seize": 16,
+    # English
+    "oh": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+    # Arabizi
+    "sifr": 0, "wa7ed": 1, "wahed": 1, "jouj": 2, "jooj": 2, "tnin": 2, "tlata": 3, "tlate": 3,
+    "rb3a": 4, "arb3a": 4, "arba3a": 4, "khamsa": 5, "5amsa": 5, "sitta": 6, "setta": 6, "stta": 6,
+    "seb3a": 7, "sab3a": 7, "sebta": 7, "tmanya": 8, "tmenya": 8, "tes3a": 9, "tis3a": 9, "3achra": 10,
+    "7dach": 11, "hdach": 11, "tnach": 12, "tlatach": 13, "rb3tach": 14, "khmstach": 15, "settach": 16,
+    "sb3tach": 17, "tmntach": 18, "tsa3tach": 19,
+    # Arabic script (MSA and Darija)
+    "صفر": 0, "زيرو": 0, "واحد": 1, "جوج": 2, "اثنين": 2, "اتنين": 2, "زوج": 2, "ثلاثة": 3, "تلاتة": 3,
+    "تلاثة": 3, "أربعة": 4, "اربعة": 4, "ربعة": 4, "خمسة": 5, "ستة": 6, "سبعة": 7, "ثمانية": 8,
+    "تمنية": 8, "تمانية": 8, "تسعة": 9, "عشرة": 10, "حداش": 11, "طناش": 12, "تلطاش": 13, "ربعطاش": 14,
+    "خمسطاش": 15, "سطاش": 16, "سبعطاش": 17, "تمنطاش": 18, "تسعطاش": 19,
+}  # fmt: skip
+_TENS = {
+    "vingt": 20, "trente": 30, "quarante": 40, "cinquante": 50, "soixante": 60, "quatre-vingt": 80,
+    "quatre-vingts": 80, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
+    "seventy": 70, "eighty": 80, "ninety": 90, "3achrin": 20, "3ichrin": 20, "3echrin": 20,
+    "tlatin": 30, "tlatine": 30, "rb3in": 40, "arb3in": 40, "arba3in": 40, "khamsin": 50, "5amsin": 50,
+    "sittin": 60, "settin": 60, "sab3in": 70, "seb3in": 70, "tmanin": 80, "tmenin": 80, "tis3in": 90,
+    "tes3in": 90, "tisa3in": 90,
+    "عشرين": 20, "ثلاثين": 30, "تلاتين": 30, "تلاثين": 30, "أربعين": 40, "اربعين": 40, "ربعين": 40,
+    "خمسين": 50, "ستين": 60, "سبعين": 70, "ثمانين": 80, "تمانين": 80, "تسعين": 90,
+}  # fmt: skip
+_WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
+_JOIN = frozenset({"w", "و", "et", "and"})
+_PLUS = frozenset({"plus", "بلوس"})
+# What may sit between two pieces of one number: spaces, commas, dots, dashes, slashes.
+_GAP = re.compile(r"[\s,.\u060c/-]{0,5}")
+_MAX_WORDS = 24
+
+
+def _value(word: str) -> tuple[str, int] | None:
+    """("u", n) for a unit-like word, ("t", n) for a tens word, ("d", digits) for a digit group."""
+    low = word.lower()
+    if low.isdigit() and low.isascii():
+        return ("d", int(low)) if len(low) <= 4 else None
+    if low in _UNITS:
+        return ("u", _UNITS[low])
+    if low in _TENS:
+        return ("t", _TENS[low])
+    if "-" in low:  # "vingt-deux", "dix-huit", "sixty-one", "soixante-dix-huit", "quatre-vingt-douze"
+        parts = [p for p in low.split("-") if p not in ("et", "and")]
+        total = 0
+        for k, part in enumerate(parts):
+            if part in ("vingt", "vingts") and k and parts[k - 1] == "quatre":
+                total += 80 - 4
+            elif part in _TENS:
+                total += _TENS[part]
+            elif part in _UNITS:
+                total += _UNITS[part]
+            else:
+                return None
+        return ("u", total) if total < 100 else None
+    return None
+
+
+def _pieces(text: str, start: int) -> tuple[list[str], list[int], int]:
+    """Read number pieces from the word at `start`: their digit strings, where each ends, and where the
+    first starts."""
+    digits: list[str] = []
+    ends: list[int] = []
+    first = -1
+    pending_join = False
+    pos = start
+    for _ in range(_MAX_WORDS):
+        gap = _GAP.match(text, pos)
+        m = _WORD.match(text, gap.end() if gap else pos) if digits or pos == start else None
+        if m is None:
+            break
+        word = m.group()
+        low = word.lower()
+        if low in _JOIN and digits:
+            pending_join, pos = True, m.end()
+            continue
+        if word.startswith("و") and word[1:] in _TENS and digits:
+            word, pending_join = word[1:], True
+        value = _value(word)
+        if value is None:
+            break
+        kind, n = value
+        if kind == "t" and pending_join and digits and len(digits[-1]) == 1:
+            digits[-1] = str(n + int(digits[-1]))  # "خمسة وستين": 5 + 60
+            ends[-1] = m.end()
+        elif pending_join:
+            break  # "… 45 78 et zéro cinq …": "et" ends this number
+        elif kind == "d":
+            digits.append(word)
+            ends.append(m.end())
+        else:
+            digits.append(f"{n:02d}" if kind == "t" or n >= 10 else str(n))
+            ends.append(m.end())
+        first = m.start() if first < 0 else first
+        pos, pending_join = m.end(), False
+    return digits, ends, first
+
+
+_START = re.compile(
+    r"(?<![\w])(?:zero|zéro|oh|sifr|plus|صفر|زيرو|بلوس|0)(?![\w])|(?<![\w\d])0[5-8]\b", re.IGNORECASE
+)
+
+
+_SHAPE = re.compile(r"0[5-8]\d{8}|\+212[5-8]\d{8}|00212[5-8]\d{8}")
+
+
+def _phone_score(raw: str) -> float:
+    if not _SHAPE.fullmatch(raw):
+        return 0.0
+    try:
+        parsed = phonenumbers.parse(raw, "MA")
+    except phonenumbers.NumberParseException:
+        return 0.0
+    if parsed.country_code != 212 or not phonenumbers.is_possible_number(parsed):
+        return 0.0
+    return 0.8 if phonenumbers.is_valid_number(parsed) else 0.65
+
+
+def find_spoken_phones(text: str) -> list[Entity]:
+    out: list[Entity] = []
+    read_to = 0  # each word is read by one run at most: work stays linear on "0 0 0 0 …"
+    for m in _START.finditer(text):
+        if m.start() < read_to:
+            continue
+        plus = m.group().lower() in _PLUS
+        digits, ends, first = _pieces(text, m.end() if plus else m.start())
+        read_to = ends[-1] if ends else m.end()
+        # The longest run of pieces that makes a number: a sentence may go on with other numbers.
+        for k in range(len(digits), 2, -1):
+            last = ends[k - 1]
+            if all(d.isdigit() for d in _WORD.findall(text[first:last])):
+                break  # plain digits are the pattern recogniser's; words are what is read here
+            score = _phone_score(("+" if plus else "") + "".join(digits[:k]))
+            if score:
+                out.append(Entity(m.start() if plus else first, last, T.PHONE_NUMBER, score))
+                read_to = last
+                break
+    return out
