@@ -179,6 +179,9 @@ class FileConfig(_Strict):
     usage_accounting: bool = True  # one usage row and metrics per call; off only for measurements
     key_cache_seconds: float = Field(default=1.0, ge=0)
     max_body_bytes: int = Field(default=8 * 1024 * 1024, ge=1024)
+    # On SIGTERM: how long in-flight calls and streams may run on before they are cut (then the usage
+    # buffer is flushed and the process exits 0); keep it under the orchestrator's own grace period.
+    shutdown_grace_seconds: float = Field(default=30.0, ge=0, le=3600)
     # Addresses of reverse proxies whose X-Forwarded-For / -Proto are believed (the login throttle
     # counts per client address); empty: the socket peer is the client, whatever a header says.
     trusted_proxies: list[str] = Field(default_factory=list)

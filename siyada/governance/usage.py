@@ -40,6 +40,7 @@ class UsageRecorder:
         self._task: asyncio.Task[None] | None = None
         self._wake = asyncio.Event()
         self._sql: str | None = None
+        self._stopping = False
 
     def record(self, rec: UsageRecord) -> None:
         self._buffer.append(rec)
@@ -50,7 +51,7 @@ class UsageRecorder:
         self._task = asyncio.create_task(self._run())
 
     async def _run(self) -> None:
-        while True:
+        while not self._stopping:
             with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self._interval)
             self._wake.clear()
@@ -79,12 +80,21 @@ class UsageRecorder:
             self._sql = f"INSERT INTO usage ({', '.join(cols)}) VALUES ({', '.join([mark] * len(cols))})"
         return self._sql
 
-    async def close(self) -> None:
+    async def close(self, retry_for: float = 10.0) -> None:
+        """Stop the flush loop between two writes (a cancel in the middle of one would drop its batch from
+        the buffer), then flush what is left, retrying while the database is briefly away (a restart)."""
         if self._task:
-            self._task.cancel()
+            self._stopping = True
+            self._wake.set()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
+        deadline = time.monotonic() + retry_for
         await self.flush()
+        while self._buffer and time.monotonic() < deadline:
+            await asyncio.sleep(0.5)
+            await self.flush()
+        if self._buffer:
+            log.error("stopping with %d usage rows unwritten: database unreachable", len(self._buffer))
 
 
 def now() -> float:
