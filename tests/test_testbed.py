@@ -181,6 +181,29 @@ def test_redis_cut_off_10s_fails_closed(bed: Any) -> None:
     assert after and all(c["status"] == 200 for c in after), Counter(c["status"] for c in after)
 
 
+def test_rolling_restart_while_serving_fails_no_call(bed: Any) -> None:
+    if bed.gw_procs["gw2"].poll() is not None:  # killed above: back first, as an operator would
+        bed.start_replica("gw2")
+        bed.wait_lb_state("gw2", "UP")
+    key, key_id = bed.key()
+    load = bed.load(key, clients=16, seconds=30)
+    time.sleep(3)
+    codes = {name: bed.roll(name) for name in ("gw1", "gw2", "gw3")}
+    calls = bed.finish(load)
+    ok = [c for c in calls if c["status"] == 200]
+    rows = _settled(bed, key_id, len(ok))
+    _figures(
+        "rolling restart of gw1-gw3 under 16 clients",
+        calls=len(calls),
+        failed=len(calls) - len(ok),
+        exit_codes=codes,
+        usage_rows=rows,
+    )
+    assert calls and len(ok) == len(calls), Counter(c["status"] for c in calls)
+    assert codes == {"gw1": 0, "gw2": 0, "gw3": 0}
+    assert rows == {200: len(ok)}
+
+
 def test_llm_killed_mid_stream_error_event_then_fallback(bed: Any) -> None:
     key, _ = bed.key()
     headers = {"Authorization": f"Bearer {key}"}

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -134,6 +136,25 @@ routes = [{{ provider = "llm", model = "smollm2", priority = 0 }},
 
     def kill_replica(self, name: str) -> None:
         kill(self.gw_procs[name])
+
+    def wait_lb_state(self, name: str, state: str, timeout: float = 30) -> None:
+        deadline = time.monotonic() + timeout
+        while services.haproxy_states(self.root).get(name) != state:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"HAProxy never saw {name} {state}: {services.haproxy_states(self.root)}")
+            time.sleep(0.2)
+
+    def roll(self, name: str) -> int:
+        """Replace one replica the way an operator upgrades: drain it at the load balancer, SIGTERM (it
+        finishes what it has in flight), start the new one, put it back. The old process's exit code."""
+        services.haproxy_command(self.root, f"set server gws/{name} state drain")
+        old = self.gw_procs[name]
+        old.send_signal(signal.SIGTERM)
+        code = old.wait(60)
+        self.start_replica(name)
+        services.haproxy_command(self.root, f"set server gws/{name} state ready")
+        self.wait_lb_state(name, "UP")
+        return code
 
     def load(self, key: str, clients: int, seconds: float, max_tokens: int = 4) -> subprocess.Popen[str]:
         """Start the load generator on `client`; `finish` collects its per-call records."""

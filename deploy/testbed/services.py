@@ -207,16 +207,21 @@ backend gws
     return proc
 
 
-def haproxy_states(root: Path) -> dict[str, str]:
-    """Each replica's state as HAProxy sees it (UP, DOWN, ...), from its stats socket."""
+def haproxy_command(root: Path, command: str) -> str:
+    """One command on HAProxy's admin socket (e.g. `set server gws/gw1 state drain`), its answer."""
     with socket.socket(socket.AF_UNIX) as s:
         s.connect(str(root / "haproxy.sock"))
-        s.sendall(b"show stat\n")
+        s.sendall(command.encode() + b"\n")
         data = b""
         while chunk := s.recv(65536):
             data += chunk
+    return data.decode()
+
+
+def haproxy_states(root: Path) -> dict[str, str]:
+    """Each replica's state as HAProxy sees it (UP, DOWN, DRAIN, ...), from its stats socket."""
     states = {}
-    for line in data.decode().splitlines():
+    for line in haproxy_command(root, "show stat").splitlines():
         cols = line.split(",")
         if len(cols) > 17 and cols[0] == "gws" and cols[1] not in ("BACKEND", "FRONTEND"):
             states[cols[1]] = cols[17]
