@@ -108,6 +108,7 @@ def test_kill_9_one_replica_under_32_clients(bed: Any) -> None:
         failed=len(failed),
         failed_in_flight_at_kill=len(in_flight),
         failures=Counter(c["status"] for c in failed),
+        retried_on_closed_keepalive=sum(1 for c in calls if c.get("retried")),
         usage_rows=rows,
         quota_tokens_beyond_completed_calls=leak,
         haproxy=services.haproxy_states(bed.root),
@@ -236,5 +237,5 @@ def test_llm_killed_mid_stream_error_event_then_fallback(bed: Any) -> None:
         )
         after.append((reply.status_code, reply.headers.get("x-siyada-provider")))
     _figures("llm killed mid-stream", events=len(events), error=errors[:1], next_calls=after)
-    assert errors, events[-3:]
+    assert errors and events[-1] == "[DONE]", events[-3:]
     assert after == [(200, "embedded")] * 3

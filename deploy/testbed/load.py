@@ -24,7 +24,14 @@ async def worker(client: httpx.AsyncClient, args: argparse.Namespace, stop: floa
         }
         rec: dict = {"start": time.time()}
         try:
-            r = await client.post("/v1/chat/completions", json=body)
+            try:
+                r = await client.post("/v1/chat/completions", json=body)
+            except httpx.RemoteProtocolError:
+                # A kept-alive connection the balancer had just closed (HAProxy closes the client side
+                # after it answered 502): nothing was sent upstream, so retry once on a new connection,
+                # as the OpenAI SDK does. Counted, so the figures show it.
+                rec["retried"] = True
+                r = await client.post("/v1/chat/completions", json=body)
             rec["status"] = r.status_code
             rec["provider"] = r.headers.get("x-siyada-provider")
             if r.status_code == 200:
