@@ -54,9 +54,11 @@ class Gateway:
         quotas: Quotas | None = None,
         metrics: Metrics | None = None,
         privacy: PrivacyGuard | None = None,
+        durable_usage: bool = True,
     ) -> None:
         self.router = router
         self.recorder = recorder
+        self.durable_usage = durable_usage
         self.quotas = quotas
         self.metrics = metrics
         self.privacy = privacy
@@ -117,6 +119,8 @@ class Gateway:
     async def _durable(self, settling: asyncio.Task[None] | None) -> None:
         """Before a completed call is answered: its quota settled and its usage row committed, so that a
         replica killed right after (kill -9, a node lost) leaves counters and rows exact."""
+        if not self.durable_usage:
+            return
         if settling is not None:
             with contextlib.suppress(Exception):  # a failed settlement is logged by the quota store
                 await asyncio.shield(settling)
