@@ -108,7 +108,6 @@ def test_kill_9_one_replica_under_32_clients(bed: Any) -> None:
         failed=len(failed),
         failed_in_flight_at_kill=len(in_flight),
         failures=Counter(c["status"] for c in failed),
-        retried_on_closed_keepalive=sum(1 for c in calls if c.get("retried")),
         usage_rows=rows,
         quota_tokens_beyond_completed_calls=leak,
         haproxy=services.haproxy_states(bed.root),

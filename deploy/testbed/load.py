@@ -24,14 +24,7 @@ async def worker(client: httpx.AsyncClient, args: argparse.Namespace, stop: floa
         }
         rec: dict = {"start": time.time()}
         try:
-            try:
-                r = await client.post("/v1/chat/completions", json=body)
-            except httpx.RemoteProtocolError:
-                # A kept-alive connection the balancer had just closed (HAProxy closes the client side
-                # after it answered 502): nothing was sent upstream, so retry once on a new connection,
-                # as the OpenAI SDK does. Counted, so the figures show it.
-                rec["retried"] = True
-                r = await client.post("/v1/chat/completions", json=body)
+            r = await client.post("/v1/chat/completions", json=body)
             rec["status"] = r.status_code
             rec["provider"] = r.headers.get("x-siyada-provider")
             if r.status_code == 200:
@@ -56,7 +49,9 @@ async def main() -> None:
     p.add_argument("--max-tokens", type=int, default=4)
     args = p.parse_args()
     out: list[dict] = []
-    limits = httpx.Limits(max_connections=args.clients, max_keepalive_connections=args.clients)
+    # One connection per call: a kept-alive connection the balancer closed between two calls would fail
+    # a call that never reached a replica, and a retry would hide calls that did fail in flight.
+    limits = httpx.Limits(max_connections=args.clients, max_keepalive_connections=0)
     headers = {"Authorization": f"Bearer {args.key}"}
     async with httpx.AsyncClient(base_url=args.url, headers=headers, timeout=120, limits=limits) as client:
         stop = time.time() + args.seconds
