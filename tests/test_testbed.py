@@ -18,17 +18,13 @@ from deploy.testbed.netns import NetnsUnavailable, kill, probe
 
 pytestmark = [pytest.mark.testbed, pytest.mark.timeout(480)]
 
-try:
-    probe()
-    REASON = ""
-except NetnsUnavailable as exc:
-    REASON = str(exc)
-
 
 @pytest.fixture(scope="module")
 def bed() -> Iterator[Any]:
-    if REASON:
-        pytest.skip(f"test bed not available: {REASON}")
+    try:
+        probe()  # here, not at import: collecting the suite creates no namespace
+    except NetnsUnavailable as exc:
+        pytest.skip(f"test bed not available: {exc}")
     from deploy.testbed.bed import TestBed
 
     with TestBed() as tb:
