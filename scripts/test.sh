@@ -10,6 +10,9 @@ command -v redis-server >/dev/null || need+=(redis-server)
 # The web app's tests drive Debian's chromium through Playwright (no browser download).
 [ -x /usr/bin/chromium ] || need+=(chromium)
 command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+# The multi-host test bed (tests/test_testbed.py, as root): HAProxy in front of the replicas, `ip netns`.
+command -v haproxy >/dev/null || need+=(haproxy)
+command -v ip >/dev/null || need+=(iproute2)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null

@@ -47,7 +47,7 @@ def _scores(docs: list[dict]) -> tuple[float, dict[str, float]]:
         ("pii_blind3.txt", 0.94, 0.90),
         ("pii_wild1.txt", 0.96, 0.93),
         ("pii_wild2.txt", 0.95, 0.83),
-        # pii_wild3.txt: the issue-19 figure, scored once (0.875) and never tuned on; a floor against regressions
+        # pii_wild3.txt: the issue-19 figure, scored once (0.875), never tuned on; a floor against regressions
         ("pii_wild3.txt", 0.86, 0.81),
     ],
 )

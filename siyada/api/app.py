@@ -193,6 +193,7 @@ def create_app(settings: Settings) -> FastAPI:
         quotas,
         metrics if settings.file.usage_accounting else None,
         app.state.privacy,
+        durable_usage=settings.file.durable_usage,
     )
     app.state.workers = workers
     app.state.knowledge = Knowledge.from_config(

@@ -7,6 +7,7 @@ stream of chunks, and writes one usage row per call (also when the client discon
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import AsyncIterator, Callable, Coroutine
 from typing import Any
@@ -53,9 +54,11 @@ class Gateway:
         quotas: Quotas | None = None,
         metrics: Metrics | None = None,
         privacy: PrivacyGuard | None = None,
+        durable_usage: bool = True,
     ) -> None:
         self.router = router
         self.recorder = recorder
+        self.durable_usage = durable_usage
         self.quotas = quotas
         self.metrics = metrics
         self.privacy = privacy
@@ -94,22 +97,35 @@ class Gateway:
                 429, str(exc), code="quota_exceeded", headers={"Retry-After": str(exc.retry_after)}
             ) from exc
 
-    def _later(self, work: Coroutine[Any, Any, None]) -> None:
+    def _later(self, work: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
         """Run settlement off the response path, shielded from the caller's cancellation."""
         task = asyncio.get_running_loop().create_task(work)
         self._background.add(task)
         task.add_done_callback(self._background.discard)
+        return task
 
-    def _settle(self, ticket: Ticket, usage: dict[str, Any] | None, failed: bool) -> None:
+    def _settle(
+        self, ticket: Ticket, usage: dict[str, Any] | None, failed: bool
+    ) -> asyncio.Task[None] | None:
         if ticket.done or self.quotas is None:
-            return
+            return None
         if failed and not (usage or {}).get("completion_tokens"):
             # Nothing was produced (no provider, refused, client gone before the first token): no usage.
-            self._later(self.quotas.refund(ticket))
-            return
+            return self._later(self.quotas.refund(ticket))
         usage = usage or {}
         prompt = int(usage.get("prompt_tokens") or ticket.reserved_tokens)
-        self._later(self.quotas.settle(ticket, prompt, int(usage.get("completion_tokens") or 0)))
+        return self._later(self.quotas.settle(ticket, prompt, int(usage.get("completion_tokens") or 0)))
+
+    async def _durable(self, settling: asyncio.Task[None] | None) -> None:
+        """Before a completed call is answered: its quota settled and its usage row committed, so that a
+        replica killed right after (kill -9, a node lost) leaves counters and rows exact."""
+        if not self.durable_usage:
+            return
+        if settling is not None:
+            with contextlib.suppress(Exception):  # a failed settlement is logged by the quota store
+                await asyncio.shield(settling)
+        if self.recorder is not None:
+            await self.recorder.written()
 
     def model_for(self, principal: Principal, name: str, endpoint: Endpoint) -> ModelEntry:
         entry = self.router.resolve(name)
@@ -190,6 +206,7 @@ class Gateway:
         provider: str | None = None
         status = 200
         result: dict[str, Any] = {}
+        settling: asyncio.Task[None] | None = None
         try:
             result, provider = await self.router.call(entry, endpoint, body, ctx)
             if shield is not None:
@@ -202,10 +219,11 @@ class Gateway:
             status = api_exc.status
             raise api_exc from exc
         finally:
-            self._settle(ticket, result.get("usage"), status != 200)
+            settling = self._settle(ticket, result.get("usage"), status != 200)
             self._record(
                 principal, endpoint, entry.name, provider, status, result.get("usage"), started, None
             )
+        await self._durable(settling)
         result["model"] = requested
         return result, provider
 
@@ -259,6 +277,11 @@ class Gateway:
                 out = meter.process(batch)
                 if out:
                     yield out
+            if meter.usage is not None:  # complete: settled and recorded before the client sees [DONE]
+                call.recorded = True
+                settling = self._settle(call.ticket, meter.usage, failed=False)
+                self._record_stream(call, status, meter.usage)
+                await self._durable(settling)
         except ProviderError as exc:
             status = exc.status if exc.status >= 500 else 502
             yield [{"error": as_api_error(exc).body()["error"]}]
@@ -268,7 +291,9 @@ class Gateway:
             raise
         finally:
             await close_quietly(batches)
-            if meter.usage is not None:
+            if call.recorded:
+                pass  # accounted for above
+            elif meter.usage is not None:
                 self._settle(call.ticket, meter.usage, failed=False)
                 self._record_stream(call, status, meter.usage)
             else:
@@ -348,6 +373,7 @@ class _StreamCall:
         "on_abandon",
         "principal",
         "provider",
+        "recorded",
         "ticket",
     )
 
@@ -369,6 +395,7 @@ class _StreamCall:
         self.ticket = ticket
         self.meter = meter
         self.finished = False
+        self.recorded = False
         self.on_abandon: Any = None
 
     def __del__(self) -> None:

@@ -20,6 +20,7 @@ from typing import Protocol
 
 from siyada.governance.limits import Limit
 
+REDIS_SOCKET_TIMEOUT_S = 1.0  # Redis answers in well under a millisecond; a second of silence is an outage
 WINDOWS = {"rpm": "minute", "tpm": "minute", "tpd": "day", "monthly_tokens": "month"}
 _LIMIT_WORDS = {
     "rpm": "requests per minute",
@@ -218,8 +219,16 @@ class RedisCounters:
     def __init__(self, url: str) -> None:
         import redis.asyncio as redis
 
-        # A bounded, blocking pool: a burst waits for a connection instead of failing.
-        pool = redis.BlockingConnectionPool.from_url(url, max_connections=64, timeout=10)
+        # A bounded, blocking pool: a burst waits for a connection instead of failing. Socket timeouts:
+        # with none, a Redis host cut off the network (packets dropped, no reset) held every call until the
+        # link came back or the pool wait ran out (10 s), instead of failing closed with 503 at once.
+        pool = redis.BlockingConnectionPool.from_url(
+            url,
+            max_connections=64,
+            timeout=10,
+            socket_timeout=REDIS_SOCKET_TIMEOUT_S,
+            socket_connect_timeout=REDIS_SOCKET_TIMEOUT_S,
+        )
         self._redis = redis.Redis(connection_pool=pool)
         self._admit = self._redis.register_script(_ADMIT_LUA)
 

@@ -30,7 +30,8 @@ class UsageRecord:
 
 
 class UsageRecorder:
-    """Collects records in memory and flushes them in one transaction every `interval` seconds."""
+    """Collects records in memory and flushes them in one transaction every `interval` seconds, or at
+    once when a caller waits for its row (`written`)."""
 
     def __init__(self, engine: Engine, interval: float = 0.5, max_batch: int = 2000) -> None:
         self._engine = engine
@@ -40,17 +41,39 @@ class UsageRecorder:
         self._task: asyncio.Task[None] | None = None
         self._wake = asyncio.Event()
         self._sql: str | None = None
+        self._stopping = False
+        self._accepted = 0  # records handed to `record` so far
+        self._written = 0  # of those, committed (rows are written in the order they came)
+        self._waiters: list[tuple[int, asyncio.Future[None]]] = []
 
     def record(self, rec: UsageRecord) -> None:
         self._buffer.append(rec)
+        self._accepted += 1
         if len(self._buffer) >= self._max_batch:
             self._wake.set()
+
+    async def written(self, wait_at_most: float = 5.0) -> bool:
+        """Wait until every row recorded so far is committed, so a call is answered only once its row is
+        safe: a replica killed the next instant loses no row of a call its client saw complete. Callers
+        waiting together share one write. While the database is away a call waits `wait_at_most`, then
+        goes on (its row stays buffered and is retried); False then."""
+        target = self._accepted
+        if self._written >= target:
+            return True
+        fut: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._waiters.append((target, fut))
+        self._wake.set()
+        try:
+            await asyncio.wait_for(asyncio.shield(fut), wait_at_most)
+        except TimeoutError:
+            return False
+        return True
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._run())
 
     async def _run(self) -> None:
-        while True:
+        while not self._stopping:
             with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self._interval)
             self._wake.clear()
@@ -60,11 +83,23 @@ class UsageRecorder:
         if not self._buffer:
             return
         batch, self._buffer = self._buffer, []
+        upto = self._accepted
         try:
             await asyncio.to_thread(self._write, batch)
         except Exception:
             log.exception("could not write %d usage rows; keeping them for the next flush", len(batch))
             self._buffer[:0] = batch
+            return
+        # A failed batch goes back in front, so this batch held every row up to `upto`.
+        self._written = max(self._written, upto)
+        still: list[tuple[int, asyncio.Future[None]]] = []
+        for target, fut in self._waiters:
+            if target <= self._written:
+                if not fut.done():
+                    fut.set_result(None)
+            else:
+                still.append((target, fut))
+        self._waiters = still
 
     def _write(self, batch: list[UsageRecord]) -> None:
         # One driver-level executemany of plain tuples: ~5x cheaper than a Core insert of dicts, and this
@@ -79,12 +114,21 @@ class UsageRecorder:
             self._sql = f"INSERT INTO usage ({', '.join(cols)}) VALUES ({', '.join([mark] * len(cols))})"
         return self._sql
 
-    async def close(self) -> None:
+    async def close(self, retry_for: float = 10.0) -> None:
+        """Stop the flush loop between two writes (a cancel in the middle of one would drop its batch from
+        the buffer), then flush what is left, retrying while the database is briefly away (a restart)."""
         if self._task:
-            self._task.cancel()
+            self._stopping = True
+            self._wake.set()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
+        deadline = time.monotonic() + retry_for
         await self.flush()
+        while self._buffer and time.monotonic() < deadline:
+            await asyncio.sleep(0.5)
+            await self.flush()
+        if self._buffer:
+            log.error("stopping with %d usage rows unwritten: database unreachable", len(self._buffer))
 
 
 def now() -> float:

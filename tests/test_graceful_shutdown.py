@@ -1,0 +1,94 @@
+"""SIGTERM under load: the server stops accepting, lets the 16 calls in flight (8 streamed, 8 whole) run to
+their end although each takes longer than uvicorn's old 5 s cut, writes one usage row per completed call
+and exits 0 (not 143, the re-raised signal)."""
+
+from __future__ import annotations
+
+import signal
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+import openai
+import pytest
+import sqlalchemy as sa
+
+from tests.server import Server, cli
+from tests.slow_upstream import SlowUpstream, words
+
+CALLS = 16
+PIECES = 7
+PAUSE = 1.0  # each call lasts ~7 s, past the 5 s uvicorn used to allow
+
+
+def _config(path: Path, upstream: SlowUpstream, grace: float) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        f"""
+egress_allow = ["127.0.0.1"]
+shutdown_grace_seconds = {grace}
+
+[embedded]
+enabled = false
+
+[[providers]]
+name = "slow"
+url = "{upstream.url}"
+retries = 0
+in_house = true
+
+[[models]]
+name = "slow-chat"
+routes = [{{ provider = "slow", model = "slow" }}]
+"""
+    )
+    return path
+
+
+def _call(url: str, key: str, i: int) -> str:
+    client = openai.OpenAI(base_url=url + "/v1", api_key=key, max_retries=0, timeout=60)
+    messages = [{"role": "user", "content": f"question {i}"}]
+    if i % 2:
+        stream = client.chat.completions.create(model="slow-chat", messages=messages, stream=True)  # type: ignore[arg-type]
+        return "".join(c.choices[0].delta.content or "" for c in stream if c.choices)
+    reply = client.chat.completions.create(model="slow-chat", messages=messages)  # type: ignore[arg-type]
+    return reply.choices[0].message.content or ""
+
+
+def _usage_rows(data: Path) -> dict[int, int]:
+    engine = sa.create_engine(f"sqlite:///{data / 'siyada.db'}")
+    with engine.connect() as conn:
+        rows = conn.execute(sa.text("select status, count(*) from usage group by status")).all()
+    engine.dispose()
+    return {int(s): int(n) for s, n in rows}
+
+
+def test_sigterm_drains_calls_in_flight_and_flushes_usage(tmp_path: Path) -> None:
+    upstream = SlowUpstream(PIECES, PAUSE)
+    data = tmp_path / "gw"
+    cli(data, "tenants", "create", "default")
+    server = Server(data, config=_config(data / "gw.toml", upstream, 30))
+    try:
+        server.start()
+        key = server.key("default", "user")
+        with ThreadPoolExecutor(CALLS) as pool:
+            futures = [pool.submit(_call, server.url, key, i) for i in range(CALLS)]
+            deadline = time.monotonic() + 30
+            while upstream.received < CALLS and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert upstream.received == CALLS, "the calls never all reached the upstream"
+            assert server.proc is not None
+            server.proc.send_signal(signal.SIGTERM)
+            # The listener is closed at once: a new call is refused, never half-served.
+            time.sleep(0.5)
+            with pytest.raises(httpx.TransportError):
+                httpx.get(server.url + "/health", timeout=2)
+            answers = [f.result() for f in futures]
+        code = server.proc.wait(60)
+    finally:
+        server.stop()
+        upstream.close()
+    assert answers == ["".join(words(PIECES))] * CALLS, server.output()[-2000:]
+    assert code == 0, server.output()[-2000:]
+    assert _usage_rows(data) == {200: CALLS}
