@@ -18,8 +18,11 @@ from siyada.privacy.name_lexicon import (
     FAMILY_ALL_LATIN,
     GIVEN_ALL_ARABIC,
     GIVEN_ALL_LATIN,
+    KIN_WORDS,
+    NAMING_WORDS,
     PLACE_CUES_ARABIC,
     PLACE_CUES_LATIN,
+    VOCATIVES,
 )
 from siyada.privacy.tifinagh_names import skeleton
 
@@ -34,6 +37,8 @@ _PLACE_CUES = frozenset(norm(w.split()[0]) for w in PLACE_CUES_LATIN) | frozense
 )
 _AR_PARTICLES = frozenset({"بن", "ابن", "بنت", "آيت", "أيت", "ايت", "ولد", "منت", "أبو", "بو"})
 _ARABIZI = str.maketrans({"7": "h", "3": "a", "9": "q", "5": "kh", "2": "a"})
+_ARABIZI_BARE = str.maketrans({"7": "h", "3": None, "9": "q", "5": "kh", "2": None})  # l3arbi: larbi
+_TF_PARTICLES = frozenset({"ⴰⵢⵜ", "ⵏⴰⵢⵜ", "ⵓ", "ⵓⵍⴷ", "ⵓⵍⵜ", "ⵉⴷ", "ⴱⵏ", "ⵓⵍⵍⵉ"})
 _TIF_GIVEN = frozenset(skeleton(n) for n in GIVEN_ALL_LATIN if len(skeleton(n)) >= 3)
 _TIF_FAMILY = frozenset(skeleton(n) for n in FAMILY_ALL_LATIN if len(skeleton(n)) >= 3)
 _AR_GIVEN = frozenset(w.split("_")[0] for w in GIVEN_ALL_ARABIC)
@@ -91,6 +96,7 @@ def _gazetteer(word: str, script: str) -> list[str]:
     flags = []
     if script == "ar":
         stems = [word] + ([word[1:]] if len(word) > 3 and word[0] in "وبلف" else [])
+        stems += [s[2:] for s in stems if len(s) > 4 and s.startswith("ال")]  # الحبيب: the article off
         if any(s in _AR_GIVEN for s in stems):
             flags.append("g")
         if any(s in _AR_FAMILY for s in stems):
@@ -103,11 +109,18 @@ def _gazetteer(word: str, script: str) -> list[str]:
         key = skeleton(to_latin(word))
         if key in _TIF_GIVEN:
             flags.append("g")
-        if key in _TIF_FAMILY:
-            flags.append("f")
+        if key in _TIF_FAMILY or (word[0] == "ⵓ" and skeleton(to_latin(word[1:])) in _TIF_GIVEN):
+            flags.append("f")  # ⵓⵃⴰⴷⴷⵓ: u + a given name is a patronymic family name
+        if word in _TF_PARTICLES:
+            flags.append("part")
     else:
         low = norm(word).rstrip(".")
-        for cand in (low, low.translate(_ARABIZI)) if script in ("lat", "d") else (low,):
+        cands = [low]
+        if script in ("lat", "d"):
+            cands += [low.translate(_ARABIZI), low.translate(_ARABIZI_BARE)]
+        # Darija puts its article before many names in chats (lmokhtar, l3arbi, elalamy): read them bare too.
+        cands += [c[k:] for c in cands for k in (1, 2) if len(c) - k >= 3 and c[:k] in ("l", "el")]
+        for cand in cands:
             if cand in GIVEN_ALL_LATIN or cand.split("-")[0] in GIVEN_ALL_LATIN:
                 flags.append("g")
             if cand in FAMILY_ALL_LATIN or cand.split("-")[-1] in FAMILY_ALL_LATIN:
@@ -118,6 +131,10 @@ def _gazetteer(word: str, script: str) -> list[str]:
             flags.append("place")
     if norm(word) in _TITLES or word in _TITLES:
         flags.append("title")
+    key = word if script in ("ar", "tf") else norm(word)
+    for cls, members in (("voc", VOCATIVES), ("kin", KIN_WORDS), ("nm", NAMING_WORDS)):
+        if key in members:
+            flags.append(cls)
     return sorted(set(flags))
 
 
@@ -128,6 +145,7 @@ def _own(word: str) -> tuple[str, ...]:
     low = norm(word) if script == "lat" else word.lower()
     feats = [f"w={low}", f"sc={script}", f"sh={_shape(word)}", f"s2={low[-2:]}", f"p3={low[:3]}"]
     feats.append(f"s3={low[-3:]}")
+    feats.append(f"len={min(len(word), 6)}")  # one letter ("ⵏ", "a", "ا") is rarely a name
     feats += [f"gz={g}" for g in _gazetteer(word, script)]
     return tuple(feats)
 
