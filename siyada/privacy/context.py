@@ -44,6 +44,7 @@ _WORDS: dict[str, tuple[str, ...]] = {
         "lkart",
         "lkarta",
         "national id",
+        "moroccan id",
         "id card",
         "identity card",
         "بطاقته",
