@@ -161,15 +161,24 @@ def _context(word: str, off: int) -> tuple[str, ...]:
 
 
 _PAD = {off: (f"{off}pad",) for off in (-2, -1, 1, 2)}
+_OFFSETS = (-2, -1, 1, 2)
+
+
+@lru_cache(maxsize=65536)
+def _views(word: str) -> tuple[tuple[str, ...], ...]:
+    """The word's own features, then what it gives as a neighbour at -2, -1, +1, +2: one cache look-up
+    per token instead of five (the features are a third of the model's time)."""
+    return (("b", *_own(word)), *(_context(word, off) for off in _OFFSETS))
 
 
 def features(words: list[str]) -> list[list[str]]:
     n = len(words)
+    views = [_views(w) for w in words]
     out = []
-    for i, word in enumerate(words):
-        feats = ["b", *_own(word)]
-        for off in (-2, -1, 1, 2):
+    for i, view in enumerate(views):
+        feats = list(view[0])
+        for k, off in enumerate(_OFFSETS, start=1):
             j = i + off
-            feats += _context(words[j], off) if 0 <= j < n else _PAD[off]
+            feats += views[j][k] if 0 <= j < n else _PAD[off]
         out.append(feats)
     return out
