@@ -60,3 +60,16 @@ def test_articles_are_read_off_before_the_lexicon() -> None:
 
 def test_a_lone_letter_is_not_read_as_a_name() -> None:
     assert "len=1" in features(["a"])[0]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ⵜⴰⵎⴷⵉⵏⵜ ⵏ ⵎⵓⵍⴰⵢ ⵉⴷⵔⵉⵙ ⵣⵔⵀⵓⵏ ⵜⵍⵍⴰ ⵖⵔ ⵜⵙⴳⴰ ⵏ ⵎⴽⵏⴰⵙ.",  # a town named after a saint, in Tifinagh
+        "ⵉⵍⵎⴷ ⴳ ⵜⴰⵙⵏⴰⵡⵉⵜ ⵉⴱⵏ ⵔⵓⵛⴷ ⴳ ⵜⵎⴷⵉⵏⵜ.",  # a school named after Ibn Rochd
+        "We land at Casablanca Mohammed V airport at noon.",  # English order, lower-case "airport"
+        "اعتقلت الشرطة شخصا يبلغ من العمر 27 سنة.",  # "العمر" (age) is not "عمر" with an article
+    ],
+)
+def test_places_and_words_are_not_people(text: str) -> None:
+    assert _people(text) == []

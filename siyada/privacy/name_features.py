@@ -22,6 +22,7 @@ from siyada.privacy.name_lexicon import (
     NAMING_WORDS,
     PLACE_CUES_ARABIC,
     PLACE_CUES_LATIN,
+    PLACE_CUES_TIFINAGH,
     VOCATIVES,
 )
 from siyada.privacy.tifinagh_names import skeleton
@@ -113,6 +114,8 @@ def _gazetteer(word: str, script: str) -> list[str]:
             flags.append("f")  # ⵓⵃⴰⴷⴷⵓ: u + a given name is a patronymic family name
         if word in _TF_PARTICLES:
             flags.append("part")
+        if word in PLACE_CUES_TIFINAGH:
+            flags.append("place")
     else:
         low = norm(word).rstrip(".")
         cands = [low]

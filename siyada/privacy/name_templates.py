@@ -68,6 +68,7 @@ ARY2 = (
     "مشيت لعند {G} الكوافورة.",
     "الكراء حطيتو ف الحساب ديال {P}.",
     "{G}، {G} و{G} غادي يجيو معانا.",
+    "{G} 06{N} {G} 06{N} هادو لي غادي ينظمو الخرجة.",
 )
 ARABIZI2 = (
     "{G} dyal l7anout gal lik jib lflouss ghda",
@@ -91,6 +92,7 @@ ARABIZI2 = (
     "carte grise smya dyal {P}",
     "ra {P} mcha l france, {G} khdem blastou",
     "kolchi ghali wllah f {PL}, l7lib b 7.5",
+    "{G} +212 6{N} {G} +212 6{N} hadou li khasshom yjiw",
 )
 MIXED2 = (
     "allo {G}, ecoute, noter had numero: 06{N}",
@@ -123,4 +125,9 @@ NEG_ARY2 = (
     "مقطوع الضو نهار الأحد بأحياء {PL} و{TOWN}.",
     "ملي تفوت {PL} دور على ليمن.",
     "عيطت للإدارة ديال {PL} ف {TOWN}، قالو ليا سير غدا.",
+    # Words that are names once their article is read off: العمر (age), الكريم, الحسن, الأمين…
+    "تم توقيف شخص يبلغ من العمر {N} سنة بمدينة {TOWN}.",
+    "حفظ القرآن الكريم في {PL} ونال الجائزة.",
+    "الحسن والجميل في هاد المدينة هو {PL}.",
+    "المدير الأمين العام للجمعية قدم التقرير.",
 )
