@@ -82,6 +82,18 @@ def test_cin_forms_round2(text: str, value: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("اتصلوا بالكاتب العام على الرقم ٠٦٦٢٤٥١٧٣٨ قبل الجمعة", "٠٦٦٢٤٥١٧٣٨"),
+        ("نمرة مول الدار ٠٦٥٠ ٤٤ ١٩ ٧٢ عيط ليه", "٠٦٥٠ ٤٤ ١٩ ٧٢"),
+        ("الهاتف: ۰۶۱۲۳۴۵۶۷۸", "۰۶۱۲۳۴۵۶۷۸"),  # Persian digits, as some keyboards type them
+    ],
+)
+def test_phone_numbers_in_arabic_indic_digits(text: str, value: str) -> None:
+    assert ("PHONE_NUMBER", value) in _spans(text), _spans(text)
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "Le tirage a produit 123456789012345 exemplaires.",  # 15 digits, no company around
