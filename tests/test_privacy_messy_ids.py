@@ -95,7 +95,7 @@ def test_phone_numbers_in_arabic_indic_digits(text: str, value: str) -> None:
 
 def test_rib_after_a_transfer_verb_despite_an_amount() -> None:
     """A valid RIB key and a transfer verb ("viré sur") outweigh the amount written just before."""
-    text = "Prime de 4 200,00 DH versée le 30/06, viré sur 181 007 2110034528917433 63 comme chaque mois."
+    text = "Prime du 30/06 : 4 200,00 DH, viré sur 181 007 2110034528917433 63 comme chaque mois."
     assert ("MA_RIB", "181 007 2110034528917433 63") in _spans(text), _spans(text)
 
 
