@@ -66,6 +66,40 @@ def test_messy_identifiers(text: str, etype: str, value: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("سعيد كتب ليا ف الورقة ه ج 734120 واش هي هادي؟", "ه ج 734120"),  # the letters typed in Arabic
+        ("حذاري من هاد الشخص يوسف البقالي G 418230 راه نصاب", "G 418230"),  # Latin code in Arabic prose
+        ("المترشحون: سناء العلوي (JK 220915)، عمر بناني (C 418877).", "C 418877"),
+        ("cin dyal khti hb 45 12 03 ila bghiti", "hb 45 12 03"),  # dictated in pairs
+        ("[voice] ok, lcin: k b 3 9 0 4 1 2, safi?", "k b 3 9 0 4 1 2"),  # one character at a time
+        ("Tenant: Ali Berrada, Moroccan ID D-771204, salary 9,000 MAD", "D-771204"),
+    ],
+)
+def test_cin_forms_round2(text: str, value: str) -> None:
+    """Round 2 of issue 19: CINs typed with Arabic letters, inside Arabic prose, or dictated."""
+    assert ("MA_CIN", value) in _spans(text), _spans(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("اتصلوا بالكاتب العام على الرقم ٠٦٦٢٤٥١٧٣٨ قبل الجمعة", "٠٦٦٢٤٥١٧٣٨"),
+        ("نمرة مول الدار ٠٦٥٠ ٤٤ ١٩ ٧٢ عيط ليه", "٠٦٥٠ ٤٤ ١٩ ٧٢"),
+        ("الهاتف: ۰۶۱۲۳۴۵۶۷۸", "۰۶۱۲۳۴۵۶۷۸"),  # Persian digits, as some keyboards type them
+    ],
+)
+def test_phone_numbers_in_arabic_indic_digits(text: str, value: str) -> None:
+    assert ("PHONE_NUMBER", value) in _spans(text), _spans(text)
+
+
+def test_rib_after_a_transfer_verb_despite_an_amount() -> None:
+    """A valid RIB key and a transfer verb ("viré sur") outweigh the amount written just before."""
+    text = "Prime du 30/06 : 4 200,00 DH, viré sur 181 007 2110034528917433 63 comme chaque mois."
+    assert ("MA_RIB", "181 007 2110034528917433 63") in _spans(text), _spans(text)
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "Le tirage a produit 123456789012345 exemplaires.",  # 15 digits, no company around
@@ -77,6 +111,9 @@ def test_messy_identifiers(text: str, etype: str, value: str) -> None:
         "Virement reçu le 05/01/2025 11:07. Réf. VIR250105110712.",  # a date is not a phone
         "Écrire à BP 20250 Casablanca ou CP 10000",  # P.O. box and postcode
         "Il a eu zéro faute et six points sur dix.",
+        "N'oublie pas ta CIN et le chèque de 25 000 DH.",  # an amount after an identity word
+        "Student: Rim Alami, ID 78214, major Finance",  # a student number
+        "بلغ المبلغ 2500 درهم حسب الفاتورة PV 123456",
     ],
 )
 def test_messy_lookalikes(text: str) -> None:

@@ -36,7 +36,19 @@ def resolve_overlaps(candidates: list[Entity]) -> list[Entity]:
     return sorted(kept, key=lambda e: (e.start, e.end))
 
 
+# Arabic-Indic and Persian digits ("٠٦٦١٢٤٥٣٨٩"): the pattern recognisers read them as ASCII. One
+# character for one, so every span found in the translated text is the same span in the original.
+_EASTERN_DIGITS = re.compile(r"[\u0660-\u0669\u06f0-\u06f9]")
+_TO_ASCII = str.maketrans(
+    {**{0x0660 + i: str(i) for i in range(10)}, **{0x06F0 + i: str(i) for i in range(10)}}
+)
+
+
 def analyze(text: str, threshold: float = DEFAULT_THRESHOLD) -> list[Entity]:
-    recognisers = RECOGNISERS if _PATTERN_HINT.search(text) else WORD_RECOGNISERS
-    candidates = [e for rec in recognisers for e in rec(text) if e.score >= threshold]
+    if not _PATTERN_HINT.search(text):
+        candidates = [e for rec in WORD_RECOGNISERS for e in rec(text) if e.score >= threshold]
+        return resolve_overlaps(candidates)
+    digits = text.translate(_TO_ASCII) if _EASTERN_DIGITS.search(text) else text
+    candidates = [e for rec in PATTERN_RECOGNISERS for e in rec(digits) if e.score >= threshold]
+    candidates += [e for rec in WORD_RECOGNISERS for e in rec(text) if e.score >= threshold]
     return resolve_overlaps(candidates)

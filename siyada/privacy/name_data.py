@@ -19,6 +19,7 @@ import re
 import sys
 
 from siyada.privacy import name_lexicon as L
+from siyada.privacy import name_templates as T2
 from siyada.privacy.gazetteer import words
 
 FR = (
@@ -300,6 +301,17 @@ def _name(lang: str, kind: str, rng: random.Random) -> str:
         given, family = rng.choice(_LAT_GIVEN).title(), rng.choice(_LAT_FAMILY).title()
         if rng.random() < 0.15:
             family = ("El " if rng.random() < 0.5 else "Ben ") + family
+    if kind == "P3":  # a three-part name: the model must not stop at the last part it knows
+        if lang in ("ar", "ary"):
+            more = rng.choice(_AR_FAMILY if rng.random() < 0.6 else _AR_GIVEN)
+        else:
+            more = rng.choice(_LAT_FAMILY if rng.random() < 0.6 else _LAT_GIVEN).title()
+        kind, family = "P", f"{more} {family}" if rng.random() < 0.5 else f"{family} {more}"
+    if kind == "S":  # given + ولد / بنت / Ould + a name: one person
+        arabic = lang in ("ar", "ary")
+        link = rng.choice(("ولد", "بنت", "منت") if arabic else ("Ould", "Mint", "Ben"))
+        second = rng.choice(_AR_GIVEN if arabic else _LAT_GIVEN)
+        kind, family = "P", f"{link} {second if arabic else second.title()} {family}"
     if kind == "G":
         name = given
     elif kind == "F":
@@ -316,6 +328,8 @@ def _name(lang: str, kind: str, rng: random.Random) -> str:
             name = name.upper()
     if lang == "ary-latn":
         name = L.arabizi(name, rng) if rng.random() < 0.7 else name
+        if kind == "G" and rng.random() < 0.12 and name[0] in "bhmr3":  # the article: lmokhtar, l3arbi
+            name = "l" + name
     elif lang == "zgh":
         name = L.tifinagh(name.lower().replace("o", "u"))
     return name
@@ -339,7 +353,7 @@ def _town(lang: str, rng: random.Random) -> str:
     return town.lower() if lang == "ary-latn" else town
 
 
-_SLOT = re.compile(r"\{(P|G|F|FG|I|GI|EP|PL|TOWN|N|PROF|VERB|X|XG|XF)\}")
+_SLOT = re.compile(r"\{(P3|P|G|F|FG|I|GI|EP|PL|TOWN|N|PROF|VERB|X|XG|XF|S)\}")
 
 
 def sentence(template: str, lang: str, rng: random.Random) -> str:
@@ -376,10 +390,11 @@ _LAT_FAMILY = sorted(L.FAMILY_ALL_LATIN)
 _AR_GIVEN = sorted(w.replace("_", " ") for w in L.GIVEN_ALL_ARABIC)
 _AR_FAMILY = sorted(w.replace("_", " ") for w in L.FAMILY_ALL_ARABIC)
 GENRES = (
-    ("fr", FR), ("ar", AR), ("ary-latn", ARABIZI), ("zgh", ZGH), ("mixed", MIXED),
-    ("ar", NEG_AR), ("fr", NEG_FR), ("ary-latn", NEG_ARABIZI),
+    ("fr", FR + T2.FR2), ("ar", AR + T2.AR2 + T2.ARY2), ("ary-latn", ARABIZI + T2.ARABIZI2),
+    ("zgh", ZGH + T2.ZGH2), ("mixed", MIXED + T2.MIXED2),
+    ("ar", NEG_AR + T2.NEG_ARY2), ("fr", NEG_FR), ("ary-latn", NEG_ARABIZI), ("zgh", T2.NEG_ZGH),
 )  # fmt: skip
-WEIGHTS = (0.3, 0.25, 0.15, 0.06, 0.07, 0.08, 0.05, 0.04)
+WEIGHTS = (0.28, 0.25, 0.16, 0.07, 0.07, 0.08, 0.05, 0.03, 0.01)
 
 
 def generate(n: int, seed: int) -> list[str]:

@@ -18,8 +18,12 @@ from siyada.privacy.name_lexicon import (
     FAMILY_ALL_LATIN,
     GIVEN_ALL_ARABIC,
     GIVEN_ALL_LATIN,
+    KIN_WORDS,
+    NAMING_WORDS,
     PLACE_CUES_ARABIC,
     PLACE_CUES_LATIN,
+    PLACE_CUES_TIFINAGH,
+    VOCATIVES,
 )
 from siyada.privacy.tifinagh_names import skeleton
 
@@ -34,6 +38,8 @@ _PLACE_CUES = frozenset(norm(w.split()[0]) for w in PLACE_CUES_LATIN) | frozense
 )
 _AR_PARTICLES = frozenset({"بن", "ابن", "بنت", "آيت", "أيت", "ايت", "ولد", "منت", "أبو", "بو"})
 _ARABIZI = str.maketrans({"7": "h", "3": "a", "9": "q", "5": "kh", "2": "a"})
+_ARABIZI_BARE = str.maketrans({"7": "h", "3": None, "9": "q", "5": "kh", "2": None})  # l3arbi: larbi
+_TF_PARTICLES = frozenset({"ⴰⵢⵜ", "ⵏⴰⵢⵜ", "ⵓ", "ⵓⵍⴷ", "ⵓⵍⵜ", "ⵉⴷ", "ⴱⵏ", "ⵓⵍⵍⵉ"})
 _TIF_GIVEN = frozenset(skeleton(n) for n in GIVEN_ALL_LATIN if len(skeleton(n)) >= 3)
 _TIF_FAMILY = frozenset(skeleton(n) for n in FAMILY_ALL_LATIN if len(skeleton(n)) >= 3)
 _AR_GIVEN = frozenset(w.split("_")[0] for w in GIVEN_ALL_ARABIC)
@@ -91,6 +97,7 @@ def _gazetteer(word: str, script: str) -> list[str]:
     flags = []
     if script == "ar":
         stems = [word] + ([word[1:]] if len(word) > 3 and word[0] in "وبلف" else [])
+        stems += [s[2:] for s in stems if len(s) > 4 and s.startswith("ال")]  # الحبيب: the article off
         if any(s in _AR_GIVEN for s in stems):
             flags.append("g")
         if any(s in _AR_FAMILY for s in stems):
@@ -103,11 +110,20 @@ def _gazetteer(word: str, script: str) -> list[str]:
         key = skeleton(to_latin(word))
         if key in _TIF_GIVEN:
             flags.append("g")
-        if key in _TIF_FAMILY:
-            flags.append("f")
+        if key in _TIF_FAMILY or (word[0] == "ⵓ" and skeleton(to_latin(word[1:])) in _TIF_GIVEN):
+            flags.append("f")  # ⵓⵃⴰⴷⴷⵓ: u + a given name is a patronymic family name
+        if word in _TF_PARTICLES:
+            flags.append("part")
+        if word in PLACE_CUES_TIFINAGH:
+            flags.append("place")
     else:
         low = norm(word).rstrip(".")
-        for cand in (low, low.translate(_ARABIZI)) if script in ("lat", "d") else (low,):
+        cands = [low]
+        if script in ("lat", "d"):
+            cands += [low.translate(_ARABIZI), low.translate(_ARABIZI_BARE)]
+        # Darija puts its article before many names in chats (lmokhtar, l3arbi, elalamy): read them bare too.
+        cands += [c[k:] for c in cands for k in (1, 2) if len(c) - k >= 3 and c[:k] in ("l", "el")]
+        for cand in cands:
             if cand in GIVEN_ALL_LATIN or cand.split("-")[0] in GIVEN_ALL_LATIN:
                 flags.append("g")
             if cand in FAMILY_ALL_LATIN or cand.split("-")[-1] in FAMILY_ALL_LATIN:
@@ -118,6 +134,10 @@ def _gazetteer(word: str, script: str) -> list[str]:
             flags.append("place")
     if norm(word) in _TITLES or word in _TITLES:
         flags.append("title")
+    key = word if script in ("ar", "tf") else norm(word)
+    for cls, members in (("voc", VOCATIVES), ("kin", KIN_WORDS), ("nm", NAMING_WORDS)):
+        if key in members:
+            flags.append(cls)
     return sorted(set(flags))
 
 
@@ -128,6 +148,7 @@ def _own(word: str) -> tuple[str, ...]:
     low = norm(word) if script == "lat" else word.lower()
     feats = [f"w={low}", f"sc={script}", f"sh={_shape(word)}", f"s2={low[-2:]}", f"p3={low[:3]}"]
     feats.append(f"s3={low[-3:]}")
+    feats.append(f"len={min(len(word), 6)}")  # one letter ("ⵏ", "a", "ا") is rarely a name
     feats += [f"gz={g}" for g in _gazetteer(word, script)]
     return tuple(feats)
 
@@ -143,15 +164,24 @@ def _context(word: str, off: int) -> tuple[str, ...]:
 
 
 _PAD = {off: (f"{off}pad",) for off in (-2, -1, 1, 2)}
+_OFFSETS = (-2, -1, 1, 2)
+
+
+@lru_cache(maxsize=65536)
+def _views(word: str) -> tuple[tuple[str, ...], ...]:
+    """The word's own features, then what it gives as a neighbour at -2, -1, +1, +2: one cache look-up
+    per token instead of five (the features are a third of the model's time)."""
+    return (("b", *_own(word)), *(_context(word, off) for off in _OFFSETS))
 
 
 def features(words: list[str]) -> list[list[str]]:
     n = len(words)
+    views = [_views(w) for w in words]
     out = []
-    for i, word in enumerate(words):
-        feats = ["b", *_own(word)]
-        for off in (-2, -1, 1, 2):
+    for i, view in enumerate(views):
+        feats = list(view[0])
+        for k, off in enumerate(_OFFSETS, start=1):
             j = i + off
-            feats += _context(words[j], off) if 0 <= j < n else _PAD[off]
+            feats += views[j][k] if 0 <= j < n else _PAD[off]
         out.append(feats)
     return out

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from siyada.lang.tifinagh import to_latin
 from siyada.privacy.gazetteer import norm
 from siyada.privacy.name_lexicon import (
     EPONYMS_ARABIC,
@@ -18,9 +19,11 @@ from siyada.privacy.name_lexicon import (
     GIVEN_ALL_ARABIC,
     PLACE_CUES_ARABIC,
     PLACE_CUES_LATIN,
+    PLACE_CUES_TIFINAGH,
     PLACE_TOWNS_ARABIC,
     PLACE_TOWNS_LATIN,
 )
+from siyada.privacy.tifinagh_names import skeleton
 
 _MAX_WORDS = 5  # the longest eponym ("Sidi Mohamed Ben Abdellah", "Omar Ibn Al Khattab") and a numeral
 
@@ -98,14 +101,47 @@ _ARABIC = re.compile(r"[\u0600-\u06ff]")
 _EPONYMS = sorted({*EPONYMS_LATIN, "Mohammed VI", "Ibn Battuta"}, key=len, reverse=True)
 _EN_PLACE = re.compile(
     r"(?<![\w])(" + "|".join(map(re.escape, _EPONYMS)) + r")(?: [A-Z][a-z]+){0,2} (?:University|Airport|Mall"
-    r"|Hospital|Street|Avenue|Boulevard|Mosque|Stadium|School|Foundation|Square|boulevard|avenue|street)(?![\w])"
+    r"|Hospital|Street|Avenue|Boulevard|Mosque|Stadium|School|Foundation|Square|boulevard|avenue|street|airport)"
+    r"(?![\w])"
 )
 
 
 _EN_HINT = re.compile(
     r"(?:University|Airport|Mall|Hospital|Street|Avenue|Boulevard|Mosque|Stadium|School|Foundation|Square"
-    r"|boulevard|avenue|street)(?![\w])"
+    r"|boulevard|avenue|street|airport)(?![\w])"
 )
+
+
+# Tifinagh: a place word, maybe "ⵏ" (of) or a colon, then the eponym ("ⵜⴰⵙⵏⴰⵡⵉⵜ ⵎⵓⵍⴰⵢ ⵢⵓⵙⴼ",
+# "ⵜⴰⵎⴷⵉⵏⵜ ⵏ ⵎⵓⵍⴰⵢ ⵉⴷⵔⵉⵙ ⵣⵔⵀⵓⵏ"); the eponym's words are compared by consonant skeleton, as names are.
+_TF_CUE = re.compile(r"(?<![\u2d30-\u2d7f])(?:" + "|".join(PLACE_CUES_TIFINAGH) + r")(?: ⵏ)?:? +")
+_TF_WORD = re.compile(r"[\u2d30-\u2d7f]+")
+_TF_EPONYM = frozenset(
+    skeleton(w.lower().replace("o", "u"))
+    for name in (*EPONYMS_LATIN, *PLACE_TOWNS_LATIN)
+    for w in name.split()
+    if len(skeleton(w.lower().replace("o", "u"))) >= 2 and not re.fullmatch(r"[IVX]+", w)
+)
+
+
+def _tifinagh_after(text: str, pos: int) -> int:
+    """End of the eponym after a Tifinagh place word; one unknown word may come first ("ⵍⵎⵓⵍⵜⵉ ⵎⵓⵍⴰⵢ")."""
+    end, n, skipped = pos, 0, False
+    while n < _MAX_WORDS:
+        m = _TF_WORD.match(text, pos)
+        if m is None:
+            break
+        if skeleton(to_latin(m.group())) not in _TF_EPONYM:
+            if n or skipped:
+                break
+            skipped = True
+        else:
+            end = m.end()
+        n += 1
+        pos = m.end() + 1
+        if text[m.end() : m.end() + 1] != " ":
+            break
+    return end
 
 
 def place_spans(text: str) -> list[tuple[int, int]]:
@@ -117,6 +153,10 @@ def place_spans(text: str) -> list[tuple[int, int]]:
             end = _arabic_after(text, m.end())
             if end > m.end():
                 spans.append((m.end(), end))
+    for m in _TF_CUE.finditer(text):
+        end = _tifinagh_after(text, m.end())
+        if end > m.end():
+            spans.append((m.end(), end))
     for m in _LATIN_CUE.finditer(text):
         end = _latin_after(text, m.end())
         if end > m.end():

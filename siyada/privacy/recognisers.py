@@ -13,6 +13,7 @@ import phonenumbers
 
 from siyada.privacy import entities as T
 from siyada.privacy.checksums import digits_only, iban_valid, luhn_valid, mod97_zero, rib_valid
+from siyada.privacy.cin_forms import find_cin_forms
 from siyada.privacy.context import distance_to_context, has_context, negative_context
 from siyada.privacy.entities import Entity
 
@@ -185,7 +186,7 @@ def _lower_id_ok(letters: str, digits: str, cin_gap: int | None, pass_gap: int |
 
 # Two capitals and a number that are not an identity card: P.O. box, postcode, registrations, flights…
 _SPACED_NOT_ID = frozenset(
-    "BP CP RC IF TP AT AF RN RR NR KM DH MM CM KG HT CA TVA PV SA ST NO OF TO IN ON AN AU LE DU".split()  # noqa: SIM905
+    "BP CP RC IF TP AT AF RN RR NR KM DH MM CM KG HT CA TVA PV SA ST NO OF TO IN ON AN AU LE DU ID".split()  # noqa: SIM905
 )
 
 
@@ -304,5 +305,6 @@ PATTERN_RECOGNISERS: tuple[Recogniser, ...] = (
     find_cards,
     find_phones,
     find_ids,
+    find_cin_forms,
     find_plates,
 )

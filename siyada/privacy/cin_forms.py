@@ -1,0 +1,56 @@
+"""CIN numbers in the forms the main pattern (:func:`siyada.privacy.recognisers.find_ids`) leaves out:
+
+- typed with Arabic letters ("ب ك 551302": the card's Latin letters read aloud and typed in Arabic);
+- a Latin letter or two and the digits inside Arabic-script text ("لحبيب المنصوري D 330918",
+  "(F 520018)"): Arabic prose carries Latin codes almost only for identity numbers;
+- dictated one character or one pair at a time next to an identity word ("cin dyali jb 12 34 56",
+  "j a 2 3 8 4 1 0").
+
+Each regex is linear (no nested quantifier over the same characters) and reads a bounded run.
+"""
+
+from __future__ import annotations
+
+import re
+
+from siyada.privacy import entities as T
+from siyada.privacy.context import distance_to_context, negative_context
+from siyada.privacy.entities import Entity
+
+_AR_LETTER = "[\u0628-\u064a\u0627]"
+# Two Arabic letters standing alone, then 5-6 digits: "ب ك 551302", "ب.ك 551302".
+_AR_CIN = re.compile(rf"(?<![\w\u0600-\u06ff])({_AR_LETTER})[ .]({_AR_LETTER}) ?(\d{{5,6}})(?![\w\-/])")
+# One or two capitals, an optional space or dash, 5-6 digits.
+_LATIN_CIN = re.compile(r"(?<![\w\-/.])([A-Z]{1,2})[ -]?(\d{5,6})(?![\w\-/])(?![.,]\d)")
+# Dictated: letters (maybe spaced), then digits one or two at a time ("12 34 56"; not "de 25 000").
+_DICTATED = re.compile(r"(?<![\w\-/.])([A-Za-z](?: ?[A-Za-z])?) ((?:\d{1,2} ){2,6}\d{1,2})(?![\w\-/])")
+_NOT_ID = frozenset({"BP", "CP", "RC", "IF", "TP", "KM", "DH", "ID", "NO", "TVA", "PV"})
+
+
+def _arabic_before(text: str, start: int) -> bool:
+    """The nearest letter before `start` (skipping spaces and punctuation) is Arabic."""
+    i = start - 1
+    while i >= 0 and i > start - 12 and not text[i].isalpha():
+        i -= 1
+    return i >= 0 and "\u0600" <= text[i] <= "\u06ff"
+
+
+def find_cin_forms(text: str) -> list[Entity]:
+    out = []
+    for m in _AR_CIN.finditer(text):
+        if int(m.group(3)):
+            out.append(Entity(m.start(), m.end(), T.MA_CIN, 0.6))
+    for m in _LATIN_CIN.finditer(text):
+        if m.group(1) in _NOT_ID or not int(m.group(2)) or not _arabic_before(text, m.start()):
+            continue
+        if negative_context(text, m.start(), window=12):
+            continue
+        out.append(Entity(m.start(), m.end(), T.MA_CIN, 0.55))
+    for m in _DICTATED.finditer(text):
+        digits = m.group(2).replace(" ", "")
+        if not 5 <= len(digits) <= 7 or not int(digits):
+            continue
+        gap = distance_to_context(text, m.start(), m.end(), T.MA_CIN)
+        if gap is not None and gap <= 16:
+            out.append(Entity(m.start(), m.end(), T.MA_CIN, 0.7))
+    return out

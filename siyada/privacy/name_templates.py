@@ -1,0 +1,133 @@
+"""Round-2 templates for the name generator (:mod:`siyada.privacy.name_data`): the shapes an unseen set
+still missed, written as general patterns, not as its sentences: names with no cue word at the start of
+a chat, after a vocative or a kin word, in lists of names and numbers, three-part names whose last part
+no list holds, two people joined by a kin word ("X ولد Y"), family name and given name in separate table
+cells, and a word that follows a name without belonging to it. Slots as in ``name_data``, plus ``{P3}``
+(a three-part name) and ``{S}`` (a Sahrawi or patronymic chain: given + ولد / بنت / Ould + name).
+"""
+
+from __future__ import annotations
+
+FR2 = (
+    "Stagiaire : {P3}, ENSA {TOWN}.",
+    "La cérémonie s'est tenue en présence de {P3}.",
+    "Participants : {P} <contact@gmail.com>, {P} <info@yahoo.fr>, {P}.",
+    "Transcription messagerie : « Bonjour, ici {P} de l'agence, rappelez-moi au 06{N}. »",
+    "… et mon nom {FG}, je répète, {FG}. »",
+    "Nom : {F} Prénom : {G} Âge : {N} ans Mutuelle : CNOPS",
+    "| {N} | {P3} | JC{N} | {N} DH |",
+    "Vendeur : famille {F}, s'adresser à {P} au 06{N}.",
+    "Un individu se faisant appeler « {F} » propose de faux contrats.",
+    "Réunion demain avec {F}, {F} et {I} au siège.",
+    "Pour {G} c'est {N} DH par mois, pour {G} aussi.",
+    "Le joueur {P} et {P} figurent dans la liste.",
+    "Fille de {G} et de {G}, née en 19{N} à {TOWN}.",
+    "Tenant screening: applicant {P3}, Moroccan ID A{N}, employer {PL}.",
+    "WhatsApp {G} at +212 6{N} or email {G}@gmail.com.",
+    "Reviewed by {GI} — great stay near {PL}.",
+    "Student record: {P}, ID {N}, major Business.",
+    "Languages: Arabic, Tamazight, French, English. Contact {P}.",
+    "Mrs. {P} (+212 5{N}) was the previous landlord.",
+)
+AR2 = (
+    "الزوج {P3} بطاقة وطنية E{N}، الزوجة {P}.",
+    "دائن للمدعى عليه {P3} بمبلغ {N} درهم.",
+    "وحيث أدلت المدعية {P} بنسخة من عقد الزواج.",
+    "المتفوقون: {S} ({N}.75)، {S} ({N}.40)، {P3} ({N}.12).",
+    "| {G} | {F} | S {N} | 06{N} |",
+    "السيدة {S}، من مواليد {TOWN}، حاملة للبطاقة الوطنية.",
+    "السيد {P} والسيدة {P} يعلنان عن زفاف ابنتهما {G}.",
+    "ترأست الأميرة {EP} حفل توزيع الجوائز بمدينة {TOWN}.",
+    "في حق المتهمين {P} و{P}، وذلك بعشر سنوات سجنا.",
+    "الطلبة: {P}، {P3}، {P}.",
+    # A word after a name that is not part of it: an adjective or a participle (the three-part names
+    # above must not teach the model to take any next word in).
+    "السيدة {F} غائبة اليوم والسيد {F} حاضر.",
+    "السيد {P} متغيب عن الجلسة رغم استدعائه.",
+    "الأستاذة {F} مريضة، والأستاذ {P} مسافر.",
+    "المتهم {P} معتقل والمشتكية {P} حاضرة بالجلسة.",
+    "الطالبة {F} ناجحة بميزة حسن.",
+)
+ARY2 = (
+    "{G} ولد {G} كيضرب الدراري فالساحة.",
+    "واش شفتي {G} ولد الحاجة {G}؟",
+    "مي {G} بغات تهضر معاك، عيط ليها.",
+    "عافاك ا {G} ديرلي فيرمو ل {G}.",
+    "الطبيب {G} ما غاديش يجي اليوم.",
+    "الشاف {F} قال الخلصة غادي تعطل.",
+    "تلاقيت ب{G} ف الطريق، قالي سلم على {G}.",
+    "الشيفور سميتو {G} تقريبا.",
+    "خليتي عند ماما {G} الدراري.",
+    "شكون لي عندو الرقم ديال {F}؟ {G} كيقول 06{N}",
+    "الكليان {F} عيط قال ليك الفاكتورة تبدلات.",
+    "{G} لصقات ليا فالمجموعة الرسالة.",
+    "{G} قالك راه الضمان الاجتماعي ديالو {N}.",
+    "{P} صيفط ليك سلام من {TOWN}.",
+    "راه {G} الجزار سد الحانوت، سير عند {G}.",
+    "الجارة {G} قالت ليا ولدها {G} نجح فالباك.",
+    "مشيت لعند {G} الكوافورة.",
+    "الكراء حطيتو ف الحساب ديال {P}.",
+    "{G}، {G} و{G} غادي يجيو معانا.",
+    "{G} 06{N} {G} 06{N} هادو لي غادي ينظمو الخرجة.",
+)
+ARABIZI2 = (
+    "{G} dyal l7anout gal lik jib lflouss ghda",
+    "sm7 lia a {G} ma jawbtekch, kent f sbitar",
+    "num dyal lalla {G}: 06{N}, dirha f lwhatsapp",
+    "lbare7 {G} jab lina l7out mn {TOWN}",
+    "hada dyal {G} li kaybi3 lkhodra",
+    "salam {G}, rani f tri9 ghadi nwsel",
+    "wach {P} mazal kaykhdem f {PL}?",
+    "{G} mrida bzaf, khditha l docteur {F}",
+    "{G} 06{N} {G} 06{N} {G} 06{N} zidhom f group",
+    "cin dyal mama {G} hiya BK{N}",
+    "smito {P}, sift lih lflouss",
+    "a {G} la chefti {G} goul lih y3yet l si {G}",
+    "[vocal] {G} 3afak 3ayti l {G}",
+    "had l weekend ghadi nmchiw l dar lhaj {G} f {TOWN}",
+    "{G} ghatji m3ana lconcert",
+    "iphone 12 b 3500 dh, {G} f 06{N} whatsapp brk",
+    "sbah lkhir {G}, wach sifti l cv?",
+    "sift l {G} bla ma tgoul l {G}",
+    "carte grise smya dyal {P}",
+    "ra {P} mcha l france, {G} khdem blastou",
+    "kolchi ghali wllah f {PL}, l7lib b 7.5",
+    "{G} +212 6{N} {G} +212 6{N} hadou li khasshom yjiw",
+)
+MIXED2 = (
+    "allo {G}, ecoute, noter had numero: 06{N}",
+    "Salam {G}, 3afak dir l ICE dyal client f la facture.",
+    "les coordonnées dyal le plombier? ah {G} 06{N}",
+    "| {G} | 06{N} | {PL} |",
+    "Azul {G}, tanmmirt 3la lmessage.",
+)
+ZGH2 = (
+    "ⴰⵙⵍⵎⴰⴷ {P} ⵉⵔⴰ ⴰⴷ ⵉⵙⵙⵉⵡⵍ ⴷ ⵉⵎⴰⵔⴰⵡⵏ ⵏ ⵉⵏⵍⵎⴰⴷⵏ.",
+    "ⵜⴰⵎⵖⴰⵔⵜ {P} ⵜⵜⵉⵏⵉ: ⵜⵉⵎⵍⵍⴰⵍⵉⵏ ⵜⵜⵏⵏⵣⴰⵏⵜ.",
+    "ⵉⵙⵎ: {G} | ⵉⵙⵎ ⵏ ⵜⴰⵡⵊⴰ: {F} | ⴰⵙⵙ ⵏ ⵜⵍⴰⵍⵉⵜ: 19{N}",
+    "ⴰⵎⴷⴰⵢⴰⵣ {P} ⵉⵙⵙⵏⴼⵍⵓⵍ ⴰⴷⵍⵉⵙ ⴰⵎⴰⵢⵏⵓ.",
+    "ⵜⴰⵍⴳⴰⵎⵜ ⵏ ⵉⵏⵍⵎⴰⴷⵏ: {P}, {P}, {P}.",
+    "ⵙⵙⵉⵡⵍ ⵖⵔ {G} ⴳ ⵓⵟⵟⵓⵏ 06{N}.",
+    "ⴰⴱⴰⵖⵓⵔ ⵉⵎⵖⵓⵔⵏ ⵉ ⵓⵎⵖⴰⵔ ⵏⵏⵙ {G}.",
+    "ⴰⵎⵢⴰⵡⴰⵙ {P} ⵉⵜⵜⴰⵔⴰ ⵙ ⵓⵎⴰⵢⵍ.",
+    "ⵜⴰⵎⵖⴰⵔⵜ {P} ⵜⴼⴽⴰ ⴰⵟⵟⵓⵏ ⵏ ⵜⴽⴰⵔⴹⴰ ⵏⵏⵙ JT{N}.",
+    "ⴰⵏⵍⵎⴰⴷ {P} ⵢⵓⵡⵉ ⴰⵎⵣⵡⴰⵔⵓ ⴳ ⵜⵙⵏⴰⵡⵉⵜ.",
+)
+NEG_ZGH = (
+    "ⴰⵙⵓⵔⵉⴼ ⵏ ⵉⵎⵏⵣⴰⵢⵏ: ⴰⵎⵙⵏⵓ ⵏ {TOWN}, ⴰⵍⵉⴳⴰⵏ ⵏ {TOWN}, ⴱⴰⴱ {TOWN}.",
+    "ⵜⴰⵎⴷⵉⵏⵜ ⵏ {TOWN} ⵜⵍⵍⴰ ⵖⵔ ⵜⵙⴳⴰ ⵏ {TOWN}.",
+    "ⵜⴰⵙⵏⴰⵡⵉⵜ {PL} ⴳ {TOWN}.",
+    "ⴰⵙⵍⵎⴰⴷ ⵉⵔⴰ ⴰⴷ ⵉⵙⵙⵉⵡⵍ ⴷ ⵉⵎⴰⵔⴰⵡⵏ ⵏ ⵉⵏⵍⵎⴰⴷⵏ.",
+    "ⵜⴰⵙⴷⴰⵡⵉⵜ ⴷ ⵜⵙⴷⴰⵡⵉⵜ ⵏ {TOWN} ⵙⵎⵎⵓⵙ ⵏ ⵓⴳⴷⴰⵍ.",
+)
+NEG_ARY2 = (
+    "خويا كنبيع البطاقة ديال تيليبوتيك، جي لعند {PL}.",
+    "مقطوع الضو نهار الأحد بأحياء {PL} و{TOWN}.",
+    "ملي تفوت {PL} دور على ليمن.",
+    "عيطت للإدارة ديال {PL} ف {TOWN}، قالو ليا سير غدا.",
+    # Words that are names once their article is read off: العمر (age), الكريم, الحسن, الأمين…
+    "تم توقيف شخص يبلغ من العمر {N} سنة بمدينة {TOWN}.",
+    "حفظ القرآن الكريم في {PL} ونال الجائزة.",
+    "الحسن والجميل في هاد المدينة هو {PL}.",
+    "المدير الأمين العام للجمعية قدم التقرير.",
+)
