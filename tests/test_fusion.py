@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import ClassVar
 
 import numpy as np
 
@@ -79,7 +80,7 @@ class UnknownTifinagh:
     """Bag of words, every Tifinagh word mapped to one unknown piece."""
 
     dim = 64
-    reading = {"tfng": 0.0}  # and it says so, as e5 does
+    reading: ClassVar[dict[str, float]] = {"tfng": 0.0}  # and it says so, as e5 does
 
     def __init__(self) -> None:
         self.vocab: dict[str, int] = {}
