@@ -62,9 +62,25 @@ def passage_weights(
         return dict.fromkeys(passages, 0.0)
     out = {}
     for cid, text in passages.items():
-        kinds = word_kinds(text, query=False)
+        kinds = _passage_kinds(text)
         out[cid] = query_read * min(reading(kinds, t, cap=1.0) for t in tables)
     return out
+
+
+# Passages' word kinds by text: the same passages meet query after query, and analysing 50 of them
+# costs a few ms. Keyed by the text's hash and length (a collision costs one weight, never an error).
+_KINDS: dict[tuple[int, int], Counter[str]] = {}
+_KINDS_MAX = 50_000
+
+
+def _passage_kinds(text: str) -> Counter[str]:
+    key = (hash(text), len(text))
+    got = _KINDS.get(key)
+    if got is None:
+        if len(_KINDS) >= _KINDS_MAX:
+            _KINDS.clear()
+        got = _KINDS[key] = word_kinds(text, query=False)
+    return got
 
 
 def fuse(
