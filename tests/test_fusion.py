@@ -45,6 +45,9 @@ def test_e5_reads_english_and_french_best_arabic_fairly_arabizi_and_tifinagh_not
     assert english > 1.0 and french > 1.0 and arabic == 1.0
     assert query_reading(e5, "kifach nakhod chahadat sokna") == 0.0  # Arabizi
     assert query_reading(e5, "ⵜⴰⵙⵎⴷⴰⵢⵜ ⵜⴰⵎⵉⵔⵉⴽⴰⵏⵜ") == 0.0  # Tifinagh
+    # numbers are read alike by both sides: they neither lift an unread query nor dilute a read one
+    assert query_reading(e5, "ⵜⴰⵙⵎⴷⴰⵢⵜ ⵜⴰⵎⵉⵔⵉⴽⴰⵏⵜ 1893 1993") == 0.0
+    assert query_reading(e5, "Born in 1893, died in 1993?") == english and query_reading(e5, "1993") == 1.0
     # a mixed query is read in part: two Arabizi words, two French ones
     assert query_reading(e5, "bghit nakhod la carte nationale") < french
     # the passage side: Arabic read, Tifinagh not, a mix by its share, capped at 1 (a passage is read or not)

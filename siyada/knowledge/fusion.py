@@ -9,9 +9,10 @@ passage is mostly noise, and fused at a fixed weight it pulled hybrid below lexi
 
     query reading × passage reading
 
-where the query reading is the mean of the model's weights over the query's words (a weight above 1,
-where the model is stronger than the lexical side's learned lexicon, lets it lead) and the passage
-reading the share of the passage's words it reads (weights capped at 1: a passage is read or not).
+where the query reading is the mean of the model's weights over the query's words, numbers left out
+(a weight above 1, where the model is stronger than the lexical side's learned lexicon, lets it
+lead), and the passage reading the share of the passage's words it reads (weights capped at 1: a
+passage is read or not). A mixed query (French words around an Arabizi one) is read in part.
 A model that declares nothing (the static one, weak everywhere) keeps weight 1 for every candidate.
 """
 
@@ -49,9 +50,12 @@ def readings_of(embedders: Iterable[object]) -> list[Mapping[str, float]] | None
 
 
 def query_reading(tables: list[Mapping[str, float]], query: str) -> float:
-    """With several models, the most cautious one's reading."""
+    """The mean weight of the query's words, numbers left out (both sides read them alike, so they
+    say nothing of which to trust; a query of numbers alone reads 1). With several models, the most
+    cautious one's."""
     kinds = word_kinds(query, query=True)
-    return min(reading(kinds, t) for t in tables)
+    words = Counter({k: n for k, n in kinds.items() if k != "num"})
+    return min(reading(words, t) for t in tables)
 
 
 def passage_weights(
