@@ -90,7 +90,7 @@ def _docs(fused: list[tuple[int, float]], owner: dict[int, str]) -> list[str]:
 
 
 def replay(task: str, table: dict[str, float]) -> dict[str, dict[str, float]]:
-    from siyada.knowledge.fusion import fuse, head, passage_weights, query_reading
+    from siyada.knowledge.fusion import fuse, passage_weights, query_reading, scoring_head
     from siyada.lang.analysis import latin_language
 
     with open(OUT / f"{task}.pkl", "rb") as f:
@@ -106,7 +106,7 @@ def replay(task: str, table: dict[str, float]) -> dict[str, dict[str, float]]:
         w = FORMER.get(latin_language(text) or "", 1.0)
         ranked["former"].append(_docs(fuse(both, {"lexical": w}), owner))
         q = query_reading([table], text)
-        per = passage_weights([table], q, {c: texts[c] for c in head(sem)} if q else {})
+        per = passage_weights([table], q, {c: texts[c] for c in scoring_head(sem)} if q else {})
         ranked["reading"].append(_docs(fuse(both, None, {"semantic": per}), owner))
     return {mode: score(r, relevant) for mode, r in ranked.items()}
 

@@ -113,6 +113,6 @@ def fuse(
     return sorted(scores.items(), key=lambda x: -x[1])
 
 
-def head(ranking: Ranking) -> list[int]:
+def scoring_head(ranking: Ranking) -> list[int]:
     """The candidates of a ranking that can score above 0 once normalised."""
     return [cid for cid, _ in ranking[:DEPTH]]

@@ -16,7 +16,15 @@ from sqlalchemy.engine import Connection, Engine
 
 from siyada.knowledge import lexical
 from siyada.knowledge.collections import CHUNK_COLUMNS, KnowledgeError, chunk_dict, require_collection
-from siyada.knowledge.fusion import DEPTH, Ranking, fuse, head, passage_weights, query_reading, readings_of
+from siyada.knowledge.fusion import (
+    DEPTH,
+    Ranking,
+    fuse,
+    passage_weights,
+    query_reading,
+    readings_of,
+    scoring_head,
+)
 from siyada.knowledge.reindex import check_space
 from siyada.knowledge.rerank import Reranker, bridged_query
 from siyada.knowledge.vectors import Embedder, VectorIndex, rescore_by_sentences
@@ -183,7 +191,7 @@ def _fuse_read(
     if tables is None:
         return fuse(rankings)
     q = query_reading(tables, query)
-    ids = head(rankings.get(dense, []))
+    ids = scoring_head(rankings.get(dense, []))
     texts = _texts(conn, ids) if q and ids else dict.fromkeys(ids, "")
     return fuse(rankings, None, {dense: passage_weights(tables, q, texts)})
 
