@@ -135,7 +135,7 @@ class TimedModel:
     def __init__(self, inner: Any, twin: Any = None) -> None:
         self.inner, self.dim, self.seconds, self.texts = inner, inner.dim, 0.0, 0
         self.sentence_vectors = getattr(inner, "sentence_vectors", False)
-        self.lexical_weights = getattr(inner, "lexical_weights", {})
+        self.reading = getattr(inner, "reading", None)
         self.twin, self.twin_seconds, self._calls = twin, 0.0, 0
 
     def embed(self, texts: list[str], input_type: str = "query") -> Any:

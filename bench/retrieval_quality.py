@@ -64,7 +64,7 @@ class CachedEmbedder:
         self._make = E5Embedder
         self.dim = 384
         self.sentence_vectors = E5Embedder.sentence_vectors  # it stands for the E5Embedder
-        self.lexical_weights = E5Embedder.lexical_weights
+        self.reading = E5Embedder.reading
 
     def embed(self, texts: list[str], input_type: str = "query") -> Any:
         import hashlib

@@ -1,10 +1,11 @@
 """Search over a tenant's collections: lexical (BM25 over language-aware terms), semantic (dense
-vectors), or hybrid (both, fused by CombSUM of min-max-normalised scores), with optional filters on
+vectors), or hybrid (both, fused by CombSUM of min-max-normalised scores, the semantic ones weighed by
+what the model reads of query and passage: `siyada.knowledge.fusion`), with optional filters on
 document metadata."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -15,15 +16,23 @@ from sqlalchemy.engine import Connection, Engine
 
 from siyada.knowledge import lexical
 from siyada.knowledge.collections import CHUNK_COLUMNS, KnowledgeError, chunk_dict, require_collection
+from siyada.knowledge.fusion import (
+    DEPTH,
+    Ranking,
+    fuse,
+    passage_weights,
+    query_reading,
+    readings_of,
+    scoring_head,
+)
 from siyada.knowledge.reindex import check_space
 from siyada.knowledge.rerank import Reranker, bridged_query
 from siyada.knowledge.vectors import Embedder, VectorIndex, rescore_by_sentences
-from siyada.lang.analysis import latin_language, query_terms
+from siyada.lang.analysis import query_terms
 from siyada.store.tables import chunks, documents
 
 Mode = Literal["lexical", "semantic", "hybrid"]
 MODES = ("lexical", "semantic", "hybrid")
-DEPTH = 50  # candidates taken from each ranking before fusion
 _POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="siyada-lexical")
 
 
@@ -68,7 +77,6 @@ class Searcher:
             allowed = _allowed_documents(conn, [c.id for c in colls], filters) if filters else None
             rankings: dict[str, list[tuple[int, float]]] = {}
             ids = [c.id for c in colls]
-            language = latin_language(query)
             reranking = self._reranks(rerank, mode, colls)
             strong: np.ndarray | None = None
             if mode == "hybrid" and dense:
@@ -86,10 +94,12 @@ class Searcher:
             if allowed is not None:
                 owner = _documents_of(conn, {cid for ranking in rankings.values() for cid, _ in ranking})
                 rankings = {m: [(c, s) for c, s in r if owner[c] in allowed] for m, r in rankings.items()}
-            weights = {"lexical": lexical_weight(dense.values(), language)}
-            fused = _fuse(rankings, weights) if len(rankings) > 1 else next(iter(rankings.values()), [])
+            if len(rankings) > 1:
+                fused = _fuse_read(conn, rankings, "semantic", readings_of(dense.values()), query)
+            else:
+                fused = next(iter(rankings.values()), [])
             if strong is not None:
-                rankings, fused = self._rerank(conn, strong, rankings, fused, language)
+                rankings, fused = self._rerank(conn, strong, rankings, fused, query)
             rows = _chunk_rows(conn, {cid for cid, _ in fused[:k]})  # only the hits' texts are read
         names = {c.id: c.name for c in colls}
         ranks = {m: {cid: i + 1 for i, (cid, _) in enumerate(r)} for m, r in rankings.items()}
@@ -119,11 +129,11 @@ class Searcher:
         strong: np.ndarray,
         rankings: dict[str, list[tuple[int, float]]],
         fused: list[tuple[int, float]],
-        language: str | None,
+        query: str,
     ) -> tuple[dict[str, list[tuple[int, float]]], list[tuple[int, float]]]:
         """The re-ranker's ranking of the fused top candidates takes the place of the collections'
-        semantic one and is fused again with the lexical ranking (of those candidates), under the
-        re-ranker's lexical weights; the other results keep their order behind the candidates."""
+        semantic one and is fused again with the lexical ranking (of those candidates), weighed by what
+        the re-ranker reads; the other results keep their order behind the candidates."""
         assert self.reranker is not None
         head = self.reranker.depth.head(conn, [cid for cid, _ in fused])
         again = {m: r for m, r in rankings.items() if m != "semantic"}
@@ -132,8 +142,8 @@ class Searcher:
             inside = set(head)
             again["lexical"] = [(c, s) for c, s in again["lexical"] if c in inside]
         model = self.reranker.model
-        weights = {"lexical": lexical_weight([model] if model is not None else [], language)}
-        top = _fuse(again, weights) if len(again) > 1 else again["rerank"]
+        tables = readings_of([model]) if model is not None else None
+        top = _fuse_read(conn, again, "rerank", tables, query) if len(again) > 1 else again["rerank"]
         seen = {cid for cid, _ in top}
         low = min((s for _, s in top), default=0.0)
         rest = [(cid, min(low, s)) for cid, s in fused if cid not in seen]
@@ -169,32 +179,26 @@ class Searcher:
         return sorted(found, key=lambda x: -x[1])[:depth]
 
 
-def lexical_weight(embedders: Iterable[Embedder], language: str | None) -> float:
-    """The lexical ranking's weight in hybrid fusion for a query in `language`: what the dense models
-    declare for it (``lexical_weights``, where a model is strong enough to lean on), 1.0 otherwise;
-    with several models, the most lexical-leaning of them."""
-    found = [getattr(e, "lexical_weights", {}).get(language or "", 1.0) for e in embedders]
-    return max(found, default=1.0)
+def _fuse_read(
+    conn: Connection,
+    rankings: dict[str, Ranking],
+    dense: str,
+    tables: list[Mapping[str, float]] | None,
+    query: str,
+) -> Ranking:
+    """The rankings fused, the `dense` one weighed by what its model reads of the query and of each
+    passage (only the passages that can score are read, and none when the query is unread)."""
+    if tables is None:
+        return fuse(rankings)
+    q = query_reading(tables, query)
+    ids = scoring_head(rankings.get(dense, []))
+    texts = _texts(conn, ids) if q and ids else dict.fromkeys(ids, "")
+    return fuse(rankings, None, {dense: passage_weights(tables, q, texts)})
 
 
-def _fuse(
-    rankings: dict[str, list[tuple[int, float]]], weights: dict[str, float] | None = None
-) -> list[tuple[int, float]]:
-    """CombSUM: each ranking's scores mapped onto [0, 1] between its best candidate and its DEPTH-th
-    (below that, 0), summed; a chunk missing from a ranking gets 0 there. Unlike reciprocal rank
-    fusion it keeps how far ahead a ranking's best candidates are, so a confident ranking is not
-    drowned by a flat one (on the dev tasks it beat RRF k=60 on R@10 everywhere; docs/benchmarks.md).
-    The scale does not depend on how many candidates were asked for, and ties keep the lexical order
-    (rankings are summed lexical first, and the sort is stable)."""
-    scores: dict[int, float] = {}
-    for mode, ranking in rankings.items():  # each best first
-        if not ranking:
-            continue
-        w = (weights or {}).get(mode, 1.0)
-        hi, lo = ranking[0][1], ranking[min(len(ranking), DEPTH) - 1][1]
-        for cid, s in ranking:
-            scores[cid] = scores.get(cid, 0.0) + w * (max(0.0, (s - lo) / (hi - lo)) if hi > lo else 1.0)
-    return sorted(scores.items(), key=lambda x: -x[1])
+def _texts(conn: Connection, ids: list[int]) -> dict[int, str]:
+    rows = conn.execute(sa.select(chunks.c.id, chunks.c.text).where(chunks.c.id.in_(ids)))
+    return {int(r[0]): str(r[1]) for r in rows}
 
 
 def _allowed_documents(conn: Connection, collection_ids: list[int], filters: dict[str, Any]) -> set[str]:

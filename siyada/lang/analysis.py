@@ -44,7 +44,14 @@ from siyada.lang.scripts import latin_evidence
 from siyada.lang.stem import arabic_stem, latin_stem
 from siyada.lang.tifinagh import to_latin as tifinagh_to_latin
 
-__all__ = ["QUERY_CANDIDATES", "index_terms", "query_terms", "tifinagh_words", "translation_terms"]
+__all__ = [
+    "QUERY_CANDIDATES",
+    "index_terms",
+    "query_terms",
+    "tifinagh_words",
+    "translation_terms",
+    "word_kinds",
+]
 
 QUERY_CANDIDATES = 2
 QUERY_KEY_CANDIDATES = 4
@@ -206,6 +213,24 @@ def query_terms(text: str) -> list[str]:
 def latin_language(text: str) -> str | None:
     """The language most of a text's decided Latin words point to ("en", "fr", "ary-Latn", ...), or None."""
     return _latin_context([_token(t) for t in _raw_tokens(text)])
+
+
+def word_kinds(text: str, query: bool) -> Counter[str]:
+    """How many of a text's words are of each kind, as the lexical side decides them: "ar" (Arabic
+    script), "tfng", "num", "ary-Latn" (Arabizi, transliterated), or a Latin word's language ("en",
+    "fr", "ber-Latn"; "lat" when undecided). What an embedding model can read of the text
+    (`siyada.knowledge.fusion`) is read off these counts."""
+    analysed = [_token(t) for t in _raw_tokens(text)]
+    context = _latin_context(analysed)
+    kinds: Counter[str] = Counter()
+    for t in analysed:
+        if t.kind != "lat":
+            kinds[t.kind] += 1
+        elif _is_arabizi(t, context, query):
+            kinds["ary-Latn"] += 1
+        else:
+            kinds[t.evidence or context or "lat"] += 1
+    return kinds
 
 
 def tifinagh_words(text: str) -> list[str]:

