@@ -145,9 +145,20 @@ def question_words(question: str) -> list[set[str]]:
     return [set(t) for t in words if t]
 
 
+# One-letter Arabic proclitics and verb prefixes the search analyser keeps (a word may start with
+# them): "لمدة" holds "مدة", "تحفظ" holds "حفظ". For choosing a sentence, reading them off as well costs
+# nothing in recall; the index is not changed.
+_PREFIXES = frozenset("لبكوفتي")
+
+
+def _with_proclitics_off(terms: set[str]) -> set[str]:
+    extra = {t[1:] for t in terms if len(t) >= 4 and t[0] in _PREFIXES and "\u0621" <= t[1] <= "\u064a"}
+    return terms | extra
+
+
 def _lexical(wanted: list[set[str]], text: str) -> tuple[float, float]:
     """Share of the question's words the text holds, and share of the text's terms that are new."""
-    terms = set(index_terms(text))
+    terms = _with_proclitics_off(set(index_terms(text)))
     if not terms or not wanted:
         return 0.0, 0.0
     shared = sum(bool(w & terms) for w in wanted)
