@@ -217,7 +217,8 @@ def test_documents_upload_with_progress_view_and_grounded_citation(
     page.goto(server.url + "/ui/chat")
     page.wait_for_function("() => document.querySelectorAll('#collections option').length > 0")
     page.select_option("#collections", "archives")
-    _ask(page, "ما هي مدة حفظ الوثائق في الأرشيف الإداري؟")
+    answer = _ask(page, "ما هي مدة حفظ الوثائق في الأرشيف الإداري؟")
+    assert "لمدة لا تقل عن عشر سنوات" in answer, answer  # issue 18's example: the sentence that answers
     sources = page.locator("li.msg.assistant .sources button")
     assert sources.count() >= 1
     names = [sources.nth(i).inner_text() for i in range(sources.count())]
