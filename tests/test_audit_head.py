@@ -67,8 +67,13 @@ def _broken(proc) -> str:  # type: ignore[no-untyped-def]
 
 def _log_with_head(data: Path, tmp_path: Path, config: Path | None = None) -> Path:
     """1,000 entries, a checkpoint at 400, the head (at 1000) written to the auditor's file."""
+    # The CLI sets a fresh data directory up on first use (its default tenant is an audit entry): do it
+    # first, so the log holds exactly 400 entries at the checkpoint and 1,000 at the head.
+    cli(data, "tenants", "list", config=config)
     engine = _engine(data)
-    audit.record_many(engine, _events(400))
+    with engine.connect() as conn:
+        present = conn.execute(sa.select(sa.func.count()).select_from(audit_log)).scalar_one()
+    audit.record_many(engine, _events(400 - present))
     cli(data, "audit", "checkpoint", config=config)
     audit.record_many(engine, _events(600, 400))
     engine.dispose()
