@@ -7,23 +7,12 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import openai
 
 from tests.server import Server, cli
 from tests.slow_upstream import SlowUpstream, words
-from tests.test_graceful_shutdown import _config, _usage_rows
+from tests.test_graceful_shutdown import _call, _config, _usage_rows
 
 CALLS = 12
-
-
-def _call(url: str, key: str, i: int) -> str:
-    client = openai.OpenAI(base_url=url + "/v1", api_key=key, max_retries=0, timeout=60)
-    messages = [{"role": "user", "content": f"question {i}"}]
-    if i % 2:
-        stream = client.chat.completions.create(model="slow-chat", messages=messages, stream=True)  # type: ignore[arg-type]
-        return "".join(c.choices[0].delta.content or "" for c in stream if c.choices)
-    reply = client.chat.completions.create(model="slow-chat", messages=messages)  # type: ignore[arg-type]
-    return reply.choices[0].message.content or ""
 
 
 def test_rows_of_answered_calls_survive_kill_9(tmp_path: Path) -> None:

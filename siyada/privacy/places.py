@@ -9,6 +9,7 @@ and stays a name. Work is one regex pass per script plus a bounded look at the w
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from siyada.lang.tifinagh import to_latin
 from siyada.privacy.gazetteer import norm
@@ -58,35 +59,32 @@ _TOWN_AR = re.compile(
 )
 
 
-def _latin_after(text: str, pos: int) -> int:
-    """End of the capitalised name that starts at pos (0 words: pos itself)."""
+def _name_end(text: str, pos: int, word: re.Pattern[str], takes: Callable[[str], bool], most: int) -> int:
+    """End of the run of at most `most` space-separated words from pos that `takes` (0 words: pos)."""
     end, n = pos, 0
-    while n < _MAX_WORDS:
-        m = _LATIN_WORD.match(text, pos)
-        if m is None:
-            break
-        word = m.group()
-        low = norm(word)
-        if low in _TITLE_WORDS or not (word[0].isupper() or low in _LATIN_INNER):
+    while n < most:
+        m = word.match(text, pos)
+        if m is None or not takes(m.group()):
             break
         end, n = m.end(), n + 1
         pos = end + 1
         if text[end : end + 1] != " ":
             break
     return end
+
+
+def _latin_name_word(word: str) -> bool:
+    low = norm(word)
+    return low not in _TITLE_WORDS and (word[0].isupper() or low in _LATIN_INNER)
+
+
+def _latin_after(text: str, pos: int) -> int:
+    """End of the capitalised name that starts at pos (0 words: pos itself)."""
+    return _name_end(text, pos, _LATIN_WORD, _latin_name_word, _MAX_WORDS)
 
 
 def _arabic_after(text: str, pos: int) -> int:
-    end, n = pos, 0
-    while n < _MAX_WORDS - 1:
-        m = _AR_WORD.match(text, pos)
-        if m is None or m.group() not in _AR_NAME_WORDS:
-            break
-        end, n = m.end(), n + 1
-        pos = end + 1
-        if text[end : end + 1] != " ":
-            break
-    return end
+    return _name_end(text, pos, _AR_WORD, _AR_NAME_WORDS.__contains__, _MAX_WORDS - 1)
 
 
 # Every town of the list holds one of these words: a text without any skips the long alternation.
