@@ -7,7 +7,6 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-
 from tests.server import Server, cli
 from tests.slow_upstream import SlowUpstream, words
 from tests.test_graceful_shutdown import _call, _config, _usage_rows
