@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs Siyada with its test needs into .venv and runs the whole test suite (lint first).
-# The scale-out tests need PostgreSQL and Redis servers, the web app's tests Chromium: installed from Debian
+# The scale-out tests need PostgreSQL and Redis servers, the web app's tests Chromium, OCR Tesseract's data: installed from Debian
 # packages when missing
 # (the tests start their own instances on loopback ports).
 set -euo pipefail
@@ -13,6 +13,11 @@ command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2
 # The multi-host test bed (tests/test_testbed.py, as root): HAProxy in front of the replicas, `ip netns`.
 command -v haproxy >/dev/null || need+=(haproxy)
 command -v ip >/dev/null || need+=(iproute2)
+# OCR (siyada/knowledge/ocr): Tesseract's Arabic, French and Arabic-script data (no Tifinagh is packaged).
+for lang in ara fra osd script/Arabic; do
+  ls /usr/share/tesseract-ocr/*/tessdata/$lang.traineddata >/dev/null 2>&1 || {
+    need+=(tesseract-ocr tesseract-ocr-ara tesseract-ocr-fra tesseract-ocr-script-arab); break; }
+done
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
