@@ -153,6 +153,8 @@ ROUTES: dict[tuple[str, str], Doc] = {
     ("GET", "/v1/documents/{doc_id}"): Doc(_KNOWLEDGE),
     ("DELETE", "/v1/documents/{doc_id}"): Doc(_KNOWLEDGE),
     ("GET", "/v1/documents/{doc_id}/chunks"): Doc(_KNOWLEDGE),
+    ("GET", "/v1/documents/{doc_id}/pages/{page}"): Doc(_KNOWLEDGE),
+    ("GET", "/v1/documents/{doc_id}/pages/{page}/image"): Doc(_KNOWLEDGE, success={200: ("image/jpeg",)}),
     ("POST", "/v1/search"): Doc(_KNOWLEDGE),
     ("POST", "/v1/privacy/deanonymize"): Doc(),
     ("GET", "/v1/evaluations"): Doc((400,)),

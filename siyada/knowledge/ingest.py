@@ -23,6 +23,8 @@ from sqlalchemy.engine import Connection, Engine
 from siyada.knowledge import lexical, pgvector
 from siyada.knowledge.chunk import Chunk, chunk
 from siyada.knowledge.collections import KnowledgeError, bump_version, document_dict
+from siyada.knowledge.ocr.layout import without_image
+from siyada.knowledge.ocr.store import add_pages
 from siyada.knowledge.parse import MalformedDocument, ParsedDocument, ParseError, parse_many
 from siyada.knowledge.vectors import Embedder, embed_passages, wants_sentences
 from siyada.lang.analysis import index_terms
@@ -81,9 +83,16 @@ def prepare(
     if pseudonymise is not None:
         name, parsed, metadata = pseudonymise_labels(name, parsed, metadata, pseudonymise)
     text = pseudonymise(parsed.text) if pseudonymise is not None else parsed.text
-    if text != parsed.text:
+    unchanged = text == parsed.text
+    if not unchanged:
         # Chunk offsets must refer to the text that is stored: the pseudonymised one.
         parsed = dataclasses.replace(parsed, text=text, sections=[], pages=[])
+    if pseudonymise is not None and parsed.ocr_pages:
+        # A page image shows what pseudonymisation removed from the text: never kept; word offsets
+        # only while the text is the one they point into.
+        parsed = dataclasses.replace(
+            parsed, ocr_pages=[without_image(p, unchanged) for p in parsed.ocr_pages]
+        )
     pieces = chunk(parsed)
     return Prepared(
         doc_id=document_id(collection_id, sha256),
@@ -203,6 +212,7 @@ def _insert(
         }
         for c, v, sv in zip(p.chunks, p.vectors, p.sentence_vectors, strict=True)
     ]
+    add_pages(conn, p.doc_id, p.parsed.ocr_pages)
     if not rows:
         return []
     result = conn.execute(chunks.insert().returning(chunks.c.id, sort_by_parameter_order=True), rows)

@@ -20,6 +20,7 @@ import re
 from collections.abc import Callable
 from pathlib import PurePath
 
+from siyada.knowledge.ocr.read import parse_image
 from siyada.knowledge.parsers.base import (
     MalformedDocument,
     ParsedDocument,
@@ -44,7 +45,7 @@ __all__ = [
     "parse_many",
 ]
 
-FORMATS = ("pdf", "docx", "html", "markdown", "text", "json", "jsonl")
+FORMATS = ("pdf", "docx", "html", "markdown", "text", "json", "jsonl", "image")
 
 _EXTENSIONS = {
     ".pdf": "pdf",
@@ -61,6 +62,12 @@ _EXTENSIONS = {
     ".json": "json",
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
+    ".png": "image",
+    ".jpg": "image",
+    ".jpeg": "image",
+    ".tif": "image",
+    ".tiff": "image",
+    ".webp": "image",
 }
 _CONTENT_TYPES = {
     "application/pdf": "pdf",
@@ -76,6 +83,10 @@ _CONTENT_TYPES = {
     "application/x-jsonlines": "jsonl",
     "application/jsonlines": "jsonl",
     "application/x-ndjson": "jsonl",
+    "image/png": "image",
+    "image/jpeg": "image",
+    "image/tiff": "image",
+    "image/webp": "image",
 }
 # Extensions of formats refused even when their bytes would decode as text.
 _REFUSED_EXTENSIONS = {
@@ -95,13 +106,10 @@ _REFUSED_EXTENSIONS = {
 _REFUSED_MAGIC: tuple[tuple[re.Pattern[bytes], str], ...] = tuple(
     (re.compile(pattern, re.DOTALL), what)
     for pattern, what in (
-        (rb"\x89PNG\r\n\x1a\n", "a PNG image"),
-        (rb"\xff\xd8\xff", "a JPEG image"),
         (rb"GIF8[79]a", "a GIF image"),
-        (rb"II\*\x00|MM\x00\*", "a TIFF image"),
         (rb"BM.{4}\x00\x00\x00\x00", "a BMP image"),
         (rb"\x00\x00\x01\x00", "an icon"),
-        (rb"RIFF.{4}(?:WEBP|WAVE|AVI )", "a RIFF image, audio or video file"),
+        (rb"RIFF.{4}(?:WAVE|AVI )", "a RIFF audio or video file"),
         (rb".{4}ftyp", "a video, audio or HEIC image file"),
         (rb"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "a legacy Office file (.doc/.xls/.ppt): save it as .docx"),
         (rb"\x7fELF|\xca\xfe\xba\xbe|\xcf\xfa\xed\xfe|\xce\xfa\xed\xfe", "an executable"),
@@ -114,6 +122,9 @@ _REFUSED_MAGIC: tuple[tuple[re.Pattern[bytes], str], ...] = tuple(
     )
 )
 
+# PNG, JPEG, TIFF (both byte orders) and WebP: the image formats OCR reads.
+_IMAGE_MAGIC = re.compile(rb"\x89PNG\r\n\x1a\n|\xff\xd8\xff|II\*\x00|MM\x00\*|RIFF.{4}WEBP", re.DOTALL)
+
 _PARSERS: dict[str, Callable[[bytes, str | None], ParsedDocument]] = {
     "pdf": lambda data, _charset: parse_pdf(data),
     "docx": lambda data, _charset: parse_docx(data),
@@ -121,6 +132,7 @@ _PARSERS: dict[str, Callable[[bytes, str | None], ParsedDocument]] = {
     "markdown": parse_markdown,
     "text": parse_text,
     "json": lambda data, _charset: parse_json(data),
+    "image": lambda data, _charset: parse_image(data),
 }
 
 
@@ -155,6 +167,8 @@ def detect_format(data: bytes, filename: str | None = None, content_type: str | 
         return "pdf"
     if data.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         return _zip_format(data, filename, content_type)
+    if _IMAGE_MAGIC.match(data):  # scans and photos of pages: read by OCR (siyada.knowledge.ocr)
+        return "image"
     _refuse_known_binary(data)
     extension = PurePath(filename).suffix.lower() if filename else ""
     if extension in _REFUSED_EXTENSIONS:

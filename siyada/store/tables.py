@@ -221,6 +221,24 @@ chunk_rerank_vectors = sa.Table(
     sa.Column("sentence_vectors", sa.LargeBinary, nullable=True),  # float16 rows, as chunks.sentence_vectors
 )
 
+# Pages read by OCR (siyada.knowledge.ocr.store): word boxes (int32 rows: start, end, x0, y0, x1, y1,
+# confidence; offsets into the document's text) and the page image shown with a citation's region.
+document_pages = sa.Table(
+    "document_pages",
+    metadata,
+    sa.Column(
+        "document_id", sa.String(40), sa.ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column("page", sa.Integer, primary_key=True),
+    sa.Column("width", sa.Integer, nullable=False),
+    sa.Column("height", sa.Integer, nullable=False),
+    sa.Column("language", sa.String(16), nullable=False),
+    sa.Column("confidence", sa.Float, nullable=False),
+    sa.Column("words", sa.LargeBinary, nullable=True),  # None for a pseudonymised document
+    sa.Column("image", sa.LargeBinary, nullable=True),  # JPEG; None for a pseudonymised document
+    sa.Column("image_scale", sa.Float, nullable=False, server_default="1"),
+)
+
 # ---- the evaluation lab ---------------------------------------------------------------------------
 eval_runs = sa.Table(
     "eval_runs",

@@ -3,6 +3,8 @@
 POST /v1/documents            multipart: file, collection, metadata (a JSON object as text)
                               or JSON: {"collection", "text", "name", "metadata", "format"}
 GET|DELETE /v1/documents/{id} · GET /v1/documents/{id}/chunks
+GET /v1/documents/{id}/pages/{page}?start=&end=   a page OCR read: confidence, and the boxes of a span
+GET /v1/documents/{id}/pages/{page}/image         that page's image (JPEG)
 
 Ingesting the same content into the same collection again returns the stored document (200, not 201).
 """
@@ -14,11 +16,11 @@ from collections.abc import AsyncIterator
 from typing import Any, Literal
 
 import orjson
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 
 from siyada.api.auth import authenticate
 from siyada.api.body import openapi_body, read_json, validate
@@ -27,6 +29,7 @@ from siyada.errors import ApiError
 from siyada.governance.keys import Principal
 from siyada.knowledge import collections as store
 from siyada.knowledge.ingest import IngestResult
+from siyada.knowledge.ocr import store as pages
 from siyada.knowledge.service import Knowledge
 
 router = APIRouter(tags=["knowledge"])
@@ -161,3 +164,36 @@ async def document_chunks(
     engine = request.app.state.knowledge.engine
     data = await knowledge_call(asyncio.to_thread(store.document_chunks, engine, principal.tenant.id, doc_id))
     return {"object": "list", "data": data}
+
+
+_OFFSET = Query(default=0, ge=0, le=2**31 - 1)
+_PAGE = Path(ge=1, le=100_000)
+
+
+@router.get("/v1/documents/{doc_id}/pages/{page}")
+async def document_page(
+    doc_id: str,
+    request: Request,
+    page: int = _PAGE,
+    start: int = _OFFSET,
+    end: int = _OFFSET,
+    principal: Principal = Depends(authenticate),
+) -> dict[str, Any]:
+    """A page OCR read: its size, language and confidence, and the boxes (one per line, in the page's
+    pixels) of the words between the document offsets `start` and `end`: a citation's region."""
+    engine = request.app.state.knowledge.engine
+    return await knowledge_call(
+        asyncio.to_thread(pages.page_region, engine, principal.tenant.id, doc_id, page, start, end)
+    )
+
+
+@router.get("/v1/documents/{doc_id}/pages/{page}/image")
+async def document_page_image(
+    doc_id: str, request: Request, page: int = _PAGE, principal: Principal = Depends(authenticate)
+) -> Response:
+    engine = request.app.state.knowledge.engine
+    image = await knowledge_call(
+        asyncio.to_thread(pages.page_image, engine, principal.tenant.id, doc_id, page)
+    )
+    # A tenant's page: never in a shared cache.
+    return Response(image, media_type="image/jpeg", headers={"Cache-Control": "private, max-age=3600"})

@@ -49,6 +49,8 @@ class ParsedDocument:
     sections: list[Section] = field(default_factory=list)
     pages: list[tuple[int, int]] = field(default_factory=list)
     metadata: dict[str, Any] = field(default_factory=dict)
+    # Pages read by OCR (siyada.knowledge.ocr.layout.OcrPage): word boxes and the page images.
+    ocr_pages: list[Any] = field(default_factory=list)
 
 
 # Characters clean() rewrites, found in one scan (most text has none, and then nothing is copied):

@@ -29,6 +29,9 @@ import re
 import threading
 from typing import Any
 
+from siyada.knowledge.ocr.pdf import read_scanned
+from siyada.knowledge.ocr.read import join
+from siyada.knowledge.ocr.read import metadata as ocr_metadata
 from siyada.knowledge.parsers.base import (
     MalformedDocument,
     ParsedDocument,
@@ -38,7 +41,6 @@ from siyada.knowledge.parsers.base import (
 )
 
 _PDFIUM_LOCK = threading.Lock()
-PAGE_SEPARATOR = "\n\n"
 # Titles that PDF producers write by default: not worth showing as a document title.
 _JUNK_TITLES = re.compile(r"^(untitled|sans titre|document\d*|microsoft word - .*|\s*)$", re.IGNORECASE)
 
@@ -51,15 +53,15 @@ def parse_pdf(data: bytes) -> ParsedDocument:
         raise MalformedDocument("The PDF is truncated: its %%EOF end marker is missing")
     raw_pages, info, toc = _extract(data)
     texts = [repair_arabic(clean(t)).strip() for t in raw_pages]
+    scanned = read_scanned(data, texts, _PDFIUM_LOCK)  # pages with no text layer, read by OCR
+    for index, page in scanned.items():
+        texts[index] = page.text
     if not any(texts):
-        raise MalformedDocument(
-            "The PDF has no text layer (a scan or images only); OCR is not supported: "
-            "upload a PDF with selectable text"
-        )
-    text, pages = _join_pages(texts)
+        raise MalformedDocument("The PDF has no text: neither a text layer nor text that OCR could read")
+    text, pages, ocr_pages = join(texts, scanned)
     sections = _toc_sections(toc, text, pages)
     title = one_line(clean(info.get("Title", "")))
-    metadata = {"page_count": len(pages), **_metadata(info)}
+    metadata = {"page_count": len(pages), **_metadata(info), **(ocr_metadata(ocr_pages) if ocr_pages else {})}
     return ParsedDocument(
         text=text,
         format="pdf",
@@ -67,6 +69,7 @@ def parse_pdf(data: bytes) -> ParsedDocument:
         sections=sections,
         pages=pages,
         metadata=metadata,
+        ocr_pages=ocr_pages,
     )
 
 
@@ -134,20 +137,6 @@ def _metadata(info: dict[str, str]) -> dict[str, Any]:
     if info.get("CreationDate"):
         meta["created"] = info["CreationDate"]
     return meta
-
-
-def _join_pages(texts: list[str]) -> tuple[str, list[tuple[int, int]]]:
-    parts: list[str] = []
-    pages: list[tuple[int, int]] = []
-    offset = 0
-    for i, page in enumerate(texts):
-        if i:
-            parts.append(PAGE_SEPARATOR)
-            offset += len(PAGE_SEPARATOR)
-        parts.append(page)
-        pages.append((offset, offset + len(page)))
-        offset += len(page)
-    return "".join(parts), pages
 
 
 def _toc_sections(toc: list[tuple[int, str, int]], text: str, pages: list[tuple[int, int]]) -> list[Any]:

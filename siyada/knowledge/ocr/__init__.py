@@ -1,0 +1,1 @@
+"""OCR at ingestion: scanned PDF pages and image uploads read by Tesseract (siyada.knowledge.ocr.read)."""
