@@ -166,17 +166,16 @@ async def document_chunks(
     return {"object": "list", "data": data}
 
 
-_OFFSET = Query(default=0, ge=0, le=2**31 - 1)
-_PAGE = Path(ge=1, le=100_000)
+_MAX_OFFSET = 2**31 - 1
 
 
 @router.get("/v1/documents/{doc_id}/pages/{page}")
 async def document_page(
     doc_id: str,
     request: Request,
-    page: int = _PAGE,
-    start: int = _OFFSET,
-    end: int = _OFFSET,
+    page: int = Path(ge=1, le=100_000),
+    start: int = Query(default=0, ge=0, le=_MAX_OFFSET),
+    end: int = Query(default=0, ge=0, le=_MAX_OFFSET),
     principal: Principal = Depends(authenticate),
 ) -> dict[str, Any]:
     """A page OCR read: its size, language and confidence, and the boxes (one per line, in the page's
@@ -189,7 +188,10 @@ async def document_page(
 
 @router.get("/v1/documents/{doc_id}/pages/{page}/image")
 async def document_page_image(
-    doc_id: str, request: Request, page: int = _PAGE, principal: Principal = Depends(authenticate)
+    doc_id: str,
+    request: Request,
+    page: int = Path(ge=1, le=100_000),
+    principal: Principal = Depends(authenticate),
 ) -> Response:
     engine = request.app.state.knowledge.engine
     image = await knowledge_call(
