@@ -6,9 +6,11 @@ page image is served to its tenant only, and bad images are refused before anyth
 from __future__ import annotations
 
 import io
+import os
 import struct
 import zlib
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -236,3 +238,46 @@ def test_a_multi_page_tiff_is_one_document_with_its_pages(pages: dict[str, Any])
         assert "السكنى" in doc.text[start:end]
         assert all(start <= s < e <= end for s, e, *_ in page.words)
     assert isinstance(Image.open(io.BytesIO(doc.ocr_pages[0].image)), Image.Image)
+
+
+# ---- the web app: the cited region on the page image ----------------------------------------------------
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = Path(os.environ.get("SIYADA_SCREENSHOTS") or tmp_path_factory.mktemp("screenshots"))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def test_the_web_app_shows_the_cited_region_on_the_page(
+    srv: Server, uploaded: dict[str, Any], shots: Path
+) -> None:
+    from playwright.sync_api import sync_playwright
+
+    from tests.test_ui import _ask, _login
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(scans.CHROMIUM), args=["--no-sandbox"])
+        context, page = _login(browser, srv, srv.key("commune", "user"))
+        page.wait_for_function("() => document.querySelectorAll('#collections option').length > 0")
+        page.select_option("#collections", "scans")
+        answer = _ask(page, "ما هو أجل تسليم شهادة السكنى؟")
+        assert "ثلاثة أيام" in answer, answer
+        sources = page.locator("li.msg.assistant .sources button")
+        names = [sources.nth(i).inner_text() for i in range(sources.count())]
+        sources.nth(next(i for i, n in enumerate(names) if "scan.pdf" in n)).click()
+        figure = page.locator("#passage figure.page-region")
+        figure.wait_for(state="visible", timeout=30_000)
+        image = figure.locator("img")
+        page.wait_for_function("() => document.querySelector('#passage figure img').naturalWidth > 0")
+        boxes = figure.locator(".region-box")
+        assert boxes.count() >= 1
+        # Each box lies on the page image, where the cited words were read.
+        frame = image.bounding_box()
+        for i in range(boxes.count()):
+            box = boxes.nth(i).bounding_box()
+            assert frame and box and box["width"] > 0 and box["height"] > 0
+            assert frame["x"] - 1 <= box["x"] and box["x"] + box["width"] <= frame["x"] + frame["width"] + 1
+            assert frame["y"] - 1 <= box["y"] and box["y"] + box["height"] <= frame["y"] + frame["height"] + 1
+        page.screenshot(path=str(shots / "ocr-citation-region-desktop.png"), full_page=True)
+        context.close()
+        browser.close()

@@ -40,6 +40,16 @@ STRINGS: dict[str, dict[str, str]] = {
     "new_chat": {"fr": "Nouvelle conversation", "ar": "محادثة جديدة", "en": "New chat"},
     "history": {"fr": "Historique", "ar": "السجل", "en": "History"},
     "sources": {"fr": "Sources", "ar": "المصادر", "en": "Sources"},
+    "ocr_low_confidence": {
+        "fr": "Page lue par OCR avec une confiance faible : vérifiez le texte sur l'image.",
+        "ar": "صفحة مقروءة آليا بثقة ضعيفة: تحقق من النص على الصورة.",
+        "en": "Page read by OCR with low confidence: check the text against the image.",
+    },
+    "ocr_pages_flagged": {
+        "fr": "OCR peu sûr, pages",
+        "ar": "قراءة آلية غير مؤكدة، الصفحات",
+        "en": "Low-confidence OCR, pages",
+    },
     "pseudonymised": {
         "fr": "Des données personnelles ont été pseudonymisées avant d'atteindre le modèle.",
         "ar": "تمّ إخفاء معطيات شخصية بأسماء مستعارة قبل وصولها إلى النموذج.",

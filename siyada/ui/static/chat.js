@@ -153,6 +153,40 @@
     close.addEventListener("click", () => { els.passage.hidden = true; });
     els.passage.append(close, h, meta, quote);
     els.passage.focus();
+    if (c.page) showRegion(c);
+  }
+
+  // A passage read by OCR: its page image with the cited lines boxed (a 404 means a page with a text
+  // layer, nothing to show). The image comes through the API as a data: URL (the CSP allows no blob:).
+  async function showRegion(c) {
+    let region;
+    try {
+      region = await json(`/v1/documents/${encodeURIComponent(c.document_id)}/pages/${c.page}?start=${c.start}&end=${c.end}`);
+    } catch (e) {
+      return;
+    }
+    if (!region.image) return;
+    const blob = await (await api(region.image)).blob();
+    const src = await new Promise((resolve) => {
+      const reader = new FileReader();
+      reader.onload = () => resolve(reader.result);
+      reader.readAsDataURL(blob);
+    });
+    const figure = el("figure", { class: "page-region" });
+    const sheet = el("div", { class: "page-sheet" });  // the boxes' frame: exactly the image's size
+    sheet.append(el("img", { src, alt: `${c.document_name} · p. ${c.page}` }));
+    figure.append(sheet);
+    for (const [x0, y0, x1, y1] of region.boxes) {
+      const box = el("span", { class: "region-box" });
+      box.style.left = `${(100 * x0) / region.width}%`;
+      box.style.top = `${(100 * y0) / region.height}%`;
+      box.style.width = `${(100 * (x1 - x0)) / region.width}%`;
+      box.style.height = `${(100 * (y1 - y0)) / region.height}%`;
+      sheet.append(box);
+    }
+    if (region.low_confidence) figure.append(el("figcaption", { class: "meta" }, t.ocr_low_confidence));
+    els.passage.append(figure);
+    figure.querySelector(".region-box")?.scrollIntoView({ block: "center" });
   }
 
   function renderMessages() {

@@ -53,6 +53,11 @@
     const chunks = (await json(`/v1/documents/${encodeURIComponent(doc.id)}/chunks`)).data;
     $("document-title").textContent = doc.title || doc.name;
     $("document-meta").textContent = `${doc.name} · ${doc.format} · ${doc.chunks} ${t.chunks.toLowerCase()} · ${doc.chars} ${t.characters.toLowerCase()}`;
+    // Pages OCR read with a low confidence: the reader is told to check them against the page image.
+    const flagged = doc.metadata?.ocr?.low_confidence_pages || [];
+    if (flagged.length) {
+      $("document-meta").append(el("span", { class: "ocr-flag" }, ` · ${t.ocr_pages_flagged} ${flagged.join(", ")}`));
+    }
     $("chunks").replaceChildren(...chunks.map((c) => el("li", {},
       el("p", { class: "meta" }, [`#${c.index}`, c.section, c.page ? `${t.page} ${c.page}` : null].filter(Boolean).join(" · ")),
       el("p", { class: "chunk", dir: "auto" }, c.text))));
