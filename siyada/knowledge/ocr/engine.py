@@ -93,8 +93,8 @@ def read(image: Any, dpi: int, script: str | None) -> tuple[str, list[Block]]:
 
 
 # The iterator gives words in reading order but each word's characters in visual order (left to right
-# as drawn): an Arabic word comes out reversed, with its digits and Latin letters still left to right.
-# Brackets are left as drawn, as Tesseract's own page text leaves them (mirroring them measured worse).
+# as drawn): in a right-to-left line every word comes out reversed, its digits and Latin letters still
+# left to right. Brackets are left as Tesseract reports them, as its own page text does.
 _ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f]")
 _LTR_RUN = re.compile(
     r"[0-9A-Za-z\u00c0-\u024f\u0660-\u0669\u06f0-\u06f9]+(?:[.,:/\-][0-9A-Za-z\u00c0-\u024f]+)*"
@@ -102,11 +102,21 @@ _LTR_RUN = re.compile(
 
 
 def _logical(word: str) -> str:
-    """A word in logical order: an Arabic one reversed back, its left-to-right runs kept as they are."""
-    if not _ARABIC.search(word):
-        return word
-    flipped = word[::-1]
-    return _LTR_RUN.sub(lambda m: m.group()[::-1], flipped)
+    """A word of a right-to-left line in logical order: reversed, its left-to-right runs kept."""
+    return _LTR_RUN.sub(lambda m: m.group()[::-1], word[::-1])
+
+
+def _in_logical_order(blocks: list[Block]) -> list[Block]:
+    out = []
+    for block in blocks:
+        lines = [
+            [Word(_logical(w.text), w.box, w.confidence) for w in line]
+            if any(_ARABIC.search(w.text) for w in line)
+            else line
+            for line in block.lines
+        ]
+        out.append(Block(block.box, lines))
+    return out
 
 
 def _confidence(blocks: list[Block]) -> float:
@@ -138,7 +148,7 @@ def _recognise(image: Any, dpi: int, lang: str) -> list[Block]:
                         blocks.append(Block(tuple(box), [[]]))  # type: ignore[arg-type]
                     elif it.IsAtBeginningOf(level.TEXTLINE):
                         blocks[-1].lines.append([])
-                    text = _logical(it.GetUTF8Text(level.WORD) or "")
+                    text = it.GetUTF8Text(level.WORD) or ""
                     box = it.BoundingBox(level.WORD)
                     if text.strip() and box:
                         blocks[-1].lines[-1].append(Word(text, tuple(box), it.Confidence(level.WORD)))  # type: ignore[arg-type]
@@ -146,4 +156,4 @@ def _recognise(image: Any, dpi: int, lang: str) -> list[Block]:
                     break
         finally:
             api.Clear()
-    return [b for b in blocks if any(b.lines)]
+    return _in_logical_order([b for b in blocks if any(b.lines)])
