@@ -82,6 +82,21 @@ class World:
         }
         return self.ok(self.admin(t), "POST", "/v1/documents", json=body)["id"]
 
+    def fresh_scan(self, t: str) -> str:
+        """A document read by OCR (a small image of a printed line): it has a page region and image."""
+        import io
+
+        from PIL import Image, ImageDraw, ImageFont
+
+        image = Image.new("L", (900, 160), 255)
+        font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 40)
+        ImageDraw.Draw(image).text((30, 50), f"Attestation {t.upper()} de residence", fill=0, font=font)
+        out = io.BytesIO()
+        image.save(out, format="PNG", dpi=(300, 300))
+        files = {"file": ("scan.png", out.getvalue(), "image/png")}
+        form = {"collection": self.res[t]["collection"]}
+        return self.ok(self.admin(t), "POST", "/v1/documents", files=files, data=form)["id"]
+
     def fresh_limit(self, t: str) -> int:
         body = {"key_id": self.res[t]["key_id"], "model": f"m-{uuid.uuid4().hex[:6]}", "rpm": 1000}
         return self.ok("operator", "PUT", "/v1/admin/limits", json=body)["id"]
@@ -230,6 +245,14 @@ MATRIX: dict[tuple[str, str], tuple[str, Build]] = {
     ("GET", "/v1/documents/{doc_id}/chunks"): (
         "401 | ok/404 | ok/404 | 404/ok | 404/404",
         lambda w, t: (f"/v1/documents/{w.res[t]['document']}/chunks", {}),
+    ),
+    ("GET", "/v1/documents/{doc_id}/pages/{page}"): (
+        "401 | ok/404 | ok/404 | 404/ok | 404/404",
+        lambda w, t: (f"/v1/documents/{w.res[t]['scan']}/pages/1", {"params": {"start": 0, "end": 11}}),
+    ),
+    ("GET", "/v1/documents/{doc_id}/pages/{page}/image"): (
+        "401 | ok/404 | ok/404 | 404/ok | 404/404",
+        lambda w, t: (f"/v1/documents/{w.res[t]['scan']}/pages/1/image", {}),
     ),
     ("POST", "/v1/search"): (
         "401 | ok/404 | ok/404 | 404/ok | 404/404",
@@ -396,6 +419,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         res = w.res[t]
         res["collection"] = w.fresh_collection(t)
         res["document"] = w.fresh_document(t)
+        res["scan"] = w.fresh_scan(t)
         res["key_id"] = w.fresh_key(t)
         res["limit_id"] = w.fresh_limit(t)
         res["conversation"] = w.fresh_conversation(t)
