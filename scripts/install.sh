@@ -25,7 +25,11 @@ fi
 
 spec="."
 [ -n "$EXTRAS" ] && spec=".[$EXTRAS]"
-.venv/bin/python -m pip install --quiet -e "$spec"
+# tesserocr is built against Debian's libtesseract (5.3) when its headers are there: the PyPI wheel
+# bundles Tesseract 5.5, which drops whole lines of Arabic pages that 5.3 reads (docs/knowledge.md).
+nobinary=()
+pkg-config --exists tesseract 2>/dev/null && nobinary=(--no-binary tesserocr)
+.venv/bin/python -m pip install --quiet "${nobinary[@]}" -e "$spec"
 
 smoke() { .venv/bin/python -m siyada.gateway.smoke >/dev/null 2>&1; }
 if ! smoke; then

@@ -18,6 +18,8 @@ for lang in ara fra osd script/Arabic; do
   ls /usr/share/tesseract-ocr/*/tessdata/$lang.traineddata >/dev/null 2>&1 || {
     need+=(tesseract-ocr tesseract-ocr-ara tesseract-ocr-fra tesseract-ocr-script-arab); break; }
 done
+# tesserocr is compiled against Debian's libtesseract (scripts/install.sh says why).
+pkg-config --exists tesseract 2>/dev/null || need+=(pkg-config libtesseract-dev libleptonica-dev g++)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null

@@ -5,6 +5,9 @@ Why tesserocr and not pytesseract: on the same 300 dpi Chromium pages, tesserocr
 2.0 s and a French one in 2.6 s, pytesseract (a `tesseract` process per call) in 2.5 s and 3.7 s with the
 same character error rates (2.0 % / 0.1 %), and pytesseract needs a second call, or TSV parsing, for the
 word boxes and confidences that tesserocr's result iterator gives directly (docs/knowledge.md).
+tesserocr is compiled against Debian's libtesseract 5.3 (scripts/install.sh): the PyPI wheel bundles
+Tesseract 5.5.4, whose layout analysis dropped whole lines of Arabic pages that 5.3 reads (a dev page:
+9.8 % character errors against 0.5 %).
 
 Language: the script Tesseract's OSD finds chooses the model (`ara` for Arabic, `fra` for Latin); the
 combined `ara+fra` model reads pure Arabic worse (7 % character errors against 2 % on our pages), so it is
