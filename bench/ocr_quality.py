@@ -81,8 +81,10 @@ def _language(text: str) -> str | None:
 
 
 def _clean_line(line: str, lang: str) -> bool:
+    """A line of prose: the language's letters and common signs only, no table-of-contents leaders
+    (a run of dots wider than the page, which Chromium lets run off its edge, unprinted)."""
     letters = _ARABIC if lang == "ar" else _FRENCH
-    return all(c in letters or c in _COMMON or c.isspace() for c in line)
+    return "....." not in line and all(c in letters or c in _COMMON or c.isspace() for c in line)
 
 
 def _passage(text: str, lang: str, rng: random.Random) -> list[str] | None:
@@ -117,11 +119,13 @@ def pick_pages(n: int, split: str) -> tuple[list[dict[str, Any]], list[str]]:
         lang = _language(text[:20000])
         if lang is None or not wanted[lang]:
             continue
-        lines = _passage(text, lang, rng)
-        if lines:
-            pages.append({"id": path.stem, "lang": lang, "lines": lines})
-            used.add(path.name)
-            wanted[lang] -= 1
+        # French files are few: a file gives up to two pages (from two random places) when needed.
+        for copy in range(2 if lang == "fr" else 1):
+            lines = _passage(text, lang, rng) if wanted[lang] else None
+            if lines and all(lines[0] != p["lines"][0] for p in pages):
+                pages.append({"id": f"{path.stem}#{copy + 1}", "lang": lang, "lines": lines})
+                used.add(path.name)
+                wanted[lang] -= 1
     distractors = []
     for path in files:
         if path.name in used or len(distractors) >= 300:

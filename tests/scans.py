@@ -20,7 +20,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 _PAGE = """<!doctype html><html lang="{lang}" dir="{dir}"><head><meta charset="utf-8"><style>
 @page {{ size: A4; margin: 20mm; }}
 body {{ font-family: {font}; font-size: 13pt; line-height: 1.6; }}
-p {{ margin: 0 0 0.6em 0; text-align: {align}; }}
+p {{ margin: 0 0 0.6em 0; text-align: {align}; overflow-wrap: anywhere; }}
 </style></head><body>{body}</body></html>"""
 
 

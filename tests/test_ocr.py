@@ -281,3 +281,27 @@ def test_the_web_app_shows_the_cited_region_on_the_page(
         page.screenshot(path=str(shots / "ocr-citation-region-desktop.png"), full_page=True)
         context.close()
         browser.close()
+
+
+@needs_ocr
+def test_a_pseudonymised_scan_keeps_no_page_image_and_no_boxes_into_changed_text() -> None:
+    """The page image shows what pseudonymisation removes from the text: it is never kept, and word
+    boxes are kept only while the text they point into is the one stored."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    from siyada.knowledge.ingest import prepare
+
+    image = Image.new("L", (1400, 200), 255)
+    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 44)
+    ImageDraw.Draw(image).text((30, 60), "Attestation de residence de Karim Bennani", fill=0, font=font)
+    out = io.BytesIO()
+    image.save(out, format="PNG", dpi=(300, 300))
+    parsed = parse(out.getvalue(), "attestation.png")
+    assert parsed.ocr_pages[0].image is not None and parsed.ocr_pages[0].words
+    plain = prepare(parsed, "sha", 1, "a.png", {}, None)
+    assert plain.parsed.ocr_pages[0].image is not None
+    changed = prepare(parsed, "sha", 1, "a.png", {}, lambda t: t.replace("Bennani", "<PERSON:1>"))
+    assert "Bennani" not in changed.text
+    assert changed.parsed.ocr_pages[0].image is None and changed.parsed.ocr_pages[0].words == []
+    same = prepare(parsed, "sha", 1, "a.png", {}, lambda t: t)
+    assert same.parsed.ocr_pages[0].image is None and same.parsed.ocr_pages[0].words
