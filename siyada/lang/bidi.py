@@ -46,7 +46,8 @@ HIDDEN_RANGES: tuple[tuple[int, int], ...] = (
     (0x1BCA0, 0x1BCA3),
     (0x1D173, 0x1D17A),
     (0xE0001, 0xE0001),
-    (0xE0020, 0xE007F),
+    (0xE0020, 0xE007F)
+,
 )
 VISIBLE_PATTERN = "^[^" + "".join(f"{chr(a)}-{chr(b)}" for a, b in HIDDEN_RANGES) + "]*$"
 

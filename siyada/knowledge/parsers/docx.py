@@ -51,13 +51,7 @@ _OTHER_OFFICE = {
 # What zipfile raises on a damaged or exotic archive (fuzzing found ValueError "negative seek value" and
 # NotImplementedError "zip file version" escaping): all of them mean "not a readable DOCX".
 _ZIP_ERRORS = (
-    zipfile.BadZipFile,
-    OSError,
-    EOFError,
-    ValueError,
-    zlib.error,
-    RuntimeError,
-    NotImplementedError,
+    zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error, RuntimeError, NotImplementedError
 )
 
 
