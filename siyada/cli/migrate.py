@@ -32,7 +32,8 @@ def migrate(
         newer = current_revision(engine)
         engine.dispose()
         if is_newer(newer):  # a rollback's migration job: nothing to undo, revisions only add
-            out.print(f"schema at revision {newer}, newer than this version's: left as it is", highlight=False)
+            message = f"schema at revision {newer}, newer than this version's: left as it is"
+            out.print(message, highlight=False)
             return
         out.print("schema up to date", highlight=False)
         return
