@@ -81,7 +81,7 @@ class TestBed:
 database_url = "{self.pg.url}"
 redis_url = "redis://{self.cache.addr}:{services.REDIS_PORT}/0"
 egress_allow = ["{self.llm.addr}"]
-shutdown_grace_seconds = 10
+shutdown_grace_seconds = 30  # the default; 10 s cut calls queued behind the one-thread llm on a busy machine
 
 [embedded]
 threads = 1
