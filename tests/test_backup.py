@@ -5,6 +5,7 @@ usage rows and an intact audit chain. Damaged, crafted and too-new archives chan
 
 from __future__ import annotations
 
+import gzip
 import io
 import json
 import signal
@@ -151,6 +152,11 @@ def _write(path: Path, members: list[tuple[tarfile.TarInfo, bytes]]) -> Path:
     return path
 
 
+def _sized(info: tarfile.TarInfo, body: bytes) -> tarfile.TarInfo:
+    info.size = len(body)
+    return info
+
+
 def _refused(target: Path, archive: Path, *args: str) -> str:
     proc = cli(target, "restore", str(archive), *args, check=False)
     assert proc.returncode == 1, proc.stdout
@@ -189,6 +195,23 @@ def test_damaged_or_crafted_archives_change_nothing(filled: dict[str, object]) -
     assert "sha256 is not the one given" in _refused(root / "t7", archive, "--sha256", "0" * 64)
 
     manifest = json.loads(members[0][1])
+    huge = tarfile.TarInfo("data/huge")
+    huge.size = 1 << 50  # a header that claims a petabyte, and no such content behind it
+    claims = {
+        **manifest,
+        "members": {**manifest["members"], huge.name: {"size": huge.size, "sha256": "0" * 64}},
+    }
+    raw = io.BytesIO()
+    with tarfile.open(fileobj=raw, mode="w") as tar:
+        tar.addfile(
+            _sized(members[0][0], json.dumps(claims).encode()), io.BytesIO(json.dumps(claims).encode())
+        )
+        for info, body in members[1:]:
+            tar.addfile(info, io.BytesIO(body))
+        raw.write(huge.tobuf())
+    (root / "t9.tar.gz").write_bytes(gzip.compress(raw.getvalue()))
+    assert "not enough free space" in _refused(root / "t9", root / "t9.tar.gz")
+
     manifest["revision"] = "0099_next"  # written by a newer release than this code
     newer = [(members[0][0], json.dumps(manifest).encode()), *members[1:]]
     assert "newer than this version" in _refused(root / "t8", _write(root / "t8.tar.gz", newer))

@@ -30,7 +30,8 @@ FORMAT = "siyada-backup"
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 DATA_PREFIX = "data/"
-STAGING_PREFIX = ".siyada-backup-"  # also skipped when the output lies inside the data directory
+STAGING_PREFIX = ".siyada-backup-"
+_STAGING = (STAGING_PREFIX, ".siyada-restore-")  # never archived (a backup or restore's leftovers)
 CHUNK = 1 << 20
 
 
@@ -59,7 +60,7 @@ def _stage_data(data_dir: Path, skip: set[Path], staging: Path) -> tuple[list[st
         return names, skipped
     for root, dirs, files in os.walk(data_dir, followlinks=False):
         here = Path(root)
-        dirs[:] = sorted(d for d in dirs if not d.startswith(STAGING_PREFIX) and here / d not in skip)
+        dirs[:] = sorted(d for d in dirs if not d.startswith(_STAGING) and here / d not in skip)
         for d in list(dirs):
             if (here / d).is_symlink():  # os.walk lists a link to a directory among dirs
                 skipped.append((here / d).relative_to(data_dir).as_posix())
@@ -67,7 +68,7 @@ def _stage_data(data_dir: Path, skip: set[Path], staging: Path) -> tuple[list[st
         for f in sorted(files):
             path = here / f
             rel = path.relative_to(data_dir).as_posix()
-            if path in skip or f.startswith(STAGING_PREFIX):
+            if path in skip or f.startswith(_STAGING):
                 continue
             if path.is_symlink() or not path.is_file():  # a link may point anywhere: not followed
                 skipped.append(rel)

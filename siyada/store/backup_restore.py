@@ -181,11 +181,7 @@ def restore(
                 f"refused: the archive's schema (revision {manifest['revision']}) is newer than this"
                 f" version's; restore it with Siyada {manifest.get('siyada_version', '?')} or newer"
             )
-        for name in manifest["members"]:
-            if name.startswith(DATA_PREFIX):
-                dest = data_dir / name.removeprefix(DATA_PREFIX)
-                dest.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(staging / name, dest)
+        # The database first: pg_restore is one transaction, so when it fails nothing has changed.
         db_member = staging / _DB_MEMBER[kind]
         if kind == "sqlite":
             db_path = backup_db.sqlite_path(database_url)
@@ -195,6 +191,11 @@ def restore(
             shutil.move(db_member, db_path)
         else:
             backup_db.restore_postgres(database_url, db_member, clean=force)
+        for name in manifest["members"]:
+            if name.startswith(DATA_PREFIX):
+                dest = data_dir / name.removeprefix(DATA_PREFIX)
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(staging / name, dest)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     engine = open_store(database_url)  # an older archive's schema is migrated up to this version's
