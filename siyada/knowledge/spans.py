@@ -151,8 +151,7 @@ def _word_flags(words: list[str], known: set[str]) -> np.ndarray:
             bool((terms | bare) & known),
             not terms,
             bool(_PUNCT_END.search(w)),
-            (stripped[:1] in ("و", "ف")
-            and len(stripped) > 3)
+            (stripped[:1] in ("و", "ف") and len(stripped) > 3)
             or stripped.lower() in ("et", "and", "qui", "which"),
             bool(_DIGIT.search(w)),
             bool(_MONTH.search(stripped)),
@@ -293,12 +292,26 @@ def best_window(
 _FOCUS = re.compile(r"(?i)^(?:délai|durée|مدة|لمدة|بمدة|أجل|اجل|خلال|période)$")
 
 
+def _cut(order: range, qm: np.ndarray, stop: np.ndarray, focus: list[bool], none: int, after: int) -> int:
+    """Where the run of question and stop words at one edge ends: after its last question word, or at
+    that word when it is the focus word (kept, it introduces the answer)."""
+    last = None
+    for i in order:
+        if not (qm[i] or stop[i]):
+            break
+        if qm[i]:
+            last = i
+    if last is None:
+        return none
+    return last if focus[last] and after else last + after
+
+
 def trim_edges(text: str, start: int, end: int, question_terms: set[str]) -> tuple[int, int]:
     """[start, end) less the question's own words at its edges: the answer sits next to the words of
     the question but is not them ("تحفظ الوثائق في الأرشيف الإداري لمدة لا تقل عن عشر سنوات" for "ما
     هي مدة حفظ الوثائق…" keeps "لمدة لا تقل عن عشر سنوات"). A run of question words and stop words is
-    cut up to its last question word; a focus word (délai, مدة) stays, since it introduces the
-    answer; at least one word that is not the question's is kept."""
+    cut up to its last question word; a focus word (délai, مدة) that ends the leading run stays, since
+    it introduces the answer; a span of question words only is left whole."""
     found = list(_WORD.finditer(text, start, end))
     if len(found) < 2:
         return start, end
@@ -307,18 +320,8 @@ def trim_edges(text: str, start: int, end: int, question_terms: set[str]) -> tup
     focus = [bool(_FOCUS.match(m.group().strip(_OPENERS + _CLOSERS))) for m in found]
     if all(qm | stop):
         return start, end
-    a = 0
-    for i in range(len(found)):
-        if focus[i] or not (qm[i] or stop[i]):
-            break
-        if qm[i]:
-            a = i + 1
-    b = len(found)
-    for i in range(len(found) - 1, a - 1, -1):
-        if focus[i] or not (qm[i] or stop[i]):
-            break
-        if qm[i]:
-            b = i
+    a = _cut(range(len(found)), qm, stop, focus, 0, 1)
+    b = _cut(range(len(found) - 1, a - 1, -1), qm, stop, focus, len(found), 0)
     if b <= a:
         return start, end
     return _trim(text, found[a].start(), found[b - 1].end())
