@@ -136,7 +136,9 @@ def extractive_answer(
     question's language: the best sentence or clause, or with `reader` (off until calibrated on the dev
     split, see docs/knowledge.md) the reader's span widened within its clause when the reader is
     installed and its span beats the no-answer score; or, when the evidence is weaker than
-    `min_evidence`, "not found" with the nearest documents and no citation."""
+    `min_evidence`, "not found" with the nearest documents and no citation. `trim` cuts the question's
+    own words off the quote's edges (off by default: it costs `contains` on the benchmark, see
+    docs/benchmarks.md, third round)."""
     ranked = rank_candidates(question, hits, embed)
     if not ranked or evidence(ranked[0], question, embed is not None) < min_evidence:
         return not_found(question, hits), []
@@ -144,7 +146,7 @@ def extractive_answer(
     # the citation quotes the stored text verbatim (the candidate's line breaks were unwrapped)
     where, start, end = best.hit, best.start, best.end
     if trim:
-        terms = set().union(*question_words(question)) if question.strip() else set()
+        terms: set[str] = set().union(*question_words(question))
         start, end = trim_edges(hits[where]["chunk"]["text"], start, end, terms)
     text = hits[where]["chunk"]["text"][start:end]
     read = read_answer(question, hits) if reader else None
