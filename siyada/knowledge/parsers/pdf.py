@@ -62,9 +62,9 @@ def parse_pdf(data: bytes, max_pages: int = MAX_PAGES) -> ParsedDocument:
     sections = _toc_sections(toc, text, pages)
     title = one_line(clean(info.get("Title", "")))
     metadata: dict[str, Any] = {"page_count": len(pages), **_metadata(info)}
-    visual = sum(1 for _, was_visual in raw_pages if was_visual)
-    if visual:  # flagged for the reader: the order was rebuilt from glyph positions
-        metadata["visual_order_pages"] = visual
+    reordered = sum(1 for _, changed in raw_pages if changed)
+    if reordered:  # shown in the document's view: runs written in visual order were put back
+        metadata["reordered_pages"] = reordered
     return ParsedDocument(
         text=text,
         format="pdf",
@@ -78,7 +78,7 @@ def parse_pdf(data: bytes, max_pages: int = MAX_PAGES) -> ParsedDocument:
 def _extract(
     data: bytes, max_pages: int
 ) -> tuple[list[tuple[str, bool]], dict[str, str], list[tuple[int, str, int]]]:
-    """Page texts (and whether each was written in visual order), info dictionary and outline (level,
+    """Page texts (and whether the order of each was rebuilt from glyph positions), info dictionary and outline (level,
     title, page index), all read under the lock."""
     import pypdfium2 as pdfium  # imported lazily: loading PDFium costs time the other formats don't need
     import pypdfium2.raw as pdfium_raw

@@ -3,7 +3,7 @@
 A PDF's content stream holds glyphs in whatever order its producer wrote them: LibreOffice writes some
 runs in visual order (an embedded French phrase comes out word-reversed, a lam-alef ligature's letters
 swapped), Chromium writes some Arabic words visually and others logically, and legacy generators write
-whole lines in visual order. What every producer agrees on is *where* each glyph is drawn. So for a
+whole lines in visual order (PDFium puts those back itself, not the others). What every producer agrees on is *where* each glyph is drawn. So for a
 line holding Arabic, the glyphs are sorted by their x position (the visual order, left to right), and
 the visual string is turned back into logical order by :func:`visual_to_logical`: the inverse of the
 Unicode bidirectional algorithm for the cases documents hold (an Arabic line with Latin words and
@@ -65,21 +65,9 @@ def _ltr_runs(visual: str) -> list[tuple[int, int]]:
     return runs
 
 
-_ARABIC_LETTER = "\u0621-\u064a\u066e-\u06d3"
-# A word starting with teh marbuta or alef maksura exists only reversed (they end words): visual order.
-_REVERSED_WORD = re.compile(f"(?<![{_ARABIC_LETTER}])[ةىﺓﺔﻯﻰ][{_ARABIC_LETTER}\ufe70-\ufefe]")
-_LOGICAL_WORD = re.compile(f"[{_ARABIC_LETTER}\ufe70-\ufefe][ةىﺓﺔﻯﻰ](?![{_ARABIC_LETTER}])")
-
-
-def written_visually(text: str) -> bool:
-    """Whether a page's stream is in visual order (a legacy generator's way): most words reversed."""
-    reversed_words = len(_REVERSED_WORD.findall(text))
-    return reversed_words >= 3 and reversed_words > 2 * len(_LOGICAL_WORD.findall(text))
-
-
 def page_text(textpage: Any, raw: Any) -> tuple[str, bool]:
     """The page's text, its lines holding Arabic rebuilt from glyph positions (stream order otherwise),
-    and whether its stream was written in visual order.
+    and whether that changed the order PDFium read (the producer wrote some runs in visual order).
 
     `textpage` is a pypdfium2 PdfTextPage, `raw` the pypdfium2.raw module; the caller holds the PDFium
     lock. Glyph boxes are only asked for on lines with Arabic: a Latin page costs one call, as before.
@@ -99,7 +87,8 @@ def page_text(textpage: Any, raw: Any) -> tuple[str, bool]:
         if i < len(text):
             out.append(text[i])
         line_start = i + 1
-    return "".join(out), written_visually(text)
+    rebuilt = "".join(out)
+    return rebuilt, rebuilt != text
 
 
 def _reordered(textpage: Any, raw: Any, line: str, offset: int) -> str:
