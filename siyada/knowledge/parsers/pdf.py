@@ -78,8 +78,8 @@ def parse_pdf(data: bytes, max_pages: int = MAX_PAGES) -> ParsedDocument:
 def _extract(
     data: bytes, max_pages: int
 ) -> tuple[list[tuple[str, bool]], dict[str, str], list[tuple[int, str, int]]]:
-    """Page texts (and whether the order of each was rebuilt from glyph positions), info dictionary and outline (level,
-    title, page index), all read under the lock."""
+    """Page texts (and whether the order of each was rebuilt from glyph positions), info dictionary
+    and outline (level, title, page index), all read under the lock."""
     import pypdfium2 as pdfium  # imported lazily: loading PDFium costs time the other formats don't need
     import pypdfium2.raw as pdfium_raw
 

@@ -3,7 +3,8 @@
 A PDF's content stream holds glyphs in whatever order its producer wrote them: LibreOffice writes some
 runs in visual order (an embedded French phrase comes out word-reversed, a lam-alef ligature's letters
 swapped), Chromium writes some Arabic words visually and others logically, and legacy generators write
-whole lines in visual order (PDFium puts those back itself, not the others). What every producer agrees on is *where* each glyph is drawn. So for a
+whole lines in visual order (PDFium puts those back itself, not the others). What every producer
+agrees on is *where* each glyph is drawn. So for a
 line holding Arabic, the glyphs are sorted by their x position (the visual order, left to right), and
 the visual string is turned back into logical order by :func:`visual_to_logical`: the inverse of the
 Unicode bidirectional algorithm for the cases documents hold (an Arabic line with Latin words and
