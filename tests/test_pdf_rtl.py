@@ -13,6 +13,7 @@ import pytest
 
 from siyada.knowledge.parse import parse
 from siyada.knowledge.parsers.pdf_bidi import visual_to_logical
+from tests.office import HTML_FILTER, soffice
 
 LINES = (
     "المادة 5: يحدد أجل 30 يوما ابتداء من 12 مارس 2024.",
@@ -45,26 +46,11 @@ def _html() -> str:
     )
 
 
-def _soffice(source: Path, target: str, out: Path) -> Path:
-    soffice = shutil.which("soffice")
-    if soffice is None:
-        pytest.skip("LibreOffice (Debian libreoffice-writer) is not installed: scripts/test.sh installs it")
-    profile = out / "lo-profile"
-    subprocess.run(
-        [soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", target,
-         "--outdir", str(out), str(source)],
-        check=True, capture_output=True, timeout=180,
-    )  # fmt: skip
-    produced = out / (source.stem + "." + target.split(":")[0])
-    assert produced.exists(), f"LibreOffice made no {produced.name}"
-    return produced
-
-
 def _libreoffice_pdf(tmp_path: Path, via: str) -> bytes:
     html = tmp_path / "source.html"
     html.write_text(_html(), "utf-8")
-    document = _soffice(html, via, tmp_path / "doc")
-    return _soffice(document, "pdf", tmp_path / "pdf").read_bytes()
+    document = soffice(html, via, tmp_path / "doc", HTML_FILTER)
+    return soffice(document, "pdf", tmp_path / "pdf").read_bytes()
 
 
 def _chromium_pdf(tmp_path: Path) -> bytes:

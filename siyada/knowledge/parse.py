@@ -247,6 +247,7 @@ _ZIP_MEMBERS = (("xl/workbook.xml", "xlsx"), ("ppt/presentation.xml", "pptx"))
 _ODF_TYPES = {
     b"application/vnd.oasis.opendocument.text": "odt",
     b"application/vnd.oasis.opendocument.text-master": "odt",
+    b"application/vnd.oasis.opendocument.text-web": "odt",
     b"application/vnd.oasis.opendocument.spreadsheet": "ods",
 }
 _ZIP_FORMATS = {"docx", "xlsx", "pptx", "odt", "ods"}

@@ -30,6 +30,7 @@ def parse_odt(data: bytes, limits: ParseLimits) -> ParsedDocument:
     if doc.mimetype not in (
         "application/vnd.oasis.opendocument.text",
         "application/vnd.oasis.opendocument.text-master",
+        "application/vnd.oasis.opendocument.text-web",
     ):
         raise UnsupportedFormat(f"This OpenDocument file is {doc.mimetype or 'of no known type'}, not ODT")
     out = TextBuilder()

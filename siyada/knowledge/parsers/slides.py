@@ -46,12 +46,11 @@ def parse_pptx(data: bytes, limits: ParseLimits) -> ParsedDocument:
 
 
 def _slide(number: int, slide: Any, out: TextBuilder) -> None:
-    title_shape = slide.shapes.title
-    title = (
-        _one_line(title_shape.text_frame.text)
-        if title_shape is not None and title_shape.has_text_frame
-        else ""
+    # The title placeholder, else (LibreOffice's export has none) the first shape holding text.
+    title_shape = slide.shapes.title or next(
+        (s for s in slide.shapes if getattr(s, "has_text_frame", False) and s.text_frame.text.strip()), None
     )
+    title = _one_line(title_shape.text_frame.text) if title_shape is not None else ""
     out.heading(1, f"Slide {number}: {title}" if title else f"Slide {number}")
     for shape in slide.shapes:
         if title_shape is not None and shape.shape_id == title_shape.shape_id:
