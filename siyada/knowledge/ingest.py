@@ -357,11 +357,7 @@ def _documents(
     found = _existing(engine, document_id(collection.id, hashlib.sha256(data).hexdigest()))
     if found is not None:  # these very bytes were stored: no parsing (JSONL records are looked up below)
         yield IngestResult(_named(document_dict(found), collection), created=False)
-        # A mail answers with its attachments' documents too, as when it was first stored.
-        for child_id in (found.metadata or {}).get("attachment_ids", []) if found.format == "eml" else []:
-            child = _existing(engine, str(child_id))
-            if child is not None and child.collection_id == collection.id:
-                yield IngestResult(_named(document_dict(child), collection), created=False)
+        yield from _attached(engine, collection, found)
         return
     for p in preparer(data, filename, content_type, metadata, pseudonymise, collection.id):
         found = _existing(engine, p.doc_id)
@@ -369,6 +365,31 @@ def _documents(
             yield IngestResult(_named(document_dict(found), collection), created=False)
             continue
         yield p
+
+
+def _attached(engine: Engine, collection: Any, mail: Any) -> Iterator[IngestResult]:
+    """A stored mail's attachments' documents, in the order they were first stored (depth first)."""
+    seen = {mail.id}  # `attachment_ids` can also be an uploader's own metadata: never loop on it
+    stack = [iter(_children(engine, collection, mail))]
+    while stack:
+        child = next(stack[-1], None)
+        if child is None:
+            stack.pop()
+            continue
+        if child.id in seen:
+            continue
+        seen.add(child.id)
+        yield IngestResult(_named(document_dict(child), collection), created=False)
+        stack.append(iter(_children(engine, collection, child)))
+
+
+def _children(engine: Engine, collection: Any, row: Any) -> list[Any]:
+    ids = (row.metadata or {}).get("attachment_ids", []) if row.format == "eml" else []
+    if not isinstance(ids, list):
+        return []
+    found = (_existing(engine, str(i)) for i in ids[:1000])
+    # Only documents of the same collection, whatever the metadata says.
+    return [c for c in found if c is not None and c.collection_id == collection.id]
 
 
 @dataclass

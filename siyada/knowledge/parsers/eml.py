@@ -65,8 +65,10 @@ def parse_eml(
             continue
         base = 1 + len(docs)  # the index of this attachment's first document in the final list
         for doc in found:
-            metadata = {**doc.metadata, "attachment": name}
-            parent = 0 if doc.parent is None else doc.parent + base
+            # Documents of a mail attached to this one keep their own attachment names and parents.
+            direct = doc.parent is None
+            metadata = {**doc.metadata, "attachment": name} if direct else doc.metadata
+            parent = 0 if direct else doc.parent + base
             docs.append(ParsedDocument(**{**doc.__dict__, "metadata": metadata, "parent": parent}))
     mail = _mail_document(message, body, len(docs), skipped)
     return [mail, *docs]

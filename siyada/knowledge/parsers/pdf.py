@@ -87,6 +87,8 @@ def _extract(
         try:
             pdf = pdfium.PdfDocument(data)
         except pdfium.PdfiumError as exc:
+            if getattr(exc, "err_code", None) == 0:  # PDFium's "success" failure: an empty page tree
+                raise MalformedDocument("The PDF has no pages") from exc
             if "password" in str(exc).lower():
                 raise MalformedDocument(
                     "The PDF is password-protected: remove the password and upload it again"
