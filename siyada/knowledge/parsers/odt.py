@@ -6,12 +6,11 @@ of contents: their text is the headings again) are skipped. The zip is checked f
 
 from __future__ import annotations
 
-from io import BytesIO
 from typing import Any
 
 from siyada.knowledge.parsers.base import MalformedDocument, ParsedDocument, TextBuilder, UnsupportedFormat
 from siyada.knowledge.parsers.limits import ParseLimits
-from siyada.knowledge.parsers.sheets import _odf_title
+from siyada.knowledge.parsers.sheets import _ODF_ERRORS, _odf_title, load_odf
 from siyada.knowledge.parsers.zipguard import check_zip
 
 _SKIP = {"tracked-changes", "note-citation", "table-of-content", "alphabetical-index", "illustration-index",
@@ -21,20 +20,20 @@ _BLOCKS = {"p", "h"}
 
 def parse_odt(data: bytes, limits: ParseLimits) -> ParsedDocument:
     check_zip(data, "ODT document", limits)
-    from odf import opendocument
-
-    try:
-        doc = opendocument.load(BytesIO(data))
-    except Exception as exc:  # odfpy raises what its SAX handler or zipfile met
-        raise MalformedDocument(f"The ODT document cannot be read: {type(exc).__name__}: {exc}") from exc
+    doc = load_odf(data, "ODT document")
     if doc.mimetype not in (
         "application/vnd.oasis.opendocument.text",
         "application/vnd.oasis.opendocument.text-master",
         "application/vnd.oasis.opendocument.text-web",
     ):
         raise UnsupportedFormat(f"This OpenDocument file is {doc.mimetype or 'of no known type'}, not ODT")
+    if doc.text is None:
+        raise MalformedDocument("The ODT document has no text body")
     out = TextBuilder()
-    _walk(doc.text, out)
+    try:
+        _walk(doc.text, out)
+    except _ODF_ERRORS as exc:
+        raise MalformedDocument(f"The ODT document cannot be read: {type(exc).__name__}: {exc}") from exc
     text = out.text()
     if not text.strip():
         raise MalformedDocument("The ODT document holds no text")

@@ -9,6 +9,8 @@ repeated row or cell holding something counts every repetition against the limit
 
 from __future__ import annotations
 
+import contextlib
+import io
 from collections.abc import Iterator
 from io import BytesIO
 from typing import Any
@@ -47,14 +49,13 @@ def parse_xlsx(data: bytes, limits: ParseLimits) -> ParsedDocument:
 
 def parse_ods(data: bytes, limits: ParseLimits) -> ParsedDocument:
     check_zip(data, "ODS spreadsheet", limits)
-    from odf import opendocument, table
+    from odf import table
 
-    try:
-        doc = opendocument.load(BytesIO(data))
-    except Exception as exc:  # odfpy raises what its SAX handler or zipfile met
-        raise MalformedDocument(f"The ODS spreadsheet cannot be read: {type(exc).__name__}: {exc}") from exc
+    doc = load_odf(data, "ODS spreadsheet")
     if doc.mimetype != "application/vnd.oasis.opendocument.spreadsheet":
         raise UnsupportedFormat(f"This OpenDocument file is {doc.mimetype or 'of no known type'}, not ODS")
+    if doc.spreadsheet is None:
+        raise MalformedDocument("The ODS spreadsheet has no spreadsheet body")
     writer = TableWriter("ODS spreadsheet", limits)
     try:
         for sheet in doc.spreadsheet.getElementsByType(table.Table):
@@ -64,6 +65,18 @@ def parse_ods(data: bytes, limits: ParseLimits) -> ParsedDocument:
     except _ODF_ERRORS as exc:
         raise MalformedDocument(f"The ODS spreadsheet cannot be read: {type(exc).__name__}: {exc}") from exc
     return writer.document("ods", _odf_title(doc), {})
+
+
+def load_odf(data: bytes, kind: str) -> Any:
+    """odfpy's document; its parse errors as MalformedDocument. odfpy prints a part it fails to parse
+    to stdout, which would put a document's text in the server's log: that output is dropped."""
+    from odf import opendocument
+
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            return opendocument.load(BytesIO(data))
+    except Exception as exc:  # odfpy raises what its SAX handler or zipfile met
+        raise MalformedDocument(f"The {kind} cannot be read: {type(exc).__name__}: {exc}") from exc
 
 
 def _ods_rows(sheet: Any, limits: ParseLimits) -> Iterator[list[str]]:

@@ -75,7 +75,8 @@ def _check_members(zf: zipfile.ZipFile, kind: str, limits: ParseLimits) -> None:
 
 def _inflate(zf: zipfile.ZipFile, info: zipfile.ZipInfo, kind: str, budget: int, limits: ParseLimits) -> int:
     xml = info.filename.endswith((".xml", ".rels")) or info.filename == "content.xml"
-    parser = expat.ParserCreate() if xml else None
+    # Namespace-aware, as the libraries' parsers are: an unbound prefix is refused here, not there.
+    parser = expat.ParserCreate(namespace_separator=" ") if xml else None
     if parser is not None:
         parser.StartDoctypeDeclHandler = _refuse_dtd
         parser.EntityDeclHandler = _refuse_dtd
@@ -98,7 +99,7 @@ def _inflate(zf: zipfile.ZipFile, info: zipfile.ZipInfo, kind: str, budget: int,
             f"The {kind} part {info.filename} declares a DTD or entities, which office suites never "
             "write: refusing it"
         ) from exc
-    except expat.ExpatError as exc:
+    except (expat.ExpatError, LookupError) as exc:  # LookupError: an encoding expat does not know
         raise MalformedDocument(f"The {kind} part {info.filename} is not valid XML: {exc}") from exc
     except ZIP_ERRORS as exc:
         raise MalformedDocument(f"The {kind} is corrupt ({info.filename}): {exc}") from exc
