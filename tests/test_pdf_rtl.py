@@ -36,9 +36,9 @@ def _normalised(text: str) -> list[str]:
     return [" ".join(line.split()) for line in text.split("\n") if line.strip()]
 
 
-def _html() -> str:
+def _html(lines: tuple[str, ...] = LINES) -> str:
     paragraphs = "\n".join(
-        f'<p dir="{"rtl" if _rtl(line) else "ltr"}">{line}</p>' for line in LINES
+        f'<p dir="{"rtl" if _rtl(line) else "ltr"}">{line}</p>' for line in lines
     )
     return (
         '<!doctype html><html><head><meta charset="utf-8"><style>body{font-family:"DejaVu Sans"}'
@@ -53,12 +53,12 @@ def _libreoffice_pdf(tmp_path: Path, via: str) -> bytes:
     return soffice(document, "pdf", tmp_path / "pdf").read_bytes()
 
 
-def _chromium_pdf(tmp_path: Path) -> bytes:
+def _chromium_pdf(tmp_path: Path, lines: tuple[str, ...] = LINES) -> bytes:
     chromium = shutil.which("chromium")
     if chromium is None:
         pytest.skip("Chromium (Debian chromium) is not installed: scripts/test.sh installs it")
     html = tmp_path / "source.html"
-    html.write_text(_html(), "utf-8")
+    html.write_text(_html(lines), "utf-8")
     pdf = tmp_path / "chromium.pdf"
     subprocess.run(
         [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
@@ -111,6 +111,15 @@ def test_libreoffice_pdf_from_docx_reads_in_logical_order(tmp_path: Path) -> Non
 
 def test_chromium_pdf_reads_in_logical_order(tmp_path: Path) -> None:
     _check(_chromium_pdf(tmp_path))
+
+
+def test_chromium_pdf_with_an_unmapped_glyph_still_reads_in_logical_order(tmp_path: Path) -> None:
+    # A Wingdings bullet (U+F02D, private use, common in Moroccan legal texts) is drawn by Chromium as a
+    # glyph with no character: PDFium's page text then skips it and no longer lines up with the glyphs.
+    bullet = "\uf02d"
+    lines = (bullet + "الجماعات الترابية ومجموعاتها وهيئاتها؛", LINES[0], LINES[3])
+    doc = parse(_chromium_pdf(tmp_path, lines), "bullets.pdf")
+    assert _normalised(doc.text.replace(bullet, "")) == [line.replace(bullet, "") for line in lines]
 
 
 def test_visual_order_pdf_is_put_back_in_logical_order() -> None:

@@ -73,9 +73,15 @@ def page_text(textpage: Any, raw: Any) -> tuple[str, bool]:
     `textpage` is a pypdfium2 PdfTextPage, `raw` the pypdfium2.raw module; the caller holds the PDFium
     lock. Glyph boxes are only asked for on lines with Arabic: a Latin page costs one call, as before.
     """
-    text: str = textpage.get_text_range()
-    if not _HAS_RTL.search(text) or len(text) != textpage.count_chars():
-        return text, False  # nothing to reorder, or text and glyph indices disagree: keep it
+    stream: str = textpage.get_text_range()
+    if not _HAS_RTL.search(stream):
+        return stream, False
+    text = stream
+    count = textpage.count_chars()
+    if len(text) != count:
+        # The range text drops glyphs that map to no character (Chromium writes some): read character
+        # by character so that text and glyph indices agree; those glyphs are NULs, dropped below.
+        text = "".join(_char(raw.FPDFText_GetUnicode(textpage.raw, i)) for i in range(count))
     out: list[str] = []
     line_start = 0
     for i in range(len(text) + 1):
@@ -88,8 +94,13 @@ def page_text(textpage: Any, raw: Any) -> tuple[str, bool]:
         if i < len(text):
             out.append(text[i])
         line_start = i + 1
-    rebuilt = "".join(out)
-    return rebuilt, rebuilt != text
+    rebuilt = "".join(out).replace("\x00", "")
+    return rebuilt, rebuilt != stream
+
+
+def _char(code: int) -> str:
+    # A UTF-16 surrogate half alone is not text: one replacement character keeps the indices aligned.
+    return "\ufffd" if 0xD800 <= code <= 0xDFFF else chr(code)
 
 
 def _reordered(textpage: Any, raw: Any, line: str, offset: int) -> str:
