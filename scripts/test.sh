@@ -13,6 +13,8 @@ command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2
 # Office formats and right-to-left PDFs (tests/test_office_formats.py, test_pdf_rtl.py): LibreOffice
 # converts the test sources into ODT, ODS, XLSX, PPTX, DOCX and PDF at test time.
 command -v soffice >/dev/null || need+=(libreoffice-writer libreoffice-calc libreoffice-impress)
+# ...and saves password-protected ODF through its UNO bridge (tests/tools/lo_password.py, system Python).
+/usr/bin/python3 -c 'import uno' 2>/dev/null || need+=(python3-uno)
 # The multi-host test bed (tests/test_testbed.py, as root): HAProxy in front of the replicas, `ip netns`.
 command -v haproxy >/dev/null || need+=(haproxy)
 command -v ip >/dev/null || need+=(iproute2)

@@ -6,6 +6,7 @@ slides; ODS repeat counts never expanded."""
 from __future__ import annotations
 
 import io
+import subprocess
 import zipfile
 from pathlib import Path
 
@@ -14,6 +15,7 @@ import pytest
 from siyada.knowledge.chunk import chunk
 from siyada.knowledge.parse import MalformedDocument, ParseLimits, UnsupportedFormat, parse
 from tests.office import CSV_FILTER, HTML_FILTER, soffice
+from tests.server import free_port
 
 CSV_ROWS = (
     "Nom;Ville;Service;Montant",
@@ -222,3 +224,35 @@ def test_damaged_office_files_are_malformed_and_other_zips_unsupported(tmp_path:
     presentation = _zip({"mimetype": b"application/vnd.oasis.opendocument.presentation"})
     with pytest.raises(UnsupportedFormat, match="OpenDocument presentation"):
         parse(presentation, "slides.odp")
+
+
+def _system_python_with_uno() -> str:
+    python = "/usr/bin/python3"
+    found = Path(python).exists()
+    if not found or subprocess.run([python, "-c", "import uno"], capture_output=True).returncode != 0:
+        pytest.skip("LibreOffice's UNO bridge (Debian python3-uno) is not installed: scripts/test.sh")
+    return python
+
+
+@pytest.mark.parametrize(("target", "filter_name"), [("ods", "calc8"), ("odt", "writer8")])
+def test_password_protected_odf_saved_by_libreoffice_is_named(
+    tmp_path: Path, target: str, filter_name: str
+) -> None:
+    """LibreOffice itself saves the file with a password (through UNO: 7.4's --convert-to cannot)."""
+    python = _system_python_with_uno()
+    if target == "ods":
+        source = soffice(_csv(tmp_path), "ods", tmp_path / "out", CSV_FILTER)
+    else:
+        html = tmp_path / "guide.html"
+        html.write_text(HTML, "utf-8")
+        source = soffice(html, "odt", tmp_path / "out", HTML_FILTER)
+    locked = tmp_path / f"locked.{target}"
+    tool = Path(__file__).parent / "tools" / "lo_password.py"
+    subprocess.run(
+        [python, str(tool), str(source), str(locked), filter_name, "secret", str(free_port())],
+        check=True, capture_output=True, timeout=180,
+    )  # fmt: skip
+    with pytest.raises(MalformedDocument) as refused:
+        parse(locked.read_bytes(), locked.name)
+    kind = "ODS spreadsheet" if target == "ods" else "ODT document"
+    assert str(refused.value) == f"The {kind} is password-protected: remove the password and upload it again"

@@ -46,6 +46,8 @@ def check_zip(data: bytes, kind: str, limits: ParseLimits) -> set[str]:
     with zf:
         try:
             _check_members(zf, kind, limits)
+        except MalformedDocument:
+            raise  # a ValueError too: not to be wrapped as "corrupt" below
         except ZIP_ERRORS as exc:
             raise MalformedDocument(f"The {kind} is corrupt: {exc}") from exc
         return set(zf.namelist())
@@ -94,6 +96,8 @@ def _inflate(zf: zipfile.ZipFile, info: zipfile.ZipInfo, kind: str, budget: int,
                     parser.Parse(block, False)
             if parser is not None:
                 parser.Parse(b"", True)
+    except MalformedDocument:
+        raise
     except _DtdFound as exc:
         raise MalformedDocument(
             f"The {kind} part {info.filename} declares a DTD or entities, which office suites never "
