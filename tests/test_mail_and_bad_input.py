@@ -264,3 +264,18 @@ def test_bad_input_gets_a_4xx_naming_the_problem_and_nothing_is_stored(srv: Serv
         assert error["code"] == code and error["param"] == "file", (name, error)
         assert words in error["message"], (name, error["message"])
     assert _stored(srv) == before
+
+
+def test_siyada_ingest_of_a_folder_picks_up_office_and_mail_files(tmp_path: Path) -> None:
+    # The folder walk knew only the old formats' extensions: these files were skipped in silence.
+    data, docs = tmp_path / "d", tmp_path / "docs"
+    docs.mkdir()
+    for name in ("guichet.csv", "guichet.ods", "guide.odt", "deck.pptx", "demande.eml"):
+        (docs / name).write_bytes((FIXTURES / name).read_bytes())
+    cli(data, "tenants", "create", "default")
+    cli(data, "collections", "create", "courrier", "--lexical-only")
+    cli(data, "ingest", str(docs), "--collection", "courrier")
+    with sqlite3.connect(data / "siyada.db") as db:
+        formats = sorted(row[0] for row in db.execute("SELECT format FROM documents"))
+    # demande.eml: the mail, its CSV, DOCX and attached mail, and that mail's note (its logo skipped).
+    assert formats == sorted(["csv", "ods", "odt", "pptx", "eml", "csv", "docx", "eml", "text"])

@@ -46,6 +46,7 @@ from siyada.knowledge.parsers.slides import parse_pptx
 from siyada.knowledge.parsers.zipguard import ZIP_ERRORS
 
 __all__ = [
+    "EXTENSIONS",
     "FORMATS",
     "MalformedDocument",
     "ParseError",
@@ -86,6 +87,8 @@ _EXTENSIONS = {
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
 }
+# The file name extensions Siyada reads (what `siyada ingest FOLDER` picks up).
+EXTENSIONS = frozenset(_EXTENSIONS)
 _CONTENT_TYPES = {
     "application/pdf": "pdf",
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
