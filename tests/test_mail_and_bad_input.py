@@ -279,3 +279,18 @@ def test_siyada_ingest_of_a_folder_picks_up_office_and_mail_files(tmp_path: Path
         formats = sorted(row[0] for row in db.execute("SELECT format FROM documents"))
     # demande.eml: the mail, its CSV, DOCX and attached mail, and that mail's note (its logo skipped).
     assert formats == sorted(["csv", "ods", "odt", "pptx", "eml", "csv", "docx", "eml", "text"])
+
+
+def test_a_pseudonymised_mail_keeps_its_links_and_hides_its_headers() -> None:
+    from siyada.knowledge.ingest import prepare_file
+
+    def pseudonymise(text: str) -> str:  # stands for the analyser; rewrites what a document id looks like too
+        return text.replace("bo@commune.ma", "<EMAIL:1>").replace("doc_", "<ID>")
+
+    docs = prepare_file(_mail_with_attachments(), "demande.eml", None, None, pseudonymise, 1)
+    mail, *attached = docs
+    assert "bo@commune.ma" not in mail.text and "bo@commune.ma" not in str(mail.metadata)
+    assert "<EMAIL:1>" in mail.metadata["from"]
+    children = [d.doc_id for d in attached if d.metadata["parent"] == mail.doc_id]
+    assert mail.metadata["attachment_ids"] == children and len(children) == 3
+    assert all(d.metadata["parent"].startswith("doc_") for d in attached)
