@@ -165,10 +165,13 @@ def test_tenants_never_see_each_others_knowledge(kn: Server, procedures: str) ->
 
 
 def test_bad_uploads_get_clear_errors(kn: Server, procedures: str, tmp_path: Path) -> None:
-    png = tmp_path / "scan.png"
-    png.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 64)
-    r = _upload(kn, procedures, png)
+    r = _upload(kn, procedures, FORMATS / "image.png")  # a real image: no OCR yet
     assert r.status_code == 415 and r.json()["error"]["code"] == "unsupported_format"
+    assert "OCR" in r.json()["error"]["message"]
+    png = tmp_path / "scan.png"
+    png.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 64)  # a PNG signature and nothing readable
+    r = _upload(kn, procedures, png)
+    assert r.status_code == 422 and r.json()["error"]["code"] == "malformed_document"
     broken = tmp_path / "broken.pdf"
     broken.write_bytes(b"%PDF-1.7\n1 0 obj << /Type /Catalog")
     assert _upload(kn, procedures, broken).status_code == 422
@@ -287,7 +290,9 @@ def test_every_fixture_format_is_accepted_or_refused_clearly(kn: Server, name: s
     assert r is not None
     if any(tag in name for tag in ("malformed", "truncated", "corrupt", "invalid", "broken")):
         assert r.status_code == 422, r.text
-    elif name.endswith((".png", ".jpg", ".xlsx", ".zip", ".bin")):
+    elif name == "sheet.xlsx":  # a stub workbook (make_fixtures.py): read as XLSX, found broken
+        assert r.status_code == 422 and "XLSX" in r.json()["error"]["message"], r.text
+    elif name.endswith((".png", ".jpg", ".zip", ".bin")):
         assert r.status_code == 415, r.text
     else:
         assert r.status_code in (200, 201), r.text

@@ -49,6 +49,9 @@ class ParsedDocument:
     sections: list[Section] = field(default_factory=list)
     pages: list[tuple[int, int]] = field(default_factory=list)
     metadata: dict[str, Any] = field(default_factory=dict)
+    # For a document found inside another (a mail's attachment): the index, in the list parse_many
+    # returns, of the document it was attached to. Ingestion turns it into a `parent` document id.
+    parent: int | None = None
 
 
 # Characters clean() rewrites, found in one scan (most text has none, and then nothing is copied):
