@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from siyada.privacy.markup import load_markup
 
 
@@ -17,3 +19,56 @@ def test_an_underscored_language_tag_is_read_off_the_text(tmp_path: Path) -> Non
     assert [d["lang"] for d in docs] == ["ary-latn", "ary-latn"]
     assert [d["text"] for d in docs] == ["salam hamza", "driss ja"]
     assert docs[0]["entities"] == [{"start": 6, "end": 11, "type": "PERSON"}]
+
+
+def test_a_new_word_reads_the_lexicons_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A word seen for the first time is most of a document's cost: its lexicon flags are read once for
+    its five views (its own features and what it gives each neighbour), not once per view."""
+    from siyada.privacy import name_features
+
+    calls: list[str] = []
+    real = name_features._gazetteer
+
+    def counting(word: str, script: str) -> list[str]:
+        calls.append(word)
+        return real(word, script)
+
+    monkeypatch.setattr(name_features, "_gazetteer", counting)
+    name_features.word_views.cache_clear()
+    words = ["Rendez-vous", "avec", "Zoubida", "Lahlimi", "ⵜⵉⵍⵉⵍⵉ", "et", "الحاجة", "رقية", "à", "9h"]
+    name_features.features(words)
+    assert sorted(calls) == sorted(set(words))
+
+
+def test_the_model_reads_only_features_it_weighs_and_decodes_the_same() -> None:
+    """The tagger is handed the features it holds a weight for (converting the others to CRFsuite's
+    strings was a quarter of its time); the labels and probabilities are those of the full list."""
+    from siyada.privacy import name_model
+    from siyada.privacy.name_features import features, tokens
+
+    tagger = name_model._tagger()
+    assert tagger is not None
+    known = {a for (a, _label), w in tagger.info().state_features.items() if w}
+    view = name_model._model_views(tagger)
+    text = "sbah lkhir oumaima, lprof bennis ma ghadich yji lyoum; الطبيب إبراهيم لناجي قال"
+    words = [w for _, _, w in tokens(text)]
+    full, kept = features(words), features(words, view)
+    assert sum(map(len, kept)) < 0.85 * sum(map(len, full))
+    assert all(f in known or f.endswith("pad") for feats in kept for f in feats)
+    labels = tagger.tag(full)
+    probs = [tagger.marginal(y, i) for i, y in enumerate(labels)]
+    assert tagger.tag(kept) == labels
+    assert [tagger.marginal(y, i) for i, y in enumerate(labels)] == pytest.approx(probs)
+
+
+def test_places_are_looked_for_only_around_a_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Place names only take candidates away: a text with no PERSON candidate skips their search."""
+    from siyada.privacy import places
+    from siyada.privacy.people import find_all_people
+
+    calls: list[str] = []
+    real = places.place_spans
+    monkeypatch.setattr(places, "place_spans", lambda text: calls.append(text) or real(text))
+    assert find_all_people("Rendez-vous avenue Hassan II à 9h, bureau 4.") == []
+    assert find_all_people("Karim Bennani habite avenue Mohammed V.") != []
+    assert len(calls) == 1

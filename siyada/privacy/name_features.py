@@ -9,6 +9,7 @@ cue words (titles, place words, particles), and the same for two neighbours on e
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
 from siyada.lang.tifinagh import to_latin
@@ -141,45 +142,37 @@ def _gazetteer(word: str, script: str) -> list[str]:
     return sorted(set(flags))
 
 
-@lru_cache(maxsize=65536)
-def _own(word: str) -> tuple[str, ...]:
-    """The token's own features, cached: a text repeats words and prompts repeat texts."""
-    script = _script(word)
-    low = norm(word) if script == "lat" else word.lower()
-    feats = [f"w={low}", f"sc={script}", f"sh={_shape(word)}", f"s2={low[-2:]}", f"p3={low[:3]}"]
-    feats.append(f"s3={low[-3:]}")
-    feats.append(f"len={min(len(word), 6)}")  # one letter ("ⵏ", "a", "ا") is rarely a name
-    feats += [f"gz={g}" for g in _gazetteer(word, script)]
-    return tuple(feats)
-
-
-@lru_cache(maxsize=65536)
-def _context(word: str, off: int) -> tuple[str, ...]:
-    """What a neighbour `off` tokens away contributes: its word, shape class and gazetteer flags."""
-    script = _script(word)
-    low = norm(word) if script == "lat" else word.lower()
-    shape = (f"sh={_shape(word)[:2]}",) if off in (-1, 1) else ()  # the far neighbours: word and lists
-    own = (f"w={low}", *shape, *(f"gz={g}" for g in _gazetteer(word, script)))
-    return tuple(f"{off}{f}" for f in own)
-
-
-_PAD = {off: (f"{off}pad",) for off in (-2, -1, 1, 2)}
 _OFFSETS = (-2, -1, 1, 2)
+_PAD = {off: (f"{off}pad",) for off in _OFFSETS}
 
 
 @lru_cache(maxsize=65536)
-def _views(word: str) -> tuple[tuple[str, ...], ...]:
-    """The word's own features, then what it gives as a neighbour at -2, -1, +1, +2: one cache look-up
-    per token instead of five (the features are a third of the model's time)."""
-    return (("b", *_own(word)), *(_context(word, off) for off in _OFFSETS))
+def word_views(word: str) -> tuple[tuple[str, ...], ...]:
+    """The word's own features, then what it gives as a neighbour at -2, -1, +1, +2 (its word, its shape
+    class for the near ones, its gazetteer flags), cached: a text repeats words and prompts repeat texts.
+    Script, shape and lexicon flags are read once per word for the five views: a word seen for the first
+    time is most of a document's cost (the flags were read five times)."""
+    script = _script(word)
+    low = norm(word) if script == "lat" else word.lower()
+    shape = _shape(word)
+    gz = tuple(f"gz={g}" for g in _gazetteer(word, script))
+    own = ("b", f"w={low}", f"sc={script}", f"sh={shape}", f"s2={low[-2:]}", f"p3={low[:3]}")
+    own += (f"s3={low[-3:]}", f"len={min(len(word), 6)}", *gz)  # one letter ("ⵏ", "a", "ا") is rarely a name
+    near = (f"w={low}", f"sh={shape[:2]}", *gz)
+    far = (f"w={low}", *gz)  # the far neighbours: word and lists
+    return (own, *(tuple(f"{off}{f}" for f in (near if off in (-1, 1) else far)) for off in _OFFSETS))
 
 
-def features(words: list[str]) -> list[list[str]]:
+View = Callable[[str], tuple[tuple[str, ...], ...]]
+
+
+def features(words: list[str], view: View | None = None) -> list[list[str]]:
+    """Each token's features; `view` may drop those the model gave no weight (see name_model)."""
     n = len(words)
-    views = [_views(w) for w in words]
+    views = [(view or word_views)(w) for w in words]
     out = []
-    for i, view in enumerate(views):
-        feats = list(view[0])
+    for i, parts in enumerate(views):
+        feats = list(parts[0])
         for k, off in enumerate(_OFFSETS, start=1):
             j = i + off
             feats += views[j][k] if 0 <= j < n else _PAD[off]

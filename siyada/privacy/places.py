@@ -163,7 +163,9 @@ def place_spans(text: str) -> list[tuple[int, int]]:
 
 
 def outside_places(text: str, people: list, spans: list[tuple[int, int]] | None = None) -> list:
-    """The PERSON candidates that overlap no place name."""
+    """The PERSON candidates that overlap no place name (no candidate: no place to look for)."""
+    if not people:
+        return people
     spans = place_spans(text) if spans is None else spans
     if not spans:
         return people
