@@ -72,3 +72,18 @@ def test_places_are_looked_for_only_around_a_name(monkeypatch: pytest.MonkeyPatc
     assert find_all_people("Rendez-vous avenue Hassan II à 9h, bureau 4.") == []
     assert find_all_people("Karim Bennani habite avenue Mohammed V.") != []
     assert len(calls) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Bonjour Karim, suite à notre réunion je vous envoie le dossier.", "Karim"),
+        ("Salut Nawal, j'ai vu Said hier au marché.", "Said"),
+    ],
+)
+def test_rule_and_model_reading_the_same_name_keep_the_surer_score(text: str, name: str) -> None:
+    """A lone given name that is also a word ("Karim": generous) scores under the threshold by rule; the
+    model reads the same words and is sure: the surer of the two readings speaks."""
+    from siyada.privacy.analyzer import analyze
+
+    assert name in [text[e.start : e.end] for e in analyze(text) if e.type == "PERSON"]
