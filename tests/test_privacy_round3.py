@@ -87,3 +87,19 @@ def test_rule_and_model_reading_the_same_name_keep_the_surer_score(text: str, na
     from siyada.privacy.analyzer import analyze
 
     assert name in [text[e.start : e.end] for e in analyze(text) if e.type == "PERSON"]
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        (
+            "Invités : Rachel Toledano, Tariq Benslimane et Nora Hajji.",
+            ["Nora Hajji", "Rachel Toledano", "Tariq Benslimane"],
+        ),
+        ("On se retrouve à Benslimane puis à Sidi Bennour samedi.", []),  # towns alone stay places
+    ],
+)
+def test_a_town_ending_a_name_is_its_family_name(text: str, names: list[str]) -> None:
+    from siyada.privacy.analyzer import analyze
+
+    assert sorted(text[e.start : e.end] for e in analyze(text) if e.type == "PERSON") == names
