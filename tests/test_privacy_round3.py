@@ -103,3 +103,39 @@ def test_a_town_ending_a_name_is_its_family_name(text: str, names: list[str]) ->
     from siyada.privacy.analyzer import analyze
 
     assert sorted(text[e.start : e.end] for e in analyze(text) if e.type == "PERSON") == names
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("ⵜⵍⵍⴰ ⵉⵟⵟⵓ ⴳ ⵜⵎⴷⵉⵏⵜ ⵏ ⴰⴳⴰⴷⵉⵔ", ["ⵉⵟⵟⵓ"]),  # a short name: two consonants, its vowels decide
+        ("ⵉⵏⵏⴰ ⵉⴷⵉⵔ ⵉ ⵜⵉⴼⴰⵡⵜ ⴰⴷ ⵜⴰⵙ ⵙ ⵜⴰⴷⴷⴰⵔⵜ", ["ⵉⴷⵉⵔ"]),  # ⵜⴰⴷⴷⴰⵔⵜ "house" is not a name
+        ("يمينة مشات لفاس البارح مع بنتها", ["يمينة"]),  # a traditional name, no cue
+        ("بيهة و خوها جاو من كلميم", ["بيهة"]),
+        ("مشيت بسعيدة للطبيب اليوم", ["سعيدة"]),  # "للطبيب": a proclitic on the article, not a name
+        ("ouarda ja mn tiznit lbare7", ["ouarda"]),
+        ("hssan w itto mchaw l agadir", ["hssan", "itto"]),
+    ],
+)
+def test_traditional_and_amazigh_names_in_darija_and_tifinagh(text: str, names: list[str]) -> None:
+    from siyada.privacy.analyzer import analyze
+
+    assert sorted(text[e.start : e.end] for e in analyze(text) if e.type == "PERSON") == names
+
+
+@pytest.mark.parametrize(
+    ("word", "script", "flag", "present"),
+    [
+        ("ⵉⵟⵟⵓ", "tf", "gz=g", True),  # Itto, read with its vowels
+        ("ⴰⵎⴰⵣⵉⵖ", "tf", "gz=g", False),  # a word that is also a name is neither
+        ("ⵜⵓⵔⵉⵜ", "tf", "gz=g", False),  # a name's consonants only: a weak match, flagged apart
+        ("ⴰⴳⴰⴷⵉⵔ", "tf", "gz=town", True),
+        ("فطنجة", "ar", "gz=town", True),  # "in Tangier"
+        ("للطبيب", "ar", "gz=pp", True),
+        ("lcasa", "lat", "gz=town", True),
+    ],
+)
+def test_lexicon_flags_in_every_script(word: str, script: str, flag: str, present: bool) -> None:
+    from siyada.privacy.name_features import word_views
+
+    assert (flag in word_views(word)[0]) is present

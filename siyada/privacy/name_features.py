@@ -24,6 +24,8 @@ from siyada.privacy.name_lexicon import (
     PLACE_CUES_ARABIC,
     PLACE_CUES_LATIN,
     PLACE_CUES_TIFINAGH,
+    TOWNS_PLAIN_ARABIC,
+    TOWNS_PLAIN_LATIN,
     VOCATIVES,
 )
 from siyada.privacy.tifinagh_names import skeleton
@@ -43,6 +45,28 @@ _ARABIZI_BARE = str.maketrans({"7": "h", "3": None, "9": "q", "5": "kh", "2": No
 _TF_PARTICLES = frozenset({"ⴰⵢⵜ", "ⵏⴰⵢⵜ", "ⵓ", "ⵓⵍⴷ", "ⵓⵍⵜ", "ⵉⴷ", "ⴱⵏ", "ⵓⵍⵍⵉ"})
 _TIF_GIVEN = frozenset(skeleton(n) for n in GIVEN_ALL_LATIN if len(skeleton(n)) >= 3)
 _TIF_FAMILY = frozenset(skeleton(n) for n in FAMILY_ALL_LATIN if len(skeleton(n)) >= 3)
+_PLAIN = str.maketrans(
+    {"ɣ": "gh", "ḥ": "h", "ɛ": "a", "ḍ": "d", "ṭ": "t", "ṣ": "s", "ẓ": "z", "ṛ": "r", "ʷ": None, "e": None}
+)
+
+
+def tifinagh_key(latin: str) -> str:
+    """A spelling key with the vowels Tifinagh writes (a, i, u) and without the schwa it leaves out:
+    "Idir" and ⵉⴷⵉⵔ, "Itto" and ⵉⵟⵟⵓ, "Tilelli" and ⵜⵉⵍⵍⵉ meet, where the consonant skeleton alone
+    ("dr", "t", "tl") is too short to tell a name from a word."""
+    plain = latin.lower().replace("ou", "u").replace("o", "u").translate(_PLAIN)
+    return re.sub(r"(.)\1+", r"\1", plain)
+
+
+_TIF_GIVEN_KEY = frozenset(k for n in GIVEN_ALL_LATIN if len(k := tifinagh_key(n)) >= 3)
+_TIF_FAMILY_KEY = frozenset(k for n in FAMILY_ALL_LATIN if len(k := tifinagh_key(n)) >= 3)
+# Everyday Tamazight words that are names too (amaziɣ, tamaziɣt, tafat "light", tilelli "freedom").
+_TF_WORDS = frozenset(tifinagh_key(w) for w in ("amazigh", "tamazight", "tafat", "tilelli", "tudert", "tala"))
+_TOWNS_LAT = TOWNS_PLAIN_LATIN
+_TOWNS_AR = TOWNS_PLAIN_ARABIC
+_TOWNS_TF = frozenset(tifinagh_key(t) for t in TOWNS_PLAIN_LATIN)
+# "فالقهوة", "بالطوموبيل", "للطبيب": a proclitic glued to the article is a prepositional phrase, not a name.
+_AR_PP = ("فال", "بال", "لل", "كال")
 _AR_GIVEN = frozenset(w.split("_")[0] for w in GIVEN_ALL_ARABIC)
 _AR_FAMILY = frozenset(w.split("_")[0] for w in FAMILY_ALL_ARABIC)
 
@@ -107,12 +131,30 @@ def _gazetteer(word: str, script: str) -> list[str]:
             flags.append("part")
         if word in _PLACE_CUES or (len(word) > 3 and word[0] in "وبلف" and word[1:] in _PLACE_CUES):
             flags.append("place")
+        if any(s in _TOWNS_AR for s in stems) or (word[0] in "وبلف" and ("ال" + word[1:]) in _TOWNS_AR):
+            flags.append("town")
+        if len(word) > 4 and word.startswith(_AR_PP) and "g" not in flags and "f" not in flags:
+            flags.append("pp")
     elif script == "tf":
-        key = skeleton(to_latin(word))
-        if key in _TIF_GIVEN:
+        latin = to_latin(word)
+        key, full = skeleton(latin), tifinagh_key(latin)
+        # The spelling with its vowels is a sure match; the consonants alone a weak one ("gs"): ⵜⵓⵔⵉⵜ
+        # "heart" has a name's consonants. Everyday words that are names too (ⴰⵎⴰⵣⵉⵖ) are neither.
+        if full in _TF_WORDS:
+            flags.append("word")
+        elif full in _TIF_GIVEN_KEY:
             flags.append("g")
-        if key in _TIF_FAMILY or (word[0] == "ⵓ" and skeleton(to_latin(word[1:])) in _TIF_GIVEN):
-            flags.append("f")  # ⵓⵃⴰⴷⴷⵓ: u + a given name is a patronymic family name
+        elif key in _TIF_GIVEN:
+            flags.append("gs")
+        son_of = word[0] == "ⵓ"  # ⵓⵃⴰⴷⴷⵓ: u + a given name is a patronymic family name
+        if full in _TF_WORDS:
+            pass
+        elif full in _TIF_FAMILY_KEY or (son_of and tifinagh_key(latin[1:]) in _TIF_GIVEN_KEY):
+            flags.append("f")
+        elif key in _TIF_FAMILY or (son_of and skeleton(latin[1:]) in _TIF_GIVEN):
+            flags.append("fs")
+        if full in _TOWNS_TF:
+            flags.append("town")
         if word in _TF_PARTICLES:
             flags.append("part")
         if word in PLACE_CUES_TIFINAGH:
@@ -133,6 +175,8 @@ def _gazetteer(word: str, script: str) -> list[str]:
             flags.append("part")
         if low in _PLACE_CUES:
             flags.append("place")
+        if low in _TOWNS_LAT or cands[-1] in _TOWNS_LAT:
+            flags.append("town")
     if norm(word) in _TITLES or word in _TITLES:
         flags.append("title")
     key = word if script in ("ar", "tf") else norm(word)
