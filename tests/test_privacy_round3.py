@@ -139,3 +139,20 @@ def test_lexicon_flags_in_every_script(word: str, script: str, flag: str, presen
     from siyada.privacy.name_features import word_views
 
     assert (flag in word_views(word)[0]) is present
+
+
+@pytest.mark.parametrize(
+    ("text", "ice"),
+    [
+        ("Devis n° 77 — Client : Atlas Print — 398259791907424 — Total : 4 000 DH TTC.", "398259791907424"),
+        ("Facture Oasis Froid — destinataire : Riad Zitoun, identifiant 833 788 762 3286 66 — 12 000 DH TTC.",
+         "833 788 762 3286 66"),  # grouped as it is built: 3 3 3, 4, 2
+        ("3afak zid f la facture dyal client had l'identifiant: 012904047966689", "012904047966689"),
+        ("Devis n° 78 — Client : Atlas Print — 398259791907425 — Total : 4 000 DH TTC.", None),  # not mod 97
+    ],
+)  # fmt: skip
+def test_an_ice_without_its_label_in_a_quote_or_an_invoice(text: str, ice: str | None) -> None:
+    from siyada.privacy.analyzer import analyze
+
+    found = [text[e.start : e.end] for e in analyze(text) if e.type == "MA_ICE"]
+    assert found == ([ice] if ice else [])

@@ -93,14 +93,27 @@ def find_ribs(text: str) -> list[Entity]:
 
 
 # --- ICE: 15 digits; no public checksum, mod 97 is only a weak signal ----------------------------------
-_ICE = re.compile(_NB + r"\d{15}" + _NA)
+# Also grouped as it is built: company 9 digits (3 3 3), establishment 4, control 2 ("862 245 827 5549 95").
+_ICE = re.compile(_NB + r"(?:\d{15}|\d{3} \d{3} \d{3} \d{4} \d{2})" + _NA)
+# A quote or an invoice names its parties' ICE without a label ("Devis… Client : Menara Events —
+# 758139888866344 — Total TTC"): there, a 15-digit number that passes mod 97 counts as labelled.
+_ICE_COMMERCE = re.compile(
+    r"(?<![\w])(?:devis|facture|factura|ttc|h\.t\.?|tva|client|cliente|destinataire|prestation|prestataire"
+    r"|فاتورة|الفاتورة|الزبون)(?![\w])",
+    re.IGNORECASE,
+)
+_ICE_COMMERCE_SPAN = 120
 
 
 def find_ices(text: str) -> list[Entity]:
     out = []
     for m in _ICE.finditer(text):
-        checked = mod97_zero(m.group())
+        checked = mod97_zero(digits_only(m.group()))
         s = _score(text, m.start(), m.end(), T.MA_ICE, 0.45 if checked else 0.4, checked=checked)
+        if checked and s < 0.8:
+            lo, hi = max(0, m.start() - _ICE_COMMERCE_SPAN), m.end() + _ICE_COMMERCE_SPAN
+            if _ICE_COMMERCE.search(text, lo, hi) is not None:
+                s = round(min(s + CONTEXT_BOOST, 1.0), 3)
         out.append(Entity(m.start(), m.end(), T.MA_ICE, s))
     return out
 
