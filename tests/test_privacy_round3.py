@@ -156,3 +156,21 @@ def test_an_ice_without_its_label_in_a_quote_or_an_invoice(text: str, ice: str |
 
     found = [text[e.start : e.end] for e in analyze(text) if e.type == "MA_ICE"]
     assert found == ([ice] if ice else [])
+
+
+@pytest.mark.parametrize(
+    ("text", "phone"),
+    [
+        ("للتواصل اتصلوا ب0528 33 41 07 من فضلكم", "0528 33 41 07"),  # a proclitic glued to the number
+        ("wlidi f france, numero dyalo +33 6 12 48 90 37 3ayet lih", "+33 6 12 48 90 37"),
+        ("خويا فبلجيكا رقمو 0032 478 55 21 09", "0032 478 55 21 09"),
+        ("Contact : (+212) 0661-552-093, après 18h.", "(+212) 0661-552-093"),  # the trunk 0 kept
+        ("appelez son père au 212 6 61 30 22 48 ce soir", "212 6 61 30 22 48"),  # no plus
+        ("[vocal] ktbi: 06 66 - 21 - 43 - 90 dyal lmkhtar", "06 66 - 21 - 43 - 90"),
+        ("[vocal] ktbi: 06 ... 71 ... 15 ... 93 ... 37", "06 ... 71 ... 15 ... 93 ... 37"),
+    ],
+)
+def test_phone_numbers_in_their_messy_forms(text: str, phone: str) -> None:
+    from siyada.privacy.analyzer import analyze
+
+    assert [text[e.start : e.end] for e in analyze(text) if e.type == "PHONE_NUMBER"] == [phone]
