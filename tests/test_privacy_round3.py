@@ -174,3 +174,19 @@ def test_phone_numbers_in_their_messy_forms(text: str, phone: str) -> None:
     from siyada.privacy.analyzer import analyze
 
     assert [text[e.start : e.end] for e in analyze(text) if e.type == "PHONE_NUMBER"] == [phone]
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("Les écoles Moulay Rachid, Lalla Meryem et Ibn Sina ferment demain.", []),  # a plural names a list
+        ("Travaux sur la rocade Mohammed VI jusqu'au 8 mai.", []),
+        ("الموعد في مدار ابن بطوطة قرب مسرح محمد الخامس", []),
+        ("Au Lycée Ibn Rochd, Karim Bennani a pris la parole.", ["Karim Bennani"]),  # a place, a person
+        ("Le client Hamid Oulad Ali paiera en espèces.", ["Hamid Oulad Ali"]),  # "Oulad" carries the name on
+    ],
+)
+def test_lists_of_places_and_particles(text: str, names: list[str]) -> None:
+    from siyada.privacy.analyzer import analyze
+
+    assert sorted(text[e.start : e.end] for e in analyze(text) if e.type == "PERSON") == names

@@ -287,12 +287,16 @@ PLACE_CUES_LATIN = (
     "Théâtre", "Pharmacie", "Boulangerie", "Café", "Restaurant", "Librairie", "Complexe sportif",
     "Polyclinique", "Lotissement", "Groupe scolaire", "Hospital", "Street", "School", "Médersa",
     "Medersa", "Tombeau", "Palais", "Borj", "Barrage", "Grand Stade", "Mall", "Dam",
+    # Round 3: more place words, and plurals, whose names come as a list.
+    "Rocade", "Synagogue", "Cinéma", "Derb", "Hôtel", "Lycées", "Écoles", "Ecoles", "Collèges",
+    "Hôpitaux", "Avenues", "Rues", "Boulevards", "Mosquées", "Places", "Stades", "Instituts",
+    "Facultés", "Universités", "Quartiers", "Cités", "Résidences", "Cliniques", "Musées",
 )  # fmt: skip
 PLACE_CUES_ARABIC = (
     "شارع", "زنقة", "ثانوية", "مدرسة", "إعدادية", "مستشفى", "المستشفى الجامعي", "مسجد", "جامع", "ضريح",
     "جامعة", "كلية", "ساحة", "حي", "مطار", "محطة", "مركز", "مؤسسة", "مصحة", "ملعب", "المركب الرياضي",
     "معهد", "إقامة", "قاعة", "مكتبة", "سوق", "طريق", "تجزئة", "مستوصف", "صيدلية", "مقهى", "مدارة",
-    "قيسارية", "أحياء", "درب", "دوار", "فندق",
+    "قيسارية", "أحياء", "درب", "دوار", "فندق", "مدار", "مسرح", "سينما", "قصر", "كنيس", "ملتقى",
 )  # fmt: skip
 # School, secondary school, university, town, hospital, mosque, street (IRCAM spellings).
 PLACE_CUES_TIFINAGH = ("ⵜⴰⵙⵏⴰⵡⵉⵜ", "ⵜⴰⵎⴷⵔⴰⵙⵜ", "ⵜⴰⵙⴷⴰⵡⵉⵜ", "ⵜⴰⵎⴷⵉⵏⵜ", "ⴰⵙⴳⵏⴰⴼ", "ⵜⵉⵎⵣⴳⵉⴷⴰ", "ⴰⵖⴰⵔⴰⵙ")

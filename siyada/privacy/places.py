@@ -165,7 +165,20 @@ def place_spans(text: str) -> list[tuple[int, int]]:
         end = _latin_after(text, m.end())
         if end > m.end():
             spans.append((m.end(), end))
+            # A plural place word names a list: "les lycées Lalla Aicha, Lalla Nezha et Moulay Driss".
+            n = 0
+            while m.group().rstrip().lower().endswith(("s", "x")) and n < _MAX_LIST:
+                more = _LIST_JOIN.match(text, end)
+                after = _latin_after(text, more.end()) if more else end
+                if more is None or after <= more.end():
+                    break
+                spans.append((more.end(), after))
+                end, n = after, n + 1
     return spans
+
+
+_LIST_JOIN = re.compile(r",? (?:et |and |w |ou )?|, ")
+_MAX_LIST = 8
 
 
 def outside_places(text: str, people: list, spans: list[tuple[int, int]] | None = None) -> list:
