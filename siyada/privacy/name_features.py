@@ -162,14 +162,16 @@ def _gazetteer(word: str, script: str) -> list[str]:
     else:
         low = norm(word).rstrip(".")
         cands = [low]
-        if script in ("lat", "d"):
+        if script in ("lat", "d") and not low.isalpha():  # Arabizi digits read as letters
             cands += [low.translate(_ARABIZI), low.translate(_ARABIZI_BARE)]
         # Darija puts its article before many names in chats (lmokhtar, l3arbi, elalamy): read them bare too.
         cands += [c[k:] for c in cands for k in (1, 2) if len(c) - k >= 3 and c[:k] in ("l", "el")]
+        cands = list(dict.fromkeys(cands))
         for cand in cands:
-            if cand in GIVEN_ALL_LATIN or cand.split("-")[0] in GIVEN_ALL_LATIN:
+            parts = cand.split("-") if "-" in cand else (cand,)
+            if cand in GIVEN_ALL_LATIN or parts[0] in GIVEN_ALL_LATIN:
                 flags.append("g")
-            if cand in FAMILY_ALL_LATIN or cand.split("-")[-1] in FAMILY_ALL_LATIN:
+            if cand in FAMILY_ALL_LATIN or parts[-1] in FAMILY_ALL_LATIN:
                 flags.append("f")
         if low in PARTICLES:
             flags.append("part")
