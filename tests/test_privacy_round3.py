@@ -190,3 +190,30 @@ def test_lists_of_places_and_particles(text: str, names: list[str]) -> None:
     from siyada.privacy.analyzer import analyze
 
     assert sorted(text[e.start : e.end] for e in analyze(text) if e.type == "PERSON") == names
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "RIB : 0072 2557 8070 4310 0080 1276 (Attijariwafa)",  # a bank code 007 is not "+7"
+        "ICE 003973924000214 — Atlas Froid SARL",  # nor an ICE from 00
+        "Virement sur 007 450 5935715859090057 16",
+    ],
+)
+def test_a_long_number_from_00_is_not_a_foreign_phone(text: str) -> None:
+    from siyada.privacy.recognisers import find_phones
+
+    assert find_phones(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("راه مولاي الحسن ولد عمي خدام فطنجة", ["مولاي الحسن"]),  # "ولد عمي": a cousin; "خدام": working
+        ("نتلاقاو عند لالة ياقوت قدام السينما", ["ياقوت"]),  # "قدام": in front of
+    ],
+)
+def test_darija_function_words_end_a_name(text: str, names: list[str]) -> None:
+    from siyada.privacy.analyzer import analyze
+
+    assert sorted(text[e.start : e.end] for e in analyze(text) if e.type == "PERSON") == names

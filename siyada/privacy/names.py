@@ -323,6 +323,8 @@ def _arabic_family_end(
     w = words[j]
     if w in _AR_STOP:
         return None
+    if w in _AR_PARTICLES and j + 1 < len(words) and words[j + 1] in _AR_KIN:
+        return None  # "ولد عمي", "بنت خالتي": a cousin, not a patronymic
     if w in _AR_PARTICLES and j + 1 < len(words) and adjacent(j, j + 1) and words[j + 1] not in _AR_STOP:
         end = j + 2
         if words[j + 1] in ("عبد", *_AR_HONORIFICS) and end < len(words) and adjacent(j + 1, end):
@@ -348,8 +350,11 @@ _AR_STOP = words(
     شفت عندي عندو عندها باش حتى والو هاد هادي هادا واش فين شنو علاش كيفاش بزاف دابا صافي مزيان
     الوالد الوالدة الحضور المال الملك وكيل الكاتب العام الخازن المقرر الطبيب المعالج
     الغرفة المحكمة الابتدائية الاستئناف المشتري المشترية البائع البائعة الطرف السي المرحوم
-    المرحومة"""
+    المرحومة
+    قدام ورا حدا فوق تحت وسط جنب بحال خدام خدامة خدامين ساكن ساكنة مريض مريضة كبير كبيرة صغير صغيرة
+    جديد جديدة قديم قديمة فين منين ملي حيت حيث ولكن ولا وحتى بلا غير"""
 )
+_AR_KIN = frozenset({"عمي", "عمتي", "خالي", "خالتي", "خويا", "ختي", "عمو", "خالو", "عمها", "خالها"})
 _AR_PARTICLES = frozenset({"بن", "ابن", "بنت", "منت", "آيت", "أيت", "ايت", "ولد", "أولاد", "أهل", "ماء"})
 _AR_FAMILY_PREFIXES = ("بن", "بو", "أو", "او", "ابن", "بل", "آيت", "أيت")
 # Words after which the next words are a person's name: "المريض عبد الحق المريني", "الاسم : ...".

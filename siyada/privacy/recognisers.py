@@ -170,7 +170,11 @@ _PHONE = re.compile(
 )
 # Other countries ("+32 478 12 34 56", "0033 6 12…"): a plus or 00, a country code, then digit groups;
 # phonenumbers decides the country and whether the number is valid, so the span is cut to a valid one.
-_FOREIGN = re.compile(r"(?<![\w+])(?:\+|00)(?!212)[1-9]\d{0,2}(?:[ .\-\u00a0]?\d{1,4}){2,6}(?!\d)(?![.,]\d)")
+# With "00" the country code is set apart ("0032 478…"): a run of digits from 00 is an ICE or a RIB.
+_FOREIGN = re.compile(
+    r"(?<![\w+])(?:\+(?!212)[1-9]\d{0,2}|00(?!212)[1-9]\d{0,2}(?=[ .\-\u00a0]\d))"
+    r"(?:[ .\-\u00a0]?\d{1,4}){2,6}(?!\d)(?![.,]\d)"
+)
 _GROUP_END = re.compile(r"\d(?=[ .\-\u00a0]|$)")
 
 
@@ -178,6 +182,8 @@ def _foreign_phones(text: str) -> list[Entity]:
     out = []
     for m in _FOREIGN.finditer(text):
         raw = m.group()
+        if len(digits_only(raw)) > 17:  # a RIB or an account number (E.164: 15 digits after "00")
+            continue
         # The longest prefix, cut between digit groups, that is a valid number.
         for end in sorted((g.end() for g in _GROUP_END.finditer(raw)), reverse=True):
             try:
