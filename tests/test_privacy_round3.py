@@ -109,7 +109,7 @@ def test_a_town_ending_a_name_is_its_family_name(text: str, names: list[str]) ->
     ("text", "names"),
     [
         ("ⵜⵍⵍⴰ ⵉⵟⵟⵓ ⴳ ⵜⵎⴷⵉⵏⵜ ⵏ ⴰⴳⴰⴷⵉⵔ", ["ⵉⵟⵟⵓ"]),  # a short name: two consonants, its vowels decide
-        ("ⵉⵏⵏⴰ ⵉⴷⵉⵔ ⵉ ⵜⵉⴼⴰⵡⵜ ⴰⴷ ⵜⴰⵙ ⵙ ⵜⴰⴷⴷⴰⵔⵜ", ["ⵉⴷⵉⵔ"]),  # ⵜⴰⴷⴷⴰⵔⵜ "house" is not a name
+        ("ⵉⵏⵏⴰ ⵉⴷⵉⵔ ⵉ ⵜⵉⴼⴰⵡⵜ ⴰⴷ ⵜⴰⵙ ⵙ ⵜⴰⴷⴷⴰⵔⵜ", ["ⵉⴷⵉⵔ", "ⵜⵉⴼⴰⵡⵜ"]),  # ⵜⴰⴷⴷⴰⵔⵜ "house" is not a name
         ("يمينة مشات لفاس البارح مع بنتها", ["يمينة"]),  # a traditional name, no cue
         ("بيهة و خوها جاو من كلميم", ["بيهة"]),
         ("مشيت بسعيدة للطبيب اليوم", ["سعيدة"]),  # "للطبيب": a proclitic on the article, not a name
@@ -217,3 +217,12 @@ def test_darija_function_words_end_a_name(text: str, names: list[str]) -> None:
     from siyada.privacy.analyzer import analyze
 
     assert sorted(text[e.start : e.end] for e in analyze(text) if e.type == "PERSON") == names
+
+
+def test_a_son_and_his_mother_are_two_people_a_sahrawi_chain_one() -> None:
+    """ "ولد" + a plain given name joins a son to his mother or father (two people); a Sahrawi name goes
+    on with an honorific, "عبد" or an article ("ولد سيدي ابراهيم", "ولد الشيخ")."""
+    from siyada.privacy.names import find_people
+
+    text = "شفتي مروان ولد سعاد؟ و محمد سالم ولد الشيخ"
+    assert [text[e.start : e.end] for e in find_people(text)] == ["محمد سالم ولد الشيخ"]

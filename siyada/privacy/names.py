@@ -325,6 +325,12 @@ def _arabic_family_end(
         return None
     if w in _AR_PARTICLES and j + 1 < len(words) and words[j + 1] in _AR_KIN:
         return None  # "ولد عمي", "بنت خالتي": a cousin, not a patronymic
+    if w in ("ولد", "بنت") and j + 1 < len(words) and words[j + 1] in GIVEN_ARABIC:
+        # "مروان ولد سعاد": a son and his mother, two people; a Sahrawi chain goes on with an honorific,
+        # "عبد", an article or a family name ("ولد سيدي ابراهيم", "ولد الشيخ"), which GIVEN_ARABIC lacks.
+        nxt = words[j + 1]
+        if nxt not in _AR_HONORIFICS and nxt != "عبد" and not nxt.startswith("ال"):
+            return None
     if w in _AR_PARTICLES and j + 1 < len(words) and adjacent(j, j + 1) and words[j + 1] not in _AR_STOP:
         end = j + 2
         if words[j + 1] in ("عبد", *_AR_HONORIFICS) and end < len(words) and adjacent(j + 1, end):
