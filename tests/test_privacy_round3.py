@@ -224,5 +224,7 @@ def test_a_son_and_his_mother_are_two_people_a_sahrawi_chain_one() -> None:
     on with an honorific, "عبد" or an article ("ولد سيدي ابراهيم", "ولد الشيخ")."""
     from siyada.privacy.names import find_people
 
-    text = "شفتي مروان ولد سعاد؟ و محمد سالم ولد الشيخ"
-    assert [text[e.start : e.end] for e in find_people(text)] == ["محمد سالم ولد الشيخ"]
+    text = "شفتي مروان ولد سعاد؟ راه نجح"
+    assert "مروان ولد سعاد" not in [text[e.start : e.end] for e in find_people(text)]
+    text = "حضر الاجتماع محمد الأمين ولد سيدي ابراهيم"
+    assert [text[e.start : e.end] for e in find_people(text)] == ["محمد الأمين ولد سيدي ابراهيم"]
