@@ -228,3 +228,55 @@ def test_a_son_and_his_mother_are_two_people_a_sahrawi_chain_one() -> None:
     assert "مروان ولد سعاد" not in [text[e.start : e.end] for e in find_people(text)]
     text = "حضر الاجتماع محمد الأمين ولد سيدي ابراهيم"
     assert [text[e.start : e.end] for e in find_people(text)] == ["محمد الأمين ولد سيدي ابراهيم"]
+
+
+SETS = ("pii_heldout.txt", "pii_blind.txt", "pii_blind2.txt", "pii_blind3.txt", "pii_wild1.txt",
+        "pii_wild2.txt", "pii_wild3.txt", "pii_wild4.txt")  # fmt: skip
+
+
+@pytest.mark.parametrize("name", SETS)
+def test_recognisers_skipped_for_short_numbers_would_have_found_nothing(name: str) -> None:
+    """`analyze` runs only the pattern recognisers whose shortest match fits the longest run of digits
+    (a RIB needs 24, a phone 7…): on every labelled text, what they find is what all of them find."""
+    from siyada.privacy.analyzer import _TO_ASCII, _pattern_recognisers
+    from siyada.privacy.markup import load_markup
+    from siyada.privacy.recognisers import PATTERN_RECOGNISERS
+
+    def key(e: object) -> tuple:
+        return (e.start, e.end, e.type, e.score)  # type: ignore[attr-defined]
+
+    fixtures = Path(__file__).parent / "fixtures"
+    for doc in load_markup(fixtures / name):
+        text = doc["text"].translate(_TO_ASCII)
+        every = sorted((e for rec in PATTERN_RECOGNISERS for e in rec(text)), key=key)
+        gated = sorted((e for rec in _pattern_recognisers(text) for e in rec(text)), key=key)
+        assert gated == every, text
+
+
+def test_a_prompt_with_a_date_runs_only_the_plate_recogniser() -> None:
+    from siyada.privacy.analyzer import _pattern_recognisers
+
+    assert [r.__name__ for r in _pattern_recognisers("Rendez-vous le 12 mai à 9h30, salle 4.")] == [
+        "find_plates"
+    ]
+    assert len(_pattern_recognisers("RIB 011 780 0000 1234 5678 9012 34, mail a@b.ma")) == 10
+
+
+def test_latin_text_skips_the_arabic_name_rules(monkeypatch: pytest.MonkeyPatch) -> None:
+    from siyada.privacy import names
+
+    scanned: list[str] = []
+
+    class Counting:
+        def __init__(self, pattern: object) -> None:
+            self.pattern = pattern
+
+        def finditer(self, text: str):  # type: ignore[no-untyped-def]
+            scanned.append(text)
+            return self.pattern.finditer(text)  # type: ignore[attr-defined]
+
+    monkeypatch.setattr(names, "_CUED_ARABIC", Counting(names._CUED_ARABIC))
+    assert names._arabic_people("Karim Bennani et Salma Berrada, rendez-vous lundi.") == []
+    assert scanned == []
+    names._arabic_people("السيد كريم بناني")
+    assert len(scanned) == 1

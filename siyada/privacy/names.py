@@ -245,6 +245,8 @@ def _latin_people(text: str) -> list[Entity]:
 
 
 def _arabic_people(text: str) -> list[Entity]:
+    if _AR_TOKEN.search(text) is None:  # no Arabic word: skip the three cue scans (most Latin prompts)
+        return []
     out = []
     tokens = [(m.start(), m.end(), m.group()) for m in _AR_TOKEN.finditer(text)]
     titled_starts = {m.end() for m in _TITLED_ARABIC.finditer(text)}
