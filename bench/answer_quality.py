@@ -113,7 +113,13 @@ def _evidence(question: str, hits: list[dict[str, Any]], embed: Any) -> dict[str
 
 
 def run_task(
-    folder: Path, limit: int | None, split: str, cache: Path, min_evidence: float | None, rows_wanted: bool
+    folder: Path,
+    limit: int | None,
+    split: str,
+    cache: Path,
+    min_evidence: float | None,
+    rows_wanted: bool,
+    trim: bool = False,
 ) -> dict[str, Any]:
     from siyada.governance.tenants import create_tenant
     from siyada.knowledge.grounding import extractive_answer
@@ -130,6 +136,8 @@ def run_task(
     extra: dict[str, Any] = {"embed": e5.embed} if takes_embed else {}
     if takes_embed and min_evidence is not None:
         extra["min_evidence"] = min_evidence
+    if trim:
+        extra["trim"] = True
     blob = "\n".join(
         json.dumps({"text": p, "paragraph": i}, ensure_ascii=False) for i, p in enumerate(paragraphs)
     )
@@ -198,6 +206,7 @@ def main() -> None:
     ap.add_argument("--split", choices=("dev", "test", "all"), default="all")
     ap.add_argument("--rows", type=Path, help="write every question, answer and outcome here (JSONL)")
     ap.add_argument("--min-evidence", type=float, help="abstention threshold (default: the configured one)")
+    ap.add_argument("--trim", action="store_true", help="cut the question's own words off the quote's edges")
     ap.add_argument("--cache", type=Path, default=ROOT / "bench" / "results" / "cache")
     a = ap.parse_args()
     folders = sorted(p for p in a.tasks_dir.iterdir() if (p / "squad.json").exists())
@@ -206,7 +215,9 @@ def main() -> None:
     results: dict[str, Any] = {}
     rows: list[dict[str, Any]] = []
     for folder in folders:
-        results[folder.name] = run_task(folder, a.limit, a.split, a.cache, a.min_evidence, bool(a.rows))
+        results[folder.name] = run_task(
+            folder, a.limit, a.split, a.cache, a.min_evidence, bool(a.rows), a.trim
+        )
         rows += [{"task": folder.name, **r} for r in results[folder.name].pop("_rows")]
     print(
         f"{'task':<16} {'n':>4} {'contains':>8} {'F1':>6} {'abst.P':>7} {'abst.R':>7}   baseline contains/F1"

@@ -1,6 +1,7 @@
 """Siyada's Moroccan personal-data analyzer vs Microsoft Presidio (+ presidio-mena, spaCy fr_core_news_sm).
 
     bash bench/setup_presidio.sh && .venv/bin/python bench/privacy.py [--gold FILE ...] [--json OUT]
+    .venv/bin/python bench/privacy.py --siyada-only [--gold FILE ...]   # no Presidio
 
 Scoring mirrors siyada/privacy/evaluate.py: exact span + type match, P/R/F1 per type and overall. Siyada
 runs here at its default threshold (0.5); Presidio runs in its own venv (bench/presidio_runner.py, see its
@@ -39,7 +40,7 @@ DEV_SET = Path("/work/shared/data/pii/ma_pii_dev.jsonl")
 HELDOUT = ROOT / "tests" / "fixtures" / "pii_heldout.txt"
 # The hand-labelled sets, in the order they were written (docs/privacy.md says which were tuned on).
 FIXTURE_SETS = ("pii_heldout.txt", "pii_blind.txt", "pii_blind2.txt", "pii_blind3.txt", "pii_wild1.txt",
-                "pii_wild2.txt")  # fmt: skip
+                "pii_wild2.txt", "pii_wild3.txt", "pii_wild4.txt")  # fmt: skip
 PRESIDIO_PY = HERE / ".venv-presidio" / "bin" / "python"
 RUNNER = HERE / "presidio_runner.py"
 PRESIDIO_THRESHOLDS = (0.3, 0.4, 0.5)
@@ -323,11 +324,30 @@ def side_by_side(results: Sequence[dict]) -> str:
     return "\n".join(lines)
 
 
+def siyada_only(path: Path) -> str:
+    """Siyada alone (no Presidio venv needed): F1 overall, per type and by language, CPU per document."""
+    docs = load_gold(path)
+    s = summarize(docs, run_siyada([d.text for d in docs]))
+    m = s["overall"]
+    types = ", ".join(f"{t} {v['f1']:.3f}" for t, v in s["per_type"].items())
+    langs = ", ".join(f"{lang} {f1:.3f}" for lang, f1 in s["by_lang"].items())
+    cpu = 1000 / s["docs_per_cpu_s"] if s["docs_per_cpu_s"] else 0.0
+    return (
+        f"{path.name}: F1 {m['f1']:.3f} (P {m['precision']:.3f}, R {m['recall']:.3f}); {types}; "
+        f"by language {langs}; {cpu:.3f} ms CPU per document"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--gold", type=Path, action="append", help=".jsonl or markup .txt; repeatable")
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument("--siyada-only", action="store_true", help="skip Presidio (no venv needed)")
     args = parser.parse_args()
+    if args.siyada_only:
+        for path in args.gold or default_gold():
+            print(siyada_only(path), flush=True)
+        return
     results = []
     for path in args.gold or default_gold():
         text, result = compare(path)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs Siyada with its test needs into .venv and runs the whole test suite (lint first).
-# The scale-out tests need PostgreSQL and Redis servers, the web app's tests Chromium, OCR Tesseract's data: installed from Debian
-# packages when missing
+# The scale-out tests need PostgreSQL and Redis servers, the web app's tests Chromium, the office-format
+# tests LibreOffice, OCR Tesseract's data and headers: installed from Debian packages when missing
 # (the tests start their own instances on loopback ports).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,6 +10,11 @@ command -v redis-server >/dev/null || need+=(redis-server)
 # The web app's tests drive Debian's chromium through Playwright (no browser download).
 [ -x /usr/bin/chromium ] || need+=(chromium)
 command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+# Office formats and right-to-left PDFs (tests/test_office_formats.py, test_pdf_rtl.py): LibreOffice
+# converts the test sources into ODT, ODS, XLSX, PPTX, DOCX and PDF at test time.
+command -v soffice >/dev/null || need+=(libreoffice-writer libreoffice-calc libreoffice-impress)
+# ...and saves password-protected ODF through its UNO bridge (tests/tools/lo_password.py, system Python).
+/usr/bin/python3 -c 'import uno' 2>/dev/null || need+=(python3-uno)
 # The multi-host test bed (tests/test_testbed.py, as root): HAProxy in front of the replicas, `ip netns`.
 command -v haproxy >/dev/null || need+=(haproxy)
 command -v ip >/dev/null || need+=(iproute2)

@@ -133,6 +133,7 @@ class KnowledgeConfig(_Strict):
     # New collections get dense vectors from this embedded model; None: lexical search only.
     embedding_model: str | None = "siyada-embed"
     max_upload_bytes: int = Field(default=50 * 1024 * 1024, ge=1024)
+    max_pdf_pages: int = Field(default=2000, ge=1)  # a PDF over it is refused (422), naming the limit
     retrieval_k: int = Field(default=5, ge=1, le=50)  # passages retrieved for a grounded answer
     # A vector per sentence of multi-sentence chunks, for models that want them (e5): better semantic
     # ranking, e5 ingestion about a third slower. Off: one vector per chunk.

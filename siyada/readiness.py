@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.engine import Engine
 
-from siyada.store.db import current_revision, head_revision, revisions
+from siyada.store.db import current_revision, head_revision, is_newer
 
 log = logging.getLogger("siyada.readiness")
 
@@ -48,7 +48,7 @@ def schema_state(engine: Engine) -> str:
     current = current_revision(engine)
     if current is None:
         return "the database has no schema yet (run `siyada migrate`)"
-    if current == head_revision() or current not in revisions():
+    if current == head_revision() or is_newer(current):
         return "ok"
     return "the database schema is behind this version (run `siyada migrate`)"
 

@@ -56,6 +56,28 @@ def test_markdown_heading_on_one_long_line_is_linear() -> None:
     )
 
 
+def test_mail_with_a_long_address_header_is_linear() -> None:
+    # The structured header parser of email's policy.default took minutes on 500 KB of "x " in To:.
+    _finishes(
+        "from siyada.knowledge.parse import parse\n"
+        "doc = parse(b'From: a@b.ma\\nTo: ' + b'x ' * 1_000_000 + b'\\nSubject: s\\n\\nbody', 'h.eml')\n"
+        "assert doc.format == 'eml' and doc.text.endswith('body')"
+    )
+
+
+def test_mail_of_deeply_nested_multiparts_is_refused_at_once() -> None:
+    # The feed parser's cost grows with the square of multipart nesting (1,000 levels took 3.8 s, then a
+    # RecursionError): the MIME parts are counted first.
+    _finishes(
+        "from siyada.knowledge.parse import parse_many, MalformedDocument\n"
+        "head = b'From: a@b.ma\\nTo: c@d.ma\\nSubject: x\\n'\n"
+        "body = b''.join(b'Content-Type: multipart/mixed; boundary=\"b%d\"\\n\\n--b%d\\n' % (i, i)"
+        " for i in range(20_000))\n"
+        "try:\n    parse_many(head + body, 'deep.eml')\n    raise SystemExit('accepted')\n"
+        "except MalformedDocument as exc:\n    assert 'MIME parts' in str(exc)"
+    )
+
+
 def test_html_unclosed_tags_are_linear() -> None:
     # html.parser rescanned to the end of the input at each unfinished "<a " (60 KB took 53 s).
     _finishes(

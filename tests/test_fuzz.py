@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.fuzz.targets import FIXTURES, TARGETS, seeds
+from tests.fuzz.targets import FIXTURES, NAMES, TARGETS, seeds
 
 EXAMPLES = int(os.environ.get("SIYADA_FUZZ_EXAMPLES", "150"))
 
@@ -84,4 +84,4 @@ def test_inputs_fuzzing_found_stay_fixed(path: Path) -> None:
     TARGETS[path.parent.name](data)
 
 
-_NAME_BYTES = {".txt": 1, ".md": 2, ".html": 3, ".json": 4, ".jsonl": 5, ".docx": 6, ".pdf": 7}
+_NAME_BYTES = {name[1:]: n for n, name in enumerate(NAMES) if name is not None}

@@ -92,3 +92,36 @@ def test_sigterm_drains_calls_in_flight_and_flushes_usage(tmp_path: Path) -> Non
     assert answers == ["".join(words(PIECES))] * CALLS, server.output()[-2000:]
     assert code == 0, server.output()[-2000:]
     assert _usage_rows(data) == {200: CALLS}
+
+
+def test_calls_still_running_when_the_grace_ends_get_an_openai_error_not_a_plain_500(tmp_path: Path) -> None:
+    """uvicorn cancels what runs past the grace and used to answer `500 Internal Server Error` in plain
+    text; a client must read why: a 503 with the API's error body, or an error event ending the stream."""
+    upstream = SlowUpstream(PIECES, PAUSE)
+    data = tmp_path / "gw"
+    cli(data, "tenants", "create", "default")
+    server = Server(data, config=_config(data / "gw.toml", upstream, 1))
+    try:
+        server.start()
+        key = server.key("default", "user")
+        with ThreadPoolExecutor(2) as pool:
+            futures = [pool.submit(_call, server.url, key, i) for i in range(2)]
+            deadline = time.monotonic() + 30
+            while upstream.received < 2 and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert server.proc is not None
+            server.proc.send_signal(signal.SIGTERM)
+            errors = []
+            for f in futures:
+                with pytest.raises(openai.APIError) as caught:
+                    f.result()
+                errors.append(caught.value)
+        code = server.proc.wait(60)
+    finally:
+        server.stop()
+        upstream.close()
+    whole, streamed = errors  # call 0 is whole, call 1 streamed (see _call)
+    assert isinstance(whole, openai.APIStatusError) and whole.status_code == 503, server.output()[-2000:]
+    assert whole.code == "server_stopping"
+    assert "grace" in streamed.message and not isinstance(streamed, openai.APIStatusError)
+    assert code == 0

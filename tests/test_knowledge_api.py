@@ -10,6 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 from openai import OpenAI
+from PIL import Image
 
 from tests.recording_upstream import RecordingUpstream
 from tests.server import Server, cli
@@ -165,10 +166,19 @@ def test_tenants_never_see_each_others_knowledge(kn: Server, procedures: str) ->
 
 
 def test_bad_uploads_get_clear_errors(kn: Server, procedures: str, tmp_path: Path) -> None:
+    r = _upload(kn, procedures, FORMATS / "image.png")  # a real image, one blank pixel: OCR finds no text
+    assert r.status_code == 422 and r.json()["error"]["code"] == "malformed_document"
+    assert "No text was found" in r.json()["error"]["message"]
     png = tmp_path / "scan.png"
-    png.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 64)
+    png.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 64)  # a PNG signature and nothing readable
     r = _upload(kn, procedures, png)
+    assert r.status_code == 422 and r.json()["error"]["code"] == "malformed_document"
+    gif = tmp_path / "scan.gif"  # a readable GIF: a format OCR does not read
+    with Image.new("L", (16, 16), 255) as image:
+        image.save(gif, format="GIF")
+    r = _upload(kn, procedures, gif)
     assert r.status_code == 415 and r.json()["error"]["code"] == "unsupported_format"
+    assert "OCR reads PNG, JPEG, TIFF and WebP" in r.json()["error"]["message"]
     broken = tmp_path / "broken.pdf"
     broken.write_bytes(b"%PDF-1.7\n1 0 obj << /Type /Catalog")
     assert _upload(kn, procedures, broken).status_code == 422
@@ -287,9 +297,11 @@ def test_every_fixture_format_is_accepted_or_refused_clearly(kn: Server, name: s
     assert r is not None
     if any(tag in name for tag in ("malformed", "truncated", "corrupt", "invalid", "broken")):
         assert r.status_code == 422, r.text
+    elif name == "sheet.xlsx":  # a stub workbook (make_fixtures.py): read as XLSX, found broken
+        assert r.status_code == 422 and "XLSX" in r.json()["error"]["message"], r.text
     elif name.endswith(".png"):  # one blank pixel: read by OCR, which finds no text
         assert r.status_code == 422 and "No text was found" in r.text, r.text
-    elif name.endswith((".xlsx", ".zip", ".bin")):
+    elif name.endswith((".gif", ".bmp", ".zip", ".bin")):
         assert r.status_code == 415, r.text
     else:
         assert r.status_code in (200, 201), r.text

@@ -50,8 +50,12 @@ def _scores(docs: list[dict]) -> tuple[float, dict[str, float]]:
         # pii_wild3.txt: the issue-19 figure, scored once (0.875); round 2 tuned and trained on it (0.977;
         # 0.954 from a model trained without it)
         ("pii_wild3.txt", 0.97, 0.93),
-        # pii_wild4.txt: written blind during round 2, scored once after it (0.902); a regression floor
-        ("pii_wild4.txt", 0.89, 0.85),
+        # pii_wild4.txt: written blind during round 2, scored once after it (0.902); round 3 tuned and
+        # trained on it (0.987; 0.952 from a model trained without it)
+        ("pii_wild4.txt", 0.97, 0.93),
+        # pii_wild5.txt: written blind during round 3, scored once after it (0.913, PERSON 0.885, lowest
+        # type 0.885): a floor under the first run, so that later rounds cannot lose what it found
+        ("pii_wild5.txt", 0.90, 0.87),
     ],
 )
 def test_span_f1_on_varied_texts(name: str, overall_min: float, type_min: float) -> None:
@@ -71,6 +75,7 @@ SETS = (
     "pii_wild2.txt",
     "pii_wild3.txt",
     "pii_wild4.txt",
+    "pii_wild5.txt",
 )
 
 

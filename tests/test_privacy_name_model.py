@@ -53,9 +53,9 @@ def test_model_work_is_bounded_per_window(monkeypatch: pytest.MonkeyPatch) -> No
     calls: list[int] = []
     real = name_model.features
 
-    def counting(words: list[str]) -> list[list[str]]:
+    def counting(words: list[str], view: object = None) -> list[list[str]]:
         calls.append(len(words))
-        return real(words)
+        return real(words, view)  # type: ignore[arg-type]
 
     monkeypatch.setattr(name_model, "features", counting)
     text = "Karim Bennani a vu Salma. " * 2000

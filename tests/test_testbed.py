@@ -200,6 +200,76 @@ def test_rolling_restart_while_serving_fails_no_call(bed: Any) -> None:
     assert rows == {200: len(ok)}
 
 
+def _errors(bed: Any) -> str:
+    """The replicas' logged tracebacks, for a failed assertion's message."""
+    found = []
+    for name, log in bed.gw_logs.items():
+        text = log.read_text(errors="replace") if log.exists() else ""
+        at = text.find("Traceback")
+        if at >= 0:
+            found.append(f"{name}: {text[at : at + 3000]}")
+    return "\n".join(found)
+
+
+def _ready(gw: Any) -> dict[str, Any]:
+    """A replica's GET /ready body (its OpenAI-style error body when not ready)."""
+    r = httpx.get(f"http://{gw.addr}:{services.GW_PORT}/ready", timeout=5)
+    return r.json() if r.status_code == 200 else {"status": r.status_code, "checks": {"migrations": r.text}}
+
+
+def test_rolling_upgrade_with_a_migration_while_serving_fails_no_call(bed: Any) -> None:
+    """The old version serves under 16 clients; the new version's migration Job adds a revision the old
+    code does not know; the old replicas stay ready on it, and are replaced one at a time by the new
+    version (which waits for the schema, never migrates): no call fails, one usage row per call."""
+    from deploy.testbed.upgrade import REVISION, new_version
+
+    for name, proc in bed.gw_procs.items():  # every replica up first, as an operator would
+        if proc.poll() is not None:
+            bed.start_replica(name)
+            bed.wait_lb_state(name, "UP")
+    new = new_version(bed.root)
+    revision = bed.sql("select version_num from alembic_version")[0][0]
+    key, key_id = bed.key()
+    load = bed.load(key, clients=16, seconds=300)  # ended (SIGTERM) once the last replica is replaced
+    time.sleep(3)
+    job_start = time.time()
+    job = bed.migrate_job(new)
+    job_end = time.time()
+    after_job = bed.sql("select version_num from alembic_version")[0][0]
+    old_ready = {name: _ready(gw)["status"] for name, gw in bed.gws.items()}
+    time.sleep(2)  # the old version serving on the new schema for a while
+    rolls_start = time.time()
+    codes = {name: bed.roll(name, code=new) for name in ("gw1", "gw2", "gw3")}
+    rolls_end = time.time()
+    time.sleep(3)  # the new version alone for a while
+    load.terminate()
+    calls = bed.finish(load)
+    ok = [c for c in calls if c["status"] == 200]
+    rows = _settled(bed, key_id, len(ok))
+    new_ready = {name: _ready(gw)["checks"]["migrations"] for name, gw in bed.gws.items()}
+    _figures(
+        "rolling upgrade with a migration, gw1-gw3 under 16 clients",
+        calls=len(calls),
+        failed=len(calls) - len(ok),
+        migration_job_s=round(job_end - job_start, 1),
+        answered_during_migration=sum(1 for c in ok if job_start < c["end"] < job_end),
+        answered_by_old_code_on_new_schema=sum(1 for c in ok if job_end < c["end"] < rolls_start),
+        rolls_s=round(rolls_end - rolls_start, 1),
+        answered_during_rolls=sum(1 for c in ok if rolls_start < c["end"] < rolls_end),
+        answered_after_last_roll=sum(1 for c in ok if c["end"] > rolls_end),
+        schema=[revision, after_job],
+        old_replicas_ready_on_new_schema=old_ready,
+        exit_codes=codes,
+        usage_rows=rows,
+    )
+    assert after_job == REVISION != revision, job
+    assert old_ready == {"gw1": "ready", "gw2": "ready", "gw3": "ready"}
+    assert calls and len(ok) == len(calls), (Counter(c["status"] for c in calls), _errors(bed))
+    assert codes == {"gw1": 0, "gw2": 0, "gw3": 0}
+    assert rows == {200: len(ok)}
+    assert new_ready == {"gw1": "ok", "gw2": "ok", "gw3": "ok"}
+
+
 def test_llm_killed_mid_stream_error_event_then_fallback(bed: Any) -> None:
     key, _ = bed.key()
     headers = {"Authorization": f"Bearer {key}"}

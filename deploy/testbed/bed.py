@@ -81,7 +81,7 @@ class TestBed:
 database_url = "{self.pg.url}"
 redis_url = "redis://{self.cache.addr}:{services.REDIS_PORT}/0"
 egress_allow = ["{self.llm.addr}"]
-shutdown_grace_seconds = 10
+shutdown_grace_seconds = 30  # the default; 10 s cut calls queued behind the one-thread llm on a busy machine
 
 [embedded]
 threads = 1
@@ -111,8 +111,16 @@ routes = [{{ provider = "llm", model = "smollm2", priority = 0 }},
     def data(self, replica: str) -> Path:
         return self.root / replica
 
-    def start_replica(self, name: str, wait: bool = True) -> None:
-        proc, log = services.gateway(self.gws[name], self.data(name), self.config)
+    def start_replica(self, name: str, wait: bool = True, code: Path = services.REPO) -> None:
+        """Start `name` from the version in `code`; a version other than this checkout is started as
+        a Kubernetes pod of a new release is: it never migrates, its init container waits for the
+        migration Job (`siyada migrate --check --wait`)."""
+        env = None
+        if code != services.REPO:
+            env = {"SIYADA_MIGRATE_ON_START": "false"}
+            wait = ("migrate", "--check", "--wait", "60")
+            services.siyada_cli(self.gws[name], self.data(name), self.config, *wait, code=code, env=env)
+        proc, log = services.gateway(self.gws[name], self.data(name), self.config, code, env)
         self.gw_procs[name], self.gw_logs[name] = proc, log
         if wait:
             self.wait_replica(name)
@@ -144,17 +152,22 @@ routes = [{{ provider = "llm", model = "smollm2", priority = 0 }},
                 raise RuntimeError(f"HAProxy never saw {name} {state}: {services.haproxy_states(self.root)}")
             time.sleep(0.2)
 
-    def roll(self, name: str) -> int:
+    def roll(self, name: str, code: Path = services.REPO) -> int:
         """Replace one replica the way an operator upgrades: drain it at the load balancer, SIGTERM (it
-        finishes what it has in flight), start the new one, put it back. The old process's exit code."""
+        finishes what it has in flight), start the new one (of the version in `code`), put it back.
+        The old process's exit code."""
         services.haproxy_command(self.root, f"set server gws/{name} state drain")
         old = self.gw_procs[name]
         old.send_signal(signal.SIGTERM)
-        code = old.wait(60)
-        self.start_replica(name)
+        exit_code = old.wait(60)
+        self.start_replica(name, code=code)
         services.haproxy_command(self.root, f"set server gws/{name} state ready")
         self.wait_lb_state(name, "UP")
-        return code
+        return exit_code
+
+    def migrate_job(self, code: Path) -> str:
+        """The migration Job of a new release: its `siyada migrate`, run once from the `client` host."""
+        return services.siyada_cli(self.client, self.root / "migrate-job", self.config, "migrate", code=code)
 
     def load(self, key: str, clients: int, seconds: float, max_tokens: int = 4) -> subprocess.Popen[str]:
         """Start the load generator on `client`; `finish` collects its per-call records."""

@@ -7,14 +7,17 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import signal
 import time
 
 import httpx
 
 
-async def worker(client: httpx.AsyncClient, args: argparse.Namespace, stop: float, out: list[dict]) -> None:
+async def worker(
+    client: httpx.AsyncClient, args: argparse.Namespace, stop: list[float], out: list[dict]
+) -> None:
     n = 0
-    while time.time() < stop:
+    while time.time() < stop[0]:
         n += 1
         body = {
             "model": "chat",
@@ -54,7 +57,12 @@ async def main() -> None:
     limits = httpx.Limits(max_connections=args.clients, max_keepalive_connections=0)
     headers = {"Authorization": f"Bearer {args.key}"}
     async with httpx.AsyncClient(base_url=args.url, headers=headers, timeout=120, limits=limits) as client:
-        stop = time.time() + args.seconds
+        stop = [time.time() + args.seconds]
+        # SIGTERM ends the run early (no new call; those in flight finish): a scenario whose steps take
+        # as long as the machine makes them keeps the load on until its last step is done.
+        asyncio.get_running_loop().add_signal_handler(
+            signal.SIGTERM, lambda: stop.__setitem__(0, time.time())
+        )
         await asyncio.gather(*(worker(client, args, stop, out) for _ in range(args.clients)))
     for rec in out:
         print(json.dumps(rec))

@@ -88,13 +88,24 @@ def kill(proc: subprocess.Popen[bytes], sig: int = signal.SIGKILL) -> None:
         proc.wait(10)
 
 
+def _free_octet(start: int) -> int:
+    """The first 10.N.0.0/16 from `start` on that no interface of this machine uses: two test beds at
+    once (another worktree's run) would otherwise share a subnet when their process ids agree mod 100."""
+    used = _ip("-o", "-4", "addr", "show", check=False).stdout
+    for i in range(100):
+        octet = 100 + (start - 100 + i) % 100
+        if f" 10.{octet}." not in used:
+            return octet
+    raise NetnsUnavailable("no free 10.N.0.0/16 subnet for the test bed")
+
+
 class Network:
     """A bridge `10.N.0.0/24` with hosts at `10.N.0.x`, and an `outside` subnet `10.N.1.0/24` on the
     same wire that only hosts given a route to it can reach."""
 
     def __init__(self) -> None:
         self.tag = str(os.getpid() % 100000)
-        octet = 100 + os.getpid() % 100  # a subnet of its own, away from the machine's usual ones
+        octet = _free_octet(100 + os.getpid() % 100)  # a subnet of its own, away from the usual ones
         self.prefix = f"10.{octet}.0"
         self.outside_prefix = f"10.{octet}.1"
         self.bridge = f"sybr{self.tag}"

@@ -145,26 +145,34 @@ def llm(host: Host, root: Path) -> subprocess.Popen[bytes]:
     return proc
 
 
-def _env() -> dict[str, str]:
+def _env(extra: dict[str, str] | None = None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SIYADA_")}
     env["PYTHONUNBUFFERED"] = "1"
+    env.update(extra or {})
     return env
 
 
-def siyada_cli(host: Host, data: Path, config: Path, *args: str) -> str:
+def siyada_cli(
+    host: Host, data: Path, config: Path, *args: str, code: Path = REPO, env: dict[str, str] | None = None
+) -> str:
+    """`siyada ARGS` on `host`, of the version whose `siyada` package lies in `code`."""
     cmd = [sys.executable, "-m", "siyada", "--data-dir", str(data), "--config", str(config), *args]
-    proc = subprocess.run(host.cmd(*cmd), capture_output=True, text=True, timeout=180, env=_env(), cwd=REPO)
+    proc = subprocess.run(
+        host.cmd(*cmd), capture_output=True, text=True, timeout=180, env=_env(env), cwd=code
+    )
     if proc.returncode != 0:
         raise RuntimeError(f"siyada {' '.join(args)} on {host.name}: {proc.stderr[-2000:]}")
     return proc.stdout.strip()
 
 
-def gateway(host: Host, data: Path, config: Path) -> tuple[subprocess.Popen[bytes], Path]:
+def gateway(
+    host: Host, data: Path, config: Path, code: Path = REPO, env: dict[str, str] | None = None
+) -> tuple[subprocess.Popen[bytes], Path]:
     data.mkdir(parents=True, exist_ok=True)
     log = data / "server.log"
     args = [sys.executable, "-m", "siyada", "--data-dir", str(data), "--config", str(config)]
     args += ["serve", "--host", host.addr, "--port", str(GW_PORT)]
-    return host.spawn(args, log, env=_env(), cwd=REPO), log
+    return host.spawn(args, log, env=_env(env), cwd=code), log
 
 
 def haproxy(host: Host, root: Path, backends: list[Host]) -> subprocess.Popen[bytes]:

@@ -17,6 +17,7 @@ from sqlalchemy.engine import Engine
 
 from siyada import __version__
 from siyada.api.auth import KeyCache
+from siyada.api.cutoff import ShutdownCutoff
 from siyada.api.errors import install_error_handlers
 from siyada.api.openapi import install_openapi
 from siyada.api.routers import (
@@ -235,6 +236,7 @@ def create_app(settings: Settings) -> FastAPI:
         app.include_router(r)
     app.mount("/ui/static", StaticFiles(directory=ui_routes.STATIC), name="ui-static")
     install_openapi(app)
+    app.add_middleware(ShutdownCutoff)
     return app
 
 

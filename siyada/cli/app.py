@@ -13,6 +13,7 @@ import typer
 
 from siyada import __version__
 from siyada.cli.audit import audit_app
+from siyada.cli.backup import backup, restore
 from siyada.cli.common import out, state
 from siyada.cli.config import config_app
 from siyada.cli.eval import eval_app
@@ -46,6 +47,8 @@ app.command("ingest")(ingest)
 app.command("search")(search)
 app.command("serve")(serve)
 app.command("migrate")(migrate)
+app.command("backup")(backup)
+app.command("restore")(restore)
 
 DataDir = Annotated[
     Path | None,

@@ -14,10 +14,11 @@ from typing import Annotated, Any
 import typer
 
 from siyada.cli.common import current_settings, err, fail, open_engine, out
+from siyada.knowledge.parse import EXTENSIONS
 
 collections_app = typer.Typer(help="Collections of documents.", no_args_is_help=True)
 
-SUFFIXES = {".pdf", ".docx", ".html", ".htm", ".md", ".markdown", ".txt", ".json", ".jsonl"}
+SUFFIXES = EXTENSIONS  # every format the parsers read, office and mail ones included
 Tenant = Annotated[str, typer.Option("--tenant", help="The tenant that owns the collection.")]
 
 

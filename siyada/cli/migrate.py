@@ -24,11 +24,17 @@ def migrate(
 ) -> None:
     """Migrate the database to this version's schema (idempotent; replicas may start together)."""
     from siyada.readiness import schema_state
-    from siyada.store.db import make_engine
+    from siyada.store.db import current_revision, is_newer, make_engine
 
     settings = current_settings()
     if not check:
-        open_engine(settings).dispose()
+        engine = open_engine(settings)
+        newer = current_revision(engine)
+        engine.dispose()
+        if is_newer(newer):  # a rollback's migration job: nothing to undo, revisions only add
+            message = f"schema at revision {newer}, newer than this version's: left as it is"
+            out.print(message, highlight=False)
+            return
         out.print("schema up to date", highlight=False)
         return
     engine = make_engine(settings.database_url)

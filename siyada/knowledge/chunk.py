@@ -34,6 +34,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 
 from siyada.knowledge.parsers.base import ParsedDocument, Section
+from siyada.knowledge.parsers.tables import TABLE_FORMATS
 
 __all__ = ["Chunk", "chunk", "chunk_id", "legal_headings"]
 
@@ -123,6 +124,8 @@ def chunk(doc: ParsedDocument, target_chars: int = 1000, max_chars: int = 1600) 
     """Split a parsed document into chunks along its structure; see the module docstring."""
     if target_chars < 1 or max_chars < target_chars:
         raise ValueError("chunk sizes need 1 <= target_chars <= max_chars")
+    if doc.format in TABLE_FORMATS:
+        return _row_chunks(doc, max_chars)
     text = doc.text
     headings = _headings(text, doc.sections)
     bounds = [h[0] for h in headings]
@@ -141,6 +144,40 @@ def chunk(doc: ParsedDocument, target_chars: int = 1000, max_chars: int = 1600) 
             section = _label(_path_at(paths, bounds, start), _path_at(paths, bounds, end - 1))
             page = bisect_right(page_starts, start) if page_starts else None
             chunks.append(Chunk(len(chunks), start, end, text[start:end], section, page))
+        start = _skip_space(text, stop)
+    return chunks
+
+
+def _row_chunks(doc: ParsedDocument, max_chars: int) -> list[Chunk]:
+    """Tables (CSV, XLSX, ODS): one chunk per row, each row's line naming its columns, so a hit is one
+    record. A sheet's title line joins its first row; a row longer than `max_chars` is cut at spaces."""
+    text = doc.text
+    # Sheet titles only: a row that starts "Article 5" is a record, not a legal heading.
+    headings = sorted(
+        {
+            text.rfind("\n", 0, min(max(s.start, 0), len(text))) + 1: (1, _tidy(s.title))
+            for s in doc.sections
+        }.items()
+    )
+    paths = _paths([(start, level, title) for start, (level, title) in headings])
+    bounds = [start for start, _ in headings]
+    titles = set(bounds)
+    chunks: list[Chunk] = []
+    start = _skip_space(text, 0)
+    while start < len(text):
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        if start in titles and end < len(text):  # the sheet's title line goes with its first row
+            following = text.find("\n", _skip_space(text, end))
+            end = len(text) if following < 0 else following
+        if end - start > max_chars:
+            end = _hard_cut(text, start, start + max_chars)
+        stop = end
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if end > start:
+            section = _label(_path_at(paths, bounds, start), _path_at(paths, bounds, end - 1))
+            chunks.append(Chunk(len(chunks), start, end, text[start:end], section, None))
         start = _skip_space(text, stop)
     return chunks
 

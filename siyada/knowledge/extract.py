@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from siyada.knowledge.spans import SENTENCES, Sentence
 from siyada.lang.analysis import index_terms, query_terms
 from siyada.lang.sentences import is_heading, sentence_spans, unwrap
 
@@ -71,8 +72,16 @@ _CUES: list[tuple[str, re.Pattern[str]]] = [
     ("person", re.compile(r"(?i)\bwho(?:m|se)?\b|\bqui\b|^\W*من\s|\bشكون\b|\bchkoun\b")),
     ("place", re.compile(r"(?i)\bwhere\b|\boù\b|\bأين\b|\bفين\b|\bfin\b")),
 ]
+# The question's focus word: what is asked for (a delay, a duration, a price, a date, an age). A
+# candidate that holds it *and* what the question type wants (a number, a date) answers; one that only
+# restates the question's topic does not ("Quel est le délai pour obtenir un extrait…": the sentence
+# with "délai de 24 heures", not "L'extrait… est délivré par le bureau…").
+_FOCUS = re.compile(
+    r"(?i)^(?:délais?|durée|date|prix|coût|montant|âge|frais|tarif|deadline|duration|price|cost|fee|age|"
+    r"مدة|المدة|لمدة|أجل|الأجل|اجل|تاريخ|ثمن|سعر|تكلفة|عمر|رسوم)$"
+)
 # Weights of the candidate score (set on the dev split, see the module docstring).
-W_LEX, W_NEW, W_COS, W_RANK, W_CUE, W_LEN = 1.0, 0.0, 8.0, 0.1, 0.2, 0.0
+W_LEX, W_NEW, W_COS, W_RANK, W_CUE, W_LEN, W_FOCUS = 1.0, 0.0, 8.0, 0.1, 0.2, 0.0, 0.5
 
 
 @dataclass
@@ -82,9 +91,11 @@ class Candidate:
     end: int
     text: str
     sentence: str  # the sentence it belongs to (itself for a sentence)
+    sentence_start: int = 0  # chunk offset of its sentence
     score: float = 0.0
     lexical: float = 0.0
     cosine: float = 0.0
+    sentence_lexical: float = 0.0
 
 
 def strip_markup(text: str) -> str:
@@ -123,7 +134,7 @@ def _candidates(hits: Sequence[dict[str, Any]]) -> list[Candidate]:
             sentence = text[s:e]
             if len(re.findall(r"\w+", sentence)) < MIN_WORDS or is_heading(raw, s, e):
                 continue  # a heading or a list number names a topic; it does not answer
-            out.append(Candidate(i, s, e, sentence, sentence))
+            out.append(Candidate(i, s, e, sentence, sentence, s))
             cuts = [m.end() for m in _CLAUSE_END.finditer(sentence)]
             if not cuts:
                 continue
@@ -133,7 +144,7 @@ def _candidates(hits: Sequence[dict[str, Any]]) -> list[Candidate]:
                 lo = a + len(piece) - len(piece.lstrip())
                 hi = b - (len(piece) - len(piece.rstrip()))
                 if len(sentence[lo:hi].split()) >= 3:
-                    out.append(Candidate(i, s + lo, s + hi, sentence[lo:hi], sentence))
+                    out.append(Candidate(i, s + lo, s + hi, sentence[lo:hi], sentence, s))
     return out
 
 
@@ -151,6 +162,12 @@ def question_words(question: str) -> list[set[str]]:
 _PREFIXES = frozenset("لبكوفتي")
 
 
+def focus_terms(question: str) -> set[str]:
+    """The index terms of the question's focus words (délai, مدة, âge…); empty when it has none."""
+    words = re.findall(r"\w+", question)[:MAX_QUESTION_WORDS]
+    return {t for w in words if _FOCUS.match(w) for t in index_terms(w) if not t.startswith("k:")}
+
+
 def _with_proclitics_off(terms: set[str]) -> set[str]:
     extra = {t[1:] for t in terms if len(t) >= 4 and t[0] in _PREFIXES and "\u0621" <= t[1] <= "\u064a"}
     return terms | extra
@@ -164,6 +181,13 @@ def _lexical(wanted: list[set[str]], text: str) -> tuple[float, float]:
     shared = sum(bool(w & terms) for w in wanted)
     known = set().union(*wanted)
     return shared / len(wanted), 1 - len(terms & known) / len(terms)
+
+
+def _focused(focus: set[str], kind: str | None, text: str) -> float:
+    """1 when the text holds the question's focus word and, for a number or date question, a number."""
+    if not focus & _with_proclitics_off(set(index_terms(text))):
+        return 0.0
+    return 1.0 if kind not in ("number", "date") or _cue(kind, text) else 0.0
 
 
 def rank_candidates(
@@ -183,10 +207,12 @@ def rank_candidates(
         sims = dict(zip(sentences, embed(sentences, "passage") @ embed([question], "query")[0], strict=True))
         cosines = np.array([sims[c.sentence] for c in cands])
     sentence_lex = {c.sentence: _lexical(wanted, c.sentence)[0] for c in cands}
+    focus = focus_terms(question)
     for c, cos in zip(cands, cosines, strict=True):
         lex, new = _lexical(wanted, c.text)
         words = len(c.text.split())
         c.lexical = max(lex, sentence_lex[c.sentence])
+        c.sentence_lexical = sentence_lex[c.sentence]
         c.cosine = float(cos)
         c.score = (
             W_LEX * (0.5 * lex + 0.5 * sentence_lex[c.sentence])
@@ -194,10 +220,24 @@ def rank_candidates(
             + W_COS * c.cosine
             + W_RANK / (1 + c.hit)
             + W_CUE * _cue(kind, c.text)
+            + (W_FOCUS * _focused(focus, kind, c.text) if focus else 0.0)
             - W_LEN * math.log1p(max(words - 12, 0))
             - (10.0 if words > MAX_WORDS else 0.0)
         )
     return sorted(cands, key=lambda c: -c.score)
+
+
+def top_sentences(ranked: Sequence[Candidate], n: int = SENTENCES) -> list[Sentence]:
+    """The sentences of the `n` best candidates (a clause stands for its sentence), best first."""
+    out: dict[tuple[int, int], Sentence] = {}
+    for c in ranked:
+        key = (c.hit, c.sentence_start)
+        if key not in out:
+            end = c.sentence_start + len(c.sentence)
+            out[key] = Sentence(c.hit, c.sentence_start, end, c.score, c.cosine, c.sentence_lexical)
+            if len(out) == n:
+                break
+    return list(out.values())
 
 
 # Abstention evidence (calibrated on the dev splits of bench/answer_quality.py): e5's cosine of the

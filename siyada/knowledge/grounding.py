@@ -14,8 +14,9 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from siyada.knowledge.extract import Embed, evidence, rank_candidates, shorten, strip_markup
+from siyada.knowledge.extract import Embed, evidence, question_words, rank_candidates, shorten, strip_markup
 from siyada.knowledge.reading import read_answer
+from siyada.knowledge.spans import trim_edges
 from siyada.lang.analysis import index_terms, latin_language, query_terms
 from siyada.lang.sentences import sentence_spans
 
@@ -129,18 +130,24 @@ def extractive_answer(
     embed: Embed | None = None,
     min_evidence: float = MIN_EVIDENCE,
     reader: bool = False,
+    trim: bool = False,
 ) -> tuple[str, list[dict[str, Any]]]:
     """The text that best answers the question, markup stripped, isolated, cited [1] in a frame in the
     question's language: the best sentence or clause, or with `reader` (off until calibrated on the dev
     split, see docs/knowledge.md) the reader's span widened within its clause when the reader is
     installed and its span beats the no-answer score; or, when the evidence is weaker than
-    `min_evidence`, "not found" with the nearest documents and no citation."""
+    `min_evidence`, "not found" with the nearest documents and no citation. `trim` cuts the question's
+    own words off the quote's edges (off by default: it costs `contains` on the benchmark, see
+    docs/benchmarks.md, third round)."""
     ranked = rank_candidates(question, hits, embed)
     if not ranked or evidence(ranked[0], question, embed is not None) < min_evidence:
         return not_found(question, hits), []
     best = ranked[0]
     # the citation quotes the stored text verbatim (the candidate's line breaks were unwrapped)
     where, start, end = best.hit, best.start, best.end
+    if trim:
+        terms: set[str] = set().union(*question_words(question))
+        start, end = trim_edges(hits[where]["chunk"]["text"], start, end, terms)
     text = hits[where]["chunk"]["text"][start:end]
     read = read_answer(question, hits) if reader else None
     if read is not None and read.margin >= READER_MIN_MARGIN:  # the reader's short quote, when it is sure

@@ -25,7 +25,7 @@ from siyada.knowledge.chunk import Chunk, chunk
 from siyada.knowledge.collections import KnowledgeError, bump_version, document_dict
 from siyada.knowledge.ocr.layout import without_image
 from siyada.knowledge.ocr.store import add_pages
-from siyada.knowledge.parse import MalformedDocument, ParsedDocument, ParseError, parse_many
+from siyada.knowledge.parse import MalformedDocument, ParsedDocument, ParseError, ParseLimits, parse_many
 from siyada.knowledge.vectors import Embedder, embed_passages, wants_sentences
 from siyada.lang.analysis import index_terms
 from siyada.lang.bidi import neutralise
@@ -228,16 +228,33 @@ def prepare_file(
     metadata: dict[str, Any] | None,
     pseudonymise: Callable[[str], str] | None,
     collection_id: int,
+    limits: ParseLimits | None = None,
 ) -> list[Prepared]:
     """Parse a file and chunk and analyse each of its documents: the CPU-heavy part of ingestion, with
     no database access, so that the server runs it in a worker process (siyada.workers)."""
-    prepared = []
-    for n, parsed in enumerate(parse_many(data, filename, content_type)):
+    prepared: list[Prepared] = []
+    docs = parse_many(data, filename, content_type, limits or ParseLimits())
+    for n, parsed in enumerate(docs):
         record_meta = {**(metadata or {}), **(parsed.metadata or {})}
-        sha = _identity(data, parsed, record_meta)
+        sha = _identity(data, parsed, record_meta, n)
         name = f"{filename}#{n + 1}" if parsed.format == "jsonl" else filename
+        if parsed.parent is not None:  # a mail's attachment: named after its file, linked to the mail
+            name = str(record_meta.get("attachment") or name)
         prepared.append(prepare(parsed, sha, collection_id, name, record_meta, pseudonymise))
+    _link_attachments(docs, prepared)
     return prepared
+
+
+def _link_attachments(docs: list[ParsedDocument], prepared: list[Prepared]) -> None:
+    """A mail's attachments point at it (`parent`) and the mail lists them (`attachment_ids`): set after
+    pseudonymisation, which must not rewrite document ids."""
+    children: dict[int, list[str]] = {}
+    for parsed, p in zip(docs, prepared, strict=True):
+        if parsed.parent is not None:
+            p.metadata = {**p.metadata, "parent": prepared[parsed.parent].doc_id}
+            children.setdefault(parsed.parent, []).append(p.doc_id)
+    for index, ids in children.items():
+        prepared[index].metadata = {**prepared[index].metadata, "attachment_ids": ids}
 
 
 # Runs `prepare_file` (in-process, or in a worker process with limits); same arguments and result.
@@ -350,6 +367,7 @@ def _documents(
     found = _existing(engine, document_id(collection.id, hashlib.sha256(data).hexdigest()))
     if found is not None:  # these very bytes were stored: no parsing (JSONL records are looked up below)
         yield IngestResult(_named(document_dict(found), collection), created=False)
+        yield from _attached(engine, collection, found)
         return
     for p in preparer(data, filename, content_type, metadata, pseudonymise, collection.id):
         found = _existing(engine, p.doc_id)
@@ -357,6 +375,31 @@ def _documents(
             yield IngestResult(_named(document_dict(found), collection), created=False)
             continue
         yield p
+
+
+def _attached(engine: Engine, collection: Any, mail: Any) -> Iterator[IngestResult]:
+    """A stored mail's attachments' documents, in the order they were first stored (depth first)."""
+    seen = {mail.id}  # `attachment_ids` can also be an uploader's own metadata: never loop on it
+    stack = [iter(_children(engine, collection, mail))]
+    while stack:
+        child = next(stack[-1], None)
+        if child is None:
+            stack.pop()
+            continue
+        if child.id in seen:
+            continue
+        seen.add(child.id)
+        yield IngestResult(_named(document_dict(child), collection), created=False)
+        stack.append(iter(_children(engine, collection, child)))
+
+
+def _children(engine: Engine, collection: Any, row: Any) -> list[Any]:
+    ids = (row.metadata or {}).get("attachment_ids", []) if row.format == "eml" else []
+    if not isinstance(ids, list):
+        return []
+    found = (_existing(engine, str(i)) for i in ids[:1000])
+    # Only documents of the same collection, whatever the metadata says.
+    return [c for c in found if c is not None and c.collection_id == collection.id]
 
 
 @dataclass
@@ -404,8 +447,12 @@ def _flush(
     return results
 
 
-def _identity(data: bytes, parsed: ParsedDocument, metadata: dict[str, Any]) -> str:
-    """A file is identified by its bytes; a JSONL record by its own text and metadata."""
-    if parsed.format != "jsonl":
+def _identity(data: bytes, parsed: ParsedDocument, metadata: dict[str, Any], n: int = 0) -> str:
+    """A file is identified by its bytes; a JSONL record by its own text and metadata; the n-th document
+    found in a mail by the mail's bytes and n (the same attachment in two mails is two documents, each
+    linked to its mail)."""
+    if parsed.format == "jsonl" and parsed.parent is None:
+        return hashlib.sha256(orjson.dumps([parsed.text, metadata], option=orjson.OPT_SORT_KEYS)).hexdigest()
+    if n == 0:
         return hashlib.sha256(data).hexdigest()
-    return hashlib.sha256(orjson.dumps([parsed.text, metadata], option=orjson.OPT_SORT_KEYS)).hexdigest()
+    return hashlib.sha256(hashlib.sha256(data).digest() + f":{n}".encode()).hexdigest()

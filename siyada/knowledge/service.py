@@ -26,6 +26,7 @@ from siyada.knowledge.ingest import (
     ingest_files,
     prepare_file,
 )
+from siyada.knowledge.parse import ParseLimits
 from siyada.knowledge.pgvector import PgVectorIndex, has_pgvector
 from siyada.knowledge.reindex import check_space, reindex
 from siyada.knowledge.rerank import RerankDepth, Reranker
@@ -52,11 +53,13 @@ class Knowledge:
         rerank_default: bool = False,
         batch_chunks: int | None = None,
         workers: WorkerPool | None = None,
+        parse_limits: ParseLimits | None = None,
     ) -> None:
         self.engine = engine
         # Parsing and chunking run in the worker processes when given (the server), in-process when
         # not (the CLI: the operator's own files, no other tenant's requests to starve).
-        self.prepare: Preparer = functools.partial(workers.run, prepare_file) if workers else prepare_file
+        prepare: Preparer = functools.partial(prepare_file, limits=parse_limits or ParseLimits())
+        self.prepare: Preparer = functools.partial(workers.run, prepare) if workers else prepare
         # Ingestions wait for their worker and embed on these threads, never the default executor
         # that the request path's database calls use.
         self._ingesting = ThreadPoolExecutor(
@@ -93,6 +96,7 @@ class Knowledge:
             config.rerank,
             config.ingest_batch_chunks,
             workers,
+            ParseLimits(max_pdf_pages=config.max_pdf_pages),
         )
 
     def warm(self) -> dict[str, float]:

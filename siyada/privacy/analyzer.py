@@ -6,7 +6,7 @@ import re
 
 from siyada.privacy.entities import Entity
 from siyada.privacy.people import find_all_people
-from siyada.privacy.recognisers import PATTERN_RECOGNISERS
+from siyada.privacy.recognisers import PATTERN_RECOGNISERS, Recogniser, find_emails
 from siyada.privacy.spoken_phones import find_spoken_phones
 
 DEFAULT_THRESHOLD = 0.5
@@ -44,11 +44,33 @@ _TO_ASCII = str.maketrans(
 )
 
 
+# A run of digits and the separators any recogniser allows between them ("06 ... 70", "0661-44", "12 34").
+_DIGIT_RUN = re.compile(r"\d(?:[ .,/|\-\u00a0\u202f\u2011\u2013]{0,6}\d)*")
+# The fewest digits one run must hold for each recogniser to match at all (its regex's own minimum):
+# RIB and IBAN 24, ICE 15, a card 13, CNSS 9, a phone 7 (the shortest valid numbers with their country
+# code), an ID 4, a CIN dictated in pairs 3; e-mails need an "@", plates a digit.
+_MIN_DIGITS = {
+    "find_ibans": 24, "find_ribs": 24, "find_ices": 15, "find_cards": 13, "find_cnss": 9, "find_phones": 7,
+    "find_ids": 4, "find_cin_forms": 3,
+}  # fmt: skip
+
+
+_GATED = tuple((rec, _MIN_DIGITS.get(rec.__name__, 1)) for rec in PATTERN_RECOGNISERS)
+
+
+def _pattern_recognisers(text: str) -> list[Recogniser]:
+    """The pattern recognisers that can match in `text`: most prompts hold only short numbers (a date, an
+    amount), which no identifier but a plate can be, and no "@"."""
+    most = max((sum(map(str.isdigit, m.group())) for m in _DIGIT_RUN.finditer(text)), default=0)
+    at = "@" in text
+    return [rec for rec, least in _GATED if (at if rec is find_emails else most >= least)]
+
+
 def analyze(text: str, threshold: float = DEFAULT_THRESHOLD) -> list[Entity]:
     if not _PATTERN_HINT.search(text):
         candidates = [e for rec in WORD_RECOGNISERS for e in rec(text) if e.score >= threshold]
         return resolve_overlaps(candidates)
     digits = text.translate(_TO_ASCII) if _EASTERN_DIGITS.search(text) else text
-    candidates = [e for rec in PATTERN_RECOGNISERS for e in rec(digits) if e.score >= threshold]
+    candidates = [e for rec in _pattern_recognisers(digits) for e in rec(digits) if e.score >= threshold]
     candidates += [e for rec in WORD_RECOGNISERS for e in rec(text) if e.score >= threshold]
     return resolve_overlaps(candidates)

@@ -60,7 +60,25 @@ FAMILY_LATIN = words(
     """
 )
 PARTICLES = frozenset(
-    {"el", "al", "ait", "aït", "ben", "bin", "ou", "ould", "ibn", "bel", "bou", "lalla", "mint", "ahl"}
+    {
+        "el",
+        "al",
+        "ait",
+        "aït",
+        "ben",
+        "bin",
+        "ou",
+        "ould",
+        "ibn",
+        "bel",
+        "bou",
+        "lalla",
+        "mint",
+        "ahl",
+        "oulad",
+        "ouled",
+        "id",
+    }
 )
 
 GIVEN_ARABIC = words(

@@ -7,7 +7,7 @@ A labelled text marks each entity inline as ``⟦TYPE:value⟧``, for example::
 :func:`parse_markup` removes the marks and returns the plain text with the entity spans (Python string
 offsets, end exclusive). :func:`load_markup` reads a whole file: one document per line, blank lines and
 lines starting with ``#`` skipped, and an optional language tag (``fr|``, ``ar|``, ``ary|``,
-``ary-latn|``, ``mixed|``, ``zgh|``) at the start of a line.
+``ary-latn|`` or ``ary_latn|``, ``mixed|``, ``zgh|``) at the start of a line.
 
 Run ``python -m siyada.privacy.markup FILE.txt > out.jsonl`` to print one JSON document per line.
 """
@@ -22,7 +22,8 @@ from pathlib import Path
 from siyada.privacy.entities import ALIASES
 
 MARK = re.compile(r"⟦([A-Z_]+):(.*?)⟧", re.S)
-LANG_TAG = re.compile(r"^([a-z]{2,8}(?:-[a-z]{2,8})*)\|[ \t]?")
+# "ary_latn|" as some sets write it is "ary-latn": left unread, the tag stayed in the text.
+LANG_TAG = re.compile(r"^([a-z]{2,8}(?:[-_][a-z]{2,8})*)\|[ \t]?")
 UNKNOWN_LANG = "und"
 
 
@@ -63,7 +64,7 @@ def load_markup(path: str | Path) -> list[dict]:
         lang = UNKNOWN_LANG
         tag = LANG_TAG.match(line)
         if tag:
-            lang = tag.group(1)
+            lang = tag.group(1).replace("_", "-")
             line = line[tag.end() :]
         try:
             text, entities = parse_markup(line)

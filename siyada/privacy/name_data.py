@@ -344,10 +344,16 @@ def _place(lang: str, rng: random.Random) -> str:
     return L.tifinagh(place.lower().replace("o", "u")) if lang == "zgh" else place
 
 
+_PLAIN_TOWNS_AR = tuple(sorted(L.TOWNS_PLAIN_ARABIC))
+_PLAIN_TOWNS_LAT = tuple(sorted(t.title() for t in L.TOWNS_PLAIN_LATIN))
+
+
 def _town(lang: str, rng: random.Random) -> str:
+    """Half the time a town named after a person (a hard negative), else any town or country."""
+    plain = rng.random() < 0.5
     if lang in ("ar", "ary"):
-        return rng.choice(L.PLACE_TOWNS_ARABIC)
-    town = rng.choice(L.PLACE_TOWNS_LATIN)
+        return rng.choice(_PLAIN_TOWNS_AR if plain else L.PLACE_TOWNS_ARABIC)
+    town = rng.choice(_PLAIN_TOWNS_LAT if plain else L.PLACE_TOWNS_LATIN)
     if lang == "zgh":
         return L.tifinagh(town.lower().replace("o", "u"))
     return town.lower() if lang == "ary-latn" else town

@@ -9,6 +9,7 @@ cue words (titles, place words, particles), and the same for two neighbours on e
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
 from siyada.lang.tifinagh import to_latin
@@ -23,6 +24,8 @@ from siyada.privacy.name_lexicon import (
     PLACE_CUES_ARABIC,
     PLACE_CUES_LATIN,
     PLACE_CUES_TIFINAGH,
+    TOWNS_PLAIN_ARABIC,
+    TOWNS_PLAIN_LATIN,
     VOCATIVES,
 )
 from siyada.privacy.tifinagh_names import skeleton
@@ -42,6 +45,28 @@ _ARABIZI_BARE = str.maketrans({"7": "h", "3": None, "9": "q", "5": "kh", "2": No
 _TF_PARTICLES = frozenset({"ⴰⵢⵜ", "ⵏⴰⵢⵜ", "ⵓ", "ⵓⵍⴷ", "ⵓⵍⵜ", "ⵉⴷ", "ⴱⵏ", "ⵓⵍⵍⵉ"})
 _TIF_GIVEN = frozenset(skeleton(n) for n in GIVEN_ALL_LATIN if len(skeleton(n)) >= 3)
 _TIF_FAMILY = frozenset(skeleton(n) for n in FAMILY_ALL_LATIN if len(skeleton(n)) >= 3)
+_PLAIN = str.maketrans(
+    {"ɣ": "gh", "ḥ": "h", "ɛ": "a", "ḍ": "d", "ṭ": "t", "ṣ": "s", "ẓ": "z", "ṛ": "r", "ʷ": None, "e": None}
+)
+
+
+def tifinagh_key(latin: str) -> str:
+    """A spelling key with the vowels Tifinagh writes (a, i, u) and without the schwa it leaves out:
+    "Idir" and ⵉⴷⵉⵔ, "Itto" and ⵉⵟⵟⵓ, "Tilelli" and ⵜⵉⵍⵍⵉ meet, where the consonant skeleton alone
+    ("dr", "t", "tl") is too short to tell a name from a word."""
+    plain = latin.lower().replace("ou", "u").replace("o", "u").translate(_PLAIN)
+    return re.sub(r"(.)\1+", r"\1", plain)
+
+
+_TIF_GIVEN_KEY = frozenset(k for n in GIVEN_ALL_LATIN if len(k := tifinagh_key(n)) >= 3)
+_TIF_FAMILY_KEY = frozenset(k for n in FAMILY_ALL_LATIN if len(k := tifinagh_key(n)) >= 3)
+# Everyday Tamazight words that are names too (amaziɣ, tamaziɣt, tafat "light", tilelli "freedom").
+_TF_WORDS = frozenset(tifinagh_key(w) for w in ("amazigh", "tamazight", "tafat", "tilelli", "tudert", "tala"))
+_TOWNS_LAT = TOWNS_PLAIN_LATIN
+_TOWNS_AR = TOWNS_PLAIN_ARABIC
+_TOWNS_TF = frozenset(tifinagh_key(t) for t in TOWNS_PLAIN_LATIN)
+# "فالقهوة", "بالطوموبيل", "للطبيب": a proclitic glued to the article is a prepositional phrase, not a name.
+_AR_PP = ("فال", "بال", "لل", "كال")
 _AR_GIVEN = frozenset(w.split("_")[0] for w in GIVEN_ALL_ARABIC)
 _AR_FAMILY = frozenset(w.split("_")[0] for w in FAMILY_ALL_ARABIC)
 
@@ -106,12 +131,30 @@ def _gazetteer(word: str, script: str) -> list[str]:
             flags.append("part")
         if word in _PLACE_CUES or (len(word) > 3 and word[0] in "وبلف" and word[1:] in _PLACE_CUES):
             flags.append("place")
+        if any(s in _TOWNS_AR for s in stems) or (word[0] in "وبلف" and ("ال" + word[1:]) in _TOWNS_AR):
+            flags.append("town")
+        if len(word) > 4 and word.startswith(_AR_PP) and "g" not in flags and "f" not in flags:
+            flags.append("pp")
     elif script == "tf":
-        key = skeleton(to_latin(word))
-        if key in _TIF_GIVEN:
+        latin = to_latin(word)
+        key, full = skeleton(latin), tifinagh_key(latin)
+        # The spelling with its vowels is a sure match; the consonants alone a weak one ("gs"): ⵜⵓⵔⵉⵜ
+        # "heart" has a name's consonants. Everyday words that are names too (ⴰⵎⴰⵣⵉⵖ) are neither.
+        if full in _TF_WORDS:
+            flags.append("word")
+        elif full in _TIF_GIVEN_KEY:
             flags.append("g")
-        if key in _TIF_FAMILY or (word[0] == "ⵓ" and skeleton(to_latin(word[1:])) in _TIF_GIVEN):
-            flags.append("f")  # ⵓⵃⴰⴷⴷⵓ: u + a given name is a patronymic family name
+        elif key in _TIF_GIVEN:
+            flags.append("gs")
+        son_of = word[0] == "ⵓ"  # ⵓⵃⴰⴷⴷⵓ: u + a given name is a patronymic family name
+        if full in _TF_WORDS:
+            pass
+        elif full in _TIF_FAMILY_KEY or (son_of and tifinagh_key(latin[1:]) in _TIF_GIVEN_KEY):
+            flags.append("f")
+        elif key in _TIF_FAMILY or (son_of and skeleton(latin[1:]) in _TIF_GIVEN):
+            flags.append("fs")
+        if full in _TOWNS_TF:
+            flags.append("town")
         if word in _TF_PARTICLES:
             flags.append("part")
         if word in PLACE_CUES_TIFINAGH:
@@ -119,19 +162,23 @@ def _gazetteer(word: str, script: str) -> list[str]:
     else:
         low = norm(word).rstrip(".")
         cands = [low]
-        if script in ("lat", "d"):
+        if script in ("lat", "d") and not low.isalpha():  # Arabizi digits read as letters
             cands += [low.translate(_ARABIZI), low.translate(_ARABIZI_BARE)]
         # Darija puts its article before many names in chats (lmokhtar, l3arbi, elalamy): read them bare too.
         cands += [c[k:] for c in cands for k in (1, 2) if len(c) - k >= 3 and c[:k] in ("l", "el")]
+        cands = list(dict.fromkeys(cands))
         for cand in cands:
-            if cand in GIVEN_ALL_LATIN or cand.split("-")[0] in GIVEN_ALL_LATIN:
+            parts = cand.split("-") if "-" in cand else (cand,)
+            if cand in GIVEN_ALL_LATIN or parts[0] in GIVEN_ALL_LATIN:
                 flags.append("g")
-            if cand in FAMILY_ALL_LATIN or cand.split("-")[-1] in FAMILY_ALL_LATIN:
+            if cand in FAMILY_ALL_LATIN or parts[-1] in FAMILY_ALL_LATIN:
                 flags.append("f")
         if low in PARTICLES:
             flags.append("part")
         if low in _PLACE_CUES:
             flags.append("place")
+        if low in _TOWNS_LAT or cands[-1] in _TOWNS_LAT:
+            flags.append("town")
     if norm(word) in _TITLES or word in _TITLES:
         flags.append("title")
     key = word if script in ("ar", "tf") else norm(word)
@@ -141,45 +188,37 @@ def _gazetteer(word: str, script: str) -> list[str]:
     return sorted(set(flags))
 
 
-@lru_cache(maxsize=65536)
-def _own(word: str) -> tuple[str, ...]:
-    """The token's own features, cached: a text repeats words and prompts repeat texts."""
-    script = _script(word)
-    low = norm(word) if script == "lat" else word.lower()
-    feats = [f"w={low}", f"sc={script}", f"sh={_shape(word)}", f"s2={low[-2:]}", f"p3={low[:3]}"]
-    feats.append(f"s3={low[-3:]}")
-    feats.append(f"len={min(len(word), 6)}")  # one letter ("ⵏ", "a", "ا") is rarely a name
-    feats += [f"gz={g}" for g in _gazetteer(word, script)]
-    return tuple(feats)
-
-
-@lru_cache(maxsize=65536)
-def _context(word: str, off: int) -> tuple[str, ...]:
-    """What a neighbour `off` tokens away contributes: its word, shape class and gazetteer flags."""
-    script = _script(word)
-    low = norm(word) if script == "lat" else word.lower()
-    shape = (f"sh={_shape(word)[:2]}",) if off in (-1, 1) else ()  # the far neighbours: word and lists
-    own = (f"w={low}", *shape, *(f"gz={g}" for g in _gazetteer(word, script)))
-    return tuple(f"{off}{f}" for f in own)
-
-
-_PAD = {off: (f"{off}pad",) for off in (-2, -1, 1, 2)}
 _OFFSETS = (-2, -1, 1, 2)
+_PAD = {off: (f"{off}pad",) for off in _OFFSETS}
 
 
 @lru_cache(maxsize=65536)
-def _views(word: str) -> tuple[tuple[str, ...], ...]:
-    """The word's own features, then what it gives as a neighbour at -2, -1, +1, +2: one cache look-up
-    per token instead of five (the features are a third of the model's time)."""
-    return (("b", *_own(word)), *(_context(word, off) for off in _OFFSETS))
+def word_views(word: str) -> tuple[tuple[str, ...], ...]:
+    """The word's own features, then what it gives as a neighbour at -2, -1, +1, +2 (its word, its shape
+    class for the near ones, its gazetteer flags), cached: a text repeats words and prompts repeat texts.
+    Script, shape and lexicon flags are read once per word for the five views: a word seen for the first
+    time is most of a document's cost (the flags were read five times)."""
+    script = _script(word)
+    low = norm(word) if script == "lat" else word.lower()
+    shape = _shape(word)
+    gz = tuple(f"gz={g}" for g in _gazetteer(word, script))
+    own = ("b", f"w={low}", f"sc={script}", f"sh={shape}", f"s2={low[-2:]}", f"p3={low[:3]}")
+    own += (f"s3={low[-3:]}", f"len={min(len(word), 6)}", *gz)  # one letter ("ⵏ", "a", "ا") is rarely a name
+    near = (f"w={low}", f"sh={shape[:2]}", *gz)
+    far = (f"w={low}", *gz)  # the far neighbours: word and lists
+    return (own, *(tuple(f"{off}{f}" for f in (near if off in (-1, 1) else far)) for off in _OFFSETS))
 
 
-def features(words: list[str]) -> list[list[str]]:
+View = Callable[[str], tuple[tuple[str, ...], ...]]
+
+
+def features(words: list[str], view: View | None = None) -> list[list[str]]:
+    """Each token's features; `view` may drop those the model gave no weight (see name_model)."""
     n = len(words)
-    views = [_views(w) for w in words]
+    views = [(view or word_views)(w) for w in words]
     out = []
-    for i, view in enumerate(views):
-        feats = list(view[0])
+    for i, parts in enumerate(views):
+        feats = list(parts[0])
         for k, off in enumerate(_OFFSETS, start=1):
             j = i + off
             feats += views[j][k] if 0 <= j < n else _PAD[off]

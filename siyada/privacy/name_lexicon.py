@@ -141,10 +141,66 @@ ROUND2_FAMILY_ARABIC = words(
     اليوسفي السعيدي الفاتحي الغربي الرمضاني البوعزاوي الصبري السبتي المرابط الموساوي الخياطي"""
 )
 
-GIVEN_ALL_LATIN = GIVEN_LATIN | MORE_GIVEN_LATIN | ROUND2_GIVEN_LATIN
-FAMILY_ALL_LATIN = FAMILY_LATIN | MORE_FAMILY_LATIN | ROUND2_FAMILY_LATIN
-GIVEN_ALL_ARABIC = GIVEN_ARABIC | MORE_GIVEN_ARABIC | ROUND2_GIVEN_ARABIC
-FAMILY_ALL_ARABIC = FAMILY_ARABIC | MORE_FAMILY_ARABIC | ROUND2_FAMILY_ARABIC
+# Round 3: traditional, Amazigh and Sahrawi names (the ones grandmothers and villages carry, that the
+# earlier lists, built from registers of the young, lacked) and Amazigh family names in ou-/ait-,
+# written from general knowledge.
+ROUND3_GIVEN_LATIN = words(
+    """tilili tilelli tifawt tifaout talat tallat amahan askaw masinissa massinissa anar anaruz itri tiziri
+    dihya kahina juba yuba aksel amnay tamimt tanina tinhinane tislit tafsut tasedda
+    mimoun hmad hmmou hammou bassou ijja ijjou itto ito mamma fadma taamout haddou akka ouarda warda
+    yamina yemina biha nana hssan hsain hssain mouha moh hmed lhcen brik mbirika mbarka yezza izza
+    rkia zhor fatem henia hnia fama ftouma mennana mannana rabha zhira hadda hadhoum daouia
+    chama chouaa sfia tamou tam lalla-fatma mrabih lkhalil dah ndah ghlana tfarah lghalia salka aza
+    mouina khadijatou fatimatou moulaty tekber mahjouba ghaylana mbarek bouchaib bouazza maarouf
+    bakrim lmkhtar lmokhtar mokhtar bachir bchir majda majida jannat jenat saida said zahra zohra
+    yassir othmane abdou simo moulay-hassan ilyas ilias idriss lahbib lhabib amer ammar bouaaza
+    allal 3allal 3bdelkader abdelkader kebour kabboura hadj hajj taibi tibari bennaceur"""
+)
+ROUND3_FAMILY_LATIN = words(
+    """oubella ouakrim oumghar amghar akhiat oubouhou ouhammou ouchen oubaha ouzzine oulhoucine outaleb
+    ousaid oubrahim ouhadi oukessou amellal azoulay boutaleb bakrim ayache belkahia tallal lahlou chokri
+    chafik elguerrouj guerrouj bennis sentissi lanaji laalej lalej batma oumoussa ouhaddou ouaaziz
+    ouchrif oulaid ouahmane aitouaziz ait-oumghar ait-lahcen ait-brahim ait-mouha id-belkas oulkadi
+    bouhali lhajji chtouki soussi-alami"""
+)
+ROUND3_GIVEN_ARABIC = words(
+    """يمينة بيهة إيجة ايجة الغلاوية النانة سعيدة بشير جنات ماجدة حليمة طامو عايشة مباركة امباركة
+    السالكة العزة خديجتو فاطمتو منينة الكورية تفرح غلانة محمد_يحيى يحيى ربحة هنية فطومة حدهم يزة
+    الباتول زهيرة حادة كبورة صفية الزاهية فطيمة عويشة ميمون موحى حمو يطو إيطو تودة عدي باسو أمهان
+    تيليلي تيفاوت تالات ماسينيسا أنير إيدير تانيرت تيزيري ديهيا أكسل أمناي عزوز معروف بكريم امحمد
+    عبد_القادر عبد_الصمد عبد_الرحمان عبد_الرحمن بوشعيب المعطي الصالحة السعدية الهاشمي الشيخ مولاي_الحسن
+    أم_كلثوم زليخة الغالي العالية خيرة رابحة صالحة شامة فاطنة تاجة داودية عائشة_قنديشة"""
+)
+ROUND3_FAMILY_ARABIC = words(
+    """لناجي لعلج بطمة لحلو شكري أخياط أوبلة أوعكريم أمغار أوبوهو أوحمو أوشن أوبها أوزين أولحسين أوطالب
+    أوسعيد الطالبي الرحماني الزمراني الشياظمي الحاحي الصحراوي التطواني الطنجاوي الوجدي البيضاوي الرباطي
+    الجديدي الأزموري المسفيوي العبدي الحريزي الدكالي السطاتي البوعناني المتوكل الشناوي بلقاضي"""
+)
+
+GIVEN_ALL_LATIN = GIVEN_LATIN | MORE_GIVEN_LATIN | ROUND2_GIVEN_LATIN | ROUND3_GIVEN_LATIN
+FAMILY_ALL_LATIN = FAMILY_LATIN | MORE_FAMILY_LATIN | ROUND2_FAMILY_LATIN | ROUND3_FAMILY_LATIN
+GIVEN_ALL_ARABIC = GIVEN_ARABIC | MORE_GIVEN_ARABIC | ROUND2_GIVEN_ARABIC | ROUND3_GIVEN_ARABIC
+FAMILY_ALL_ARABIC = FAMILY_ARABIC | MORE_FAMILY_ARABIC | ROUND2_FAMILY_ARABIC | ROUND3_FAMILY_ARABIC
+
+# Towns and countries without a person's name in them: a word the model reads as a place ("فطنجة" is
+# "in Tangier", "ⴰⴳⴰⴷⵉⵔ" Agadir), so a name does not run on into it.
+TOWNS_PLAIN_LATIN = words(
+    """casablanca casa rabat sale fes fez meknes marrakech marrakesh tanger tangier tetouan agadir oujda
+    kenitra nador safi eljadida el-jadida jadida essaouira ouarzazate errachidia laayoune dakhla guelmim
+    tiznit taroudant taroudannt khouribga settat berrechid mohammedia temara taza larache khemisset
+    khenifra azrou ifrane midelt tinghir zagora chefchaouen chaouen alhoceima al-hoceima hoceima berkane
+    taourirt figuig boujdour smara tantan tan-tan asilah assilah martil fnideq mdiq sefrou taounate
+    ouazzane youssoufia kelaa skoura imlil tafraout bouznika skhirat tamesna goulmima tinejdad erfoud
+    rissani merzouga demnate azilal missour guercif jerada sidi-ifni tarfaya belgique france espagne
+    italie hollande allemagne paris madrid bruxelles barcelone lyon marseille dubai londres montreal"""
+)
+TOWNS_PLAIN_ARABIC = words(
+    """كازا الرباط سلا فاس مكناس مراكش طنجة تطوان أكادير اكادير وجدة القنيطرة الناظور آسفي اسفي الجديدة
+    الصويرة ورزازات الرشيدية العيون الداخلة كلميم تيزنيت تارودانت خريبكة سطات برشيد المحمدية تمارة تازة
+    العرائش الخميسات خنيفرة أزرو إفران ميدلت تنغير زاكورة شفشاون الحسيمة بركان تاوريرت بوجدور السمارة
+    طانطان أصيلة مرتيل الفنيدق وزان تافراوت دمنات أزيلال فرنسا إسبانيا اسبانيا بلجيكا إيطاليا هولندا
+    ألمانيا باريس مدريد بروكسيل برشلونة دبي لندن البيضاء"""
+)
 
 # Words a name follows in chats and records, by role: the model reads the class, so a cue it never saw in
 # a training sentence still counts (round 2: the unseen set's misses sat after such words).
@@ -231,12 +287,16 @@ PLACE_CUES_LATIN = (
     "Théâtre", "Pharmacie", "Boulangerie", "Café", "Restaurant", "Librairie", "Complexe sportif",
     "Polyclinique", "Lotissement", "Groupe scolaire", "Hospital", "Street", "School", "Médersa",
     "Medersa", "Tombeau", "Palais", "Borj", "Barrage", "Grand Stade", "Mall", "Dam",
+    # Round 3: more place words, and plurals, whose names come as a list.
+    "Rocade", "Synagogue", "Cinéma", "Derb", "Hôtel", "Lycées", "Écoles", "Ecoles", "Collèges",
+    "Hôpitaux", "Avenues", "Rues", "Boulevards", "Mosquées", "Places", "Stades", "Instituts",
+    "Facultés", "Universités", "Quartiers", "Cités", "Résidences", "Cliniques", "Musées",
 )  # fmt: skip
 PLACE_CUES_ARABIC = (
     "شارع", "زنقة", "ثانوية", "مدرسة", "إعدادية", "مستشفى", "المستشفى الجامعي", "مسجد", "جامع", "ضريح",
     "جامعة", "كلية", "ساحة", "حي", "مطار", "محطة", "مركز", "مؤسسة", "مصحة", "ملعب", "المركب الرياضي",
     "معهد", "إقامة", "قاعة", "مكتبة", "سوق", "طريق", "تجزئة", "مستوصف", "صيدلية", "مقهى", "مدارة",
-    "قيسارية", "أحياء", "درب", "دوار", "فندق",
+    "قيسارية", "أحياء", "درب", "دوار", "فندق", "مدار", "مسرح", "سينما", "قصر", "كنيس", "ملتقى",
 )  # fmt: skip
 # School, secondary school, university, town, hospital, mosque, street (IRCAM spellings).
 PLACE_CUES_TIFINAGH = ("ⵜⴰⵙⵏⴰⵡⵉⵜ", "ⵜⴰⵎⴷⵔⴰⵙⵜ", "ⵜⴰⵙⴷⴰⵡⵉⵜ", "ⵜⴰⵎⴷⵉⵏⵜ", "ⴰⵙⴳⵏⴰⴼ", "ⵜⵉⵎⵣⴳⵉⴷⴰ", "ⴰⵖⴰⵔⴰⵙ")

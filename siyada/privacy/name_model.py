@@ -14,13 +14,14 @@ number of tokens (bounded in its turn by ``MAX_TOKENS`` per call, longer texts a
 from __future__ import annotations
 
 import threading
+from functools import lru_cache
 from pathlib import Path
 
 import pycrfsuite
 
 from siyada.privacy import entities as T
 from siyada.privacy.entities import Entity
-from siyada.privacy.name_features import features, tokens
+from siyada.privacy.name_features import View, features, tokens, word_views
 
 MODEL_PATH = Path(__file__).parent / "data" / "person.crfsuite"
 MAX_TOKENS = 256
@@ -39,6 +40,27 @@ def _tagger() -> pycrfsuite.Tagger | None:
         tagger.open(str(MODEL_PATH))
         _LOCAL.tagger = tagger
     return tagger
+
+
+_VIEWS: dict[Path, View] = {}
+_VIEWS_LOCK = threading.Lock()
+
+
+def _model_views(tagger: pycrfsuite.Tagger) -> View:
+    """The words' features less those the model holds no weight for (L1 zeroes about a quarter): the
+    same decoding, and a quarter fewer strings handed to CRFsuite, whose conversion is most of its time."""
+    with _VIEWS_LOCK:
+        view = _VIEWS.get(MODEL_PATH)
+        if view is None:
+            known = frozenset(a for (a, _label), w in tagger.info().state_features.items() if w)
+
+            @lru_cache(maxsize=65536)
+            def view(word: str) -> tuple[tuple[str, ...], ...]:
+                # word_views unwrapped: this cache holds the word's features once, filtered
+                return tuple(tuple(f for f in part if f in known) for part in word_views.__wrapped__(word))
+
+            _VIEWS[MODEL_PATH] = view
+        return view
 
 
 def _spans(labels: list[str], tagger: pycrfsuite.Tagger) -> list[tuple[int, int, float]]:
@@ -64,12 +86,13 @@ def find_people_model(text: str) -> list[Entity]:
     if tagger is None or not text:
         return []
     toks = tokens(text)
+    view = _model_views(tagger)
     out: list[Entity] = []
     stride = MAX_TOKENS - _OVERLAP
     free = 0  # first token index no kept span covers yet
     for start in range(0, max(len(toks) - _OVERLAP, 1), stride):
         window = toks[start : start + MAX_TOKENS]
-        labels = tagger.tag(features([w for _, _, w in window]))
+        labels = tagger.tag(features([w for _, _, w in window], view))
         final = start + MAX_TOKENS >= len(toks)
         for i, j, p in _spans(labels, tagger):
             if start + i >= free and (i < stride or final):

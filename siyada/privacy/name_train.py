@@ -27,6 +27,7 @@ from siyada.privacy.name_model import MODEL_PATH
 FIXTURES = Path(__file__).resolve().parents[2] / "tests" / "fixtures"
 TUNING_SETS = (
     "pii_heldout.txt", "pii_blind.txt", "pii_blind2.txt", "pii_wild1.txt", "pii_wild2.txt", "pii_wild3.txt",
+    "pii_wild4.txt",
 )  # fmt: skip
 
 

@@ -245,6 +245,8 @@ def _latin_people(text: str) -> list[Entity]:
 
 
 def _arabic_people(text: str) -> list[Entity]:
+    if _AR_TOKEN.search(text) is None:  # no Arabic word: skip the three cue scans (most Latin prompts)
+        return []
     out = []
     tokens = [(m.start(), m.end(), m.group()) for m in _AR_TOKEN.finditer(text)]
     titled_starts = {m.end() for m in _TITLED_ARABIC.finditer(text)}
@@ -323,6 +325,14 @@ def _arabic_family_end(
     w = words[j]
     if w in _AR_STOP:
         return None
+    if w in _AR_PARTICLES and j + 1 < len(words) and words[j + 1] in _AR_KIN:
+        return None  # "ولد عمي", "بنت خالتي": a cousin, not a patronymic
+    if w in ("ولد", "بنت") and j + 1 < len(words) and words[j + 1] in GIVEN_ARABIC:
+        # "مروان ولد سعاد": a son and his mother, two people; a Sahrawi chain goes on with an honorific,
+        # "عبد", an article or a family name ("ولد سيدي ابراهيم", "ولد الشيخ"), which GIVEN_ARABIC lacks.
+        nxt = words[j + 1]
+        if nxt not in _AR_HONORIFICS and nxt != "عبد" and not nxt.startswith("ال"):
+            return None
     if w in _AR_PARTICLES and j + 1 < len(words) and adjacent(j, j + 1) and words[j + 1] not in _AR_STOP:
         end = j + 2
         if words[j + 1] in ("عبد", *_AR_HONORIFICS) and end < len(words) and adjacent(j + 1, end):
@@ -348,8 +358,11 @@ _AR_STOP = words(
     شفت عندي عندو عندها باش حتى والو هاد هادي هادا واش فين شنو علاش كيفاش بزاف دابا صافي مزيان
     الوالد الوالدة الحضور المال الملك وكيل الكاتب العام الخازن المقرر الطبيب المعالج
     الغرفة المحكمة الابتدائية الاستئناف المشتري المشترية البائع البائعة الطرف السي المرحوم
-    المرحومة"""
+    المرحومة
+    قدام ورا حدا فوق تحت وسط جنب بحال خدام خدامة خدامين ساكن ساكنة مريض مريضة كبير كبيرة صغير صغيرة
+    جديد جديدة قديم قديمة فين منين ملي حيت حيث ولكن ولا وحتى بلا غير"""
 )
+_AR_KIN = frozenset({"عمي", "عمتي", "خالي", "خالتي", "خويا", "ختي", "عمو", "خالو", "عمها", "خالها"})
 _AR_PARTICLES = frozenset({"بن", "ابن", "بنت", "منت", "آيت", "أيت", "ايت", "ولد", "أولاد", "أهل", "ماء"})
 _AR_FAMILY_PREFIXES = ("بن", "بو", "أو", "او", "ابن", "بل", "آيت", "أيت")
 # Words after which the next words are a person's name: "المريض عبد الحق المريني", "الاسم : ...".

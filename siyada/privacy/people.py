@@ -86,6 +86,10 @@ def find_all_people(text: str) -> list[Entity]:
         bar = MODEL_MIN if rule.score < RULE_SURE else REPLACE_SURE
         if differs and all(m.score >= bar for m in seen):
             continue  # the model's reading of these words replaces the rule's
+        if not differs and seen and seen[0].score >= MODEL_MIN:
+            # Both read the same words: the surer reading speaks ("Bonjour Karim": a lone given name that
+            # is also a word scores 0.45 by rule, under the threshold, while the model is sure of it).
+            rule = Entity(rule.start, rule.end, rule.type, max(rule.score, _calibrated(seen[0].score)))
         kept.append(rule)
     covered = bytearray(len(text) + 1)
     for k in kept:

@@ -142,11 +142,17 @@ def _tifinagh_after(text: str, pos: int) -> int:
     return end
 
 
-def place_spans(text: str) -> list[tuple[int, int]]:
-    spans = [(m.start(1), m.end(1)) for m in _EN_PLACE.finditer(text)] if _EN_HINT.search(text) else []
-    spans += [(m.start(), m.end()) for m in _TOWN.finditer(text)] if _TOWN_HINT.search(text) else []
+def _town_spans(text: str) -> list[tuple[int, int]]:
+    spans = [(m.start(), m.end()) for m in _TOWN.finditer(text)] if _TOWN_HINT.search(text) else []
     if _ARABIC.search(text):
         spans += [(m.start(), m.end()) for m in _TOWN_AR.finditer(text)]
+    return spans
+
+
+def place_spans(text: str) -> list[tuple[int, int]]:
+    spans = [(m.start(1), m.end(1)) for m in _EN_PLACE.finditer(text)] if _EN_HINT.search(text) else []
+    spans += _town_spans(text)
+    if _ARABIC.search(text):
         for m in _AR_CUE.finditer(text):
             end = _arabic_after(text, m.end())
             if end > m.end():
@@ -159,15 +165,37 @@ def place_spans(text: str) -> list[tuple[int, int]]:
         end = _latin_after(text, m.end())
         if end > m.end():
             spans.append((m.end(), end))
+            # A plural place word names a list: "les lycées Lalla Aicha, Lalla Nezha et Moulay Driss".
+            n = 0
+            while m.group().rstrip().lower().endswith(("s", "x")) and n < _MAX_LIST:
+                more = _LIST_JOIN.match(text, end)
+                after = _latin_after(text, more.end()) if more else end
+                if more is None or after <= more.end():
+                    break
+                spans.append((more.end(), after))
+                end, n = after, n + 1
     return spans
 
 
+_LIST_JOIN = re.compile(r",? (?:et |and |w |ou )?|, ")
+_MAX_LIST = 8
+
+
 def outside_places(text: str, people: list, spans: list[tuple[int, int]] | None = None) -> list:
-    """The PERSON candidates that overlap no place name."""
+    """The PERSON candidates that overlap no place name (no candidate: no place to look for)."""
+    if not people:
+        return people
     spans = place_spans(text) if spans is None else spans
     if not spans:
         return people
     covered = bytearray(len(text) + 1)
     for s, e in spans:
         covered[s:e] = b"\x01" * (e - s)
-    return [p for p in people if covered.find(1, p.start, p.end) < 0]
+    # Many family names are towns too ("Tariq Benslimane", "Samir Settati"): a town that ends a name
+    # begun by other words is that name's family name; a town alone ("Sidi Bennour") is a place.
+    towns = {e: s for s, e in _town_spans(text)}
+    return [
+        p
+        for p in people
+        if (hit := covered.find(1, p.start, p.end)) < 0 or (hit > p.start and towns.get(p.end) == hit)
+    ]

@@ -93,14 +93,27 @@ def find_ribs(text: str) -> list[Entity]:
 
 
 # --- ICE: 15 digits; no public checksum, mod 97 is only a weak signal ----------------------------------
-_ICE = re.compile(_NB + r"\d{15}" + _NA)
+# Also grouped as it is built: company 9 digits (3 3 3), establishment 4, control 2 ("862 245 827 5549 95").
+_ICE = re.compile(_NB + r"(?:\d{15}|\d{3} \d{3} \d{3} \d{4} \d{2})" + _NA)
+# A quote or an invoice names its parties' ICE without a label ("Devis… Client : Menara Events —
+# 758139888866344 — Total TTC"): there, a 15-digit number that passes mod 97 counts as labelled.
+_ICE_COMMERCE = re.compile(
+    r"(?<![\w])(?:devis|facture|factura|ttc|h\.t\.?|tva|client|cliente|destinataire|prestation|prestataire"
+    r"|فاتورة|الفاتورة|الزبون)(?![\w])",
+    re.IGNORECASE,
+)
+_ICE_COMMERCE_SPAN = 120
 
 
 def find_ices(text: str) -> list[Entity]:
     out = []
     for m in _ICE.finditer(text):
-        checked = mod97_zero(m.group())
+        checked = mod97_zero(digits_only(m.group()))
         s = _score(text, m.start(), m.end(), T.MA_ICE, 0.45 if checked else 0.4, checked=checked)
+        if checked and s < 0.8:
+            lo, hi = max(0, m.start() - _ICE_COMMERCE_SPAN), m.end() + _ICE_COMMERCE_SPAN
+            if _ICE_COMMERCE.search(text, lo, hi) is not None:
+                s = round(min(s + CONTEXT_BOOST, 1.0), 3)
         out.append(Entity(m.start(), m.end(), T.MA_ICE, s))
     return out
 
@@ -136,21 +149,65 @@ def find_cards(text: str) -> list[Entity]:
 
 # --- phones -------------------------------------------------------------------------------------------
 # NBSP and narrow NBSP come from word processors; a doubled space from voice-note transcripts.
-_SEP = r"(?:[ .\-\u00a0\u202f]|  |, | / )?"
-_PHONE = re.compile(
-    r"(?<![\w+])(?<!\d[ .-])"
-    r"(?:(?:\+|00)212" + _SEP + r"(?:\(0\)" + _SEP + r")?[5-8]|\((?:\+|00)212\)" + _SEP + r"[5-8]"
-    r"|0" + _SEP + r"[5-8])"
-    r"(?:" + _SEP + r"\d){8}" + _NA_SOFT
+# Dictated numbers put " - " or "..." between pairs ("06 66 - 14 - 72 - 08", "06 ... 70 ... 14").
+_SEP = r"(?:[ .\-\u00a0\u202f]|  |, | / | - | ?\.{2,3} ?)?"
+# Before the number: not a word, except an Arabic proclitic glued to it ("ب0539…", "و0661…": "at", "and").
+_PHONE_START = r"(?:(?<![\w+])|(?<=[بلوف])(?<![\u0600-\u06FF][بلوف]))(?<!\d[ .-])"
+# "+212 0661…" and "(+212) 0661…" keep the trunk 0 by mistake; "212 6…" drops the plus.
+_INTL = (
+    r"(?:(?:\+|00)212|\((?:\+|00)212\)|212(?="
+    + _SEP
+    + r"[5-8]))"
+    + _SEP
+    + r"(?:\(0\)"
+    + _SEP
+    + r"|0"
+    + _SEP
+    + r")?"
 )
+_PHONE = re.compile(
+    _PHONE_START + r"(?:" + _INTL + r"[5-8]|0" + _SEP + r"[5-8])(?:" + _SEP + r"\d){8}" + _NA_SOFT
+)
+# Other countries ("+32 478 12 34 56", "0033 6 12…"): a plus or 00, a country code, then digit groups;
+# phonenumbers decides the country and whether the number is valid, so the span is cut to a valid one.
+# With "00" the country code is set apart ("0032 478…"): a run of digits from 00 is an ICE or a RIB.
+_FOREIGN = re.compile(
+    r"(?<![\w+])(?:\+(?!212)[1-9]\d{0,2}|00(?!212)[1-9]\d{0,2}(?=[ .\-\u00a0]\d))"
+    r"(?:[ .\-\u00a0]?\d{1,4}){2,6}(?!\d)(?![.,]\d)"
+)
+_GROUP_END = re.compile(r"\d(?=[ .\-\u00a0]|$)")
+
+
+def _foreign_phones(text: str) -> list[Entity]:
+    out = []
+    for m in _FOREIGN.finditer(text):
+        raw = m.group()
+        if len(digits_only(raw)) > 17:  # a RIB or an account number (E.164: 15 digits after "00")
+            continue
+        # The longest prefix, cut between digit groups, that is a valid number.
+        for end in sorted((g.end() for g in _GROUP_END.finditer(raw)), reverse=True):
+            try:
+                number = phonenumbers.parse("+" + raw[:end].lstrip("+")[2 if raw.startswith("00") else 0 :])
+            except phonenumbers.NumberParseException:
+                continue
+            if phonenumbers.is_valid_number(number):
+                start, stop = m.start(), m.start() + end
+                out.append(
+                    Entity(start, stop, T.PHONE_NUMBER, _score(text, start, stop, T.PHONE_NUMBER, 0.7))
+                )
+                break
+    return out
 
 
 def find_phones(text: str) -> list[Entity]:
-    out = []
+    out = _foreign_phones(text) if "+" in text or "00" in text else []
     for m in _PHONE.finditer(text):
         raw = m.group()
+        if raw.startswith("212"):
+            raw = "+" + raw
         try:
-            number = phonenumbers.parse(raw.replace(",", " ").replace("/", " "), "MA")  # read aloud: "06, 45"
+            # read aloud: "06, 45"; dictated: "06 ... 70"
+            number = phonenumbers.parse(raw.replace(",", " ").replace("/", " ").replace(".", " "), "MA")
         except phonenumbers.NumberParseException:
             continue
         valid = phonenumbers.is_valid_number(number)

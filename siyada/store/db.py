@@ -91,9 +91,17 @@ def current_revision(engine: Engine) -> str | None:
         return conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
 
 
+def is_newer(revision: str | None) -> bool:
+    """Whether the schema is at a revision this code does not know: a newer release migrated it."""
+    return revision is not None and revision not in revisions()
+
+
 def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest Alembic revision (idempotent, run at every start)."""
-    if current_revision(engine) == head_revision():
+    """Bring the schema to the newest Alembic revision (idempotent, run at every start). A schema a
+    newer release migrated is left as it is: revisions only add, so this code runs on it (a rollback,
+    or an old replica restarting during a rolling upgrade); Alembic would refuse the unknown revision."""
+    current = current_revision(engine)
+    if current == head_revision() or is_newer(current):
         return
     from alembic import command
     from alembic.config import Config

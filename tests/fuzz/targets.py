@@ -28,12 +28,18 @@ def _text(data: bytes) -> str:
     return data.decode("utf-8", errors="replace")
 
 
+# The names the parse harness's first byte picks (appended to, never reordered: stored inputs name theirs).
+NAMES = (
+    None, "f.txt", "f.md", "f.html", "f.json", "f.jsonl", "f.docx", "f.pdf",
+    "f.csv", "f.xlsx", "f.ods", "f.odt", "f.pptx", "f.eml", "f.png",
+)  # fmt: skip
+
+
 def parse_target(data: bytes) -> None:
     from siyada.knowledge.parse import ParseError, parse_many
 
     # The first byte picks the name the upload claims, so every parser sees the bytes.
-    names = (None, "f.txt", "f.md", "f.html", "f.json", "f.jsonl", "f.docx", "f.pdf")
-    name = names[data[0] % len(names)] if data else None
+    name = NAMES[data[0] % len(NAMES)] if data else None
     try:
         docs = parse_many(data[1:], name)
     except ParseError:
@@ -182,6 +188,6 @@ def seeds(target: str) -> list[bytes]:
 
 
 def _name_byte(name: str) -> int:
-    order = (None, ".txt", ".md", ".html", ".json", ".jsonl", ".docx", ".pdf")
+    order = [None if n is None else n[1:] for n in NAMES]
     suffix = "." + name.rsplit(".", 1)[-1] if "." in name else None
     return order.index(suffix) if suffix in order else 0

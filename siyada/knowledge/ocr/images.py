@@ -1,7 +1,8 @@
 """Page images: uploads decoded within limits, pages straightened, the copy kept for readers.
 
 Bounds: an image is refused before it is decoded when its header declares more than ``MAX_PIXELS``
-pixels (a decompression bomb: a few kilobytes of PNG can declare gigapixels), a multi-page TIFF after
+pixels, ``ParseLimits.max_image_pixels``, the limit siyada.knowledge.parsers.image checks too (a
+decompression bomb: a few kilobytes of PNG can declare gigapixels), a multi-page TIFF after
 ``MAX_PAGES`` pages, and a truncated or corrupt image when decoding it fails. Each is a 422 naming the
 problem, raised before anything is stored.
 """
@@ -14,15 +15,16 @@ from collections.abc import Iterator
 from typing import Any
 
 from siyada.knowledge.parsers.base import MalformedDocument
+from siyada.knowledge.parsers.limits import DEFAULT_LIMITS
 
-MAX_PIXELS = 60_000_000  # an A4 page at 600 dpi is 35 MP; a phone photo 12-50 MP
+MAX_PIXELS = DEFAULT_LIMITS.max_image_pixels  # one place: siyada.knowledge.parsers.limits
 MAX_PAGES = 200  # pages OCR reads in one file (each costs seconds of CPU; the worker's limit applies too)
 OCR_DPI = 300  # scanned PDF pages are rendered at this resolution
 DISPLAY_WIDTH = 1200  # the page image kept for the web app, at most this wide
 _FORMATS = {"PNG", "JPEG", "TIFF", "WEBP", "MPO"}
 
 
-def open_image(data: bytes) -> Iterator[Any]:
+def open_image(data: bytes, max_pixels: int = MAX_PIXELS) -> Iterator[Any]:
     """The pages of an image upload (one, or each frame of a multi-page TIFF), greyscale, decoded."""
     from PIL import Image, UnidentifiedImageError
 
@@ -42,7 +44,7 @@ def open_image(data: bytes) -> Iterator[Any]:
     for index in range(frames):
         try:
             image.seek(index)
-            _check_pixels(image.size, index)
+            _check_pixels(image.size, index, max_pixels)
             yield _greyscale(image)
         except MalformedDocument:
             raise
@@ -50,11 +52,11 @@ def open_image(data: bytes) -> Iterator[Any]:
             raise MalformedDocument(f"The image cannot be read (page {index + 1}): {exc}") from exc
 
 
-def _check_pixels(size: tuple[int, int], index: int) -> None:
+def _check_pixels(size: tuple[int, int], index: int, max_pixels: int) -> None:
     width, height = size
-    if width <= 0 or height <= 0 or width * height > MAX_PIXELS:
+    if width <= 0 or height <= 0 or width * height > max_pixels:
         raise MalformedDocument(
-            f"The image (page {index + 1}) is {width}x{height} pixels; the limit is {MAX_PIXELS} pixels"
+            f"The image (page {index + 1}) is {width}x{height} pixels; the limit is {max_pixels} pixels"
         )
 
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from siyada.knowledge.ocr import engine
-from siyada.knowledge.ocr.images import deskew, display_copy, image_dpi, open_image
+from siyada.knowledge.ocr.images import MAX_PIXELS, deskew, display_copy, image_dpi, open_image
 from siyada.knowledge.ocr.layout import OcrPage, mean_confidence, page_text, reading_order
 from siyada.knowledge.parsers.base import MalformedDocument, ParsedDocument
 
@@ -90,11 +90,12 @@ def metadata(pages: Iterable[OcrPage]) -> dict[str, Any]:
     }
 
 
-def parse_image(data: bytes) -> ParsedDocument:
-    """An image upload (PNG, JPEG, TIFF with any number of pages, WebP) read by OCR."""
+def parse_image(data: bytes, max_pixels: int = MAX_PIXELS) -> ParsedDocument:
+    """An image upload (PNG, JPEG, TIFF with any number of pages, WebP) read by OCR; `max_pixels` is
+    ParseLimits.max_image_pixels, kept for each page."""
     require_engine()
     found = {}
-    for index, image in enumerate(open_image(data)):
+    for index, image in enumerate(open_image(data, max_pixels)):
         found[index] = read_page(image, index + 1, image_dpi(image))
     texts = [found[i].text for i in range(len(found))]
     if not any(t.strip() for t in texts):

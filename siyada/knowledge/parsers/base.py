@@ -19,7 +19,7 @@ class ParseError(ValueError):
 
 
 class UnsupportedFormat(ParseError):
-    """Not a format Siyada reads (an image, a spreadsheet, an archive, a program…): HTTP 415."""
+    """Not a format Siyada reads (a GIF image, a legacy spreadsheet, an archive, a program…): HTTP 415."""
 
 
 class MalformedDocument(ParseError):
@@ -51,6 +51,9 @@ class ParsedDocument:
     metadata: dict[str, Any] = field(default_factory=dict)
     # Pages read by OCR (siyada.knowledge.ocr.layout.OcrPage): word boxes and the page images.
     ocr_pages: list[Any] = field(default_factory=list)
+    # For a document found inside another (a mail's attachment): the index, in the list parse_many
+    # returns, of the document it was attached to. Ingestion turns it into a `parent` document id.
+    parent: int | None = None
 
 
 # Characters clean() rewrites, found in one scan (most text has none, and then nothing is copied):

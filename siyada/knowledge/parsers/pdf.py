@@ -39,21 +39,25 @@ from siyada.knowledge.parsers.base import (
     nest_sections,
     one_line,
 )
+from siyada.knowledge.parsers.pdf_bidi import page_text
 
 _PDFIUM_LOCK = threading.Lock()
+MAX_PAGES = 2000  # knowledge.max_pdf_pages: the server passes its own
 # Titles that PDF producers write by default: not worth showing as a document title.
 _JUNK_TITLES = re.compile(r"^(untitled|sans titre|document\d*|microsoft word - .*|\s*)$", re.IGNORECASE)
 
 
-def parse_pdf(data: bytes) -> ParsedDocument:
+def parse_pdf(data: bytes, max_pages: int = MAX_PAGES) -> ParsedDocument:
     if data[:1024].find(b"%PDF-") < 0:
         raise MalformedDocument("Not a PDF: the %PDF header is missing")
     # A cut-off upload can still open (PDFium rebuilds what it can): refuse it rather than index part.
     if b"%%EOF" not in data[-2048:]:
         raise MalformedDocument("The PDF is truncated: its %%EOF end marker is missing")
-    raw_pages, info, toc = _extract(data)
-    texts = [repair_arabic(clean(t)).strip() for t in raw_pages]
-    scanned = read_scanned(data, texts, _PDFIUM_LOCK)  # pages with no text layer, read by OCR
+    raw_pages, info, toc = _extract(data, max_pages)
+    texts = [repair_arabic(clean(t)).strip() for t, _ in raw_pages]
+    # Pages with (almost) no text layer over an image are read by OCR; the others keep their text
+    # layer, reordered by pdf_bidi where it was written in visual order.
+    scanned = read_scanned(data, texts, _PDFIUM_LOCK)
     for index, page in scanned.items():
         texts[index] = page.text
     if not any(texts):
@@ -61,7 +65,14 @@ def parse_pdf(data: bytes) -> ParsedDocument:
     text, pages, ocr_pages = join(texts, scanned)
     sections = _toc_sections(toc, text, pages)
     title = one_line(clean(info.get("Title", "")))
-    metadata = {"page_count": len(pages), **_metadata(info), **(ocr_metadata(ocr_pages) if ocr_pages else {})}
+    metadata: dict[str, Any] = {
+        "page_count": len(pages),
+        **_metadata(info),
+        **(ocr_metadata(ocr_pages) if ocr_pages else {}),
+    }
+    reordered = sum(1 for i, (_, changed) in enumerate(raw_pages) if changed and i not in scanned)
+    if reordered:  # shown in the document's view: runs written in visual order were put back
+        metadata["reordered_pages"] = reordered
     return ParsedDocument(
         text=text,
         format="pdf",
@@ -73,18 +84,35 @@ def parse_pdf(data: bytes) -> ParsedDocument:
     )
 
 
-def _extract(data: bytes) -> tuple[list[str], dict[str, str], list[tuple[int, str, int]]]:
-    """Page texts, info dictionary and outline (level, title, page index), all read under the lock."""
+def _extract(
+    data: bytes, max_pages: int
+) -> tuple[list[tuple[str, bool]], dict[str, str], list[tuple[int, str, int]]]:
+    """Page texts (and whether the order of each was rebuilt from glyph positions), info dictionary
+    and outline (level, title, page index), all read under the lock."""
     import pypdfium2 as pdfium  # imported lazily: loading PDFium costs time the other formats don't need
+    import pypdfium2.raw as pdfium_raw
 
     with _PDFIUM_LOCK:
         try:
             pdf = pdfium.PdfDocument(data)
         except pdfium.PdfiumError as exc:
-            reason = "it is encrypted" if "password" in str(exc).lower() else str(exc)
-            raise MalformedDocument(f"The PDF cannot be read: {reason}") from exc
+            if getattr(exc, "err_code", None) == 0:  # PDFium's "success" failure: an empty page tree
+                raise MalformedDocument("The PDF has no pages") from exc
+            if "password" in str(exc).lower():
+                raise MalformedDocument(
+                    "The PDF is password-protected: remove the password and upload it again"
+                ) from exc
+            raise MalformedDocument(f"The PDF cannot be read: {exc}") from exc
         try:
-            pages = [_page_text(pdf, i, pdfium.PdfiumError) for i in range(len(pdf))]
+            # Counted before any page is read: a 100,000-page PDF costs nothing to refuse.
+            if len(pdf) == 0:
+                raise MalformedDocument("The PDF has no pages")
+            if len(pdf) > max_pages:
+                raise MalformedDocument(
+                    f"The PDF has {len(pdf)} pages, over the limit of {max_pages} "
+                    "(knowledge.max_pdf_pages): split it"
+                )
+            pages = [_page_text(pdf, i, pdfium.PdfiumError, pdfium_raw) for i in range(len(pdf))]
             info = _info(pdf)
             toc = _toc(pdf)
         finally:
@@ -92,13 +120,13 @@ def _extract(data: bytes) -> tuple[list[str], dict[str, str], list[tuple[int, st
     return pages, info, toc
 
 
-def _page_text(pdf: Any, index: int, pdfium_error: type[Exception]) -> str:
+def _page_text(pdf: Any, index: int, pdfium_error: type[Exception], raw: Any) -> tuple[str, bool]:
     try:
         page = pdf[index]
         try:
             textpage = page.get_textpage()
             try:
-                return textpage.get_text_range()
+                return page_text(textpage, raw)
             finally:
                 textpage.close()
         finally:
