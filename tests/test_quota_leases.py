@@ -174,9 +174,9 @@ def test_kill_9_mid_call_reservation_stops_counting_after_the_lease(
     redis_server: RedisServer, tmp_path: Path
 ) -> None:
     stub_port = free_port()
+    stub_args = ["--port", str(stub_port), "--chunks", "100", "--chunk-delay-ms", "200"]  # a 20 s stream
     stub = subprocess.Popen(
-        [sys.executable, str(ROOT / "bench" / "stub_upstream.py"), "--port", str(stub_port)]
-        + ["--chunks", "100", "--chunk-delay-ms", "200"],  # a 20 s stream: in flight at the kill
+        [sys.executable, str(ROOT / "bench" / "stub_upstream.py"), *stub_args],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
