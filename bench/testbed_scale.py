@@ -12,8 +12,10 @@ look-up) and so adds the quota check, a usage row committed in PostgreSQL before
 (`durable_usage`) and the metrics. Each step: a 3 s warm-up, then `--seconds` of load from `--clients`
 workers on the `client` host (one connection per call, as in the failure scenarios). CPU seconds are
 read from /proc for each replica (process tree), HAProxy, PostgreSQL and Redis, and the load
-generator's own; on a machine whose cores are shared, calls per replica CPU-second is the figure to size
-with, throughput the figure of that machine at that moment.
+generator's own, and each replica's idle CPU (10 s without load) first. `--keepalive` reuses
+connections (cheaper for the client; HAProxy then spreads requests, not connections) and
+`--client-procs` splits the clients over several load processes. On a machine whose cores are shared,
+calls per replica CPU-second is the figure to size with, throughput the figure of that machine then.
 """
 
 from __future__ import annotations
@@ -81,14 +83,27 @@ def rss_mb(pid: int) -> float:
 
 def run_load(bed: TestBed, key: str, args: argparse.Namespace, seconds: float) -> tuple[list[dict], float]:
     cmd = [sys.executable, "-m", "deploy.testbed.load", "--url", bed.lb_url, "--key", key]
-    cmd += ["--call", args.call, "--clients", str(args.clients), "--seconds", str(seconds)]
-    proc = subprocess.run(
-        bed.client.cmd(*cmd), capture_output=True, text=True, cwd=ROOT, env=services._env(), timeout=600
-    )
-    if proc.returncode != 0:
-        raise RuntimeError(proc.stderr[-2000:])
-    calls = [json.loads(line) for line in proc.stdout.splitlines() if line.strip()]
-    used = json.loads(proc.stderr.strip().splitlines()[-1])["cpu_s"]
+    cmd += ["--call", args.call, "--clients", str(args.clients // args.client_procs)]
+    cmd += ["--seconds", str(seconds)] + (["--keepalive"] if args.keepalive else [])
+    procs = [
+        subprocess.Popen(
+            bed.client.cmd(*cmd),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+            env=services._env(),
+        )
+        for _ in range(args.client_procs)
+    ]
+    calls: list[dict] = []
+    used = 0.0
+    for proc in procs:
+        out, err = proc.communicate(timeout=600)
+        if proc.returncode != 0:
+            raise RuntimeError(err[-2000:])
+        calls += [json.loads(line) for line in out.splitlines() if line.strip()]
+        used += json.loads(err.strip().splitlines()[-1])["cpu_s"]
     return calls, used
 
 
@@ -130,11 +145,15 @@ def main() -> None:
     ap.add_argument("--clients", type=int, default=32)
     ap.add_argument("--seconds", type=float, default=20)
     ap.add_argument("--counts", default="1,2,3", help="replica counts to measure, in this order")
+    ap.add_argument("--keepalive", action="store_true", help="reuse connections (one per client)")
+    ap.add_argument("--client-procs", type=int, default=1, help="load processes sharing --clients")
     ap.add_argument("--json", type=Path)
     args = ap.parse_args()
     result: dict[str, Any] = {
         "call": args.call,
         "clients": args.clients,
+        "client_procs": args.client_procs,
+        "keepalive": args.keepalive,
         "seconds": args.seconds,
         "cores": os.cpu_count(),
         "load_avg_before": os.getloadavg(),
@@ -143,6 +162,11 @@ def main() -> None:
     }
     with TestBed() as bed:
         key, _ = bed.key()
+        before = {name: cpu_s(bed.gw_procs[name].pid) for name in REPLICAS}
+        time.sleep(10)  # idle: health checks every 500 ms, background tasks
+        result["idle_cpu_s_per_replica_per_s"] = {
+            name: round((cpu_s(bed.gw_procs[name].pid) - before[name]) / 10, 3) for name in REPLICAS
+        }
         for n in (int(x) for x in args.counts.split(",")):
             result["steps"].append(step(bed, key, n, args))
             print(json.dumps(result["steps"][-1]), file=sys.stderr, flush=True)

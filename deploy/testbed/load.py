@@ -55,13 +55,15 @@ async def main() -> None:
     p.add_argument("--clients", type=int, default=32)
     p.add_argument("--seconds", type=float, default=10)
     p.add_argument("--max-tokens", type=int, default=4)
+    p.add_argument("--keepalive", action="store_true", help="reuse connections (throughput runs only)")
     p.add_argument("--call", choices=["chat", "models", "embeddings"], default="chat")
     p.add_argument("--model", default="siyada-embed-static", help="the model of --call embeddings")
     args = p.parse_args()
     out: list[dict] = []
     # One connection per call: a kept-alive connection the balancer closed between two calls would fail
     # a call that never reached a replica, and a retry would hide calls that did fail in flight.
-    limits = httpx.Limits(max_connections=args.clients, max_keepalive_connections=0)
+    keep = args.clients if args.keepalive else 0
+    limits = httpx.Limits(max_connections=args.clients, max_keepalive_connections=keep)
     headers = {"Authorization": f"Bearer {args.key}"}
     async with httpx.AsyncClient(base_url=args.url, headers=headers, timeout=120, limits=limits) as client:
         stop = time.time() + args.seconds
