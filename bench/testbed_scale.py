@@ -9,7 +9,8 @@ host); replicas beyond the count measured are put in HAProxy's maintenance state
 serve every step. `--call models` is `GET /v1/models` (authentication, key cache, the catalogue: no model,
 no usage row); `--call embeddings` embeds one word with the static model (`siyada-embed-static`: a table
 look-up) and so adds the quota check, a usage row committed in PostgreSQL before the answer
-(`durable_usage`) and the metrics. Each step: a 3 s warm-up, then `--seconds` of load from `--clients`
+(`durable_usage`) and the metrics. The key has a `tpd` limit that never bites, so every call also
+admits and settles a quota lease in Redis. Each step: a 3 s warm-up, then `--seconds` of load from `--clients`
 workers on the `client` host (one connection per call, as in the failure scenarios). CPU seconds are
 read from /proc for each replica (process tree), HAProxy, PostgreSQL and Redis, and the load
 generator's own, and each replica's idle CPU (10 s without load) first. `--keepalive` reuses
@@ -161,7 +162,9 @@ def main() -> None:
         "steps": [],
     }
     with TestBed() as bed:
-        key, _ = bed.key()
+        key, key_id = bed.key()
+        # A limit that never bites, so every call also runs the quota's Lua scripts on `cache`.
+        bed.siyada("limits", "set", "--key", str(key_id), "--tpd", "1000000000")
         before = {name: cpu_s(bed.gw_procs[name].pid) for name in REPLICAS}
         time.sleep(10)  # idle: health checks every 500 ms, background tasks
         result["idle_cpu_s_per_replica_per_s"] = {
