@@ -6,10 +6,13 @@ end: a replica killed with -9 mid-call, the other replica admits again once the 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import signal
+import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -173,31 +176,54 @@ def test_redis_concurrent_admissions_from_several_replicas_never_pass_the_limit(
     asyncio.run(scenario())
 
 
-# -- end to end: two replicas sharing Redis, one killed with -9 mid-stream ---------------------------
+# -- end to end: two replicas sharing Redis, one killed with -9 mid-call -------------------------------
 
 LEASE_S = 6
+
+
+def _rpm_level(rd: RedisServer) -> int:
+    """Committed requests plus live reservations of limit 1's rpm counter in this minute."""
+    import redis
+
+    client = redis.Redis.from_url(rd.url)
+    try:
+        minute = int(time.time() // 60) * 60
+        committed = int(client.get(f"q:1:rpm:{minute}") or 0)
+        return committed + int(client.hget(f"qr:1:rpm:{minute}", "_sum") or 0)
+    finally:
+        client.close()
 
 
 def test_kill_9_mid_call_reservation_stops_counting_after_the_lease(
     redis_server: RedisServer, tmp_path: Path
 ) -> None:
     stub_port = free_port()
-    stub_args = ["--port", str(stub_port), "--chunks", "100", "--chunk-delay-ms", "200"]  # a 20 s stream
     stub = subprocess.Popen(
-        [sys.executable, str(ROOT / "bench" / "stub_upstream.py"), *stub_args],
+        [sys.executable, str(ROOT / "bench" / "stub_upstream.py"), "--port", str(stub_port)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+    hang = socket.socket()  # an upstream that accepts connections and never answers: calls stay in flight
+    hang.bind(("127.0.0.1", 0))
+    hang.listen(16)
     config = tmp_path / "siyada.toml"
     config.write_text(f"""
 quota_lease_seconds = {LEASE_S}
 [embedded]
 enabled = false
 [[providers]]
+name = "hang"
+url = "http://127.0.0.1:{hang.getsockname()[1]}/v1"
+retries = 0
+timeout = 60
+[[providers]]
 name = "stub"
 url = "http://127.0.0.1:{stub_port}/v1"
 [[models]]
-name = "stub"
+name = "slow"
+routes = [{{ provider = "hang" }}]
+[[models]]
+name = "fast"
 routes = [{{ provider = "stub" }}]
 """)
     data = tmp_path / "data"
@@ -216,26 +242,34 @@ routes = [{{ provider = "stub" }}]
         if left < 30:  # the whole scenario inside one minute window
             time.sleep(left + 0.2)
         headers = {"Authorization": f"Bearer {key}"}
-        body = {"model": "stub", "messages": [{"role": "user", "content": "x"}], "max_tokens": 4}
-        with httpx.stream(
-            "POST", doomed.url + "/v1/chat/completions", json={**body, "stream": True}, headers=headers
-        ) as r:
-            assert r.status_code == 200
-            admitted_at = time.monotonic()
-            next(line for line in r.iter_lines() if line.startswith("data: {"))
-            assert doomed.proc is not None
-            doomed.proc.send_signal(signal.SIGKILL)  # mid-stream: its reservation is never given back
-            doomed.proc.wait(10)
-        during = httpx.post(other.url + "/v1/chat/completions", json=body, headers=headers, timeout=30)
+
+        def call(server: Server, model: str) -> httpx.Response:
+            body = {"model": model, "messages": [{"role": "user", "content": "x"}], "max_tokens": 4}
+            return httpx.post(server.url + "/v1/chat/completions", json=body, headers=headers, timeout=60)
+
+        def doomed_call() -> None:
+            with contextlib.suppress(httpx.HTTPError):  # the replica dies under it
+                call(doomed, "slow")
+
+        threading.Thread(target=doomed_call, daemon=True).start()
+        deadline = time.monotonic() + 20
+        while _rpm_level(redis_server) == 0 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        admitted_at = time.monotonic()
+        assert _rpm_level(redis_server) == 1  # admitted: the call now waits on the upstream
+        assert doomed.proc is not None
+        doomed.proc.send_signal(signal.SIGKILL)  # its reservation is never given back
+        doomed.proc.wait(10)
+        during = call(other, "fast")
         time.sleep(max(0.0, admitted_at + LEASE_S + 0.5 - time.monotonic()))
-        after = httpx.post(other.url + "/v1/chat/completions", json=body, headers=headers, timeout=30)
+        after = call(other, "fast")
         assert during.status_code == 429, during.text  # the lease still holds the one request
         assert "requests per minute" in during.json()["error"]["message"]
         assert after.status_code == 200, after.text  # the dead replica's lease is over
-        third = httpx.post(other.url + "/v1/chat/completions", json=body, headers=headers, timeout=30)
-        assert third.status_code == 429  # and the completed call counts
+        assert call(other, "fast").status_code == 429  # and the completed call counts
     finally:
         for s in replicas:
             s.stop()
+        hang.close()
         stub.terminate()
         stub.wait(10)
