@@ -180,6 +180,9 @@ class FileConfig(_Strict):
     port: int | None = None
     database_url: str | None = None
     redis_url: str | None = None  # shared quota counters for several replicas; in-process when unset
+    # How long a call's quota reservation lives unless the call settles it first: at least the longest a
+    # call may run. A replica killed mid-call cannot give its reservations back; they stop counting then.
+    quota_lease_seconds: float = Field(default=600.0, ge=1, le=86400)
     # Migrate the schema when the server starts; off where a migration job does it before the replicas
     # start (deploy/kubernetes): replicas then never race, and GET /ready waits for the job.
     migrate_on_start: bool = True

@@ -11,7 +11,8 @@ from siyada.gateway.router import ModelEntry, ProviderState, Route, Router
 from siyada.gateway.service import Gateway
 from siyada.governance.keys import Principal
 from siyada.governance.limits import Limit
-from siyada.governance.quotas import LocalCounters, QuotaExceeded, Quotas
+from siyada.governance.quota_counters import LocalCounters
+from siyada.governance.quotas import QuotaExceeded, Quotas
 from siyada.governance.tenants import Tenant
 
 

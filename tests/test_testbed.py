@@ -80,9 +80,10 @@ def test_egress_outside_host_unreachable_by_guard_and_routing(bed: Any) -> None:
 
 
 def test_kill_9_one_replica_under_32_clients(bed: Any) -> None:
+    from deploy.testbed.bed import QUOTA_LEASE_S
+
     key, key_id = bed.key()
-    bed.siyada("limits", "set", "--key", str(key_id), "--tpd", "100000000")
-    before = bed.redis_sum("q:*:tpd:*")
+    limit_id = int(bed.siyada("limits", "set", "--key", str(key_id), "--tpd", "100000000").split()[1])
     load = bed.load(key, clients=32, seconds=14)
     time.sleep(6)
     killed_at = time.time()
@@ -96,7 +97,11 @@ def test_kill_9_one_replica_under_32_clients(bed: Any) -> None:
         f"select coalesce(sum(prompt_tokens + completion_tokens), 0), coalesce(max(prompt_tokens), 0) "
         f"from usage where key_id = {int(key_id)} and status = 200"
     )[0]
-    leak = bed.redis_sum("q:*:tpd:*") - before - int(row_tokens[0])
+    # Until their leases end, the dead replica's reservations still count (at most one prompt each);
+    # every lease it held was taken before the kill, so all have ended QUOTA_LEASE_S after it.
+    leased = bed.quota_level(limit_id) - int(row_tokens[0])
+    time.sleep(max(0.0, killed_at + QUOTA_LEASE_S + 1 - time.time()))
+    after_lease = bed.quota_level(limit_id) - int(row_tokens[0])
     _figures(
         "kill -9 gw2 under 32 clients",
         calls=len(calls),
@@ -105,15 +110,15 @@ def test_kill_9_one_replica_under_32_clients(bed: Any) -> None:
         failed_in_flight_at_kill=len(in_flight),
         failures=Counter(c["status"] for c in failed),
         usage_rows=rows,
-        quota_tokens_beyond_completed_calls=leak,
+        quota_tokens_beyond_completed_calls_before_lease_end=leased,
+        quota_tokens_beyond_completed_calls_after_lease_end=after_lease,
         haproxy=services.haproxy_states(bed.root),
     )
     assert ok and all(c.get("full") for c in ok)
     assert len(in_flight) == len(failed), [c for c in failed if c not in in_flight][:3]
     assert rows.get(200, 0) == len(ok)
-    # The quota counted every completed call exactly; beyond them only the reservations of the calls
-    # the dead replica had admitted and could not settle (at most one prompt each).
-    assert 0 <= leak <= len(failed) * (int(row_tokens[1]) + 64)
+    assert 0 <= leased <= len(failed) * (int(row_tokens[1]) + 64)
+    assert after_lease == 0  # the quota is exactly the tokens of the completed calls
     assert services.haproxy_states(bed.root).get("gw2") != "UP"
 
 

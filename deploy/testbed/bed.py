@@ -19,6 +19,7 @@ from deploy.testbed import services
 from deploy.testbed.netns import Host, Network, kill, probe
 
 REPLICAS = ("gw1", "gw2", "gw3")
+QUOTA_LEASE_S = 30  # a call here lasts at most ~10 s (32 clients queued on a one-thread llm)
 
 
 class TestBed:
@@ -82,6 +83,7 @@ database_url = "{self.pg.url}"
 redis_url = "redis://{self.cache.addr}:{services.REDIS_PORT}/0"
 egress_allow = ["{self.llm.addr}"]
 shutdown_grace_seconds = 30  # the default; 10 s cut calls queued behind the one-thread llm on a busy machine
+quota_lease_seconds = {QUOTA_LEASE_S}
 
 [embedded]
 threads = 1
@@ -195,6 +197,25 @@ routes = [{{ provider = "llm", model = "smollm2", priority = 0 }},
 
         with psycopg.connect(self.pg.url, autocommit=True) as conn:
             return [tuple(r) for r in conn.execute(query).fetchall()]  # type: ignore[arg-type]
+
+    def quota_level(self, limit_id: int, name: str = "tpd") -> int:
+        """What an admission under this limit counts now (committed calls plus live leases), read from
+        the shared Redis with the replicas' own script."""
+        import asyncio
+
+        from siyada.governance.quota_counters import RedisCounters
+        from siyada.governance.quotas import WINDOWS, window
+
+        key = f"q:{int(limit_id)}:{name}:{window(WINDOWS[name], time.time())[0]}"
+
+        async def level() -> int:
+            counters = RedisCounters(f"redis://{self.cache.addr}:{services.REDIS_PORT}/0")
+            try:
+                return await counters.level(key)
+            finally:
+                await counters.close()
+
+        return asyncio.run(level())
 
     def redis_sum(self, pattern: str) -> int:
         import redis

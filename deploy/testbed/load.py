@@ -1,13 +1,16 @@
 """The load generator that runs on the `client` host: `clients` workers call chat completions on the
-load balancer in a loop for `seconds`, and print one JSON line per call (start, end, status, provider,
-error), so the test can tell calls in flight at an event from calls that started after it."""
+load balancer in a loop for `seconds` (`--call`: list the models or embed a word instead), and print one
+JSON line per call (start, end, status, provider, error), so the test can tell calls in flight at an
+event from calls that started after it."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import json
+import resource
 import signal
+import sys
 import time
 
 import httpx
@@ -27,14 +30,19 @@ async def worker(
         }
         rec: dict = {"start": time.time()}
         try:
-            r = await client.post("/v1/chat/completions", json=body)
+            if args.call == "models":  # the gateway alone: authentication, the catalogue, no model
+                r = await client.get("/v1/models")
+            elif args.call == "embeddings":  # plus a usage row and the static model (microseconds)
+                r = await client.post("/v1/embeddings", json={"model": args.model, "input": "Salam"})
+            else:
+                r = await client.post("/v1/chat/completions", json=body)
             rec["status"] = r.status_code
             rec["provider"] = r.headers.get("x-siyada-provider")
-            if r.status_code == 200:
+            if r.status_code == 200 and args.call == "chat":
                 reply = r.json()
                 rec["tokens"] = reply["usage"]["prompt_tokens"] + reply["usage"]["completion_tokens"]
                 rec["full"] = bool(reply["choices"][0]["message"]["content"])
-            else:
+            elif r.status_code != 200:
                 rec["error"] = r.text[:200]
         except httpx.HTTPError as exc:
             rec["status"] = 0
@@ -50,11 +58,15 @@ async def main() -> None:
     p.add_argument("--clients", type=int, default=32)
     p.add_argument("--seconds", type=float, default=10)
     p.add_argument("--max-tokens", type=int, default=4)
+    p.add_argument("--keepalive", action="store_true", help="reuse connections (throughput runs only)")
+    p.add_argument("--call", choices=["chat", "models", "embeddings"], default="chat")
+    p.add_argument("--model", default="siyada-embed-static", help="the model of --call embeddings")
     args = p.parse_args()
     out: list[dict] = []
     # One connection per call: a kept-alive connection the balancer closed between two calls would fail
     # a call that never reached a replica, and a retry would hide calls that did fail in flight.
-    limits = httpx.Limits(max_connections=args.clients, max_keepalive_connections=0)
+    keep = args.clients if args.keepalive else 0
+    limits = httpx.Limits(max_connections=args.clients, max_keepalive_connections=keep)
     headers = {"Authorization": f"Bearer {args.key}"}
     async with httpx.AsyncClient(base_url=args.url, headers=headers, timeout=120, limits=limits) as client:
         stop = [time.time() + args.seconds]
@@ -66,6 +78,8 @@ async def main() -> None:
         await asyncio.gather(*(worker(client, args, stop, out) for _ in range(args.clients)))
     for rec in out:
         print(json.dumps(rec))
+    used = resource.getrusage(resource.RUSAGE_SELF)  # the client's own share of a shared machine
+    print(json.dumps({"cpu_s": round(used.ru_utime + used.ru_stime, 2)}), file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -48,7 +48,8 @@ from siyada.governance import audit, audit_witness
 from siyada.governance.limits import list_limits
 from siyada.governance.login_throttle import LoginThrottle
 from siyada.governance.metrics import Metrics
-from siyada.governance.quotas import LocalCounters, Quotas, RedisCounters
+from siyada.governance.quota_counters import LocalCounters, RedisCounters
+from siyada.governance.quotas import Quotas
 from siyada.governance.usage import UsageRecorder
 from siyada.governance.usage_query import rollup
 from siyada.knowledge.answer import GroundedChat
@@ -145,7 +146,7 @@ def create_app(settings: Settings) -> FastAPI:
     metrics = Metrics()
     _queue_gauge(metrics, router)
     counters = RedisCounters(settings.redis_url) if settings.redis_url else LocalCounters()
-    quotas = Quotas(counters, lambda: list_limits(engine))
+    quotas = Quotas(counters, lambda: list_limits(engine), lease_seconds=settings.file.quota_lease_seconds)
     workers = WorkerPool.from_config(settings.file.workers)  # parsing and privacy analysis, isolated
 
     @asynccontextmanager

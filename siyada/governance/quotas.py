@@ -6,21 +6,28 @@ that applies, one more request (rpm) and its prompt tokens (tpm, tpd, monthly) s
 tokens are added when the call ends (streaming included, with what was actually produced). A call that
 fails or is refused downstream gives its reservation back, so no phantom usage is left behind.
 
+A reservation is a lease: each admission reserves under a fresh lease id that expires after
+`quota_lease_seconds` (at least the longest a call may run). What a counter holds is what completed
+calls committed plus the live leases; settling commits the call's real use and ends its lease, a refund
+ends it with nothing committed. A replica killed mid-call (kill -9, a node lost) cannot give its
+reservations back: they stop counting when their leases expire, so the counter returns to exactly the
+tokens of the calls that completed.
+
 Counters live in this process (the embedded default) or in Redis (one Lua script per admission, so that
-several replicas share limits exactly).
+several replicas share limits exactly): `siyada.governance.quota_counters`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import calendar
+import secrets
 import time
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from siyada.governance.limits import Limit
 
-REDIS_SOCKET_TIMEOUT_S = 1.0  # Redis answers in well under a millisecond; a second of silence is an outage
 WINDOWS = {"rpm": "minute", "tpm": "minute", "tpd": "day", "monthly_tokens": "month"}
 _LIMIT_WORDS = {
     "rpm": "requests per minute",
@@ -58,9 +65,10 @@ class Check:
 
 @dataclass
 class Ticket:
-    """What an admission reserved; settled or refunded exactly once."""
+    """What an admission reserved, under one lease; settled or refunded exactly once."""
 
-    token_keys: list[tuple[str, float]] = field(default_factory=list)  # counters that take tokens
+    lease: str = ""
+    token_keys: list[tuple[str, float]] = field(default_factory=list)  # (counter, window end, epoch s)
     request_keys: list[tuple[str, float]] = field(default_factory=list)
     reserved_tokens: int = 0
     done: bool = False
@@ -83,11 +91,15 @@ class QuotaStoreError(Exception):
 
 
 class Counters(Protocol):
-    async def admit(self, checks: list[Check]) -> Check | None:
-        """Bump every check's counter if all fit; else bump nothing and return the first that does not."""
+    async def admit(self, checks: list[Check], lease: str, lease_seconds: float) -> Check | None:
+        """Reserve every check's amount under `lease` if all fit (committed use plus live leases); else
+        reserve nothing and return the first that does not."""
         ...
 
-    async def add(self, keys: list[tuple[str, float]], amount: int) -> None: ...
+    async def release(self, lease: str, commits: list[tuple[str, float, int]]) -> None:
+        """End a lease: drop its reservations and add each (counter, window end, amount) to what is
+        committed (amount 0: a refund)."""
+        ...
 
 
 def plan(
@@ -117,8 +129,11 @@ def needs_tokens(limits: list[Limit], key_id: int, tenant_id: int, model: str) -
 class Quotas:
     """Admission and settlement over a counter store, with the limits cached from the database."""
 
-    def __init__(self, counters: Counters, load_limits, ttl: float = 1.0) -> None:  # type: ignore[no-untyped-def]
+    def __init__(  # type: ignore[no-untyped-def]
+        self, counters: Counters, load_limits, ttl: float = 1.0, lease_seconds: float = 600.0
+    ) -> None:
         self.counters = counters
+        self.lease_seconds = lease_seconds
         self._load = load_limits
         self._ttl = ttl
         self._limits: list[Limit] = []
@@ -134,121 +149,38 @@ class Quotas:
         self._loaded_at = -1e9
 
     async def admit(self, key_id: int, tenant_id: int, model: str, prompt_tokens: int) -> Ticket:
-        checks = plan(await self.limits(), key_id, tenant_id, model, prompt_tokens, time.time())
+        now = time.time()
+        checks = plan(await self.limits(), key_id, tenant_id, model, prompt_tokens, now)
         if not checks:
             return Ticket(done=True)
+        lease = secrets.token_hex(8)
         try:
-            refused = await self.counters.admit(checks)
+            refused = await self.counters.admit(checks, lease, self.lease_seconds)
         except Exception as exc:  # the shared counter store is down: fail closed, never unmetered
             raise QuotaStoreError(f"quota store unavailable: {type(exc).__name__}") from exc
         if refused is not None:
             raise QuotaExceeded(refused, refused.ttl)
-        ticket = Ticket(reserved_tokens=prompt_tokens)
+        ticket = Ticket(lease=lease, reserved_tokens=prompt_tokens)
         for c in checks:
-            (ticket.request_keys if c.name == "rpm" else ticket.token_keys).append((c.key, c.ttl))
+            (ticket.request_keys if c.name == "rpm" else ticket.token_keys).append((c.key, now + c.ttl))
         return ticket
 
     async def settle(self, ticket: Ticket, prompt_tokens: int, completion_tokens: int) -> None:
-        """Count what the call really used: the prompt estimate is corrected, completion tokens added."""
+        """Commit what the call really used (its prompt as counted, its completion) and end its lease.
+        A call that outlived its lease is still committed in full: the counter holds every call that ran."""
         if ticket.done:
             return
         ticket.done = True
-        delta = prompt_tokens + completion_tokens - ticket.reserved_tokens
-        if delta and ticket.token_keys:
-            await self.counters.add(ticket.token_keys, delta)
+        used = prompt_tokens + completion_tokens
+        commits = [(k, end, used) for k, end in ticket.token_keys]
+        await self.counters.release(ticket.lease, commits + [(k, end, 1) for k, end in ticket.request_keys])
 
     async def refund(self, ticket: Ticket) -> None:
-        """Give back a reservation for a call that never ran (no provider, refused, crashed before output)."""
+        """End the lease of a call that never ran (no provider, refused, crashed before output): nothing
+        is committed."""
         if ticket.done:
             return
         ticket.done = True
-        if ticket.token_keys and ticket.reserved_tokens:
-            await self.counters.add(ticket.token_keys, -ticket.reserved_tokens)
-        if ticket.request_keys:
-            await self.counters.add(ticket.request_keys, -1)
-
-
-class LocalCounters:
-    """In-process counters: exact within one process, since admission runs without awaiting."""
-
-    def __init__(self) -> None:
-        self._values: dict[str, tuple[int, float]] = {}
-
-    def _get(self, key: str, now: float) -> int:
-        v = self._values.get(key)
-        if v is None or v[1] <= now:
-            return 0
-        return v[0]
-
-    async def admit(self, checks: list[Check]) -> Check | None:
-        now = time.monotonic()
-        for c in checks:
-            if self._get(c.key, now) + c.amount > c.cap:
-                return c
-        for c in checks:
-            self._values[c.key] = (self._get(c.key, now) + c.amount, now + c.ttl + 1)
-        if len(self._values) > 100_000:
-            self._values = {k: v for k, v in self._values.items() if v[1] > now}
-        return None
-
-    async def add(self, keys: list[tuple[str, float]], amount: int) -> None:
-        now = time.monotonic()
-        for key, ttl in keys:
-            self._values[key] = (max(0, self._get(key, now) + amount), now + ttl + 1)
-
-
-# KEYS: counter keys; ARGV: n, then amount_i, cap_i, ttl_ms_i for each key. Returns 0 when admitted,
-# else the 1-based index of the first check that does not fit. All or nothing, atomically.
-_ADMIT_LUA = """
-local n = tonumber(ARGV[1])
-for i = 1, n do
-  local cur = tonumber(redis.call('GET', KEYS[i]) or '0')
-  if cur + tonumber(ARGV[1 + (i-1)*3 + 1]) > tonumber(ARGV[1 + (i-1)*3 + 2]) then return i end
-end
-for i = 1, n do
-  local v = redis.call('INCRBY', KEYS[i], ARGV[1 + (i-1)*3 + 1])
-  redis.call('PEXPIRE', KEYS[i], ARGV[1 + (i-1)*3 + 3])
-end
-return 0
-"""
-
-
-class RedisCounters:
-    """Counters in Redis, shared by every replica; one Lua script per admission keeps it exact."""
-
-    def __init__(self, url: str) -> None:
-        import redis.asyncio as redis
-
-        # A bounded, blocking pool: a burst waits for a connection instead of failing. Socket timeouts:
-        # with none, a Redis host cut off the network (packets dropped, no reset) held every call until the
-        # link came back or the pool wait ran out (10 s), instead of failing closed with 503 at once.
-        pool = redis.BlockingConnectionPool.from_url(
-            url,
-            max_connections=64,
-            timeout=10,
-            socket_timeout=REDIS_SOCKET_TIMEOUT_S,
-            socket_connect_timeout=REDIS_SOCKET_TIMEOUT_S,
+        await self.counters.release(
+            ticket.lease, [(k, end, 0) for k, end in ticket.token_keys + ticket.request_keys]
         )
-        self._redis = redis.Redis(connection_pool=pool)
-        self._admit = self._redis.register_script(_ADMIT_LUA)
-
-    async def admit(self, checks: list[Check]) -> Check | None:
-        args: list[int] = [len(checks)]
-        for c in checks:
-            args += [c.amount, c.cap, int((c.ttl + 1) * 1000)]
-        refused = int(await self._admit(keys=[c.key for c in checks], args=args))
-        return checks[refused - 1] if refused else None
-
-    async def add(self, keys: list[tuple[str, float]], amount: int) -> None:
-        async with self._redis.pipeline(transaction=True) as pipe:
-            for key, ttl in keys:
-                pipe.incrby(key, amount)
-                pipe.pexpire(key, int((ttl + 1) * 1000))
-            await pipe.execute()
-
-    async def ping(self) -> None:
-        """Raises when Redis does not answer (GET /ready)."""
-        await self._redis.ping()
-
-    async def close(self) -> None:
-        await self._redis.aclose()
