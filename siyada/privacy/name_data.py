@@ -294,11 +294,37 @@ PROFESSIONS_LAT = ("livreur", "plombier", "l3ttar", "lbe9al", "mol l7anout", "lm
 VERBS_LAT = tuple(sorted(words("9al 9alt gal galt ja jat rje3 mreed sme3 dar khda tay3ayet 3tani ghadi jay")))
 
 
+_AR_LETTERS = "بتجحخدرزسشصطعغفقكلمنهوي"
+_LAT_CONSONANTS = "bcdfghjklmnrstvz"
+
+
+def novel(family: str, rng: random.Random) -> str:
+    """A family name no list holds, made by changing one or two letters of a known one (كيليطو, أكوراي,
+    Ammor, ⵔⵓⵡⵉⵛⴰ: most family names are in no list, and a model that only ever saw known ones learns
+    to stop a name at the first word its lists lack)."""
+    arabic = "\u0600" <= family[0] <= "\u06ff"
+    chars = list(family)
+    start = 2 if family.startswith(("ال", "El ", "Ben ")) else 0
+    start = 4 if family.startswith(("El ", "Ben ")) and len(family) > 6 else start
+    for _ in range(rng.choice((1, 2))):
+        i = rng.randrange(start, len(chars))
+        if chars[i] == " ":
+            continue
+        if arabic:
+            chars[i] = rng.choice(_AR_LETTERS)
+        elif chars[i].lower() not in "aeiouy":
+            new = rng.choice(_LAT_CONSONANTS)
+            chars[i] = new.upper() if chars[i].isupper() else new
+    return "".join(chars)
+
+
 def _name(lang: str, kind: str, rng: random.Random) -> str:
     if lang in ("ar", "ary"):
         given, family = rng.choice(_AR_GIVEN), rng.choice(_AR_FAMILY)
     else:
         given, family = rng.choice(_LAT_GIVEN).title(), rng.choice(_LAT_FAMILY).title()
+    if rng.random() < NOVEL_RATE:
+        family = novel(family, rng)
         if rng.random() < 0.15:
             family = ("El " if rng.random() < 0.5 else "Ben ") + family
     if kind == "P3":  # a three-part name: the model must not stop at the last part it knows
@@ -359,6 +385,7 @@ def _town(lang: str, rng: random.Random) -> str:
     return town.lower() if lang == "ary-latn" else town
 
 
+NOVEL_RATE = 0.3
 _SLOT = re.compile(r"\{(P3|P|G|F|FG|I|GI|EP|PL|TOWN|N|PROF|VERB|X|XG|XF|S)\}")
 
 
@@ -396,8 +423,8 @@ _LAT_FAMILY = sorted(L.FAMILY_ALL_LATIN)
 _AR_GIVEN = sorted(w.replace("_", " ") for w in L.GIVEN_ALL_ARABIC)
 _AR_FAMILY = sorted(w.replace("_", " ") for w in L.FAMILY_ALL_ARABIC)
 GENRES = (
-    ("fr", FR + T2.FR2), ("ar", AR + T2.AR2 + T2.ARY2), ("ary-latn", ARABIZI + T2.ARABIZI2),
-    ("zgh", ZGH + T2.ZGH2), ("mixed", MIXED + T2.MIXED2),
+    ("fr", FR + T2.FR2 + T2.FR4), ("ar", AR + T2.AR2 + T2.ARY2 + T2.AR4 + T2.ARY4 * 2),
+    ("ary-latn", ARABIZI + T2.ARABIZI2 + T2.ARABIZI4), ("zgh", ZGH + T2.ZGH2 + T2.ZGH4), ("mixed", MIXED + T2.MIXED2),
     ("ar", NEG_AR + T2.NEG_ARY2), ("fr", NEG_FR), ("ary-latn", NEG_ARABIZI), ("zgh", T2.NEG_ZGH),
 )  # fmt: skip
 WEIGHTS = (0.28, 0.25, 0.16, 0.07, 0.07, 0.08, 0.05, 0.03, 0.01)
