@@ -385,7 +385,7 @@ def _town(lang: str, rng: random.Random) -> str:
     return town.lower() if lang == "ary-latn" else town
 
 
-NOVEL_RATE = 0.3
+NOVEL_RATE = 0.15
 _SLOT = re.compile(r"\{(P3|P|G|F|FG|I|GI|EP|PL|TOWN|N|PROF|VERB|X|XG|XF|S)\}")
 
 
@@ -424,7 +424,8 @@ _AR_GIVEN = sorted(w.replace("_", " ") for w in L.GIVEN_ALL_ARABIC)
 _AR_FAMILY = sorted(w.replace("_", " ") for w in L.FAMILY_ALL_ARABIC)
 GENRES = (
     ("fr", FR + T2.FR2 + T2.FR4), ("ar", AR + T2.AR2 + T2.ARY2 + T2.AR4 + T2.ARY4 * 2),
-    ("ary-latn", ARABIZI + T2.ARABIZI2 + T2.ARABIZI4), ("zgh", ZGH + T2.ZGH2 + T2.ZGH4), ("mixed", MIXED + T2.MIXED2),
+    ("ary-latn", ARABIZI + T2.ARABIZI2 + T2.ARABIZI4), ("zgh", ZGH + T2.ZGH2 + T2.ZGH4),
+    ("mixed", MIXED + T2.MIXED2),
     ("ar", NEG_AR + T2.NEG_ARY2), ("fr", NEG_FR), ("ary-latn", NEG_ARABIZI), ("zgh", T2.NEG_ZGH),
 )  # fmt: skip
 WEIGHTS = (0.28, 0.25, 0.16, 0.07, 0.07, 0.08, 0.05, 0.03, 0.01)

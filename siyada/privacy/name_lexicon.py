@@ -279,12 +279,18 @@ PLACE_TOWNS_LATIN = (
     "Bin El Ouidane", "Oulad Frej", "Oulad Teima", "Oulad Ayad", "Sidi Youssef Ben Ali", "Ain Sebaa",
     "Ben Ahmed", "Beni Mellal", "Ait Melloul", "Ait Ourir", "Ait Benhaddou", "Lalla Mimouna",
     "Sidi Abdallah Ghiat", "Moulay Abdallah", "Had Soualem",
+    "Sidi Allal El Bahraoui", "Sidi Ismail", "Sidi Bouzid", "Sidi Taibi", "Sidi Chiker", "Sidi Bouothmane",
+    "Sidi Boubker", "Sidi Hajjaj", "Sidi Bouabid Cherqi",
 )  # fmt: skip
 PLACE_TOWNS_ARABIC = (
     "مولاي إدريس زرهون", "مولاي بوسلهام", "مولاي يعقوب", "سيدي بنور", "سيدي قاسم", "سيدي سليمان",
     "سيدي إفني", "سيدي مومن", "بن أحمد", "سيدي يوسف بن علي", "أولاد تايمة", "بنسليمان", "سيدي معروف",
     "سيدي البرنوصي", "بن جرير", "بن سليمان", "بني ملال", "آيت ملول", "لالة ميمونة", "سيدي حرازم",
     "سيدي يحيى الغرب", "سيدي رحال", "سيدي عثمان",
+    # round 4: communes and shrines named after a saint, as chats and judgments name them
+    "سيدي علال التازي", "سيدي علال البحراوي", "سيدي بوعبيد الشرقي", "سيدي بيبي", "سيدي إسماعيل",
+    "سيدي بوزيد", "سيدي شيكر", "سيدي الطيبي", "سيدي عبد الله غياث", "سيدي بوعثمان", "سيدي بوموسى",
+    "مولاي بوعزة", "مولاي إبراهيم", "مولاي عبد الله", "سيدي كاوكي", "سيدي بلقاسم", "سيدي حجاج",
 )  # fmt: skip
 # The people that streets, schools and hospitals are named after.
 EPONYMS_LATIN = (
@@ -329,6 +335,8 @@ PLACE_CUES_LATIN = (
     "Rocade", "Synagogue", "Cinéma", "Derb", "Hôtel", "Lycées", "Écoles", "Ecoles", "Collèges",
     "Hôpitaux", "Avenues", "Rues", "Boulevards", "Mosquées", "Places", "Stades", "Instituts",
     "Facultés", "Universités", "Quartiers", "Cités", "Résidences", "Cliniques", "Musées",
+    # Round 4: provincial and regional hospitals, halls, kasbahs, riads.
+    "CHP", "CHR", "Salle", "Kasbah", "Riad", "Ksar", "Gymnase", "Maison",
 )  # fmt: skip
 PLACE_CUES_ARABIC = (
     "شارع", "زنقة", "ثانوية", "مدرسة", "إعدادية", "مستشفى", "المستشفى الجامعي", "مسجد", "جامع", "ضريح",
