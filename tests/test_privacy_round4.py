@@ -101,3 +101,37 @@ def test_generated_family_names_include_ones_no_list_holds() -> None:
     unknown = [m for m in made if m not in FAMILY_ALL_ARABIC and m.lower() not in FAMILY_ALL_LATIN]
     assert len(unknown) >= 80
     assert all(m[0].isupper() for m in made if m.isascii())
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("واش كتعرف محمد الأمين ولد سيدي أحمد؟ كان ساكن فالعيون", "محمد الأمين ولد سيدي أحمد"),
+        ("Le dossier de Mohamed Salem Ould Sidi Brahim est complet.", "Mohamed Salem Ould Sidi Brahim"),
+    ],
+)
+def test_a_name_does_not_end_on_a_link_or_an_honorific(text: str, name: str) -> None:
+    """ "… ولد سيدي" is never a whole name: the word after it is the name's (the model stopped at it)."""
+    found = _found(text, "PERSON")
+    assert all(not f.endswith(("ولد سيدي", "Ould Sidi", " ولد", " Ould")) for f in found), found
+    assert name in found
+
+
+def test_son_of_the_neighbours_is_not_a_patronymic() -> None:
+    text = "شكون اللي كيبيع الموطور؟ سول سفيان ولد الجيران"
+    assert _found(text, "PERSON") == ["سفيان"]
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("الوالدة راها فالسبيطار ديال محمد الخامس، سيرو شوفوها", "محمد الخامس"),
+        ("تم تجهيز المستشفيات الجامعية ابن رشد وابن سينا والحسن الثاني بأجهزة جديدة.", "الحسن الثاني"),
+        ("حكمت المحكمة لفائدة المدعي ضد جماعة سيدي علال التازي، وقضت بتعويض", "سيدي علال التازي"),
+        ("Admission aux urgences du CHP Mohammed V de Safi à 03h.", "Mohammed V"),
+    ],
+)
+def test_eponyms_after_a_place_word_are_places(text: str, place: str) -> None:
+    """Darija's "ديال" between the place word and the name, a list joined by "و", an Arabic comma right
+    after a commune's name, a provincial hospital (CHP): each let a place through as a person."""
+    assert not any(place in f or f in place for f in _found(text, "PERSON")), _found(text, "PERSON")

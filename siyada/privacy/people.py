@@ -59,6 +59,42 @@ def _trimmed(text: str, e: Entity) -> Entity | None:
     return Entity(start, end, e.type, e.score) if end > start else None
 
 
+# A name never ends on a link or an honorific ("ماء العينين ولد سيدي" | "أحمد"): the next word is the
+# name's, the model having stopped at the word its lists lack. Nor does "ولد"/"بنت" + a common noun
+# with the article make a patronymic: "ياسر ولد الجيران" is Yassir, the neighbours' son.
+_LINKS = words(
+    """ولد بنت بن ابن منت سيدي مولاي عبد أيت آيت ايت أبو
+    ould mint ben bin sidi moulay ait abd abdel"""
+)
+_AR_KIN = ("ولد", "بنت")
+_WORD = re.compile(r"[^\W\d_]+")
+# Only titles and words for neighbours and places: a Sahrawi family name has the article too ("سيدي محمد
+# ولد الراظي" is one man).
+_NOT_A_FATHER = words(
+    """الحاج الحاجة الشريف الفقيه الجيران الجيرة الحومة الدرب الدوار الجارة الجار البلاد
+    الناس الخير"""
+)
+
+
+def _completed(text: str, e: Entity) -> Entity:
+    start, end = e.start, e.end
+    for _ in range(2):
+        last = text[text.rfind(" ", start, end) + 1 : end]
+        if (norm(last) if last.isascii() else last) not in _LINKS or text[end : end + 1] != " ":
+            break
+        m = _WORD.match(text, end + 1)
+        if m is None or (m.group()[0].isascii() != last[0].isascii()):
+            break
+        end = m.end()
+    value = text[start:end].split(" ")
+    for k in range(1, len(value) - 1):
+        after = value[k + 1]
+        if value[k] in _AR_KIN and after in _NOT_A_FATHER:
+            end = start + len(" ".join(value[:k]))
+            break
+    return e if (start, end) == (e.start, e.end) else Entity(start, end, e.type, e.score)
+
+
 def _by_rule(rules: list[Entity], model: list[Entity]) -> list[list[Entity]]:
     """For each rule span, the model spans overlapping it: one merge of the two sorted lists, as the
     spans within each list do not overlap (work linear in their number, not their product)."""
@@ -97,4 +133,4 @@ def find_all_people(text: str) -> list[Entity]:
     for m in model:
         if m.score >= MODEL_MIN and covered.find(1, m.start, m.end) < 0:
             kept.append(Entity(m.start, m.end, m.type, _calibrated(m.score)))
-    return outside_places(text, kept)
+    return outside_places(text, [_completed(text, e) for e in kept])

@@ -39,7 +39,9 @@ _LATIN_INNER = frozenset({"ibn", "ibnou", "ben", "bin", "el", "al", "abi", "abou
 _TITLE_WORDS = frozenset({"m.", "mr", "mme", "mlle", "me", "dr", "pr", "monsieur", "madame", "maitre"})
 _LATIN_WORD = re.compile(r"[^\W\d_][\w'’.-]*|[IVX]+\b")
 
-_AR_MORE_CUES = {"المستشفى", "مقبرة", "روض", "السبيطار", "سبيطار", "المراكز", "الكلينيك", "جماعة"}
+_AR_MORE_CUES = {"المستشفى", "مقبرة", "روض", "السبيطار", "سبيطار", "الكلينيك", "جماعة"} | {
+    "المراكز", "المستشفيات", "المدارس", "الثانويات", "المساجد", "الشوارع", "الأحياء"  # a list follows
+}  # fmt: skip
 _AR_CUES = sorted({c.split()[0] for c in PLACE_CUES_ARABIC} | _AR_MORE_CUES, key=len)
 # The cue, maybe an adjective ("المستشفى الجامعي") and Darija's "of" ("السبيطار ديال الحسن الثاني").
 _AR_CUE = re.compile(
