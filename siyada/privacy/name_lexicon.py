@@ -260,6 +260,14 @@ NAMING_WORDS = words(
     الاسم النسب ⵉⵙⵎ ⵉⵙⵎ ⵏⵏⵙ"""
 )
 
+# Darija trades that follow a given name ("يوسف الجزار", "عبد الحق السباك"): the trade is not the family
+# name, unless a list holds it as one (النجار, الحداد are both).
+TRADES_ARABIC = words(
+    """السباك الجزار الحلاق الخضار البقال الخياط الخياطة الصباغ الزلايجي البناء الميكانيسيان الفرماسيان
+    الكوافور الكوافورة الشيفور السائق الفران الخراز الحارس الجار الجارة المعلم المعلمة الموثق الطباخ
+    الطباخة الكهربائي الحمال البواب السمسار الفلاح الجزارة الحوات الكراب"""
+)
+
 # Foreign names in Moroccan paperwork (tenants, drivers, guests): the model must not need the gazetteer.
 FOREIGN_GIVEN = (
     "Anna", "Jean-Pierre", "Emily", "Tom", "Pierre", "Marie", "John", "Sarah", "Laura", "Paolo", "Hans",

@@ -20,6 +20,8 @@ import re
 
 from siyada.privacy.entities import Entity
 from siyada.privacy.gazetteer import norm, words
+from siyada.privacy.name_features import _gazetteer
+from siyada.privacy.name_lexicon import TRADES_ARABIC
 from siyada.privacy.name_model import find_people_model
 from siyada.privacy.names import find_people
 from siyada.privacy.places import outside_places
@@ -87,12 +89,27 @@ def _completed(text: str, e: Entity) -> Entity:
             break
         end = m.end()
     value = text[start:end].split(" ")
+    if len(value) > 1 and value[-2] not in _LINKS and _not_a_name_end(value[-1]):
+        end = start + len(" ".join(value[:-1]))
+        value = value[:-1]
     for k in range(1, len(value) - 1):
         after = value[k + 1]
         if value[k] in _AR_KIN and after in _NOT_A_FATHER:
             end = start + len(" ".join(value[:k]))
             break
     return e if (start, end) == (e.start, e.end) else Entity(start, end, e.type, e.score)
+
+
+def _not_a_name_end(word: str) -> bool:
+    """A Darija word a name runs on into: a prepositional phrase ("فالحانوت"), a trade ("الجزار"), a
+    negated verb ("ماعطيتوش"), unless the lists hold it as a name."""
+    if not word or not "\u0621" <= word[0] <= "\u064a":
+        return False
+    flags = _gazetteer(word, "ar")
+    if "g" in flags or "f" in flags:
+        return False
+    negated = len(word) > 4 and word.startswith("ما") and word.endswith("ش")
+    return negated or "pp" in flags or word in TRADES_ARABIC
 
 
 def _by_rule(rules: list[Entity], model: list[Entity]) -> list[list[Entity]]:
