@@ -3,8 +3,6 @@ cards, ICE). Sentences written for this test, not taken from a labelled set."""
 
 from __future__ import annotations
 
-import random
-
 import pytest
 
 from siyada.privacy.analyzer import analyze
@@ -88,19 +86,6 @@ def test_ordinary_words_do_not_become_names_by_the_feminine_rule() -> None:
 
     for word in ("مريضة", "كبيرة", "جديدة", "المدينة"):
         assert "g" not in _gazetteer(word, "ar"), word
-
-
-def test_generated_family_names_include_ones_no_list_holds() -> None:
-    """Most family names in real texts are in no list: the generator makes some (one or two letters of
-    a known one changed), so the model learns a name's shape and place, not only its list."""
-    from siyada.privacy import name_data
-    from siyada.privacy.name_lexicon import FAMILY_ALL_ARABIC, FAMILY_ALL_LATIN
-
-    rng = random.Random(3)
-    made = [name_data.novel(f, rng) for f in ("الإدريسي", "كيليطو", "Bennani", "El Amrani") * 25]
-    unknown = [m for m in made if m not in FAMILY_ALL_ARABIC and m.lower() not in FAMILY_ALL_LATIN]
-    assert len(unknown) >= 80
-    assert all(m[0].isupper() for m in made if m.isascii())
 
 
 @pytest.mark.parametrize(

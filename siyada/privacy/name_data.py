@@ -294,37 +294,11 @@ PROFESSIONS_LAT = ("livreur", "plombier", "l3ttar", "lbe9al", "mol l7anout", "lm
 VERBS_LAT = tuple(sorted(words("9al 9alt gal galt ja jat rje3 mreed sme3 dar khda tay3ayet 3tani ghadi jay")))
 
 
-_AR_LETTERS = "بتجحخدرزسشصطعغفقكلمنهوي"
-_LAT_CONSONANTS = "bcdfghjklmnrstvz"
-
-
-def novel(family: str, rng: random.Random) -> str:
-    """A family name no list holds, made by changing one or two letters of a known one (كيليطو, أكوراي,
-    Ammor, ⵔⵓⵡⵉⵛⴰ: most family names are in no list, and a model that only ever saw known ones learns
-    to stop a name at the first word its lists lack)."""
-    arabic = "\u0600" <= family[0] <= "\u06ff"
-    chars = list(family)
-    start = 2 if family.startswith(("ال", "El ", "Ben ")) else 0
-    start = 4 if family.startswith(("El ", "Ben ")) and len(family) > 6 else start
-    for _ in range(rng.choice((1, 2))):
-        i = rng.randrange(start, len(chars))
-        if chars[i] == " ":
-            continue
-        if arabic:
-            chars[i] = rng.choice(_AR_LETTERS)
-        elif chars[i].lower() not in "aeiouy":
-            new = rng.choice(_LAT_CONSONANTS)
-            chars[i] = new.upper() if chars[i].isupper() else new
-    return "".join(chars)
-
-
 def _name(lang: str, kind: str, rng: random.Random) -> str:
     if lang in ("ar", "ary"):
         given, family = rng.choice(_AR_GIVEN), rng.choice(_AR_FAMILY)
     else:
         given, family = rng.choice(_LAT_GIVEN).title(), rng.choice(_LAT_FAMILY).title()
-    if rng.random() < NOVEL_RATE:
-        family = novel(family, rng)
         if rng.random() < 0.15:
             family = ("El " if rng.random() < 0.5 else "Ben ") + family
     if kind == "P3":  # a three-part name: the model must not stop at the last part it knows
@@ -385,7 +359,6 @@ def _town(lang: str, rng: random.Random) -> str:
     return town.lower() if lang == "ary-latn" else town
 
 
-NOVEL_RATE = 0.15
 _SLOT = re.compile(r"\{(P3|P|G|F|FG|I|GI|EP|PL|TOWN|N|PROF|VERB|X|XG|XF|S)\}")
 
 

@@ -134,9 +134,9 @@ NEG_ARY2 = (
 
 # Round 4: the shapes the fifth blind set still missed, as general patterns: a lone given name with no
 # cue in a Darija chat in Arabic script (at the start, after "بقا غير", "راه", a kin word, a vocative),
-# a name then a Darija word that is not part of it, a public figure or a witness with a family name no
-# list holds after a role word (the {P} of these templates often carries an unseen family name, see
-# ``name_data.novel``), and Tifinagh forms and lists.
+# a name then a Darija word that is not part of it, a public figure or a witness after a role word, and
+# Tifinagh forms and lists. (Family names made up by changing letters of listed ones, so that the model
+# would meet names no list holds, lowered all three held-out sets at rates 0.15 and 0.3: dropped.)
 ARY4 = (
     "بقا غير {G} ما خلصش، الباقي كلشي خلص.",
     "راه {G} ولات خدامة فالسبيطار.",
