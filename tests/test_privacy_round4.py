@@ -84,7 +84,7 @@ def test_arabic_name_lists_read_spelling_variants(word: str, flag: str) -> None:
 def test_ordinary_words_do_not_become_names_by_the_feminine_rule() -> None:
     from siyada.privacy.name_features import _gazetteer
 
-    for word in ("مريضة", "كبيرة", "جديدة", "المدينة"):
+    for word in ("مريضة", "كبيرة", "جديدة", "المدينة", "العربية", "المغربية"):
         assert "g" not in _gazetteer(word, "ar"), word
 
 

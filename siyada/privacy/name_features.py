@@ -75,8 +75,11 @@ _TOWNS_AR = TOWNS_PLAIN_ARABIC | frozenset(t.translate(_AR_FOLD) for t in TOWNS_
 
 
 def _ar_given(stem: str) -> bool:
-    """A known given name, or the feminine of one (حكيم → حكيمة, سعيد → سعيدة)."""
-    return stem in _AR_GIVEN or (len(stem) > 3 and stem[-1] == "ة" and stem[:-1] in _AR_GIVEN)
+    """A known given name, or the feminine of one (حكيم → حكيمة, سعيد → سعيدة); not of a name in ـي, whose
+    feminine is an adjective or a language (العربي → العربية)."""
+    return stem in _AR_GIVEN or (
+        len(stem) > 3 and stem[-1] == "ة" and stem[-2] != "ي" and stem[:-1] in _AR_GIVEN
+    )
 
 
 Token = tuple[int, int, str]
