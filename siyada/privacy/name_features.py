@@ -95,15 +95,14 @@ def tokens(text: str) -> list[Token]:
             out.append((start, start + 2, word[:2]))
             out.append((start + 2, m.end(), word[2:]))
             continue
-        folded = word.translate(_AR_FOLD)
-        if word[-2:] in ("'s", "’s") and len(word) > 3 and word[0].isupper():
+        if ("'" in word or "’" in word) and word[-2:] in ("'s", "’s") and len(word) > 3 and word[0].isupper():
             # "Dr. Anissa Tazi's clinic": the English possessive is not part of the name
             out.append((start, m.end() - 2, word[:-2]))
             out.append((m.end() - 2, m.end(), word[-2:]))
         elif (
             len(word) > 3
             and word[0] in "لوبف"
-            and folded not in _AR_GIVEN
+            and (folded := word.translate(_AR_FOLD)) not in _AR_GIVEN
             and folded not in _AR_FAMILY
             and (folded[1:] in _AR_GIVEN or folded[1:] in _AR_FAMILY)
         ):

@@ -82,14 +82,16 @@ def _completed(text: str, e: Entity) -> Entity:
     start, end = e.start, e.end
     for _ in range(2):
         last = text[text.rfind(" ", start, end) + 1 : end]
-        if (norm(last) if last.isascii() else last) not in _LINKS or text[end : end + 1] != " ":
+        if not last or text[end : end + 1] != " " or (norm(last) if last.isascii() else last) not in _LINKS:
             break
         m = _WORD.match(text, end + 1)
         if m is None or (m.group()[0].isascii() != last[0].isascii()):
             break
         end = m.end()
     value = text[start:end].split(" ")
-    if len(value) > 1 and value[-2] not in _LINKS and _not_a_name_end(value[-1]):
+    if len(value) == 1:
+        return e if end == e.end else Entity(start, end, e.type, e.score)
+    if value[-2] not in _LINKS and _not_a_name_end(value[-1]):
         end = start + len(" ".join(value[:-1]))
         value = value[:-1]
     for k in range(1, len(value) - 1):
