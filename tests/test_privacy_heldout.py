@@ -54,8 +54,9 @@ def _scores(docs: list[dict]) -> tuple[float, dict[str, float]]:
         # trained on it (0.987; 0.952 from a model trained without it)
         ("pii_wild4.txt", 0.97, 0.93),
         # pii_wild5.txt: written blind during round 3, scored once after it (0.913, PERSON 0.885, lowest
-        # type 0.885): a floor under the first run, so that later rounds cannot lose what it found
-        ("pii_wild5.txt", 0.90, 0.87),
+        # type 0.885); round 4 tuned and trained on it (0.988, lowest type MA_CIN 0.970; 0.949 from a
+        # model trained without it)
+        ("pii_wild5.txt", 0.98, 0.95),
     ],
 )
 def test_span_f1_on_varied_texts(name: str, overall_min: float, type_min: float) -> None:

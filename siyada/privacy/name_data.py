@@ -396,8 +396,9 @@ _LAT_FAMILY = sorted(L.FAMILY_ALL_LATIN)
 _AR_GIVEN = sorted(w.replace("_", " ") for w in L.GIVEN_ALL_ARABIC)
 _AR_FAMILY = sorted(w.replace("_", " ") for w in L.FAMILY_ALL_ARABIC)
 GENRES = (
-    ("fr", FR + T2.FR2), ("ar", AR + T2.AR2 + T2.ARY2), ("ary-latn", ARABIZI + T2.ARABIZI2),
-    ("zgh", ZGH + T2.ZGH2), ("mixed", MIXED + T2.MIXED2),
+    ("fr", FR + T2.FR2 + T2.FR4), ("ar", AR + T2.AR2 + T2.ARY2 + T2.AR4 + T2.ARY4 * 4),
+    ("ary-latn", ARABIZI + T2.ARABIZI2 + T2.ARABIZI4 * 2), ("zgh", ZGH + T2.ZGH2 + T2.ZGH4 * 2),
+    ("mixed", MIXED + T2.MIXED2),
     ("ar", NEG_AR + T2.NEG_ARY2), ("fr", NEG_FR), ("ary-latn", NEG_ARABIZI), ("zgh", T2.NEG_ZGH),
 )  # fmt: skip
 WEIGHTS = (0.28, 0.25, 0.16, 0.07, 0.07, 0.08, 0.05, 0.03, 0.01)

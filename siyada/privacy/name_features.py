@@ -63,12 +63,23 @@ _TIF_FAMILY_KEY = frozenset(k for n in FAMILY_ALL_LATIN if len(k := tifinagh_key
 # Everyday Tamazight words that are names too (amaziɣ, tamaziɣt, tafat "light", tilelli "freedom").
 _TF_WORDS = frozenset(tifinagh_key(w) for w in ("amazigh", "tamazight", "tafat", "tilelli", "tudert", "tala"))
 _TOWNS_LAT = TOWNS_PLAIN_LATIN
-_TOWNS_AR = TOWNS_PLAIN_ARABIC
 _TOWNS_TF = frozenset(tifinagh_key(t) for t in TOWNS_PLAIN_LATIN)
 # "فالقهوة", "بالطوموبيل", "للطبيب": a proclitic glued to the article is a prepositional phrase, not a name.
 _AR_PP = ("فال", "بال", "لل", "كال")
-_AR_GIVEN = frozenset(w.split("_")[0] for w in GIVEN_ALL_ARABIC)
-_AR_FAMILY = frozenset(w.split("_")[0] for w in FAMILY_ALL_ARABIC)
+# Hamza seats and the final alif maqsura vary from writer to writer (امين / أمين, ابراهيم / إبراهيم):
+# the lists are read with them folded.
+_AR_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ى": "ي"})
+_AR_GIVEN = frozenset(w.split("_")[0].translate(_AR_FOLD) for w in GIVEN_ALL_ARABIC)
+_AR_FAMILY = frozenset(w.split("_")[0].translate(_AR_FOLD) for w in FAMILY_ALL_ARABIC)
+_TOWNS_AR = TOWNS_PLAIN_ARABIC | frozenset(t.translate(_AR_FOLD) for t in TOWNS_PLAIN_ARABIC)
+
+
+def _ar_given(stem: str) -> bool:
+    """A known given name, or the feminine of one (حكيم → حكيمة, سعيد → سعيدة); not of a name in ـي, whose
+    feminine is an adjective or a language (العربي → العربية)."""
+    return stem in _AR_GIVEN or (
+        len(stem) > 3 and stem[-1] == "ة" and stem[-2] != "ي" and stem[:-1] in _AR_GIVEN
+    )
 
 
 Token = tuple[int, int, str]
@@ -84,12 +95,16 @@ def tokens(text: str) -> list[Token]:
             out.append((start, start + 2, word[:2]))
             out.append((start + 2, m.end(), word[2:]))
             continue
-        if (
+        if ("'" in word or "’" in word) and word[-2:] in ("'s", "’s") and len(word) > 3 and word[0].isupper():
+            # "Dr. Anissa Tazi's clinic": the English possessive is not part of the name
+            out.append((start, m.end() - 2, word[:-2]))
+            out.append((m.end() - 2, m.end(), word[-2:]))
+        elif (
             len(word) > 3
             and word[0] in "لوبف"
-            and word not in _AR_GIVEN
-            and word not in _AR_FAMILY
-            and (word[1:] in _AR_GIVEN or word[1:] in _AR_FAMILY)
+            and (folded := word.translate(_AR_FOLD)) not in _AR_GIVEN
+            and folded not in _AR_FAMILY
+            and (folded[1:] in _AR_GIVEN or folded[1:] in _AR_FAMILY)
         ):
             out.append((start, start + 1, word[0]))
             out.append((start + 1, m.end(), word[1:]))
@@ -121,9 +136,10 @@ def _shape(word: str) -> str:
 def _gazetteer(word: str, script: str) -> list[str]:
     flags = []
     if script == "ar":
-        stems = [word] + ([word[1:]] if len(word) > 3 and word[0] in "وبلف" else [])
+        folded = word.translate(_AR_FOLD)
+        stems = [folded] + ([folded[1:]] if len(folded) > 3 and folded[0] in "وبلف" else [])
         stems += [s[2:] for s in stems if len(s) > 4 and s.startswith("ال")]  # الحبيب: the article off
-        if any(s in _AR_GIVEN for s in stems):
+        if any(_ar_given(s) for s in stems):
             flags.append("g")
         if any(s in _AR_FAMILY for s in stems):
             flags.append("f")

@@ -177,10 +177,48 @@ ROUND3_FAMILY_ARABIC = words(
     الجديدي الأزموري المسفيوي العبدي الحريزي الدكالي السطاتي البوعناني المتوكل الشناوي بلقاضي"""
 )
 
-GIVEN_ALL_LATIN = GIVEN_LATIN | MORE_GIVEN_LATIN | ROUND2_GIVEN_LATIN | ROUND3_GIVEN_LATIN
-FAMILY_ALL_LATIN = FAMILY_LATIN | MORE_FAMILY_LATIN | ROUND2_FAMILY_LATIN | ROUND3_FAMILY_LATIN
-GIVEN_ALL_ARABIC = GIVEN_ARABIC | MORE_GIVEN_ARABIC | ROUND2_GIVEN_ARABIC | ROUND3_GIVEN_ARABIC
-FAMILY_ALL_ARABIC = FAMILY_ARABIC | MORE_FAMILY_ARABIC | ROUND2_FAMILY_ARABIC | ROUND3_FAMILY_ARABIC
+# Round 4: the everyday names of Darija chats (Arabic script: the earlier lists held 435 given names
+# against 784 in Latin script, so a common name like حكيمة or قدور had no flag) and their chat spellings,
+# French-style and foreign given names of Moroccan paperwork, written from general knowledge.
+ROUND4_GIVEN_ARABIC = words(
+    """حميد حامد عمر عثمان علي حسن حسين الحسن أيوب أنس ياسر ياسين يونس إلياس إدريس براهيم إبراهيم
+    إسماعيل خالد سمير ربيع رشيد سعيد عادل عزيز عبد_العزيز عبد_الله عبد_الفتاح عبد_اللطيف عبد_الرحيم
+    عبد_الحق عبد_الإله عبد_الكريم عبد_المجيد عبد_الغني عبد_الحميد عبد_السلام عبد_الواحد عبد_الهادي
+    مصطفى مراد نبيل نور_الدين هشام جواد جمال كمال طارق زكرياء زكريا حمزة مهدي المهدي سفيان أسامة بلال
+    وليد رضى رضا زهير منير توفيق فؤاد لحسن الطيبي الزبير المدني المكي الطاهر بوعزة قدور علال الصديق
+    البشير الجيلالي المصطفى الغازي الشرقي ميلود امبارك مبارك العربي الحبيب الصافي الزوبير حمادي
+    حكيمة رشيدة سعدية نعيمة فاطمة فاطمة_الزهراء خديجة حسناء سهام البتول الشريفة بوشرى أحلام إخلاص
+    نادية ندى لمياء مليكة نجاة نجية رحمة حياة هدى أمال آمال كريمة لطيفة جميلة فتيحة زهرة الزهرة ربيعة
+    رجاء عتيقة الكبيرة الطام يامنة الحاجة_يامنة مينة ثورية نزهة سلوى دنيا غزلان أميمة إكرام شيماء
+    هاجر مريم ملاك آية هبة سكينة زكية فوزية عائشة عايشة رقية منى لبنى إلهام وئام أسية سمية نسرين"""
+)
+ROUND4_FAMILY_ARABIC = words(
+    """العلمي الحلوي بنعبو الزغبي التاعرابتي البوزيدي الصقلي بنسودة الودغيري الشاوي الحسوني
+    اليعقوبي الرغيوي العيساوي الركراكي الدكالي البركاني الخمليشي بنشقرون الأزرق الحمومي"""
+)
+ROUND4_GIVEN_LATIN = words(
+    """ahlam ikhlass ikhlas hssin hsin lhssin rayane rayan zyad ziad anissa aminetou aminata malika
+    nouhaila houda safae chaimae ghizlane oumaima ikram hajar meryem rim lina ines
+    pierre jean michel jacques philippe marie sophie isabelle nathalie catherine anne claire
+    john david peter james sarah emma anna thomas nicolas julien"""
+)
+ROUND4_FAMILY_LATIN = words(
+    """ammor rguibi lhlali dupuis dubois martin bernard durand moreau laurent lefebvre leroy roux
+    garcia lopez smith brown tazi bensouda sqalli lamrani alami"""
+)
+
+GIVEN_ALL_LATIN = (
+    GIVEN_LATIN | MORE_GIVEN_LATIN | ROUND2_GIVEN_LATIN | ROUND3_GIVEN_LATIN | ROUND4_GIVEN_LATIN
+)
+FAMILY_ALL_LATIN = (
+    FAMILY_LATIN | MORE_FAMILY_LATIN | ROUND2_FAMILY_LATIN | ROUND3_FAMILY_LATIN | ROUND4_FAMILY_LATIN
+)
+GIVEN_ALL_ARABIC = (
+    GIVEN_ARABIC | MORE_GIVEN_ARABIC | ROUND2_GIVEN_ARABIC | ROUND3_GIVEN_ARABIC | ROUND4_GIVEN_ARABIC
+)
+FAMILY_ALL_ARABIC = (
+    FAMILY_ARABIC | MORE_FAMILY_ARABIC | ROUND2_FAMILY_ARABIC | ROUND3_FAMILY_ARABIC | ROUND4_FAMILY_ARABIC
+)
 
 # Towns and countries without a person's name in them: a word the model reads as a place ("فطنجة" is
 # "in Tangier", "ⴰⴳⴰⴷⵉⵔ" Agadir), so a name does not run on into it.
@@ -222,6 +260,14 @@ NAMING_WORDS = words(
     الاسم النسب ⵉⵙⵎ ⵉⵙⵎ ⵏⵏⵙ"""
 )
 
+# Darija trades that follow a given name ("يوسف الجزار", "عبد الحق السباك"): the trade is not the family
+# name, unless a list holds it as one (النجار, الحداد are both).
+TRADES_ARABIC = words(
+    """السباك الجزار الحلاق الخضار البقال الخياط الخياطة الصباغ الزلايجي البناء الميكانيسيان الفرماسيان
+    الكوافور الكوافورة الشيفور السائق الفران الخراز الحارس الجار الجارة المعلم المعلمة الموثق الطباخ
+    الطباخة الكهربائي الحمال البواب السمسار الفلاح الجزارة الحوات الكراب"""
+)
+
 # Foreign names in Moroccan paperwork (tenants, drivers, guests): the model must not need the gazetteer.
 FOREIGN_GIVEN = (
     "Anna", "Jean-Pierre", "Emily", "Tom", "Pierre", "Marie", "John", "Sarah", "Laura", "Paolo", "Hans",
@@ -241,12 +287,18 @@ PLACE_TOWNS_LATIN = (
     "Bin El Ouidane", "Oulad Frej", "Oulad Teima", "Oulad Ayad", "Sidi Youssef Ben Ali", "Ain Sebaa",
     "Ben Ahmed", "Beni Mellal", "Ait Melloul", "Ait Ourir", "Ait Benhaddou", "Lalla Mimouna",
     "Sidi Abdallah Ghiat", "Moulay Abdallah", "Had Soualem",
+    "Sidi Allal El Bahraoui", "Sidi Ismail", "Sidi Bouzid", "Sidi Taibi", "Sidi Chiker", "Sidi Bouothmane",
+    "Sidi Boubker", "Sidi Hajjaj", "Sidi Bouabid Cherqi",
 )  # fmt: skip
 PLACE_TOWNS_ARABIC = (
     "مولاي إدريس زرهون", "مولاي بوسلهام", "مولاي يعقوب", "سيدي بنور", "سيدي قاسم", "سيدي سليمان",
     "سيدي إفني", "سيدي مومن", "بن أحمد", "سيدي يوسف بن علي", "أولاد تايمة", "بنسليمان", "سيدي معروف",
     "سيدي البرنوصي", "بن جرير", "بن سليمان", "بني ملال", "آيت ملول", "لالة ميمونة", "سيدي حرازم",
     "سيدي يحيى الغرب", "سيدي رحال", "سيدي عثمان",
+    # round 4: communes and shrines named after a saint, as chats and judgments name them
+    "سيدي علال التازي", "سيدي علال البحراوي", "سيدي بوعبيد الشرقي", "سيدي بيبي", "سيدي إسماعيل",
+    "سيدي بوزيد", "سيدي شيكر", "سيدي الطيبي", "سيدي عبد الله غياث", "سيدي بوعثمان", "سيدي بوموسى",
+    "مولاي بوعزة", "مولاي إبراهيم", "مولاي عبد الله", "سيدي كاوكي", "سيدي بلقاسم", "سيدي حجاج",
 )  # fmt: skip
 # The people that streets, schools and hospitals are named after.
 EPONYMS_LATIN = (
@@ -291,6 +343,8 @@ PLACE_CUES_LATIN = (
     "Rocade", "Synagogue", "Cinéma", "Derb", "Hôtel", "Lycées", "Écoles", "Ecoles", "Collèges",
     "Hôpitaux", "Avenues", "Rues", "Boulevards", "Mosquées", "Places", "Stades", "Instituts",
     "Facultés", "Universités", "Quartiers", "Cités", "Résidences", "Cliniques", "Musées",
+    # Round 4: provincial and regional hospitals, halls, kasbahs, riads.
+    "CHP", "CHR", "Salle", "Kasbah", "Riad", "Ksar", "Gymnase", "Maison",
 )  # fmt: skip
 PLACE_CUES_ARABIC = (
     "شارع", "زنقة", "ثانوية", "مدرسة", "إعدادية", "مستشفى", "المستشفى الجامعي", "مسجد", "جامع", "ضريح",

@@ -131,3 +131,78 @@ NEG_ARY2 = (
     "الحسن والجميل في هاد المدينة هو {PL}.",
     "المدير الأمين العام للجمعية قدم التقرير.",
 )
+
+# Round 4: the shapes the fifth blind set still missed, as general patterns: a lone given name with no
+# cue in a Darija chat in Arabic script (at the start, after "بقا غير", "راه", a kin word, a vocative),
+# a name then a Darija word that is not part of it, a public figure or a witness after a role word, and
+# Tifinagh forms and lists. (Family names made up by changing letters of listed ones, so that the model
+# would meet names no list holds, lowered all three held-out sets at rates 0.15 and 0.3: dropped.)
+ARY4 = (
+    "بقا غير {G} ما خلصش، الباقي كلشي خلص.",
+    "راه {G} ولات خدامة فالسبيطار.",
+    "{G} ماشي متأكد واش يجي معانا.",
+    "{G}، {G} ديالك عيط عليك البارح.",
+    "الوالد {G} كيسلم عليك بزاف.",
+    "الوالدة {G} مريضة شوية، دعي معاها.",
+    "سماوه {G} الله يخليه لواليديه.",
+    "{G} و{G} و{G} نجحو فالباك.",
+    "كيقولو ليه {G} ولد الدرب.",
+    "قول ل{G} يجيب معاه الساروت.",
+    "آلو {G}، سجلي عندك هاد النمرة.",
+    "شفتي {P} فالتلفزة البارح؟",
+    "كنت عند {G} {PROF}، قال ليا {P} رجع من {TOWN}.",
+    "{G} شدوه البوليس فالباراج.",
+    "خاي {G} شرا طوموبيل جديدة.",
+    "مرات {G} ولدات البارح، الله يكمل بالخير.",
+    "الدكتور {F} فالمعاريف كيخدم مزيان.",
+    "{G} ديال البنك قالت ليا نجيب الأوراق.",
+    "واش كاين شي حد كيعرف {S}؟",
+    "صيفطت الفلوس ل{G}، بقا غير {G}.",
+    "{G} خوك فين مشى؟ ما كيجاوبش.",
+    "خلص {G} الصباغ وزيدو شي حاجة.",
+    # a name, then a word of the sentence: a verb, a trade, a time word (not a family name)
+    "سير عند {G} {PROF}، هو اللي كيعرف.",
+    "{G} {VERB} البارح مع الدراري.",
+    "ولد {G} تزاد البارح فالسبيطار.",
+    "شفت {G} {PROF} فالسوق.",
+    "تبارك الله على {G}، نجحات فالباك.",
+    "{G} {VERB} ليا الفلوس.",
+)
+AR4 = (
+    "أكد الوزير {P} أن المشروع سيعرض على البرلمان.",
+    "صدر للكاتب {P} كتاب جديد عن دار نشر بالرباط.",
+    "وفاة الفنانة {P} عن عمر يناهز {N} سنة.",
+    "وأصيب السائق {P} بجروح خفيفة ونقل إلى المستشفى.",
+    "صرح {P} من مواليد 19{N} بمدينة {TOWN} أنه يشتغل تاجرا.",
+    "الحساب البنكي للمستفيد {P}: 0{N}",
+    "أوقفت الشرطة المشتبه فيهما {I} و{I} من أجل السرقة.",
+    "فحص الطبيب {P} المريضة صباح اليوم.",
+    "حضر اللاعب {P} والمدرب {P} الندوة الصحفية.",
+)
+ARABIZI4 = (
+    "ra {P} khdam daba f {PL}, 9al lik 3ayet",
+    "chkoun 3ndo numero d {P}? bghit nsewlo",
+    "rani 9dam dar {G}, fin nta?",
+    "wach {G} ghadi yji l3ers?",
+    "{G} l'coiffeuse 9alt lik rdv ghda",
+    "3afak sift l {G} l code wifi",
+    "lbare7 chft {P} f {PL}, kan m3a chi wa7d",
+    "numero d ustad {F}? bghit nsewlo 3la note",
+    "{G} ra sifetlek l pdf f gmail",
+)
+ZGH4 = (
+    "ⵉⵙⵎ: {G} | ⵉⵙⵎ ⵏ ⵜⵡⵊⵊⴰ: {F} | ⴰⵏⵎⴰⵍⴰⵙ: 06{N}",
+    "ⴰⴼⴰⴷ ⴰⴷ ⵉⵙⵙⵏ ⵎⴰⵏⵣⴰ ⵜⵍⵍⴰ {G}.",
+    "ⵉⵙⵎ ⵏⵏⵙ {P} ⴷ ⵓⵎⴷⴷⴰⴽⴽⴰⵍ ⵏⵏⵙ {P}.",
+    "ⴰⵔⵎⵎⵓⵙ ⵏ ⵜⴰⵏⴰⵣⵓⵔⵜ: {P} ⵉⵙⴽⵔ ⵉⵣⵍⴰⵏ.",
+    "ⴰⵎⵓⵙⵙⵓ: {P} ⴷ {P} ⵙⵙⵓⴷⵓⵏ ⴰⵎⵢⴰⵡⴰⵙ.",
+    "ⵜⵉⵣⵉⵔⵉ ⵏ ⵎⴰⵙⵙⴰ {P} ⴳ {TOWN}.",
+    "{P} ⵜⵙⵙⵓⴷⵓ ⴰⵙⵎⵓⵏ ⵏ ⵜⵎⵖⴰⵔⵉⵏ.",
+)
+FR4 = (
+    "Landlord: {X}. Tenant: {P}, passport on file.",
+    "Please find the payment details: beneficiary {P}, bank account attached.",
+    "Reminder from Dr. {P}'s clinic: your appointment is on Monday.",
+    "Élèves concernés : {G}, {G}, {G}.",
+    "Le tribunal confie la garde de l'enfant {G} à la mère.",
+)

@@ -20,6 +20,8 @@ import re
 
 from siyada.privacy.entities import Entity
 from siyada.privacy.gazetteer import norm, words
+from siyada.privacy.name_features import _gazetteer
+from siyada.privacy.name_lexicon import TRADES_ARABIC
 from siyada.privacy.name_model import find_people_model
 from siyada.privacy.names import find_people
 from siyada.privacy.places import outside_places
@@ -57,6 +59,59 @@ def _trimmed(text: str, e: Entity) -> Entity | None:
     if (m := _TAIL.search(value)) is not None:
         end -= len(m.group())
     return Entity(start, end, e.type, e.score) if end > start else None
+
+
+# A name never ends on a link or an honorific ("ماء العينين ولد سيدي" | "أحمد"): the next word is the
+# name's, the model having stopped at the word its lists lack. Nor does "ولد"/"بنت" + a common noun
+# with the article make a patronymic: "ياسر ولد الجيران" is Yassir, the neighbours' son.
+_LINKS = words(
+    """ولد بنت بن ابن منت سيدي مولاي عبد أيت آيت ايت أبو
+    ould mint ben bin sidi moulay ait abd abdel"""
+)
+_AR_KIN = ("ولد", "بنت")
+_WORD = re.compile(r"[^\W\d_]+")
+# Only titles and words for neighbours and places: a Sahrawi family name has the article too ("سيدي محمد
+# ولد الراظي" is one man).
+_NOT_A_FATHER = words(
+    """الحاج الحاجة الشريف الفقيه الجيران الجيرة الحومة الدرب الدوار الجارة الجار البلاد
+    الناس الخير"""
+)
+
+
+def _completed(text: str, e: Entity) -> Entity:
+    start, end = e.start, e.end
+    for _ in range(2):
+        last = text[text.rfind(" ", start, end) + 1 : end]
+        if not last or text[end : end + 1] != " " or (norm(last) if last.isascii() else last) not in _LINKS:
+            break
+        m = _WORD.match(text, end + 1)
+        if m is None or (m.group()[0].isascii() != last[0].isascii()):
+            break
+        end = m.end()
+    value = text[start:end].split(" ")
+    if len(value) == 1:
+        return e if end == e.end else Entity(start, end, e.type, e.score)
+    if value[-2] not in _LINKS and _not_a_name_end(value[-1]):
+        end = start + len(" ".join(value[:-1]))
+        value = value[:-1]
+    for k in range(1, len(value) - 1):
+        after = value[k + 1]
+        if value[k] in _AR_KIN and after in _NOT_A_FATHER:
+            end = start + len(" ".join(value[:k]))
+            break
+    return e if (start, end) == (e.start, e.end) else Entity(start, end, e.type, e.score)
+
+
+def _not_a_name_end(word: str) -> bool:
+    """A Darija word a name runs on into: a prepositional phrase ("فالحانوت"), a trade ("الجزار"), a
+    negated verb ("ماعطيتوش"), unless the lists hold it as a name."""
+    if not word or not "\u0621" <= word[0] <= "\u064a":
+        return False
+    flags = _gazetteer(word, "ar")
+    if "g" in flags or "f" in flags:
+        return False
+    negated = len(word) > 4 and word.startswith("ما") and word.endswith("ش")
+    return negated or "pp" in flags or word in TRADES_ARABIC
 
 
 def _by_rule(rules: list[Entity], model: list[Entity]) -> list[list[Entity]]:
@@ -97,4 +152,4 @@ def find_all_people(text: str) -> list[Entity]:
     for m in model:
         if m.score >= MODEL_MIN and covered.find(1, m.start, m.end) < 0:
             kept.append(Entity(m.start, m.end, m.type, _calibrated(m.score)))
-    return outside_places(text, kept)
+    return outside_places(text, [_completed(text, e) for e in kept])

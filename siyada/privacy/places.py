@@ -39,9 +39,15 @@ _LATIN_INNER = frozenset({"ibn", "ibnou", "ben", "bin", "el", "al", "abi", "abou
 _TITLE_WORDS = frozenset({"m.", "mr", "mme", "mlle", "me", "dr", "pr", "monsieur", "madame", "maitre"})
 _LATIN_WORD = re.compile(r"[^\W\d_][\w'’.-]*|[IVX]+\b")
 
-_AR_CUES = sorted({c.split()[0] for c in PLACE_CUES_ARABIC} | {"المستشفى", "مقبرة", "روض"}, key=len)
+_AR_MORE_CUES = {"المستشفى", "مقبرة", "روض", "السبيطار", "سبيطار", "الكلينيك", "جماعة"} | {
+    "المراكز", "المستشفيات", "المدارس", "الثانويات", "المساجد", "الشوارع", "الأحياء"  # a list follows
+}  # fmt: skip
+_AR_CUES = sorted({c.split()[0] for c in PLACE_CUES_ARABIC} | _AR_MORE_CUES, key=len)
+# The cue, maybe an adjective ("المستشفى الجامعي") and Darija's "of" ("السبيطار ديال الحسن الثاني").
 _AR_CUE = re.compile(
-    r"(?<![\u0600-\u06FF])[وبلف]?(?:" + "|".join(map(re.escape, reversed(_AR_CUES))) + r")(?:[ ]+ال\S+)?[ ]+"
+    r"(?<![\u0600-\u06FF])[وبلف]?(?:"
+    + "|".join(map(re.escape, reversed(_AR_CUES)))
+    + r")(?:[ ]+ال\S+){0,2}(?:[ ]+(?:ديال|د))?[ ]+"
 )
 _AR_NAME_WORDS = (
     frozenset(w for name in EPONYMS_ARABIC for w in name.split())
@@ -52,10 +58,13 @@ _AR_NAME_WORDS = (
 _AR_WORD = re.compile(r"[\u0621-\u064A\u0671-\u06D3]+")
 _TOWNS = sorted(PLACE_TOWNS_LATIN, key=len, reverse=True)
 _TOWN = re.compile(r"(?<![\w])(?:" + "|".join(map(re.escape, _TOWNS)) + r")(?![\w])", re.IGNORECASE)
+# Arabic letters only at the edges: "،" and "؟" sit in the same Unicode block, and a town before a
+# comma ("جماعة سيدي علال البحراوي،") was read as running on into a longer word.
+_AR_LETTERS = r"\u0621-\u064A\u0671-\u06D3"
 _TOWN_AR = re.compile(
-    r"(?<![\u0600-\u06FF])[وبلف]?(?:"
+    rf"(?<![{_AR_LETTERS}])[وبلف]?(?:"
     + "|".join(re.escape(t) for t in sorted(PLACE_TOWNS_ARABIC, key=len, reverse=True))
-    + r")(?![\u0600-\u06FF])"
+    + rf")(?![{_AR_LETTERS}])"
 )
 
 
@@ -83,8 +92,26 @@ def _latin_after(text: str, pos: int) -> int:
     return _name_end(text, pos, _LATIN_WORD, _latin_name_word, _MAX_WORDS)
 
 
+_AR_JOINED = frozenset(w for name in EPONYMS_ARABIC for w in name.split())
+
+
 def _arabic_after(text: str, pos: int) -> int:
-    return _name_end(text, pos, _AR_WORD, _AR_NAME_WORDS.__contains__, _MAX_WORDS - 1)
+    end = _name_end(text, pos, _AR_WORD, _AR_NAME_WORDS.__contains__, _MAX_WORDS - 1)
+    # "ابن رشد وابن سينا والحسن الثاني": a list of eponyms joined by "و" after one place word.
+    n = 0
+    while n < _MAX_LIST and end > pos and text.startswith(" و", end):
+        if _word_at(text, end + 2) not in _AR_JOINED:
+            break
+        more = _name_end(text, end + 2, _AR_WORD, _AR_NAME_WORDS.__contains__, _MAX_WORDS - 1)
+        if more <= end + 2:
+            break
+        end, n = more, n + 1
+    return end
+
+
+def _word_at(text: str, pos: int) -> str:
+    m = _AR_WORD.match(text, pos)
+    return m.group() if m else ""
 
 
 # Every town of the list holds one of these words: a text without any skips the long alternation.
@@ -154,9 +181,9 @@ def place_spans(text: str) -> list[tuple[int, int]]:
     spans += _town_spans(text)
     if _ARABIC.search(text):
         for m in _AR_CUE.finditer(text):
+            # The place word itself is in the span: a name is never read across it ("مسجد الإمام").
             end = _arabic_after(text, m.end())
-            if end > m.end():
-                spans.append((m.end(), end))
+            spans.append((m.start(), max(end, m.end() - 1)))
     for m in _TF_CUE.finditer(text):
         end = _tifinagh_after(text, m.end())
         if end > m.end():

@@ -103,12 +103,21 @@ _ICE_COMMERCE = re.compile(
     re.IGNORECASE,
 )
 _ICE_COMMERCE_SPAN = 120
+# "ICE : 002302033956317 (à vérifier, le système le signale comme invalide)": a number that fails mod 97
+# and that the text itself calls invalid or a test is not a company's identifier.
+_ICE_INVALID = re.compile(
+    r"(?<![\w])(?:invalide?|erron[ée]e?|incorrecte?|faux|fausse|fictif|wrong|test|غير صحيح|خاطئ|خطأ)(?![\w])",
+    re.IGNORECASE,
+)
+_ICE_INVALID_AFTER = 80
 
 
 def find_ices(text: str) -> list[Entity]:
     out = []
     for m in _ICE.finditer(text):
         checked = mod97_zero(digits_only(m.group()))
+        if not checked and _ICE_INVALID.search(text, m.end(), m.end() + _ICE_INVALID_AFTER) is not None:
+            continue
         s = _score(text, m.start(), m.end(), T.MA_ICE, 0.45 if checked else 0.4, checked=checked)
         if checked and s < 0.8:
             lo, hi = max(0, m.start() - _ICE_COMMERCE_SPAN), m.end() + _ICE_COMMERCE_SPAN
@@ -134,7 +143,9 @@ def find_cnss(text: str) -> list[Entity]:
 _CARD = re.compile(
     _NB + r"(?:\d{4}[ -]?){3}\d{1,7}" + _NA + r"|" + _NB + r"3[47]\d{2}[ -]?\d{6}[ -]?\d{5}" + _NA
 )
-_CARD_PREFIX = re.compile(r"^(?:4|5[1-5]|2[2-7]|3[47]|6(?:011|5|2))")
+# Maestro cards (50, 56-58, issued by Moroccan banks as debit cards) as well as Visa, Mastercard, Amex,
+# Discover, UnionPay.
+_CARD_PREFIX = re.compile(r"^(?:4|5[0-8]|2[2-7]|3[47]|6(?:011|5|2))")
 
 
 def find_cards(text: str) -> list[Entity]:
