@@ -110,13 +110,21 @@ _ICE_INVALID = re.compile(
     re.IGNORECASE,
 )
 _ICE_INVALID_AFTER = 80
+_ICE_INVALID_BEFORE = 48  # "ICE de test refusé (clé invalide) : 962277475842978"
 
 
 def find_ices(text: str) -> list[Entity]:
     out = []
+    previous_end = 0
     for m in _ICE.finditer(text):
         checked = mod97_zero(digits_only(m.group()))
-        if not checked and _ICE_INVALID.search(text, m.end(), m.end() + _ICE_INVALID_AFTER) is not None:
+        # the words before are read back to the previous number only: they may be about that one
+        before = max(previous_end, m.start() - _ICE_INVALID_BEFORE)
+        previous_end = m.end()
+        if not checked and (
+            _ICE_INVALID.search(text, m.end(), m.end() + _ICE_INVALID_AFTER) is not None
+            or _ICE_INVALID.search(text, before, m.start()) is not None
+        ):
             continue
         s = _score(text, m.start(), m.end(), T.MA_ICE, 0.45 if checked else 0.4, checked=checked)
         if checked and s < 0.8:

@@ -28,13 +28,13 @@ _UNITS = {
     "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
     # Arabizi
     "sifr": 0, "wa7ed": 1, "wahed": 1, "jouj": 2, "jooj": 2, "tnin": 2, "tlata": 3, "tlate": 3,
-    "rb3a": 4, "arb3a": 4, "arba3a": 4, "khamsa": 5, "5amsa": 5, "sitta": 6, "setta": 6, "stta": 6,
+    "rb3a": 4, "arb3a": 4, "arba3a": 4, "khamsa": 5, "5amsa": 5, "sitta": 6, "setta": 6, "stta": 6, "sita": 6, "sebaa": 7, "sb3a": 7,
     "seb3a": 7, "sab3a": 7, "sebta": 7, "tmanya": 8, "tmenya": 8, "tes3a": 9, "tis3a": 9, "3achra": 10,
     "7dach": 11, "hdach": 11, "tnach": 12, "tlatach": 13, "rb3tach": 14, "khmstach": 15, "settach": 16,
     "sb3tach": 17, "tmntach": 18, "tsa3tach": 19,
     # Arabic script (MSA and Darija)
     "صفر": 0, "زيرو": 0, "واحد": 1, "جوج": 2, "اثنين": 2, "اتنين": 2, "زوج": 2, "ثلاثة": 3, "تلاتة": 3,
-    "تلاثة": 3, "أربعة": 4, "اربعة": 4, "ربعة": 4, "خمسة": 5, "ستة": 6, "سبعة": 7, "ثمانية": 8,
+    "تلاثة": 3, "أربعة": 4, "اربعة": 4, "ربعة": 4, "خمسة": 5, "ستة": 6, "سطة": 6, "ستا": 6, "سيس": 6, "سبعة": 7, "سيت": 7, "اثنا": 2, "ثمانية": 8,
     "تمنية": 8, "تمانية": 8, "تسعة": 9, "عشرة": 10, "حداش": 11, "طناش": 12, "تلطاش": 13, "ربعطاش": 14,
     "خمسطاش": 15, "سطاش": 16, "سبعطاش": 17, "تمنطاش": 18, "تسعطاش": 19,
 }  # fmt: skip
@@ -49,11 +49,13 @@ _TENS = {
     "خمسين": 50, "ستين": 60, "سبعين": 70, "ثمانين": 80, "تمانين": 80, "تسعين": 90,
 }  # fmt: skip
 _WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
+_TEEN = frozenset({"عشر"})  # "اثنا عشر": a unit then "عشر" is 10 + the unit
 _JOIN = frozenset({"w", "و", "et", "and"})
 _PLUS = frozenset({"plus", "بلوس"})
 # What may sit between two pieces of one number: spaces, commas, dots, dashes, slashes.
 _GAP = re.compile(r"[\s,.\u060c/-]{0,5}")
 _MAX_WORDS = 24
+_COMMA = re.compile(r"[,\u060c]")
 
 
 def _value(word: str) -> tuple[str, int] | None:
@@ -81,6 +83,10 @@ def _value(word: str) -> tuple[str, int] | None:
     return None
 
 
+def _round_tens(piece: str) -> bool:
+    return len(piece) == 2 and piece[1] == "0" and piece[0] in "23456"
+
+
 def _pieces(text: str, start: int) -> tuple[list[str], list[int], int]:
     """Read number pieces from the word at `start`: their digit strings, where each ends, and where the
     first starts."""
@@ -101,12 +107,18 @@ def _pieces(text: str, start: int) -> tuple[list[str], list[int], int]:
             continue
         if word.startswith("و") and word[1:] in _TENS and digits:
             word, pending_join = word[1:], True
+        if low in _TEEN and not pending_join and digits and len(digits[-1]) == 1 and digits[-1] != "0":
+            digits[-1], ends[-1], pos = f"1{digits[-1]}", m.end(), m.end()
+            continue
         value = _value(word)
         if value is None:
             break
         kind, n = value
         if kind == "t" and pending_join and digits and len(digits[-1]) == 1:
             digits[-1] = str(n + int(digits[-1]))  # "خمسة وستين": 5 + 60
+            ends[-1] = m.end()
+        elif kind == "u" and 0 < n < 10 and pending_join and digits and _round_tens(digits[-1]):
+            digits[-1] = str(int(digits[-1]) + n)  # "soixante et un": 60 + 1
             ends[-1] = m.end()
         elif pending_join:
             break  # "… 45 78 et zéro cinq …": "et" ends this number
@@ -153,8 +165,8 @@ def find_spoken_phones(text: str) -> list[Entity]:
         # The longest run of pieces that makes a number: a sentence may go on with other numbers.
         for k in range(len(digits), 2, -1):
             last = ends[k - 1]
-            if all(d.isdigit() for d in _WORD.findall(text[first:last])):
-                break  # plain digits are the pattern recogniser's; words are what is read here
+            if all(d.isdigit() for d in _WORD.findall(text[first:last])) and not _COMMA.search(text, first, last):
+                break  # plain digits are the pattern recogniser's, unless commas split them ("06، 52، 18…")
             score = _phone_score(("+" if plus else "") + "".join(digits[:k]))
             if score:
                 out.append(Entity(m.start() if plus else first, last, T.PHONE_NUMBER, score))
