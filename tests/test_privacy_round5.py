@@ -1,0 +1,56 @@
+"""Issue 19, round 5: the sixth blind set's misses, by cause (phones read aloud with commas between the
+groups, ICEs the text calls invalid before the number, Tifinagh and Arabic-script names). Sentences
+written for this test, not taken from a labelled set."""
+
+from __future__ import annotations
+
+import pytest
+
+from siyada.privacy.analyzer import analyze
+
+
+def _found(text: str, kind: str) -> list[str]:
+    return [text[e.start : e.end] for e in analyze(text) if e.type == kind]
+
+
+@pytest.mark.parametrize(
+    ("text", "phone"),
+    [
+        # Arabic "عشر" after a unit is a teen: 0 7 60 12 45 89
+        ("اتصل بي على صفر سبعة، ستين، اثنا عشر، خمسة وأربعين، تسعة وثمانين من فضلك",
+         "صفر سبعة، ستين، اثنا عشر، خمسة وأربعين، تسعة وثمانين"),
+        # French "soixante et un": tens, "et", unit
+        ("Rappelez-moi au zéro six, soixante et un, dix-huit, vingt-deux, trente-trois, merci.",
+         "zéro six, soixante et un, dix-huit, vingt-deux, trente-trois"),
+        # Darija "سطة" (6) and "سيت" (French "sept" in Arabic script)
+        ("عيط ليا على زيرو سطة، سيت، زيرو، جوج، تلاتة، ربعة، خمسة، ستة، سبعة دابا",
+         "زيرو سطة، سيت، زيرو، جوج، تلاتة، ربعة، خمسة، ستة، سبعة"),
+        ("nmra jdida: zero sita, 62 14, 87 30, sjlha", "zero sita, 62 14, 87 30"),
+        # digit groups split by Arabic commas, as a voice note is typed
+        ("النمرة ديالو: 06، 71، 28، 45، 93، سجلها", "06، 71، 28، 45، 93"),
+    ],
+)  # fmt: skip
+def test_phones_read_aloud_with_commas_between_groups(text: str, phone: str) -> None:
+    assert _found(text, "PHONE_NUMBER") == [phone]
+
+
+def test_digits_after_a_phone_joined_by_et_are_not_read_into_it() -> None:
+    text = "Appelez le 06 12 34 56 78 et 45 autres numéros."
+    assert _found(text, "PHONE_NUMBER") == ["06 12 34 56 78"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ICE de démonstration refusé (clé invalide) : 001234567890123.",
+        "Numéro ICE fictif mal saisi : 001234567890123 — merci de corriger.",
+        "رقم تعريف مقاولة خاطئ: 001234567890123",
+    ],
+)
+def test_an_ice_called_invalid_before_the_number_and_failing_mod_97_is_not_reported(text: str) -> None:
+    assert _found(text, "MA_ICE") == []
+
+
+def test_invalid_words_about_an_earlier_ice_do_not_reach_the_next_one() -> None:
+    text = "ICE faux: 001234567890123 ; ICE 001234567890124 du fournisseur"
+    assert _found(text, "MA_ICE") == ["001234567890124"]
