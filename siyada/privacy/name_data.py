@@ -320,6 +320,8 @@ def _name(lang: str, kind: str, rng: random.Random) -> str:
         name = f"{family.upper()} {given}"
     elif kind == "I":
         name = f"{given[0]}. {family}"
+    elif kind == "II":  # Arabic initials written tight: ح.ب, م.بنعلي
+        name = f"{given[0]}.{family.removeprefix('ال')[0] if rng.random() < 0.6 else family}"
     elif kind == "GI":
         name = f"{given} {family[0] if not family.startswith(('El ', 'Ben ')) else family.split()[1][0]}."
     else:
@@ -359,7 +361,13 @@ def _town(lang: str, rng: random.Random) -> str:
     return town.lower() if lang == "ary-latn" else town
 
 
-_SLOT = re.compile(r"\{(P3|P|G|F|FG|I|GI|EP|PL|TOWN|N|PROF|VERB|X|XG|XF|S)\}")
+_SLOT = re.compile(r"\{(P3|P|G|F|FG|I|II|GI|EP|PL|TOWN|N|PROF|VERB|X|XG|XF|S|NK|NKL)\}")
+# Nicknames a record gives after "الملقب ب" / "alias" / "dit": a person's data too, marked as PERSON.
+NICKNAMES_AR = tuple(sorted(words(
+    """الطويل القصير الباشا الشلح الزعيم الحاج الكبير الصغير الأعور الفاسي العسكري البوهالي الشيخ
+    الكوري الروبيو الحرش الزين البيضاوي الجبلي"""
+)))  # fmt: skip
+NICKNAMES_LAT = ("Bob", "Titi", "Le Grand", "Pipo", "Lmoul", "Chico", "Rambo", "Kiki", "Zizou", "Babas")
 
 
 def sentence(template: str, lang: str, rng: random.Random) -> str:
@@ -375,6 +383,8 @@ def sentence(template: str, lang: str, rng: random.Random) -> str:
             given, family = rng.choice(L.FOREIGN_GIVEN), rng.choice(L.FOREIGN_FAMILY)
             value = {"X": f"{given} {family}", "XG": given, "XF": family}[slot]
             return f"⟦PERSON:{value}⟧"
+        if slot in ("NK", "NKL"):
+            return f"⟦PERSON:{rng.choice(NICKNAMES_AR if slot == 'NK' else NICKNAMES_LAT)}⟧"
         if slot == "PROF":
             return rng.choice(PROFESSIONS_AR if lang in ("ar", "ary") else PROFESSIONS_LAT)
         if slot == "VERB":
@@ -396,8 +406,10 @@ _LAT_FAMILY = sorted(L.FAMILY_ALL_LATIN)
 _AR_GIVEN = sorted(w.replace("_", " ") for w in L.GIVEN_ALL_ARABIC)
 _AR_FAMILY = sorted(w.replace("_", " ") for w in L.FAMILY_ALL_ARABIC)
 GENRES = (
-    ("fr", FR + T2.FR2 + T2.FR4), ("ar", AR + T2.AR2 + T2.ARY2 + T2.AR4 + T2.ARY4 * 4),
-    ("ary-latn", ARABIZI + T2.ARABIZI2 + T2.ARABIZI4 * 2), ("zgh", ZGH + T2.ZGH2 + T2.ZGH4 * 2),
+    ("fr", FR + T2.FR2 + T2.FR4 + T2.FR5),
+    ("ar", AR + T2.AR2 + T2.ARY2 + T2.AR4 + T2.ARY4 * 4 + T2.AR5 * 2 + T2.ARY5 * 3),
+    ("ary-latn", ARABIZI + T2.ARABIZI2 + T2.ARABIZI4 * 2 + T2.ARABIZI5 * 2),
+    ("zgh", ZGH + T2.ZGH2 + T2.ZGH4 * 2 + T2.ZGH5 * 2),
     ("mixed", MIXED + T2.MIXED2),
     ("ar", NEG_AR + T2.NEG_ARY2), ("fr", NEG_FR), ("ary-latn", NEG_ARABIZI), ("zgh", T2.NEG_ZGH),
 )  # fmt: skip

@@ -207,8 +207,16 @@ ROUND4_FAMILY_LATIN = words(
     garcia lopez smith brown tazi bensouda sqalli lamrani alami"""
 )
 
+# Round 5: Amazigh given names of today's registers (the Tifinagh texts carry them, the lists held the
+# older ones) and Arabic names in their Amazigh spellings, written from general knowledge.
+ROUND5_GIVEN_LATIN = words(
+    """masil massil masin aksil amayas ayyur baya gaya menna meddur siman sifaw taslit tufa tiggi ziri
+    zdiri numidya nuja lunja dassin thanina siliya amzyan amezzyan aznag nasr naser nacer osman ousmane
+    usama oussama boujemaa bujemaa bouchta moha ouhmad lhoussain"""
+)
 GIVEN_ALL_LATIN = (
     GIVEN_LATIN | MORE_GIVEN_LATIN | ROUND2_GIVEN_LATIN | ROUND3_GIVEN_LATIN | ROUND4_GIVEN_LATIN
+    | ROUND5_GIVEN_LATIN
 )
 FAMILY_ALL_LATIN = (
     FAMILY_LATIN | MORE_FAMILY_LATIN | ROUND2_FAMILY_LATIN | ROUND3_FAMILY_LATIN | ROUND4_FAMILY_LATIN

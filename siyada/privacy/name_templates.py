@@ -206,3 +206,65 @@ FR4 = (
     "Élèves concernés : {G}, {G}, {G}.",
     "Le tribunal confie la garde de l'enfant {G} à la mère.",
 )
+
+# Round 5 (the sixth blind set's misses, by shape): a lone given name after a Darija preposition or
+# before a number, a family name after "the house of", "the pharmacy of", "doctor"; a nickname after
+# "الملقب ب" / "alias" / "dit" (a person's data too); Arabic initials written without spaces (ح.ب,
+# م.بنعلي); Tifinagh names after kin words, prepositions and "and"; Arabizi names after "sma7 li", "l".
+ARY5 = (
+    "صيفط ليها شي حاجة مع {G} غدا الصباح.",
+    "مشيت مع {G} ل دار {F} فالحي.",
+    "اللي مهتم يتصل ب {G} 06{N}",
+    "موعد التلقيح ديال {G} نهار {N} فالمستوصف.",
+    "الأستاذة {G} قالت {G} كيتلاهى فالقسم.",
+    "جات عندنا {G} الخدامة الجديدة.",
+    "صيفط ل{G} {N} درهم باسم {G}.",
+    "شكرا بزاف للدكتور {F} على العملية.",
+    "الدوا موجود فالفارماسي ديال {F} حدا السوق.",
+    "{G} لولد {F} نجح فالباك.",
+    "قالت ليا {G} بلي {G} تزوج ب {G} بنت {F}.",
+    "سير لعند با {G} {PROF}، عندو كلشي.",
+    "{G} و{G} خواتات الواليد جاو من {TOWN}.",
+    "خلص فالكونط ديال الحاج {P} 0{N}",
+    "السمية ديال المول {S}، النمرة ديالو 06{N}",
+)
+AR5 = (
+    "صرح المشتكي {P} أن المسمى {G} الملقب ب\"{NK}\" سرق منه هاتفه.",
+    "أدين المتهم {P} المعروف ب\"{NK}\" بسنتين حبسا.",
+    "تمكنت عناصر الشرطة من توقيف المشتبه فيه {II} البالغ من العمر {N} سنة.",
+    "أصدرت الغرفة الجنائية قرارها في حق المتهمين {II} و {II} بالسجن النافذ.",
+    "الدراجة النارية التي كان يسوقها القاصر {II} بدون خوذة.",
+    "وحيث إن الطاعن {S} يعيب على القرار المطعون فيه خرق القانون.",
+    "وحيث إن المدعى عليه {S} لم يحضر رغم توصله بالاستدعاء.",
+    "أكدت الشاهدة {P} أن المتهم {P} كان رفقتها ليلة الحادث.",
+)
+FR5 = (
+    "le suspect {P}, alias « {NKL} », détenait deux cartes.",
+    "Le mis en cause {FG}, dit « {NKL} », a été interpellé.",
+    "Merci pour la présentation. Best, {X}",
+    "Vends moto, contactez {G} au 06{N}.",
+    "Qui contacter pour l'inscription de {G} ? Merci.",
+    "{G} était en réunion avec le directeur {F}.",
+    "Le professeur {P3} est évoqué dans la conférence.",
+)
+ARABIZI5 = (
+    "sma7 li {G}, ghadi nt3e3tel chwiya",
+    "3ayet l {G} {PROF} bach ysifet lik",
+    "{G} {F} huwa li dar lina l'installation",
+    "{G} mrat {P} dkhlat sbitar",
+    "3ndo l contact dyal l'avocat {F}",
+    "9ol lih si {G}... la {G} {PROF} dyal derb",
+    "{G} s7abi, 3ndo hanout, smito {P}",
+    "{G} 06{N} {G} 07{N} {G} 06{N}",
+)
+ZGH5 = (
+    "ⵉⵎⵎⴰⵙ ⵏ {G} ⵜⵙⴽⵔ ⵜⴰⵣⵍⴰⵍⵜ ⴳ ⵓⵙⵓⵇ.",
+    "ⵉⵏⵏⴰ ⵢⴰⵙ {G} ⵉ {G} ⴰⴷ ⵜⴷⴷⵓ ⵙ {TOWN}.",
+    "ⵉⵎⵎⴰ ⵜⵙⴽⵔ ⴰⵖⵔⵓⵎ ⵉ {G} ⴷ {G}.",
+    "ⵜⴰⵎⵖⴰⵔⵜ {G} ⵜⵣⵣⵏⵣ ⵉⵥⵕⵉⴱⵉⵢⵏ ⴳ ⵓⵙⵓⵇ.",
+    "ⴰⵙⵏⴼⵍⵓⵍ ⵏ ⵜⴰⵏⵎⵎⵉⵔⵜ ⵉ {P} ⵅⴼ ⵜⵉⴼⵍⵡⵉⵏ ⵏⵏⵙ.",
+    "ⵉⵍⵍⵉ ⵏ {P} ⵜⵓⵙⵉ ⴰⴷⵍⵉⵙ ⵉ {G}.",
+    "ⴰⵎⴷⵢⴰⵣ {P} ⵉⵏⵏⴰ ⴰⵙⵉⴷⵏ ⴳ ⵜⵎⵖⵔⴰ ⵏ {G}.",
+    "ⴰⵏⴰⵎⴰⵙ: {P} — ⵜⵉⵔⵔⵓⵜ: {N}",
+    "ⴰⵙⵙⵉⵔⵎ ⵉⵎⵖⵓⵔⵏ ⵉ {P} ⴷ {P} ⵙ ⵓⵎⵔⴰⵔ ⵏⵏⵙⵏ.",
+)
