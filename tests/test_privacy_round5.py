@@ -54,3 +54,22 @@ def test_an_ice_called_invalid_before_the_number_and_failing_mod_97_is_not_repor
 def test_invalid_words_about_an_earlier_ice_do_not_reach_the_next_one() -> None:
     text = "ICE faux: 001234567890123 ; ICE 001234567890124 du fournisseur"
     assert _found(text, "MA_ICE") == ["001234567890124"]
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("| الاسم | النسب | الهاتف | | خديجة | البوعناني | 0661234567 | | عمر | أوحساين | 0677123456 |",
+         ["خديجة", "البوعناني", "عمر", "أوحساين"]),
+        ("| Nom et prénom | Chambre | | Mme Zhor Nachit | B7 | | Aberkane Loubna | C2 |",
+         ["Zhor Nachit", "Aberkane Loubna"]),
+    ],
+)  # fmt: skip
+def test_every_cell_of_a_name_column_is_one_name(text: str, names: list[str]) -> None:
+    """A table's name column: each cell is read whole, the family name no list holds included."""
+    assert _found(text, "PERSON") == names
+
+
+def test_a_cell_with_digits_under_a_name_header_is_no_name() -> None:
+    text = "| Nom | Produit | | Lot 12 B | Huile | | Réserve | Sucre |"
+    assert "Lot 12 B" not in _found(text, "PERSON")

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 
+from siyada.privacy import entities as T
 from siyada.privacy.entities import Entity
 from siyada.privacy.gazetteer import norm, words
 from siyada.privacy.name_features import _gazetteer
@@ -25,11 +26,13 @@ from siyada.privacy.name_lexicon import TRADES_ARABIC
 from siyada.privacy.name_model import find_people_model
 from siyada.privacy.names import find_people
 from siyada.privacy.places import outside_places
+from siyada.privacy.tables import name_cells
 
 MODEL_MIN = 0.8
 MODEL_SCORE = 0.55
 RULE_SURE = 0.85
 REPLACE_SURE = 0.99
+TABLE_NAME_SCORE = 0.85
 
 
 def _calibrated(p: float) -> float:
@@ -152,4 +155,8 @@ def find_all_people(text: str) -> list[Entity]:
     for m in model:
         if m.score >= MODEL_MIN and covered.find(1, m.start, m.end) < 0:
             kept.append(Entity(m.start, m.end, m.type, _calibrated(m.score)))
+    cells = name_cells(text)
+    if cells:  # a name column's cell is one name, whatever the model and rules read in it
+        kept = [k for k in kept if not any(s < k.end and k.start < e for s, e in cells)]
+        kept += [Entity(s, e, T.PERSON, TABLE_NAME_SCORE) for s, e in cells]
     return outside_places(text, [_completed(text, e) for e in kept])

@@ -51,3 +51,34 @@ def column_header(text: str, start: int, end: int) -> str | None:
     if k >= 0 and cells[k][0] <= start and end <= cells[k][1]:
         return cells[k][2]
     return None
+
+
+# A column of people's names: every cell under it is a name ("| Nom | Prénom |", "| الاسم | النسب |").
+_NAME_HEADERS = frozenset(
+    """nom prénom prenom name surname guest driver conducteur élève eleve employé employe patient
+    الاسم الإسم النسب السمية ⵉⵙⵎ""".split()
+) | {"nom et prénom", "nom complet", "full name", "first name", "last name", "الاسم الكامل", "الاسم العائلي",
+     "الاسم الشخصي"}  # fmt: skip
+_TITLES = frozenset("m. mr mr. mme mme. mlle dr dr. si با السيد السيدة الحاج الحاجة".split())
+_MAX_NAME_CELL = 60
+
+
+def name_cells(text: str) -> list[tuple[int, int]]:
+    """Where the cells of a name column hold a name: letters only, at most five words, a title left out."""
+    out = []
+    for start, end, header in _headers(text):
+        if header.lower() not in _NAME_HEADERS:
+            continue
+        cell = text[start:end]
+        s = start + len(cell) - len(cell.lstrip())
+        e = end - (len(cell) - len(cell.rstrip()))
+        words = text[s:e].split()
+        if words and words[0].lower() in _TITLES and len(words) > 1:
+            s = text.index(words[1], s)
+            words = words[1:]
+        value = text[s:e]
+        if not words or len(words) > 5 or e - s > _MAX_NAME_CELL or any(c.isdigit() for c in value):
+            continue
+        if any(c.isalpha() for c in value):
+            out.append((s, e))
+    return out
