@@ -73,3 +73,24 @@ def test_every_cell_of_a_name_column_is_one_name(text: str, names: list[str]) ->
 def test_a_cell_with_digits_under_a_name_header_is_no_name() -> None:
     text = "| Nom | Produit | | Lot 12 B | Huile | | Réserve | Sucre |"
     assert "Lot 12 B" not in _found(text, "PERSON")
+
+
+def test_a_tifinagh_field_name_before_a_colon_is_no_name() -> None:
+    """"ⵜⴰⵏⵉⵍⴰ:" ("phone:") and "ⴰⵙⵉⵏⴰⵏ:" were read as names, the latter glued to the name before it."""
+    text = "ⵉⵙⵎ: ⵉⴷⵉⵔ ⴰⵙⵉⵏⴰⵏ: ⴰⵢⵜ ⵓⵄⵍⵉ, ⵜⴰⵏⵉⵍⴰ: 0612 33 45 78"
+    found = _found(text, "PERSON")
+    assert "ⵉⴷⵉⵔ" in found
+    assert not any("ⴰⵙⵉⵏⴰⵏ" in f or "ⵜⴰⵏⵉⵍⴰ" in f for f in found)
+
+
+def test_a_tifinagh_name_after_a_preposition_keeps_its_colon() -> None:
+    text = "ⵜⵏⵏⴰ ⵜⵎⵖⴰⵔⵜ ⵉ ⵎⵓⵃⴰ: ⴰⵙⵙ ⵏ ⵓⵙⵉⵏⴰⵏ."
+    assert _found(text, "PERSON") == ["ⵎⵓⵃⴰ"]
+
+
+def test_the_name_of_someone_is_not_their_name() -> None:
+    """"ⵉⵙⵎ ⵏ ⵓⵎⵥⵢⴰⵏ ⵏⵏⵙ" is "the name of her little one": ⵏ and ⵏⵏⵙ are no name."""
+    from siyada.privacy.tifinagh_names import find_tifinagh_people
+
+    text = "ⵜⴻⵜⵜⵓⵜ ⵉⵙⵎ ⵏ ⵓⵎⵥⵢⴰⵏ ⵏⵏⵙ ⴰⵣⵏⴰⴳ."
+    assert all(text[e.start : e.end] not in ("ⵏ ⵓⵎⵥⵢⴰⵏ ⵏⵏⵙ", "ⵏ") for e in find_tifinagh_people(text))

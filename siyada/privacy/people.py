@@ -27,6 +27,7 @@ from siyada.privacy.name_model import find_people_model
 from siyada.privacy.names import find_people
 from siyada.privacy.places import outside_places
 from siyada.privacy.tables import name_cells
+from siyada.privacy.tifinagh_names import is_label
 
 MODEL_MIN = 0.8
 MODEL_SCORE = 0.55
@@ -135,6 +136,15 @@ def _by_rule(rules: list[Entity], model: list[Entity]) -> list[list[Entity]]:
     return out
 
 
+def _unlabelled(text: str, e: Entity) -> Entity | None:
+    """A Tifinagh field name before a colon is cut off the span's end ("ⵍⵃⵓⵙⵉⵏ ⴰⵙⵉⵏⴰⵏ:" is "Lhusin,
+    family name:"); a span that is only a field name goes."""
+    if not is_label(text, e.end):
+        return e
+    cut = text.rfind(" ", e.start, e.end)
+    return Entity(e.start, cut, e.type, e.score) if cut > e.start else None
+
+
 def find_all_people(text: str) -> list[Entity]:
     rules = find_people(text)
     model = [t for e in find_people_model(text) if (t := _trimmed(text, e)) is not None]
@@ -155,6 +165,7 @@ def find_all_people(text: str) -> list[Entity]:
     for m in model:
         if m.score >= MODEL_MIN and covered.find(1, m.start, m.end) < 0:
             kept.append(Entity(m.start, m.end, m.type, _calibrated(m.score)))
+    kept = [t for k in kept if (t := _unlabelled(text, k)) is not None]  # the model reads ⵜⴰⵏⵉⵍⴰ: as a name
     cells = name_cells(text)
     if cells:  # a name column's cell is one name, whatever the model and rules read in it
         kept = [k for k in kept if not any(s < k.end and k.start < e for s, e in cells)]

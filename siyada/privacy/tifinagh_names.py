@@ -26,6 +26,9 @@ _WORDS = frozenset({"amazigh", "tamazight", "tafat", "tilelli", "illi", "aya", "
 _PARTICLES = frozenset({"ⴰⵢⵜ", "ⵓ", "ⵓⵍⵜ", "ⵓⵍⴷ"})  # ayt, u "son of", ult "daughter of"
 _CUES = ("ⵉⵙⵎ ⵉⵏⵓ", "ⵉⵙⵎ ⵏⵏⵙ", "ⵉⵙⵎ")  # "my name", "his/her name", "name": any words after them
 _CUE_WORDS = frozenset({"ⵉⵏⵓ", "ⵏⵏⵙ"})
+_OF = "ⵏ"  # "ⵉⵙⵎ ⵏ ⵓⵎⵥⵢⴰⵏ ⵏⵏⵙ": "the name of her little one", whose name comes after
+_COLON = re.compile(r" ?:")
+_BEFORE_SPEECH = frozenset({" ⵉ ", " ⴷ ", " ⵏ ", " ⵙ "})  # to, and, of, with: a name is next
 _VOCATIVE = "ⴰ"  # "ⴰⵣⵓⵍ ⴰ Tiziri": only a known name after it, however short
 
 
@@ -48,6 +51,17 @@ def _after(*cues: str) -> re.Pattern[str]:
 _AFTER_CUE, _AFTER_VOCATIVE = _after(*_CUES), _after(_VOCATIVE)
 
 
+def is_label(text: str, end: int) -> bool:
+    """A Tifinagh word right before a colon is a record's field name (ⵜⴰⵏⵉⵍⴰ:, ⴰⵙⵉⵏⴰⵏ:), not a name;
+    unless a preposition comes before it ("ⵜⵏⵏⴰ ⵉ ⵎⵓⵃⴰ:", "she said to Muha:")."""
+    if end == 0 or _TOKEN.match(text, end - 1) is None or _COLON.match(text, end) is None:
+        return False
+    start = end
+    while start > 0 and _TOKEN.match(text, start - 1) is not None:
+        start -= 1
+    return text[max(0, start - 3) : start] not in _BEFORE_SPEECH
+
+
 def find_tifinagh_people(text: str) -> list[Entity]:
     if _TOKEN.search(text) is None:
         return []
@@ -59,6 +73,10 @@ def find_tifinagh_people(text: str) -> list[Entity]:
         tok = tokens[i]
         key = skeleton(to_latin(tok.group()))
         is_cued = tok.start() in cued and tok.group() not in _PARTICLES and tok.group() not in _CUE_WORDS
+        is_cued = is_cued and tok.group() != _OF
+        if is_label(text, tok.end()):
+            i += 1
+            continue
         known = key in _GIVEN and (len(key) >= 3 or (tok.start() in called and len(key) >= 2))
         if not (is_cued or known):
             i += 1
@@ -66,6 +84,8 @@ def find_tifinagh_people(text: str) -> list[Entity]:
         j = i + 1
         while j < len(tokens) and text[tokens[j - 1].end() : tokens[j].start()] == " ":
             word = tokens[j].group()
+            if word in _CUE_WORDS or word == _OF or is_label(text, tokens[j].end()):
+                break
             if word in _PARTICLES and j + 1 < len(tokens):
                 j += 2
             elif (is_cued and j - i < 3) or skeleton(to_latin(word)) in _FAMILY:
