@@ -76,7 +76,7 @@ def test_a_cell_with_digits_under_a_name_header_is_no_name() -> None:
 
 
 def test_a_tifinagh_field_name_before_a_colon_is_no_name() -> None:
-    """"ⵜⴰⵏⵉⵍⴰ:" ("phone:") and "ⴰⵙⵉⵏⴰⵏ:" were read as names, the latter glued to the name before it."""
+    """ "ⵜⴰⵏⵉⵍⴰ:" ("phone:") and "ⴰⵙⵉⵏⴰⵏ:" were read as names, the latter glued to the name before it."""
     text = "ⵉⵙⵎ: ⵉⴷⵉⵔ ⴰⵙⵉⵏⴰⵏ: ⴰⵢⵜ ⵓⵄⵍⵉ, ⵜⴰⵏⵉⵍⴰ: 0612 33 45 78"
     found = _found(text, "PERSON")
     assert "ⵉⴷⵉⵔ" in found
@@ -89,7 +89,7 @@ def test_a_tifinagh_name_after_a_preposition_keeps_its_colon() -> None:
 
 
 def test_the_name_of_someone_is_not_their_name() -> None:
-    """"ⵉⵙⵎ ⵏ ⵓⵎⵥⵢⴰⵏ ⵏⵏⵙ" is "the name of her little one": ⵏ and ⵏⵏⵙ are no name."""
+    """ "ⵉⵙⵎ ⵏ ⵓⵎⵥⵢⴰⵏ ⵏⵏⵙ" is "the name of her little one": ⵏ and ⵏⵏⵙ are no name."""
     from siyada.privacy.tifinagh_names import find_tifinagh_people
 
     text = "ⵜⴻⵜⵜⵓⵜ ⵉⵙⵎ ⵏ ⵓⵎⵥⵢⴰⵏ ⵏⵏⵙ ⴰⵣⵏⴰⴳ."

@@ -28,13 +28,15 @@ _UNITS = {
     "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
     # Arabizi
     "sifr": 0, "wa7ed": 1, "wahed": 1, "jouj": 2, "jooj": 2, "tnin": 2, "tlata": 3, "tlate": 3,
-    "rb3a": 4, "arb3a": 4, "arba3a": 4, "khamsa": 5, "5amsa": 5, "sitta": 6, "setta": 6, "stta": 6, "sita": 6, "sebaa": 7, "sb3a": 7,
+    "rb3a": 4, "arb3a": 4, "arba3a": 4, "khamsa": 5, "5amsa": 5, "sitta": 6, "setta": 6, "stta": 6,
+    "sita": 6, "sebaa": 7, "sb3a": 7,
     "seb3a": 7, "sab3a": 7, "sebta": 7, "tmanya": 8, "tmenya": 8, "tes3a": 9, "tis3a": 9, "3achra": 10,
     "7dach": 11, "hdach": 11, "tnach": 12, "tlatach": 13, "rb3tach": 14, "khmstach": 15, "settach": 16,
     "sb3tach": 17, "tmntach": 18, "tsa3tach": 19,
     # Arabic script (MSA and Darija)
     "صفر": 0, "زيرو": 0, "واحد": 1, "جوج": 2, "اثنين": 2, "اتنين": 2, "زوج": 2, "ثلاثة": 3, "تلاتة": 3,
-    "تلاثة": 3, "أربعة": 4, "اربعة": 4, "ربعة": 4, "خمسة": 5, "ستة": 6, "سطة": 6, "ستا": 6, "سيس": 6, "سبعة": 7, "سيت": 7, "اثنا": 2, "ثمانية": 8,
+    "تلاثة": 3, "أربعة": 4, "اربعة": 4, "ربعة": 4, "خمسة": 5, "ستة": 6,
+    "سطة": 6, "ستا": 6, "سيس": 6, "سبعة": 7, "سيت": 7, "اثنا": 2, "ثمانية": 8,
     "تمنية": 8, "تمانية": 8, "تسعة": 9, "عشرة": 10, "حداش": 11, "طناش": 12, "تلطاش": 13, "ربعطاش": 14,
     "خمسطاش": 15, "سطاش": 16, "سبعطاش": 17, "تمنطاش": 18, "تسعطاش": 19,
 }  # fmt: skip
@@ -165,7 +167,8 @@ def find_spoken_phones(text: str) -> list[Entity]:
         # The longest run of pieces that makes a number: a sentence may go on with other numbers.
         for k in range(len(digits), 2, -1):
             last = ends[k - 1]
-            if all(d.isdigit() for d in _WORD.findall(text[first:last])) and not _COMMA.search(text, first, last):
+            plain = all(d.isdigit() for d in _WORD.findall(text[first:last]))
+            if plain and not _COMMA.search(text, first, last):
                 break  # plain digits are the pattern recogniser's, unless commas split them ("06، 52، 18…")
             score = _phone_score(("+" if plus else "") + "".join(digits[:k]))
             if score:

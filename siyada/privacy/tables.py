@@ -54,12 +54,14 @@ def column_header(text: str, start: int, end: int) -> str | None:
 
 
 # A column of people's names: every cell under it is a name ("| Nom | Prénom |", "| الاسم | النسب |").
-_NAME_HEADERS = frozenset(
-    """nom prénom prenom name surname guest driver conducteur élève eleve employé employe patient
-    الاسم الإسم النسب السمية ⵉⵙⵎ""".split()
-) | {"nom et prénom", "nom complet", "full name", "first name", "last name", "الاسم الكامل", "الاسم العائلي",
-     "الاسم الشخصي"}  # fmt: skip
-_TITLES = frozenset("m. mr mr. mme mme. mlle dr dr. si با السيد السيدة الحاج الحاجة".split())
+_NAME_HEADERS = frozenset({
+    "nom", "prénom", "prenom", "name", "surname", "guest", "driver", "conducteur", "élève", "eleve",
+    "employé", "employe", "patient", "nom et prénom", "nom complet", "full name", "first name", "last name",
+    "الاسم", "الإسم", "النسب", "السمية", "الاسم الكامل", "الاسم العائلي", "الاسم الشخصي", "ⵉⵙⵎ",
+})  # fmt: skip
+_TITLES = frozenset({
+    "m.", "mr", "mr.", "mme", "mme.", "mlle", "dr", "dr.", "si", "با", "السيد", "السيدة", "الحاج", "الحاجة",
+})  # fmt: skip
 _MAX_NAME_CELL = 60
 
 
