@@ -106,6 +106,28 @@ def _completed(text: str, e: Entity) -> Entity:
     return e if (start, end) == (e.start, e.end) else Entity(start, end, e.type, e.score)
 
 
+# A woman's name after "ولد"/"بنت" is the mother's: "مروان ولد سعاد" is two people (a patronymic chain
+# names fathers). Women's names that do not end in ة:
+_WOMEN = words(
+    """سعاد زينب مريم هند نوال إيمان ايمان سناء حسناء أسماء اسماء وداد فدوى سلمى ليلى هدى منى نجاة حياة
+    سهام رجاء وفاء صفاء لمياء شيماء هاجر ثريا زهور غزلان كوثر ابتسام إلهام الهام أحلام احلام نسرين"""
+)
+
+
+def _split_at_mother(text: str, e: Entity) -> list[Entity]:
+    value = text[e.start : e.end]
+    for link in _AR_KIN:
+        k = value.find(f" {link} ")
+        if k <= 0:
+            continue
+        after = value[k + len(link) + 2 :]
+        mother = after.split(" ")[0]
+        if mother in _WOMEN or (mother.endswith("ة") and "g" in _gazetteer(mother, "ar")):
+            second = e.start + k + len(link) + 2
+            return [Entity(e.start, e.start + k, e.type, e.score), Entity(second, e.end, e.type, e.score)]
+    return [e]
+
+
 def _not_a_name_end(word: str) -> bool:
     """A Darija word a name runs on into: a prepositional phrase ("فالحانوت"), a trade ("الجزار"), a
     negated verb ("ماعطيتوش"), unless the lists hold it as a name."""
@@ -170,4 +192,5 @@ def find_all_people(text: str) -> list[Entity]:
     if cells:  # a name column's cell is one name, whatever the model and rules read in it
         kept = [k for k in kept if not any(s < k.end and k.start < e for s, e in cells)]
         kept += [Entity(s, e, T.PERSON, TABLE_NAME_SCORE) for s, e in cells]
-    return outside_places(text, [_completed(text, e) for e in kept])
+    split = [part for e in kept for part in _split_at_mother(text, e)]
+    return outside_places(text, [_completed(text, e) for e in split])
