@@ -94,3 +94,15 @@ def test_the_name_of_someone_is_not_their_name() -> None:
 
     text = "ⵜⴻⵜⵜⵓⵜ ⵉⵙⵎ ⵏ ⵓⵎⵥⵢⴰⵏ ⵏⵏⵙ ⴰⵣⵏⴰⴳ."
     assert all(text[e.start : e.end] not in ("ⵏ ⵓⵎⵥⵢⴰⵏ ⵏⵏⵙ", "ⵏ") for e in find_tifinagh_people(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("شفتي أيوب ولد نعيمة؟ راه نجح", ["أيوب", "نعيمة"]),
+        ("شفتي حمزة ولد فاطمة؟ راه نجح", ["حمزة", "فاطمة"]),
+    ],
+)
+def test_a_womans_name_after_a_kin_link_is_the_mother(text: str, names: list[str]) -> None:
+    """A patronymic chain names fathers: "X ولد <a woman's name>" is X and his mother."""
+    assert _found(text, "PERSON") == names
