@@ -61,6 +61,9 @@ def _scores(docs: list[dict]) -> tuple[float, dict[str, float]]:
         # 0.911); round 5 tuned and trained on it (0.988, lowest type MA_RIB 0.971; 0.964 from a model
         # trained without it)
         ("pii_wild6.txt", 0.98, 0.95),
+        # pii_wild7.txt: written blind during round 5, scored once after it (0.949, lowest type MA_PLATE
+        # 0.920): a floor under the first run
+        ("pii_wild7.txt", 0.94, 0.90),
     ],
 )
 def test_span_f1_on_varied_texts(name: str, overall_min: float, type_min: float) -> None:
@@ -82,6 +85,7 @@ SETS = (
     "pii_wild4.txt",
     "pii_wild5.txt",
     "pii_wild6.txt",
+    "pii_wild7.txt",
 )
 
 
