@@ -16,7 +16,7 @@ from siyada.store.db import open_store
 from siyada.store.tables import chunks, collections, documents, tenants
 from tests.pg import Postgres
 
-BIG = lexical.POSTINGS_BUDGET + 3_000  # chunks holding the common word: over the budget
+BIG = pglexical.BUDGET + pglexical.CANDIDATES + 1_000  # chunks holding the common word: over any bound
 PROBE = """
 CREATE SCHEMA IF NOT EXISTS probe;
 CREATE SEQUENCE IF NOT EXISTS probe.ranked;
@@ -96,7 +96,7 @@ def _terms(name: str, i: int) -> list[str]:
     words = ["commun", f"n{i}", "commun" if i % 2 else "texte"]
     if i % 10 == 0:
         words.append("frequent")
-    if i in (7, 700, 7_000):
+    if i in (7, 700, 2_900):
         words += ["rare", "rare"]
     return words
 
@@ -116,14 +116,14 @@ def test_a_common_word_no_longer_ranks_every_chunk_holding_it(store: tuple[Engin
     engine, colls = store
     n, hits = _ranked_rows(engine, lambda c: lexical.search(c, 1, [colls["big"]], ["commun"], 10))
     assert len(hits) == 10
-    assert n <= lexical.POSTINGS_BUDGET < BIG  # was BIG: every match ranked
+    assert n <= pglexical.CANDIDATES < BIG  # was BIG: every match ranked
 
 
 def test_a_rare_word_beside_a_common_one_still_ranks_first(store: tuple[Engine, dict[str, int]]) -> None:
     engine, colls = store
     query = ["commun", "rare"]
     n, hits = _ranked_rows(engine, lambda c: lexical.search(c, 1, [colls["big"]], query, 10))
-    assert n <= lexical.POSTINGS_BUDGET < BIG
+    assert n <= 3 + pglexical.CANDIDATES < BIG  # the 3 rare chunks, the capped common ones
     with engine.connect() as conn:
         rare = {
             int(r[0])
@@ -145,9 +145,9 @@ def test_two_common_words_keep_the_chunks_holding_both(store: tuple[Engine, dict
     engine, colls = store
     big = [colls["big"]]
     with engine.connect() as conn:
-        found = pglexical.counts(conn, big, ["frequent", "commun"], 501)
-        exact, common = pglexical.split(["frequent", "commun"], found, 500, lexical.MIN_TERMS)
-        ids = pglexical.candidates(conn, big, exact, common, 500)
+        found = pglexical.counts(conn, big, ["frequent", "commun"], 201)
+        exact, common = pglexical.split(["frequent", "commun"], found, 200, lexical.MIN_TERMS)
+        ids = pglexical.candidates(conn, big, exact, common, 200)
         both = {
             int(r[0])
             for r in conn.exec_driver_sql(
@@ -156,7 +156,7 @@ def test_two_common_words_keep_the_chunks_holding_both(store: tuple[Engine, dict
                 {"c": colls["big"]},
             )
         }
-    assert found == {"frequent": 501, "commun": 501} and exact == []
+    assert found == {"frequent": 201, "commun": 201} and exact == []
     assert len(both) == BIG // 10
     assert len(ids) == len(set(ids)) == pglexical.CANDIDATES  # bounded, and filled with single-word matches
     assert both <= set(ids)

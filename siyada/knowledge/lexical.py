@@ -295,7 +295,7 @@ def search(
         colls = " OR ".join(f"c{int(c)}" for c in collection_ids)
         return _ranked(conn, tenant_id, f"terms : ({wanted}) AND coll : ({colls})", k)
     wanted = list(dict.fromkeys(_pg_safe(t) for t in unique))
-    return pglexical.search(conn, collection_ids, wanted, k, POSTINGS_BUDGET, MIN_TERMS)
+    return pglexical.search(conn, collection_ids, wanted, k, MIN_TERMS)
 
 
 def _with_champions(
