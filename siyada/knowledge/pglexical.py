@@ -25,7 +25,8 @@ from sqlalchemy.engine import Connection
 # Postings ranked in full per query: SQLite's POSTINGS_BUDGET semantics, a smaller figure because a row
 # costs more here. ts_rank_cd reads each row's tsvector (toasted: ~3 kB a chunk) and walks it once per
 # query term: 0.1-0.2 ms a posting for the bench's 15-30-term queries, where FTS5 spends microseconds.
-# At 20,000 chunks of the legal corpus a budget of 5,000 gave a p95 of 610 ms, 1,000 gave 85 ms.
+# At 20,000 chunks of the legal corpus (60 bench queries, lexical mode end to end) a budget of 5,000
+# gave a p95 of 558 ms, 1,000 gave 148-153 ms (2,516 ms with every match ranked).
 BUDGET = 1_000
 # Matches of the over-budget terms ranked per query, beside the rare terms' own (at most BUDGET).
 CANDIDATES = 1_000
