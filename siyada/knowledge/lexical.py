@@ -6,8 +6,10 @@ collection is a token ``c<id>`` in a second column that the query ANDs with and 
 statistic a ranking uses (idf, average chunk length, the term counts and champion lists below) is the
 tenant's own (`siyada.knowledge.fts5`): another tenant's uploads never move a score. PostgreSQL: a
 tsvector side table with a GIN index (ranked with ts_rank_cd, which is not BM25 but orders the same way
-in practice, and reads nothing but the ranked row: no corpus statistic to share). Writes happen inside
-the caller's transaction, so a document is indexed with its chunks or not at all.
+in practice, and reads nothing but the ranked row: no corpus statistic to share), pruned as below by
+`siyada.knowledge.pglexical` (terms counted by the GIN index up to the budget, the over-budget ones
+ranked over a capped candidate set). Writes happen inside the caller's transaction, so a document is
+indexed with its chunks or not at all.
 
 Dynamic pruning (SQLite): FTS5 scores every row that matches any query term, so a query's cost grows
 with the postings of its commonest terms (at a million chunks, seconds). The query ranks in full its
@@ -34,7 +36,7 @@ from collections.abc import Iterable, Sequence
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from siyada.knowledge import fts5
+from siyada.knowledge import fts5, pglexical
 from siyada.knowledge.champions import champions, warm
 from siyada.knowledge.fts5 import Tables
 from siyada.knowledge.fts5 import ranked as _ranked
@@ -278,7 +280,6 @@ def search(
     unique = list(dict.fromkeys(t for t in map(_safe, terms) if t))
     if not unique or not collection_ids:
         return []
-    marks = ",".join(str(int(c)) for c in collection_ids)
     if conn.dialect.name == "sqlite":
         if not fts5.exists(conn, tenant_id):
             return []  # nothing indexed yet
@@ -293,15 +294,8 @@ def search(
                 return found
         colls = " OR ".join(f"c{int(c)}" for c in collection_ids)
         return _ranked(conn, tenant_id, f"terms : ({wanted}) AND coll : ({colls})", k)
-    query = " | ".join(dict.fromkeys(_pg_safe(t) for t in unique))
-    rows = conn.execute(
-        sa.text(
-            "SELECT chunk_id, ts_rank_cd(tsv, q) AS s FROM chunk_terms, to_tsquery('simple', :q) q "
-            f"WHERE tsv @@ q AND collection_id IN ({marks}) ORDER BY s DESC LIMIT :k"
-        ),
-        {"q": query, "k": k},
-    ).all()
-    return [(int(r[0]), float(r[1])) for r in rows]
+    wanted = list(dict.fromkeys(_pg_safe(t) for t in unique))
+    return pglexical.search(conn, collection_ids, wanted, k, MIN_TERMS)
 
 
 def _with_champions(
