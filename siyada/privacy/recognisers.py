@@ -378,7 +378,8 @@ def find_plates(text: str) -> list[Entity]:
             out.append(Entity(m.start(), m.end(), T.MA_PLATE, s))
     for m in _PLATE_SPOKEN.finditer(text):
         if _plate_ok(m.group(1), m.group(3)):
-            out.append(Entity(m.start(), m.end(), T.MA_PLATE, _score(text, m.start(), m.end(), T.MA_PLATE, 0.2)))
+            s = _score(text, m.start(), m.end(), T.MA_PLATE, 0.2)
+            out.append(Entity(m.start(), m.end(), T.MA_PLATE, s))
     for m in _PLATE_WW.finditer(text):
         if int(m.group(1) or m.group(2)):
             s = _score(text, m.start(), m.end(), T.MA_PLATE, 0.55)
