@@ -46,3 +46,18 @@ def test_plates_of_round_six(text: str, plate: str) -> None:
 )
 def test_plate_lookalikes_of_round_six(text: str) -> None:
     assert _found(text, "MA_PLATE") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        # a title (doctor, prince) before a Tifinagh name the gazetteer does not know
+        ("ⴰⵙⴳⵏⴰⴼ ⵍⵃⵓⵙⴰⵢⵏ ⴰⵎⵣⵣⴰⵍ ⵉⵥⵕⴰ ⴰⵎⵓⴹⵉⵏ", "ⵍⵃⵓⵙⴰⵢⵏ ⴰⵎⵣⵣⴰⵍ"),
+        # a poet: the verb after the name (ⵉⵙⵙⵓⴷⵓ, whose consonants read as Saad) is not a family name
+        ("ⴰⵎⴷⵢⴰⵣ ⵍⵃⵓⵙⴰⵢⵏ ⴰⵎⵣⵣⴰⵍ ⵉⵙⵙⵓⴷⵓ ⴰⵎⵙⵏⴰⵡ", "ⵍⵃⵓⵙⴰⵢⵏ ⴰⵎⵣⵣⴰⵍ"),
+        # "ⵡⵉⵙ" (the nth) joins a ruler's name to its number
+        ("ⴰⴳⵍⴷⵓⵏ ⵃⴰⵙⴰⵏ ⵡⵉⵙ ⵙⵉⵏ ⵉⵙⵙⵓⴷⵓ ⴰⵙⵉⵏⴰⴳ", "ⵃⴰⵙⴰⵏ ⵡⵉⵙ ⵙⵉⵏ"),
+    ],
+)  # fmt: skip
+def test_tifinagh_names_after_a_title(text: str, name: str) -> None:
+    assert _found(text, "PERSON") == [name]
