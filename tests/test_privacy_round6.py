@@ -61,3 +61,16 @@ def test_plate_lookalikes_of_round_six(text: str) -> None:
 )  # fmt: skip
 def test_tifinagh_names_after_a_title(text: str, name: str) -> None:
     assert _found(text, "PERSON") == [name]
+
+
+def test_a_family_name_glued_to_ben_after_a_given_name_is_kept() -> None:
+    # the model, which weighs its lists, stopped at the given name
+    assert _found("nawal benhayoun katsnak f lbureau", "PERSON") == ["nawal benhayoun"]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [("Karim boulevard Zerktouni", "Karim"), ("ana w omar bouge daba", "omar")],
+)
+def test_an_everyday_word_in_bou_is_no_family_name(text: str, name: str) -> None:
+    assert _found(text, "PERSON") == [name]
