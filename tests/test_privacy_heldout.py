@@ -62,8 +62,9 @@ def _scores(docs: list[dict]) -> tuple[float, dict[str, float]]:
         # trained without it)
         ("pii_wild6.txt", 0.98, 0.95),
         # pii_wild7.txt: written blind during round 5, scored once after it (0.949, lowest type MA_PLATE
-        # 0.920): a floor under the first run
-        ("pii_wild7.txt", 0.94, 0.90),
+        # 0.920); round 6 tuned and trained on it (0.985, lowest type MA_ICE 0.952; 0.953 from a model
+        # trained without it)
+        ("pii_wild7.txt", 0.98, 0.94),
     ],
 )
 def test_span_f1_on_varied_texts(name: str, overall_min: float, type_min: float) -> None:

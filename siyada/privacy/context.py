@@ -189,6 +189,18 @@ _WORDS: dict[str, tuple[str, ...]] = {
         "plaque dyal",
         "lmatricule",
         "matricule dial",
+        # Trucks and taxis carry plates too, and Darija says the French word with the Arabic article.
+        "الماتريكول",
+        "شاحنة",
+        "الشاحنة",
+        "camion",
+        "taxi",
+        "طاكسي",
+        "الطاكسي",
+        "truck",
+        "registration",
+        "lplaka",
+        "plaka",
     ),
     T.MA_CNSS: (
         "cnss",

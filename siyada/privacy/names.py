@@ -378,7 +378,10 @@ _CUED_ARABIC = re.compile(
 _CHAT_CUE = re.compile(
     r"(?<![\w])(?:smiti|smito|smitha|smiya|smitek|smitk|ana|khoya|khouya|khti|khali|khalti|3ami|3amti|tata"
     r"|si|m3ak|m3a|sa7bi|sahbi|neveu|nièce|demandeur|demandeuse|bonjour|salam|slm|hi|hello|auntie|uncle"
-    r"|call|text|merci|cher|chère|dear|l|dyal|dial|ya)\s+",
+    r"|call|text|merci|cher|chère|dear|l|dyal|dial|ya"
+    # the Darija vocative "a"/"wa" only before a name then a comma or mark ("a nawal, ..."): a French "a" is
+    # a verb
+    r"|(?:a|wa)(?=\s+[^\W\d_]+\s?[,!?]))\s+",
     re.IGNORECASE,
 )
 _CHAT_TOKEN = re.compile(r"[^\W\d_][\w'-]*")

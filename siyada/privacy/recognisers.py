@@ -334,6 +334,13 @@ _PLATE_LAT = re.compile(
     re.IGNORECASE,
 )
 
+# The Arabic letter said by name in Latin script ("38412 waw 1", "12345 alif 6"): a plate only next to a
+# vehicle word, since "ba" or "ta" alone between numbers is ordinary chat.
+_PLATE_SPOKEN = re.compile(
+    r"(?<![\w\-|/.])(\d{1,6}) (alif|alef|ba|waw|dal|ta|ha|jim|mim|chin)[ ,]+(\d{1,2})(?![\w\-|/]|[.,]\d)",
+    re.IGNORECASE,
+)
+
 
 # Temporary plates ("WW 418275", "W18-123456" are the dealer's and transit series): WW and 5-6 digits.
 _PLATE_WW = re.compile(
@@ -361,9 +368,17 @@ def find_plates(text: str) -> list[Entity]:
             s = _score(text, m.start(), m.end(), T.MA_PLATE, 0.6)
             out.append(Entity(m.start(), m.end(), T.MA_PLATE, s))
     for m in _PLATE_LAT.finditer(text):
-        if _plate_ok(m.group(1), m.group(4)) and (m.group(3).isupper() or m.group(2) != " "):
-            base = 0.5 if m.group(2) == "|" else 0.3
+        if _plate_ok(m.group(1), m.group(4)):
+            # "4415-WW-1": the WW series written in the plate's own layout is a plate on its own; a small
+            # letter between spaces ("67321 d 52") passes only with a vehicle word near it.
+            ww = m.group(3).upper() == "WW" and m.group(2) != " "
+            lower = m.group(2) == " " and not m.group(3).isupper()
+            base = 0.55 if ww else 0.5 if m.group(2) == "|" else 0.2 if lower else 0.3
             s = _score(text, m.start(), m.end(), T.MA_PLATE, base)
+            out.append(Entity(m.start(), m.end(), T.MA_PLATE, s))
+    for m in _PLATE_SPOKEN.finditer(text):
+        if _plate_ok(m.group(1), m.group(3)):
+            s = _score(text, m.start(), m.end(), T.MA_PLATE, 0.2)
             out.append(Entity(m.start(), m.end(), T.MA_PLATE, s))
     for m in _PLATE_WW.finditer(text):
         if int(m.group(1) or m.group(2)):
