@@ -65,6 +65,9 @@ def _scores(docs: list[dict]) -> tuple[float, dict[str, float]]:
         # 0.920); round 6 tuned and trained on it (0.985, lowest type MA_ICE 0.952; 0.953 from a model
         # trained without it)
         ("pii_wild7.txt", 0.98, 0.94),
+        # pii_wild8.txt: written blind during round 6, scored once after it (0.943, lowest type
+        # EMAIL_ADDRESS 0.913): a floor under the first run
+        ("pii_wild8.txt", 0.935, 0.90),
     ],
 )
 def test_span_f1_on_varied_texts(name: str, overall_min: float, type_min: float) -> None:
@@ -87,6 +90,7 @@ SETS = (
     "pii_wild5.txt",
     "pii_wild6.txt",
     "pii_wild7.txt",
+    "pii_wild8.txt",
 )
 
 
