@@ -40,6 +40,7 @@ from siyada.knowledge import fts5, pglexical
 from siyada.knowledge.champions import champions, warm
 from siyada.knowledge.fts5 import Tables
 from siyada.knowledge.fts5 import ranked as _ranked
+from siyada.knowledge.pruning import split
 from siyada.store.tables import chunks, collections
 
 _UNSAFE = re.compile(r"[^\w:]+")
@@ -221,15 +222,7 @@ def plan(
     chunk counts. A term outside the count sample is rare: it costs (almost) nothing and is kept."""
     budget = POSTINGS_BUDGET if budget is None else budget
     df = document_frequencies(conn, tenant_id, terms)
-    present = sorted(terms, key=lambda t: df.get(t, 0))
-    exact: list[str] = []
-    total = 0
-    for t in present:
-        if total + df.get(t, 0) > budget:
-            break
-        exact.append(t)
-        total += df.get(t, 0)
-    common = present[len(exact) : max(len(exact), MIN_TERMS)]
+    exact, common = split(terms, df, budget, MIN_TERMS)
     return exact, common, df
 
 

@@ -22,6 +22,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from siyada.knowledge.pruning import split
+
 # Postings ranked in full per query: SQLite's POSTINGS_BUDGET semantics, a smaller figure because a row
 # costs more here. ts_rank_cd reads each row's tsvector (toasted: ~3 kB a chunk) and walks it once per
 # query term: 0.1-0.2 ms a posting for the bench's 15-30-term queries, where FTS5 spends microseconds.
@@ -48,22 +50,6 @@ def counts(conn: Connection, collection_ids: Sequence[int], terms: Sequence[str]
         {"terms": list(terms), "cap": int(cap)},
     ).all()
     return {str(t): int(n) for t, n in rows}
-
-
-def split(
-    terms: Sequence[str], found: dict[str, int], budget: int, min_terms: int
-) -> tuple[list[str], list[str]]:
-    """(exact, common) by `lexical.plan`'s rule: the rarest terms while their counts fit the budget, then
-    the next rarest up to min_terms."""
-    present = sorted(terms, key=lambda t: found.get(t, 0))
-    exact: list[str] = []
-    total = 0
-    for t in present:
-        if total + found.get(t, 0) > budget:
-            break
-        exact.append(t)
-        total += found.get(t, 0)
-    return exact, present[len(exact) : max(len(exact), min_terms)]
 
 
 def _ranked(
