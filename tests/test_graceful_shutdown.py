@@ -4,8 +4,11 @@ and exits 0 (not 143, the re-raised signal)."""
 
 from __future__ import annotations
 
+import contextlib
 import signal
+import subprocess
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -64,62 +67,61 @@ def _usage_rows(data: Path) -> dict[int, int]:
     return {int(s): int(n) for s, n in rows}
 
 
-def test_sigterm_drains_calls_in_flight_and_flushes_usage(tmp_path: Path) -> None:
-    upstream = SlowUpstream(PIECES, PAUSE)
+@contextlib.contextmanager
+def serving(tmp_path: Path, upstream: SlowUpstream, grace: float) -> Iterator[tuple[Server, str]]:
+    """A server whose tenant `default` reaches `upstream`, and a user key; both stopped on the way out."""
     data = tmp_path / "gw"
     cli(data, "tenants", "create", "default")
-    server = Server(data, config=_config(data / "gw.toml", upstream, 30))
+    server = Server(data, config=_config(data / "gw.toml", upstream, grace))
     try:
         server.start()
-        key = server.key("default", "user")
+        yield server, server.key("default", "user")
+    finally:
+        server.stop()
+        upstream.close()
+
+
+def _sigterm_once_received(server: Server, upstream: SlowUpstream, calls: int) -> subprocess.Popen[bytes]:
+    deadline = time.monotonic() + 30
+    while upstream.received < calls and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert upstream.received == calls, "the calls never all reached the upstream"
+    assert server.proc is not None
+    server.proc.send_signal(signal.SIGTERM)
+    return server.proc
+
+
+def test_sigterm_drains_calls_in_flight_and_flushes_usage(tmp_path: Path) -> None:
+    upstream = SlowUpstream(PIECES, PAUSE)
+    with serving(tmp_path, upstream, 30) as (server, key):
         with ThreadPoolExecutor(CALLS) as pool:
             futures = [pool.submit(_call, server.url, key, i) for i in range(CALLS)]
-            deadline = time.monotonic() + 30
-            while upstream.received < CALLS and time.monotonic() < deadline:
-                time.sleep(0.05)
-            assert upstream.received == CALLS, "the calls never all reached the upstream"
-            assert server.proc is not None
-            server.proc.send_signal(signal.SIGTERM)
+            proc = _sigterm_once_received(server, upstream, CALLS)
             # The listener is closed at once: a new call is refused, never half-served.
             time.sleep(0.5)
             with pytest.raises(httpx.TransportError):
                 httpx.get(server.url + "/health", timeout=2)
             answers = [f.result() for f in futures]
-        code = server.proc.wait(60)
-    finally:
-        server.stop()
-        upstream.close()
+        code = proc.wait(60)
     assert answers == ["".join(words(PIECES))] * CALLS, server.output()[-2000:]
     assert code == 0, server.output()[-2000:]
-    assert _usage_rows(data) == {200: CALLS}
+    assert _usage_rows(tmp_path / "gw") == {200: CALLS}
 
 
 def test_calls_still_running_when_the_grace_ends_get_an_openai_error_not_a_plain_500(tmp_path: Path) -> None:
     """uvicorn cancels what runs past the grace and used to answer `500 Internal Server Error` in plain
     text; a client must read why: a 503 with the API's error body, or an error event ending the stream."""
     upstream = SlowUpstream(PIECES, PAUSE)
-    data = tmp_path / "gw"
-    cli(data, "tenants", "create", "default")
-    server = Server(data, config=_config(data / "gw.toml", upstream, 1))
-    try:
-        server.start()
-        key = server.key("default", "user")
+    with serving(tmp_path, upstream, 1) as (server, key):
         with ThreadPoolExecutor(2) as pool:
             futures = [pool.submit(_call, server.url, key, i) for i in range(2)]
-            deadline = time.monotonic() + 30
-            while upstream.received < 2 and time.monotonic() < deadline:
-                time.sleep(0.05)
-            assert server.proc is not None
-            server.proc.send_signal(signal.SIGTERM)
+            proc = _sigterm_once_received(server, upstream, 2)
             errors = []
             for f in futures:
                 with pytest.raises(openai.APIError) as caught:
                     f.result()
                 errors.append(caught.value)
-        code = server.proc.wait(60)
-    finally:
-        server.stop()
-        upstream.close()
+        code = proc.wait(60)
     whole, streamed = errors  # call 0 is whole, call 1 streamed (see _call)
     assert isinstance(whole, openai.APIStatusError) and whole.status_code == 503, server.output()[-2000:]
     assert whole.code == "server_stopping"

@@ -7,26 +7,16 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from tests.server import Server, cli
 from tests.slow_upstream import SlowUpstream, words
-from tests.test_graceful_shutdown import _call, _config, _usage_rows
+from tests.test_graceful_shutdown import _call, _usage_rows, serving
 
 CALLS = 12
 
 
 def test_rows_of_answered_calls_survive_kill_9(tmp_path: Path) -> None:
-    upstream = SlowUpstream(pieces=2, pause=0.05)
-    data = tmp_path / "gw"
-    cli(data, "tenants", "create", "default")
-    server = Server(data, config=_config(data / "gw.toml", upstream, 30))
-    try:
-        server.start()
-        key = server.key("default", "user")
+    with serving(tmp_path, SlowUpstream(pieces=2, pause=0.05), 30) as (server, key):
         with ThreadPoolExecutor(CALLS) as pool:
             answers = list(pool.map(lambda i: _call(server.url, key, i), range(CALLS)))
         server.kill()  # no shutdown, no flush: what is not committed yet is gone
-    finally:
-        server.stop()
-        upstream.close()
     assert answers == ["".join(words(2))] * CALLS
-    assert _usage_rows(data) == {200: CALLS}
+    assert _usage_rows(tmp_path / "gw") == {200: CALLS}
