@@ -228,10 +228,11 @@ def fill(engine: Any, collection_id: int, tenant_id: int, target: int, seed: int
     import numpy as np
     import sqlalchemy as sa
 
+    from bench.fill_rows import add_fill_document, synthetic_rows
     from siyada.knowledge import lexical
     from siyada.knowledge.collections import bump_version
     from siyada.knowledge.fts5 import Tables
-    from siyada.store.tables import chunks, documents
+    from siyada.store.tables import chunks
 
     rng = np.random.default_rng(seed)
     with engine.begin() as conn:
@@ -243,46 +244,13 @@ def fill(engine: Any, collection_id: int, tenant_id: int, target: int, seed: int
         index = Tables(tenant_id).terms  # the tenant's lexical index
         terms = dict(conn.exec_driver_sql(f"SELECT rowid, terms FROM {index}").all())
         have = len(real)
-        conn.execute(
-            documents.insert().values(
-                id="doc_synthetic_fill",
-                collection_id=collection_id,
-                tenant_id=tenant_id,
-                name="synthetic fill",
-                sha256="0" * 64,
-                format="text",
-                chars=0,
-                chunks=0,
-                created_at=time.time(),
-            )
-        )
+        add_fill_document(conn, collection_id, tenant_id)
     added = 0
     batch = 20_000
     while have + added < target:
         n = min(batch, target - have - added)
-        picks = rng.integers(0, len(real), n)
-        rows, fts = [], []
-        for j, p in enumerate(picks):
-            src = real[int(p)]
-            vec = None
-            if src.vector is not None:
-                v = np.frombuffer(src.vector, dtype="<f4")
-                v = v + rng.normal(0, 0.02, v.shape).astype("<f4")  # per component, not one offset
-                vec = (v / np.linalg.norm(v)).astype("<f4").tobytes()
-            rows.append(
-                {
-                    "document_id": "doc_synthetic_fill",
-                    "collection_id": collection_id,
-                    "idx": added + j,
-                    "start": 0,
-                    "end": len(src.text),
-                    "text": src.text,
-                    "section": None,
-                    "page": None,
-                    "vector": vec,
-                }
-            )
-            fts.append(terms.get(src.id, ""))
+        rows, sources = synthetic_rows(real, rng, n, collection_id, added)
+        fts = [terms.get(src.id, "") for src in sources]
         with engine.begin() as conn:
             ids = [
                 r[0]

@@ -13,9 +13,10 @@ def fill_pg(engine: Any, collection_id: int, tenant_id: int, target: int, seed: 
     import numpy as np
     import sqlalchemy as sa
 
+    from bench.fill_rows import add_fill_document, synthetic_rows
     from siyada.knowledge import pgvector
     from siyada.knowledge.collections import bump_version
-    from siyada.store.tables import chunks, documents
+    from siyada.store.tables import chunks
 
     rng = np.random.default_rng(seed)
     with engine.begin() as conn:
@@ -24,19 +25,7 @@ def fill_pg(engine: Any, collection_id: int, tenant_id: int, target: int, seed: 
                 chunks.c.collection_id == collection_id
             )
         ).all()
-        conn.execute(
-            documents.insert().values(
-                id="doc_synthetic_fill",
-                collection_id=collection_id,
-                tenant_id=tenant_id,
-                name="synthetic fill",
-                sha256="0" * 64,
-                format="text",
-                chars=0,
-                chunks=0,
-                created_at=time.time(),
-            )
-        )
+        add_fill_document(conn, collection_id, tenant_id)
         dims = {len(r.vector) // 4 for r in real if r.vector is not None}
         # One build at the end instead of a graph insertion per row (hours at a million on two cores).
         for d in dims:
@@ -47,30 +36,9 @@ def fill_pg(engine: Any, collection_id: int, tenant_id: int, target: int, seed: 
     t0 = time.perf_counter()
     while have + added < target:
         n = min(batch, target - have - added)
-        picks = rng.integers(0, len(real), n)
-        rows, vecs, src_ids = [], [], []
-        for j, p in enumerate(picks):
-            src = real[int(p)]
-            vec = None
-            if src.vector is not None:
-                v = np.frombuffer(src.vector, dtype="<f4")
-                v = v + rng.normal(0, 0.02, v.shape).astype("<f4")
-                vec = (v / np.linalg.norm(v)).astype("<f4").tobytes()
-            vecs.append(vec)
-            src_ids.append(int(src.id))
-            rows.append(
-                {
-                    "document_id": "doc_synthetic_fill",
-                    "collection_id": collection_id,
-                    "idx": added + j,
-                    "start": 0,
-                    "end": len(src.text),
-                    "text": src.text,
-                    "section": None,
-                    "page": None,
-                    "vector": vec,
-                }
-            )
+        rows, sources = synthetic_rows(real, rng, n, collection_id, added)
+        vecs = [r["vector"] for r in rows]
+        src_ids = [int(src.id) for src in sources]
         with engine.begin() as conn:
             ids = [
                 r[0]
