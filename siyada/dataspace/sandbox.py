@@ -1,0 +1,167 @@
+"""Run checked queries in DuckDB in a separate, locked, bounded process over one data set's Parquet.
+
+Defence in depth: `sql.validate` already refuses anything but one aggregate SELECT over `data`; this
+module assumes it failed. In the worker process (a `siyada.workers.WorkerPool`: kernel CPU and memory
+limits, a wall-clock backstop that kills it) a fresh in-memory DuckDB connection
+
+- never installs or loads an extension (autoinstall/autoload off, community extensions off);
+- defines the view `data` exposing only the grant's columns;
+- then lets the file system see nothing but that one Parquet file (`allowed_paths`), turns external
+  access off (no read_csv('/etc/passwd'), COPY, ATTACH, EXPORT, INSTALL) and locks the configuration
+  (no SET or PRAGMA can undo any of it), with its own memory limit, thread count and no spilling;
+- is interrupted by a timer at the time limit, and answers at most `max_rows` rows.
+
+What remains reachable is `read_parquet` of the data set's own file (its other columns): DuckDB needs
+the path allowed for the view to scan it. `validate` refuses every table function, and the wiring
+can hand the sandbox a file holding only the grant's columns to close that too.
+"""
+
+from __future__ import annotations
+
+import decimal
+import os
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from siyada.dataspace.query import quote
+from siyada.workers import JobTooComplex, Limits, WorkerPool
+
+Value = str | int | float | bool | None
+
+
+class SandboxError(Exception):
+    """The query failed inside the sandbox (refused by the locked connection, over a limit)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class SandboxLimits:
+    memory_mb: int = 1024  # DuckDB's own memory limit (the process gets this plus headroom)
+    threads: int = 2
+    seconds: float = 60.0  # wall time of one job; CPU time is bounded at threads × this
+    max_rows: int = 10_000  # rows one statement may answer
+
+
+@dataclass(frozen=True)
+class Table:
+    """A small result table, all plain Python values (it crosses a process boundary)."""
+
+    columns: tuple[str, ...]
+    rows: tuple[tuple[Any, ...], ...]
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, decimal.Decimal):
+        return float(value)
+    if isinstance(value, list | tuple):
+        return tuple(_plain(v) for v in value)
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)  # dates and the like: text, never an object of DuckDB's
+
+
+def locked_connection(parquet: str, columns: Sequence[str], limits: SandboxLimits) -> Any:
+    """A DuckDB connection that sees the view `data` over `columns` of `parquet`, and nothing else."""
+    import duckdb  # imported in the worker: the server process never loads DuckDB for this
+
+    path = os.path.realpath(parquet)
+    con = duckdb.connect(
+        ":memory:",
+        config={
+            "threads": limits.threads,
+            "memory_limit": f"{limits.memory_mb}MB",
+            "max_temp_directory_size": "0B",  # no spilling: the memory limit is the limit
+            "autoinstall_known_extensions": False,
+            "autoload_known_extensions": False,
+            "allow_community_extensions": False,
+            "allow_unsigned_extensions": False,
+        },
+    )
+    try:
+        projection = ", ".join(quote(c) for c in columns)
+        literal = "'" + path.replace("'", "''") + "'"
+        con.execute(f"CREATE VIEW data AS SELECT {projection} FROM read_parquet({literal})")
+        con.execute(f"SET allowed_paths = [{literal}]")
+        con.execute("SET enable_external_access = false")
+        con.execute("SET lock_configuration = true")
+    except Exception:
+        con.close()
+        raise
+    return con
+
+
+def execute(
+    parquet: str,
+    columns: Sequence[str],
+    statements: Sequence[str],
+    limits: SandboxLimits,
+    finish: Callable[[list[Table]], Any] | None = None,
+) -> Any:
+    """The executor: runs `statements` on a locked connection in *this* process (a worker's, when
+    called through :class:`Sandbox`), then `finish` on the tables, still in this process (DP noise is
+    added there, so exact aggregates never leave it). Every failure is a :class:`SandboxError`."""
+    try:
+        con = locked_connection(parquet, columns, limits)
+    except Exception as exc:
+        raise SandboxError(f"the data set cannot be opened: {type(exc).__name__}") from None
+    timer = threading.Timer(limits.seconds, con.interrupt)  # DuckDB stops at its next check
+    timer.daemon = True
+    timer.start()
+    try:
+        tables = [_run(con, sql, limits.max_rows) for sql in statements]
+    except SandboxError:
+        raise
+    except Exception as exc:  # DuckDB's PermissionException, InterruptException, OutOfMemory...
+        raise SandboxError(f"{type(exc).__name__}: {str(exc).splitlines()[0][:300]}") from None
+    finally:
+        timer.cancel()
+        con.close()
+    return finish(tables) if finish is not None else tables
+
+
+def _run(con: Any, sql: str, max_rows: int) -> Table:
+    cursor = con.execute(sql)
+    names = tuple(d[0] for d in cursor.description or ())
+    rows = cursor.fetchmany(max_rows + 1)
+    if len(rows) > max_rows:
+        raise SandboxError(f"the result has more than {max_rows} rows")
+    return Table(names, tuple(tuple(_plain(v) for v in row) for row in rows))
+
+
+class Sandbox:
+    """Worker processes that run the executor; the server's process never opens a data set."""
+
+    def __init__(self, pool: WorkerPool, limits: SandboxLimits) -> None:
+        self.pool = pool
+        self.limits = limits
+
+    @classmethod
+    def start(cls, processes: int = 1, limits: SandboxLimits | None = None, nice: int = 10) -> Sandbox:
+        limits = limits or SandboxLimits()
+        kernel = Limits(
+            cpu_seconds=int(limits.seconds * limits.threads) + 1,
+            memory_bytes=(limits.memory_mb + 768) * 2**20,  # DuckDB's limit plus its code and threads
+            wall_seconds=limits.seconds + 10,  # backstop past the in-process interrupt
+        )
+        return cls(WorkerPool(processes, kernel, nice=nice), limits)
+
+    def run(
+        self,
+        parquet: str,
+        columns: Sequence[str],
+        statements: Sequence[str],
+        finish: Callable[[list[Table]], Any] | None = None,
+    ) -> Any:
+        """`execute` in a worker: `finish` must be picklable (a module-level function or a partial)."""
+        try:
+            return self.pool.run(execute, parquet, tuple(columns), tuple(statements), self.limits, finish)
+        except JobTooComplex as exc:
+            raise SandboxError(str(exc).replace("The document is", "The query is")) from None
+
+    def close(self) -> None:
+        self.pool.close()
