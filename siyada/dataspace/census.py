@@ -59,10 +59,10 @@ CHUNK = 1_000_000
 
 def _age_weights() -> np.ndarray:
     # RGPH 2024 structure: under 15 ≈ 26.5 %, 15-59 ≈ 59.7 %, 60 and over ≈ 13.8 %; flat within the
-    # young ages, then a decline that puts about 1 % of people at 85 and over.
+    # first two bands, a decline past 60 that leaves about 1 % of people at 85 and over.
     ages = np.arange(100)
-    w = np.where(ages < 15, 26.5 / 15, np.where(ages < 60, 59.7 / 45, 13.8 / 25 * np.exp(-(ages - 60) / 14)))
-    return np.asarray(w / w.sum())
+    old = np.exp(-(ages[60:] - 60) / 12)
+    return np.concatenate([np.full(15, 26.5 / 15), np.full(45, 59.7 / 45), 13.8 * old / old.sum()]) / 100
 
 
 @dataclass(frozen=True)
