@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from siyada.dataspace.policy import Column, Kind, Policy
 from siyada.dataspace.query import Agg
 from siyada.dataspace.sql import MAX_SQL_CHARS, QueryRefused, validate
+from siyada.dataspace.structured import Filter, MeasureRequest, TableRequest, compile_request
 
 POLICY = Policy.of([
     Column("region", Kind.QUASI),
@@ -19,6 +20,7 @@ POLICY = Policy.of([
     Column("cin", Kind.DIRECT),
     Column("household_id", Kind.OTHER, numeric=True, unique=True),
 ])
+COUNT = MeasureRequest("count")
 
 ATTACKS = {
     "select * from read_csv('/etc/passwd')": "read_csv",
@@ -118,3 +120,34 @@ def test_fuzz_only_query_refused_escapes(sql: str) -> None:
     # Accepted: it is a fixed-shape aggregate over allowed columns that validates again as itself.
     assert v.measures and set(v.group_by) <= {"region", "sex", "age", "income"}
     assert validate(v.sql, POLICY) == v
+
+
+def test_a_structured_request_compiles_to_what_validate_accepts() -> None:
+    request = TableRequest(
+        group_by=("region", "sex"),
+        measures=(MeasureRequest("count", name="n"), MeasureRequest("mean", "income"),
+                  MeasureRequest("quantile", "income", q=0.5, name="median")),
+        filters=(Filter("age", ">=", 30), Filter("sex", "in", ("F", "M"))),
+    )
+    v = compile_request(request, POLICY)
+    assert v.group_by == ("region", "sex")
+    assert [m.name for m in v.measures] == ["n", "mean_income_1", "median"]
+    assert v == validate(v.sql, POLICY)
+    # A value is a literal, never SQL; an unknown or identifying column is refused by the same rules.
+    quoted = compile_request(TableRequest((), (COUNT,), (Filter("region", "=", "x' OR 1=1 --"),)), POLICY)
+    assert quoted.where == "\"region\" = 'x'' OR 1=1 --'"
+    for bad in (Filter('region" , cin, "x', "=", 1), Filter("cin", "=", "AB1")):
+        with pytest.raises(QueryRefused):
+            compile_request(TableRequest((), (COUNT,), (bad,)), POLICY)
+    with pytest.raises(QueryRefused, match="unique column"):
+        compile_request(TableRequest(("household_id",), (COUNT,)), POLICY)
+
+
+def test_structured_filters_take_only_public_category_values() -> None:
+    policy = Policy.of([Column("region", Kind.QUASI, categories=("Rabat", "Fès"))])
+    ok = compile_request(TableRequest((), (COUNT,), (Filter("region", "=", "Fès"),)), policy)
+    assert ok.where == "\"region\" = 'Fès'"
+    with pytest.raises(QueryRefused, match="public categories"):
+        compile_request(TableRequest((), (COUNT,), (Filter("region", "=", "Nowhere"),)), policy)
+    with pytest.raises(QueryRefused, match="finite"):
+        compile_request(TableRequest((), (COUNT,), (Filter("age", ">", float("nan")),)), POLICY)
