@@ -82,6 +82,7 @@ def main() -> None:
         policy = census.policy()
         columns = engine.view_columns(policy)
         bare = duckdb.connect(config={"threads": args.threads})
+        bare.execute("SET enable_progress_bar = false")
         quoted = ", ".join(f'"{c}"' for c in columns)
         bare.execute(f"CREATE VIEW data AS SELECT {quoted} FROM read_parquet('{path}')")
         limits = SandboxLimits(memory_mb=2048, threads=args.threads, seconds=300, max_rows=100_000)

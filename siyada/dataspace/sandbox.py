@@ -85,6 +85,7 @@ def locked_connection(parquet: str, columns: Sequence[str], limits: SandboxLimit
     try:
         projection = ", ".join(quote(c) for c in columns)
         literal = "'" + path.replace("'", "''") + "'"
+        con.execute("SET enable_progress_bar = false")  # no terminal in a worker
         con.execute(f"CREATE VIEW data AS SELECT {projection} FROM read_parquet({literal})")
         con.execute(f"SET allowed_paths = [{literal}]")
         con.execute("SET enable_external_access = false")
