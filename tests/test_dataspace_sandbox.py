@@ -92,3 +92,13 @@ def test_queries_run_in_another_process(parquet: str) -> None:
         assert sandbox.run(parquet, VIEW, ["SELECT count(*) FROM data"])[0].rows == ((600,),)
     finally:
         sandbox.close()
+
+
+def test_a_runaway_query_in_a_worker_is_stopped_and_the_worker_serves_again(parquet: str) -> None:
+    sandbox = Sandbox.start(1, SandboxLimits(memory_mb=256, threads=1, seconds=1))
+    try:
+        with pytest.raises(SandboxError, match="Interrupt"):
+            sandbox.run(parquet, VIEW, ["SELECT count(*) FROM range(1000000000000) a"])
+        assert sandbox.run(parquet, VIEW, ["SELECT count(*) FROM data"])[0].rows == ((600,),)
+    finally:
+        sandbox.close()

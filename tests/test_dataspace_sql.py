@@ -151,3 +151,12 @@ def test_structured_filters_take_only_public_category_values() -> None:
         compile_request(TableRequest((), (COUNT,), (Filter("region", "=", "Nowhere"),)), policy)
     with pytest.raises(QueryRefused, match="finite"):
         compile_request(TableRequest((), (COUNT,), (Filter("age", ">", float("nan")),)), POLICY)
+
+
+def test_work_is_bounded_by_the_size_of_the_tree() -> None:
+    # 1,500 disjuncts fit under the character limit but not under the node budget: refused after
+    # one linear walk, before any column lookup or SQL generation.
+    many = "select count(*) from data where " + " or ".join(["age = 1"] * 1500)
+    assert len(many) < MAX_SQL_CHARS
+    with pytest.raises(QueryRefused, match="more than 2000 parts"):
+        validate(many, POLICY)
