@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import random
 import statistics
 import sys
 import tempfile
@@ -39,8 +40,10 @@ import duckdb  # noqa: E402
 
 from siyada.dataspace import census, dp, engine, stats  # noqa: E402
 from siyada.dataspace.checks import check_table  # noqa: E402
+from siyada.dataspace.query import Agg, Measure, ValidatedQuery  # noqa: E402
 from siyada.dataspace.sandbox import Sandbox, SandboxLimits  # noqa: E402
 from siyada.dataspace.sql import validate  # noqa: E402
+from siyada.dataspace.stats import CellStats  # noqa: E402
 
 QUERIES = {
     "region x sex, count + mean income (age >= 18)":
@@ -62,6 +65,18 @@ def median_seconds(fn: Callable[[], Any], repeat: int) -> float:
         fn()
         times.append(time.perf_counter() - start)
     return statistics.median(times)
+
+
+def synthetic_grid(rows: int, cols: int, small: float) -> tuple[ValidatedQuery, dict[Any, CellStats]]:
+    """A two-key count table with a share of small cells: the suppression's worst realistic case."""
+    rng = random.Random(rows * cols)
+    query = ValidatedQuery(("a", "b"), (Measure(Agg.COUNT, None, "n"),), None, ("a", "b"))
+    cells = {}
+    for i in range(rows):
+        for j in range(cols):
+            n = rng.randint(1, 9) if rng.random() < small else rng.randint(10, 500)
+            cells[i, j] = CellStats(n, (n,), (None,), (None,), ((),), (None,))
+    return query, cells
 
 
 def main() -> None:
@@ -114,6 +129,16 @@ def main() -> None:
         finally:
             sandbox.close()
             bare.close()
+    print()
+    print("| checks alone on a synthetic grid | cells | hidden | ms |")
+    print("|---|---|---|---|")
+    for rows, cols, small in ((12, 7, 0.05), (50, 50, 0.10), (99, 99, 0.05), (99, 99, 0.30), (10, 900, 0.05)):
+        query, cells = synthetic_grid(rows, cols, small)
+        out = check_table(query, cells, census.policy().thresholds)
+        ms = median_seconds(lambda q=query, c=cells: check_table(q, c, census.policy().thresholds),
+                            args.repeat) * 1000
+        label = f"{rows} x {cols}, {small:.0%} cells under 10"
+        print(f"| {label} | {len(cells):,} | {len(out.hidden):,} | {ms:.0f} |")
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 _TOL = 1e-9
 
@@ -25,23 +26,30 @@ class Equation:
     parts: tuple[int, ...]  # ... of these items
 
 
-def recoverable(equations: Sequence[Equation], hidden: set[int]) -> set[int]:
+def incidence(equations: Sequence[Equation], items: int) -> np.ndarray:
+    """One row per equation: +1 for each part, -1 for the total (the row sums to zero on the data)."""
+    matrix = np.zeros((len(equations), items))
+    for row, eq in enumerate(equations):
+        matrix[row, list(eq.parts)] = 1.0
+        matrix[row, eq.total] = -1.0
+    return matrix
+
+
+def recoverable(
+    equations: Sequence[Equation], hidden: set[int], matrix: np.ndarray | None = None
+) -> set[int]:
     """The hidden items that a linear combination of the equations gives exactly."""
-    order = sorted(hidden)
-    column = {item: j for j, item in enumerate(order)}
-    rows = []
-    for eq in equations:
-        row = np.zeros(len(order))
-        if eq.total in column:
-            row[column[eq.total]] = -1.0
-        for part in eq.parts:
-            if part in column:
-                row[column[part]] = 1.0
-        if row.any():
-            rows.append(row)
-    if not rows:
+    if not hidden or not equations:
         return set()
-    _, singular, vt = np.linalg.svd(np.array(rows), full_matrices=False)
+    if matrix is None:
+        matrix = incidence(equations, max(max(eq.total, *eq.parts) for eq in equations) + 1)
+    order = sorted(hidden)
+    restricted = matrix[:, order]
+    restricted = restricted[np.abs(restricted).sum(axis=1) > 0]
+    if restricted.shape[0] == 0:
+        return set()
+    with threadpool_limits(1):  # small matrices: BLAS threads only contend (6x slower on 2 busy cores)
+        _, singular, vt = np.linalg.svd(restricted, full_matrices=False)
     rank = int((singular > _TOL * max(1.0, float(singular[0]))).sum())
     norms = (vt[:rank] ** 2).sum(axis=0)
     return {order[j] for j in np.flatnonzero(norms > 1 - 1e-6)}
@@ -50,24 +58,36 @@ def recoverable(equations: Sequence[Equation], hidden: set[int]) -> set[int]:
 def protect(
     equations: Sequence[Equation], hidden: set[int], cost: Sequence[float], margin: Sequence[bool]
 ) -> set[int]:
-    """Hide more items until no hidden one is recoverable; returns the items added (secondary)."""
+    """Hide more items until no hidden one is recoverable; returns the items added (secondary).
+
+    A cheap pass first (no equation may hold exactly one hidden item: "the total minus the others"),
+    then the exact test, which catches what combinations of equations still give away."""
     hidden = set(hidden)
-    added: set[int] = set()
+    start = set(hidden)
     touching: dict[int, list[Equation]] = {}
     for eq in equations:
         for item in (eq.total, *eq.parts):
             touching.setdefault(item, []).append(eq)
-    while exposed := recoverable(equations, hidden):
+    matrix = incidence(equations, len(cost))
+    while True:
+        changed = True
+        while changed:
+            changed = False
+            for eq in equations:
+                inside = [i for i in (eq.total, *eq.parts) if i in hidden]
+                if len(inside) == 1:
+                    partner = _partner(inside[0], [eq], hidden, cost, margin)
+                    if partner is not None:
+                        hidden.add(partner)
+                        changed = True
+        exposed = recoverable(equations, hidden, matrix)
+        if not exposed:
+            return hidden - start
         for item in sorted(exposed):
             partner = _partner(item, touching.get(item, []), hidden, cost, margin)
             if partner is None:  # every neighbour hidden, still recoverable: hide all that is left
-                rest = set(range(len(cost))) - hidden
-                hidden |= rest
-                added |= rest
-                return added
+                return set(range(len(cost))) - start
             hidden.add(partner)
-            added.add(partner)
-    return added
 
 
 def _partner(item: int, equations: list[Equation], hidden: set[int], cost: Sequence[float],
