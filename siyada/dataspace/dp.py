@@ -22,9 +22,17 @@ from dataclasses import asdict, dataclass
 from functools import partial
 from typing import Any
 
+# Imported with the module: a worker unpickling `privatize` maps OpenDP's large library before the
+# job's RLIMIT_AS applies (loading it inside the job failed with "failed to map segment").
+import opendp.prelude as opendp_prelude
+
 from siyada.dataspace.policy import Policy
 from siyada.dataspace.query import Agg, ValidatedQuery, quote, where_clause
 from siyada.dataspace.sandbox import Sandbox, Table
+
+# OpenDP gates the constructors used here behind "contrib": their proofs exist but have not been
+# through its vetting process yet (as for most of the library).
+opendp_prelude.enable_features("contrib")
 
 MAX_EPSILON = 10.0  # beyond this the noise protects nobody; a grant asking more is a mistake
 
@@ -82,10 +90,7 @@ class DpTable:
 
 
 def _opendp() -> Any:
-    import opendp.prelude as dp
-
-    dp.enable_features("contrib")
-    return dp
+    return opendp_prelude
 
 
 def _laplace(scale: float) -> Any:

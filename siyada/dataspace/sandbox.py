@@ -25,6 +25,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+# Imported with this module, hence in a worker when it unpickles its job and before the job's kernel
+# limits apply: mapping DuckDB's library under RLIMIT_AS could fail.
+import duckdb
+
 from siyada.dataspace.query import quote
 from siyada.workers import JobTooComplex, Limits, WorkerPool
 
@@ -65,12 +69,8 @@ def _plain(value: Any) -> Any:
     return str(value)  # dates and the like: text, never an object of DuckDB's
 
 
-def locked_connection(parquet: str, columns: Sequence[str], limits: SandboxLimits) -> Any:
-    """A DuckDB connection that sees the view `data` over `columns` of `parquet`, and nothing else."""
-    import duckdb  # imported in the worker: the server process never loads DuckDB for this
-
-    path = os.path.realpath(parquet)
-    con = duckdb.connect(
+def _open(limits: SandboxLimits) -> Any:
+    return duckdb.connect(
         ":memory:",
         config={
             "threads": limits.threads,
@@ -82,6 +82,12 @@ def locked_connection(parquet: str, columns: Sequence[str], limits: SandboxLimit
             "allow_unsigned_extensions": False,
         },
     )
+
+
+def locked_connection(parquet: str, columns: Sequence[str], limits: SandboxLimits) -> Any:
+    """A DuckDB connection that sees the view `data` over `columns` of `parquet`, and nothing else."""
+    path = os.path.realpath(parquet)
+    con = _open(limits)
     try:
         projection = ", ".join(quote(c) for c in columns)
         literal = "'" + path.replace("'", "''") + "'"
