@@ -11,14 +11,17 @@ limits, a wall-clock backstop that kills it) a fresh in-memory DuckDB connection
   (no SET or PRAGMA can undo any of it), with its own memory limit, thread count and no spilling;
 - is interrupted by a timer at the time limit, and answers at most `max_rows` rows.
 
-What remains reachable is `read_parquet` of the data set's own file (its other columns): DuckDB needs
-the path allowed for the view to scan it. `validate` refuses every table function, and the wiring
-can hand the sandbox a file holding only the grant's columns to close that too.
+The lock leaves one thing reachable: `read_parquet` of the data set's own file (its other columns),
+since DuckDB must be allowed that path to scan it for the view. So before a statement runs, DuckDB's
+*own* parser reads it (`json_serialize_sql`) and the executor refuses anything but one SELECT whose
+only table is `data`: no table function, no file named as a table. That second parse is DuckDB's,
+not sqlglot's, so a statement the two parsers read differently cannot slip a file reader past both.
 """
 
 from __future__ import annotations
 
 import decimal
+import json
 import os
 import threading
 from collections.abc import Callable, Sequence
@@ -102,16 +105,49 @@ def locked_connection(parquet: str, columns: Sequence[str], limits: SandboxLimit
     return con
 
 
+def _tables_read(tree: Any) -> list[tuple[str, str]]:
+    """Every table reference in DuckDB's parse tree: (type, name)."""
+    found: list[tuple[str, str]] = []
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            kind = node.get("type")
+            if kind == "TABLE_FUNCTION":
+                found.append((kind, str((node.get("function") or {}).get("function_name", ""))))
+            elif kind == "BASE_TABLE":
+                name = ".".join(str(node.get(k) or "") for k in ("catalog_name", "schema_name", "table_name"))
+                found.append((kind, name))
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return found
+
+
+def gate(con: Any, sql: str) -> None:
+    """DuckDB's own parse of `sql`: one SELECT whose only table is `data`, or SandboxError."""
+    tree = json.loads(con.execute("SELECT json_serialize_sql(?)", [sql]).fetchone()[0])
+    if tree.get("error"):
+        raise SandboxError(f"DuckDB runs only a SELECT here: {tree.get('error_message', '')[:200]}")
+    if len(tree.get("statements", [])) != 1:
+        raise SandboxError("DuckDB runs exactly one statement here")
+    for kind, name in _tables_read(tree):
+        if kind != "BASE_TABLE" or name.casefold() != "..data":
+            raise SandboxError(f"DuckDB reads only the view data here, not {name or kind}")
+
+
 def execute(
     parquet: str,
     columns: Sequence[str],
     statements: Sequence[str],
     limits: SandboxLimits,
     finish: Callable[[list[Table]], Any] | None = None,
+    check: bool = True,
 ) -> Any:
     """The executor: runs `statements` on a locked connection in *this* process (a worker's, when
     called through :class:`Sandbox`), then `finish` on the tables, still in this process (DP noise is
-    added there, so exact aggregates never leave it). Every failure is a :class:`SandboxError`."""
+    added there, so exact aggregates never leave it). Every failure is a :class:`SandboxError`.
+    `check=False` skips DuckDB's own parse (`gate`), for tests of the lock alone."""
     try:
         con = locked_connection(parquet, columns, limits)
     except Exception as exc:
@@ -120,7 +156,11 @@ def execute(
     timer.daemon = True
     timer.start()
     try:
-        tables = [_run(con, sql, limits.max_rows) for sql in statements]
+        tables = []
+        for sql in statements:
+            if check:
+                gate(con, sql)
+            tables.append(_run(con, sql, limits.max_rows))
     except SandboxError:
         raise
     except Exception as exc:  # DuckDB's PermissionException, InterruptException, OutOfMemory...
