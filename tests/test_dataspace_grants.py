@@ -184,3 +184,19 @@ def test_every_step_is_in_the_audit_chain_which_still_verifies(world: World) -> 
         "dataspace.request.refused", "dataspace.grant.created", "dataspace.grant.revoked",
     } <= actions  # fmt: skip
     assert "Audit log intact" in cli(world.data_dir, "audit", "verify").stdout
+
+
+def test_the_cli_lists_catalogues_registers_and_revokes(world: World) -> None:
+    import orjson
+    from rdflib import Graph
+
+    grant = _granted(world)
+    listed = orjson.loads(cli(world.data_dir, "dataspace", "list", "--json").stdout)
+    assert grant["dataset"] in {d["id"] for d in listed}
+    register = orjson.loads(cli(world.data_dir, "dataspace", "register", "--json").stdout)
+    assert grant["grant"] in {e["grant"] for e in register}
+    ttl = cli(world.data_dir, "dataspace", "catalog", "--format", "ttl").stdout
+    assert len(Graph().parse(data=ttl, format="turtle")) > 10 and grant["dataset"] in ttl
+    assert cli(world.data_dir, "dataspace", "revoke", "dsg_none", check=False).returncode == 1
+    assert "revoked" in cli(world.data_dir, "dataspace", "revoke", grant["grant"]).stdout
+    assert _use(world, "researcher", grant["grant"]) == 403
