@@ -8,7 +8,6 @@ appended to the audit log in the transaction that makes it.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 import time
 from pathlib import Path
@@ -20,9 +19,9 @@ from sqlalchemy.engine import Connection, Engine
 
 from siyada.dataspace import storage
 from siyada.dataspace.card import DataCard, Metadata, MetadataPatch, check_bounds, missing
-from siyada.dataspace.classify import Role, profile
+from siyada.dataspace.classify import Role
 from siyada.dataspace.pseudonyms import pseudonymise
-from siyada.dataspace.reader import read_table
+from siyada.dataspace.upload import Prepared, UploadRefused, prepare
 from siyada.errors import ApiError
 from siyada.governance import audit
 from siyada.governance.keys import Principal
@@ -123,16 +122,30 @@ def list_published(engine: Engine) -> list[dict[str, Any]]:
 def create_dataset(
     engine: Engine, data_dir: Path, hash_key: bytes, principal: Principal, data: bytes, metadata: Metadata
 ) -> dict[str, Any]:
-    """Read, classify and store an upload; `hash_key` is the owner tenant's keyed-hash key."""
-    table, fmt = read_table(data)
-    columns = profile(table)
-    direct = [c.name for c in columns if c.role == "direct"]
-    table = pseudonymise(table, direct, hash_key)
+    """Read, classify and store an upload in this process (the server runs `upload.prepare` in a worker
+    and then `record_upload`); `hash_key` is the owner tenant's keyed-hash key."""
     dataset_id = new_id("ds_")
     relative = storage.relative_path(principal.tenant.id, dataset_id)
+    try:
+        prepared = prepare(data, hash_key, str(data_dir), relative)
+    except UploadRefused as exc:
+        raise exc.api_error() from None
+    return record_upload(engine, data_dir, principal, metadata, dataset_id, prepared)
+
+
+def record_upload(
+    engine: Engine,
+    data_dir: Path,
+    principal: Principal,
+    metadata: Metadata,
+    dataset_id: str,
+    prepared: Prepared,
+) -> dict[str, Any]:
+    """Record a prepared upload and move its file into place, both or neither."""
+    relative = storage.relative_path(principal.tenant.id, dataset_id)
+    tmp, columns, fmt = Path(prepared.tmp), prepared.columns, prepared.format
     meta = metadata.model_dump(mode="json")
     meta["publisher"] = meta["publisher"] or principal.tenant.name
-    tmp = storage.write_temp(data_dir, relative, table)
     final: Path | None = None
     now = time.time()
     try:
@@ -144,9 +157,9 @@ def create_dataset(
                     title=metadata.title,
                     status="draft",
                     file=relative,
-                    sha256=hashlib.sha256(data).hexdigest(),
+                    sha256=prepared.sha256,
                     format=fmt,
-                    rows=table.num_rows,
+                    rows=prepared.rows,
                     metadata=meta,
                     card=None,
                     created_at=now,
@@ -179,7 +192,7 @@ def create_dataset(
                 details={
                     "dataset": dataset_id,
                     "format": fmt,
-                    "rows": table.num_rows,
+                    "rows": prepared.rows,
                     "columns": len(columns),
                     **{role: roles.count(role) for role in ("direct", "quasi", "sensitive", "other")},
                 },

@@ -22,11 +22,12 @@ from starlette.responses import Response
 
 from siyada.api.auth import authenticate, require_admin
 from siyada.api.body import REF_TEMPLATE, openapi_body, read_json, validate
-from siyada.dataspace import catalog, datasets
+from siyada.dataspace import catalog, datasets, storage, upload
 from siyada.dataspace.card import DataCard, Metadata, MetadataPatch
 from siyada.dataspace.classify import Role
 from siyada.errors import ApiError
 from siyada.governance.keys import Principal
+from siyada.workers import JobTooComplex
 
 router = APIRouter(tags=["dataspace"])
 
@@ -105,8 +106,24 @@ async def upload_dataset(request: Request, principal: Principal = Depends(requir
     data, metadata = await _upload(request)
     state = request.app.state
     key = state.privacy.keys.hash_key(principal.tenant.id)
+    dataset_id = datasets.new_id("ds_")
+    relative = storage.relative_path(principal.tenant.id, dataset_id)
+    try:
+        prepared = await state.workers.submit(
+            upload.prepare, data, key, str(state.settings.data_dir), relative
+        )
+    except upload.UploadRefused as exc:
+        raise exc.api_error() from None
+    except JobTooComplex as exc:
+        raise ApiError(422, str(exc), code="dataset_too_complex", param="file") from exc
     return await asyncio.to_thread(
-        datasets.create_dataset, state.engine, state.settings.data_dir, key, principal, data, metadata
+        datasets.record_upload,
+        state.engine,
+        state.settings.data_dir,
+        principal,
+        metadata,
+        dataset_id,
+        prepared,
     )
 
 
