@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from typing import Any
 
 import pyarrow as pa
@@ -24,6 +25,7 @@ from siyada.knowledge.parsers.zipguard import check_zip
 
 FORMATS = ("csv", "xlsx", "parquet")
 _DELIMITERS = ",;\t|"
+_LINE_END = re.compile(r"\r\n|\r|\n")
 _ZIP = b"PK\x03\x04"
 _PARQUET = b"PAR1"
 # Binary formats that are no table: refused with 415 before any text decoding.
@@ -69,11 +71,14 @@ def _delimiter(first_line: str) -> str:
 def _csv(data: bytes, limits: DataLimits) -> pa.Table:
     text, _ = decode_text(data)
     refuse_binary(text)
-    first = text.split("\n", 1)[0]
+    first = _LINE_END.split(text, maxsplit=1)[0]
     delimiter = _delimiter(first)
-    header = next(csv.reader([first], delimiter=delimiter), [])
-    if len(header) > limits.max_columns:
-        raise _unreadable(f"The file has {len(header)} columns, over the limit of {limits.max_columns}")
+    try:
+        width = len(next(csv.reader([first], delimiter=delimiter), []))
+    except csv.Error:  # a stray quote or NUL: count the delimiters, pyarrow judges the rest
+        width = first.count(delimiter) + 1
+    if width > limits.max_columns:
+        raise _unreadable(f"The file has {width} columns, over the limit of {limits.max_columns}")
     try:
         return pacsv.read_csv(
             io.BytesIO(text.encode("utf-8")),
