@@ -50,6 +50,7 @@ def test_upload_classifies_columns_and_the_parquet_holds_no_raw_identifier(world
     by_name = {c["name"]: c for c in ds["columns"]}
     assert by_name["cin"]["reason"].startswith("scanner: MA_CIN")
     assert by_name["cin"]["unique"] and by_name["cin"]["pseudonymised"]
+    assert by_name["telephone"]["type"] == "string" and by_name["age"]["type"] == "integer"
     assert not by_name["sexe"]["unique"] and by_name["sexe"]["distinct_count"] == 2
     assert ds["status"] == "draft" and ds["rows"] == len(rows) and ds["owner"] == "owner"
     stored = next(p for p in world.parquet_files() if ds["id"] in p.name)
@@ -187,6 +188,10 @@ def test_publishing_needs_the_card_and_only_published_sets_are_catalogued(world:
     done = world.ok("owner_admin", "POST", path + "/publish")
     assert done["status"] == "published" and done["published_at"]
     assert world.call("other_admin", "PATCH", path, json={"columns": {"age": "other"}}).status_code == 403
+    # A published data set keeps a complete card: emptying a field of it is refused, nothing changed.
+    emptied = world.call("owner_admin", "PATCH", path, json={"metadata": {"license": None}})
+    assert emptied.status_code == 409 and "metadata.license" in emptied.json()["error"]["message"]
+    assert world.ok("owner_admin", "GET", path)["metadata"]["license"] == COMPLETE["metadata"]["license"]
     assert world.ok("researcher", "GET", path)["status"] == "published"
 
     other_draft = world.upload("owner_admin", to_csv(census_rows(5))).json()["id"]

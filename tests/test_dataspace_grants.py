@@ -173,6 +173,12 @@ def test_the_register_lists_approved_projects_without_researcher_secrets(world: 
     text = world.call("other_admin", "GET", "/v1/dataspace/register").text
     assert "key" not in text and world.keys["researcher2"][:10] not in text
     assert world.call("researcher", "GET", "/v1/dataspace/register").status_code == 200
+    # The register is public: personal data written into a purpose shows as its type.
+    ds = world.published()["id"]
+    req = _ask(world, ds, purpose="Étude suivie par Karim Benali, joignable au 0661234567").json()
+    world.ok("owner_admin", "POST", f"/v1/dataspace/requests/{req['id']}/approve", json={})
+    shown = world.call("other_admin", "GET", "/v1/dataspace/register").text
+    assert "0661234567" not in shown and "<PHONE_NUMBER>" in shown
 
 
 def test_every_step_is_in_the_audit_chain_which_still_verifies(world: World) -> None:

@@ -182,7 +182,7 @@ ROUTES: dict[tuple[str, str], Doc] = {
     # another tenant's unknown id (404); not the owner (403); publishing without a full card (409)
     ("POST", "/v1/dataspace/datasets"): Doc((415, 422), success={201: ("application/json",)}),
     ("GET", "/v1/dataspace/datasets/{dataset_id}"): Doc((404,)),
-    ("PATCH", "/v1/dataspace/datasets/{dataset_id}"): Doc((404,)),
+    ("PATCH", "/v1/dataspace/datasets/{dataset_id}"): Doc((404, 409)),
     ("POST", "/v1/dataspace/datasets/{dataset_id}/publish"): Doc((404, 409)),
     ("GET", "/v1/dataspace/catalog"): Doc(success={200: ("application/ld+json", "text/turtle")}),
     ("POST", "/v1/dataspace/requests"): Doc((404,)),

@@ -172,7 +172,7 @@ def record_upload(
                         "dataset_id": dataset_id,
                         "position": c.position,
                         "name": c.name,
-                        "type": c.type,
+                        "type": "string" if c.role == "direct" else c.type,  # now pseudonyms
                         "role": c.role,
                         "reason": c.reason[:200],
                         "distinct_count": c.distinct_count,
@@ -264,15 +264,34 @@ def _update(
             )
         if metadata is not None or card is not None:
             _describe(conn, principal, row, metadata, card, columns_of(conn, dataset_id))
+        if row.status == "published":
+            lacking = missing(
+                _metadata_of(conn, dataset_id), _card_of(conn, dataset_id), columns_of(conn, dataset_id)
+            )
+            if lacking:
+                raise ApiError(
+                    409, "A published data set keeps a complete card; missing: " + ", ".join(lacking),
+                    code="card_incomplete",
+                )  # fmt: skip
         if tmp:
             storage.commit(tmp[0], data_dir, row.file)
+
+
+def _metadata_of(conn: Connection, dataset_id: str) -> dict[str, Any]:
+    q = sa.select(dataspace_datasets.c.metadata).where(dataspace_datasets.c.id == dataset_id)
+    return conn.execute(q).scalar_one()  # type: ignore[no-any-return]
+
+
+def _card_of(conn: Connection, dataset_id: str) -> dict[str, Any] | None:
+    q = sa.select(dataspace_datasets.c.card).where(dataspace_datasets.c.id == dataset_id)
+    return conn.execute(q).scalar_one()  # type: ignore[no-any-return]
 
 
 def _set_roles(conn: Connection, dataset_id: str, roles: dict[str, Role], newly: list[str]) -> None:
     for name, role in roles.items():
         values: dict[str, Any] = {"role": role, "reason": "set by the owner"}
         if name in newly:
-            values["pseudonymised"] = True
+            values.update(pseudonymised=True, type="string")
         conn.execute(
             dataspace_columns.update()
             .where(dataspace_columns.c.dataset_id == dataset_id, dataspace_columns.c.name == name)

@@ -203,7 +203,7 @@ def _narrowed(row: Any, body: Approval, direct: set[str]) -> tuple[list[str], li
         eps = 0
     elif eps < 1:
         raise _bad("The dp mode needs an ε budget above 0", "epsilon")
-    kept = [c for c in columns if c not in direct]
+    kept = [c for c in dict.fromkeys(columns) if c not in direct]
     if not kept:
         raise ApiError(409, "No column is left to grant", code="nothing_to_grant")
     return kept, modes, days, eps

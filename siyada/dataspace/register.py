@@ -1,5 +1,6 @@
 """The public register of approved projects: what was granted, to which organisation, for which purpose,
-on whose data and when. No key, no researcher's identity beyond their tenant, no column list."""
+on whose data and when. No key, no researcher's identity beyond their tenant, no column list; personal
+data written into a purpose is replaced by its type."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from siyada.privacy.operators import scrub
 from siyada.store.tables import dataspace_datasets, dataspace_grants, dataspace_requests, tenants
 
 MAX_ENTRIES = 1000
@@ -37,7 +39,7 @@ def register(engine: Engine, limit: int = MAX_ENTRIES) -> list[dict[str, Any]]:
             {
                 "object": "dataspace.project",
                 "grant": row.id,
-                "purpose": row.purpose,
+                "purpose": scrub(row.purpose),  # public: any personal data in it shows as its type
                 "dataset": row.dataset,
                 "dataset_title": row.title,
                 "owner": row.owner,
