@@ -15,9 +15,11 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from siyada.dataspace import datasets, grants, ledger, projects
+from siyada.dataspace import catalog, datasets, grants, ledger, projects
 from siyada.dataspace.card import DataCard, Metadata, MetadataPatch
+from siyada.dataspace.register import register
 from siyada.errors import ApiError
+from siyada.governance import audit
 from siyada.governance.keys import create_key, resolve_key
 from siyada.governance.tenants import create_tenant
 from siyada.privacy.secrets import TenantKeys
@@ -165,5 +167,9 @@ def test_concurrent_charges_never_overspend_on_postgres(pg: Postgres, tmp_path: 
         assert len(outcomes) == 10 and outcomes.count(True) == 4
         assert ledger.spent(engine, gid) == 1.0
         assert _actions(engine, "dataspace.epsilon.refused") == 6
+        # The rest of the data space reads the same on PostgreSQL: the register, the catalogue, the chain.
+        assert [e["grant"] for e in register(engine)] == [gid]
+        assert "Census" in catalog.serialise(engine, "http://siyada.test", "ttl")
+        assert audit.verify(engine).ok
     finally:
         engine.dispose()
