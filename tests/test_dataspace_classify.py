@@ -37,3 +37,13 @@ def test_the_scanner_reads_a_bounded_number_of_characters(monkeypatch: pytest.Mo
     per_column = max(classify._MIN_CHARS, classify.SCAN_CHARS // 500) + 200  # one value may overshoot
     assert sum(read) <= 500 * per_column
     assert sum(read) >= 500 * 200  # every column was still scanned
+
+
+def test_pseudonyms_agree_across_spellings_and_differ_across_keys() -> None:
+    from siyada.dataspace.pseudonyms import pseudonym
+
+    key, other = b"k" * 32, b"o" * 32
+    assert pseudonym(key, "0661234567") == pseudonym(key, 661234567) == pseudonym(key, "+212 661-234-567")
+    assert pseudonym(key, "BJ 224510") == pseudonym(key, "bj224510") != pseudonym(key, "BJ224511")
+    assert pseudonym(key, "BJ224510") != pseudonym(other, "BJ224510")
+    assert pseudonym(key, "BJ224510").startswith("ps_") and len(pseudonym(key, "x")) == 27
