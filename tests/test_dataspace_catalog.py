@@ -60,6 +60,10 @@ def test_upload_classifies_columns_and_the_parquet_holds_no_raw_identifier(world
     assert not raw & cells
     blob = stored.read_bytes()
     assert not any(v.encode() in blob for v in raw)
+    # Nor does the database (rows, audit) or the server's log: identifiers and counts only.
+    for path in [*world.data_dir.glob("siyada.db*"), world.server.log]:
+        held = path.read_bytes()
+        assert not any(v.encode() in held for v in raw), path.name
     # Non-identifying columns are kept as they were.
     assert {str(r["commune"]) for r in rows} <= cells
     # Deterministic per tenant: the same CIN uploaded again gets the same pseudonym.
