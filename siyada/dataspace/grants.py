@@ -132,7 +132,7 @@ def policy(grant: Grant, base: str, owner: str, researcher_tenant: str) -> dict[
         {"leftOperand": "purpose", "operator": "eq", "rightOperand": grant.purpose},
         time_bound("gteq", grant.created_at),
         time_bound("lt", grant.expires_at),
-        {"leftOperand": "siyada:column", "operator": "isAllOf", "rightOperand": list(grant.columns)},
+        {"leftOperand": "siyada:column", "operator": "isAnyOf", "rightOperand": list(grant.columns)},
         {"leftOperand": "siyada:mode", "operator": "isAnyOf", "rightOperand": list(grant.modes)},
     ]
     if grant.epsilon_budget_micro:
