@@ -73,7 +73,9 @@ def test_every_seed_passes(target: str) -> None:
 REGRESSIONS = FIXTURES / "fuzz"
 
 
-@pytest.mark.parametrize("path", sorted(REGRESSIONS.glob("*/*")), ids=lambda p: f"{p.parent.name}/{p.name}")
+@pytest.mark.parametrize(
+    "path", sorted(REGRESSIONS.glob("*/*")), ids=lambda p: f"{p.parent.name}/{p.name}"
+)
 def test_inputs_fuzzing_found_stay_fixed(path: Path) -> None:
     """Every input a fuzz run found (tests/fixtures/fuzz/<target>/) replays against its target."""
     data = path.read_bytes()

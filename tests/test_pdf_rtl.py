@@ -37,7 +37,9 @@ def _normalised(text: str) -> list[str]:
 
 
 def _html(lines: tuple[str, ...] = LINES) -> str:
-    paragraphs = "\n".join(f'<p dir="{"rtl" if _rtl(line) else "ltr"}">{line}</p>' for line in lines)
+    paragraphs = "\n".join(
+        f'<p dir="{"rtl" if _rtl(line) else "ltr"}">{line}</p>' for line in lines
+    )
     return (
         '<!doctype html><html><head><meta charset="utf-8"><style>body{font-family:"DejaVu Sans"}'
         "p{margin:0 0 8px}</style></head><body>" + paragraphs + "</body></html>"

@@ -27,16 +27,9 @@ def main():
     source, target, filter_name, password, port = sys.argv[1:6]
     profile = tempfile.mkdtemp(prefix="lo-uno-")
     office = subprocess.Popen(
-        [
-            "soffice",
-            f"-env:UserInstallation=file://{profile}",
-            "--headless",
-            "--norestore",
-            "--nologo",
-            f"--accept=socket,host=127.0.0.1,port={port};urp;",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        ["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--norestore", "--nologo",
+         f"--accept=socket,host=127.0.0.1,port={port};urp;"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     try:
         resolver = uno.getComponentContext().ServiceManager.createInstanceWithContext(
