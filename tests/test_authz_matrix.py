@@ -27,6 +27,7 @@ import httpx
 import pytest
 from starlette.routing import Mount
 
+from tests import authz_dataspace
 from tests.server import Server, cli
 
 PRINCIPALS = ("anon", "user_a", "admin_a", "admin_b", "operator")
@@ -261,6 +262,68 @@ MATRIX: dict[tuple[str, str], tuple[str, Build]] = {
             {"json": {"query": "attestation", "collections": [w.res[t]["collection"]]}},
         ),
     ),
+    # ---- the data space: drafts are their owner's; a published set, the catalogue and the register are
+    # every tenant's; a request or grant is its researcher's (A's user) and the data set owner's admin's
+    ("POST", "/v1/dataspace/datasets"): (
+        "401 | 403 | ok | ok | ok",
+        lambda w, t: (
+            "/v1/dataspace/datasets",
+            {"files": {"file": ("d.csv", b"age\n1\n")}, "data": {"metadata": '{"title": "t"}'}},
+        ),
+    ),
+    ("GET", "/v1/dataspace/datasets"): ("401 | ok | ok | ok | ok", _fixed("/v1/dataspace/datasets")),
+    ("GET", "/v1/dataspace/datasets/{dataset_id}"): (
+        "401 | 404/404 | ok/404 | 404/ok | 404/404",
+        lambda w, t: (f"/v1/dataspace/datasets/{w.res[t]['draft']}", {}),
+    ),
+    ("PATCH", "/v1/dataspace/datasets/{dataset_id}"): (
+        "401 | 403/403 | ok/404 | 404/ok | 404/404",
+        lambda w, t: (
+            f"/v1/dataspace/datasets/{w.res[t]['draft']}",
+            {"json": {"metadata": {"description": "d"}}},
+        ),
+    ),
+    ("POST", "/v1/dataspace/datasets/{dataset_id}/publish"): (
+        "401 | 403/403 | ok/404 | 404/ok | 404/404",
+        lambda w, t: (
+            f"/v1/dataspace/datasets/{authz_dataspace.fresh_draft(w, t, complete=True)}/publish",
+            {},
+        ),
+    ),
+    ("GET", "/v1/dataspace/catalog"): ("401 | ok | ok | ok | ok", _fixed("/v1/dataspace/catalog")),
+    ("GET", "/v1/dataspace/register"): ("401 | ok | ok | ok | ok", _fixed("/v1/dataspace/register")),
+    ("POST", "/v1/dataspace/requests"): (
+        "401 | ok/ok | ok/ok | ok/ok | ok/ok",
+        lambda w, t: ("/v1/dataspace/requests", {"json": authz_dataspace.ask(w, t)}),
+    ),
+    ("GET", "/v1/dataspace/requests"): ("401 | ok | ok | ok | ok", _fixed("/v1/dataspace/requests")),
+    ("GET", "/v1/dataspace/requests/{request_id}"): (
+        "401 | ok/ok | ok/403 | 403/ok | 403/403",
+        lambda w, t: (f"/v1/dataspace/requests/{w.res[t]['request']}", {}),
+    ),
+    ("POST", "/v1/dataspace/requests/{request_id}/approve"): (
+        "401 | 403/403 | ok/403 | 403/ok | 403/403",
+        lambda w, t: (f"/v1/dataspace/requests/{authz_dataspace.fresh_request(w, t)}/approve", {"json": {}}),
+    ),
+    ("POST", "/v1/dataspace/requests/{request_id}/refuse"): (
+        "401 | 403/403 | ok/403 | 403/ok | 403/403",
+        lambda w, t: (f"/v1/dataspace/requests/{authz_dataspace.fresh_request(w, t)}/refuse", {"json": {}}),
+    ),
+    ("GET", "/v1/dataspace/grants/{grant_id}"): (
+        "401 | ok/ok | ok/403 | 403/ok | 403/403",
+        lambda w, t: (f"/v1/dataspace/grants/{w.res[t]['grant']}", {}),
+    ),
+    ("POST", "/v1/dataspace/grants/{grant_id}/authorise"): (
+        "401 | ok/ok | 403/403 | 403/403 | 403/403",
+        lambda w, t: (
+            f"/v1/dataspace/grants/{w.res[t]['grant']}/authorise",
+            {"json": {"mode": "table", "columns": ["age"]}},
+        ),
+    ),
+    ("POST", "/v1/dataspace/grants/{grant_id}/revoke"): (
+        "401 | 403/403 | ok/403 | 403/ok | 403/403",
+        lambda w, t: (f"/v1/dataspace/grants/{authz_dataspace.fresh_grant(w, t)}/revoke", {}),
+    ),
     # ---- usage: own tenant for everyone; another tenant for the operator only ----------------------
     ("GET", "/v1/usage"): (
         "401 | ok/403 | ok/403 | 403/ok | ok/ok",
@@ -432,6 +495,8 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
             json={"text": "CIN AB123456, tel 0612345678", "operator": "pseudonymize"},
         )
         res["mapping"] = sealed["mapping_token"]
+    for t in ("a", "b"):
+        authz_dataspace.setup(w, t)
     yield w
     http.close()
     srv.stop()

@@ -16,6 +16,7 @@ from siyada.cli.audit import audit_app
 from siyada.cli.backup import backup, restore
 from siyada.cli.common import out, state
 from siyada.cli.config import config_app
+from siyada.cli.dataspace import dataspace_app
 from siyada.cli.eval import eval_app
 from siyada.cli.keys import keys_app
 from siyada.cli.knowledge import collections_app, ingest, search
@@ -43,6 +44,7 @@ app.add_typer(privacy_app, name="privacy")
 app.add_typer(users_app, name="users")
 app.add_typer(collections_app, name="collections")
 app.add_typer(eval_app, name="eval")
+app.add_typer(dataspace_app, name="dataspace")
 app.command("ingest")(ingest)
 app.command("search")(search)
 app.command("serve")(serve)

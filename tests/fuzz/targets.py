@@ -9,6 +9,8 @@ Contracts:
   `KnowledgeError`/`ApiError`, never anything else.
 - chat request: validation answers a model or a 400 `ApiError`; a validated request renders to the
   messages the embedded model reads.
+- dataset: a data-space upload (CSV, XLSX, Parquet) is refused with a 415/422 `ApiError`, or read into a
+  table whose every column gets one role and a profile that fits it.
 """
 
 from __future__ import annotations
@@ -141,6 +143,22 @@ def chat_request_target(data: bytes) -> None:
         assert isinstance(out["content"], str)
 
 
+def dataset_target(data: bytes) -> None:
+    from siyada.dataspace.classify import ROLES, profile
+    from siyada.dataspace.reader import read_table
+    from siyada.errors import ApiError
+
+    try:
+        table, _ = read_table(data)
+    except ApiError as exc:
+        assert exc.status in (415, 422), exc.status
+        return
+    columns = profile(table)
+    assert [c.name for c in columns] == table.column_names
+    for c in columns:
+        assert c.role in ROLES and 0 <= c.distinct_count <= table.num_rows
+
+
 TARGETS: dict[str, Callable[[bytes], None]] = {
     "parse": parse_target,
     "chunk": chunk_target,
@@ -148,6 +166,7 @@ TARGETS: dict[str, Callable[[bytes], None]] = {
     "lang": lang_target,
     "query": query_target,
     "chat_request": chat_request_target,
+    "dataset": dataset_target,
 }
 
 
@@ -170,6 +189,8 @@ def seeds(target: str) -> list[bytes]:
                 }
             ),
         ]
+    if target == "dataset":
+        return _dataset_seeds()
     folders = {"parse": ("knowledge", "corpus"), "chunk": ("corpus", "knowledge")}.get(target, ("corpus",))
     out: list[bytes] = []
     for folder in folders:
@@ -185,6 +206,20 @@ def seeds(target: str) -> list[bytes]:
         out.extend(t.encode("utf-8") for t in texts[:40])
         out = [bytes([0]) + s for s in out] if target == "query" else out
     return out
+
+
+def _dataset_seeds() -> list[bytes]:
+    import io
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from tests.dataspace_world import census_rows, to_csv, to_xlsx
+
+    rows = census_rows(6)
+    out = io.BytesIO()
+    pq.write_table(pa.Table.from_pylist(rows), out)
+    return [to_csv(rows), to_csv(rows, delimiter=","), to_xlsx(rows), out.getvalue()]
 
 
 def _name_byte(name: str) -> int:
