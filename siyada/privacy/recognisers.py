@@ -254,10 +254,11 @@ _LOWER_WORDS = frozenset(
 )
 
 
-def _lower_id_ok(letters: str, digits: str, cin_gap: int | None, pass_gap: int | None) -> bool:
-    """Lower case ("bj452187", OCR "k 389451") only next to an identity-card word, and not a word."""
+def _lower_id_ok(letters: str, spaced: str, digits: str, cin_gap: int | None, pass_gap: int | None) -> bool:
+    """Lower case ("bj452187", OCR "k 389451") only next to an identity-card word, and not a word. A
+    letter glued to its digits is no word before a number ("CIN b239250", "cin dyalk w312312")."""
     near = cin_gap is not None or pass_gap is not None
-    return near and len(digits) >= 5 and letters.lower() not in _LOWER_WORDS
+    return near and len(digits) >= 5 and (not spaced or letters.lower() not in _LOWER_WORDS)
 
 
 # Two capitals and a number that are not an identity card: P.O. box, postcode, registrations, flights…
@@ -286,7 +287,7 @@ def find_ids(text: str) -> list[Entity]:
             continue
         cin_gap = distance_to_context(text, start, end, T.MA_CIN)
         pass_gap = distance_to_context(text, start, end, T.MA_PASSPORT)
-        if not letters.isupper() and not _lower_id_ok(letters, digits, cin_gap, pass_gap):
+        if not letters.isupper() and not _lower_id_ok(letters, spaced, digits, cin_gap, pass_gap):
             continue
         if spaced and cin_gap is None and pass_gap is None and not _spaced_cin_ok(letters, digits, spaced):
             continue  # "A 1234", "BE-784512": a CIN only near a CIN label (OCR'd forms); else too common
