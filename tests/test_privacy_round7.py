@@ -40,3 +40,23 @@ def test_cins_of_round_seven(text: str, cin: str) -> None:
 )
 def test_spaced_short_words_before_numbers_stay_out(text: str) -> None:
     assert _found(text, "MA_CIN") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "people"),
+    [
+        # a court text's next word is not the name's last
+        ("وحيث أجاب المطلوب عبد الكريم بواسطة دفاعه", ["عبد الكريم"]),
+        ("وبين السيدة نادية بصفتها مدعى عليها", ["نادية"]),
+        ("وحيث إن الطاعن ياسين يعيب على القرار المطعون فيه", ["ياسين"]),
+        # a form's column label with its colon names the column
+        (
+            "| Nom : | Prénom : | Ville | | BERRADIX | Salma | Fès | | OUAZZANIX | Kamal | Tanger |",
+            ["BERRADIX", "Salma", "OUAZZANIX", "Kamal"],
+        ),
+        # a tower named after a king is a place
+        ("Conducteur de travaux à la Tour Mohammed VI depuis 2022.", []),
+    ],
+)  # fmt: skip
+def test_people_of_round_seven(text: str, people: list[str]) -> None:
+    assert _found(text, "PERSON") == people

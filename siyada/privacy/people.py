@@ -22,7 +22,7 @@ from siyada.privacy import entities as T
 from siyada.privacy.entities import Entity
 from siyada.privacy.gazetteer import norm, words
 from siyada.privacy.name_features import _gazetteer
-from siyada.privacy.name_lexicon import TRADES_ARABIC
+from siyada.privacy.name_lexicon import AFTER_NAME_ARABIC, TRADES_ARABIC
 from siyada.privacy.name_model import find_people_model
 from siyada.privacy.names import find_people
 from siyada.privacy.places import outside_places
@@ -130,9 +130,11 @@ def _split_at_mother(text: str, e: Entity) -> list[Entity]:
 
 def _not_a_name_end(word: str) -> bool:
     """A Darija word a name runs on into: a prepositional phrase ("فالحانوت"), a trade ("الجزار"), a
-    negated verb ("ماعطيتوش"), unless the lists hold it as a name."""
+    negated verb ("ماعطيتوش"), unless the lists hold it as a name; a court text's next word ("بواسطة")."""
     if not word or not "\u0621" <= word[0] <= "\u064a":
         return False
+    if word in AFTER_NAME_ARABIC:
+        return True
     flags = _gazetteer(word, "ar")
     if "g" in flags or "f" in flags:
         return False
@@ -180,7 +182,10 @@ _NOT_FAMILY = words(
 def _with_family(text: str, e: Entity, starts: set[int]) -> Entity:
     last = text[text.rfind(" ", e.start, e.end) + 1 : e.end]
     m = _PREFIXED_FAMILY.match(text, e.end)
-    if m is None or m.start(1) in starts or norm(m.group(1)) in _NOT_FAMILY:
+    if m is None or m.start(1) in starts:
+        return e
+    glued = norm(m.group(1)) if m.group(1).isascii() else m.group(1)  # norm() keeps Latin letters only
+    if glued in _NOT_FAMILY or glued in AFTER_NAME_ARABIC:
         return e
     if "g" not in _gazetteer(last, "latin" if last.isascii() else "ar"):
         return e
