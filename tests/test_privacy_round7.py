@@ -54,6 +54,12 @@ def test_spaced_short_words_before_numbers_stay_out(text: str) -> None:
             "| Nom : | Prénom : | Ville | | BERRADIX | Salma | Fès | | OUAZZANIX | Kamal | Tanger |",
             ["BERRADIX", "Salma", "OUAZZANIX", "Kamal"],
         ),
+        # a family name in capitals beside the given name is the name's
+        ("Responsable : Mme Hind DADDACH.", ["Hind DADDACH"]),
+        ("Élève : AMZALLAG Fatima Zahra, classe 1BAC", ["AMZALLAG Fatima Zahra"]),
+        # not a town or a form's word in capitals
+        ("Rapport URGENT Salma Bennani", ["Salma Bennani"]),
+        ("Livraison Salma Bennani MARRAKECH", ["Salma Bennani"]),
         # a tower named after a king is a place
         ("Conducteur de travaux à la Tour Mohammed VI depuis 2022.", []),
     ],
