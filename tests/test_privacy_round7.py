@@ -66,3 +66,16 @@ def test_spaced_short_words_before_numbers_stay_out(text: str) -> None:
 )  # fmt: skip
 def test_people_of_round_seven(text: str, people: list[str]) -> None:
     assert _found(text, "PERSON") == people
+
+
+@pytest.mark.parametrize(
+    ("text", "plate"),
+    [
+        # the WW series with its region, spaced
+        ("Le fourgon immatriculé 40218 WW 33 a été retrouvé.", "40218 WW 33"),
+        # the car and its registration with a possessive
+        ("صرح أن سيارته ترقيمها 31870-b-6 سرقت أمس", "31870-b-6"),
+    ],
+)  # fmt: skip
+def test_plates_of_round_seven(text: str, plate: str) -> None:
+    assert _found(text, "MA_PLATE") == [plate]

@@ -370,9 +370,10 @@ def find_plates(text: str) -> list[Entity]:
             out.append(Entity(m.start(), m.end(), T.MA_PLATE, s))
     for m in _PLATE_LAT.finditer(text):
         if _plate_ok(m.group(1), m.group(4)):
-            # "4415-WW-1": the WW series written in the plate's own layout is a plate on its own; a small
-            # letter between spaces ("67321 d 52") passes only with a vehicle word near it.
-            ww = m.group(3).upper() == "WW" and m.group(2) != " "
+            # "4415-WW-1", "67919 WW 72": the WW series written in the plate's own layout is a plate on
+            # its own (as "67919 WW" is), region included; a small letter between spaces ("67321 d 52")
+            # passes only with a vehicle word near it.
+            ww = m.group(3).upper() == "WW"
             lower = m.group(2) == " " and not m.group(3).isupper()
             base = 0.55 if ww else 0.5 if m.group(2) == "|" else 0.2 if lower else 0.3
             s = _score(text, m.start(), m.end(), T.MA_PLATE, base)
