@@ -79,3 +79,29 @@ def test_people_of_round_seven(text: str, people: list[str]) -> None:
 )  # fmt: skip
 def test_plates_of_round_seven(text: str, plate: str) -> None:
     assert _found(text, "MA_PLATE") == [plate]
+
+
+@pytest.mark.parametrize(
+    ("text", "phone"),
+    [
+        # a mobile number read aloud with a digit lost in one pair: nine digits, all in words
+        ("ana hind, nmra dyali zéro six, douze trois quarante-cinq soixante-dix-huit, 3ayet lia",
+         "zéro six, douze trois quarante-cinq soixante-dix-huit"),
+        # Darija seventy and one, "sb3in w wa7ed"
+        ("nmra dial lmi3allem zero sitta sb3in w wa7ed, 44 12 09, gollih",
+         "zero sitta sb3in w wa7ed, 44 12 09"),
+    ],
+)  # fmt: skip
+def test_spoken_phones_of_round_seven(text: str, phone: str) -> None:
+    assert _found(text, "PHONE_NUMBER") == [phone]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "il a eu zéro six, douze trois à l'examen",  # too few words
+        "zéro sept, douze cinq soixante-sept 84 12",  # a digit group: the pattern recognisers' case
+    ],
+)
+def test_short_spoken_numbers_stay_out(text: str) -> None:
+    assert _found(text, "PHONE_NUMBER") == []
