@@ -228,15 +228,11 @@ def word_views(word: str) -> tuple[tuple[str, ...], ...]:
 View = Callable[[str], tuple[tuple[str, ...], ...]]
 
 
-def features(words: list[str], view: View | None = None) -> list[list[str]]:
+def features(words: list[str], view: View | None = None) -> list[tuple[str, ...]]:
     """Each token's features; `view` may drop those the model gave no weight (see name_model)."""
-    n = len(words)
     views = [(view or word_views)(w) for w in words]
-    out = []
-    for i, parts in enumerate(views):
-        feats = list(parts[0])
-        for k, off in enumerate(_OFFSETS, start=1):
-            j = i + off
-            feats += views[j][k] if 0 <= j < n else _PAD[off]
-        out.append(feats)
-    return out
+    # Padded at both ends so every token reads its four neighbours' views the same way: one tuple
+    # concatenation per token, in the order of _OFFSETS (-2, -1, +1, +2) as the model was trained.
+    pad = ((), *(_PAD[off] for off in _OFFSETS))
+    v = [pad, pad, *views, pad, pad]
+    return [v[i + 2][0] + v[i][1] + v[i + 1][2] + v[i + 3][3] + v[i + 4][4] for i in range(len(views))]

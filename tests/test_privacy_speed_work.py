@@ -1,0 +1,54 @@
+"""The shield's work per document, counted rather than timed (issue 19, round 7: the speed margin).
+
+The place and town gazetteers are regex alternations of a few hundred words, read at every position of
+every prompt: built as tries, the engine tries one branch per first letter, not one per word. The trie
+must match exactly what the plain longest-first alternation matched."""
+
+from __future__ import annotations
+
+import re
+import re._parser as sre_parse  # the standard library's own parser: how many branches the engine tries
+
+import pytest
+
+from siyada.privacy import places
+from siyada.privacy.name_lexicon import PLACE_CUES_ARABIC, PLACE_CUES_LATIN, PLACE_TOWNS_LATIN
+from siyada.privacy.trie_regex import trie_pattern
+
+
+def _first_branch_width(pattern: re.Pattern[str]) -> int:
+    for op, av in sre_parse.parse(pattern.pattern, pattern.flags):
+        if op is sre_parse.BRANCH:
+            return len(av[1])
+    return 1
+
+
+@pytest.mark.parametrize("name", ["_LATIN_CUE", "_AR_CUE", "_TOWN", "_TOWN_AR"])
+def test_gazetteer_patterns_try_one_branch_per_first_letter(name: str) -> None:
+    pattern = getattr(places, name)
+    width = _first_branch_width(pattern)
+    assert width <= 30, (name, width)  # the flat alternations had 40 to 100 branches here
+
+
+WORDS = sorted({*PLACE_CUES_LATIN, *PLACE_TOWNS_LATIN, "Av", "Ave", "Avenu"}, key=len, reverse=True)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        " ".join(f"{w} x" for w in WORDS),
+        " ".join(WORDS).upper(),
+        "".join(WORDS),
+        "Avenue Av. Ave Avenu Avenues Bd Boulevard, Complexe sportif Moulay Abdellah; Sidi Bennour.",
+    ],
+)
+def test_trie_matches_what_the_alternation_matched(text: str) -> None:
+    flat = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, WORDS)) + r")(?!\w)", re.IGNORECASE)
+    trie = re.compile(r"(?<!\w)" + trie_pattern(WORDS, fold_case=True) + r"(?!\w)", re.IGNORECASE)
+    assert [m.span() for m in trie.finditer(text)] == [m.span() for m in flat.finditer(text)]
+    arabic = sorted({c.split()[0] for c in PLACE_CUES_ARABIC}, key=len, reverse=True)
+    ar_text = " و".join(arabic) + " " + "".join(arabic)
+    flat_ar = re.compile("(?:" + "|".join(map(re.escape, arabic)) + ")")
+    assert [m.span() for m in re.finditer(trie_pattern(arabic), ar_text)] == [
+        m.span() for m in flat_ar.finditer(ar_text)
+    ]
