@@ -52,3 +52,32 @@ def test_trie_matches_what_the_alternation_matched(text: str) -> None:
     assert [m.span() for m in re.finditer(trie_pattern(arabic), ar_text)] == [
         m.span() for m in flat_ar.finditer(ar_text)
     ]
+
+
+class _Counted:
+    """A compiled pattern that counts its scans."""
+
+    def __init__(self, pattern: re.Pattern[str]) -> None:
+        self.pattern, self.scans = pattern, 0
+
+    def finditer(self, text: str):
+        self.scans += 1
+        return self.pattern.finditer(text)
+
+
+def test_plate_patterns_scan_only_texts_that_can_hold_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Three plate patterns need an Arabic letter and one "WW": a Latin-script text scans none of them,
+    and still finds its plate."""
+    from siyada.privacy import recognisers
+
+    counted = {
+        n: _Counted(getattr(recognisers, n))
+        for n in ("_PLATE_AR", "_PLATE_AR_RTL", "_PLATE_AR_LOOSE", "_PLATE_WW")
+    }
+    for name, wrapper in counted.items():
+        monkeypatch.setattr(recognisers, name, wrapper)
+    found = recognisers.find_plates("Véhicule immatriculé 12345-B-6, facture 2024 de 1200 DH.")
+    assert [e.type for e in found] == ["MA_PLATE"]
+    assert {n: c.scans for n, c in counted.items()} == dict.fromkeys(counted, 0)
+    recognisers.find_plates("السيارة 12345-ب-6 و 123456-WW")
+    assert all(c.scans == 1 for c in counted.values())

@@ -124,7 +124,17 @@ def _script(word: str) -> str:
     return "lat" if c.isalpha() else "p"
 
 
+# Upper case, lower case and digits as the shape's X, x and d: an ASCII word's shape in one translate.
+_ASCII_SHAPE = str.maketrans(
+    {**{c: "X" for c in range(65, 91)}, **{c: "x" for c in range(97, 123)}, **{c: "d" for c in range(48, 58)}}
+)
+
+
 def _shape(word: str) -> str:
+    head = word[:6]
+    if head.isascii():  # the loop below gives the same: a run of one class, or one character, is one mark
+        marks = head.translate(_ASCII_SHAPE)
+        return "".join(m for k, m in enumerate(marks) if not k or marks[k - 1] != m)
     out = []
     for c in word[:6]:
         s = "X" if c.isupper() else "x" if c.islower() else "d" if c.isdigit() else "a" if c.isalpha() else c
@@ -222,7 +232,7 @@ def word_views(word: str) -> tuple[tuple[str, ...], ...]:
     own += (f"s3={low[-3:]}", f"len={min(len(word), 6)}", *gz)  # one letter ("ⵏ", "a", "ا") is rarely a name
     near = (f"w={low}", f"sh={shape[:2]}", *gz)
     far = (f"w={low}", *gz)  # the far neighbours: word and lists
-    return (own, *(tuple(f"{off}{f}" for f in (near if off in (-1, 1) else far)) for off in _OFFSETS))
+    return (own, *(tuple([f"{off}{f}" for f in (near if off in (-1, 1) else far)]) for off in _OFFSETS))
 
 
 View = Callable[[str], tuple[tuple[str, ...], ...]]

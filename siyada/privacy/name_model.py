@@ -57,7 +57,8 @@ def _model_views(tagger: pycrfsuite.Tagger) -> View:
             @lru_cache(maxsize=65536)
             def view(word: str) -> tuple[tuple[str, ...], ...]:
                 # word_views unwrapped: this cache holds the word's features once, filtered
-                return tuple(tuple(f for f in part if f in known) for part in word_views.__wrapped__(word))
+                parts = word_views.__wrapped__(word)
+                return tuple([tuple([f for f in part if f in known]) for part in parts])
 
             _VIEWS[MODEL_PATH] = view
         return view

@@ -353,7 +353,23 @@ def _plate_ok(number: str, region: str) -> bool:
     return int(number) > 0 and 1 <= int(region) <= 89
 
 
+# Three of the plate patterns need an Arabic letter, one needs "WW": a text without them skips those scans.
+_ARABIC_LETTER = re.compile(r"[\u0621-\u064a]")
+_WW = re.compile(r"ww", re.IGNORECASE)
+
+
 def find_plates(text: str) -> list[Entity]:
+    out = _arabic_plates(text) if _ARABIC_LETTER.search(text) else []
+    out += _latin_plates(text)
+    if _WW.search(text):
+        for m in _PLATE_WW.finditer(text):
+            if int(m.group(1) or m.group(2)):
+                s = _score(text, m.start(), m.end(), T.MA_PLATE, 0.55)
+                out.append(Entity(m.start(), m.end(), T.MA_PLATE, s))
+    return out
+
+
+def _arabic_plates(text: str) -> list[Entity]:
     out = []
     for m in _PLATE_AR.finditer(text):
         if _plate_ok(m.group(1), m.group(4)):
@@ -368,6 +384,11 @@ def find_plates(text: str) -> list[Entity]:
         if _plate_ok(m.group(1), m.group(3)):
             s = _score(text, m.start(), m.end(), T.MA_PLATE, 0.6)
             out.append(Entity(m.start(), m.end(), T.MA_PLATE, s))
+    return out
+
+
+def _latin_plates(text: str) -> list[Entity]:
+    out = []
     for m in _PLATE_LAT.finditer(text):
         if _plate_ok(m.group(1), m.group(4)):
             # "4415-WW-1", "67919 WW 72": the WW series written in the plate's own layout is a plate on
@@ -381,10 +402,6 @@ def find_plates(text: str) -> list[Entity]:
     for m in _PLATE_SPOKEN.finditer(text):
         if _plate_ok(m.group(1), m.group(3)):
             s = _score(text, m.start(), m.end(), T.MA_PLATE, 0.2)
-            out.append(Entity(m.start(), m.end(), T.MA_PLATE, s))
-    for m in _PLATE_WW.finditer(text):
-        if int(m.group(1) or m.group(2)):
-            s = _score(text, m.start(), m.end(), T.MA_PLATE, 0.55)
             out.append(Entity(m.start(), m.end(), T.MA_PLATE, s))
     return out
 
