@@ -81,3 +81,20 @@ def test_plate_patterns_scan_only_texts_that_can_hold_them(monkeypatch: pytest.M
     assert {n: c.scans for n, c in counted.items()} == dict.fromkeys(counted, 0)
     recognisers.find_plates("السيارة 12345-ب-6 و 123456-WW")
     assert all(c.scans == 1 for c in counted.values())
+
+
+def test_the_models_vocabulary_is_featurised_when_it_loads() -> None:
+    """A prompt made of words the model knows computes no feature view: they were read at load, once."""
+    from siyada.privacy import name_model
+
+    tagger = name_model._tagger()
+    assert tagger is not None
+    view = name_model._model_views(tagger)
+    known = frozenset(a for (a, _label), w in tagger.info().state_features.items() if w)
+    words = sorted(w for w in name_model.vocabulary(known) if w.isalpha())[:40:4]
+    assert len(words) == 10
+    misses = view.cache_info().misses
+    name_model.find_people_model(" ".join(words))
+    assert view.cache_info().misses == misses
+    name_model.find_people_model("qwzxv")  # a word no model knows is read on first use
+    assert view.cache_info().misses == misses + 1

@@ -214,8 +214,8 @@ def _gazetteer(word: str, script: str) -> list[str]:
     return sorted(set(flags))
 
 
-_OFFSETS = (-2, -1, 1, 2)
-_PAD = {off: (f"{off}pad",) for off in _OFFSETS}
+OFFSETS = (-2, -1, 1, 2)
+_PAD = {off: (f"{off}pad",) for off in OFFSETS}
 
 
 @lru_cache(maxsize=65536)
@@ -224,6 +224,12 @@ def word_views(word: str) -> tuple[tuple[str, ...], ...]:
     class for the near ones, its gazetteer flags), cached: a text repeats words and prompts repeat texts.
     Script, shape and lexicon flags are read once per word for the five views: a word seen for the first
     time is most of a document's cost (the flags were read five times)."""
+    own, near, far = word_parts(word)
+    return (own, *(tuple([f"{off}{f}" for f in (near if off in (-1, 1) else far)]) for off in OFFSETS))
+
+
+def word_parts(word: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """The word's own features, and those it gives its near (±1) and far (±2) neighbours, unprefixed."""
     script = _script(word)
     low = norm(word) if script == "lat" else word.lower()
     shape = _shape(word)
@@ -232,7 +238,7 @@ def word_views(word: str) -> tuple[tuple[str, ...], ...]:
     own += (f"s3={low[-3:]}", f"len={min(len(word), 6)}", *gz)  # one letter ("ⵏ", "a", "ا") is rarely a name
     near = (f"w={low}", f"sh={shape[:2]}", *gz)
     far = (f"w={low}", *gz)  # the far neighbours: word and lists
-    return (own, *(tuple([f"{off}{f}" for f in (near if off in (-1, 1) else far)]) for off in _OFFSETS))
+    return own, near, far
 
 
 View = Callable[[str], tuple[tuple[str, ...], ...]]
@@ -242,7 +248,7 @@ def features(words: list[str], view: View | None = None) -> list[tuple[str, ...]
     """Each token's features; `view` may drop those the model gave no weight (see name_model)."""
     views = [(view or word_views)(w) for w in words]
     # Padded at both ends so every token reads its four neighbours' views the same way: one tuple
-    # concatenation per token, in the order of _OFFSETS (-2, -1, +1, +2) as the model was trained.
-    pad = ((), *(_PAD[off] for off in _OFFSETS))
+    # concatenation per token, in the order of OFFSETS (-2, -1, +1, +2) as the model was trained.
+    pad = ((), *(_PAD[off] for off in OFFSETS))
     v = [pad, pad, *views, pad, pad]
     return [v[i + 2][0] + v[i][1] + v[i + 1][2] + v[i + 3][3] + v[i + 4][4] for i in range(len(views))]
