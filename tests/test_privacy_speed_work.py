@@ -98,3 +98,16 @@ def test_the_models_vocabulary_is_featurised_when_it_loads() -> None:
     assert view.cache_info().misses == misses
     name_model.find_people_model("qwzxv")  # a word no model knows is read on first use
     assert view.cache_info().misses == misses + 1
+
+
+@pytest.mark.parametrize(
+    ("word", "shape"),
+    [("Karim", "Xx"), ("BENNANI", "X"), ("m7ammed", "xdx"), ("06-12", "d-d"), ("كريم", "a"), ("ⴽⵔⵉⵎ", "a"),
+     ("École", "Xx"), ("l'Ain", "x'Xx"), ("١٢٣", "d")],
+)  # fmt: skip
+def test_word_shapes(word: str, shape: str) -> None:
+    """The shape's fast paths (ASCII by one translate, uncased scripts at once) give the classes the
+    per-character reading gives."""
+    from siyada.privacy.name_features import _shape
+
+    assert _shape(word) == shape

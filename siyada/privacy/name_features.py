@@ -130,11 +130,21 @@ _ASCII_SHAPE = str.maketrans(
 )
 
 
+# Arabic and Tifinagh letters are letters without case: a word of them has the shape "a".
+_UNCASED_LETTERS = re.compile(r"[\u0621-\u064a\u2d30-\u2d67]+")
+
+
+@lru_cache(maxsize=4096)  # few distinct mark strings: "Xx", "x", "d", "Xx-x"…
+def _collapsed(marks: str) -> str:
+    return "".join([m for k, m in enumerate(marks) if not k or marks[k - 1] != m])
+
+
 def _shape(word: str) -> str:
     head = word[:6]
     if head.isascii():  # the loop below gives the same: a run of one class, or one character, is one mark
-        marks = head.translate(_ASCII_SHAPE)
-        return "".join(m for k, m in enumerate(marks) if not k or marks[k - 1] != m)
+        return _collapsed(head.translate(_ASCII_SHAPE))
+    if _UNCASED_LETTERS.fullmatch(head):
+        return "a"
     out = []
     for c in word[:6]:
         s = "X" if c.isupper() else "x" if c.islower() else "d" if c.isdigit() else "a" if c.isalpha() else c
