@@ -66,8 +66,10 @@ def _scores(docs: list[dict]) -> tuple[float, dict[str, float]]:
         # trained without it)
         ("pii_wild7.txt", 0.98, 0.94),
         # pii_wild8.txt: written blind during round 6, scored once after it (0.943, lowest type
-        # EMAIL_ADDRESS 0.913): a floor under the first run
-        ("pii_wild8.txt", 0.935, 0.90),
+        # EMAIL_ADDRESS 0.913); round 7 tuned and trained on it (0.991, lowest type EMAIL_ADDRESS 0.913:
+        # nine role addresses the set leaves unmarked in one template and marks elsewhere; 0.961 from a
+        # model trained without it)
+        ("pii_wild8.txt", 0.985, 0.90),
     ],
 )
 def test_span_f1_on_varied_texts(name: str, overall_min: float, type_min: float) -> None:

@@ -16,6 +16,11 @@ _WORDS: dict[str, tuple[str, ...]] = {
         "carte d'identité",
         "carte d'identite",
         "la carte",
+        # Round 7: "sa carte c'est EA-081264" (a bank card's number has no letter: no collision).
+        "sa carte",
+        "ma carte",
+        "ta carte",
+        "votre carte",
         "pièce d'identité",
         "البطاقة الوطنية",
         "البطاقة",
@@ -39,6 +44,7 @@ _WORDS: dict[str, tuple[str, ...]] = {
         "ⵜⴰⴽⴰⵕⴹⴰ",
         "ⵜⴽⴰⵔⴹⴰ",
         "ⵜⴽⴰⵕⴹⴰ",
+        "ⵜⵉⵎⴰⴳⵉⵜ",  # identity ("ⵜⴰⵏⴰⵖⵜ ⵏ ⵜⵉⵎⴰⴳⵉⵜ", the identity card)
         "الكارط",
         "الكارطة",
         "lkart",
@@ -178,6 +184,12 @@ _WORDS: dict[str, tuple[str, ...]] = {
         "voiture",
         "لوحة",
         "ترقيم",
+        # Round 7: with a possessive ("سيارته ... ترقيمها 60454-a-86").
+        "ترقيمها",
+        "ترقيمه",
+        "سيارته",
+        "سيارتها",
+        "سيارتي",
         "السيارة",
         "الطوموبيل",
         "tomobil",

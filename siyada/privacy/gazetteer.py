@@ -4,8 +4,10 @@
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 
+@lru_cache(maxsize=65536)  # a word is normalised by every recogniser that reads it: once is enough
 def norm(token: str) -> str:
     low = token.lower().replace("’", "'")
     if low.isascii():

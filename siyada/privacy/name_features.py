@@ -124,7 +124,27 @@ def _script(word: str) -> str:
     return "lat" if c.isalpha() else "p"
 
 
+# Upper case, lower case and digits as the shape's X, x and d: an ASCII word's shape in one translate.
+_ASCII_SHAPE = str.maketrans(
+    {**{c: "X" for c in range(65, 91)}, **{c: "x" for c in range(97, 123)}, **{c: "d" for c in range(48, 58)}}
+)
+
+
+# Arabic and Tifinagh letters are letters without case: a word of them has the shape "a".
+_UNCASED_LETTERS = re.compile(r"[\u0621-\u064a\u2d30-\u2d67]+")
+
+
+@lru_cache(maxsize=4096)  # few distinct mark strings: "Xx", "x", "d", "Xx-x"…
+def _collapsed(marks: str) -> str:
+    return "".join([m for k, m in enumerate(marks) if not k or marks[k - 1] != m])
+
+
 def _shape(word: str) -> str:
+    head = word[:6]
+    if head.isascii():  # the loop below gives the same: a run of one class, or one character, is one mark
+        return _collapsed(head.translate(_ASCII_SHAPE))
+    if _UNCASED_LETTERS.fullmatch(head):
+        return "a"
     out = []
     for c in word[:6]:
         s = "X" if c.isupper() else "x" if c.islower() else "d" if c.isdigit() else "a" if c.isalpha() else c
@@ -204,8 +224,8 @@ def _gazetteer(word: str, script: str) -> list[str]:
     return sorted(set(flags))
 
 
-_OFFSETS = (-2, -1, 1, 2)
-_PAD = {off: (f"{off}pad",) for off in _OFFSETS}
+OFFSETS = (-2, -1, 1, 2)
+_PAD = {off: (f"{off}pad",) for off in OFFSETS}
 
 
 @lru_cache(maxsize=65536)
@@ -214,6 +234,12 @@ def word_views(word: str) -> tuple[tuple[str, ...], ...]:
     class for the near ones, its gazetteer flags), cached: a text repeats words and prompts repeat texts.
     Script, shape and lexicon flags are read once per word for the five views: a word seen for the first
     time is most of a document's cost (the flags were read five times)."""
+    own, near, far = word_parts(word)
+    return (own, *(tuple([f"{off}{f}" for f in (near if off in (-1, 1) else far)]) for off in OFFSETS))
+
+
+def word_parts(word: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """The word's own features, and those it gives its near (±1) and far (±2) neighbours, unprefixed."""
     script = _script(word)
     low = norm(word) if script == "lat" else word.lower()
     shape = _shape(word)
@@ -222,21 +248,17 @@ def word_views(word: str) -> tuple[tuple[str, ...], ...]:
     own += (f"s3={low[-3:]}", f"len={min(len(word), 6)}", *gz)  # one letter ("ⵏ", "a", "ا") is rarely a name
     near = (f"w={low}", f"sh={shape[:2]}", *gz)
     far = (f"w={low}", *gz)  # the far neighbours: word and lists
-    return (own, *(tuple(f"{off}{f}" for f in (near if off in (-1, 1) else far)) for off in _OFFSETS))
+    return own, near, far
 
 
 View = Callable[[str], tuple[tuple[str, ...], ...]]
 
 
-def features(words: list[str], view: View | None = None) -> list[list[str]]:
+def features(words: list[str], view: View | None = None) -> list[tuple[str, ...]]:
     """Each token's features; `view` may drop those the model gave no weight (see name_model)."""
-    n = len(words)
     views = [(view or word_views)(w) for w in words]
-    out = []
-    for i, parts in enumerate(views):
-        feats = list(parts[0])
-        for k, off in enumerate(_OFFSETS, start=1):
-            j = i + off
-            feats += views[j][k] if 0 <= j < n else _PAD[off]
-        out.append(feats)
-    return out
+    # Padded at both ends so every token reads its four neighbours' views the same way: one tuple
+    # concatenation per token, in the order of OFFSETS (-2, -1, +1, +2) as the model was trained.
+    pad = ((), *(_PAD[off] for off in OFFSETS))
+    v = [pad, pad, *views, pad, pad]
+    return [v[i + 2][0] + v[i][1] + v[i + 1][2] + v[i + 3][3] + v[i + 4][4] for i in range(len(views))]

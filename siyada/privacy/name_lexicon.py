@@ -280,6 +280,14 @@ TRADES_ARABIC = words(
     الطباخة الكهربائي الحمال البواب السمسار الفلاح الجزارة الحوات الكراب"""
 )
 
+# Round 7: words of court and police Arabic that follow a party's name ("أجاب المطلوب حسن الدادسي بواسطة
+# دفاعه", "وبين السيدة سكينة بصفتها مدعى عليها", "الطاعن زكرياء يعيب"): never the name's last word.
+AFTER_NAME_ARABIC = words(
+    """بواسطة بصفته بصفتها بصفتهم نيابة ضد أمام امام يعيب تعيب يلتمس تلتمس يطلب تطلب أجاب أجابت صرح صرحت
+    أفاد أفادت أكد أكدت الساكن الساكنة القاطن القاطنة المزداد المزدادة الحامل الحاملة المولود المولودة
+    المدعي المدعية المدعى المطلوب المطلوبة الطاعن الطاعنة"""
+)
+
 # Foreign names in Moroccan paperwork (tenants, drivers, guests): the model must not need the gazetteer.
 FOREIGN_GIVEN = (
     "Anna", "Jean-Pierre", "Emily", "Tom", "Pierre", "Marie", "John", "Sarah", "Laura", "Paolo", "Hans",
@@ -357,6 +365,8 @@ PLACE_CUES_LATIN = (
     "Facultés", "Universités", "Quartiers", "Cités", "Résidences", "Cliniques", "Musées",
     # Round 4: provincial and regional hospitals, halls, kasbahs, riads.
     "CHP", "CHR", "Salle", "Kasbah", "Riad", "Ksar", "Gymnase", "Maison",
+    # Round 7: towers ("la Tour Mohammed VI" at Salé).
+    "Tour", "Tours",
 )  # fmt: skip
 PLACE_CUES_ARABIC = (
     "شارع", "زنقة", "ثانوية", "مدرسة", "إعدادية", "مستشفى", "المستشفى الجامعي", "مسجد", "جامع", "ضريح",

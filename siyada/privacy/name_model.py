@@ -21,7 +21,7 @@ import pycrfsuite
 
 from siyada.privacy import entities as T
 from siyada.privacy.entities import Entity
-from siyada.privacy.name_features import View, features, tokens, word_views
+from siyada.privacy.name_features import OFFSETS, View, features, tokens, word_parts
 
 MODEL_PATH = Path(__file__).parent / "data" / "person.crfsuite"
 MAX_TOKENS = 256
@@ -53,14 +53,39 @@ def _model_views(tagger: pycrfsuite.Tagger) -> View:
         view = _VIEWS.get(MODEL_PATH)
         if view is None:
             known = frozenset(a for (a, _label), w in tagger.info().state_features.items() if w)
+            # Per neighbour offset, the features it holds a weight for without their prefix: "-1w=foo" is
+            # built only when the model knows it (a new word's "w=" is known at no offset).
+            by_offset = {
+                off: frozenset(a[len(f"{off}") :] for a in known if a.startswith(f"{off}")) for off in OFFSETS
+            }
 
             @lru_cache(maxsize=65536)
             def view(word: str) -> tuple[tuple[str, ...], ...]:
-                # word_views unwrapped: this cache holds the word's features once, filtered
-                return tuple(tuple(f for f in part if f in known) for part in word_views.__wrapped__(word))
+                # the same tuples as word_views(word) filtered by `known`: this cache holds them once
+                own, near, far = word_parts(word)
+                out = [tuple([f for f in own if f in known])]
+                for off in OFFSETS:
+                    base, keep = (near if off in (-1, 1) else far), by_offset[off]
+                    out.append(tuple([f"{off}{f}" for f in base if f in keep]))
+                return tuple(out)
 
+            # The model's own vocabulary (the words whose "w=" carries a weight at some offset, about
+            # 3,600) is read when the model is loaded, once (~0.1 s, a few MB): most words of a prompt are
+            # among them, and a word met for the first time costs more than the rest of its analysis.
+            for word in sorted(vocabulary(known)):
+                view(word)
             _VIEWS[MODEL_PATH] = view
         return view
+
+
+def vocabulary(known: frozenset[str]) -> set[str]:
+    """The words a model's features name ("w=salam", "-1w=ya" → salam, ya)."""
+    out = set()
+    for feature in known:
+        head, sep, word = feature.partition("w=")
+        if sep and (not head or head.lstrip("-").isdigit()):
+            out.add(word)
+    return out
 
 
 def _spans(labels: list[str], tagger: pycrfsuite.Tagger) -> list[tuple[int, int, float]]:

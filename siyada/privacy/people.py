@@ -22,7 +22,7 @@ from siyada.privacy import entities as T
 from siyada.privacy.entities import Entity
 from siyada.privacy.gazetteer import norm, words
 from siyada.privacy.name_features import _gazetteer
-from siyada.privacy.name_lexicon import TRADES_ARABIC
+from siyada.privacy.name_lexicon import AFTER_NAME_ARABIC, TRADES_ARABIC
 from siyada.privacy.name_model import find_people_model
 from siyada.privacy.names import find_people
 from siyada.privacy.places import outside_places
@@ -130,9 +130,11 @@ def _split_at_mother(text: str, e: Entity) -> list[Entity]:
 
 def _not_a_name_end(word: str) -> bool:
     """A Darija word a name runs on into: a prepositional phrase ("فالحانوت"), a trade ("الجزار"), a
-    negated verb ("ماعطيتوش"), unless the lists hold it as a name."""
+    negated verb ("ماعطيتوش"), unless the lists hold it as a name; a court text's next word ("بواسطة")."""
     if not word or not "\u0621" <= word[0] <= "\u064a":
         return False
+    if word in AFTER_NAME_ARABIC:
+        return True
     flags = _gazetteer(word, "ar")
     if "g" in flags or "f" in flags:
         return False
@@ -180,11 +182,42 @@ _NOT_FAMILY = words(
 def _with_family(text: str, e: Entity, starts: set[int]) -> Entity:
     last = text[text.rfind(" ", e.start, e.end) + 1 : e.end]
     m = _PREFIXED_FAMILY.match(text, e.end)
-    if m is None or m.start(1) in starts or norm(m.group(1)) in _NOT_FAMILY:
+    if m is None or m.start(1) in starts:
+        return e
+    glued = norm(m.group(1)) if m.group(1).isascii() else m.group(1)  # norm() keeps Latin letters only
+    if glued in _NOT_FAMILY or glued in AFTER_NAME_ARABIC:
         return e
     if "g" not in _gazetteer(last, "latin" if last.isascii() else "ar"):
         return e
     return Entity(e.start, m.end(1), e.type, e.score)
+
+
+# A family name in capitals beside a given name, as French forms write it ("AMZALLAG Fatima Zahra", "M. Nezha
+# DADDACH"), is the name's even where the model read the given name alone: a shouted word of four letters
+# or more, not a town or a place word, not an acronym-like label of the lists below.
+_SHOUTED_AFTER = re.compile(r" ([A-Z][A-Z'\-]{3,})(?![^\W\d_])")
+_SHOUTED_BEFORE = re.compile(r"(?<![^\W\d_])([A-Z][A-Z'\-]{3,}) $")
+_NOT_SHOUTED_NAME = words(
+    """SARL SARLAU CNSS CNIE BANK BANQUE ROYAUME MAROC MAROCAIN TRIBUNAL COUR DIRECTION SERVICE
+    OBJET CLASSE NOTE NOTES TOTAL URGENT ATTENTION CONFIDENTIEL MADAME MONSIEUR DOCTEUR MAITRE"""
+)
+
+
+def _shouted(word: str) -> bool:
+    flags = _gazetteer(word, "latin")
+    return norm(word) not in _NOT_SHOUTED_NAME and "town" not in flags and "place" not in flags
+
+
+def _with_capitals(text: str, e: Entity) -> Entity:
+    value = text[e.start : e.end]
+    if not value.isascii() or value.isupper() or not value[:1].isupper():
+        return e
+    start, end = e.start, e.end
+    if (m := _SHOUTED_AFTER.match(text, end)) is not None and _shouted(m.group(1)):
+        end = m.end(1)
+    if (m := _SHOUTED_BEFORE.search(text, max(0, start - 40), start)) is not None and _shouted(m.group(1)):
+        start = m.start(1)
+    return e if (start, end) == (e.start, e.end) else Entity(start, end, e.type, e.score)
 
 
 def find_all_people(text: str) -> list[Entity]:
@@ -214,4 +247,5 @@ def find_all_people(text: str) -> list[Entity]:
         kept += [Entity(s, e, T.PERSON, TABLE_NAME_SCORE) for s, e in cells]
     split = [part for e in kept for part in _split_at_mother(text, e)]
     starts = {e.start for e in split}
-    return outside_places(text, [_with_family(text, _completed(text, e), starts) for e in split])
+    done = [_with_capitals(text, _with_family(text, _completed(text, e), starts)) for e in split]
+    return outside_places(text, done)

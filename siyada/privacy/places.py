@@ -25,14 +25,14 @@ from siyada.privacy.name_lexicon import (
     PLACE_TOWNS_LATIN,
 )
 from siyada.privacy.tifinagh_names import skeleton
+from siyada.privacy.trie_regex import trie_pattern
 
 _MAX_WORDS = 5  # the longest eponym ("Sidi Mohamed Ben Abdellah", "Omar Ibn Al Khattab") and a numeral
 
 _UNACCENTED = ("Mausolee", "Hopital", "Universite", "Faculte", "Musee", "Bab")
 _LATIN_CUES = sorted({*PLACE_CUES_LATIN, *_UNACCENTED}, key=len)
 _LATIN_CUE = re.compile(
-    r"(?<![\w])(?:" + "|".join(re.escape(c) for c in reversed(_LATIN_CUES)) + r")(?![\w])[ ]+",
-    re.IGNORECASE,
+    r"(?<![\w])" + trie_pattern(reversed(_LATIN_CUES), fold_case=True) + r"(?![\w])[ ]+", re.IGNORECASE
 )
 # Words inside a place's name that are not capitalised or are never a title's start.
 _LATIN_INNER = frozenset({"ibn", "ibnou", "ben", "bin", "el", "al", "abi", "abou", "ou", "ait", "bnou", "d'"})
@@ -45,9 +45,9 @@ _AR_MORE_CUES = {"المستشفى", "مقبرة", "روض", "السبيطار",
 _AR_CUES = sorted({c.split()[0] for c in PLACE_CUES_ARABIC} | _AR_MORE_CUES, key=len)
 # The cue, maybe an adjective ("المستشفى الجامعي") and Darija's "of" ("السبيطار ديال الحسن الثاني").
 _AR_CUE = re.compile(
-    r"(?<![\u0600-\u06FF])[وبلف]?(?:"
-    + "|".join(map(re.escape, reversed(_AR_CUES)))
-    + r")(?:[ ]+ال\S+){0,2}(?:[ ]+(?:ديال|د))?[ ]+"
+    r"(?<![\u0600-\u06FF])[وبلف]?"
+    + trie_pattern(reversed(_AR_CUES))
+    + r"(?:[ ]+ال\S+){0,2}(?:[ ]+(?:ديال|د))?[ ]+"
 )
 _AR_NAME_WORDS = (
     frozenset(w for name in EPONYMS_ARABIC for w in name.split())
@@ -57,14 +57,14 @@ _AR_NAME_WORDS = (
 )
 _AR_WORD = re.compile(r"[\u0621-\u064A\u0671-\u06D3]+")
 _TOWNS = sorted(PLACE_TOWNS_LATIN, key=len, reverse=True)
-_TOWN = re.compile(r"(?<![\w])(?:" + "|".join(map(re.escape, _TOWNS)) + r")(?![\w])", re.IGNORECASE)
+_TOWN = re.compile(r"(?<![\w])" + trie_pattern(_TOWNS, fold_case=True) + r"(?![\w])", re.IGNORECASE)
 # Arabic letters only at the edges: "،" and "؟" sit in the same Unicode block, and a town before a
 # comma ("جماعة سيدي علال البحراوي،") was read as running on into a longer word.
 _AR_LETTERS = r"\u0621-\u064A\u0671-\u06D3"
 _TOWN_AR = re.compile(
-    rf"(?<![{_AR_LETTERS}])[وبلف]?(?:"
-    + "|".join(re.escape(t) for t in sorted(PLACE_TOWNS_ARABIC, key=len, reverse=True))
-    + rf")(?![{_AR_LETTERS}])"
+    rf"(?<![{_AR_LETTERS}])[وبلف]?"
+    + trie_pattern(sorted(PLACE_TOWNS_ARABIC, key=len, reverse=True))
+    + rf"(?![{_AR_LETTERS}])"
 )
 
 
@@ -176,9 +176,10 @@ def _town_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def place_spans(text: str) -> list[tuple[int, int]]:
+def place_spans(text: str, towns: list[tuple[int, int]] | None = None) -> list[tuple[int, int]]:
+    """`towns`: the text's `_town_spans`, when the caller has them already."""
     spans = [(m.start(1), m.end(1)) for m in _EN_PLACE.finditer(text)] if _EN_HINT.search(text) else []
-    spans += _town_spans(text)
+    spans += _town_spans(text) if towns is None else towns
     if _ARABIC.search(text):
         for m in _AR_CUE.finditer(text):
             # The place word itself is in the span: a name is never read across it ("مسجد الإمام").
@@ -212,7 +213,8 @@ def outside_places(text: str, people: list, spans: list[tuple[int, int]] | None 
     """The PERSON candidates that overlap no place name (no candidate: no place to look for)."""
     if not people:
         return people
-    spans = place_spans(text) if spans is None else spans
+    towns = _town_spans(text)  # read once: for the places, then for the names they end
+    spans = place_spans(text, towns) if spans is None else spans
     if not spans:
         return people
     covered = bytearray(len(text) + 1)
@@ -220,9 +222,9 @@ def outside_places(text: str, people: list, spans: list[tuple[int, int]] | None 
         covered[s:e] = b"\x01" * (e - s)
     # Many family names are towns too ("Tariq Benslimane", "Samir Settati"): a town that ends a name
     # begun by other words is that name's family name; a town alone ("Sidi Bennour") is a place.
-    towns = {e: s for s, e in _town_spans(text)}
+    town_at = {e: s for s, e in towns}
     return [
         p
         for p in people
-        if (hit := covered.find(1, p.start, p.end)) < 0 or (hit > p.start and towns.get(p.end) == hit)
+        if (hit := covered.find(1, p.start, p.end)) < 0 or (hit > p.start and town_at.get(p.end) == hit)
     ]

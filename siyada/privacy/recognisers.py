@@ -254,10 +254,11 @@ _LOWER_WORDS = frozenset(
 )
 
 
-def _lower_id_ok(letters: str, digits: str, cin_gap: int | None, pass_gap: int | None) -> bool:
-    """Lower case ("bj452187", OCR "k 389451") only next to an identity-card word, and not a word."""
+def _lower_id_ok(letters: str, spaced: str, digits: str, cin_gap: int | None, pass_gap: int | None) -> bool:
+    """Lower case ("bj452187", OCR "k 389451") only next to an identity-card word, and not a word. A
+    letter glued to its digits is no word before a number ("CIN b239250", "cin dyalk w312312")."""
     near = cin_gap is not None or pass_gap is not None
-    return near and len(digits) >= 5 and letters.lower() not in _LOWER_WORDS
+    return near and len(digits) >= 5 and (not spaced or letters.lower() not in _LOWER_WORDS)
 
 
 # Two capitals and a number that are not an identity card: P.O. box, postcode, registrations, flights…
@@ -286,7 +287,7 @@ def find_ids(text: str) -> list[Entity]:
             continue
         cin_gap = distance_to_context(text, start, end, T.MA_CIN)
         pass_gap = distance_to_context(text, start, end, T.MA_PASSPORT)
-        if not letters.isupper() and not _lower_id_ok(letters, digits, cin_gap, pass_gap):
+        if not letters.isupper() and not _lower_id_ok(letters, spaced, digits, cin_gap, pass_gap):
             continue
         if spaced and cin_gap is None and pass_gap is None and not _spaced_cin_ok(letters, digits, spaced):
             continue  # "A 1234", "BE-784512": a CIN only near a CIN label (OCR'd forms); else too common
@@ -352,7 +353,23 @@ def _plate_ok(number: str, region: str) -> bool:
     return int(number) > 0 and 1 <= int(region) <= 89
 
 
+# Three of the plate patterns need an Arabic letter, one needs "WW": a text without them skips those scans.
+_ARABIC_LETTER = re.compile(r"[\u0621-\u064a]")
+_WW = re.compile(r"ww", re.IGNORECASE)
+
+
 def find_plates(text: str) -> list[Entity]:
+    out = _arabic_plates(text) if _ARABIC_LETTER.search(text) else []
+    out += _latin_plates(text)
+    if _WW.search(text):
+        for m in _PLATE_WW.finditer(text):
+            if int(m.group(1) or m.group(2)):
+                s = _score(text, m.start(), m.end(), T.MA_PLATE, 0.55)
+                out.append(Entity(m.start(), m.end(), T.MA_PLATE, s))
+    return out
+
+
+def _arabic_plates(text: str) -> list[Entity]:
     out = []
     for m in _PLATE_AR.finditer(text):
         if _plate_ok(m.group(1), m.group(4)):
@@ -367,11 +384,17 @@ def find_plates(text: str) -> list[Entity]:
         if _plate_ok(m.group(1), m.group(3)):
             s = _score(text, m.start(), m.end(), T.MA_PLATE, 0.6)
             out.append(Entity(m.start(), m.end(), T.MA_PLATE, s))
+    return out
+
+
+def _latin_plates(text: str) -> list[Entity]:
+    out = []
     for m in _PLATE_LAT.finditer(text):
         if _plate_ok(m.group(1), m.group(4)):
-            # "4415-WW-1": the WW series written in the plate's own layout is a plate on its own; a small
-            # letter between spaces ("67321 d 52") passes only with a vehicle word near it.
-            ww = m.group(3).upper() == "WW" and m.group(2) != " "
+            # "4415-WW-1", "67919 WW 72": the WW series written in the plate's own layout is a plate on
+            # its own (as "67919 WW" is), region included; a small letter between spaces ("67321 d 52")
+            # passes only with a vehicle word near it.
+            ww = m.group(3).upper() == "WW"
             lower = m.group(2) == " " and not m.group(3).isupper()
             base = 0.55 if ww else 0.5 if m.group(2) == "|" else 0.2 if lower else 0.3
             s = _score(text, m.start(), m.end(), T.MA_PLATE, base)
@@ -379,10 +402,6 @@ def find_plates(text: str) -> list[Entity]:
     for m in _PLATE_SPOKEN.finditer(text):
         if _plate_ok(m.group(1), m.group(3)):
             s = _score(text, m.start(), m.end(), T.MA_PLATE, 0.2)
-            out.append(Entity(m.start(), m.end(), T.MA_PLATE, s))
-    for m in _PLATE_WW.finditer(text):
-        if int(m.group(1) or m.group(2)):
-            s = _score(text, m.start(), m.end(), T.MA_PLATE, 0.55)
             out.append(Entity(m.start(), m.end(), T.MA_PLATE, s))
     return out
 

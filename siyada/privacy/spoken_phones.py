@@ -46,7 +46,7 @@ _TENS = {
     "seventy": 70, "eighty": 80, "ninety": 90, "3achrin": 20, "3ichrin": 20, "3echrin": 20,
     "tlatin": 30, "tlatine": 30, "rb3in": 40, "arb3in": 40, "arba3in": 40, "khamsin": 50, "5amsin": 50,
     "sittin": 60, "settin": 60, "sab3in": 70, "seb3in": 70, "tmanin": 80, "tmenin": 80, "tis3in": 90,
-    "tes3in": 90, "tisa3in": 90,
+    "tes3in": 90, "tisa3in": 90, "sb3in": 70, "sba3in": 70, "tmnin": 80, "ts3in": 90,
     "عشرين": 20, "ثلاثين": 30, "تلاتين": 30, "تلاثين": 30, "أربعين": 40, "اربعين": 40, "ربعين": 40,
     "خمسين": 50, "ستين": 60, "سبعين": 70, "ثمانين": 80, "تمانين": 80, "تسعين": 90,
 }  # fmt: skip
@@ -86,7 +86,8 @@ def _value(word: str) -> tuple[str, int] | None:
 
 
 def _round_tens(piece: str) -> bool:
-    return len(piece) == 2 and piece[1] == "0" and piece[0] in "23456"
+    # "soixante et un" (61), and in Darija "sb3in w wa7ed" (71), "tmanin w jouj" (82) as well.
+    return len(piece) == 2 and piece[1] == "0" and piece[0] in "23456789"
 
 
 def _pieces(text: str, start: int) -> tuple[list[str], list[int], int]:
@@ -155,6 +156,24 @@ def _phone_score(raw: str) -> float:
     return 0.8 if phonenumbers.is_valid_number(parsed) else 0.65
 
 
+# A mobile number read aloud whose pairs lost one digit ("zéro sept, douze cinq soixante-sept quatre-vingt-
+# quatre": 9 digits) is still the number the speaker gave: a run of at least five number words, none a digit
+# group, that starts with "zéro" and a mobile prefix and makes nine digits. No valid number has nine, so it
+# scores just over the threshold.
+_SHORT_SPOKEN = re.compile(r"0[5-7]\d{7}")
+_SHORT_MIN_WORDS = 5
+_SHORT_SCORE = 0.55
+
+
+def _short_spoken(text: str, first: int, digits: list[str], ends: list[int]) -> Entity | None:
+    raw = "".join(digits)
+    if len(digits) < _SHORT_MIN_WORDS or not _SHORT_SPOKEN.fullmatch(raw):
+        return None
+    if any(w.isdigit() for w in _WORD.findall(text[first : ends[-1]])):
+        return None
+    return Entity(first, ends[-1], T.PHONE_NUMBER, _SHORT_SCORE)
+
+
 def find_spoken_phones(text: str) -> list[Entity]:
     out: list[Entity] = []
     read_to = 0  # each word is read by one run at most: work stays linear on "0 0 0 0 …"
@@ -175,4 +194,7 @@ def find_spoken_phones(text: str) -> list[Entity]:
                 out.append(Entity(m.start() if plus else first, last, T.PHONE_NUMBER, score))
                 read_to = last
                 break
+        else:
+            if not plus and (short := _short_spoken(text, first, digits, ends)) is not None:
+                out.append(short)
     return out

@@ -26,7 +26,7 @@ def _headers(text: str) -> tuple[tuple[int, int, str], ...]:
         pos = end + 1
         if k == 0 or k == len(parts) - 1:
             continue  # text before the first pipe and after the last one is no cell
-        cell = part.strip()
+        cell = part.strip().rstrip(":").rstrip()  # a form's label keeps its colon: "| Nom : | Prénom : |"
         if not cell or cell == "/":
             if rows[-1]:
                 rows.append([])
