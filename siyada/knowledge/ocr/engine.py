@@ -209,7 +209,8 @@ def _with_apostrophes(blocks: list[Block], seen: list[str]) -> list[Block]:
             row = []
             for w in line:
                 n = w.text.count("'")
-                row.append(Word(typography.with_apostrophes(w.text, seen[:n]), w.box, w.confidence) if n else w)
+                text = typography.with_apostrophes(w.text, seen[:n]) if n else w.text
+                row.append(Word(text, w.box, w.confidence))
                 seen = seen[n:]
             lines.append(row)
         out.append(Block(block.box, lines))
