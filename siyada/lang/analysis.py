@@ -175,9 +175,19 @@ def _is_arabizi(t: _Token, context: str | None, query: bool) -> bool:
     return context not in _NOT_ARABIZI if query else context == "ary-Latn"
 
 
+# A digit glued to an Arabic letter ("27من", "7.98لقانون", "لسنة2011"): the typist's missing space,
+# which OCR reads back with or without it. Split on both sides so that either spelling meets the other.
+# Digits glued to Latin letters stay whole: Arabizi spells letters with them ("ki3ti").
+_ARABIC_LETTER = "\u0620-\u065f\u066e-\u06ef\u06fa-\u06ff\u0750-\u077f"
+_DIGIT_JUNCTION = re.compile(f"(?<=\\d)(?=[{_ARABIC_LETTER}])|(?<=[{_ARABIC_LETTER}])(?=\\d)")
+
+
 def _raw_tokens(text: str) -> list[str]:
     # Folding first: harakat and shadda are not word characters, so they would split words.
-    return _TOKEN.findall(normalise_arabic(text))
+    tokens = _TOKEN.findall(normalise_arabic(text))
+    if not any(_DIGIT_JUNCTION.search(t) for t in tokens if not t.isalpha() and not t.isdigit()):
+        return tokens
+    return [part for t in tokens for part in _DIGIT_JUNCTION.split(t)]
 
 
 def _terms(text: str, query: bool) -> list[str]:
