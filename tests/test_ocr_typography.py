@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from siyada.knowledge.ocr import engine, typography
+from siyada.knowledge.ocr.layout import Block, Word, page_text
 from siyada.knowledge.ocr.read import read_page
 from tests import scans
 
@@ -79,3 +80,21 @@ def test_apostrophes_are_replaced_in_order_only_when_the_counts_agree() -> None:
     assert typography.with_apostrophes("l'a d'b", ["’"]) == "l'a d'b"
     seen: list[Any] = []
     assert typography.with_apostrophes("l'a", seen) == "l'a"
+
+
+def _line_block(*lines: str) -> Block:
+    rows = [[Word(w, (10 * i, 20 * n, 10 * i + 9, 20 * n + 15), 90.0) for i, w in enumerate(line.split())]
+            for n, line in enumerate(lines)]  # fmt: skip
+    return Block((0, 0, 500, 20 * len(lines)), rows)
+
+
+def test_a_compound_broken_at_its_hyphen_is_one_word_again() -> None:
+    text, words = page_text([_line_block("réduites au-", "dessous du dahir n° 1-", "13-57 du 17")])
+    assert text == "réduites au-dessous du dahir n° 1-13-57 du 17"
+    pieces = ["réduites", "au-", "dessous", "du", "dahir", "n°", "1-", "13-57", "du", "17"]
+    assert [text[s:e] for s, e, *_ in words] == pieces
+
+
+def test_a_line_ending_in_a_lone_dash_or_before_arabic_keeps_its_break() -> None:
+    text, _ = page_text([_line_block("le cadre -", "le suivant", "المادة 1-", "تطبق")])
+    assert text == "le cadre -\nle suivant\nالمادة 1-\nتطبق"
