@@ -23,6 +23,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from siyada.knowledge.ocr import typography
 from siyada.knowledge.ocr.layout import LOW_CONFIDENCE, Block, Word
 
 _TESSDATA_DIRS = (
@@ -60,7 +61,12 @@ def _api(lang: str) -> Any:
 
     if lang not in _APIS:
         psm = tesserocr.PSM.OSD_ONLY if lang == "osd" else tesserocr.PSM.AUTO
-        _APIS[lang] = tesserocr.PyTessBaseAPI(path=tessdata(), lang=lang, psm=psm)
+        api = tesserocr.PyTessBaseAPI(path=tessdata(), lang=lang, psm=psm)
+        if "fra" in lang:
+            # Per-glyph ranks of the recogniser, for the apostrophes (siyada.knowledge.ocr.typography);
+            # they cost about 6 % more CPU a page, so the Arabic model goes without.
+            api.SetVariable("lstm_choice_mode", "2")
+        _APIS[lang] = api
     return _APIS[lang]
 
 
@@ -154,9 +160,60 @@ def _recognise(image: Any, dpi: int, lang: str) -> list[Block]:
                     text = it.GetUTF8Text(level.WORD) or ""
                     box = it.BoundingBox(level.WORD)
                     if text.strip() and box:
+                        if text in typography.DASHES:
+                            text = typography.dash(text, box[2] - box[0], _row_height(it))
                         blocks[-1].lines[-1].append(Word(text, tuple(box), it.Confidence(level.WORD)))  # type: ignore[arg-type]
                 if not it.Next(level.WORD):
                     break
+            if any("'" in w.text for b in blocks for line in b.lines for w in line):
+                blocks = _with_apostrophes(blocks, _apostrophes_seen(api))
         finally:
             api.Clear()
     return _in_logical_order([b for b in blocks if any(b.lines)])
+
+
+def _row_height(it: Any) -> float:
+    try:
+        return float((it.RowAttributes() or {}).get("row_height", 0.0))
+    except RuntimeError:
+        return 0.0
+
+
+def _apostrophes_seen(api: Any) -> list[str]:
+    """For each glyph of the page that the text gives as ', in reading order, the apostrophe the
+    recogniser ranked first for it."""
+    import tesserocr
+
+    level = tesserocr.RIL.SYMBOL
+    seen = []
+    it = api.GetIterator()
+    if it is None:
+        return seen
+    for symbol in tesserocr.iterate_level(it, level):
+        if symbol.GetUTF8Text(level) != "'":
+            continue
+        ranked = sorted(
+            ((c.Confidence(), c.GetUTF8Text()) for c in symbol.GetChoiceIterator()), reverse=True
+        )
+        seen.append(typography.apostrophe(ranked[0][1] if ranked else None) or "'")
+    return seen
+
+
+def _with_apostrophes(blocks: list[Block], seen: list[str]) -> list[Block]:
+    """The words' straight apostrophes replaced, in order, by `seen` (unchanged unless the counts agree)."""
+    words = [w for b in blocks for line in b.lines for w in line]
+    if sum(w.text.count("'") for w in words) != len(seen):
+        return blocks
+    out = []
+    for block in blocks:
+        lines = []
+        for line in block.lines:
+            row = []
+            for w in line:
+                n = w.text.count("'")
+                text = typography.with_apostrophes(w.text, seen[:n]) if n else w.text
+                row.append(Word(text, w.box, w.confidence))
+                seen = seen[n:]
+            lines.append(row)
+        out.append(Block(block.box, lines))
+    return out

@@ -143,7 +143,7 @@ def page_text(blocks: list[Block]) -> tuple[str, list[tuple[int, int, int, int, 
             texts = [(t, w) for t, w in texts if t]
             if not texts:
                 continue
-            if not first_line:
+            if not first_line and not _continues(parts[-1], texts[0][0]):
                 parts.append("\n")
                 offset += 1
             first_line = False
@@ -155,3 +155,21 @@ def page_text(blocks: list[Block]) -> tuple[str, list[tuple[int, int, int, int, 
                 words.append((offset, offset + len(t), *w.box, round(w.confidence)))
                 offset += len(t)
     return "".join(parts), words
+
+
+def _continues(previous: str, word: str) -> bool:
+    """Whether a line's first word continues the word that ended the line before with a hyphen
+    ("au-" / "dessous", "n° 1-" / "13-57"): the layout broke a compound at its hyphen, which the source
+    wrote on one line. The hyphen is kept: a word hyphenated only to fit ("adminis-" / "tration") would
+    need a dictionary to mend, and its two halves are the same index terms either way. Latin letters
+    and digits only (an Arabic line's trailing dash is punctuation)."""
+    return (
+        len(previous) >= 2
+        and previous[-1] == "-"
+        and _latin_or_digit(previous[-2])
+        and _latin_or_digit(word[0])
+    )
+
+
+def _latin_or_digit(c: str) -> bool:
+    return c.isdigit() or ("a" <= c.lower() <= "z") or ("\u00c0" <= c <= "\u024f")
