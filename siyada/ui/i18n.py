@@ -124,6 +124,16 @@ STRINGS: dict[str, dict[str, str]] = {
     "waiting": {"fr": "en attente", "ar": "في الانتظار", "en": "waiting"},
     "sending": {"fr": "envoi {pct} %", "ar": "إرسال {pct}٪", "en": "sending {pct}%"},
     "indexing": {"fr": "indexation…", "ar": "فهرسة…", "en": "indexing…"},
+    "reading_pages": {
+        "fr": "lecture (OCR) : page {done} sur {total}",
+        "ar": "قراءة (التعرف الضوئي): الصفحة {done} من {total}",
+        "en": "reading (OCR): page {done} of {total}",
+    },
+    "indexing_chunks": {
+        "fr": "indexation : {done} sur {total} passages",
+        "ar": "فهرسة: {done} من {total} مقطع",
+        "en": "indexing: {done} of {total} chunks",
+    },
     "indexed": {"fr": "indexé : {n} passages", "ar": "تمت الفهرسة: {n} مقطع", "en": "indexed: {n} chunks"},
     "already": {
         "fr": "déjà présent (même contenu)",
