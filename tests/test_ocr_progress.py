@@ -10,6 +10,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -200,3 +201,23 @@ def test_a_malformed_upload_id_is_refused(budgeted: Server) -> None:
         headers={**_h(budgeted), "X-Upload-Id": "short"},
     )
     assert r.status_code == 400 and r.json()["error"]["code"] == "invalid_request", r.text
+
+
+@pytest.mark.skipif(not engine.available(), reason="Tesseract's ara/fra/osd data are not installed")
+def test_siyada_ingest_reads_scans_with_a_bar_for_their_pages(tmp_path: Path) -> None:
+    """The CLI reads in-process: OCR's page reports reach its progress bars too (and must not break
+    them: a bar it did not know of)."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    folder, data = tmp_path / "scans", tmp_path / "data"
+    folder.mkdir()
+    image = Image.new("L", (1400, 200), 255)
+    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 44)
+    ImageDraw.Draw(image).text((30, 60), "Attestation de residence delivree", fill=0, font=font)
+    image.save(folder / "attestation.png", dpi=(300, 300))
+    cli(data, "tenants", "create", "default")
+    cli(data, "collections", "create", "scans", "--lexical-only")
+    done = cli(data, "ingest", str(folder), "--collection", "scans")
+    assert "1 documents indexed" in done.stdout, (done.stdout, done.stderr)
+    with sqlite3.connect(data / "siyada.db") as db:
+        assert db.execute("SELECT count(*) FROM document_pages").fetchone()[0] == 1
