@@ -174,7 +174,7 @@ class WorkersConfig(_Strict):
     page_cpu_seconds: int = Field(default=30, ge=0)
     max_cpu_seconds: int = Field(default=3600, ge=1)
     memory_mb: int = Field(default=2048, ge=16)  # memory a job may add to its worker's
-    wall_seconds: float = Field(default=1800.0, gt=0)  # backstop for a job stuck without using the CPU
+    wall_seconds: float = Field(default=1800.0, gt=0)  # backstop: a job silent this long is killed
     nice: int = Field(default=19, ge=0, le=19)  # workers yield the CPU to requests and the embedded models
 
 

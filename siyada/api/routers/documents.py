@@ -126,7 +126,8 @@ def _answer(results: list[IngestResult]) -> JSONResponse:
 async def upload_document(
     request: Request,
     principal: Principal = Depends(authenticate),
-    upload_id: str | None = Header(default=None, alias="X-Upload-Id", pattern=UPLOAD_ID_PATTERN),
+    # Typed `str` with a None default: the published schema is the pattern alone (no null to send).
+    upload_id: str = Header(default=None, alias="X-Upload-Id", pattern=UPLOAD_ID_PATTERN),
 ) -> JSONResponse:
     tracked = request.app.state.uploads.start(principal.tenant.id, upload_id) if upload_id else None
     try:
