@@ -176,6 +176,9 @@ class WorkersConfig(_Strict):
     memory_mb: int = Field(default=2048, ge=16)  # memory a job may add to its worker's
     wall_seconds: float = Field(default=1800.0, gt=0)  # backstop: a job silent this long is killed
     nice: int = Field(default=19, ge=0, le=19)  # workers yield the CPU to requests and the embedded models
+    # OpenMP threads one OCR read may use in a worker (OMP_THREAD_LIMIT); 0: Tesseract's default of 4,
+    # which spin-wait: on 2 busy cores a dense page took 4x the CPU time and 3x the wall time of one.
+    ocr_threads: int = Field(default=1, ge=0, le=64)
 
 
 class FileConfig(_Strict):

@@ -206,10 +206,16 @@ def _run_job(
         _unlimit()
 
 
-def _serve(conn: Connection, limits: Limits, nice: int) -> None:
+def _serve(conn: Connection, limits: Limits, nice: int, ocr_threads: int = 1) -> None:
     """A worker's life: jobs one at a time until the pipe closes or a job goes over a limit (then it
     exits: state left by an interrupted job is not trusted, and a fresh fork is cheap)."""
     os.nice(nice)  # background work: the request path (and the embedded model) gets the CPU first
+    if ocr_threads:
+        # Read by libgomp when Tesseract first loads it in this worker (the forkserver never has):
+        # Tesseract's own 4 threads per read spin-wait, and on a busy machine a dense page cost 4x
+        # the CPU time and 3x the wall time of one thread (bench/ocr_page_cpu.py). The pool's
+        # processes are the parallelism; the CPU budget counts every thread.
+        os.environ["OMP_THREAD_LIMIT"] = str(ocr_threads)
     _AT_REST.update({which: resource.getrlimit(which) for which in (resource.RLIMIT_CPU, resource.RLIMIT_AS)})
     signal.signal(signal.SIGXCPU, _on_sigxcpu)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle
@@ -242,10 +248,11 @@ class WorkerPool:
     """`size` worker processes; `run` blocks the calling thread until a worker is free and its job is
     done, `submit` waits in the pool's own threads (never the default executor)."""
 
-    def __init__(self, size: int, limits: Limits, nice: int = 19) -> None:
+    def __init__(self, size: int, limits: Limits, nice: int = 19, ocr_threads: int = 1) -> None:
         self.size = size
         self.limits = limits
         self.nice = nice
+        self.ocr_threads = ocr_threads  # OpenMP threads of an OCR read in a worker; 0: the library's
         self.replaced = 0  # workers replaced after going over a limit or dying (for logs)
         self._ctx = multiprocessing.get_context("forkserver")
         self._ctx.set_forkserver_preload(list(PRELOAD))
@@ -266,12 +273,15 @@ class WorkerPool:
             config.page_cpu_seconds,
             config.max_cpu_seconds,
         )
-        return cls(config.processes, limits, config.nice)
+        return cls(config.processes, limits, config.nice, config.ocr_threads)
 
     def _start(self) -> _Worker:
         parent, child = self._ctx.Pipe()
         process = self._ctx.Process(
-            target=_serve, args=(child, self.limits, self.nice), name="siyada-worker", daemon=True
+            target=_serve,
+            args=(child, self.limits, self.nice, self.ocr_threads),
+            name="siyada-worker",
+            daemon=True,
         )
         process.start()
         child.close()

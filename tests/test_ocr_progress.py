@@ -5,6 +5,8 @@ cap, or by one page that never ends, stores nothing and leaves its upload failed
 
 from __future__ import annotations
 
+import io
+import os
 import sqlite3
 import threading
 import time
@@ -78,6 +80,34 @@ def test_one_endless_page_is_cut_after_its_own_share(pool: WorkerPool) -> None:
         pool.run(page_job, 40, 2, 0.05, on_progress=lambda s, n: heard.append((s, n)))
     assert sum(n for s, n in heard if s == progress.PAGES) == 2  # cut on the third page, not later
     assert pool.run(page_job, 2, None, 0.0) == 2  # the pool serves on with a fresh worker
+
+
+def _line_png(text: str) -> bytes:
+    """A printed line, as a 300 dpi PNG scan."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    image = Image.new("L", (1400, 200), 255)
+    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 44)
+    ImageDraw.Draw(image).text((30, 60), text, fill=0, font=font)
+    out = io.BytesIO()
+    image.save(out, format="PNG", dpi=(300, 300))
+    return out.getvalue()
+
+
+def threads_after_a_read() -> int:
+    """The threads of this process once it has read a page (Tesseract's OpenMP threads, once started,
+    stay)."""
+    from siyada.knowledge.parse import parse
+
+    assert "residence" in parse(_line_png("Attestation de residence delivree"), "a.png").text
+    return len(os.listdir("/proc/self/task"))
+
+
+@pytest.mark.skipif(not engine.available(), reason="Tesseract's ara/fra/osd data are not installed")
+def test_a_worker_reads_pages_on_one_thread(pool: WorkerPool) -> None:
+    # Tesseract's default is 4 OpenMP threads a read, spin-waiting: 4x the CPU time of one thread on
+    # a dense page, all of it counted against the job's budget (bench/ocr_page_cpu.py).
+    assert pool.run(threads_after_a_read) <= 2  # the worker's own, and at most one more; not 5
 
 
 # ---- a real scan through the server ---------------------------------------------------------------------
@@ -207,14 +237,9 @@ def test_a_malformed_upload_id_is_refused(budgeted: Server) -> None:
 def test_siyada_ingest_reads_scans_with_a_bar_for_their_pages(tmp_path: Path) -> None:
     """The CLI reads in-process: OCR's page reports reach its progress bars too (and must not break
     them: a bar it did not know of)."""
-    from PIL import Image, ImageDraw, ImageFont
-
     folder, data = tmp_path / "scans", tmp_path / "data"
     folder.mkdir()
-    image = Image.new("L", (1400, 200), 255)
-    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 44)
-    ImageDraw.Draw(image).text((30, 60), "Attestation de residence delivree", fill=0, font=font)
-    image.save(folder / "attestation.png", dpi=(300, 300))
+    (folder / "attestation.png").write_bytes(_line_png("Attestation de residence delivree"))
     cli(data, "tenants", "create", "default")
     cli(data, "collections", "create", "scans", "--lexical-only")
     done = cli(data, "ingest", str(folder), "--collection", "scans")
