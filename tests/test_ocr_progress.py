@@ -246,3 +246,16 @@ def test_siyada_ingest_reads_scans_with_a_bar_for_their_pages(tmp_path: Path) ->
     assert "1 documents indexed" in done.stdout, (done.stdout, done.stderr)
     with sqlite3.connect(data / "siyada.db") as db:
         assert db.execute("SELECT count(*) FROM document_pages").fetchone()[0] == 1
+
+
+def test_upload_progress_is_kept_per_tenant_and_bounded() -> None:
+    from siyada.api.uploads import Uploads
+
+    uploads = Uploads(max_tracked=3, keep_seconds=-1.0)  # finished: stale at once
+    for n in range(5):
+        uploads.start(1, f"upload-{n}")
+    assert [uploads.get(1, f"upload-{n}") is not None for n in range(5)] == [False, False, True, True, True]
+    assert uploads.get(2, "upload-4") is None  # another tenant's id is unknown to this one
+    uploads.get(1, "upload-4").completed(["doc_1"])  # type: ignore[union-attr]
+    uploads.start(1, "upload-5")  # finished entries past `keep_seconds` go first
+    assert uploads.get(1, "upload-4") is None and uploads.get(1, "upload-3") is not None
