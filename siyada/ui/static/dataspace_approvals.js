@@ -45,7 +45,7 @@
     $("pending-list").replaceChildren(...pending.map((r) => pendingItem(r, own.get(r.dataset))));
     $("no-pending").hidden = pending.length > 0;
     const grants = await Promise.all(mine.filter((r) => r.grant).map((r) => json(`/v1/dataspace/grants/${encodeURIComponent(r.grant)}`)));
-    $("grant-rows").replaceChildren(...grants.map((g) => el("tr", { "data-id": g.id },
+    $("grant-rows").replaceChildren(...grants.map((g) => el("tr", { "data-id": g.id, "data-request": g.request },
       cell(g.id, { dir: "ltr" }), cell(own.get(g.dataset), { dir: "auto" }), cell(g.columns.join(", ")), cell(modes(g.modes)),
       cell(g.epsilon_budget ? `${number(g.epsilon_spent, 2)} / ${number(g.epsilon_budget, 2)}` : "–"),
       cell(when(g.expires_at)), cell(t[`ds_status_${g.status}`] || g.status, { class: `state ${g.status}` }),
