@@ -149,6 +149,8 @@ _ROWS: tuple[tuple[str, str, str, str], ...] = (
     ("ds_status_approved", "approuvée", "مقبول", "approved"),
     ("ds_status_refused", "refusée", "مرفوض", "refused"),
     ("ds_status_released", "libérée", "مُفرج عنه", "released"),
+    ("ds_status_rejected", "rejetée", "مرفوض من المالك", "rejected"),
+    ("ds_status_running", "en cours", "قيد التنفيذ", "running"),
     ("ds_status_active", "active", "ساري", "active"),
     ("ds_status_expired", "expirée", "منتهي", "expired"),
     ("ds_status_revoked", "révoquée", "ملغى", "revoked"),

@@ -8,7 +8,8 @@
   const RELEASED = new Set(["released", "approved"]);
 
   const fail = (e) => { $("airlock-error").textContent = `${t.error} ${e.message}`; $("airlock-error").hidden = false; };
-  const group = (o) => (RELEASED.has(o.status) ? "released" : o.status === "pending" ? "pending" : "refused");
+  const WAITING = new Set(["pending", "running"]);
+  const group = (o) => (RELEASED.has(o.status) ? "released" : WAITING.has(o.status) ? "pending" : "refused");
 
   function evidence(checks) {
     if (!checks?.length) return el("p", { class: "meta" }, t.ds_no_checks);

@@ -16,7 +16,7 @@
   const word = (prefix, value) => t[`${prefix}${value}`] || value;
 
   // A definition list of the fields that are filled; values are text, written in their own direction.
-  const facts = (pairs) => el("dl", { class: "facts" }, ...pairs
+  const facts = (pairs) => el("dl", { class: "ds-facts" }, ...pairs
     .filter(([, v]) => v !== null && v !== undefined && v !== "")
     .flatMap(([k, v]) => [el("dt", {}, k), el("dd", { dir: "auto" }, String(v))]));
 
