@@ -252,14 +252,17 @@ def test_researcher_queries_owner_releases_researcher_downloads(
     rpage.wait_for_selector("#query-result:not([hidden])", timeout=120_000)
     shown = rpage.locator("#query-result").inner_text()
     assert rpage.locator("#query-result .state.pending").count() == 1, shown
+    assert "null" not in shown and "undefined" not in shown
     rpage.screenshot(path=str(shots / f"dataspace-workbench-query-{lang}-desktop.png"), full_page=True)
 
     # Pending: listed, no download link, and the server refuses the download itself.
+    output = rpage.locator("#query-result").get_attribute("data-output")
     _open(rpage, server, "dataspace/airlock", lang)
-    waiting = rpage.locator("#outputs-pending li.output")
-    waiting.first.wait_for()
-    output = waiting.first.get_attribute("data-id")
-    assert rpage.locator("a.download").count() == 0
+    waiting = rpage.locator(f"#outputs-pending li[data-id='{output}']")
+    waiting.wait_for()
+    assert waiting.locator("a.download").count() == 0
+    assert waiting.locator("table").count() == 0  # the researcher sees the table once released only
+    assert rpage.locator(f"a.download[href*='{output}']").count() == 0
     status = rpage.evaluate(f"fetch('/v1/dataspace/outputs/{output}/download').then(r => r.status)")
     assert status == 403
 
@@ -267,6 +270,7 @@ def test_researcher_queries_owner_releases_researcher_downloads(
     owner, page = _login(browser, server, keys["owner"], lang)
     _open(page, server, "dataspace/airlock", lang)
     item = page.locator(f"#outputs-pending li[data-id='{output}']")
+    assert item.locator("table").count() == 1 and item.locator(".checks-list li").count() >= 1
     item.locator("button.approve").click()
     page.wait_for_selector(f"#outputs-released li[data-id='{output}']")
     page.screenshot(path=str(shots / f"dataspace-airlock-{lang}-desktop.png"), full_page=True)
@@ -274,6 +278,7 @@ def test_researcher_queries_owner_releases_researcher_downloads(
     # Released: the researcher downloads it.
     _open(rpage, server, "dataspace/airlock", lang)
     link = rpage.locator(f"#outputs-released li[data-id='{output}'] a.download")
+    assert rpage.locator(f"#outputs-released li[data-id='{output}'] table").count() == 1
     with rpage.expect_download() as got:
         link.click()
     saved = Path(got.value.path())

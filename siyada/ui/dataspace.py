@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
+from fastapi.routing import iter_route_contexts
 from starlette.responses import Response
 
 from siyada.api.auth import web_session
@@ -23,7 +24,8 @@ OUTPUTS = "/v1/dataspace/outputs"
 
 
 def _served(request: Request, path: str) -> bool:
-    return any(getattr(route, "path", None) == path for route in request.app.routes)
+    # Included routers are flattened lazily by FastAPI: `app.routes` alone does not list their routes.
+    return any(route.path == path for route in iter_route_contexts(request.app.router.routes))
 
 
 async def _show(request: Request, template: str, *, admin_only: bool = False, **context: Any) -> Response:

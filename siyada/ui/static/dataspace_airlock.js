@@ -17,7 +17,7 @@
       [c.rule, (c.cell || []).join(" × "), c.measure, c.detail || c.reason].filter(Boolean).join(" · "))));
   }
 
-  // A released table as the checks left it (hidden cells shown as such, never a value).
+  // The table as the checks left it (hidden cells shown as such, never a value), when the API shows it.
   function table(o) {
     const data = o.table || o.result;
     if (!data?.columns || !Array.isArray(data.rows)) return null;
@@ -39,12 +39,12 @@
     } else if (state === "pending") {
       actions.push(el("span", { class: "meta" }, ` ${t.ds_download_after}`));
     }
-    return el("li", { class: `card output ${state}`, "data-id": o.id },
-      el("h3", { dir: "ltr" }, `${t.ds_output} ${o.id}`),
+    return el("li", { class: `card output ${state}`, "data-id": o.id, "data-table": o.table ? "yes" : "" },
+      el("h3", {}, `${t.ds_output} `, el("span", { dir: "ltr" }, o.id)),
       el("p", { class: "meta" }, [o.grant && `${t.ds_grant} ${o.grant}`, o.mode && (t[`ds_mode_${o.mode}`] || o.mode),
         `${t[`ds_status_${o.status}`] || o.status}`, o.created_at && when(o.created_at)].filter(Boolean).join(" · ")),
       el("h4", {}, t.ds_checks), evidence(o.checks),
-      state === "released" ? table(o) : null,
+      table(o),  // the API shows it to the checkers, and to the researcher once released
       el("p", { class: "actions" }, ...actions));
   }
 

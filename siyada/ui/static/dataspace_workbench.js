@@ -106,10 +106,12 @@
       const result = await json("/v1/dataspace/queries", { method: "POST", json: body() });
       const line = format(result.status === "refused" ? t.ds_query_refused : t.ds_query_pending, { id: result.id });
       const charged = result.epsilon_charged ? format(t.ds_epsilon_charged, { eps: number(result.epsilon_charged, 3) }) : null;
-      $("query-result").replaceChildren(
+      $("query-result").replaceChildren(...[
         el("p", { class: `state ${result.status}` }, line, " ", result.status === "refused" ? null : el("a", { href: "/ui/dataspace/airlock" }, t.ds_airlock)),
         charged ? el("p", {}, charged) : null,
-        el("h3", {}, t.ds_checks), evidence(result.checks));
+        el("h3", {}, t.ds_checks), evidence(result.checks),
+      ].filter(Boolean));
+      $("query-result").dataset.output = result.id;
       $("query-result").hidden = false;
     } catch (e) {
       fail(e);
