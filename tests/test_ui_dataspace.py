@@ -287,6 +287,44 @@ def test_researcher_queries_owner_releases_researcher_downloads(
     lab.close()
 
 
+def test_owner_refuses_a_request_and_revokes_a_grant(
+    browser: Any, server: Server, keys: dict[str, str]
+) -> None:
+    dataset, grant = _granted(server, keys, "Recensement révocation")
+    asked = _api(server, keys["researcher"], "POST", "/v1/dataspace/requests", json={
+        "dataset": dataset, "purpose": "Une seconde demande, trop large", "columns": ["age"],
+        "modes": ["sql"], "duration_days": 700,
+    })  # fmt: skip
+    owner, page = _login(browser, server, keys["owner"], "fr")
+    page.on("dialog", lambda dialog: dialog.accept())  # the revocation asks first
+    _open(page, server, "dataspace/approvals", "fr")
+    pending = page.locator(f"#pending-list li[data-id='{asked['id']}']")
+    pending.locator("input").fill("Durée excessive")
+    pending.locator("button.refuse").click()
+    pending.wait_for(state="detached")
+    row = page.locator(f"#grant-rows tr[data-id='{grant}']")
+    row.locator("button").click()
+    page.wait_for_function(
+        "([id, word]) => document.querySelector(`#grant-rows tr[data-id='${id}']`)"
+        ".textContent.includes(word)",
+        arg=[grant, _word(page, "ds_status_revoked")],
+    )
+    assert row.locator("button").count() == 0  # a revoked grant offers nothing more
+    assert (
+        _api(server, keys["researcher"], "GET", f"/v1/dataspace/requests/{asked['id']}")["status"]
+        == "refused"
+    )
+    assert _api(server, keys["researcher"], "GET", f"/v1/dataspace/grants/{grant}")["status"] == "revoked"
+
+    # The researcher's workbench no longer offers the revoked grant.
+    lab, rpage = _login(browser, server, keys["researcher"], "fr")
+    _open(rpage, server, f"dataspace/workbench?grant={grant}", "fr")
+    offered = rpage.eval_on_selector_all("#w-grant option", "xs => xs.map(x => x.value)")
+    assert grant not in offered
+    owner.close()
+    lab.close()
+
+
 @pytest.mark.skipif(not AXE.exists(), reason="axe-core is fetched by scripts/test.sh")
 def test_every_data_space_page_passes_axe(browser: Any, server: Server, keys: dict[str, str]) -> None:
     _granted(server, keys, "Recensement axe")
