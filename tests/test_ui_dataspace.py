@@ -120,7 +120,8 @@ def _granted(server: Server, keys: dict[str, str], title: str) -> tuple[str, str
     _api(server, keys["owner"], "POST", f"/v1/dataspace/datasets/{ds['id']}/publish")
     asked = _api(server, keys["researcher"], "POST", "/v1/dataspace/requests", json={
         "dataset": ds["id"], "purpose": "Étude des revenus par sexe et par commune",
-        "columns": ["sexe", "age", "commune", "revenu"], "modes": ["table", "sql"], "duration_days": 30,
+        "columns": ["sexe", "age", "commune", "revenu"], "modes": ["table", "sql", "dp"], "duration_days": 30,
+        "epsilon": 1.0,
     })  # fmt: skip
     grant = _api(server, keys["owner"], "POST", f"/v1/dataspace/requests/{asked['id']}/approve", json={})
     return ds["id"], grant["grant"]
@@ -241,7 +242,7 @@ def test_owner_publishes_researcher_requests_owner_approves(
 def test_researcher_queries_owner_releases_researcher_downloads(
     browser: Any, server: Server, keys: dict[str, str], shots: Path, lang: str
 ) -> None:
-    _, grant = _granted(server, keys, f"Recensement requêtes {lang}")
+    dataset, grant = _granted(server, keys, f"Recensement requêtes {lang}")
     lab, rpage = _login(browser, server, keys["researcher"], lang)
     _open(rpage, server, f"dataspace/workbench?grant={grant}", lang)
     assert rpage.locator("#unavailable").count() == 0, "the query API is not served"
@@ -283,6 +284,29 @@ def test_researcher_queries_owner_releases_researcher_downloads(
         link.click()
     saved = Path(got.value.path())
     assert saved.stat().st_size > 0
+
+    # Differential privacy: the owner publishes the public categories of `sexe` (DP groups by them
+    # only); the researcher spends a quarter of the grant's ε on a noisy count by sex.
+    _open(page, server, "dataspace", lang)
+    page.locator(f"#yours-rows tr[data-id='{dataset}'] button").click()
+    page.wait_for_selector("#editor:not([hidden])")
+    page.locator("#category-rows tr[data-column='sexe'] .values").fill("F, M")
+    page.click("#describe-form button[type=submit]")
+    page.wait_for_function(
+        "t => document.getElementById('editor-status').textContent === t", arg=_word(page, "ds_saved")
+    )
+    _open(rpage, server, f"dataspace/workbench?grant={grant}", lang)
+    assert rpage.locator("#w-epsilon").inner_text() == _epsilon_left(rpage, 1, 1)
+    rpage.select_option("#w-mode", "dp")
+    rpage.check("#w-group input[value='sexe']")
+    rpage.fill("#w-eps", "0.25")
+    rpage.click("#query-form button[type=submit]")
+    rpage.wait_for_selector("#query-result:not([hidden])", timeout=120_000)
+    shown = rpage.locator("#query-result").inner_text()
+    assert rpage.locator("#query-result .state.pending").count() == 1, shown
+    rpage.wait_for_function(
+        "t => document.getElementById('w-epsilon').textContent === t", arg=_epsilon_left(rpage, 0.75, 1)
+    )
     owner.close()
     lab.close()
 
@@ -378,6 +402,17 @@ def test_every_data_space_word_is_in_french_arabic_and_english() -> None:
 def _word(page: Any, key: str) -> str:
     """A word of the page's language, as the page itself has it."""
     return str(page.evaluate(f"window.siyada.t[{orjson.dumps(key).decode()}]"))
+
+
+def _epsilon_left(page: Any, left: float, budget: float) -> str:
+    """The ε-left line as the page writes it (its language's number format)."""
+    return str(
+        page.evaluate(
+            "([l, b]) => { const s = window.siyada;"
+            " return s.format(s.t.ds_epsilon_left, {left: s.number(l, 3), budget: s.number(b, 3)}); }",
+            [left, budget],
+        )
+    )
 
 
 def _css(text: str) -> str:

@@ -49,6 +49,7 @@
       facts([
         [t.ds_legal_basis, c.legal_basis && word("ds_basis_", c.legal_basis)], [t.ds_cndp, c.cndp_authorisation],
         [t.ds_purpose_limits, c.purpose_limits], [t.ds_retention, c.retention_days], [t.ds_bounds, bounds(c.bounds)],
+        [t.ds_categories, Object.entries(c.categories || {}).map(([k, v]) => `${k}: ${v.join(", ")}`).join(" · ")],
       ]),
       columnTable(ds.columns, `${t.ds_columns}: ${ds.title}`),
       el("p", {}, el("a", { href: `/ui/dataspace/request?dataset=${encodeURIComponent(ds.id)}` }, t.ds_ask_access)));
@@ -128,6 +129,13 @@
       cell(col.name, { dir: "auto" }),
       el("td", {}, el("input", { type: "number", step: "any", class: "lower", "aria-label": `${t.ds_lower} ${col.name}`, value: b[col.name]?.lower ?? "" })),
       el("td", {}, el("input", { type: "number", step: "any", class: "upper", "aria-label": `${t.ds_upper} ${col.name}`, value: b[col.name]?.upper ?? "" })))));
+    // Public categories (what values a column may take is itself published): DP groups by them only.
+    const cats = c.categories || {};
+    const textual = ds.columns.filter((col) => !NUMERIC.has(col.type) && col.role !== "direct");
+    $("category-rows").replaceChildren(...textual.map((col) => el("tr", { "data-column": col.name },
+      cell(col.name, { dir: "auto" }),
+      el("td", {}, el("input", { class: "values", dir: "auto", "aria-label": `${t.ds_category_values} ${col.name}`, value: (cats[col.name] || []).join(", ") })))));
+    $("c-checkers").value = (c.checkers || []).join(", ");
     $("editor").hidden = false;
   }
 
@@ -167,6 +175,15 @@
       if (lower !== "" && upper !== "") bounds[row.dataset.column] = { lower: Number(lower), upper: Number(upper) };
     }
     if (Object.keys(bounds).length) card.bounds = bounds;
+    // Sent only when filled: a server without these card fields then never sees them.
+    const categories = {};
+    for (const row of document.querySelectorAll("#category-rows tr")) {
+      const values = list(row.querySelector(".values").value);
+      if (values.length) categories[row.dataset.column] = values;
+    }
+    if (Object.keys(categories).length) card.categories = categories;
+    const checkers = list($("c-checkers").value).map(Number);
+    if (checkers.length) card.checkers = checkers;
     const body = { metadata };
     if (Object.keys(columns).length) body.columns = columns;
     if (Object.keys(card).length) body.card = card;
