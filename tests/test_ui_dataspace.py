@@ -30,6 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 AXE = ROOT / ".venv" / "axe-core" / "axe.min.js"
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed")
 DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
 
 _ROUTERS = Path(siyada.api.routers.__file__).parent
 QUERY_API = all(
@@ -87,7 +88,8 @@ def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _login(browser: Any, server: Server, key: str, lang: str, **context: Any) -> tuple[Any, Any]:
-    ctx = browser.new_context(viewport=DESKTOP, accept_downloads=True, **context)
+    context.setdefault("viewport", DESKTOP)
+    ctx = browser.new_context(accept_downloads=True, **context)
     page = ctx.new_page()
     page.goto(f"{server.url}/ui/login?lang={lang}")  # the language cookie, kept for the session
     page.fill("#api_key", key)
@@ -375,6 +377,25 @@ def test_every_data_space_page_passes_axe(browser: Any, server: Server, keys: di
                     found[f"{who}:{section}:{lang}"] = bad
             ctx.close()
     assert found == {}
+
+
+def test_pages_fit_a_phone_in_both_languages(
+    browser: Any, server: Server, keys: dict[str, str], shots: Path
+) -> None:
+    _granted(server, keys, "Recensement téléphone")
+    wide: dict[str, int] = {}
+    for lang in LANGS:
+        ctx, page = _login(browser, server, keys["owner"], lang, viewport=PHONE)
+        for section in PAGES:
+            _open(page, server, section, lang)
+            name = section.replace("/", "-")
+            page.screenshot(path=str(shots / f"{name}-{lang}-phone.png"), full_page=True)
+            # Wide tables scroll inside their card; the page itself never scrolls sideways.
+            width = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            if width > 0:
+                wide[f"{section}:{lang}"] = width
+        ctx.close()
+    assert wide == {}
 
 
 def test_every_data_space_word_is_in_french_arabic_and_english() -> None:
