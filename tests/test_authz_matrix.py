@@ -157,6 +157,12 @@ MATRIX: dict[tuple[str, str], tuple[str, Build]] = {
         _fixed("/ui/evaluation/runs/999"),
     ),
     ("GET", "/ui/admin"): ("login | 403 | ok | ok | ok", _fixed("/ui/admin")),
+    # the data space's pages: shells over the /v1/dataspace API; only an admin decides on requests
+    ("GET", "/ui/dataspace"): ("login | ok | ok | ok | ok", _fixed("/ui/dataspace")),
+    ("GET", "/ui/dataspace/request"): ("login | ok | ok | ok | ok", _fixed("/ui/dataspace/request")),
+    ("GET", "/ui/dataspace/approvals"): ("login | 403 | ok | ok | ok", _fixed("/ui/dataspace/approvals")),
+    ("GET", "/ui/dataspace/workbench"): ("login | ok | ok | ok | ok", _fixed("/ui/dataspace/workbench")),
+    ("GET", "/ui/dataspace/airlock"): ("login | ok | ok | ok | ok", _fixed("/ui/dataspace/airlock")),
     # ---- the web app's conversations: private to the key that made them, even from an operator -----
     ("GET", "/ui/api/conversations"): ("401 | ok | ok | ok | ok", _fixed("/ui/api/conversations")),
     ("POST", "/ui/api/conversations"): (

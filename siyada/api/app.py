@@ -63,6 +63,7 @@ from siyada.privacy.policy import build_guard
 from siyada.readiness import Readiness
 from siyada.store.db import open_store
 from siyada.ui import conversations as ui_conversations
+from siyada.ui import dataspace as ui_dataspace
 from siyada.ui import routes as ui_routes
 from siyada.workers import WorkerPool
 
@@ -241,6 +242,7 @@ def create_app(settings: Settings) -> FastAPI:
         metrics_router.router,
         ui_routes.router,
         ui_conversations.router,
+        ui_dataspace.router,
     ):
         app.include_router(r)
     app.mount("/ui/static", StaticFiles(directory=ui_routes.STATIC), name="ui-static")

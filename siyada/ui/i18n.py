@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from siyada.ui.i18n_dataspace import DATASPACE
+
 LANGS = ("fr", "ar", "en")
 DEFAULT = "fr"
 RTL = {"ar"}
@@ -260,6 +262,8 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "skip": {"fr": "Aller au contenu", "ar": "انتقل إلى المحتوى", "en": "Skip to content"},
 }
+# The data space's pages keep their words in their own module (keys prefixed ds_).
+STRINGS.update(DATASPACE)
 
 
 def pick(requested: str | None) -> str:
