@@ -168,9 +168,17 @@ class WorkersConfig(_Strict):
 
     processes: int = Field(default_factory=lambda: max(1, min(4, os.cpu_count() or 1)), ge=1, le=64)
     cpu_seconds: int = Field(default=60, ge=1)  # CPU time per job (one file, or one text to analyse)
+    # A job reading pages by OCR gets this much more CPU time for each page it begins (a 300 dpi page
+    # takes 2-8 s here), up to `max_cpu_seconds`: a 100-page scan is read, one pathological page is
+    # still cut after its share (siyada.workers.PageBudget).
+    page_cpu_seconds: int = Field(default=30, ge=0)
+    max_cpu_seconds: int = Field(default=3600, ge=1)
     memory_mb: int = Field(default=2048, ge=16)  # memory a job may add to its worker's
-    wall_seconds: float = Field(default=1800.0, gt=0)  # backstop for a job stuck without using the CPU
+    wall_seconds: float = Field(default=1800.0, gt=0)  # backstop: a job silent this long is killed
     nice: int = Field(default=19, ge=0, le=19)  # workers yield the CPU to requests and the embedded models
+    # OpenMP threads one OCR read may use in a worker (OMP_THREAD_LIMIT); 0: Tesseract's default of 4,
+    # which spin-wait: on 2 busy cores a dense page took 4x the CPU time and 3x the wall time of one.
+    ocr_threads: int = Field(default=1, ge=0, le=64)
 
 
 class FileConfig(_Strict):

@@ -5,14 +5,20 @@ Why processes: a thread cannot be stopped or bounded, and a slow parse in a thre
 request path needs. A worker process is bounded by the kernel: each job gets a CPU-time limit
 (`RLIMIT_CPU`, relative to what the worker has used so far; the kernel's SIGXCPU ends the job) and a
 memory limit (`RLIMIT_AS`, relative to the worker's size at rest; allocations beyond fail), and a wall
-clock backstop kills a worker stuck in C code where no signal handler runs. A job over a limit raises
-:class:`JobTooComplex` to its caller; its worker is replaced (a fork from the forkserver, milliseconds)
+clock backstop kills a worker silent too long in C code where no signal handler runs. A job over a limit
+raises :class:`JobTooComplex` to its caller; its worker is replaced (a fork from the forkserver, milliseconds)
 and the pool keeps serving. Other jobs in flight are not affected (unlike `ProcessPoolExecutor`, where
 one dead worker breaks the whole pool).
 
-What crosses the boundary: a picklable function and arguments in (bytes, names), picklable results out
-(dataclasses). Workers are forked from a forkserver that imported the job modules once, so parsers,
-the privacy gazetteers and the language analysers are loaded once, not per job.
+A job that reads pages (OCR) is budgeted by its pages: it announces them through siyada.progress and
+each page it begins adds `page_cpu_seconds` to its CPU limit, up to `max_cpu_seconds` (PageBudget). A
+100-page scan then gets the time 100 pages need, while one pathological page is still cut after its
+own share. The same reports reach the caller (the upload's progress bar) and reset the wall clock: a
+job telling its progress is not stuck.
+
+What crosses the boundary: a picklable function and arguments in (bytes, names), progress reports and
+picklable results out (dataclasses). Workers are forked from a forkserver that imported the job modules
+once, so parsers, the privacy gazetteers and the language analysers are loaded once, not per job.
 """
 
 from __future__ import annotations
@@ -33,6 +39,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any, TypeVar
+
+from siyada import progress
 
 if TYPE_CHECKING:
     from siyada.config import WorkersConfig
@@ -63,9 +71,46 @@ class JobTooComplex(Exception):
 
 @dataclass(frozen=True)
 class Limits:
-    cpu_seconds: int  # CPU time one job may use
+    cpu_seconds: int  # CPU time one job may use (before the pages it reads)
     memory_bytes: int  # address space one job may add to its worker's
     wall_seconds: float  # backstop: a worker silent this long is killed
+    page_cpu_seconds: int = 0  # more CPU time for each page the job begins to read (OCR)
+    max_cpu_seconds: int = 0  # the most CPU time any job may get, whatever its pages
+
+
+@dataclass
+class PageBudget:
+    """A job's CPU budget: `cpu_seconds`, plus `page_cpu_seconds` for each page it has begun of those it
+    announced (siyada.progress), never over `max_cpu_seconds` nor under `cpu_seconds`. Pages are
+    granted one at a time as they begin, not all when announced: a first page that never ends is cut
+    after its own share, not after the share of the whole file."""
+
+    limits: Limits
+    total: int = 0  # pages announced
+    done: int = 0  # pages read
+
+    def note(self, stage: str, n: int) -> None:
+        if stage == progress.PAGES_TOTAL:
+            self.total += n
+        elif stage == progress.PAGES:
+            self.done += n
+
+    def begun(self) -> int:
+        return min(self.done + 1, self.total)
+
+    def seconds(self) -> int:
+        base, cap = self.limits.cpu_seconds, self.limits.max_cpu_seconds
+        granted = base + self.limits.page_cpu_seconds * self.begun()
+        return max(base, min(cap, granted)) if cap else granted
+
+    def describe(self) -> str:
+        if not self.total or not self.limits.page_cpu_seconds:
+            return f"{self.seconds()} s"
+        lim = self.limits
+        return (
+            f"{self.seconds()} s ({lim.cpu_seconds} s, and {lim.page_cpu_seconds} s for each of the "
+            f"{self.begun()} pages begun of {self.total}; at most {lim.max_cpu_seconds} s)"
+        )
 
 
 # ---- inside a worker --------------------------------------------------------------------------------
@@ -91,17 +136,42 @@ def _address_space() -> int:
         return int(f.read().split()[0]) * resource.getpagesize()
 
 
-def _limit(limits: Limits) -> None:
+def _limit(limits: Limits) -> float:
+    """Set the job's limits; returns the CPU time used before it (its budget counts from there)."""
     # Soft limits only: an unprivileged process cannot raise a hard limit again, and the worker
     # lifts them after each job. The hard limits stay as they are (the wall backstop covers a job
     # that never returns to Python to take SIGXCPU).
-    _, cpu_hard = resource.getrlimit(resource.RLIMIT_CPU)
-    cpu = int(_cpu_used()) + limits.cpu_seconds + 1  # whole seconds; the +1 covers the fraction used
-    resource.setrlimit(resource.RLIMIT_CPU, (_capped(cpu, cpu_hard), cpu_hard))
+    start = _cpu_used()
+    _limit_cpu(start, limits.cpu_seconds)
     _, as_hard = resource.getrlimit(resource.RLIMIT_AS)
     resource.setrlimit(
         resource.RLIMIT_AS, (_capped(_address_space() + limits.memory_bytes, as_hard), as_hard)
     )
+    return start
+
+
+def _limit_cpu(start: float, seconds: int) -> None:
+    _, cpu_hard = resource.getrlimit(resource.RLIMIT_CPU)
+    cpu = int(start) + seconds + 1  # whole seconds; the +1 covers the fraction used
+    resource.setrlimit(resource.RLIMIT_CPU, (_capped(cpu, cpu_hard), cpu_hard))
+
+
+def _reporter(conn: Connection, limits: Limits, start: float) -> progress.Sink:
+    """The job's progress sink: each report raises the CPU limit to the pages' budget and goes to the
+    server. SIGXCPU is held while a report is written, so that a cut never leaves half a message in
+    the pipe (the cut then comes right after it)."""
+    budget = PageBudget(limits)
+
+    def report(stage: str, n: int) -> None:
+        budget.note(stage, n)
+        _limit_cpu(start, budget.seconds())
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGXCPU})
+        try:
+            conn.send(("progress", stage, n))
+        finally:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGXCPU})
+
+    return report
 
 
 _AT_REST: dict[int, tuple[int, int]] = {}  # the worker's own limits, restored after each job
@@ -116,12 +186,15 @@ def _capped(value: int, hard: int) -> int:
     return value if hard == resource.RLIM_INFINITY else min(value, hard)
 
 
-def _run_job(fn: Callable[..., Any], args: tuple[Any, ...], limits: Limits) -> tuple[str, Any]:
+def _run_job(
+    fn: Callable[..., Any], args: tuple[Any, ...], limits: Limits, conn: Connection
+) -> tuple[str, Any]:
     global _in_job
     try:
         _in_job = True
-        _limit(limits)
-        return "ok", fn(*args)
+        start = _limit(limits)
+        with progress.reporting(_reporter(conn, limits, start)):
+            return "ok", fn(*args)
     except _OverCpu:
         return "cpu", None
     except MemoryError:
@@ -133,10 +206,16 @@ def _run_job(fn: Callable[..., Any], args: tuple[Any, ...], limits: Limits) -> t
         _unlimit()
 
 
-def _serve(conn: Connection, limits: Limits, nice: int) -> None:
+def _serve(conn: Connection, limits: Limits, nice: int, ocr_threads: int = 1) -> None:
     """A worker's life: jobs one at a time until the pipe closes or a job goes over a limit (then it
     exits: state left by an interrupted job is not trusted, and a fresh fork is cheap)."""
     os.nice(nice)  # background work: the request path (and the embedded model) gets the CPU first
+    if ocr_threads:
+        # Read by libgomp when Tesseract first loads it in this worker (the forkserver never has):
+        # Tesseract's own 4 threads per read spin-wait, and on a busy machine a dense page cost 4x
+        # the CPU time and 3x the wall time of one thread (bench/ocr_page_cpu.py). The pool's
+        # processes are the parallelism; the CPU budget counts every thread.
+        os.environ["OMP_THREAD_LIMIT"] = str(ocr_threads)
     _AT_REST.update({which: resource.getrlimit(which) for which in (resource.RLIMIT_CPU, resource.RLIMIT_AS)})
     signal.signal(signal.SIGXCPU, _on_sigxcpu)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle
@@ -145,7 +224,7 @@ def _serve(conn: Connection, limits: Limits, nice: int) -> None:
             fn, args = conn.recv()
         except (EOFError, OSError):
             return
-        status, value = _run_job(fn, args, limits)
+        status, value = _run_job(fn, args, limits, conn)
         try:
             conn.send((status, value))
         except Exception as exc:  # an unpicklable error or result
@@ -169,10 +248,11 @@ class WorkerPool:
     """`size` worker processes; `run` blocks the calling thread until a worker is free and its job is
     done, `submit` waits in the pool's own threads (never the default executor)."""
 
-    def __init__(self, size: int, limits: Limits, nice: int = 19) -> None:
+    def __init__(self, size: int, limits: Limits, nice: int = 19, ocr_threads: int = 1) -> None:
         self.size = size
         self.limits = limits
         self.nice = nice
+        self.ocr_threads = ocr_threads  # OpenMP threads of an OCR read in a worker; 0: the library's
         self.replaced = 0  # workers replaced after going over a limit or dying (for logs)
         self._ctx = multiprocessing.get_context("forkserver")
         self._ctx.set_forkserver_preload(list(PRELOAD))
@@ -186,13 +266,22 @@ class WorkerPool:
 
     @classmethod
     def from_config(cls, config: WorkersConfig) -> WorkerPool:
-        limits = Limits(config.cpu_seconds, config.memory_mb * 2**20, config.wall_seconds)
-        return cls(config.processes, limits, config.nice)
+        limits = Limits(
+            config.cpu_seconds,
+            config.memory_mb * 2**20,
+            config.wall_seconds,
+            config.page_cpu_seconds,
+            config.max_cpu_seconds,
+        )
+        return cls(config.processes, limits, config.nice, config.ocr_threads)
 
     def _start(self) -> _Worker:
         parent, child = self._ctx.Pipe()
         process = self._ctx.Process(
-            target=_serve, args=(child, self.limits, self.nice), name="siyada-worker", daemon=True
+            target=_serve,
+            args=(child, self.limits, self.nice, self.ocr_threads),
+            name="siyada-worker",
+            daemon=True,
         )
         process.start()
         child.close()
@@ -201,13 +290,15 @@ class WorkerPool:
             self._all.append(worker)
         return worker
 
-    def run(self, fn: Callable[..., T], *args: Any) -> T:
+    def run(self, fn: Callable[..., T], *args: Any, on_progress: progress.Sink | None = None) -> T:
         """Run `fn(*args)` in a worker; its own exceptions are re-raised here, JobTooComplex when it
-        went over a limit."""
+        went over a limit. Its progress reports (siyada.progress) are handed to `on_progress` here, in
+        the calling thread, as they come."""
         worker = self._take()
         healthy = False
+        budget = PageBudget(self.limits)
         try:
-            status, value = self._exchange(worker, fn, args)
+            status, value = self._exchange(worker, fn, args, budget, on_progress)
             healthy = status not in ("cpu", "memory", "dead", "wall")
         finally:
             self._give_back(worker, healthy)
@@ -217,7 +308,7 @@ class WorkerPool:
             raise value
         if self._closed:
             raise PoolClosed("the server is stopping")
-        raise self._too_complex(status)
+        raise self._too_complex(status, budget)
 
     def _take(self) -> _Worker:
         while not self._closed:
@@ -240,29 +331,42 @@ class WorkerPool:
             log.warning("a worker went over its limits or died; replaced")
             self._idle.put(self._start())
 
-    def _exchange(self, worker: _Worker, fn: Callable[..., Any], args: tuple[Any, ...]) -> tuple[str, Any]:
+    def _exchange(
+        self,
+        worker: _Worker,
+        fn: Callable[..., Any],
+        args: tuple[Any, ...],
+        budget: PageBudget,
+        on_progress: progress.Sink | None,
+    ) -> tuple[str, Any]:
         try:
             start = _cpu_of(worker.process.pid)
             worker.conn.send((fn, args))
             deadline = time.monotonic() + self.limits.wall_seconds
-            while not worker.conn.poll(1.0):
+            while True:
+                if worker.conn.poll(1.0):
+                    message = worker.conn.recv()
+                    if message[0] != "progress":
+                        return message  # type: ignore[no-any-return]
+                    budget.note(message[1], message[2])  # the same budget the worker now runs under
+                    deadline = time.monotonic() + self.limits.wall_seconds  # not silent: not stuck
+                    _tell(on_progress, message[1], message[2])
+                    continue
                 # Backstops for a job stuck where SIGXCPU cannot reach it (a long C call): its CPU
                 # time well past the limit, whatever the load; then a wall-clock limit.
-                if _cpu_of(worker.process.pid) - start > self.limits.cpu_seconds + _CPU_GRACE:
+                if _cpu_of(worker.process.pid) - start > budget.seconds() + _CPU_GRACE:
                     return "cpu", None
                 if time.monotonic() > deadline:
                     return "wall", None
-            status, value = worker.conn.recv()
         except (EOFError, OSError):  # killed: by the kernel (the OOM killer), or by `close`
             return "dead", None
-        return status, value
 
-    def _too_complex(self, status: str) -> JobTooComplex:
+    def _too_complex(self, status: str, budget: PageBudget) -> JobTooComplex:
         if status == "memory":
             return JobTooComplex("memory", f"{self.limits.memory_bytes // 2**20} MiB")
         if status == "wall":
-            return JobTooComplex("time", f"{self.limits.wall_seconds:g} s")
-        return JobTooComplex("CPU time", f"{self.limits.cpu_seconds} s")
+            return JobTooComplex("time", f"{self.limits.wall_seconds:g} s without progress")
+        return JobTooComplex("CPU time", budget.describe())
 
     async def submit(self, fn: Callable[..., T], *args: Any) -> T:
         loop = asyncio.get_running_loop()
@@ -276,6 +380,15 @@ class WorkerPool:
         for worker in workers:
             _stop(worker)
         self._waiters.shutdown(wait=False, cancel_futures=True)
+
+
+def _tell(on_progress: progress.Sink | None, stage: str, n: int) -> None:
+    if on_progress is None:
+        return
+    try:
+        on_progress(stage, n)
+    except Exception:  # a listener's failure is not the job's
+        log.exception("a progress listener failed")
 
 
 _CPU_GRACE = 5.0  # seconds past the CPU limit before the server kills a worker that ignored SIGXCPU

@@ -98,6 +98,13 @@ class World:
         form = {"collection": self.res[t]["collection"]}
         return self.ok(self.admin(t), "POST", "/v1/documents", files=files, data=form)["id"]
 
+    def fresh_upload(self, t: str) -> str:
+        """The id of an upload the tenant's admin named (its progress stays readable after it ends)."""
+        upload_id = f"up-{t}-{uuid.uuid4().hex}"
+        body = {"collection": self.res[t]["collection"], "text": f"Avis {uuid.uuid4().hex}.", "name": "u"}
+        self.ok(self.admin(t), "POST", "/v1/documents", json=body, headers={"X-Upload-Id": upload_id})
+        return upload_id
+
     def fresh_limit(self, t: str) -> int:
         body = {"key_id": self.res[t]["key_id"], "model": f"m-{uuid.uuid4().hex[:6]}", "rpm": 1000}
         return self.ok("operator", "PUT", "/v1/admin/limits", json=body)["id"]
@@ -254,6 +261,11 @@ MATRIX: dict[tuple[str, str], tuple[str, Build]] = {
     ("GET", "/v1/documents/{doc_id}/pages/{page}/image"): (
         "401 | ok/404 | ok/404 | 404/ok | 404/404",
         lambda w, t: (f"/v1/documents/{w.res[t]['scan']}/pages/1/image", {}),
+    ),
+    # An upload's progress is its tenant's: another tenant's key does not learn that the id exists.
+    ("GET", "/v1/uploads/{upload_id}"): (
+        "401 | ok/404 | ok/404 | 404/ok | 404/404",
+        lambda w, t: (f"/v1/uploads/{w.res[t]['upload']}", {}),
     ),
     ("POST", "/v1/search"): (
         "401 | ok/404 | ok/404 | 404/ok | 404/404",
@@ -483,6 +495,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         res["collection"] = w.fresh_collection(t)
         res["document"] = w.fresh_document(t)
         res["scan"] = w.fresh_scan(t)
+        res["upload"] = w.fresh_upload(t)
         res["key_id"] = w.fresh_key(t)
         res["limit_id"] = w.fresh_limit(t)
         res["conversation"] = w.fresh_conversation(t)

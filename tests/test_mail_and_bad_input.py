@@ -212,9 +212,16 @@ def _empty_pdf() -> bytes:
     return out + b"trailer\n<</Size 3/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % xref
 
 
-ENCRYPTED_OFFICE = (
-    b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504 + "EncryptedPackage".encode("utf-16-le") + b"\0" * 64
-)
+def _encrypted_ooxml(fixture: str) -> bytes:
+    """A LibreOffice-made OOXML fixture saved with a password by msoffcrypto-tool (ECMA-376 agile
+    encryption, as Office writes it): an OLE container, not a zip."""
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    out = io.BytesIO()
+    OOXMLFile(io.BytesIO((FIXTURES / fixture).read_bytes())).encrypt("secret", out)
+    return out.getvalue()
+
+
 ENCRYPTED_ODT = b""  # built below: a manifest declaring encryption, as LibreOffice writes it
 
 
@@ -241,7 +248,9 @@ def _bad_inputs() -> list[tuple[str, bytes, int, str, str]]:
         ("empty.pdf", _empty_pdf(), 422, "malformed_document", "no pages"),
         ("long.pdf", _pdf(3), 422, "malformed_document", "3 pages, over the limit of 2"),
         ("locked.pdf", _pdf(1, password="secret"), 422, "malformed_document", "password-protected"),
-        ("locked.xlsx", ENCRYPTED_OFFICE, 422, "malformed_document", "password-protected"),
+        ("locked.xlsx", _encrypted_ooxml("guichet.xlsx"), 422, "malformed_document", "password-protected"),
+        ("locked.docx", _encrypted_ooxml("bilingual.docx"), 422, "malformed_document", "password-protected"),
+        ("locked.pptx", _encrypted_ooxml("deck.pptx"), 422, "malformed_document", "password-protected"),
         ("locked.odt", _encrypted_odt(), 422, "malformed_document", "password-protected"),
         (
             "bomb.png",

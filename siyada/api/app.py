@@ -38,10 +38,12 @@ from siyada.api.routers import (
     ready,
     search,
     tokenize,
+    uploads,
 )
 from siyada.api.routers import audit_witness as audit_witness_router
 from siyada.api.routers import metrics as metrics_router
 from siyada.api.routers import usage as usage_router
+from siyada.api.uploads import Uploads
 from siyada.config import Settings
 from siyada.gateway.registry import build_router
 from siyada.gateway.router import Router
@@ -231,6 +233,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.quotas = quotas
     app.state.metrics = metrics
     app.state.keys = KeyCache(engine, settings.file.key_cache_seconds)
+    app.state.uploads = Uploads()  # progress of the uploads being ingested here (the web app's bar)
     app.state.logins = LoginThrottle()  # failed password logins per address, this process only
     install_error_handlers(app)
     for r in (
@@ -247,6 +250,7 @@ def create_app(settings: Settings) -> FastAPI:
         privacy.router,
         collections.router,
         documents.router,
+        uploads.router,
         search.router,
         evaluations.router,
         dataspace.router,

@@ -155,6 +155,7 @@ ROUTES: dict[tuple[str, str], Doc] = {
     ("GET", "/v1/documents/{doc_id}/chunks"): Doc(_KNOWLEDGE),
     ("GET", "/v1/documents/{doc_id}/pages/{page}"): Doc(_KNOWLEDGE),
     ("GET", "/v1/documents/{doc_id}/pages/{page}/image"): Doc(_KNOWLEDGE, success={200: ("image/jpeg",)}),
+    ("GET", "/v1/uploads/{upload_id}"): Doc((404,)),  # unknown here (siyada.api.uploads)
     ("POST", "/v1/search"): Doc(_KNOWLEDGE),
     ("POST", "/v1/privacy/deanonymize"): Doc(),
     ("GET", "/v1/evaluations"): Doc((400,)),

@@ -15,6 +15,7 @@ import typer
 
 from siyada.cli.common import current_settings, err, fail, open_engine, out
 from siyada.knowledge.parse import EXTENSIONS
+from siyada.progress import PAGES, PAGES_TOTAL
 
 collections_app = typer.Typer(help="Collections of documents.", no_args_is_help=True)
 
@@ -121,12 +122,18 @@ def ingest(
             bars["embedded"] = progress.add_task("embedded", total=None, rate="")
 
         def on_progress(stage: str, n: int) -> None:
+            if stage == PAGES_TOTAL:  # scans: the pages OCR is to read get a bar of their own
+                if PAGES not in bars:
+                    bars[PAGES] = progress.add_task("pages", total=0, rate="")
+                progress.update(bars[PAGES], total=(progress.tasks[bars[PAGES]].total or 0) + n)
+                return
             task = bars[stage]
             progress.advance(task, n)
             if stage == "chunks" and "embedded" in bars:  # what is chunked will be embedded
                 progress.update(bars["embedded"], total=progress.tasks[task].completed)
             speed = progress.tasks[task].speed
-            progress.update(task, rate=f"{speed:.1f} chunks/s" if speed else "")
+            unit = "pages" if stage == PAGES else "chunks"
+            progress.update(task, rate=f"{speed:.1f} {unit}/s" if speed else "")
 
         readers = [(path.name, path.read_bytes) for path in files]
         outcomes = kn.ingest_files(owner.id, owner.name, collection, readers, meta, on_progress)

@@ -14,12 +14,13 @@ import hashlib
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import orjson
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from siyada import progress
 from siyada.knowledge import lexical, pgvector
 from siyada.knowledge.chunk import Chunk, chunk
 from siyada.knowledge.collections import KnowledgeError, bump_version, document_dict
@@ -136,7 +137,9 @@ class KeyedPseudonymiser:
         return keyed_hash(text, detect(text, self.threshold, self.entities), self.key)[0]
 
 
-Progress = Callable[[str, int], None]  # (stage, count): "chunks" when chunked, "embedded" when embedded
+# (stage, count) increments: "pages_total" and "pages" as OCR announces and reads pages (siyada.progress),
+# "chunks" when chunked, "embedded" when embedded.
+Progress = Callable[[str, int], None]
 
 
 def embed_all(
@@ -229,9 +232,14 @@ def prepare_file(
     pseudonymise: Callable[[str], str] | None,
     collection_id: int,
     limits: ParseLimits | None = None,
+    on_progress: Progress | None = None,
 ) -> list[Prepared]:
     """Parse a file and chunk and analyse each of its documents: the CPU-heavy part of ingestion, with
-    no database access, so that the server runs it in a worker process (siyada.workers)."""
+    no database access, so that the server runs it in a worker process (siyada.workers, which hears the
+    pages OCR reads itself); in-process, `on_progress` hears them."""
+    if on_progress is not None:
+        with progress.reporting(on_progress):
+            return prepare_file(data, filename, content_type, metadata, pseudonymise, collection_id, limits)
     prepared: list[Prepared] = []
     docs = parse_many(data, filename, content_type, limits or ParseLimits())
     for n, parsed in enumerate(docs):
@@ -257,10 +265,22 @@ def _link_attachments(docs: list[ParsedDocument], prepared: list[Prepared]) -> N
         prepared[index].metadata = {**prepared[index].metadata, "attachment_ids": ids}
 
 
-# Runs `prepare_file` (in-process, or in a worker process with limits); same arguments and result.
-Preparer = Callable[
-    [bytes, str, "str | None", "dict[str, Any] | None", "Callable[[str], str] | None", int], list[Prepared]
-]
+class Preparer(Protocol):
+    """Runs `prepare_file` (in-process, or in a worker process with limits); same arguments and result,
+    its OCR page reports handed to `on_progress`."""
+
+    def __call__(
+        self,
+        data: bytes,
+        filename: str,
+        content_type: str | None,
+        metadata: dict[str, Any] | None,
+        pseudonymise: Callable[[str], str] | None,
+        collection_id: int,
+        /,
+        *,
+        on_progress: Progress | None = None,
+    ) -> list[Prepared]: ...
 
 
 @dataclass
@@ -305,7 +325,7 @@ def ingest_files(
         try:
             data = read()
             for item in _documents(
-                engine, collection, data, name, content_type, metadata, pseudonymise, preparer
+                engine, collection, data, name, content_type, metadata, pseudonymise, preparer, on_progress
             ):
                 if isinstance(item, IngestResult):
                     current.outcome.results.append(item)
@@ -360,6 +380,7 @@ def _documents(
     metadata: dict[str, Any] | None,
     pseudonymise: Callable[[str], str] | None,
     preparer: Preparer,
+    on_progress: Progress | None,
 ) -> Iterator[Prepared | IngestResult]:
     """Each document of the file, chunked and analysed, or its stored result when already there."""
     if not data:  # refused here, so the API, the CLI and the web app answer alike
@@ -369,7 +390,10 @@ def _documents(
         yield IngestResult(_named(document_dict(found), collection), created=False)
         yield from _attached(engine, collection, found)
         return
-    for p in preparer(data, filename, content_type, metadata, pseudonymise, collection.id):
+    prepared = preparer(
+        data, filename, content_type, metadata, pseudonymise, collection.id, on_progress=on_progress
+    )
+    for p in prepared:
         found = _existing(engine, p.doc_id)
         if found is not None:
             yield IngestResult(_named(document_dict(found), collection), created=False)

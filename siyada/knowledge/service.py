@@ -202,12 +202,22 @@ class Knowledge:
         filename: str,
         content_type: str | None = None,
         metadata: dict[str, Any] | None = None,
+        on_progress: Callable[[str, int], None] | None = None,
     ) -> list[IngestResult]:
         """`ingest` on the ingestion threads (the API): raises JobTooComplex for a file over the
-        workers' limits, having stored nothing."""
+        workers' limits, having stored nothing. `on_progress` hears the pages OCR reads and the chunks
+        made and embedded, from an ingestion thread."""
         loop = asyncio.get_running_loop()
         work = functools.partial(
-            self.ingest, tenant_id, tenant_name, collection, data, filename, content_type, metadata
+            self.ingest,
+            tenant_id,
+            tenant_name,
+            collection,
+            data,
+            filename,
+            content_type,
+            metadata,
+            on_progress,
         )
         return await loop.run_in_executor(self._ingesting, work)
 

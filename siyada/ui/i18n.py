@@ -112,18 +112,29 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "no_documents": {"fr": "Aucun document.", "ar": "لا توجد وثائق.", "en": "No document."},
     "drop_here": {
-        "fr": "Déposez des fichiers ici ou choisissez-les "
-        "(PDF, DOCX, HTML, Markdown, texte, JSON, XLSX ; {max} Mo au plus chacun)",
-        "ar": "أسقط الملفات هنا أو اخترها (PDF، DOCX، HTML، Markdown، نص، JSON، XLSX؛ "
-        "{max} م.ب كحدّ أقصى لكل ملف)",
-        "en": "Drop files here or choose them "
-        "(PDF, DOCX, HTML, Markdown, text, JSON, XLSX; {max} MB each at most)",
+        "fr": "Déposez des fichiers ici ou choisissez-les (PDF, DOCX, ODT, XLSX, ODS, PPTX, CSV, EML, "
+        "HTML, Markdown, texte, JSON ; scans et photos de pages : PNG, JPEG, TIFF, WebP ; "
+        "{max} Mo au plus chacun)",
+        "ar": "أسقط الملفات هنا أو اخترها (PDF، DOCX، ODT، XLSX، ODS، PPTX، CSV، EML، HTML، Markdown، نص، "
+        "JSON؛ صفحات ممسوحة أو مصورة: PNG، JPEG، TIFF، WebP؛ {max} م.ب كحدّ أقصى لكل ملف)",
+        "en": "Drop files here or choose them (PDF, DOCX, ODT, XLSX, ODS, PPTX, CSV, EML, HTML, Markdown, "
+        "text, JSON; scanned or photographed pages: PNG, JPEG, TIFF, WebP; {max} MB each at most)",
     },
     "choose_files": {"fr": "Choisir des fichiers", "ar": "اختيار ملفات", "en": "Choose files"},
     "uploads": {"fr": "Envois", "ar": "الإرسالات", "en": "Uploads"},
     "waiting": {"fr": "en attente", "ar": "في الانتظار", "en": "waiting"},
     "sending": {"fr": "envoi {pct} %", "ar": "إرسال {pct}٪", "en": "sending {pct}%"},
     "indexing": {"fr": "indexation…", "ar": "فهرسة…", "en": "indexing…"},
+    "reading_pages": {
+        "fr": "lecture (OCR) : page {done} sur {total}",
+        "ar": "قراءة (التعرف الضوئي): الصفحة {done} من {total}",
+        "en": "reading (OCR): page {done} of {total}",
+    },
+    "indexing_chunks": {
+        "fr": "indexation : {done} sur {total} passages",
+        "ar": "فهرسة: {done} من {total} مقطع",
+        "en": "indexing: {done} of {total} chunks",
+    },
     "indexed": {"fr": "indexé : {n} passages", "ar": "تمت الفهرسة: {n} مقطع", "en": "indexed: {n} chunks"},
     "already": {
         "fr": "déjà présent (même contenu)",

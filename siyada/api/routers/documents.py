@@ -2,6 +2,7 @@
 
 POST /v1/documents            multipart: file, collection, metadata (a JSON object as text)
                               or JSON: {"collection", "text", "name", "metadata", "format"}
+                              X-Upload-Id: an id the client chose, to poll GET /v1/uploads/{id}
 GET|DELETE /v1/documents/{id} · GET /v1/documents/{id}/chunks
 GET /v1/documents/{id}/pages/{page}?start=&end=   a page OCR read: confidence, and the boxes of a span
 GET /v1/documents/{id}/pages/{page}/image         that page's image (JPEG)
@@ -16,7 +17,7 @@ from collections.abc import AsyncIterator
 from typing import Any, Literal
 
 import orjson
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, Header, Path, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
@@ -25,6 +26,7 @@ from starlette.responses import JSONResponse, Response
 from siyada.api.auth import authenticate
 from siyada.api.body import openapi_body, read_json, validate
 from siyada.api.knowledge_errors import knowledge_call
+from siyada.api.uploads import UPLOAD_ID_PATTERN, UploadProgress
 from siyada.errors import ApiError
 from siyada.governance.keys import Principal
 from siyada.knowledge import collections as store
@@ -121,7 +123,31 @@ def _answer(results: list[IngestResult]) -> JSONResponse:
 
 
 @router.post("/v1/documents", openapi_extra=openapi_body(TextDocument, MULTIPART))
-async def upload_document(request: Request, principal: Principal = Depends(authenticate)) -> JSONResponse:
+async def upload_document(
+    request: Request,
+    principal: Principal = Depends(authenticate),
+    # Typed `str` with a None default: the published schema is the pattern alone (no null to send).
+    upload_id: str = Header(default=None, alias="X-Upload-Id", pattern=UPLOAD_ID_PATTERN),
+) -> JSONResponse:
+    tracked = request.app.state.uploads.start(principal.tenant.id, upload_id) if upload_id else None
+    try:
+        results = await _ingest_upload(request, principal, tracked)
+    except ApiError as exc:
+        if tracked is not None:
+            tracked.failed(exc.status, exc.code, exc.message)
+        raise
+    except BaseException:
+        if tracked is not None:
+            tracked.failed(500, "server_error", "The upload failed on the server")
+        raise
+    if tracked is not None:
+        tracked.completed([r.document["id"] for r in results])
+    return _answer(results)
+
+
+async def _ingest_upload(
+    request: Request, principal: Principal, tracked: UploadProgress | None
+) -> list[IngestResult]:
     limit = _limit(request)
     declared = request.headers.get("content-length")
     if declared is not None and declared.isascii() and declared.isdigit() and int(declared) > limit:
@@ -133,12 +159,18 @@ async def upload_document(request: Request, principal: Principal = Depends(authe
         data, content_type, collection, metadata = doc.text.encode(), None, doc.collection, doc.metadata
         filename = doc.name if "." in doc.name else doc.name + _SUFFIX[doc.format]
     kn: Knowledge = request.app.state.knowledge
-    results = await knowledge_call(
+    return await knowledge_call(
         kn.ingest_async(
-            principal.tenant.id, principal.tenant.name, collection, data, filename, content_type, metadata
+            principal.tenant.id,
+            principal.tenant.name,
+            collection,
+            data,
+            filename,
+            content_type,
+            metadata,
+            on_progress=tracked.note if tracked is not None else None,
         )
     )
-    return _answer(results)
 
 
 @router.get("/v1/documents/{doc_id}")

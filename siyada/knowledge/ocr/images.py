@@ -14,6 +14,7 @@ import warnings
 from collections.abc import Iterator
 from typing import Any
 
+from siyada import progress
 from siyada.knowledge.parsers.base import MalformedDocument
 from siyada.knowledge.parsers.limits import DEFAULT_LIMITS
 
@@ -41,6 +42,7 @@ def open_image(data: bytes, max_pixels: int = MAX_PIXELS) -> Iterator[Any]:
     frames = getattr(image, "n_frames", 1)
     if frames > MAX_PAGES:
         raise MalformedDocument(f"The image has {frames} pages; OCR reads at most {MAX_PAGES}")
+    progress.add_pages(frames)  # the upload's progress bar, and the worker's CPU budget
     for index in range(frames):
         try:
             image.seek(index)

@@ -11,6 +11,7 @@ import re
 import threading
 from typing import Any
 
+from siyada import progress
 from siyada.knowledge.ocr import engine
 from siyada.knowledge.ocr.images import MAX_PAGES, MAX_PIXELS, OCR_DPI
 from siyada.knowledge.ocr.layout import OcrPage
@@ -34,7 +35,12 @@ def read_scanned(data: bytes, texts: list[str], lock: threading.Lock) -> dict[in
     scanned = [i for i in thin if _shows_image(data, i, lock)]
     if len(scanned) > MAX_PAGES:
         raise MalformedDocument(f"The PDF has {len(scanned)} scanned pages; OCR reads at most {MAX_PAGES}")
-    return {i: read_page(_render(data, i, lock), i + 1, OCR_DPI) for i in scanned}
+    progress.add_pages(len(scanned))  # the upload's progress bar, and the worker's CPU budget
+    found = {}
+    for i in scanned:
+        found[i] = read_page(_render(data, i, lock), i + 1, OCR_DPI)
+        progress.page_read()
+    return found
 
 
 def _shows_image(data: bytes, index: int, lock: threading.Lock) -> bool:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from siyada import progress
 from siyada.knowledge.ocr import engine
 from siyada.knowledge.ocr.images import MAX_PIXELS, deskew, display_copy, image_dpi, open_image
 from siyada.knowledge.ocr.layout import OcrPage, mean_confidence, page_text, reading_order
@@ -97,6 +98,7 @@ def parse_image(data: bytes, max_pixels: int = MAX_PIXELS) -> ParsedDocument:
     found = {}
     for index, image in enumerate(open_image(data, max_pixels)):
         found[index] = read_page(image, index + 1, image_dpi(image))
+        progress.page_read()  # open_image announced the pages (progress.add_pages)
     texts = [found[i].text for i in range(len(found))]
     if not any(t.strip() for t in texts):
         raise MalformedDocument("No text was found in the image")

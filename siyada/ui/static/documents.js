@@ -102,22 +102,65 @@
     return `${t.error} ${status}: ${known ? known + " — " : ""}${message}`;
   }
 
+  // While the server works on an upload, its progress (pages OCR has read, chunks embedded) is polled
+  // by the id the upload was sent with (GET /v1/uploads/{id}); until then the bar shows the sending.
+  const POLL_MS = 400;
+  const uploadId = () => Array.from(crypto.getRandomValues(new Uint8Array(16)),
+    (b) => b.toString(16).padStart(2, "0")).join("");
+
+  function showProgress(row, p) {
+    if (p.stage === "reading" && p.pages.total) {
+      row.bar.max = p.pages.total;
+      row.bar.value = p.pages.done;
+      const reading = Math.min(p.pages.done + 1, p.pages.total);
+      row.state.textContent = format(t.reading_pages, { done: reading, total: p.pages.total });
+    } else if (p.stage === "indexing" && p.chunks.total) {
+      row.bar.max = p.chunks.total;
+      row.bar.value = p.chunks.done;
+      row.state.textContent = format(t.indexing_chunks, { done: p.chunks.done, total: p.chunks.total });
+    }
+  }
+
+  function watch(id, row) {
+    let stopped = false;
+    const poll = async () => {
+      if (stopped) return;
+      try {
+        const resp = await fetch(`/v1/uploads/${id}`, { credentials: "same-origin" });
+        if (resp.ok && !stopped) showProgress(row, await resp.json());
+      } catch (e) { /* the next poll, or the upload's own answer, tells */ }
+      if (!stopped) setTimeout(poll, POLL_MS);
+    };
+    setTimeout(poll, POLL_MS);
+    return () => { stopped = true; };
+  }
+
   function send(file, row) {
     return new Promise((resolve) => {
       const form = new FormData();
       form.append("file", file);
       form.append("collection", selected);
+      const id = uploadId();
+      let unwatch = () => {};
       const xhr = new XMLHttpRequest();  // fetch() cannot report upload progress
       xhr.open("POST", "/v1/documents");
       xhr.setRequestHeader("X-CSRF-Token", csrf);
+      xhr.setRequestHeader("X-Upload-Id", id);
       xhr.upload.onprogress = (ev) => {
         if (!ev.lengthComputable) return;
         const pct = Math.round((100 * ev.loaded) / ev.total);
         row.bar.value = pct;
         row.state.textContent = pct < 100 ? format(t.sending, { pct }) : t.indexing;
       };
-      xhr.upload.onload = () => { row.bar.value = 100; row.state.textContent = t.indexing; };
+      xhr.upload.onload = () => {
+        row.bar.value = 100;
+        row.state.textContent = t.indexing;
+        unwatch = watch(id, row);
+      };
       xhr.onload = () => {
+        unwatch();
+        row.bar.max = 100;
+        row.bar.value = 100;
         let body = null;
         try { body = JSON.parse(xhr.responseText); } catch (e) { /* not JSON */ }
         if (xhr.status === 401) window.siyada.toLogin();  // the session ended meanwhile
@@ -127,7 +170,7 @@
         else row.finish(reason(xhr.status, body, file), false);
         resolve();
       };
-      xhr.onerror = () => { row.finish(`${t.error}: network`, false); resolve(); };
+      xhr.onerror = () => { unwatch(); row.finish(`${t.error}: network`, false); resolve(); };
       xhr.send(form);
     });
   }
