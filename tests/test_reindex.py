@@ -70,7 +70,7 @@ def test_a_changed_model_is_refused_until_the_collection_is_reindexed(tmp_path: 
     assert kn.search(tid, "t", ["c"], "olive hill", 1, "lexical")[0]["chunk"]["text"] == DOCS[1]
 
     seen: list[tuple[int, int]] = []
-    assert kn.reindex(tid, "c", lambda done, total: seen.append((done, total))) == 3
+    assert kn.reindex(tid, "c", lambda done, total: seen.append((done, total))).embedded == 3
     assert seen[-1] == (3, 3)
     new = _vectors(engine)
     assert new != old
@@ -101,7 +101,7 @@ def test_a_reindex_killed_midway_leaves_the_collection_refused_then_resumes(
     with pytest.raises(KnowledgeError) as refused:  # one chunk new, two old: never searched like that
         kn.search(tid, "t", ["c"], "olive hill", 1, "semantic")
     assert "being re-embedded" in str(refused.value)
-    assert kn.reindex(tid, "c") == 3
+    assert kn.reindex(tid, "c").embedded == 3
     assert kn.search(tid, "t", ["c"], "olive hill", 1, "semantic")[0]["chunk"]["text"] == DOCS[1]
 
 

@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import sqlalchemy as sa
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.engine import Engine
@@ -56,6 +57,7 @@ from siyada.governance.quota_counters import LocalCounters, RedisCounters
 from siyada.governance.quotas import Quotas
 from siyada.governance.usage import UsageRecorder
 from siyada.governance.usage_query import rollup
+from siyada.knowledge import lexical_rebuild
 from siyada.knowledge.answer import GroundedChat
 from siyada.knowledge.service import Knowledge
 from siyada.knowledge.vectors import Embedder
@@ -90,6 +92,21 @@ async def _checkpoint_forever(engine: Engine, key_path: Path, settings: Settings
             except Exception as exc:
                 log.warning("audit witness %s did not take the checkpoints (will retry): %s", witness, exc)
         await asyncio.sleep(CHECKPOINT_EVERY_S)
+
+
+def _warn_outdated(engine: Engine) -> None:
+    """One warning per collection whose lexical terms an older analysis made: searches on it still run,
+    but miss what the new analysis would find, until `siyada collections reindex`."""
+    try:
+        found = lexical_rebuild.outdated(engine)
+    except sa.exc.SQLAlchemyError as exc:  # a schema behind this version (migrated later by a job)
+        log.warning("could not check collections' analysis versions: %s", exc.__class__.__name__)
+        return
+    for tenant, name, reason in found:
+        log.warning(
+            "collection %r of tenant %r needs `siyada collections reindex %s --tenant %s`: %s",
+            name, tenant, name, tenant, reason,
+        )  # fmt: skip
 
 
 def _warm(knowledge: Knowledge) -> None:
@@ -166,6 +183,7 @@ def create_app(settings: Settings) -> FastAPI:
         chat = getattr(embedded, "chat", None)
         if chat is not None and settings.file.embedded.chat_model in chat.paths:
             chat.preload(settings.file.embedded.chat_model)
+        await asyncio.to_thread(_warn_outdated, engine)
         if settings.file.knowledge.warm_at_start:
             threading.Thread(
                 target=_warm, args=(app.state.knowledge,), name="siyada-warm", daemon=True

@@ -94,13 +94,16 @@ def ingest(
         fail("no files to ingest")
     kn = _knowledge()
     owner = _tenant(kn, tenant)
+    from siyada.knowledge.collections import find_collection, require_collection
+
+    with kn.engine.connect() as conn:
+        found = find_collection(conn, owner.id, collection)
     try:
-        kn.create_collection(owner.id, collection)
+        if found is None:  # made with the default model; an existing one may not need it (lexical only)
+            kn.create_collection(owner.id, collection)
     except KnowledgeError as exc:
         if exc.status != 409:
             fail(str(exc))
-    from siyada.knowledge.collections import require_collection
-
     with kn.engine.connect() as conn:  # the row alone: get_collection would also count its chunks
         embeds = require_collection(conn, owner.id, collection).embedding_model is not None
     created = skipped = failed = chunks = 0
@@ -224,7 +227,11 @@ def collections_list(tenant: Tenant = "default") -> None:
 
     kn = _knowledge()
     for c in list_collections(kn.engine, _tenant(kn, tenant).id):
-        out.print(f"{c['name']}\t{c['documents']} documents\t{c['chunks']} chunks\t{c['embedding_model']}")
+        due = f"\tneeds reindex: {c['reindex_reason']}" if c["needs_reindex"] else ""
+        out.print(
+            f"{c['name']}\t{c['documents']} documents\t{c['chunks']} chunks\t{c['embedding_model']}{due}",
+            highlight=False,
+        )
 
 
 @collections_app.command("delete")
@@ -240,22 +247,37 @@ def collections_delete(name: str, tenant: Tenant = "default") -> None:
 
 
 @collections_app.command("reindex")
-def collections_reindex(name: str, tenant: Tenant = "default") -> None:
-    """Re-embed a collection with its model as installed now (after an upgrade changed the model)."""
+def collections_reindex(
+    name: str,
+    tenant: Tenant = "default",
+    reembed: Annotated[
+        bool,
+        typer.Option(help="Re-embed even when the vectors are current (e.g. sentence_vectors changed)."),
+    ] = False,
+) -> None:
+    """Bring a collection up to this version after an upgrade: its lexical terms rebuilt when the text
+    analysis changed, its chunks re-embedded when its model changed. Safe to interrupt and run again."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     from siyada.knowledge.collections import KnowledgeError
 
     kn = _knowledge()
     owner = _tenant(kn, tenant)
-    columns = [TextColumn("re-embedding"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn()]
+    columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn()]
     try:
         with Progress(*columns, console=err, transient=not sys.stderr.isatty()) as progress:
-            task = progress.add_task("chunks", total=None)
+            terms = progress.add_task("rebuilding terms", total=None, visible=False)
+            vectors = progress.add_task("re-embedding", total=None, visible=False)
             done = kn.reindex(
-                owner.id, name, lambda n, total: progress.update(task, completed=n, total=total)
+                owner.id,
+                name,
+                lambda n, total: progress.update(vectors, completed=n, total=total, visible=True),
+                lambda n, total: progress.update(terms, completed=n, total=total, visible=True),
+                reembed,
             )
     except KnowledgeError as exc:
         fail(str(exc))
         return
-    out.print(f"collection {name!r}: {done} chunks re-embedded", highlight=False)
+    said = [f"{done.analysed} chunks' lexical terms rebuilt"] if done.analysed else []
+    said += [f"{done.embedded} chunks re-embedded"] if done.embedded else []
+    out.print(f"collection {name!r}: {', '.join(said) or 'already current'}", highlight=False)

@@ -11,6 +11,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from siyada.knowledge import lexical
+from siyada.knowledge.staleness import reindex_reason
+from siyada.lang.analysis import ANALYSIS_VERSION
 from siyada.lang.bidi import refusal
 from siyada.store.ids import row_id
 from siyada.store.tables import chunks, collections, documents
@@ -40,6 +42,9 @@ def _collection_dict(row: Any, counts: tuple[int, int] = (0, 0)) -> dict[str, An
         "created_at": int(row.created_at),
         "documents": counts[0],
         "chunks": counts[1],
+        # Siyada extension: whether `siyada collections reindex` is due, and why (knowledge.md).
+        "needs_reindex": (reason := reindex_reason(row)) is not None,
+        "reindex_reason": reason,
     }
 
 
@@ -73,6 +78,7 @@ def create_collection(
                 description=description,
                 embedding_model=embedding_model,
                 embedding_space=embedding_space,
+                lexical_version=ANALYSIS_VERSION,  # its terms will come from this analysis
                 created_at=time.time(),
             )
         ).inserted_primary_key[0]

@@ -12,11 +12,16 @@ were recorded (NULL) are not checked.
 Re-embedding runs in batches, each its own transaction, with the collection marked as in progress
 (space "") from the first batch to the last: a crash or kill mid-way leaves it refused, never
 half-searched, and running it again starts over.
+
+A reindex also rebuilds the lexical terms of a collection whose analysis version is not this code's
+(siyada.knowledge.lexical_rebuild), and re-embeds only what needs it: vectors of another (or an
+unrecorded) space, unless asked to.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -24,11 +29,27 @@ from sqlalchemy.engine import Engine
 
 from siyada.knowledge import pgvector
 from siyada.knowledge.collections import KnowledgeError, bump_version
+from siyada.knowledge.staleness import EMBEDDING_IN_PROGRESS
 from siyada.knowledge.vectors import Embedder, embed_passages, space_of, wants_sentences
 from siyada.store.tables import chunks, collections
 
-IN_PROGRESS = ""  # the space of a collection being re-embedded
+IN_PROGRESS = EMBEDDING_IN_PROGRESS  # the space of a collection being re-embedded
 BATCH_CHUNKS = 256
+
+
+@dataclass(frozen=True)
+class Reindexed:
+    """What a reindex did: chunks re-embedded, chunks whose lexical terms were rebuilt (0: current)."""
+
+    embedded: int
+    analysed: int
+
+
+def needs_embedding(collection: Any, model: Embedder) -> bool:
+    """Whether the collection's vectors may not be `model`'s as it is now: another space, one not
+    recorded (a collection made before spaces), an interrupted re-embedding, or a model without one."""
+    current = space_of(model)
+    return current is None or collection.embedding_space != current
 
 
 def check_space(collection: Any, model: Embedder | None) -> None:

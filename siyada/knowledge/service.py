@@ -26,11 +26,13 @@ from siyada.knowledge.ingest import (
     ingest_files,
     prepare_file,
 )
+from siyada.knowledge.lexical_rebuild import rebuild as rebuild_terms
 from siyada.knowledge.parse import ParseLimits
 from siyada.knowledge.pgvector import PgVectorIndex, has_pgvector
-from siyada.knowledge.reindex import check_space, reindex
+from siyada.knowledge.reindex import Reindexed, check_space, needs_embedding, reindex
 from siyada.knowledge.rerank import RerankDepth, Reranker
 from siyada.knowledge.search import Mode, Searcher
+from siyada.knowledge.staleness import lexical_reason
 from siyada.knowledge.vectors import Embedder, VectorCache, space_of
 from siyada.privacy.policy import PrivacyGuard
 from siyada.store.tables import collections as collection_rows
@@ -245,16 +247,26 @@ class Knowledge:
         )
 
     def reindex(
-        self, tenant_id: int, collection: str | int, on_progress: Callable[[int, int], None] | None = None
-    ) -> int:
-        """Re-embed a collection's chunks with its model as it is now (after a model upgrade); returns
-        how many chunks (siyada.knowledge.reindex)."""
+        self,
+        tenant_id: int,
+        collection: str | int,
+        on_progress: Callable[[int, int], None] | None = None,
+        on_terms: Callable[[int, int], None] | None = None,
+        reembed: bool = False,
+    ) -> Reindexed:
+        """Bring a collection up to this version: its lexical terms rebuilt when the analysis changed
+        (siyada.knowledge.lexical_rebuild), its chunks re-embedded when its model changed or `reembed`
+        (siyada.knowledge.reindex). `on_terms` / `on_progress` (done, total) follow each."""
         coll, model = self._collection_and_model(tenant_id, collection)
-        if model is None:
+        if coll.embedding_model and model is None:
             raise store.KnowledgeError(
                 f"collection {coll.name!r} has no embedding model available here", param="collection"
             )
-        return reindex(self.engine, coll, model, self.sentence_vectors, on_progress)
+        analysed = rebuild_terms(self.engine, coll, on_terms) if lexical_reason(coll) else 0
+        embedded = 0
+        if model is not None and (reembed or needs_embedding(coll, model)):
+            embedded = reindex(self.engine, coll, model, self.sentence_vectors, on_progress)
+        return Reindexed(embedded, analysed)
 
     def search(
         self,

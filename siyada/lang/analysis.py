@@ -45,6 +45,7 @@ from siyada.lang.stem import arabic_stem, latin_stem
 from siyada.lang.tifinagh import to_latin as tifinagh_to_latin
 
 __all__ = [
+    "ANALYSIS_VERSION",
     "QUERY_CANDIDATES",
     "index_terms",
     "query_terms",
@@ -52,6 +53,13 @@ __all__ = [
     "translation_terms",
     "word_kinds",
 ]
+
+# The version of the terms this module makes. Bump it with ANY change to the terms of a text (either
+# side: normaliser, stemmer, keys, transliteration, lexicons, stop words...): a collection records the
+# version its terms came from, and `siyada collections reindex` rebuilds the terms of one that differs
+# (siyada.knowledge.lexical_rebuild). tests/test_lexical_version.py holds the digest of a fixed sample's
+# terms per version and fails when they change without a bump. 1: before the digit split below.
+ANALYSIS_VERSION = 2
 
 QUERY_CANDIDATES = 2
 QUERY_KEY_CANDIDATES = 4

@@ -164,6 +164,9 @@ collections = sa.Table(
     sa.Column("embedding_model", sa.String(128), nullable=True),
     # ...as that model was then (its `space`, siyada/knowledge/reindex.py); NULL: not recorded.
     sa.Column("embedding_space", sa.String(100), nullable=True),
+    # The analysis version its lexical terms come from (siyada.lang.analysis.ANALYSIS_VERSION; 0: being
+    # rebuilt, siyada/knowledge/lexical_rebuild.py); NULL: made before versions, terms to rebuild.
+    sa.Column("lexical_version", sa.Integer, nullable=True),
     sa.Column("created_at", sa.Float, nullable=False),
     # Bumped in the same transaction as any change to the collection's documents (see vectors.py).
     sa.Column("version", sa.Integer, nullable=False, server_default="0"),
