@@ -92,3 +92,40 @@ def test_plates_in_ads_and_fleet_lists(text: str, plate: str) -> None:
 )
 def test_phones_after_a_drawn_out_proclitic_or_to_call(text: str, phone: str) -> None:
     assert _found(text, "PHONE_NUMBER") == [phone]
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("La médiathèque municipale Ahmed Sefrioui ouvre le samedi.", "Ahmed Sefrioui"),
+        ("The Moulay Hassan Cup starts on Sunday in Rabat.", "Moulay Hassan"),
+        ("They visited the Moulay Ismail Mausoleum at noon.", "Moulay Ismail"),
+        ("نظمت جمعية المختار السوسي للثقافة لقاء مفتوحا.", "المختار السوسي"),
+        ("الندوة غدا بمدرج عبد الله العروي على الساعة العاشرة.", "عبد الله العروي"),
+        ("المدرسة ديال علال الفاسي غادي تسد نهار الجمعة.", "علال الفاسي"),
+    ],
+)
+def test_places_named_after_people_of_round_eight(text: str, place: str) -> None:
+    assert place not in _found(text, "PERSON")
+
+
+def test_a_label_after_a_place_word_is_not_the_place_name() -> None:
+    # "المتخصص:" is no adjective of the institute: the name after the form's label stays a name
+    text = "استمارة التسجيل بالمعهد المتخصص: الاسم مريم، النسب الصقلي"
+    assert "مريم" in _found(text, "PERSON")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "وسلمت هذه الشهادة للمعني بالأمر للإدلاء بها عند الحاجة.",
+        "حكمت المحكمة على المدعى عليه بأداء لفائدة المدعية مبلغ 20.000 درهم.",
+    ],
+)
+def test_titles_and_court_words_are_no_lone_names(text: str) -> None:
+    assert _found(text, "PERSON") == []
+
+
+def test_a_name_span_does_not_start_on_the_titles_dot() -> None:
+    text = "Bonjour Dr. Bensouda, merci pour la consultation de lundi."
+    assert all(not name.startswith(".") for name in _found(text, "PERSON"))

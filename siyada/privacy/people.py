@@ -53,11 +53,24 @@ _NEVER_ALONE = words(
 )
 
 
+# Round 8: titles and a court text's words the model may read as a lone name ("للإدلاء بها عند الحاجة":
+# when needed; "لفائدة المدعية مبلغ"): titles stay outside names, so alone they are none.
+_NEVER_ALONE_ARABIC = frozenset(
+    """الحاج الحاجة الشيخ الفقيه السيد السيدة أم أب المالك المالكة مبلغ لفائدة المدعي المدعية
+    المدير المديرة""".split()  # noqa: SIM905
+)
+# A dot or a bracket the model took in at a span's edge ("Dr. Lamrani" read as ". Lamrani").
+_EDGE = re.compile(r"^[^\w]+")
+
+
 def _trimmed(text: str, e: Entity) -> Entity | None:
     value = text[e.start : e.end]
-    if norm(value) in _NEVER_ALONE:
+    if norm(value) in _NEVER_ALONE or value in _NEVER_ALONE_ARABIC:
         return None
     start, end = e.start, e.end
+    if (m := _EDGE.match(value)) is not None:
+        start += m.end()
+        value = value[m.end() :]
     if (m := _LEAD.match(value)) is not None:
         start += m.end()
     if (m := _TAIL.search(value)) is not None:
@@ -248,4 +261,5 @@ def find_all_people(text: str) -> list[Entity]:
     split = [part for e in kept for part in _split_at_mother(text, e)]
     starts = {e.start for e in split}
     done = [_with_capitals(text, _with_family(text, _completed(text, e), starts)) for e in split]
+    done = [e for e in done if text[e.start : e.end] not in _NEVER_ALONE_ARABIC]  # the rules' spans too
     return outside_places(text, done)
