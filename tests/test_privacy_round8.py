@@ -129,3 +129,36 @@ def test_titles_and_court_words_are_no_lone_names(text: str) -> None:
 def test_a_name_span_does_not_start_on_the_titles_dot() -> None:
     text = "Bonjour Dr. Bensouda, merci pour la consultation de lundi."
     assert all(not name.startswith(".") for name in _found(text, "PERSON"))
+
+
+@pytest.mark.parametrize(
+    ("text", "given", "name"),
+    [
+        # a nisba or an Amazigh "أو" family name that no list holds, after a given name the model read alone
+        ("في ملكية المسمى عبد الرحيم الزرهوني القاطن بنفس الحي.", "عبد الرحيم", "عبد الرحيم الزرهوني"),
+        ("بين شركة النور والسيد يوسف بن أحمد الورزازي.", "يوسف بن أحمد", "يوسف بن أحمد الورزازي"),
+        ("وبين خديجة أوبلعيد مدعى عليها.", "خديجة", "خديجة أوبلعيد"),
+        ("فتح حساب لفائدة ابنتي ريم الدكالي المزدادة سنة 2016.", "ريم", "ريم الدكالي"),
+        # a one-word span too, and a ben/bou family name after it
+        ("كنقلب على سناء بنكيران كانت معايا فالباك", "سناء", "سناء بنكيران"),
+    ],
+)
+def test_arabic_family_names_by_their_shape(text: str, given: str, name: str) -> None:
+    from siyada.privacy.entities import Entity
+    from siyada.privacy.people import _with_family
+
+    start = text.index(given)
+    got = _with_family(text, Entity(start, start + len(given), "PERSON", 0.8), set())
+    assert text[got.start : got.end] == name
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("عطيني النمرة ديال حميد الكهربائي، الضو مقطوع", "حميد"),
+        ("خليتي عند ماما رقية الدراري حتى نرجع", "رقية"),
+    ],
+)
+def test_a_trade_or_a_plural_after_a_name_is_not_its_family_name(text: str, name: str) -> None:
+    found = _found(text, "PERSON")
+    assert all(not f.startswith(name + " ") for f in found), found
