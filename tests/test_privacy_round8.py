@@ -162,3 +162,23 @@ def test_arabic_family_names_by_their_shape(text: str, given: str, name: str) ->
 def test_a_trade_or_a_plural_after_a_name_is_not_its_family_name(text: str, name: str) -> None:
     found = _found(text, "PERSON")
     assert all(not f.startswith(name + " ") for f in found), found
+
+
+@pytest.mark.parametrize(
+    ("text", "given", "name"),
+    [
+        ("Bien à vous, Samira Tbel", "Samira", "Samira Tbel"),
+        ("Hicham Vasseur et Nadia Alami vous invitent.", "Hicham", "Hicham Vasseur"),
+        ("Enfant : Yasmine Kabbour, née le 3 mars.", "Yasmine", "Yasmine Kabbour"),
+        # a day, a month or a town after the name is none of its words
+        ("Rendez-vous avec Karim Lundi, à 9h.", "Karim", "Karim"),
+        ("Merci Karim Casablanca, et à bientôt.", "Karim", "Karim"),
+    ],
+)
+def test_a_capitalised_unknown_word_after_a_lone_given_name(text: str, given: str, name: str) -> None:
+    from siyada.privacy.entities import Entity
+    from siyada.privacy.people import _with_capitals
+
+    start = text.index(given)
+    got = _with_capitals(text, Entity(start, start + len(given), "PERSON", 0.8))
+    assert text[got.start : got.end] == name
