@@ -182,3 +182,15 @@ def test_a_capitalised_unknown_word_after_a_lone_given_name(text: str, given: st
     start = text.index(given)
     got = _with_capitals(text, Entity(start, start + len(given), "PERSON", 0.8))
     assert text[got.start : got.end] == name
+
+
+@pytest.mark.parametrize(
+    ("text", "company"),
+    [
+        ("Prestataire : Ets Bouzid Frères, Agadir, devis joint.", "Bouzid"),
+        ('w smiya dyal charika "Tazi Frères SARL" f la facture', "Tazi"),
+        ("Livraison par Benjelloun & Fils, Fès.", "Benjelloun"),
+    ],
+)
+def test_a_family_business_is_no_person(text: str, company: str) -> None:
+    assert all(company not in name for name in _found(text, "PERSON"))

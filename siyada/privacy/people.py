@@ -271,6 +271,18 @@ def _with_capitals(text: str, e: Entity) -> Entity:
     return e if (start, end) == (e.start, e.end) else Entity(start, end, e.type, e.score)
 
 
+# Round 8: a family business's name ("Ets Amghar Frères", "Hajji Frères SARL", "Alami & Fils") is a company's.
+_COMPANY_AFTER = re.compile(r" ?(?:Frères|Freres|& Fils|et Fils|SARL(?:AU)?)(?![^\W\d_])")
+_COMPANY_BEFORE = re.compile(r"(?:Ets\.?|Établissements|Etablissements|Sté|Ste) $")
+
+
+def _a_company(text: str, e: Entity) -> bool:
+    return (
+        _COMPANY_AFTER.match(text, e.end) is not None
+        or _COMPANY_BEFORE.search(text, max(0, e.start - 18), e.start) is not None
+    )
+
+
 def find_all_people(text: str) -> list[Entity]:
     rules = find_people(text)
     model = [t for e in find_people_model(text) if (t := _trimmed(text, e)) is not None]
@@ -299,5 +311,5 @@ def find_all_people(text: str) -> list[Entity]:
     split = [part for e in kept for part in _split_at_mother(text, e)]
     starts = {e.start for e in split}
     done = [_with_capitals(text, _with_family(text, _completed(text, e), starts)) for e in split]
-    done = [e for e in done if text[e.start : e.end] not in _NEVER_ALONE_ARABIC]  # the rules' spans too
+    done = [e for e in done if text[e.start : e.end] not in _NEVER_ALONE_ARABIC and not _a_company(text, e)]
     return outside_places(text, done)
