@@ -135,10 +135,32 @@ def _split_at_mother(text: str, e: Entity) -> list[Entity]:
             continue
         after = value[k + len(link) + 2 :]
         mother = after.split(" ")[0]
-        if mother in _WOMEN or (mother.endswith("ة") and "g" in _gazetteer(mother, "ar")):
+        if _a_mother(mother):
             second = e.start + k + len(link) + 2
             return [Entity(e.start, e.start + k, e.type, e.score), Entity(second, e.end, e.type, e.score)]
     return [e]
+
+
+_KIN_AFTER = re.compile(r" (?:ولد|بنت) ([\u0621-\u064A]+)(?![\u0621-\u064A])")
+
+
+def _a_mother(word: str) -> bool:
+    return word in _WOMEN or (word.endswith("ة") and "g" in _gazetteer(word, "ar"))
+
+
+def _mothers_after(text: str, people: list[Entity]) -> list[Entity]:
+    """Round 8: the mother a name is given by ("مروان ولد سعاد") is a person too, where the model read the
+    son alone and left her under its bar."""
+    covered = {(e.start, e.end) for e in people}
+    starts = {e.start for e in people}
+    out = []
+    for e in people:
+        m = _KIN_AFTER.match(text, e.end)
+        if m is not None and m.start(1) not in starts and _a_mother(m.group(1)):
+            span = (m.start(1), m.end(1))
+            if span not in covered:
+                out.append(Entity(span[0], span[1], e.type, MODEL_SCORE))
+    return out
 
 
 def _not_a_name_end(word: str) -> bool:
@@ -309,6 +331,7 @@ def find_all_people(text: str) -> list[Entity]:
         kept = [k for k in kept if not any(s < k.end and k.start < e for s, e in cells)]
         kept += [Entity(s, e, T.PERSON, TABLE_NAME_SCORE) for s, e in cells]
     split = [part for e in kept for part in _split_at_mother(text, e)]
+    split += _mothers_after(text, split)
     starts = {e.start for e in split}
     done = [_with_capitals(text, _with_family(text, _completed(text, e), starts)) for e in split]
     done = [e for e in done if text[e.start : e.end] not in _NEVER_ALONE_ARABIC and not _a_company(text, e)]
