@@ -194,3 +194,23 @@ def test_a_capitalised_unknown_word_after_a_lone_given_name(text: str, given: st
 )
 def test_a_family_business_is_no_person(text: str, company: str) -> None:
     assert all(company not in name for name in _found(text, "PERSON"))
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("سمح ليا المدير بنكيران وعيط عليهم بجوج", "بنكيران"),
+        ("النمرة ديالو عند مدام العلوي فالطابق التالت", "العلوي"),
+        ("العشية كاين غير د. التازي فالعيادة", "التازي"),
+    ],
+)
+def test_a_known_family_name_after_a_title_or_a_rank(text: str, name: str) -> None:
+    from siyada.privacy.people import _titled_family
+
+    assert [text[e.start : e.end] for e in _titled_family(text, [])] == [name]
+
+
+def test_a_title_before_an_adjective_is_no_name() -> None:
+    from siyada.privacy.people import _titled_family
+
+    assert _titled_family("حضر المدير العام والمديرة الإقليمية الاجتماع", []) == []

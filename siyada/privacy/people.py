@@ -163,6 +163,33 @@ def _mothers_after(text: str, people: list[Entity]) -> list[Entity]:
     return out
 
 
+# Round 8: a known family name right after a title or a rank is a person ("المدير بنعمر", "مدام الشرايبي",
+# "الكومندار بنحمو", "د. بناني"), where neither the rules' titles nor the model took it.
+_TITLE_THEN_WORD = re.compile(
+    r"(?<![\u0600-\u06FF])(?:المدير|المديرة|مدام|الكومندار|القايد|الأستاذ|الأستاذة|الدكتور|الدكتورة|الطبيب"
+    r"|الطبيبة|د\.) ([\u0621-\u064A]{3,})(?![\u0621-\u064A])"
+)
+
+
+def _titled_family(text: str, people: list[Entity]) -> list[Entity]:
+    found = list(_TITLE_THEN_WORD.finditer(text))
+    if not found:
+        return []
+    covered = bytearray(len(text) + 1)
+    for e in people:
+        covered[e.start : e.end] = b"\x01" * (e.end - e.start)
+    out = []
+    for m in found:
+        word = m.group(1)
+        if (
+            covered.find(1, m.start(1), m.end(1)) < 0
+            and "f" in _gazetteer(word, "ar")
+            and "g" not in _gazetteer(word, "ar")
+        ):
+            out.append(Entity(m.start(1), m.end(1), T.PERSON, MODEL_SCORE))
+    return out
+
+
 def _not_a_name_end(word: str) -> bool:
     """A Darija word a name runs on into: a prepositional phrase ("فالحانوت"), a trade ("الجزار"), a
     negated verb ("ماعطيتوش"), unless the lists hold it as a name; a court text's next word ("بواسطة")."""
@@ -332,6 +359,7 @@ def find_all_people(text: str) -> list[Entity]:
         kept += [Entity(s, e, T.PERSON, TABLE_NAME_SCORE) for s, e in cells]
     split = [part for e in kept for part in _split_at_mother(text, e)]
     split += _mothers_after(text, split)
+    split += _titled_family(text, split)
     starts = {e.start for e in split}
     done = [_with_capitals(text, _with_family(text, _completed(text, e), starts)) for e in split]
     done = [e for e in done if text[e.start : e.end] not in _NEVER_ALONE_ARABIC and not _a_company(text, e)]
