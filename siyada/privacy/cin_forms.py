@@ -4,7 +4,9 @@
 - a Latin letter or two and the digits inside Arabic-script text ("لحبيب المنصوري D 330918",
   "(F 520018)"): Arabic prose carries Latin codes almost only for identity numbers;
 - dictated one character or one pair at a time next to an identity word ("cin dyali jb 12 34 56",
-  "j a 2 3 8 4 1 0").
+  "j a 2 3 8 4 1 0");
+- round 8: digits cut in pairs or threes, or letters set apart by a dot or a dash, near an identity word
+  ("Bk 55 12 47", "A-7 01 552", "XA-11 4490", "bk.512093", "B E 9 0 3 3 1 7").
 
 Each regex is linear (no nested quantifier over the same characters) and reads a bounded run.
 """
@@ -25,6 +27,16 @@ _LATIN_CIN = re.compile(r"(?<![\w\-/.])([A-Z]{1,2})[ -]?(\d{5,6})(?![\w\-/])(?![
 # Dictated: letters (maybe spaced), then digits one or two at a time ("12 34 56"; not "de 25 000").
 _DICTATED = re.compile(r"(?<![\w\-/.])([A-Za-z](?: ?[A-Za-z])?) ((?:\d{1,2} ){2,6}\d{1,2})(?![\w\-/])")
 _NOT_ID = frozenset({"BP", "CP", "RC", "IF", "TP", "KM", "DH", "ID", "NO", "TVA", "PV"})
+# Letters (one or two, maybe spaced or dotted: "B E", "b.k"), a separator, digits in up to seven groups.
+_GROUPED = re.compile(
+    r"(?<![\w\-/.])([A-Za-z](?:[ .]?[A-Za-z])?)([ .\-]|\. )(\d{1,6}(?:[ .\-]\d{1,4}){0,6})"
+    r"(?![\w\-/])(?![.,]\d)"
+)
+# Short words that precede numbers ("le 12 34 56", "au 05 22", Darija "f 41"): never a CIN's letters.
+_WORDS_BEFORE_NUMBERS = frozenset(
+    "en le la de du au un et ou il on si ni ne se ce sa ma ta mn fi li a l n w f b o y".split()  # noqa: SIM905
+)
+_GROUPED_NEAR = 48  # an identity word, then a name or a form's label, then the number
 
 
 def _arabic_before(text: str, start: int) -> bool:
@@ -33,6 +45,30 @@ def _arabic_before(text: str, start: int) -> bool:
     while i >= 0 and i > start - 12 and not text[i].isalpha():
         i -= 1
     return i >= 0 and "\u0600" <= text[i] <= "\u06ff"
+
+
+def _a_word(letters: str) -> bool:
+    """Lower-case letters that are a short word ("le", "de", "f"); "B 1 2 3 4 5 6" is a card's letter."""
+    return not letters.isupper() and letters.lower() in _WORDS_BEFORE_NUMBERS
+
+
+def _grouped(text: str) -> list[Entity]:
+    out = []
+    for m in _GROUPED.finditer(text):
+        letters, sep, run = m.group(1), m.group(2), m.group(3)
+        if run.isdigit() and sep == " " and " " not in letters:
+            continue  # "BE 123456": find_ids's own form
+        digits = re.sub(r"\D", "", run)
+        compact = letters.replace(" ", "").replace(".", "").upper()
+        if not 5 <= len(digits) <= 6 or not int(digits) or compact in _NOT_ID:
+            continue
+        if sep == " " and _a_word(letters):
+            continue  # a word before a number; "A-7 01 552" is glued by its dash
+        cin = distance_to_context(text, m.start(), m.end(), T.MA_CIN, before=_GROUPED_NEAR)
+        passport = distance_to_context(text, m.start(), m.end(), T.MA_PASSPORT, before=_GROUPED_NEAR)
+        if cin is not None and (passport is None or cin <= passport):
+            out.append(Entity(m.start(), m.end(), T.MA_CIN, 0.7))
+    return out
 
 
 def find_cin_forms(text: str) -> list[Entity]:
@@ -48,9 +84,9 @@ def find_cin_forms(text: str) -> list[Entity]:
         out.append(Entity(m.start(), m.end(), T.MA_CIN, 0.55))
     for m in _DICTATED.finditer(text):
         digits = m.group(2).replace(" ", "")
-        if not 5 <= len(digits) <= 7 or not int(digits):
-            continue
+        if not 5 <= len(digits) <= 7 or not int(digits) or _a_word(m.group(1)):
+            continue  # round 8: "le 12 04 22" is a date after a word
         gap = distance_to_context(text, m.start(), m.end(), T.MA_CIN)
         if gap is not None and gap <= 16:
             out.append(Entity(m.start(), m.end(), T.MA_CIN, 0.7))
-    return out
+    return out + _grouped(text)

@@ -31,23 +31,31 @@ _MAX_WORDS = 5  # the longest eponym ("Sidi Mohamed Ben Abdellah", "Omar Ibn Al 
 
 _UNACCENTED = ("Mausolee", "Hopital", "Universite", "Faculte", "Musee", "Bab")
 _LATIN_CUES = sorted({*PLACE_CUES_LATIN, *_UNACCENTED}, key=len)
+# Round 8: one adjective may come between ("la bibliothèque municipale Mohamed Sijelmassi").
 _LATIN_CUE = re.compile(
-    r"(?<![\w])" + trie_pattern(reversed(_LATIN_CUES), fold_case=True) + r"(?![\w])[ ]+", re.IGNORECASE
+    r"(?<![\w])" + trie_pattern(reversed(_LATIN_CUES), fold_case=True) + r"(?![\w])[ ]+"
+    r"(?:(?:municipale?|communale?|r[ée]gionale?|provinciale?|nationale?|publique|public|universitaire"
+    r"|priv[ée]e?|sportif|culturel|islamique)[ ]+)?",
+    re.IGNORECASE,
 )
 # Words inside a place's name that are not capitalised or are never a title's start.
 _LATIN_INNER = frozenset({"ibn", "ibnou", "ben", "bin", "el", "al", "abi", "abou", "ou", "ait", "bnou", "d'"})
 _TITLE_WORDS = frozenset({"m.", "mr", "mme", "mlle", "me", "dr", "pr", "monsieur", "madame", "maitre"})
 _LATIN_WORD = re.compile(r"[^\W\d_][\w'’.-]*|[IVX]+\b")
 
+# Round 8: an association, a lecture hall, a district or a province takes a person's name too ("جمعية ابن
+# بطوطة", "بمدرج محمد عابد الجابري", "بمقاطعة يعقوب المنصور").
 _AR_MORE_CUES = {"المستشفى", "مقبرة", "روض", "السبيطار", "سبيطار", "الكلينيك", "جماعة"} | {
+    "جمعية", "مدرج", "مقاطعة", "إقليم", "عمالة"
+} | {
     "المراكز", "المستشفيات", "المدارس", "الثانويات", "المساجد", "الشوارع", "الأحياء"  # a list follows
 }  # fmt: skip
 _AR_CUES = sorted({c.split()[0] for c in PLACE_CUES_ARABIC} | _AR_MORE_CUES, key=len)
 # The cue, maybe an adjective ("المستشفى الجامعي") and Darija's "of" ("السبيطار ديال الحسن الثاني").
 _AR_CUE = re.compile(
-    r"(?<![\u0600-\u06FF])[وبلف]?"
+    r"(?<![\u0600-\u06FF])[وبلف]?(?:ال)?"  # round 8: with the article ("المدرسة ديال عمر بن عبد العزيز")
     + trie_pattern(reversed(_AR_CUES))
-    + r"(?:[ ]+ال\S+){0,2}(?:[ ]+(?:ديال|د))?[ ]+"
+    + r"(?:[ ]+ال[\u0621-\u064A]+(?= )){0,2}(?:[ ]+(?:ديال|د))?[ ]+"  # an adjective, not a label ("المتخصص:")
 )
 _AR_NAME_WORDS = (
     frozenset(w for name in EPONYMS_ARABIC for w in name.split())
@@ -124,16 +132,18 @@ _ARABIC = re.compile(r"[\u0600-\u06ff]")
 # English puts the place word after the name: "Mohammed V International Airport", "Mohammed VI
 # Polytechnic University", "Ibn Battuta Mall".
 _EPONYMS = sorted({*EPONYMS_LATIN, "Mohammed VI", "Ibn Battuta"}, key=len, reverse=True)
+# Round 8: a trophy and a mausoleum ("the Moulay Rachid Cup", "the Moulay Ismail Mausoleum"), and more.
+_EN_MORE = "Cup|Trophy|Mausoleum|Library|Museum|Theatre|Theater|Park|Gardens?|Tower|Gate|Bridge|Market"
 _EN_PLACE = re.compile(
     r"(?<![\w])(" + "|".join(map(re.escape, _EPONYMS)) + r")(?: [A-Z][a-z]+){0,2} (?:University|Airport|Mall"
-    r"|Hospital|Street|Avenue|Boulevard|Mosque|Stadium|School|Foundation|Square|boulevard|avenue|street|airport)"
-    r"(?![\w])"
+    r"|Hospital|Street|Avenue|Boulevard|Mosque|Stadium|School|Foundation|Square|boulevard|avenue|street|airport"
+    r"|" + _EN_MORE + r")(?![\w])"
 )
 
 
 _EN_HINT = re.compile(
     r"(?:University|Airport|Mall|Hospital|Street|Avenue|Boulevard|Mosque|Stadium|School|Foundation|Square"
-    r"|boulevard|avenue|street|airport)(?![\w])"
+    r"|boulevard|avenue|street|airport|" + _EN_MORE + r")(?![\w])"
 )
 
 

@@ -93,8 +93,9 @@ def find_ribs(text: str) -> list[Entity]:
 
 
 # --- ICE: 15 digits; no public checksum, mod 97 is only a weak signal ----------------------------------
-# Also grouped as it is built: company 9 digits (3 3 3), establishment 4, control 2 ("862 245 827 5549 95").
-_ICE = re.compile(_NB + r"(?:\d{15}|\d{3} \d{3} \d{3} \d{4} \d{2})" + _NA)
+# Also grouped as it is built ("862 245 827 5549 95") or any other way, with one space or dot between
+# digits ("0036 2490 5833 504", "006.168.211.949.658": round 8).
+_ICE = re.compile(_NB + r"\d(?:[ .]?\d){14}" + _NA)
 # A quote or an invoice names its parties' ICE without a label ("Devis… Client : Menara Events —
 # 758139888866344 — Total TTC"): there, a 15-digit number that passes mod 97 counts as labelled.
 _ICE_COMMERCE = re.compile(
@@ -136,7 +137,8 @@ def find_ices(text: str) -> list[Entity]:
 
 
 # --- CNSS: 9-digit affiliation number, reported only with context --------------------------------------
-_CNSS = re.compile(_NB + r"\d{3}[ ]?\d{3}[ ]?\d{3}" + _NA)
+# Grouped any way, with one space, dot or dash between digits ("1145 78 236", "1-17-40-29-85": round 8).
+_CNSS = re.compile(_NB + r"\d(?:[ .\-]?\d){8}" + _NA)
 
 
 def find_cnss(text: str) -> list[Entity]:
@@ -171,7 +173,11 @@ def find_cards(text: str) -> list[Entity]:
 # Dictated numbers put " - " or "..." between pairs ("06 66 - 14 - 72 - 08", "06 ... 70 ... 14").
 _SEP = r"(?:[ .\-\u00a0\u202f]|  |, | / | - | ?\.{2,3} ?)?"
 # Before the number: not a word, except an Arabic proclitic glued to it ("ب0539…", "و0661…": "at", "and").
-_PHONE_START = r"(?:(?<![\w+])|(?<=[بلوف])(?<![\u0600-\u06FF][بلوف]))(?<!\d[ .-])"
+# Round 8: the proclitic drawn out by a tatweel ("فـ0661…").
+_PHONE_START = (
+    r"(?:(?<![\w+])|(?<=[بلوف])(?<![\u0600-\u06FF][بلوف])|(?<=[بلوف]\u0640)(?<![\u0600-\u06FF][بلوف]\u0640))"
+    r"(?<!\d[ .-])"
+)
 # "+212 0661…" and "(+212) 0661…" keep the trunk 0 by mistake; "212 6…" drops the plus.
 _INTL = (
     r"(?:(?:\+|00)212|\((?:\+|00)212\)|212(?="
