@@ -76,6 +76,11 @@ def _scores(docs: list[dict]) -> tuple[float, dict[str, float]]:
         # and a Darija one with no cue; MA_CIN 0.946; 0.946 and 0.935 from models trained without each)
         ("pii_wild9.txt", 0.98, 0.88),
         ("pii_wild10.txt", 0.98, 0.93),
+        # pii_wild11.txt and pii_wild12.txt: written blind without templates during round 8, scored
+        # once after it (0.925 and 0.929, lowest types PERSON 0.906 and MA_CIN 0.909); never tuned or
+        # trained on yet, so their floors sit just under that first run
+        ("pii_wild11.txt", 0.92, 0.90),
+        ("pii_wild12.txt", 0.92, 0.90),
     ],
 )
 def test_span_f1_on_varied_texts(name: str, overall_min: float, type_min: float) -> None:
@@ -101,6 +106,8 @@ SETS = (
     "pii_wild8.txt",
     "pii_wild9.txt",
     "pii_wild10.txt",
+    "pii_wild11.txt",
+    "pii_wild12.txt",
 )
 
 
