@@ -1,0 +1,281 @@
+"""`POST /v1/dataspace/queries`: the code goes to the data, the output goes to the airlock.
+
+Order matters, and each step can stop the query before the data is touched:
+1. `grants.authorise` (the grant is the caller's, active, and allows the mode), then the query is
+   compiled and validated against *every* column of the data set (a refusal names the real reason), and
+   the columns it uses are authorised: 400 or 403, nothing run, nothing charged, nothing stored but an
+   audit entry naming the reason.
+2. DP: `dp.plan` (ε, bounds, categories), then the ε ledger is charged *before* the sandbox runs
+   (one conditional UPDATE: ten concurrent queries can never spend past the budget).
+3. Tables: an output row is reserved (`running`) before the sandbox runs, so that concurrent queries of
+   the grant see each other as priors; the new table is checked with every table computed under the
+   grant (pending, approved and rejected ones included) by the engine's differencing defence.
+The output is then `pending` (or `refused`, with the checks' evidence) and audited with its fingerprint.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from pathlib import Path
+from typing import Any, Literal
+
+import orjson
+import sqlalchemy as sa
+import sqlglot
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from sqlalchemy.engine import Engine
+from sqlglot import exp
+
+from siyada.api.body import one_given
+from siyada.dataspace import context, dp, grants, ledger, outputs
+from siyada.dataspace.datasets import new_id
+from siyada.dataspace.differencing import MAX_PRIORS, Prior
+from siyada.dataspace.engine import run_table, view_columns
+from siyada.dataspace.grants import MICRO, Grant
+from siyada.dataspace.query import Agg, Measure, ValidatedQuery
+from siyada.dataspace.sandbox import Sandbox, SandboxError
+from siyada.dataspace.sql import QueryRefused, validate
+from siyada.dataspace.structured import Filter, MeasureRequest, TableRequest, compile_request
+from siyada.errors import ApiError
+from siyada.governance import audit
+from siyada.governance.keys import Principal
+from siyada.store.tables import dataspace_outputs
+
+Scalar = str | int | float
+MAX_EVIDENCE_AUDITED = 200  # evidence records copied into one audit entry (the output keeps them all)
+
+
+class MeasureBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    agg: Literal["count", "sum", "mean", "quantile"]
+    column: str | None = Field(default=None, min_length=1, max_length=128)
+    q: float | None = Field(default=None, ge=0, le=1, allow_inf_nan=False)
+    name: str | None = Field(default=None, min_length=1, max_length=128)
+
+
+class FilterBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    column: str = Field(min_length=1, max_length=128)
+    op: Literal["=", "!=", "<", "<=", ">", ">=", "in"]
+    value: Scalar | list[Scalar] = Field(union_mode="left_to_right")
+
+
+class TableBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    group_by: list[str] = Field(default_factory=list, max_length=10)
+    measures: list[MeasureBody] = Field(min_length=1, max_length=20)
+    filters: list[FilterBody] = Field(default_factory=list, max_length=20)
+
+
+class QueryCreate(BaseModel):
+    """A structured table request or SQL over the view `data`; ε with the `dp` mode only."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra=one_given("table", "sql"))
+    grant: str = Field(min_length=1, max_length=40)
+    mode: Literal["table", "sql", "dp"]
+    table: TableBody | None = None
+    sql: str | None = Field(default=None, min_length=1, max_length=20_000)
+    epsilon: float | None = Field(default=None, gt=0, le=dp.MAX_EPSILON, allow_inf_nan=False)
+
+    @model_validator(mode="after")
+    def _shape(self) -> QueryCreate:
+        if (self.table is None) == (self.sql is None):
+            raise ValueError("give either table or sql")
+        if self.mode == "table" and self.table is None:
+            raise ValueError("the table mode takes a structured table request")
+        if self.mode == "sql" and self.sql is None:
+            raise ValueError("the sql mode takes sql")
+        if (self.mode == "dp") != (self.epsilon is not None):
+            raise ValueError("epsilon is given with the dp mode, and only with it")
+        return self
+
+
+def _request(body: TableBody) -> TableRequest:
+    return TableRequest(
+        tuple(body.group_by),
+        tuple(MeasureRequest(m.agg, m.column, m.q, m.name) for m in body.measures),
+        tuple(Filter(f.column, f.op, tuple(f.value) if isinstance(f.value, list) else f.value)
+              for f in body.filters),
+    )  # fmt: skip
+
+
+def compile_query(body: QueryCreate, ctx: context.QueryContext) -> ValidatedQuery:
+    if body.table is not None:
+        return compile_request(_request(body.table), ctx.full)
+    return validate(body.sql or "", ctx.full)
+
+
+def columns_used(query: ValidatedQuery) -> list[str]:
+    used = list(query.group_by) + [m.column for m in query.measures if m.column]
+    if query.where:
+        used += [c.name for c in sqlglot.parse_one(query.where, read="duckdb").find_all(exp.Column)]
+    return list(dict.fromkeys(used))
+
+
+def to_json(query: ValidatedQuery) -> dict[str, Any]:
+    return {"group_by": list(query.group_by), "key_names": list(query.key_names), "where": query.where,
+            "measures": [{"agg": m.agg.value, "column": m.column, "name": m.name, "q": m.q}
+                         for m in query.measures]}  # fmt: skip
+
+
+def from_json(value: dict[str, Any]) -> ValidatedQuery:
+    measures = tuple(Measure(Agg(m["agg"]), m["column"], m["name"], m["q"]) for m in value["measures"])
+    return ValidatedQuery(tuple(value["group_by"]), measures, value["where"], tuple(value["key_names"]))
+
+
+def _raw_fingerprint(body: QueryCreate) -> str:
+    raw = body.sql if body.sql is not None else orjson.dumps(body.table.model_dump() if body.table else {})
+    return hashlib.sha256(raw.encode() if isinstance(raw, str) else raw).hexdigest()
+
+
+def _audit_refusal(
+    engine: Engine, principal: Principal, grant: Grant, body: QueryCreate, exc: ApiError
+) -> None:
+    with audit.transaction(engine) as conn:
+        audit.append(
+            conn, "dataspace.query.refused", actor=principal.actor, tenant_id=grant.owner_tenant_id,
+            target=f"grant:{grant.id}",
+            details={"grant": grant.id, "mode": body.mode, "fingerprint": _raw_fingerprint(body),
+                     "status": exc.status, "code": exc.code, "reason": exc.message[:300]},
+        )  # fmt: skip
+
+
+def submit(
+    engine: Engine, sandbox: Sandbox, data_dir: Path, principal: Principal, body: QueryCreate
+) -> dict[str, Any]:
+    """Run one query under a grant; its output, pending or refused, or ApiError with nothing run."""
+    grant = grants.authorise(engine, body.grant, principal, body.mode, [])
+    with engine.connect() as conn:
+        ctx = context.load(conn, grant, data_dir)
+    try:
+        try:
+            query = compile_query(body, ctx)
+        except QueryRefused as exc:
+            raise ApiError(400, f"Query refused: {exc.reason}", code="query_refused", param=_param(body)
+                           ) from None  # fmt: skip
+        grants.authorise(engine, grant.id, principal, body.mode, columns_used(query))
+        plan = _plan(body, query, ctx) if body.mode == "dp" else None
+    except ApiError as exc:
+        _audit_refusal(engine, principal, grant, body, exc)
+        raise
+    if plan is not None:
+        return _run_dp(engine, sandbox, ctx, principal, plan)
+    return _run_table(engine, sandbox, ctx, principal, body.mode, query)
+
+
+def _param(body: QueryCreate) -> str:
+    return "table" if body.table is not None else "sql"
+
+
+def _plan(body: QueryCreate, query: ValidatedQuery, ctx: context.QueryContext) -> dp.DpPlan:
+    try:
+        return dp.plan(query, ctx.granted, body.epsilon)
+    except dp.DpRefused as exc:
+        raise ApiError(400, f"Query refused: {exc.reason}", code="query_refused", param="epsilon"
+                       ) from None  # fmt: skip
+
+
+def _insert(
+    conn: Any, ctx: context.QueryContext, mode: str, query: ValidatedQuery, status: str, **values: Any
+) -> str:
+    output_id = new_id("out_")
+    g = ctx.grant
+    conn.execute(dataspace_outputs.insert().values(
+        id=output_id, grant_id=g.id, dataset_id=g.dataset_id, tenant_id=g.tenant_id, key_id=g.key_id,
+        mode=mode, fingerprint=query.fingerprint, query=to_json(query), status=status,
+        evidence=values.pop("evidence", []), created_at=time.time(), **values,
+    ))  # fmt: skip
+    return output_id
+
+
+def _finish(
+    engine: Engine,
+    principal: Principal,
+    ctx: context.QueryContext,
+    output_id: str,
+    query: ValidatedQuery,
+    mode: str,
+    status: str,
+    evidence: list[dict[str, Any]],
+    result: dict[str, Any] | None,
+    epsilon: float | None = None,
+) -> dict[str, Any]:
+    """The output's final state and its audit entry, in one transaction."""
+    with audit.transaction(engine) as conn:
+        conn.execute(dataspace_outputs.update().where(dataspace_outputs.c.id == output_id)
+                     .values(status=status, evidence=evidence, result=result))  # fmt: skip
+        details: dict[str, Any] = {
+            "output": output_id, "grant": ctx.grant.id, "dataset": ctx.grant.dataset_id, "mode": mode,
+            "fingerprint": query.fingerprint, "status": status,
+            "checks": evidence[:MAX_EVIDENCE_AUDITED], "checks_total": len(evidence),
+        }  # fmt: skip
+        if epsilon is not None:
+            details["epsilon"] = epsilon
+        audit.append(conn, "dataspace.query.run", actor=principal.actor, tenant_id=ctx.grant.owner_tenant_id,
+                     target=f"output:{output_id}", details=details)  # fmt: skip
+        row = conn.execute(outputs._select().where(dataspace_outputs.c.id == output_id)).one()
+        return outputs.view(row, principal)
+
+
+def _priors(engine: Engine, grant_id: str, own: str) -> list[Prior]:
+    o = dataspace_outputs.c
+    q = sa.select(o.id, o.query).where(
+        o.grant_id == grant_id, o.id != own, o.mode.in_(("table", "sql")), o.status.in_(outputs.COMPUTED)
+    )
+    with engine.connect() as conn:
+        return [Prior(from_json(r.query), r.id) for r in conn.execute(q)]
+
+
+def _run_table(
+    engine: Engine,
+    sandbox: Sandbox,
+    ctx: context.QueryContext,
+    principal: Principal,
+    mode: str,
+    query: ValidatedQuery,
+) -> dict[str, Any]:
+    o = dataspace_outputs.c
+    with audit.transaction(engine) as conn:
+        computed = conn.execute(sa.select(sa.func.count()).select_from(dataspace_outputs).where(
+            o.grant_id == ctx.grant.id, o.status.in_(outputs.COMPUTED))).scalar_one()  # fmt: skip
+        if computed >= MAX_PRIORS:
+            raise ApiError(403, f"This grant has run its {MAX_PRIORS} tables", code="table_budget_exhausted")
+        output_id = _insert(conn, ctx, mode, query, "running")
+    try:
+        priors = _priors(engine, ctx.grant.id, output_id)
+        released = run_table(sandbox, ctx.parquet, ctx.granted, query, priors)
+    except (SandboxError, ValueError) as exc:
+        reason = exc.reason if isinstance(exc, SandboxError) else str(exc)
+        evidence = [{"rule": "sandbox", "cell": [], "measure": None, "detail": reason[:300]}]
+        _finish(engine, principal, ctx, output_id, query, mode, "failed", evidence, None)
+        raise ApiError(422, f"The query failed in the sandbox: {reason[:300]}", code="query_failed") from None
+    evidence = [e.as_dict() for e in released.evidence]
+    if released.refused:
+        evidence.append({"rule": "refused", "cell": [], "measure": None, "detail": released.refused})
+        return _finish(engine, principal, ctx, output_id, query, mode, "refused", evidence, None)
+    result = {"columns": list(released.columns), "rows": [list(r) for r in released.rows],
+              "margin": list(released.margin), "hidden": list(released.hidden)}  # fmt: skip
+    return _finish(engine, principal, ctx, output_id, query, mode, "pending", evidence, result)
+
+
+def _run_dp(
+    engine: Engine, sandbox: Sandbox, ctx: context.QueryContext, principal: Principal, plan: dp.DpPlan
+) -> dict[str, Any]:
+    charge = ledger.charge(engine, ctx.grant.id, plan.epsilon, actor=principal.actor)  # 403 when spent
+    with audit.transaction(engine) as conn:
+        output_id = _insert(conn, ctx, "dp", plan.query, "running",
+                            epsilon_micro=round(charge.epsilon * MICRO))  # fmt: skip
+    try:
+        table = dp.run_dp(sandbox, ctx.parquet, view_columns(ctx.granted), plan)
+    except SandboxError as exc:  # ε stays spent: the data may have been read
+        evidence = [{"rule": "sandbox", "cell": [], "measure": None, "detail": exc.reason[:300]}]
+        _finish(engine, principal, ctx, output_id, plan.query, "dp", "failed", evidence, None, charge.epsilon)
+        raise ApiError(422, f"The query failed in the sandbox: {exc.reason[:300]}", code="query_failed"
+                       ) from None  # fmt: skip
+    evidence = [{"rule": "dp", "cell": [], "measure": m, "detail": f"discrete Laplace noise, scales {s}"}
+                for m, s in table.scales.items()]  # fmt: skip
+    result = {"columns": list(table.columns), "rows": [list(r) for r in table.rows],
+              "epsilon": table.epsilon, "scales": table.scales}  # fmt: skip
+    return _finish(engine, principal, ctx, output_id, plan.query, "dp", "pending", evidence, result,
+                   charge.epsilon)  # fmt: skip
