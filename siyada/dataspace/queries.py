@@ -43,7 +43,7 @@ from siyada.governance.keys import Principal
 from siyada.store.tables import dataspace_outputs
 
 Scalar = str | int | float
-MAX_EVIDENCE_AUDITED = 200  # evidence records copied into one audit entry (the output keeps them all)
+AUDITED_CHECKS_BYTES = 2000  # room for the checks' summary in one audit entry (its details: 4 KiB)
 
 
 class MeasureBody(BaseModel):
@@ -124,6 +124,20 @@ def from_json(value: dict[str, Any]) -> ValidatedQuery:
     return ValidatedQuery(tuple(value["group_by"]), measures, value["where"], tuple(value["key_names"]))
 
 
+def summary(evidence: list[dict[str, Any]]) -> list[str]:
+    """The checks as short plain strings (rule:cell:measure) for the audit entry; the output row keeps
+    every record, and the entry their hash, so the chain vouches for all of them."""
+    out: list[str] = []
+    size = 0
+    for e in evidence:
+        line = f"{e['rule']}:{'/'.join(e['cell'])}:{e['measure'] or ''}"[:100]
+        size += len(line.encode()) + 4
+        if size > AUDITED_CHECKS_BYTES:
+            break
+        out.append(line)
+    return out
+
+
 def _raw_fingerprint(body: QueryCreate) -> str:
     raw = body.sql if body.sql is not None else orjson.dumps(body.table.model_dump() if body.table else {})
     return hashlib.sha256(raw.encode() if isinstance(raw, str) else raw).hexdigest()
@@ -137,7 +151,7 @@ def _audit_refusal(
             conn, "dataspace.query.refused", actor=principal.actor, tenant_id=grant.owner_tenant_id,
             target=f"grant:{grant.id}",
             details={"grant": grant.id, "mode": body.mode, "fingerprint": _raw_fingerprint(body),
-                     "status": exc.status, "code": exc.code, "reason": exc.message[:300]},
+                     "status": exc.status, "code": exc.code, "reason": exc.message[:200]},
         )  # fmt: skip
 
 
@@ -208,7 +222,8 @@ def _finish(
         details: dict[str, Any] = {
             "output": output_id, "grant": ctx.grant.id, "dataset": ctx.grant.dataset_id, "mode": mode,
             "fingerprint": query.fingerprint, "status": status,
-            "checks": evidence[:MAX_EVIDENCE_AUDITED], "checks_total": len(evidence),
+            "checks": summary(evidence), "checks_total": len(evidence),
+            "checks_sha256": hashlib.sha256(orjson.dumps(evidence)).hexdigest(),
         }  # fmt: skip
         if epsilon is not None:
             details["epsilon"] = epsilon
