@@ -24,7 +24,8 @@ from tests.dataspace_world import COMPLETE, World, start_world, stop_world
 from tests.server import cli
 
 DAKHLA = "Dakhla-Oued Ed-Dahab"
-COLUMNS = ["region", "province", "age", "sex", "education", "activity", "income", "household_size"]
+# `fiche` (a questionnaire number) is unique: granted, but no query may group, filter or count by it.
+COLUMNS = ["region", "province", "age", "sex", "education", "activity", "income", "household_size", "fiche"]
 
 
 def census_parquet(path: Path) -> bytes:
@@ -40,7 +41,8 @@ def census_parquet(path: Path) -> bytes:
                         WHEN region = '{DAKHLA}' THEN 'Souss-Massa' ELSE region END AS region,
                    province, commune, age,
                    CASE WHEN person_id < 3 THEN 'F' ELSE sex END AS sex,
-                   education, activity, income, household_size
+                   education, activity, income, household_size,
+                   'Q' || lpad(CAST(person_id * 7919 % 100003 AS VARCHAR), 6, '0') AS fiche
             FROM read_parquet('{raw}')) TO '{out}' (FORMAT parquet)""")
     finally:
         con.close()
@@ -72,7 +74,7 @@ def dataset(world: World, tmp_path_factory: pytest.TempPathFactory) -> str:
         "categories": {"sex": ["F", "M"]},
         "checkers": [key_id(world, "owner_user")],
     }  # fmt: skip
-    patch = {"columns": {"person_id": "direct"}, "metadata": COMPLETE["metadata"], "card": card}
+    patch = {"columns": {"person_id": "direct", "fiche": "quasi"}, "metadata": COMPLETE["metadata"], "card": card}
     world.ok("owner_admin", "PATCH", f"/v1/dataspace/datasets/{ds}", json=patch)
     world.ok("owner_admin", "POST", f"/v1/dataspace/datasets/{ds}/publish")
     return ds
@@ -171,6 +173,7 @@ ATTACKS = [
     "INSTALL httpfs",
     "SELECT * FROM data",
     "SELECT person_id, count(*) FROM data GROUP BY person_id",
+    "SELECT fiche, count(*) FROM data GROUP BY fiche",
     "SELECT region, count(*) FROM data GROUP BY region; SELECT 1",
 ]
 
@@ -280,3 +283,15 @@ def test_every_step_is_in_the_audit_chain_which_still_verifies(world: World, dat
         assert action in actions, (action, actions)
     run = next(e for e in mine if e["action"] == "dataspace.query.run" and e["details"]["output"] == oid)
     assert len(run["details"]["fingerprint"]) == 64 and run["details"]["checks"]
+
+
+def test_a_grant_of_identifying_columns_only_still_counts_records(world: World, dataset: str) -> None:
+    """The view over no usable column was `SELECT  FROM read_parquet(...)`: a parse error (422)."""
+    ask = {"dataset": dataset, "purpose": "Effectif total du recensement", "columns": ["fiche"],
+           "modes": ["table"], "duration_days": 5}  # fmt: skip
+    req = world.ok("researcher", "POST", "/v1/dataspace/requests", json=ask)["id"]
+    grant = world.ok("owner_admin", "POST", f"/v1/dataspace/requests/{req}/approve", json={})["grant"]
+    r = query(world, grant, mode="table", table={"measures": [{"agg": "count"}]})
+    assert r.status_code == 201 and r.json()["status"] == "pending", r.text
+    table = world.ok("owner_admin", "GET", f"/v1/dataspace/outputs/{r.json()['id']}")["table"]
+    assert table["rows"] == [[3000]]
