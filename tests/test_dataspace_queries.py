@@ -74,7 +74,8 @@ def dataset(world: World, tmp_path_factory: pytest.TempPathFactory) -> str:
         "categories": {"sex": ["F", "M"]},
         "checkers": [key_id(world, "owner_user")],
     }  # fmt: skip
-    patch = {"columns": {"person_id": "direct", "fiche": "quasi"}, "metadata": COMPLETE["metadata"], "card": card}
+    roles = {"person_id": "direct", "fiche": "quasi"}
+    patch = {"columns": roles, "metadata": COMPLETE["metadata"], "card": card}
     world.ok("owner_admin", "PATCH", f"/v1/dataspace/datasets/{ds}", json=patch)
     world.ok("owner_admin", "POST", f"/v1/dataspace/datasets/{ds}/publish")
     return ds
