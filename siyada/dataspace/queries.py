@@ -33,6 +33,7 @@ from siyada.dataspace.datasets import new_id
 from siyada.dataspace.differencing import MAX_PRIORS, Prior
 from siyada.dataspace.engine import run_table, view_columns
 from siyada.dataspace.grants import MICRO, Grant
+from siyada.dataspace.policy import Policy
 from siyada.dataspace.query import Agg, Measure, ValidatedQuery
 from siyada.dataspace.sandbox import Sandbox, SandboxError
 from siyada.dataspace.sql import QueryRefused, validate
@@ -100,10 +101,11 @@ def _request(body: TableBody) -> TableRequest:
     )  # fmt: skip
 
 
-def compile_query(body: QueryCreate, ctx: context.QueryContext) -> ValidatedQuery:
+def compile_query(body: QueryCreate, policy: Policy) -> ValidatedQuery:
+    """The body's query checked against `policy` (every column of the data set), or QueryRefused."""
     if body.table is not None:
-        return compile_request(_request(body.table), ctx.full)
-    return validate(body.sql or "", ctx.full)
+        return compile_request(_request(body.table), policy)
+    return validate(body.sql or "", policy)
 
 
 def columns_used(query: ValidatedQuery) -> list[str]:
@@ -164,7 +166,7 @@ def submit(
         ctx = context.load(conn, grant, data_dir)
     try:
         try:
-            query = compile_query(body, ctx)
+            query = compile_query(body, ctx.full)
         except QueryRefused as exc:
             raise ApiError(400, f"Query refused: {exc.reason}", code="query_refused", param=_param(body)
                            ) from None  # fmt: skip
