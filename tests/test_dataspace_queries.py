@@ -296,3 +296,21 @@ def test_a_grant_of_identifying_columns_only_still_counts_records(world: World, 
     assert r.status_code == 201 and r.json()["status"] == "pending", r.text
     table = world.ok("owner_admin", "GET", f"/v1/dataspace/outputs/{r.json()['id']}")["table"]
     assert table["rows"] == [[3000]]
+
+
+def test_the_cli_runs_queries_and_decides_through_the_same_services(world: World, dataset: str) -> None:
+    grant = new_grant(world, dataset)
+    as_researcher = {"SIYADA_API_KEY": world.keys["researcher"]}
+    ran = cli(world.data_dir, "dataspace", "query", grant, "--sql",
+              "SELECT education, count(*) AS n FROM data GROUP BY education", env=as_researcher)  # fmt: skip
+    out = json.loads(ran.stdout)
+    assert out["status"] == "pending" and out["table"] is None
+    attack = cli(world.data_dir, "dataspace", "query", grant, "--sql", "INSTALL httpfs", env=as_researcher,
+                 check=False)  # fmt: skip
+    assert attack.returncode == 1 and "query_refused" in attack.stderr + attack.stdout
+    listed = json.loads(cli(world.data_dir, "dataspace", "outputs", "--json", env=as_researcher).stdout)
+    assert out["id"] in [o["id"] for o in listed]
+    own = cli(world.data_dir, "dataspace", "approve", out["id"], env=as_researcher, check=False)
+    assert own.returncode == 1 and "own_output" in own.stderr + own.stdout
+    cli(world.data_dir, "dataspace", "approve", out["id"], "--key", world.keys["owner_admin"])
+    assert world.ok("researcher", "GET", f"/v1/dataspace/outputs/{out['id']}")["status"] == "approved"

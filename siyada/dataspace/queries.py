@@ -27,7 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sqlalchemy.engine import Engine
 from sqlglot import exp
 
-from siyada.api.body import one_given
+from siyada.api.body import given
 from siyada.dataspace import context, dp, grants, ledger, outputs
 from siyada.dataspace.datasets import new_id
 from siyada.dataspace.differencing import MAX_PRIORS, Prior
@@ -69,10 +69,27 @@ class TableBody(BaseModel):
     filters: list[FilterBody] = Field(default_factory=list, max_length=20)
 
 
+def _shapes(schema: dict[str, Any]) -> None:
+    """The published schema says what `_shape` checks: table or sql per mode, ε with dp only."""
+    table, sql, eps = (given(schema, n)["properties"][n] for n in ("table", "sql", "epsilon"))
+    null = {"type": "null"}
+
+    def branch(mode: str, **props: Any) -> dict[str, Any]:
+        needed = [k for k, v in props.items() if v is not null]
+        return {"required": needed, "properties": {"mode": {"const": mode}, **props}}
+
+    schema["oneOf"] = [
+        branch("table", table=table, sql=null, epsilon=null),
+        branch("sql", sql=sql, table=null, epsilon=null),
+        branch("dp", table=table, sql=null, epsilon=eps),
+        branch("dp", sql=sql, table=null, epsilon=eps),
+    ]
+
+
 class QueryCreate(BaseModel):
     """A structured table request or SQL over the view `data`; ε with the `dp` mode only."""
 
-    model_config = ConfigDict(extra="forbid", json_schema_extra=one_given("table", "sql"))
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_shapes)
     grant: str = Field(min_length=1, max_length=40)
     mode: Literal["table", "sql", "dp"]
     table: TableBody | None = None
