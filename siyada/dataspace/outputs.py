@@ -44,8 +44,24 @@ def is_checker(row: Any, principal: Principal) -> bool:
     return owner or principal.key_id in checkers(row.card)
 
 
+def researcher_checks(evidence: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The checks as the researcher sees them: table-level records only. Per-cell evidence says *why*
+    a cell is hidden ("zero": it is empty; "threshold": 1 to 9 people; "secondary": it is not small),
+    which the released table must not tell; the checker reads it all."""
+    out = [e for e in evidence if not e["cell"] and e["rule"] != "differencing"]
+    cells = {tuple(e["cell"]) for e in evidence if e["cell"] and e["rule"] != "differencing"}
+    if cells:
+        out.append({"rule": "suppression", "cell": [], "measure": None,
+                    "detail": f"{len(cells)} cells withheld (primary and secondary)"})  # fmt: skip
+    if any(e["rule"] == "differencing" for e in evidence):
+        out.append({"rule": "differencing", "cell": [], "measure": None,
+                    "detail": "with a table computed earlier, it would reveal a small cell"})  # fmt: skip
+    return out
+
+
 def view(row: Any, principal: Principal) -> dict[str, Any]:
-    shown = row.status == "approved" or (is_checker(row, principal) and not is_researcher(row, principal))
+    checker = is_checker(row, principal) and not is_researcher(row, principal)
+    shown = row.status == "approved" or checker
     out = {
         "object": "dataspace.output",
         "id": row.id,
@@ -55,7 +71,7 @@ def view(row: Any, principal: Principal) -> dict[str, Any]:
         "status": row.status,
         "fingerprint": row.fingerprint,
         "query": row.query,
-        "checks": row.evidence,
+        "checks": row.evidence if checker else researcher_checks(row.evidence),
         "created_at": row.created_at,
         "decided_at": row.decided_at,
         "table": row.result if shown else None,

@@ -9,7 +9,8 @@ Order matters, and each step can stop the query before the data is touched:
    (one conditional UPDATE: ten concurrent queries can never spend past the budget).
 3. Tables: an output row is reserved (`running`) before the sandbox runs, so that concurrent queries of
    the grant see each other as priors; the new table is checked with every table computed under the
-   grant (pending, approved and rejected ones included) by the engine's differencing defence.
+   researcher on this data set, under this grant or another (pending, approved and rejected ones
+   included), by the engine's differencing defence.
 The output is then `pending` (or `refused`, with the checks' evidence) and audited with its fingerprint.
 """
 
@@ -252,13 +253,28 @@ def _finish(
         return outputs.view(row, principal)
 
 
-def _priors(engine: Engine, grant_id: str, own: str) -> list[Prior]:
+def _mine(ctx: context.QueryContext) -> Any:
+    """The researcher's outputs on this data set, under any of his grants: a second grant on the same
+    data does not start the differencing defence afresh."""
+    o, g = dataspace_outputs.c, ctx.grant
+    return sa.and_(o.dataset_id == g.dataset_id, o.key_id == g.key_id, o.tenant_id == g.tenant_id,
+                   o.status.in_(outputs.COMPUTED))  # fmt: skip
+
+
+def _priors(engine: Engine, ctx: context.QueryContext, own: str) -> list[Prior]:
     o = dataspace_outputs.c
-    q = sa.select(o.id, o.query).where(
-        o.grant_id == grant_id, o.id != own, o.mode.in_(("table", "sql")), o.status.in_(outputs.COMPUTED)
-    )
+    q = sa.select(o.id, o.query).where(_mine(ctx), o.id != own, o.mode.in_(("table", "sql")))
     with engine.connect() as conn:
         return [Prior(from_json(r.query), r.id) for r in conn.execute(q)]
+
+
+def _compared(ctx: context.QueryContext, priors: list[Prior]) -> Policy:
+    """The grant's policy, its view widened by the columns the earlier tables filtered on (granted to
+    the same researcher under another grant): the engine's comparisons read them, the researcher's
+    statement, validated against this grant, cannot."""
+    wanted = set(ctx.granted.columns) | {c for p in priors for c in columns_used(p.query)}
+    usable = {n: c for n, c in ctx.full.columns.items() if n in wanted and not c.identifying}
+    return Policy({**usable, **ctx.granted.columns}, ctx.granted.thresholds)
 
 
 def _run_table(
@@ -269,16 +285,17 @@ def _run_table(
     mode: str,
     query: ValidatedQuery,
 ) -> dict[str, Any]:
-    o = dataspace_outputs.c
     with audit.transaction(engine) as conn:
-        computed = conn.execute(sa.select(sa.func.count()).select_from(dataspace_outputs).where(
-            o.grant_id == ctx.grant.id, o.status.in_(outputs.COMPUTED))).scalar_one()  # fmt: skip
+        computed = conn.execute(
+            sa.select(sa.func.count()).select_from(dataspace_outputs).where(_mine(ctx))
+        ).scalar_one()
         if computed >= MAX_PRIORS:
-            raise ApiError(403, f"This grant has run its {MAX_PRIORS} tables", code="table_budget_exhausted")
+            raise ApiError(403, f"You have run {MAX_PRIORS} tables on this data set: the differencing "
+                           "defence compares no more", code="table_budget_exhausted")  # fmt: skip
         output_id = _insert(conn, ctx, mode, query, "running")
     try:
-        priors = _priors(engine, ctx.grant.id, output_id)
-        released = run_table(sandbox, ctx.parquet, ctx.granted, query, priors)
+        priors = _priors(engine, ctx, output_id)
+        released = run_table(sandbox, ctx.parquet, _compared(ctx, priors), query, priors)
     except (SandboxError, ValueError) as exc:
         reason = exc.reason if isinstance(exc, SandboxError) else str(exc)
         evidence = [{"rule": "sandbox", "cell": [], "measure": None, "detail": reason[:300]}]
