@@ -28,7 +28,7 @@ COMPUTED = ("running", "pending", "approved", "rejected")  # tables that exist, 
 MAX_LISTED = 1000
 
 
-def _select() -> sa.Select[Any]:
+def select_outputs() -> sa.Select[Any]:
     d = dataspace_datasets.c
     return sa.select(dataspace_outputs, d.tenant_id.label("owner_tenant_id"), d.card).join(
         dataspace_datasets, d.id == dataspace_outputs.c.dataset_id
@@ -82,7 +82,7 @@ def view(row: Any, principal: Principal) -> dict[str, Any]:
 
 
 def _load(conn: Connection, principal: Principal, output_id: str) -> Any:
-    row = conn.execute(_select().where(dataspace_outputs.c.id == output_id)).first()
+    row = conn.execute(select_outputs().where(dataspace_outputs.c.id == output_id)).first()
     if row is None or not (is_researcher(row, principal) or is_checker(row, principal)):
         raise ApiError(404, f"No output {output_id!r}", code="output_not_found", param="output")
     return row
@@ -106,7 +106,7 @@ def list_outputs(engine: Engine, principal: Principal) -> list[dict[str, Any]]:
         shown = [mine, o.dataset_id.in_(named)]
         if principal.is_admin:
             shown.append(d.tenant_id == principal.tenant.id)
-        q = _select().where(sa.or_(*shown)).order_by(o.created_at.desc()).limit(MAX_LISTED)
+        q = select_outputs().where(sa.or_(*shown)).order_by(o.created_at.desc()).limit(MAX_LISTED)
         return [view(r, principal) for r in conn.execute(q)]
 
 

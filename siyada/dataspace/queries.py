@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import time
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import orjson
 import sqlalchemy as sa
@@ -60,12 +60,14 @@ class FilterBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
     column: str = Field(min_length=1, max_length=128)
     op: Literal["=", "!=", "<", "<=", ">", ">=", "in"]
-    value: Scalar | list[Scalar] = Field(union_mode="left_to_right")
+    value: Scalar | Annotated[list[Scalar], Field(min_length=1, max_length=1000)] = Field(
+        union_mode="left_to_right"
+    )
 
 
 class TableBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    group_by: list[str] = Field(default_factory=list, max_length=10)
+    group_by: list[Annotated[str, Field(max_length=128)]] = Field(default_factory=list, max_length=10)
     measures: list[MeasureBody] = Field(min_length=1, max_length=20)
     filters: list[FilterBody] = Field(default_factory=list, max_length=20)
 
@@ -249,7 +251,7 @@ def _finish(
             details["epsilon"] = epsilon
         audit.append(conn, "dataspace.query.run", actor=principal.actor, tenant_id=ctx.grant.owner_tenant_id,
                      target=f"output:{output_id}", details=details)  # fmt: skip
-        row = conn.execute(outputs._select().where(dataspace_outputs.c.id == output_id)).one()
+        row = conn.execute(outputs.select_outputs().where(dataspace_outputs.c.id == output_id)).one()
         return outputs.view(row, principal)
 
 

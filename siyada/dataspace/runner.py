@@ -7,11 +7,17 @@ number: a refused query leaves both unchanged, which the tests read to prove not
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import threading
 from collections.abc import Callable, Sequence
-from typing import Any
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
 
 from siyada.dataspace.sandbox import Sandbox, SandboxLimits, Table
+
+T = TypeVar("T")
+WAITERS = 8  # queries waiting for a worker at once, in threads of their own
 
 
 class LazySandbox(Sandbox):
@@ -21,6 +27,7 @@ class LazySandbox(Sandbox):
         self.jobs = 0
         self._inner: Sandbox | None = None
         self._lock = threading.Lock()
+        self._waiters: ThreadPoolExecutor | None = None
 
     @property
     def workers(self) -> int:
@@ -42,8 +49,21 @@ class LazySandbox(Sandbox):
     ) -> Any:
         return self._started().run(parquet, columns, statements, finish)
 
+    async def submit(self, fn: Callable[..., T], *args: Any) -> T:
+        """Run a query's service call in the sandbox's own threads: a query waiting for a worker (up to
+        the sandbox's time limit) never holds a thread of the server's default pool, which every other
+        route's database work shares."""
+        with self._lock:
+            if self._waiters is None:
+                self._waiters = ThreadPoolExecutor(WAITERS, thread_name_prefix="siyada-dataspace")
+            waiters = self._waiters
+        return await asyncio.get_running_loop().run_in_executor(waiters, functools.partial(fn, *args))
+
     def close(self) -> None:
         with self._lock:
             if self._inner is not None:
                 self._inner.close()
                 self._inner = None
+            if self._waiters is not None:
+                self._waiters.shutdown(wait=False, cancel_futures=True)
+                self._waiters = None

@@ -20,6 +20,7 @@ from siyada.api.auth import authenticate
 from siyada.api.body import openapi_body, read_json, validate
 from siyada.dataspace import outputs, queries
 from siyada.dataspace.queries import QueryCreate
+from siyada.dataspace.runner import LazySandbox
 from siyada.governance.keys import Principal
 
 router = APIRouter(tags=["dataspace"])
@@ -30,8 +31,9 @@ async def create_query(request: Request, principal: Principal = Depends(authenti
     """Run a query under a grant in the sandbox; its output goes to the airlock (pending) or is refused."""
     body = validate(QueryCreate, await read_json(request))
     state = request.app.state
-    return await asyncio.to_thread(
-        queries.submit, state.engine, state.sandbox, state.settings.data_dir, principal, body
+    sandbox: LazySandbox = state.sandbox
+    return await sandbox.submit(
+        queries.submit, state.engine, sandbox, state.settings.data_dir, principal, body
     )
 
 
