@@ -1,5 +1,6 @@
 """The data space's resources for tests/test_authz_matrix.py: for tenant t (its admin owns them), a
-published data set, a draft, a pending request and a grant, both asked by A's user (the researcher)."""
+published data set, a draft, a pending request and a grant, both asked by A's user (the researcher),
+and two outputs of that researcher's queries under the grant: one pending, one approved (released)."""
 
 from __future__ import annotations
 
@@ -47,9 +48,21 @@ def fresh_grant(w: Any, t: str) -> str:
     return w.ok(w.admin(t), "POST", f"/v1/dataspace/requests/{req}/approve", json={})["grant"]
 
 
+def query(w: Any, t: str) -> dict[str, Any]:
+    return {"grant": w.res[t]["grant"], "mode": "table", "table": {"measures": [{"agg": "count"}]}}
+
+
+def fresh_output(w: Any, t: str) -> str:
+    """A pending output of A's user (the researcher) under tenant t's grant."""
+    return w.ok("user_a", "POST", "/v1/dataspace/queries", json=query(w, t))["id"]
+
+
 def setup(w: Any, t: str) -> None:
     res = w.res[t]
     res["dataset"] = fresh_published(w, t)
     res["draft"] = fresh_draft(w, t)
     res["request"] = fresh_request(w, t)
     res["grant"] = fresh_grant(w, t)
+    res["output"] = fresh_output(w, t)
+    res["released"] = fresh_output(w, t)
+    w.ok(w.admin(t), "POST", f"/v1/dataspace/outputs/{res['released']}/approve")

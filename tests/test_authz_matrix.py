@@ -342,6 +342,30 @@ MATRIX: dict[tuple[str, str], tuple[str, Build]] = {
         "401 | 403/403 | ok/403 | 403/ok | 403/403",
         lambda w, t: (f"/v1/dataspace/grants/{authz_dataspace.fresh_grant(w, t)}/revoke", {}),
     ),
+    # Queries run under the caller's own grant only (A's user is the researcher of both); an output is
+    # seen by its researcher and the data set owner's admin (others: 404), decided by the owner's admin
+    # and never by its researcher (403), downloaded once approved.
+    ("POST", "/v1/dataspace/queries"): (
+        "401 | ok/ok | 403/403 | 403/403 | 403/403",
+        lambda w, t: ("/v1/dataspace/queries", {"json": authz_dataspace.query(w, t)}),
+    ),
+    ("GET", "/v1/dataspace/outputs"): ("401 | ok | ok | ok | ok", _fixed("/v1/dataspace/outputs")),
+    ("GET", "/v1/dataspace/outputs/{output_id}"): (
+        "401 | ok/ok | ok/404 | 404/ok | 404/404",
+        lambda w, t: (f"/v1/dataspace/outputs/{w.res[t]['output']}", {}),
+    ),
+    ("POST", "/v1/dataspace/outputs/{output_id}/approve"): (
+        "401 | 403/403 | ok/404 | 404/ok | 404/404",
+        lambda w, t: (f"/v1/dataspace/outputs/{authz_dataspace.fresh_output(w, t)}/approve", {}),
+    ),
+    ("POST", "/v1/dataspace/outputs/{output_id}/reject"): (
+        "401 | 403/403 | ok/404 | 404/ok | 404/404",
+        lambda w, t: (f"/v1/dataspace/outputs/{authz_dataspace.fresh_output(w, t)}/reject", {}),
+    ),
+    ("GET", "/v1/dataspace/outputs/{output_id}/download"): (
+        "401 | ok/ok | ok/404 | 404/ok | 404/404",
+        lambda w, t: (f"/v1/dataspace/outputs/{w.res[t]['released']}/download", {}),
+    ),
     # ---- usage: own tenant for everyone; another tenant for the operator only ----------------------
     ("GET", "/v1/usage"): (
         "401 | ok/403 | ok/403 | 403/ok | ok/ok",

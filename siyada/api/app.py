@@ -28,6 +28,7 @@ from siyada.api.routers import (
     collections,
     dataspace,
     dataspace_projects,
+    dataspace_queries,
     documents,
     embeddings,
     evaluations,
@@ -45,6 +46,7 @@ from siyada.api.routers import metrics as metrics_router
 from siyada.api.routers import usage as usage_router
 from siyada.api.uploads import Uploads
 from siyada.config import Settings
+from siyada.dataspace.runner import LazySandbox
 from siyada.gateway.registry import build_router
 from siyada.gateway.router import Router
 from siyada.gateway.service import Gateway
@@ -170,6 +172,7 @@ def create_app(settings: Settings) -> FastAPI:
     counters = RedisCounters(settings.redis_url) if settings.redis_url else LocalCounters()
     quotas = Quotas(counters, lambda: list_limits(engine), lease_seconds=settings.file.quota_lease_seconds)
     workers = WorkerPool.from_config(settings.file.workers)  # parsing and privacy analysis, isolated
+    sandbox = _sandbox(metrics)  # the data space's DuckDB workers, started by the first query
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -200,6 +203,7 @@ def create_app(settings: Settings) -> FastAPI:
                 await counters.close()
             await router.close()
             workers.close()
+            sandbox.close()
             engine.dispose()
 
     app = FastAPI(
@@ -221,6 +225,7 @@ def create_app(settings: Settings) -> FastAPI:
         durable_usage=settings.file.durable_usage,
     )
     app.state.workers = workers
+    app.state.sandbox = sandbox
     app.state.knowledge = Knowledge.from_config(
         engine, _embedder_lookup(router), app.state.privacy, settings.file.knowledge, workers
     )
@@ -256,6 +261,7 @@ def create_app(settings: Settings) -> FastAPI:
         evaluations.router,
         dataspace.router,
         dataspace_projects.router,
+        dataspace_queries.router,
         tokenize.router,
         metrics_router.router,
         ui_routes.router,
@@ -267,6 +273,17 @@ def create_app(settings: Settings) -> FastAPI:
     install_openapi(app)
     app.add_middleware(ShutdownCutoff)
     return app
+
+
+def _sandbox(metrics: Metrics) -> LazySandbox:
+    sandbox = LazySandbox()
+    metrics.set_gauge_source(
+        "siyada_dataspace_sandbox_jobs", "Jobs handed to the data space's sandbox.", lambda: sandbox.jobs
+    )
+    metrics.set_gauge_source(
+        "siyada_dataspace_sandbox_workers", "The data space's sandbox processes.", lambda: sandbox.workers
+    )
+    return sandbox
 
 
 def _queue_gauge(metrics: Metrics, router: Router) -> None:

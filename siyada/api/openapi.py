@@ -193,6 +193,14 @@ ROUTES: dict[tuple[str, str], Doc] = {
     ("GET", "/v1/dataspace/grants/{grant_id}"): Doc((404,)),
     ("POST", "/v1/dataspace/grants/{grant_id}/authorise"): Doc(),
     ("POST", "/v1/dataspace/grants/{grant_id}/revoke"): Doc((404,)),
+    # queries: refused by validation (400, in BODY_ERRORS) or by the grant, the ε ledger or the table
+    # budget (403); failed in the sandbox (422). Outputs: not the caller's to see (404), not pending (409),
+    # not released yet (403 from the route, beside authentication's).
+    ("POST", "/v1/dataspace/queries"): Doc((403, 422)),
+    ("GET", "/v1/dataspace/outputs/{output_id}"): Doc((404,)),
+    ("POST", "/v1/dataspace/outputs/{output_id}/approve"): Doc((403, 404, 409)),
+    ("POST", "/v1/dataspace/outputs/{output_id}/reject"): Doc((403, 404, 409)),
+    ("GET", "/v1/dataspace/outputs/{output_id}/download"): Doc((403, 404), success={200: ("text/csv",)}),
     ("POST", "/ui/api/conversations"): Doc(links={201: _CONVERSATION_LINKS}),
     ("GET", "/ui/api/conversations/{conv_id}"): Doc((404,)),
     ("PUT", "/ui/api/conversations/{conv_id}"): Doc((404,)),

@@ -1,15 +1,21 @@
 """`siyada dataspace`: the R&D data space seen by the platform's operator: every data set, the DCAT
-catalogue, the register of approved projects, and revoking a grant (the API's services, no other path)."""
+catalogue, the register of approved projects, and revoking a grant; and, acting as an API key (`--key`),
+queries under a grant, their outputs and the airlock's decisions (the API's services, no other path)."""
 
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
-from siyada.cli.common import fail, open_engine, out
+from siyada.cli.common import current_settings, fail, open_engine, out
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+    from siyada.governance.keys import Principal
 
 dataspace_app = typer.Typer(
     help="The R&D data space: data sets, catalogue, register, grants.", no_args_is_help=True
@@ -82,3 +88,92 @@ def dataspace_revoke(grant_id: str) -> None:
         fail(exc.message)
         return
     out.print(f"Grant {done['id']} is {done['status']}", highlight=False)
+
+
+KeyOption = Annotated[
+    str,
+    typer.Option(
+        "--key", envvar="SIYADA_API_KEY", help="The API key acting (the researcher's, or a checker's)."
+    ),
+]
+
+
+def _acting(key: str) -> tuple[Engine, Principal]:
+    """The engine and the principal of `key`, the way the API resolves a bearer key."""
+    from siyada.governance.keys import resolve_key
+
+    engine = open_engine()
+    principal = resolve_key(engine, key)
+    if principal is None:
+        fail("Unknown or revoked API key")
+    return engine, principal
+
+
+@dataspace_app.command("query")
+def dataspace_query(
+    grant: str,
+    key: KeyOption,
+    sql: Annotated[str | None, typer.Option(help="SQL over the view `data`.")] = None,
+    table: Annotated[str | None, typer.Option(help="A structured table request, as JSON.")] = None,
+    epsilon: Annotated[float | None, typer.Option(help="ε to spend: differential privacy mode.")] = None,
+) -> None:
+    """Run a query under a grant (the API's service and sandbox); print its output, pending or refused."""
+    from pydantic import ValidationError
+
+    from siyada.dataspace.queries import QueryCreate, submit
+    from siyada.dataspace.runner import LazySandbox
+    from siyada.errors import ApiError
+
+    mode = "dp" if epsilon is not None else ("sql" if sql is not None else "table")
+    try:
+        spec = json.loads(table) if table is not None else None
+        body = QueryCreate.model_validate(
+            {"grant": grant, "mode": mode, "sql": sql, "table": spec, "epsilon": epsilon}
+        )
+    except (ValueError, ValidationError) as exc:
+        fail(f"Invalid query: {str(exc).splitlines()[0]}")
+    engine, principal = _acting(key)
+    sandbox = LazySandbox()
+    try:
+        done = submit(engine, sandbox, current_settings().data_dir, principal, body)
+    except ApiError as exc:
+        fail(f"{exc.status} {exc.code}: {exc.message}")
+    finally:
+        sandbox.close()
+    print(json.dumps(done, ensure_ascii=False))
+
+
+@dataspace_app.command("outputs")
+def dataspace_outputs(
+    key: KeyOption, as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False
+) -> None:
+    """The outputs this key ran, and those on data sets it checks."""
+    from siyada.dataspace.outputs import list_outputs
+
+    engine, principal = _acting(key)
+    rows = list_outputs(engine, principal)
+    if as_json:
+        print(json.dumps(rows, ensure_ascii=False))
+        return
+    view = Table("id", "grant", "mode", "status", "checks")
+    for r in rows:
+        view.add_row(r["id"], r["grant"], r["mode"], r["status"], str(len(r["checks"])))
+    out.print(view)
+
+
+@dataspace_app.command("approve")
+def dataspace_approve(
+    output_id: str,
+    key: KeyOption,
+    reject: Annotated[bool, typer.Option("--reject", help="Reject instead of approving.")] = False,
+) -> None:
+    """Release (or reject) a pending output: the data set owner's admin or a named checker."""
+    from siyada.dataspace.outputs import decide
+    from siyada.errors import ApiError
+
+    engine, principal = _acting(key)
+    try:
+        done = decide(engine, principal, output_id, not reject)
+    except ApiError as exc:
+        fail(f"{exc.status} {exc.code}: {exc.message}")
+    out.print(f"Output {done['id']} is {done['status']}", highlight=False)

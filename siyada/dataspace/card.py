@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from datetime import date
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -78,6 +78,18 @@ class Bounds(BaseModel):
         return self
 
 
+class OutputChecks(BaseModel):
+    """The data set's output-checking rules (ACRO's defaults); never below a cell of 5."""
+
+    model_config = ConfigDict(extra="forbid")
+    min_count: int = Field(default=10, ge=5, le=1000)
+    nk_n: int = Field(default=2, ge=1, le=10)
+    nk_k: float = Field(default=0.9, gt=0, le=1)
+    p_ratio: float = Field(default=0.10, ge=0, lt=1)
+    zeros_disclosive: bool = True
+    rounding_base: int = Field(default=5, ge=1, le=1000)
+
+
 class DataCard(BaseModel):
     model_config = ConfigDict(extra="forbid")
     legal_basis: LegalBasis | None = None
@@ -85,6 +97,21 @@ class DataCard(BaseModel):
     purpose_limits: str | None = Field(default=None, min_length=1, max_length=2000)
     retention_days: int | None = Field(default=None, ge=1, le=36_500)
     bounds: dict[str, Bounds] = Field(default_factory=dict, max_length=500)
+    # Public category lists: filters of the structured front must use them, and DP groups by them only
+    # (which groups exist is itself not public).
+    categories: dict[str, list[Annotated[str, Field(max_length=200)]]] = Field(
+        default_factory=dict, max_length=500
+    )
+    output_checks: OutputChecks | None = None
+    # The keys (any tenant's) that may approve or reject outputs on this data set, besides its admins.
+    checkers: list[Annotated[int, Field(ge=1)]] = Field(default_factory=list, max_length=20)
+
+    @field_validator("categories")
+    @classmethod
+    def _few(cls, values: dict[str, list[str]]) -> dict[str, list[str]]:
+        if any(not 0 < len(v) <= 1000 for v in values.values()):
+            raise ValueError("each column's categories are 1-1000 values")
+        return values
 
 
 _METADATA_NEEDED = ("publisher", "theme", "access_rights", "license", "temporal", "spatial")
@@ -109,8 +136,12 @@ def missing(
 
 
 def check_bounds(card: DataCard, columns: list[dict[str, Any]]) -> str | None:
-    """Why the card's bounds do not fit the columns (an unknown or non-numeric column), or None."""
+    """Why the card's bounds or categories do not fit the columns (an unknown or non-numeric column),
+    or None."""
     types = {c["name"]: c["type"] for c in columns}
+    for name in card.categories:
+        if name not in types:
+            return f"card.categories names no column of the data set: {name!r}"
     for name in card.bounds:
         if name not in types:
             return f"card.bounds names no column of the data set: {name!r}"

@@ -102,7 +102,11 @@ def _parquet(data: bytes, limits: DataLimits) -> pa.Table:
         declared = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
         if declared > limits.max_decoded_bytes:
             raise _unreadable("The Parquet file expands past the size limit when decoded")
-        return pf.read()
+        table = pf.read()
+        # Parquet does not check that its strings are UTF-8; reading them later (the classifier) would
+        # raise UnicodeDecodeError, a 500 where the file is merely malformed.
+        table.validate(full=True)
+        return table
     except ApiError:
         raise
     except (pa.ArrowException, OSError, ValueError) as exc:

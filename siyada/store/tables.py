@@ -439,3 +439,36 @@ dataspace_grants = sa.Table(
     sa.Column("expires_at", sa.Float, nullable=False),
     sa.Column("revoked_at", sa.Float, nullable=True),
 )
+
+# An output of a query under a grant, in the airlock until its data set's owner or a named checker
+# decides. `query` is the checked structure (what ran, for the differencing defence of later tables);
+# `result` holds only the released table (suppressed, rounded or noised), never an unsuppressed cell.
+dataspace_outputs = sa.Table(
+    "dataspace_outputs",
+    metadata,
+    sa.Column("id", sa.String(40), primary_key=True),
+    sa.Column(
+        "grant_id", sa.String(40), sa.ForeignKey("dataspace_grants.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column(
+        "dataset_id",
+        sa.String(40),
+        sa.ForeignKey("dataspace_datasets.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column("tenant_id", sa.Integer, sa.ForeignKey("tenants.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("key_id", sa.Integer, sa.ForeignKey("api_keys.id"), nullable=False),  # the researcher
+    sa.Column("mode", sa.String(8), nullable=False),  # table | sql | dp
+    sa.Column("fingerprint", sa.String(64), nullable=False),  # sha256 of the statement that ran
+    sa.Column("query", sa.JSON, nullable=False),
+    # running | pending | refused | failed | approved | rejected
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("evidence", sa.JSON, nullable=False),
+    sa.Column("result", sa.JSON, nullable=True),
+    sa.Column("epsilon_micro", sa.BigInteger, nullable=False, server_default="0"),
+    sa.Column("created_at", sa.Float, nullable=False),
+    sa.Column("decided_at", sa.Float, nullable=True),
+    sa.Column("decided_by", sa.String(64), nullable=True),  # the deciding key's audit actor
+    sa.Index("ix_dataspace_outputs_grant", "grant_id", "status"),
+    sa.Index("ix_dataspace_outputs_dataset", "dataset_id"),
+)

@@ -159,6 +159,36 @@ def dataset_target(data: bytes) -> None:
         assert c.role in ROLES and 0 <= c.distinct_count <= table.num_rows
 
 
+def dataspace_query_target(data: bytes) -> None:
+    """A query body (or, when the bytes are no JSON object, SQL text): only the documented 400 escapes;
+    an accepted query names only the policy's usable columns and survives its stored form."""
+    from siyada.api.body import validate
+    from siyada.dataspace.queries import QueryCreate, columns_used, compile_query, from_json, to_json
+    from siyada.dataspace.sql import QueryRefused
+    from siyada.errors import ApiError
+    from tests.dataspace_data import policy
+
+    try:
+        obj = orjson.loads(data)
+    except orjson.JSONDecodeError:
+        obj = None
+    if not isinstance(obj, dict):
+        obj = {"grant": "dsg_fuzz", "mode": "sql", "sql": _text(data) or " "}
+    try:
+        body = validate(QueryCreate, obj)
+    except ApiError as exc:
+        assert exc.status == 400, exc.status
+        return
+    rules = policy()
+    try:
+        query = compile_query(body, rules)
+    except QueryRefused:
+        return
+    usable = {name for name, c in rules.columns.items() if not c.identifying}
+    assert set(columns_used(query)) <= usable, columns_used(query)
+    assert from_json(to_json(query)) == query
+
+
 TARGETS: dict[str, Callable[[bytes], None]] = {
     "parse": parse_target,
     "chunk": chunk_target,
@@ -167,6 +197,7 @@ TARGETS: dict[str, Callable[[bytes], None]] = {
     "query": query_target,
     "chat_request": chat_request_target,
     "dataset": dataset_target,
+    "dataspace_query": dataspace_query_target,
 }
 
 
@@ -191,6 +222,8 @@ def seeds(target: str) -> list[bytes]:
         ]
     if target == "dataset":
         return _dataset_seeds()
+    if target == "dataspace_query":
+        return _query_seeds()
     folders = {"parse": ("knowledge", "corpus"), "chunk": ("corpus", "knowledge")}.get(target, ("corpus",))
     out: list[bytes] = []
     for folder in folders:
@@ -206,6 +239,21 @@ def seeds(target: str) -> list[bytes]:
         out.extend(t.encode("utf-8") for t in texts[:40])
         out = [bytes([0]) + s for s in out] if target == "query" else out
     return out
+
+
+def _query_seeds() -> list[bytes]:
+    measures = [{"agg": "count"}, {"agg": "mean", "column": "income"}, {"agg": "quantile", "column": "age",
+                                                                       "q": 0.5}]  # fmt: skip
+    filters = [{"column": "age", "op": ">=", "value": 30}, {"column": "sex", "op": "in", "value": ["F", "M"]}]
+    table = {"group_by": ["region", "sex"], "measures": measures, "filters": filters}
+    return [
+        orjson.dumps({"grant": "dsg_1", "mode": "table", "table": table}),
+        orjson.dumps({"grant": "dsg_1", "mode": "dp", "table": table, "epsilon": 0.25}),
+        orjson.dumps({"grant": "dsg_1", "mode": "sql", "sql": "SELECT region, sum(income) AS s FROM data "
+                      "WHERE age BETWEEN 30 AND 40 AND sex = 'F' GROUP BY region ORDER BY s"}),
+        b"SELECT sex, quantile_cont(age, 0.25) FROM data d WHERE NOT (d.region IN ('A', 'B')) GROUP BY sex",
+        b"SELECT count(*) FROM read_csv('/etc/passwd')",
+    ]
 
 
 def _dataset_seeds() -> list[bytes]:
