@@ -2,14 +2,14 @@
 siyada/knowledge/lexical_rebuild.py); NULL for collections made before, whose terms need rebuilding.
 
 Revision ID: 0025
-Revises: 0023 (0024 once the other slice that adds it is merged: the integrator re-chains)
+Revises: 0024
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0025"
-down_revision = "0023"
+down_revision = "0024"
 
 
 def upgrade() -> None:
