@@ -24,6 +24,7 @@ import httpx
 import pytest
 
 from siyada.knowledge.parse import MalformedDocument, ParseLimits, parse_many
+from tests.hostile import xlsx_bomb
 from tests.server import Server, cli
 
 FIXTURES = Path(__file__).parent / "fixtures" / "knowledge"
@@ -190,15 +191,6 @@ def _gif() -> bytes:
     return out.getvalue()
 
 
-def _xlsx_bomb() -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr("[Content_Types].xml", "<Types/>")
-        zf.writestr("xl/workbook.xml", "<workbook/>")
-        zf.writestr("xl/media/zeros.bin", b"\0" * (101 * 1024 * 1024))
-    return buffer.getvalue()
-
-
 def _empty_pdf() -> bytes:
     """A well-formed PDF whose page tree is empty (with a correct cross-reference table)."""
     objects = [b"<</Type/Catalog/Pages 2 0 R>>", b"<</Type/Pages/Kids[]/Count 0>>"]
@@ -263,7 +255,7 @@ def _bad_inputs() -> list[tuple[str, bytes, int, str, str]]:
         ("scan.png", real_png, 422, "malformed_document", "No text was found"),  # grey: OCR reads nothing
         ("scan.gif", _gif(), 415, "unsupported_format", "OCR reads PNG, JPEG, TIFF and WebP"),
         ("damaged.xlsx", workbook, 422, "malformed_document", "XLSX workbook cannot be read"),
-        ("bomb.xlsx", _xlsx_bomb(), 422, "malformed_document", "zip bomb"),
+        ("bomb.xlsx", xlsx_bomb(), 422, "malformed_document", "zip bomb"),
     ]
 
 
