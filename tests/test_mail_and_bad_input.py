@@ -25,7 +25,7 @@ import pytest
 
 from siyada.knowledge.parse import MalformedDocument, ParseLimits, parse_many
 from tests.hostile import xlsx_bomb
-from tests.server import Server, cli
+from tests.server import Server, cli, serving
 
 FIXTURES = Path(__file__).parent / "fixtures" / "knowledge"
 CSV = "Pièce;Délai\nعقد الازدياد;48 ساعة\nCertificat de résidence;24 heures\n".encode()
@@ -103,20 +103,15 @@ def test_mails_nested_too_deep_or_with_too_many_attachments_are_refused() -> Non
 
 @pytest.fixture(scope="module")
 def srv(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    data = tmp_path_factory.mktemp("formats")
-    config = data / "siyada.toml"
-    config.write_text("[knowledge]\nmax_pdf_pages = 2\n")
-    cli(data, "tenants", "create", "commune")
-    server = Server(data, config=config).start()
-    server.headers = {"Authorization": f"Bearer {server.key('commune', 'user')}"}  # type: ignore[attr-defined]
-    r = httpx.post(
-        server.url + "/v1/collections",
-        json={"name": "courrier", "embedding_model": None},
-        headers=server.headers,  # type: ignore[attr-defined]
-    )
-    assert r.status_code == 201, r.text
-    yield server
-    server.stop()
+    with serving(tmp_path_factory.mktemp("formats"), "[knowledge]\nmax_pdf_pages = 2\n", "commune") as server:
+        server.headers = {"Authorization": f"Bearer {server.key('commune', 'user')}"}  # type: ignore[attr-defined]
+        r = httpx.post(
+            server.url + "/v1/collections",
+            json={"name": "courrier", "embedding_model": None},
+            headers=server.headers,  # type: ignore[attr-defined]
+        )
+        assert r.status_code == 201, r.text
+        yield server
 
 
 def _upload(srv: Server, name: str, data: bytes) -> httpx.Response:

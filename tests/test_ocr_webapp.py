@@ -16,7 +16,7 @@ from siyada.knowledge.ocr import engine
 from tests import scans
 from tests.browser import browser as chromium
 from tests.browser import screenshots
-from tests.server import Server, cli
+from tests.server import Server, serving
 from tests.test_ocr import ARABIC, FRENCH
 from tests.test_ui import _ask, _login
 
@@ -41,13 +41,9 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 @pytest.fixture(scope="module")
 def srv(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    data = tmp_path_factory.mktemp("ocr-webapp")
-    config = data / "siyada.toml"
-    config.write_text("[knowledge]\nmax_upload_bytes = 40000000\n")
-    cli(data, "tenants", "create", "commune")
-    server = Server(data, config=config).start()
-    yield server
-    server.stop()
+    toml = "[knowledge]\nmax_upload_bytes = 40000000\n"
+    with serving(tmp_path_factory.mktemp("ocr-webapp"), toml, "commune") as server:
+        yield server
 
 
 @pytest.fixture(scope="module")
