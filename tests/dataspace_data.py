@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
 
 from siyada.dataspace.policy import Column, Kind, Policy, Thresholds
+from siyada.dataspace.sandbox import Sandbox, SandboxLimits
 
 
 def write(path: Path, select: str) -> str:
@@ -48,3 +51,13 @@ def policy(thresholds: Thresholds | None = None) -> Policy:
         ],
         thresholds,
     )
+
+
+@contextmanager
+def started_sandbox() -> Iterator[Sandbox]:
+    """A one-worker sandbox with the limits the data space tests run their queries under."""
+    box = Sandbox.start(1, SandboxLimits(memory_mb=256, threads=1, seconds=30))
+    try:
+        yield box
+    finally:
+        box.close()

@@ -10,30 +10,16 @@ from __future__ import annotations
 import html
 import io
 import random
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
-CHROMIUM = Path("/usr/bin/chromium")
+from tests.browser import CHROMIUM as CHROMIUM
+from tests.browser import browser as browser
 
 _PAGE = """<!doctype html><html lang="{lang}" dir="{dir}"><head><meta charset="utf-8"><style>
 @page {{ size: A4; margin: 20mm; }}
 body {{ font-family: {font}; font-size: 13pt; line-height: 1.6; }}
 p {{ margin: 0 0 0.6em 0; text-align: {align}; overflow-wrap: anywhere; }}
 </style></head><body>{body}</body></html>"""
-
-
-@contextmanager
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
-        try:
-            yield b
-        finally:
-            b.close()
 
 
 def page_html(paragraphs: list[str], arabic: bool) -> str:

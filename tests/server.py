@@ -8,6 +8,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -100,3 +102,17 @@ class Server:
                 self.kill()
         if getattr(self, "_logfh", None):
             self._logfh.close()
+
+
+@contextmanager
+def serving(data_dir: Path, toml: str, *tenants: str) -> Iterator[Server]:
+    """A server over a fresh data folder with this `siyada.toml` and these tenants, stopped on leaving."""
+    config = data_dir / "siyada.toml"
+    config.write_text(toml)
+    for tenant in tenants:
+        cli(data_dir, "tenants", "create", tenant)
+    server = Server(data_dir, config=config).start()
+    try:
+        yield server
+    finally:
+        server.stop()

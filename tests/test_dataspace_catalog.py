@@ -4,7 +4,6 @@ bad files refused with nothing stored, corrections, the data card gate on publis
 from __future__ import annotations
 
 import io
-import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import DCAT, DCTERMS
 
 from tests.dataspace_world import COMPLETE, World, census_rows, start_world, stop_world, to_csv, to_xlsx
+from tests.hostile import xlsx_bomb
 
 
 @pytest.fixture(scope="module")
@@ -83,22 +83,13 @@ def test_another_tenant_gets_other_pseudonyms(world: World) -> None:
     assert len(set(cin_a)) == 8 and not set(cin_a) & set(cin_b)
 
 
-def _bomb() -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr("[Content_Types].xml", "<Types/>")
-        zf.writestr("xl/workbook.xml", "<workbook/>")
-        zf.writestr("xl/media/zeros.bin", b"\0" * (101 * 1024 * 1024))
-    return buffer.getvalue()
-
-
 @pytest.mark.parametrize(
     ("name", "data", "status"),
     [
         ("scan.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\n", 415),
         ("photo.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 64, 415),
         ("binary.csv", bytes(range(256)) * 40, 422),
-        ("bomb.xlsx", _bomb(), 422),
+        ("bomb.xlsx", xlsx_bomb(), 422),
         (
             "wide.csv",
             (";".join(f"c{i}" for i in range(600)) + "\n" + ";".join("1" * 600) + "\n").encode(),

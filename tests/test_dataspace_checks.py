@@ -18,20 +18,19 @@ from siyada.dataspace.checks import TOTAL, ReleasedTable, _layout, check_table
 from siyada.dataspace.differencing import Prior
 from siyada.dataspace.policy import Thresholds
 from siyada.dataspace.query import Agg, Measure, ValidatedQuery
-from siyada.dataspace.sandbox import Sandbox, SandboxLimits
+from siyada.dataspace.sandbox import Sandbox
 from siyada.dataspace.sql import validate
 from siyada.dataspace.stats import CellStats
 from siyada.dataspace.suppression import Equation, recoverable
-from tests.dataspace_data import people, policy, write
+from tests.dataspace_data import people, policy, started_sandbox, write
 
 EXACT = Thresholds(rounding_base=1)  # no rounding: the attacker's equations hold exactly
 
 
 @pytest.fixture(scope="module")
 def sandbox() -> Iterator[Sandbox]:
-    box = Sandbox.start(1, SandboxLimits(memory_mb=256, threads=1, seconds=30))
-    yield box
-    box.close()
+    with started_sandbox() as box:
+        yield box
 
 
 @pytest.fixture(scope="module")

@@ -11,18 +11,17 @@ import pytest
 
 from siyada.dataspace import dp, engine
 from siyada.dataspace.policy import Column, Kind, Policy
-from siyada.dataspace.sandbox import Sandbox, SandboxLimits
+from siyada.dataspace.sandbox import Sandbox
 from siyada.dataspace.sql import validate
-from tests.dataspace_data import people, policy
+from tests.dataspace_data import people, policy, started_sandbox
 
 COUNT = "SELECT region, sex, count(*) AS n FROM data GROUP BY region, sex"
 
 
 @pytest.fixture(scope="module")
 def sandbox() -> Iterator[Sandbox]:
-    box = Sandbox.start(1, SandboxLimits(memory_mb=256, threads=1, seconds=30))
-    yield box
-    box.close()
+    with started_sandbox() as box:
+        yield box
 
 
 @pytest.fixture(scope="module")

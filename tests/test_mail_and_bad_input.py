@@ -24,7 +24,8 @@ import httpx
 import pytest
 
 from siyada.knowledge.parse import MalformedDocument, ParseLimits, parse_many
-from tests.server import Server, cli
+from tests.hostile import xlsx_bomb
+from tests.server import Server, cli, serving
 
 FIXTURES = Path(__file__).parent / "fixtures" / "knowledge"
 CSV = "Pièce;Délai\nعقد الازدياد;48 ساعة\nCertificat de résidence;24 heures\n".encode()
@@ -102,20 +103,15 @@ def test_mails_nested_too_deep_or_with_too_many_attachments_are_refused() -> Non
 
 @pytest.fixture(scope="module")
 def srv(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    data = tmp_path_factory.mktemp("formats")
-    config = data / "siyada.toml"
-    config.write_text("[knowledge]\nmax_pdf_pages = 2\n")
-    cli(data, "tenants", "create", "commune")
-    server = Server(data, config=config).start()
-    server.headers = {"Authorization": f"Bearer {server.key('commune', 'user')}"}  # type: ignore[attr-defined]
-    r = httpx.post(
-        server.url + "/v1/collections",
-        json={"name": "courrier", "embedding_model": None},
-        headers=server.headers,  # type: ignore[attr-defined]
-    )
-    assert r.status_code == 201, r.text
-    yield server
-    server.stop()
+    with serving(tmp_path_factory.mktemp("formats"), "[knowledge]\nmax_pdf_pages = 2\n", "commune") as server:
+        server.headers = {"Authorization": f"Bearer {server.key('commune', 'user')}"}  # type: ignore[attr-defined]
+        r = httpx.post(
+            server.url + "/v1/collections",
+            json={"name": "courrier", "embedding_model": None},
+            headers=server.headers,  # type: ignore[attr-defined]
+        )
+        assert r.status_code == 201, r.text
+        yield server
 
 
 def _upload(srv: Server, name: str, data: bytes) -> httpx.Response:
@@ -190,15 +186,6 @@ def _gif() -> bytes:
     return out.getvalue()
 
 
-def _xlsx_bomb() -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr("[Content_Types].xml", "<Types/>")
-        zf.writestr("xl/workbook.xml", "<workbook/>")
-        zf.writestr("xl/media/zeros.bin", b"\0" * (101 * 1024 * 1024))
-    return buffer.getvalue()
-
-
 def _empty_pdf() -> bytes:
     """A well-formed PDF whose page tree is empty (with a correct cross-reference table)."""
     objects = [b"<</Type/Catalog/Pages 2 0 R>>", b"<</Type/Pages/Kids[]/Count 0>>"]
@@ -263,7 +250,7 @@ def _bad_inputs() -> list[tuple[str, bytes, int, str, str]]:
         ("scan.png", real_png, 422, "malformed_document", "No text was found"),  # grey: OCR reads nothing
         ("scan.gif", _gif(), 415, "unsupported_format", "OCR reads PNG, JPEG, TIFF and WebP"),
         ("damaged.xlsx", workbook, 422, "malformed_document", "XLSX workbook cannot be read"),
-        ("bomb.xlsx", _xlsx_bomb(), 422, "malformed_document", "zip bomb"),
+        ("bomb.xlsx", xlsx_bomb(), 422, "malformed_document", "zip bomb"),
     ]
 
 

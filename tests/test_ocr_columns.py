@@ -16,7 +16,7 @@ import pytest
 
 from siyada.knowledge.ocr import engine
 from tests import scans
-from tests.server import Server, cli
+from tests.server import Server, serving
 
 FRENCH = [
     "Article 1 : Le certificat de résidence est délivré par l'arrondissement dans un délai de trois "
@@ -51,13 +51,9 @@ def two_columns(paragraphs: list[str], arabic: bool) -> str:
 def srv(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     if not scans.CHROMIUM.exists() or not engine.available():
         pytest.skip("needs Debian chromium and Tesseract's data")
-    data = tmp_path_factory.mktemp("columns")
-    config = data / "siyada.toml"
-    config.write_text("[knowledge]\nmax_upload_bytes = 20000000\n")
-    cli(data, "tenants", "create", "commune")
-    server = Server(data, config=config).start()
-    yield server
-    server.stop()
+    toml = "[knowledge]\nmax_upload_bytes = 20000000\n"
+    with serving(tmp_path_factory.mktemp("columns"), toml, "commune") as server:
+        yield server
 
 
 @pytest.fixture(scope="module")

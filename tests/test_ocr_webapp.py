@@ -6,7 +6,6 @@ where the other web app tests put theirs (SIYADA_SCREENSHOTS)."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,7 +14,9 @@ import pytest
 
 from siyada.knowledge.ocr import engine
 from tests import scans
-from tests.server import Server, cli
+from tests.browser import browser as chromium
+from tests.browser import screenshots
+from tests.server import Server, serving
 from tests.test_ocr import ARABIC, FRENCH
 from tests.test_ui import _ask, _login
 
@@ -40,33 +41,23 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 @pytest.fixture(scope="module")
 def srv(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    data = tmp_path_factory.mktemp("ocr-webapp")
-    config = data / "siyada.toml"
-    config.write_text("[knowledge]\nmax_upload_bytes = 40000000\n")
-    cli(data, "tenants", "create", "commune")
-    server = Server(data, config=config).start()
-    yield server
-    server.stop()
+    toml = "[knowledge]\nmax_upload_bytes = 40000000\n"
+    with serving(tmp_path_factory.mktemp("ocr-webapp"), toml, "commune") as server:
+        yield server
 
 
 @pytest.fixture(scope="module")
 def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = Path(os.environ.get("SIYADA_SCREENSHOTS") or tmp_path_factory.mktemp("screenshots"))
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    return screenshots(tmp_path_factory)
 
 
 @pytest.fixture(scope="module")
 def web(srv: Server, files: dict[str, Path]) -> Iterator[Any]:
     """A signed-in page (after `files`: their Chromium must be closed before this one starts)."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(scans.CHROMIUM), args=["--no-sandbox"])
+    with chromium() as browser:
         context, page = _login(browser, srv, srv.key("commune", "user"))
         yield page
         context.close()
-        browser.close()
 
 
 def _bars(page: Any) -> list[tuple[str, float, float]]:

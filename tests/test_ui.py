@@ -8,7 +8,6 @@ set, else pytest's tmp_path.
 from __future__ import annotations
 
 import base64
-import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,9 +15,10 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.browser import CHROMIUM, screenshots
+from tests.browser import browser as chromium
 from tests.server import Server, cli
 
-CHROMIUM = Path("/usr/bin/chromium")
 KNOWLEDGE = Path(__file__).parent / "fixtures" / "knowledge"
 EVAL = Path(__file__).parent / "fixtures" / "eval"
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed")
@@ -46,19 +46,13 @@ def admin_key(server: Server) -> str:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+    with chromium() as b:
         yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")
 def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = Path(os.environ.get("SIYADA_SCREENSHOTS") or tmp_path_factory.mktemp("screenshots"))
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    return screenshots(tmp_path_factory)
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,6 @@ that need it are expected to fail (strict, so they must pass once it is merged).
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,10 +20,11 @@ import httpx
 import orjson
 import pytest
 
+from tests.browser import CHROMIUM, screenshots
+from tests.browser import browser as chromium
 from tests.dataspace_world import COMPLETE, census_rows, to_csv
 from tests.server import Server, cli
 
-CHROMIUM = Path("/usr/bin/chromium")
 ROOT = Path(__file__).resolve().parents[1]
 AXE = ROOT / ".venv" / "axe-core" / "axe.min.js"
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed")
@@ -61,19 +61,13 @@ def keys(server: Server) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+    with chromium() as b:
         yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")
 def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = Path(os.environ.get("SIYADA_SCREENSHOTS") or tmp_path_factory.mktemp("screenshots"))
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    return screenshots(tmp_path_factory)
 
 
 def _login(browser: Any, server: Server, key: str, lang: str, **context: Any) -> tuple[Any, Any]:

@@ -23,11 +23,12 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from siyada.knowledge import lexical
+from siyada.knowledge.batches import rewrite_chunks
 from siyada.knowledge.champions import champions
 from siyada.knowledge.fts5 import Tables, exists
 from siyada.knowledge.staleness import LEXICAL_IN_PROGRESS, lexical_reason
 from siyada.lang.analysis import ANALYSIS_VERSION, index_terms
-from siyada.store.tables import chunks, collections, tenants
+from siyada.store.tables import collections, tenants
 
 BATCH_CHUNKS = 512
 
@@ -38,31 +39,16 @@ def rebuild(engine: Engine, collection: Any, on_progress: Callable[[int, int], N
     tenant_id = int(collection.tenant_id)
     with engine.begin() as conn:
         _set_version(conn, collection.id, LEXICAL_IN_PROGRESS)
-        total = int(
-            conn.execute(
-                sa.select(sa.func.count()).select_from(chunks).where(chunks.c.collection_id == collection.id)
-            ).scalar_one()
+
+    def reanalyse(conn: sa.Connection, ids: list[int], texts: list[str]) -> None:
+        lexical.delete(conn, tenant_id, ids)
+        lexical.add(
+            conn,
+            tenant_id,
+            [(i, int(collection.id), index_terms(t)) for i, t in zip(ids, texts, strict=True)],
         )
-    done, last = 0, 0
-    while True:
-        with engine.begin() as conn:
-            rows = conn.execute(
-                sa.select(chunks.c.id, chunks.c.text)
-                .where(chunks.c.collection_id == collection.id, chunks.c.id > last)
-                .order_by(chunks.c.id)
-                .limit(BATCH_CHUNKS)
-            ).all()
-            if not rows:
-                break
-            ids = [int(r[0]) for r in rows]
-            lexical.delete(conn, tenant_id, ids)
-            analysed = [
-                (i, int(collection.id), index_terms(str(r[1]))) for i, r in zip(ids, rows, strict=True)
-            ]
-            lexical.add(conn, tenant_id, analysed)
-        done, last = done + len(ids), ids[-1]
-        if on_progress is not None:
-            on_progress(done, total)
+
+    done = rewrite_chunks(engine, collection.id, BATCH_CHUNKS, reanalyse, on_progress)
     with engine.begin() as conn:
         _forget_champions(conn, tenant_id)
         _set_version(conn, collection.id, ANALYSIS_VERSION)

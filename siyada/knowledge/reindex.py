@@ -28,6 +28,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from siyada.knowledge import pgvector
+from siyada.knowledge.batches import rewrite_chunks
 from siyada.knowledge.collections import KnowledgeError, bump_version
 from siyada.knowledge.staleness import EMBEDDING_IN_PROGRESS
 from siyada.knowledge.vectors import Embedder, embed_passages, space_of, wants_sentences
@@ -82,36 +83,17 @@ def reindex(
     per_sentence = wants_sentences(model, sentence_vectors)
     with engine.begin() as conn:
         _set_space(conn, collection.id, IN_PROGRESS)
-        total = int(
-            conn.execute(
-                sa.select(sa.func.count()).select_from(chunks).where(chunks.c.collection_id == collection.id)
-            ).scalar_one()
+
+    def reembed(conn: sa.Connection, ids: list[int], texts: list[str]) -> None:
+        embedded = embed_passages(model, texts, per_sentence)
+        conn.execute(
+            chunks.update().where(chunks.c.id == sa.bindparam("cid")),
+            [{"cid": i, "vector": v, "sentence_vectors": s} for i, (v, s) in zip(ids, embedded, strict=True)],
         )
-    done, last = 0, 0
-    while True:
-        with engine.begin() as conn:
-            rows = conn.execute(
-                sa.select(chunks.c.id, chunks.c.text)
-                .where(chunks.c.collection_id == collection.id, chunks.c.id > last)
-                .order_by(chunks.c.id)
-                .limit(BATCH_CHUNKS)
-            ).all()
-            if not rows:
-                break
-            ids = [int(r[0]) for r in rows]
-            embedded = embed_passages(model, [str(r[1]) for r in rows], per_sentence)
-            conn.execute(
-                chunks.update().where(chunks.c.id == sa.bindparam("cid")),
-                [
-                    {"cid": i, "vector": v, "sentence_vectors": s}
-                    for i, (v, s) in zip(ids, embedded, strict=True)
-                ],
-            )
-            pgvector.replace_vectors(conn, collection.id, ids, [v for v, _ in embedded])
-            bump_version(conn, collection.id)
-        done, last = done + len(ids), ids[-1]
-        if on_progress is not None:
-            on_progress(done, total)
+        pgvector.replace_vectors(conn, collection.id, ids, [v for v, _ in embedded])
+        bump_version(conn, collection.id)
+
+    done = rewrite_chunks(engine, collection.id, BATCH_CHUNKS, reembed, on_progress)
     with engine.begin() as conn:
         _set_space(conn, collection.id, space_of(model))
     return done
