@@ -373,3 +373,27 @@ def test_usage_and_audit_name_the_assistant_and_version(srv: Server, guichet: di
     assert all("instructions" not in json.dumps(e["details"]) for e in entries)
     verify = cli(srv.data_dir, "audit", "verify", check=False)
     assert verify.returncode == 0, verify.stdout + verify.stderr
+
+
+def test_cli_creates_edits_lists_and_retires(srv: Server, procedures: str, tmp_path: Path) -> None:
+    body = tmp_path / "a.json"
+    body.write_text(json.dumps({"name": "cli-made", "model": "echo", "collections": ["procedures"]}))
+    made = json.loads(
+        cli(srv.data_dir, "assistants", "create", "--tenant", "commune", "--file", str(body)).stdout
+    )
+    assert made["version"] == 1 and made["created_by"] == "cli"
+    patch = tmp_path / "p.json"
+    patch.write_text(json.dumps({"instructions": {"en": "Be brief."}}))
+    edited = cli(srv.data_dir, "assistants", "edit", "cli-made", "--tenant", "commune", "--file", str(patch))
+    assert json.loads(edited.stdout)["version"] == 2
+    listed = json.loads(cli(srv.data_dir, "assistants", "list", "--tenant", "commune", "--json").stdout)
+    assert "assistant/cli-made" in {a["id"] for a in listed}
+    # the API sees what the CLI made, and another tenant does not
+    assert httpx.get(srv.url + "/v1/assistants/cli-made", headers=_h(srv)).json()["version"] == 2
+    assert httpx.get(srv.url + "/v1/assistants/cli-made", headers=_h(srv, "other")).status_code == 404
+    body.write_text(json.dumps({"name": "pirate", "model": "echo", "collections": ["procedures"]}))
+    refused = cli(srv.data_dir, "assistants", "create", "--tenant", "other", "--file", str(body), check=False)
+    assert refused.returncode != 0 and "does not exist" in refused.stderr + refused.stdout
+    cli(srv.data_dir, "assistants", "retire", "cli-made", "--tenant", "commune")
+    gone = cli(srv.data_dir, "assistants", "show", "cli-made", "--tenant", "commune", check=False)
+    assert gone.returncode != 0

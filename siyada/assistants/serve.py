@@ -37,13 +37,19 @@ def is_assistant(model: Any) -> bool:
 
 
 def check_config(gateway: Gateway, engine: Engine, principal: Principal, config: dict[str, Any]) -> None:
-    """The model must be one the tenant may call for chat (the gateway's own 404/403/400), each collection
-    the tenant's own (404 otherwise, as for another tenant's); collections are stored by name."""
+    """The model must be one the tenant may call for chat (the gateway's own 404/403/400), and the
+    collections the tenant's own."""
     gateway.model_for(principal, config["model"], "chat/completions")
+    own_collections(engine, principal.tenant.id, config)
+
+
+def own_collections(engine: Engine, tenant_id: int, config: dict[str, Any]) -> None:
+    """Each collection the tenant's own (404 otherwise, as for another tenant's), stored by name; and no
+    tools beside collections (the grounded path answers with quotes, not tool calls)."""
     names: list[str] = []
     with engine.connect() as conn:
         for ref in config["collections"]:
-            row = find_collection(conn, principal.tenant.id, ref)
+            row = find_collection(conn, tenant_id, ref)
             if row is None:
                 raise ApiError(
                     404,

@@ -4,9 +4,10 @@
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic.json_schema import SkipJsonSchema
 
 from siyada.errors import ApiError
 
@@ -16,7 +17,10 @@ NAME = re.compile(NAME_PATTERN)
 PREFIX = "assistant/"
 MAX_VERSION = 2**31 - 1  # the column is a 32-bit integer on PostgreSQL
 _MODEL = re.compile(r"^assistant/([^@]*)(?:@(.*))?$", re.DOTALL)
-_TOOL = r"^[A-Za-z0-9_-]{1,64}$"
+ToolName = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
+Question = Annotated[str, Field(min_length=1, max_length=300, pattern=r"\S")]
+CollectionRef = Annotated[str, Field(min_length=1, max_length=128)] | int
+Unset = SkipJsonSchema[None]  # "not given" in an edit; an explicit null is refused (400)
 
 
 class Instructions(BaseModel):
@@ -37,17 +41,17 @@ class AssistantFields(BaseModel):
     instructions: Instructions = Field(default_factory=Instructions)
     model: str = Field(default="siyada-chat", min_length=1, max_length=128)
     # The tenant's own collections (names or ids); none: a plain chat with the instructions.
-    collections: list[str | int] = Field(default_factory=list, max_length=16)
+    collections: list[CollectionRef] = Field(default_factory=list, max_length=16)
     # None: the grounded mode's default (extractive when only the embedded model serves `model`).
     answer_mode: Literal["extractive", "generative"] | None = None
     retrieval_k: int = Field(default=5, ge=1, le=20)
     # As [privacy] `prompts` names them: "all" pseudonymises for in-house providers too; "external" keeps
     # the tenant's policy. Never weaker than the tenant's (siyada.gateway.service._shield).
     privacy: Literal["all", "external"] = "external"
-    tools: list[str] = Field(default_factory=list, max_length=32)
+    tools: list[ToolName] = Field(default_factory=list, max_length=32)
     temperature: float | None = Field(default=None, ge=0, le=2)
     greeting: str = Field(default="", max_length=1000)
-    suggested_questions: list[str] = Field(default_factory=list, max_length=10)
+    suggested_questions: list[Question] = Field(default_factory=list, max_length=10)
 
 
 class AssistantCreate(AssistantFields):
@@ -55,50 +59,25 @@ class AssistantCreate(AssistantFields):
 
 
 class AssistantPatch(BaseModel):
-    """An edit: only the fields given change; the result is a new version."""
+    """An edit: only the fields given change (at least one); the result is a new version. Only
+    `answer_mode` and `temperature` take null (back to the default); the schema says so."""
 
-    model_config = ConfigDict(extra="forbid")
-    description: str | None = Field(default=None, max_length=500)
-    instructions: Instructions | None = None
-    model: str | None = Field(default=None, min_length=1, max_length=128)
-    collections: list[str | int] | None = Field(default=None, max_length=16)
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"minProperties": 1})
+    description: str | Unset = Field(default=None, max_length=500)
+    instructions: Instructions | Unset = None
+    model: str | Unset = Field(default=None, min_length=1, max_length=128)
+    collections: list[CollectionRef] | Unset = Field(default=None, max_length=16)
     answer_mode: Literal["extractive", "generative"] | None = None
-    retrieval_k: int | None = Field(default=None, ge=1, le=20)
-    privacy: Literal["all", "external"] | None = None
-    tools: list[str] | None = Field(default=None, max_length=32)
+    retrieval_k: int | Unset = Field(default=None, ge=1, le=20)
+    privacy: Literal["all", "external"] | Unset = None
+    tools: list[ToolName] | Unset = Field(default=None, max_length=32)
     temperature: float | None = Field(default=None, ge=0, le=2)
-    greeting: str | None = Field(default=None, max_length=1000)
-    suggested_questions: list[str] | None = Field(default=None, max_length=10)
-
-
-def check_lists(fields: AssistantFields) -> None:
-    """Bounds pydantic's list items do not carry here (kept out of the models so the schema stays
-    plain): tool names, question lengths."""
-    for tool in fields.tools:
-        if not re.match(_TOOL, tool):
-            raise ApiError(
-                400, f"tool name {tool[:64]!r} must match {_TOOL}", code="invalid_request", param="tools"
-            )
-    for q in fields.suggested_questions:
-        if not q.strip() or len(q) > 300:
-            raise ApiError(
-                400,
-                "a suggested question has 1 to 300 characters",
-                code="invalid_request",
-                param="suggested_questions",
-            )
-    for ref in fields.collections:
-        if isinstance(ref, str) and not 1 <= len(ref) <= 128:
-            raise ApiError(
-                400,
-                "a collection is named by 1 to 128 characters",
-                code="invalid_request",
-                param="collections",
-            )
+    greeting: str | Unset = Field(default=None, max_length=1000)
+    suggested_questions: list[Question] | Unset = Field(default=None, max_length=10)
 
 
 def check_name(name: str) -> str:
-    if not NAME.match(name):
+    if not NAME.fullmatch(name):
         raise ApiError(
             400, f"An assistant's name matches {NAME_PATTERN}", code="invalid_assistant_name", param="name"
         )

@@ -8,19 +8,20 @@ GET /v1/assistants/{name}/versions
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 
 from siyada.api.auth import authenticate, require_admin
 from siyada.api.body import openapi_body, read_json, validate
 from siyada.assistants import store
 from siyada.assistants.serve import check_config
-from siyada.assistants.spec import AssistantCreate, AssistantPatch, check_lists, check_name
+from siyada.assistants.spec import NAME_PATTERN, AssistantCreate, AssistantPatch
 from siyada.errors import ApiError
 from siyada.governance.keys import Principal
 
 router = APIRouter(tags=["assistants"])
+Name = Annotated[str, Path(pattern=NAME_PATTERN)]  # a bad name is a 400 the description announces
 
 
 def _checked(request: Request, principal: Principal, config: dict[str, Any]) -> dict[str, Any]:
@@ -31,7 +32,6 @@ def _checked(request: Request, principal: Principal, config: dict[str, Any]) -> 
 @router.post("/v1/assistants", status_code=201, openapi_extra=openapi_body(AssistantCreate))
 async def create_assistant(request: Request, principal: Principal = Depends(require_admin)) -> dict[str, Any]:
     body = validate(AssistantCreate, await read_json(request))
-    check_lists(body)
     config = body.model_dump(exclude={"name"})
     engine = request.app.state.engine
     await asyncio.to_thread(_checked, request, principal, config)
@@ -57,17 +57,15 @@ async def list_assistants(
 
 @router.get("/v1/assistants/{name}")
 async def get_assistant(
-    name: str, request: Request, principal: Principal = Depends(authenticate)
+    name: Name, request: Request, principal: Principal = Depends(authenticate)
 ) -> dict[str, Any]:
-    check_name(name)
     return await asyncio.to_thread(store.get, request.app.state.engine, principal.tenant.id, name)
 
 
 @router.patch("/v1/assistants/{name}", openapi_extra=openapi_body(AssistantPatch))
 async def edit_assistant(
-    name: str, request: Request, principal: Principal = Depends(require_admin)
+    name: Name, request: Request, principal: Principal = Depends(require_admin)
 ) -> dict[str, Any]:
-    check_name(name)
     patch = validate(AssistantPatch, await read_json(request))
     changes = patch.model_dump(exclude_unset=True)
     if not changes:
@@ -77,7 +75,6 @@ async def edit_assistant(
     if "instructions" in changes:  # per language: the languages not given keep their text
         changes["instructions"] = current["instructions"] | changes["instructions"]
     whole = validate(AssistantCreate, {**current, **changes, "name": name})
-    check_lists(whole)
     merged = whole.model_dump(exclude={"name"})
     await asyncio.to_thread(_checked, request, principal, merged)
     return await asyncio.to_thread(store.edit, engine, principal.tenant.id, principal.actor, name, merged)
@@ -85,9 +82,8 @@ async def edit_assistant(
 
 @router.delete("/v1/assistants/{name}")
 async def retire_assistant(
-    name: str, request: Request, principal: Principal = Depends(require_admin)
+    name: Name, request: Request, principal: Principal = Depends(require_admin)
 ) -> dict[str, Any]:
-    check_name(name)
     return await asyncio.to_thread(
         store.retire, request.app.state.engine, principal.tenant.id, principal.actor, name
     )
@@ -95,8 +91,7 @@ async def retire_assistant(
 
 @router.get("/v1/assistants/{name}/versions")
 async def list_versions(
-    name: str, request: Request, principal: Principal = Depends(authenticate)
+    name: Name, request: Request, principal: Principal = Depends(authenticate)
 ) -> dict[str, Any]:
-    check_name(name)
     data = await asyncio.to_thread(store.versions, request.app.state.engine, principal.tenant.id, name)
     return {"object": "list", "data": data}
