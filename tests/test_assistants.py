@@ -397,3 +397,24 @@ def test_cli_creates_edits_lists_and_retires(srv: Server, procedures: str, tmp_p
     cli(srv.data_dir, "assistants", "retire", "cli-made", "--tenant", "commune")
     gone = cli(srv.data_dir, "assistants", "show", "cli-made", "--tenant", "commune", check=False)
     assert gone.returncode != 0
+
+
+@pytest.mark.parametrize(
+    "patch",
+    [
+        {},
+        {"instructions": None},
+        {"model": None},
+        {"suggested_questions": None},
+        {"name": "renamed"},
+        {"retrieval_k": 0},
+    ],
+)
+def test_bad_edits_are_400_and_make_no_version(
+    srv: Server, guichet: dict[str, Any], patch: dict[str, Any]
+) -> None:
+    url = srv.url + "/v1/assistants/guichet"
+    before = len(httpx.get(url + "/versions", headers=_h(srv)).json()["data"])
+    r = httpx.patch(url, json=patch, headers=_h(srv))
+    assert r.status_code == 400 and r.json()["error"]["type"], r.text
+    assert len(httpx.get(url + "/versions", headers=_h(srv)).json()["data"]) == before

@@ -63,17 +63,17 @@ class AssistantPatch(BaseModel):
     `answer_mode` and `temperature` take null (back to the default); the schema says so."""
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"minProperties": 1})
-    description: str | Unset = Field(default=None, max_length=500)
+    description: Annotated[str, Field(max_length=500)] | Unset = None
     instructions: Instructions | Unset = None
-    model: str | Unset = Field(default=None, min_length=1, max_length=128)
-    collections: list[CollectionRef] | Unset = Field(default=None, max_length=16)
+    model: Annotated[str, Field(min_length=1, max_length=128)] | Unset = None
+    collections: Annotated[list[CollectionRef], Field(max_length=16)] | Unset = None
     answer_mode: Literal["extractive", "generative"] | None = None
-    retrieval_k: int | Unset = Field(default=None, ge=1, le=20)
+    retrieval_k: Annotated[int, Field(ge=1, le=20)] | Unset = None
     privacy: Literal["all", "external"] | Unset = None
-    tools: list[ToolName] | Unset = Field(default=None, max_length=32)
-    temperature: float | None = Field(default=None, ge=0, le=2)
-    greeting: str | Unset = Field(default=None, max_length=1000)
-    suggested_questions: list[Question] | Unset = Field(default=None, max_length=10)
+    tools: Annotated[list[ToolName], Field(max_length=32)] | Unset = None
+    temperature: Annotated[float, Field(ge=0, le=2)] | None = None
+    greeting: Annotated[str, Field(max_length=1000)] | Unset = None
+    suggested_questions: Annotated[list[Question], Field(max_length=10)] | Unset = None
 
 
 def check_name(name: str) -> str:

@@ -87,7 +87,7 @@ def edit(name: str, tenant: Tenant, body_file: File) -> None:
     engine = open_engine()
     tid = _tenant_id(engine, tenant)
     current = store.config_of(_run(store.get, engine, tid, name))
-    if "instructions" in changes:
+    if isinstance(changes.get("instructions"), dict):
         changes["instructions"] = current["instructions"] | changes["instructions"]
     whole = _validated(AssistantCreate, {**current, **changes, "name": name})
     config = whole.model_dump(exclude={"name"})

@@ -72,7 +72,7 @@ async def edit_assistant(
         raise ApiError(400, "Give at least one field to change", code="invalid_request")
     engine = request.app.state.engine
     current = store.config_of(await asyncio.to_thread(store.get, engine, principal.tenant.id, name))
-    if "instructions" in changes:  # per language: the languages not given keep their text
+    if isinstance(changes.get("instructions"), dict):  # per language: the others keep their text
         changes["instructions"] = current["instructions"] | changes["instructions"]
     whole = validate(AssistantCreate, {**current, **changes, "name": name})
     merged = whole.model_dump(exclude={"name"})
