@@ -121,17 +121,16 @@ def retire(engine: Engine, tenant_id: int, actor: str, name: str) -> dict[str, A
 
 
 def get(engine: Engine, tenant_id: int, name: str, version: int | None = None) -> dict[str, Any]:
-    """The latest (or the given) version of a live assistant; 404 otherwise."""
+    """The latest (or the given) version of a live assistant; 404 otherwise. One indexed row read, however
+    many versions there are: this runs on every call of `assistant/NAME`."""
+    a = assistants
+    q = sa.select(a).where(a.c.tenant_id == tenant_id, a.c.name == name)
+    q = q.where(a.c.version == version) if version is not None else q.order_by(a.c.version.desc()).limit(1)
     with engine.connect() as conn:
-        rows = _rows(conn, tenant_id, name)
-    if not rows or rows[-1].retired_at is not None:
-        raise _missing(name)
-    if version is None:
-        return as_dict(rows[-1])
-    for row in rows:
-        if row.version == version:
-            return as_dict(row)
-    raise _missing(name, version)
+        row = conn.execute(q).first()
+    if row is None or row.retired_at is not None:  # retiring stamps every version
+        raise _missing(name, version)
+    return as_dict(row)
 
 
 def versions(engine: Engine, tenant_id: int, name: str) -> list[dict[str, Any]]:
