@@ -418,3 +418,12 @@ def test_bad_edits_are_400_and_make_no_version(
     r = httpx.patch(url, json=patch, headers=_h(srv))
     assert r.status_code == 400 and r.json()["error"]["type"], r.text
     assert len(httpx.get(url + "/versions", headers=_h(srv)).json()["data"]) == before
+
+
+def test_the_model_must_be_one_the_tenant_may_call(srv: Server) -> None:
+    cli(srv.data_dir, "tenants", "create", "narrow", "--models", "siyada-chat")
+    r = _create(srv, {"name": "wide", "model": "echo"}, "narrow")
+    assert r.status_code == 403 and r.json()["error"]["code"] == "model_not_allowed"
+    r = _create(srv, {"name": "embedder", "model": "siyada-embed"})
+    assert r.status_code == 400 and r.json()["error"]["code"] == "wrong_model_kind"
+    assert _create(srv, {"name": "narrow-ok", "model": "siyada-chat"}, "narrow").status_code == 201
