@@ -75,6 +75,11 @@ class World:
         self.ok(self.admin(t), "POST", "/v1/collections", json={"name": name, "embedding_model": None})
         return name
 
+    def fresh_assistant(self, t: str) -> str:
+        name = f"as-{t}-{uuid.uuid4().hex[:6]}"
+        self.ok(self.admin(t), "POST", "/v1/assistants", json={"name": name, "model": "siyada-chat"})
+        return name
+
     def fresh_document(self, t: str) -> str:
         body = {
             "collection": self.res[t]["collection"],
@@ -279,6 +284,28 @@ MATRIX: dict[tuple[str, str], tuple[str, Build]] = {
             "/v1/search",
             {"json": {"query": "attestation", "collections": [w.res[t]["collection"]]}},
         ),
+    ),
+    # ---- assistants: the tenant's own; its admin writes, its users read; another tenant's reads as absent
+    ("POST", "/v1/assistants"): (
+        "401 | 403 | ok | ok | ok",
+        lambda w, t: ("/v1/assistants", {"json": {"name": f"as-{_uniq()}", "model": "siyada-chat"}}),
+    ),
+    ("GET", "/v1/assistants"): ("401 | ok | ok | ok | ok", _fixed("/v1/assistants")),
+    ("GET", "/v1/assistants/{name}"): (
+        "401 | ok/404 | ok/404 | 404/ok | 404/404",
+        lambda w, t: (f"/v1/assistants/{w.res[t]['assistant']}", {}),
+    ),
+    ("GET", "/v1/assistants/{name}/versions"): (
+        "401 | ok/404 | ok/404 | 404/ok | 404/404",
+        lambda w, t: (f"/v1/assistants/{w.res[t]['assistant']}/versions", {}),
+    ),
+    ("PATCH", "/v1/assistants/{name}"): (
+        "401 | 403/403 | ok/404 | 404/ok | 404/404",
+        lambda w, t: (f"/v1/assistants/{w.res[t]['assistant']}", {"json": {"greeting": "Salam"}}),
+    ),
+    ("DELETE", "/v1/assistants/{name}"): (
+        "401 | 403/403 | ok/404 | 404/ok | 404/404",
+        lambda w, t: (f"/v1/assistants/{w.fresh_assistant(t)}", {}),
     ),
     # ---- the data space: drafts are their owner's; a published set, the catalogue and the register are
     # every tenant's; a request or grant is its researcher's (A's user) and the data set owner's admin's
@@ -529,6 +556,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         res["key_id"] = w.fresh_key(t)
         res["limit_id"] = w.fresh_limit(t)
         res["conversation"] = w.fresh_conversation(t)
+        res["assistant"] = w.fresh_assistant(t)
         user = {"tenant": w.tenant(t), "username": f"agent-{t}", "password": PASSWORD}
         res["username"] = w.ok("operator", "POST", "/v1/admin/users", json=user)["username"]
         sealed = w.ok(

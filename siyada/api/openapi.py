@@ -117,6 +117,12 @@ _CONVERSATION_LINKS = {
     "ReplaceConversation": ("PUT", "/ui/api/conversations/{conv_id}", {"conv_id": "$response.body#/id"}),
     "DeleteConversation": ("DELETE", "/ui/api/conversations/{conv_id}", {"conv_id": "$response.body#/id"}),
 }
+_ASSISTANT_LINKS = {
+    "GetAssistant": ("GET", "/v1/assistants/{name}", {"name": "$response.body#/name"}),
+    "PatchAssistant": ("PATCH", "/v1/assistants/{name}", {"name": "$response.body#/name"}),
+    "ListAssistantVersions": ("GET", "/v1/assistants/{name}/versions", {"name": "$response.body#/name"}),
+    "RetireAssistant": ("DELETE", "/v1/assistants/{name}", {"name": "$response.body#/name"}),
+}
 _TENANT_LINKS = {
     "GetTenant": ("GET", "/v1/admin/tenants/{name}", {"name": "$response.body#/name"}),
     "PatchTenant": ("PATCH", "/v1/admin/tenants/{name}", {"name": "$response.body#/name"}),
@@ -139,7 +145,7 @@ ROUTES: dict[tuple[str, str], Doc] = {
     ("POST", "/tokenize"): Doc(_GATEWAY),
     ("POST", "/detokenize"): Doc(_GATEWAY),
     ("GET", "/v1/models"): Doc(links={200: _MODEL_LINKS}),
-    ("GET", "/v1/models/{model}"): Doc((404,)),
+    ("GET", "/v1/models/{model}"): Doc((400, 404)),  # 400: a malformed assistant/NAME@VERSION
     ("GET", "/v1/usage"): Doc((400,), success={200: ("text/csv",)}),
     ("POST", "/v1/collections"): Doc((404, 409), links={201: _COLLECTION_LINKS}),
     ("GET", "/v1/collections/{ref}"): Doc(_KNOWLEDGE),
@@ -155,6 +161,13 @@ ROUTES: dict[tuple[str, str], Doc] = {
     ("GET", "/v1/documents/{doc_id}/chunks"): Doc(_KNOWLEDGE),
     ("GET", "/v1/documents/{doc_id}/pages/{page}"): Doc(_KNOWLEDGE),
     ("GET", "/v1/documents/{doc_id}/pages/{page}/image"): Doc(_KNOWLEDGE, success={200: ("image/jpeg",)}),
+    # siyada.assistants: a bad name (400), the model's own 403/404 and a collection not the tenant's (404),
+    # a name already taken (409)
+    ("POST", "/v1/assistants"): Doc((400, 403, 404, 409), links={201: _ASSISTANT_LINKS}),
+    ("GET", "/v1/assistants/{name}"): Doc((400, 404)),
+    ("PATCH", "/v1/assistants/{name}"): Doc((400, 403, 404), links={200: _ASSISTANT_LINKS}),
+    ("DELETE", "/v1/assistants/{name}"): Doc((400, 404)),
+    ("GET", "/v1/assistants/{name}/versions"): Doc((400, 404)),
     ("GET", "/v1/uploads/{upload_id}"): Doc((404,)),  # unknown here (siyada.api.uploads)
     ("POST", "/v1/search"): Doc(_KNOWLEDGE),
     ("POST", "/v1/privacy/deanonymize"): Doc(),

@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 
 from siyada import __version__
+from siyada.cli.assistants import assistants_app
 from siyada.cli.audit import audit_app
 from siyada.cli.backup import backup, restore
 from siyada.cli.common import out, state
@@ -43,6 +44,7 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(privacy_app, name="privacy")
 app.add_typer(users_app, name="users")
 app.add_typer(collections_app, name="collections")
+app.add_typer(assistants_app, name="assistants")
 app.add_typer(eval_app, name="eval")
 app.add_typer(dataspace_app, name="dataspace")
 app.command("ingest")(ingest)

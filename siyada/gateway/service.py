@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import time
 from collections.abc import AsyncIterator, Callable, Coroutine
 from typing import Any
@@ -148,14 +149,22 @@ class Gateway:
         return entry
 
     async def _shield(
-        self, principal: Principal, entry: ModelEntry, endpoint: Endpoint, body: dict[str, Any]
+        self,
+        principal: Principal,
+        entry: ModelEntry,
+        endpoint: Endpoint,
+        body: dict[str, Any],
+        notes: dict[str, Any] | None = None,
     ) -> tuple[dict[str, Any], Pseudonymiser | None]:
         """The body the providers will read: personal data replaced by placeholders in every string unless
         the tenant's policy lets every provider of this model (all in-house) read it. For a provider that
-        is not in-house, fields and content parts that cannot be checked are refused (400)."""
+        is not in-house, fields and content parts that cannot be checked are refused (400). An assistant
+        whose privacy is "all" (notes) shields for in-house providers too: it can tighten, never loosen."""
         if self.privacy is None:
             return body, None
         policy = self.privacy.policy(principal.tenant.name)
+        if (notes or {}).get("privacy") == "all":
+            policy = dataclasses.replace(policy, prompts="all")
         providers = self.router.providers
         in_house = [providers[r.provider].in_house for r in entry.routes]
         if not policy.needs_shield(in_house):
@@ -200,7 +209,7 @@ class Gateway:
         entry = self.model_for(principal, requested, endpoint)
         ctx = CallContext(principal.tenant.name)
         started = time.perf_counter()
-        body, shield = await self._shield(principal, entry, endpoint, body)
+        body, shield = await self._shield(principal, entry, endpoint, body, notes)
         _note_shield(notes, shield)
         ticket = await self._admit(principal, entry, endpoint, body, started)
         provider: str | None = None
@@ -219,9 +228,10 @@ class Gateway:
             status = api_exc.status
             raise api_exc from exc
         finally:
-            settling = self._settle(ticket, result.get("usage"), status != 200)
+            used = result.get("usage")
+            settling = self._settle(ticket, used, status != 200)
             self._record(
-                principal, endpoint, entry.name, provider, status, result.get("usage"), started, None
+                principal, endpoint, entry.name, provider, status, used, started, None, _label(notes)
             )
         await self._durable(settling)
         result["model"] = requested
@@ -239,7 +249,7 @@ class Gateway:
         entry = self.model_for(principal, requested, endpoint)
         include_usage = bool((body.get("stream_options") or {}).get("include_usage"))
         started = time.perf_counter()
-        body, shield = await self._shield(principal, entry, endpoint, body)
+        body, shield = await self._shield(principal, entry, endpoint, body, notes)
         _note_shield(notes, shield)
         # Always ask the provider for usage so accounting is exact; hide it if the caller did not ask.
         upstream_body = {**body, "stream_options": {"include_usage": True}}
@@ -250,7 +260,8 @@ class Gateway:
         except BaseException as exc:
             api_exc = as_api_error(exc)
             self._settle(ticket, None, failed=True)
-            self._record(principal, endpoint, entry.name, None, api_exc.status, None, started, None)
+            label = _label(notes)
+            self._record(principal, endpoint, entry.name, None, api_exc.status, None, started, None, label)
             raise api_exc from exc
         call = _StreamCall(
             principal,
@@ -261,6 +272,7 @@ class Gateway:
             ticket,
             _StreamMeter(requested, include_usage, started, ChunkRestorer(shield) if shield else None),
         )
+        call.label = _label(notes)
         # If the client is gone before the body is ever iterated, the generator below never runs its
         # `finally`; the guard then closes the provider stream and accounts for the call when collected.
         call.on_abandon = lambda c: self._later(self._abandoned(c, chunks))
@@ -318,9 +330,16 @@ class Gateway:
 
     def _record_stream(self, call: _StreamCall, status: int, usage: dict[str, Any]) -> None:
         m = call.meter
-        self._record(
-            call.principal, call.endpoint, call.entry.name, call.provider, status, usage, m.started, m.ttft_ms
-        )
+        args = (call.principal, call.endpoint, call.entry.name, call.provider, status, usage, m.started)
+        self._record(*args, m.ttft_ms, label=call.label)
+
+    async def record_local(
+        self, principal: Principal, endpoint: str, model: str, label: str, started: float
+    ) -> None:
+        """The usage row of an answer made here without a model (an assistant's extractive quote),
+        committed before the answer goes out, as for any call."""
+        self._record(principal, endpoint, model, "siyada-knowledge", 200, None, started, None, label=label)
+        await self._durable(None)
 
     def _record(
         self,
@@ -332,7 +351,10 @@ class Gateway:
         usage: dict[str, Any] | None,
         started: float,
         ttft_ms: float | None,
+        label: str | None = None,
     ) -> None:
+        """One usage row; `label` (an assistant's `assistant/NAME@V`) names the model in the row, while the
+        metrics keep the model's own name (a label per assistant version would grow without bound)."""
         if self.recorder is None:
             return
         usage = usage or {}
@@ -345,7 +367,7 @@ class Gateway:
                 tenant_id=principal.tenant.id,
                 key_id=principal.key_id,
                 endpoint=endpoint,
-                model=model,
+                model=label or model,
                 provider=provider,
                 status=status,
                 prompt_tokens=prompt,
@@ -369,6 +391,7 @@ class _StreamCall:
         "endpoint",
         "entry",
         "finished",
+        "label",
         "meter",
         "on_abandon",
         "principal",
@@ -395,6 +418,7 @@ class _StreamCall:
         self.ticket = ticket
         self.meter = meter
         self.finished = False
+        self.label: str | None = None
         self.recorded = False
         self.on_abandon: Any = None
 
@@ -443,6 +467,10 @@ class _StreamMeter:
                 self.produced += 1
             out.append(chunk)
         return out
+
+
+def _label(notes: dict[str, Any] | None) -> str | None:
+    return (notes or {}).get("usage_model")
 
 
 def as_api_error(exc: BaseException) -> ApiError:

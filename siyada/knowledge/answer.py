@@ -26,7 +26,7 @@ DEFAULT_CONTEXT = 2048
 MARGIN_TOKENS = 64
 
 
-def _question(messages: list[dict[str, Any]]) -> str:
+def question_of(messages: list[dict[str, Any]]) -> str:
     for msg in reversed(messages):
         if msg.get("role") == "user":
             content = msg.get("content")
@@ -38,6 +38,8 @@ def _question(messages: list[dict[str, Any]]) -> str:
 
 
 class GroundedChat:
+    LOCAL_PROVIDER = "siyada-knowledge"  # the provider an extractive answer names: no model ran
+
     def __init__(
         self, gateway: Gateway, knowledge: Knowledge, default_k: int = 5, min_evidence: float = MIN_EVIDENCE
     ) -> None:
@@ -75,11 +77,12 @@ class GroundedChat:
         )
 
     async def answer(
-        self, principal: Principal, body: dict[str, Any], stream: bool
+        self, principal: Principal, body: dict[str, Any], stream: bool, notes: dict[str, Any] | None = None
     ) -> tuple[dict[str, Any] | AsyncIterator[list[dict[str, Any]]], str]:
-        """A completion dict (or a stream of chunk batches) and the provider that answered."""
+        """A completion dict (or a stream of chunk batches) and the provider that answered; `notes` go to
+        the gateway (an assistant's usage name and privacy, siyada.assistants.serve)."""
         mode, entry = self._mode(principal, body)
-        question = _question(body["messages"])
+        question = question_of(body["messages"])
         hits = await self._retrieve(principal, body, question)
         plain = {k: v for k, v in body.items() if k not in EXTENSION_FIELDS}
         if mode == "extractive":
@@ -87,16 +90,16 @@ class GroundedChat:
                 extractive_answer, question, hits, self._embed(), self.min_evidence
             )
             if stream:
-                return _extractive_stream(body["model"], content, citations), "siyada-knowledge"
-            return _completion(body["model"], content, citations), "siyada-knowledge"
+                return _extractive_stream(body["model"], content, citations), self.LOCAL_PROVIDER
+            return _completion(body["model"], content, citations), self.LOCAL_PROVIDER
         max_tokens = body.get("max_completion_tokens") or body.get("max_tokens") or 256
         budget = (entry.context_length or DEFAULT_CONTEXT) - max_tokens - len(question) // 2 - MARGIN_TOKENS
         messages, used = grounded_messages(body["messages"], question, hits, max(budget, 0))
         plain["messages"] = messages
         if stream:
-            chunks, provider = await self.gateway.open_stream(principal, "chat/completions", plain)
+            chunks, provider = await self.gateway.open_stream(principal, "chat/completions", plain, notes)
             return _cite_stream(chunks, used, question), provider
-        result, provider = await self.gateway.call(principal, "chat/completions", plain)
+        result, provider = await self.gateway.call(principal, "chat/completions", plain, notes)
         answer = ((result.get("choices") or [{}])[0].get("message") or {}).get("content") or ""
         result["citations"] = cited_in(answer, used, question)
         return result, provider

@@ -472,3 +472,20 @@ dataspace_outputs = sa.Table(
     sa.Index("ix_dataspace_outputs_grant", "grant_id", "status"),
     sa.Index("ix_dataspace_outputs_dataset", "dataset_id"),
 )
+
+# ---- assistants (siyada.assistants) ------------------------------------------------------------------
+# One row per version: an edit adds a row (version + 1) and never changes an old one, so a call pinned to
+# `assistant/NAME@3` answers with exactly what version 3 said. Retiring stamps every version of the name.
+assistants = sa.Table(
+    "assistants",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("tenant_id", sa.Integer, sa.ForeignKey("tenants.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("name", sa.String(48), nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("config", sa.JSON, nullable=False),
+    sa.Column("created_at", sa.Float, nullable=False),
+    sa.Column("created_by", sa.String(64), nullable=False),
+    sa.Column("retired_at", sa.Float, nullable=True),
+    sa.UniqueConstraint("tenant_id", "name", "version", name="uq_assistants_tenant_name_version"),
+)

@@ -14,6 +14,7 @@ from siyada.api.body import openapi_body, read_json, validate
 from siyada.api.knowledge_errors import knowledge_call
 from siyada.api.schemas import ChatCompletionRequest, CompletionRequest
 from siyada.api.sse import sse_response
+from siyada.assistants import serve as assistants
 from siyada.gateway.backends.base import Endpoint
 from siyada.gateway.service import Gateway
 from siyada.governance.keys import Principal
@@ -25,6 +26,8 @@ router = APIRouter(tags=["generation"])
 async def _serve(request: Request, principal: Principal, endpoint: Endpoint, stream: bool) -> Response:
     gateway: Gateway = request.app.state.gateway
     body = request.state.body
+    if endpoint == "chat/completions" and assistants.is_assistant(body.get("model")):
+        return await _assistant(request, principal, body, stream)
     if endpoint == "chat/completions" and body.get("collections"):
         return await _grounded(request, principal, body, stream)
     notes: dict = {}
@@ -81,6 +84,18 @@ async def _grounded(request: Request, principal: Principal, body: dict, stream: 
     grounded: GroundedChat = request.app.state.grounded
     answer, provider = await knowledge_call(grounded.answer(principal, body, stream))
     headers = {"X-Siyada-Provider": provider}
+    if isinstance(answer, dict):
+        return Response(orjson.dumps(answer), media_type="application/json", headers=headers)
+    return sse_response(answer, headers)
+
+
+async def _assistant(request: Request, principal: Principal, body: dict, stream: bool) -> Response:
+    state = request.app.state
+    answer, provider, label = await knowledge_call(
+        assistants.answer(state.gateway, state.grounded, state.engine, principal, body, stream)
+    )
+    # which version answered: `assistant/NAME` follows the latest, and a client may want to pin it
+    headers = {"X-Siyada-Provider": provider, "X-Siyada-Assistant": label}
     if isinstance(answer, dict):
         return Response(orjson.dumps(answer), media_type="application/json", headers=headers)
     return sse_response(answer, headers)

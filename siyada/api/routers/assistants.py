@@ -1,0 +1,97 @@
+"""Assistants of the caller's tenant (siyada.assistants): tenant admins write, every key of the tenant
+reads; another tenant's assistant is simply not found.
+
+POST /v1/assistants · GET /v1/assistants · GET|PATCH|DELETE /v1/assistants/{name} ·
+GET /v1/assistants/{name}/versions
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+
+from siyada.api.auth import authenticate, require_admin
+from siyada.api.body import openapi_body, read_json, validate
+from siyada.assistants import store
+from siyada.assistants.serve import check_config
+from siyada.assistants.spec import NAME_PATTERN, AssistantCreate, AssistantPatch
+from siyada.errors import ApiError
+from siyada.governance.keys import Principal
+
+router = APIRouter(tags=["assistants"])
+Name = Annotated[str, Path(pattern=NAME_PATTERN)]  # a bad name is a 400 the description announces
+
+
+def _checked(request: Request, principal: Principal, config: dict[str, Any]) -> dict[str, Any]:
+    check_config(request.app.state.gateway, request.app.state.engine, principal, config)
+    return config
+
+
+@router.post("/v1/assistants", status_code=201, openapi_extra=openapi_body(AssistantCreate))
+async def create_assistant(request: Request, principal: Principal = Depends(require_admin)) -> dict[str, Any]:
+    body = validate(AssistantCreate, await read_json(request))
+    config = body.model_dump(exclude={"name"})
+    engine = request.app.state.engine
+    await asyncio.to_thread(_checked, request, principal, config)
+    return await asyncio.to_thread(
+        store.create, engine, principal.tenant.id, principal.actor, body.name, config
+    )
+
+
+@router.get("/v1/assistants")
+async def list_assistants(
+    request: Request,
+    limit: int = Query(100, ge=1, le=1000),
+    after: str | None = Query(None, max_length=48),
+    principal: Principal = Depends(authenticate),
+) -> dict[str, Any]:
+    data = await asyncio.to_thread(
+        store.list_latest, request.app.state.engine, principal.tenant.id, limit + 1, after
+    )
+    more = len(data) > limit
+    data = data[:limit]
+    return {"object": "list", "data": data, "has_more": more, "next": data[-1]["name"] if more else None}
+
+
+@router.get("/v1/assistants/{name}")
+async def get_assistant(
+    name: Name, request: Request, principal: Principal = Depends(authenticate)
+) -> dict[str, Any]:
+    return await asyncio.to_thread(store.get, request.app.state.engine, principal.tenant.id, name)
+
+
+@router.patch("/v1/assistants/{name}", openapi_extra=openapi_body(AssistantPatch))
+async def edit_assistant(
+    name: Name, request: Request, principal: Principal = Depends(require_admin)
+) -> dict[str, Any]:
+    patch = validate(AssistantPatch, await read_json(request))
+    changes = patch.model_dump(exclude_unset=True)
+    if not changes:
+        raise ApiError(400, "Give at least one field to change", code="invalid_request")
+    engine = request.app.state.engine
+    current = store.config_of(await asyncio.to_thread(store.get, engine, principal.tenant.id, name))
+    if isinstance(changes.get("instructions"), dict):  # per language: the others keep their text
+        changes["instructions"] = current["instructions"] | changes["instructions"]
+    whole = validate(AssistantCreate, {**current, **changes, "name": name})
+    merged = whole.model_dump(exclude={"name"})
+    await asyncio.to_thread(_checked, request, principal, merged)
+    return await asyncio.to_thread(store.edit, engine, principal.tenant.id, principal.actor, name, merged)
+
+
+@router.delete("/v1/assistants/{name}")
+async def retire_assistant(
+    name: Name, request: Request, principal: Principal = Depends(require_admin)
+) -> dict[str, Any]:
+    return await asyncio.to_thread(
+        store.retire, request.app.state.engine, principal.tenant.id, principal.actor, name
+    )
+
+
+@router.get("/v1/assistants/{name}/versions")
+async def list_versions(
+    name: Name, request: Request, principal: Principal = Depends(authenticate)
+) -> dict[str, Any]:
+    data = await asyncio.to_thread(store.versions, request.app.state.engine, principal.tenant.id, name)
+    return {"object": "list", "data": data}
