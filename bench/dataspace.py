@@ -6,7 +6,8 @@ DuckDB on the same Parquet, and the cost of the output checks.
 It writes `--rows` synthetic census records (siyada.dataspace.census, seeded) to a temporary Parquet
 file (or reuses `--parquet`), then for each query prints the median seconds of
 
-- bare: DuckDB in this process, a view over the Parquet, the researcher's SQL as it stands;
+- bare: DuckDB in this process, a view over the Parquet, the researcher's SQL as it stands (taken in
+  turns with the sandbox's runs of the same query);
 - sandbox: the same SQL through `Sandbox.run` (a worker process, the grant's locked connection reused
   from the worker's cache, a fresh cursor, DuckDB's own parse, the result pickled back): the
   isolation's own cost; goal: bare / sandbox ≥ 0.8;
@@ -71,6 +72,19 @@ def median_seconds(fn: Callable[[], Any], repeat: int) -> float:
     return statistics.median(times)
 
 
+def paired_seconds(a: Callable[[], Any], b: Callable[[], Any], repeat: int) -> tuple[float, float]:
+    """Medians of `a` and `b` taken in turns, so that a burst of load (or the page cache still
+    writing the file just generated) weighs on both sides alike, not on whichever ran first."""
+    a(), b()
+    times: tuple[list[float], list[float]] = ([], [])
+    for _ in range(repeat):
+        for fn, out in ((a, times[0]), (b, times[1])):
+            start = time.perf_counter()
+            fn()
+            out.append(time.perf_counter() - start)
+    return statistics.median(times[0]), statistics.median(times[1])
+
+
 def synthetic_grid(rows: int, cols: int, small: float) -> tuple[ValidatedQuery, dict[Any, CellStats]]:
     """A two-key count table with a share of small cells: the suppression's worst realistic case."""
     rng = random.Random(rows * cols)
@@ -123,8 +137,9 @@ def main() -> None:
         try:
             for label, sql in QUERIES.items():
                 query = validate(sql, policy)
-                t_bare = median_seconds(lambda q=query: bare.execute(q.sql).fetchall(), args.repeat)
-                t_box = median_seconds(lambda q=query: sandbox.run(path, columns, [q.sql]), args.repeat)
+                t_bare, t_box = paired_seconds(lambda q=query: bare.execute(q.sql).fetchall(),
+                                               lambda q=query: sandbox.run(path, columns, [q.sql]),
+                                               args.repeat)
                 t_first = median_seconds(lambda q=query: first(q.sql), args.repeat)
                 t_engine = median_seconds(
                     lambda q=query: engine.run_table(sandbox, path, policy, q), args.repeat)
