@@ -2,10 +2,11 @@
 
 Defence in depth: `sql.validate` already refuses anything but one aggregate SELECT over `data`; this
 module assumes it failed. In the worker process (a `siyada.workers.WorkerPool`: kernel CPU and memory
-limits, a wall-clock backstop that kills it) a fresh in-memory DuckDB connection
+limits, a wall-clock backstop that kills it) a locked DuckDB connection (`siyada.dataspace.views`: a
+read-only database, reused across a grant's queries, a fresh cursor per query)
 
 - never installs or loads an extension (autoinstall/autoload off, community extensions off);
-- defines the view `data` exposing only the grant's columns;
+- holds one object, the view `data` exposing only the grant's columns, and cannot be written;
 - then lets the file system see nothing but that one Parquet file (`allowed_paths`), turns external
   access off (no read_csv('/etc/passwd'), COPY, ATTACH, EXPORT, INSTALL) and locks the configuration
   (no SET or PRAGMA can undo any of it), with its own memory limit, thread count and no spilling;
@@ -22,18 +23,16 @@ from __future__ import annotations
 
 import decimal
 import json
-import os
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-# Imported with this module, hence in a worker when it unpickles its job and before the job's kernel
-# limits apply: mapping DuckDB's library under RLIMIT_AS could fail.
-import duckdb
-
-from siyada.dataspace.query import quote
+from siyada.dataspace import views
+from siyada.dataspace.views import SandboxLimits
 from siyada.workers import JobTooComplex, Limits, WorkerPool
+
+__all__ = ["Sandbox", "SandboxError", "SandboxLimits", "Table", "execute", "gate"]
 
 Value = str | int | float | bool | None
 
@@ -44,14 +43,6 @@ class SandboxError(Exception):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
-
-
-@dataclass(frozen=True)
-class SandboxLimits:
-    memory_mb: int = 1024  # DuckDB's own memory limit (the process gets this plus headroom)
-    threads: int = 2
-    seconds: float = 60.0  # wall time of one job; CPU time is bounded at threads × this
-    max_rows: int = 10_000  # rows one statement may answer
 
 
 @dataclass(frozen=True)
@@ -70,41 +61,6 @@ def _plain(value: Any) -> Any:
     if value is None or isinstance(value, str | int | float | bool):
         return value
     return str(value)  # dates and the like: text, never an object of DuckDB's
-
-
-def _open(limits: SandboxLimits) -> Any:
-    return duckdb.connect(
-        ":memory:",
-        config={
-            "threads": limits.threads,
-            "memory_limit": f"{limits.memory_mb}MB",
-            "max_temp_directory_size": "0B",  # no spilling: the memory limit is the limit
-            "autoinstall_known_extensions": False,
-            "autoload_known_extensions": False,
-            "allow_community_extensions": False,
-            "allow_unsigned_extensions": False,
-        },
-    )
-
-
-def locked_connection(parquet: str, columns: Sequence[str], limits: SandboxLimits) -> Any:
-    """A DuckDB connection that sees the view `data` over `columns` of `parquet`, and nothing else."""
-    path = os.path.realpath(parquet)
-    con = _open(limits)
-    try:
-        # A grant whose columns are all identifying still counts records: the view then has one
-        # constant column no query can name (validation knows only the policy's columns).
-        projection = ", ".join(quote(c) for c in columns) or 'NULL AS "_"'
-        literal = "'" + path.replace("'", "''") + "'"
-        con.execute("SET enable_progress_bar = false")  # no terminal in a worker
-        con.execute(f"CREATE VIEW data AS SELECT {projection} FROM read_parquet({literal})")
-        con.execute(f"SET allowed_paths = [{literal}]")
-        con.execute("SET enable_external_access = false")
-        con.execute("SET lock_configuration = true")
-    except Exception:
-        con.close()
-        raise
-    return con
 
 
 def _tables_read(tree: Any) -> list[tuple[str, str]]:
@@ -146,30 +102,39 @@ def execute(
     finish: Callable[[list[Table]], Any] | None = None,
     check: bool = True,
 ) -> Any:
-    """The executor: runs `statements` on a locked connection in *this* process (a worker's, when
-    called through :class:`Sandbox`), then `finish` on the tables, still in this process (DP noise is
-    added there, so exact aggregates never leave it). Every failure is a :class:`SandboxError`.
-    `check=False` skips DuckDB's own parse (`gate`), for tests of the lock alone."""
+    """The executor: runs `statements` on a locked connection (`views.CACHE`) in *this* process (a
+    worker's, when called through :class:`Sandbox`), then `finish` on the tables, still in this
+    process (DP noise is added there, so exact aggregates never leave it). Every failure is a
+    :class:`SandboxError`. `check=False` skips DuckDB's own parse (`gate`), for tests of the lock alone."""
     try:
-        con = locked_connection(parquet, columns, limits)
+        lease = views.CACHE.take(views.view_key(parquet, columns, limits))
     except Exception as exc:
         raise SandboxError(f"the data set cannot be opened: {type(exc).__name__}") from None
-    timer = threading.Timer(limits.seconds, con.interrupt)  # DuckDB stops at its next check
+    # A fresh cursor is a fresh client context: nothing an earlier query made in its own (a TEMP
+    # object, a variable, a prepared statement, a seed) is visible to this one.
+    cursor = lease.con.cursor()
+    timer = threading.Timer(limits.seconds, cursor.interrupt)  # DuckDB stops at its next check
     timer.daemon = True
     timer.start()
+    done = False
     try:
         tables = []
         for sql in statements:
             if check:
-                gate(con, sql)
-            tables.append(_run(con, sql, limits.max_rows))
+                gate(cursor, sql)
+            tables.append(_run(cursor, sql, limits.max_rows))
+        done = True
     except SandboxError:
         raise
     except Exception as exc:  # DuckDB's PermissionException, InterruptException, OutOfMemory...
         raise SandboxError(f"{type(exc).__name__}: {str(exc).splitlines()[0][:300]}") from None
     finally:
         timer.cancel()
-        con.close()
+        cursor.close()
+        if done:
+            views.CACHE.keep(lease)
+        else:  # a refused, failed or interrupted query: its connection is not trusted again
+            lease.con.close()
     return finish(tables) if finish is not None else tables
 
 
