@@ -177,7 +177,10 @@ def gateway(
 
 def haproxy(host: Host, root: Path, backends: list[Host]) -> subprocess.Popen[bytes]:
     """Round robin over the replicas, each checked on /health every 500 ms; a refused connection (a dead
-    replica not yet marked down) is retried on another one, a call already sent is never replayed."""
+    replica not yet marked down) is retried on another one, a call already sent is never replayed.
+    Server connections are not reused: an idle keep-alive connection to a replica killed since would
+    take a new call and answer 502 (a call that was never in flight), where a new connection is refused
+    and retried."""
     exe = shutil.which("haproxy")
     if exe is None:
         raise RuntimeError("haproxy is not installed (apt-get install haproxy)")
@@ -204,6 +207,7 @@ frontend fe
 
 backend gws
   balance roundrobin
+  http-reuse never
   option httpchk GET /health
   http-check expect status 200
 {servers}
