@@ -10,18 +10,17 @@ GET /v1/dataspace/catalog                   DCAT as JSON-LD, or Turtle (Accept: 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from typing import Any, Literal
 
 import orjson
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.datastructures import UploadFile
-from starlette.formparsers import MultiPartException, MultiPartParser
 from starlette.responses import Response
 
 from siyada.api.auth import authenticate, require_admin
 from siyada.api.body import REF_TEMPLATE, openapi_body, read_json, validate
+from siyada.api.multipart import read_form, refuse_declared_oversize
 from siyada.dataspace import catalog, datasets, storage, upload
 from siyada.dataspace.card import DataCard, Metadata, MetadataPatch
 from siyada.dataspace.classify import Role
@@ -60,28 +59,12 @@ def base_url(request: Request) -> str:
     return str(request.base_url).rstrip("/")
 
 
-async def _limited(request: Request, limit: int) -> AsyncIterator[bytes]:
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise ApiError(413, f"The upload exceeds the limit of {limit} bytes", code="file_too_large")
-        yield chunk
-
-
 async def _upload(request: Request) -> tuple[bytes, Metadata]:
     limit: int = request.app.state.settings.file.knowledge.max_upload_bytes
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isascii() and declared.isdigit() and int(declared) > limit:
-        raise ApiError(413, f"The upload is {declared} bytes; the limit is {limit}", code="file_too_large")
+    refuse_declared_oversize(request, limit)
     if not request.headers.get("content-type", "").startswith("multipart/form-data"):
         raise ApiError(400, "Upload a multipart form: file and metadata", code="invalid_multipart")
-    try:
-        form = await MultiPartParser(
-            request.headers, _limited(request, limit), max_files=1, max_fields=4
-        ).parse()
-    except MultiPartException as exc:
-        raise ApiError(400, f"Malformed multipart body: {exc.message}", code="invalid_multipart") from exc
+    form = await read_form(request, limit, max_fields=4)
     upload = form.get("file")
     if not isinstance(upload, UploadFile):
         raise ApiError(400, "A 'file' part is required", code="missing_file", param="file")

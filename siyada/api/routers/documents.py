@@ -13,19 +13,18 @@ Ingesting the same content into the same collection again returns the stored doc
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from typing import Any, Literal
 
 import orjson
 from fastapi import APIRouter, Depends, Header, Path, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.datastructures import UploadFile
-from starlette.formparsers import MultiPartException, MultiPartParser
 from starlette.responses import JSONResponse, Response
 
 from siyada.api.auth import authenticate
 from siyada.api.body import openapi_body, read_json, validate
 from siyada.api.knowledge_errors import knowledge_call
+from siyada.api.multipart import read_form, refuse_declared_oversize
 from siyada.api.uploads import UPLOAD_ID_PATTERN, UploadProgress
 from siyada.errors import ApiError
 from siyada.governance.keys import Principal
@@ -69,24 +68,10 @@ def _limit(request: Request) -> int:
     return request.app.state.settings.file.knowledge.max_upload_bytes
 
 
-async def _limited(request: Request, limit: int) -> AsyncIterator[bytes]:
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise ApiError(413, f"The upload exceeds the limit of {limit} bytes", code="file_too_large")
-        yield chunk
-
-
 async def _multipart(
     request: Request, limit: int
 ) -> tuple[bytes, str, str | None, str, dict[str, Any] | None]:
-    try:
-        form = await MultiPartParser(
-            request.headers, _limited(request, limit), max_files=1, max_fields=8
-        ).parse()
-    except MultiPartException as exc:
-        raise ApiError(400, f"Malformed multipart body: {exc.message}", code="invalid_multipart") from exc
+    form = await read_form(request, limit, max_fields=8)
     upload = form.get("file")
     if not isinstance(upload, UploadFile):
         raise ApiError(400, "A multipart upload needs a 'file' part", code="missing_file", param="file")
@@ -149,9 +134,7 @@ async def _ingest_upload(
     request: Request, principal: Principal, tracked: UploadProgress | None
 ) -> list[IngestResult]:
     limit = _limit(request)
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isascii() and declared.isdigit() and int(declared) > limit:
-        raise ApiError(413, f"The upload is {declared} bytes; the limit is {limit}", code="file_too_large")
+    refuse_declared_oversize(request, limit)
     if request.headers.get("content-type", "").startswith("multipart/form-data"):
         data, filename, content_type, collection, metadata = await _multipart(request, limit)
     else:
