@@ -79,6 +79,20 @@ def test_a_mail_and_its_attachments_are_documents_linked_to_it() -> None:
     assert docs[4].text == "ملاحظة داخلية"
 
 
+def test_an_encoded_word_with_a_non_ascii_charset_name_keeps_its_raw_text() -> None:
+    # Found by the `parse` fuzz target: email's Charset() raises CharsetError (no ValueError) for a
+    # charset name that is not ASCII, in a header and in an attachment's file name.
+    mail = (
+        "From: a@b.ma\nSubject: =?\u0109?q?demande?=\nMIME-Version: 1.0\n"
+        'Content-Type: multipart/mixed; boundary="b"\n\n--b\nContent-Type: text/plain\n\ncorps\n'
+        '--b\nContent-Type: text/csv\nContent-Disposition: attachment; filename="=?\u0109?q?f.csv?="\n\n'
+        "a,b\n1,2\n--b--\n"
+    ).encode()
+    docs = parse_many(mail, "m.eml")
+    assert "?q?demande?=" in docs[0].title  # the raw header, not a crash
+    assert len(docs) == 2
+
+
 def test_mails_nested_too_deep_or_with_too_many_attachments_are_refused() -> None:
     mail = _mail("0", "niveau 0")
     for level in range(1, 6):

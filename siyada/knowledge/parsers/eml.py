@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from email import message_from_bytes
+from email.errors import CharsetError
 from email.header import decode_header, make_header
 from email.message import Message
 from email.policy import compat32
@@ -163,8 +164,8 @@ def _header(message: Message, name: str) -> str:
     value = str(raw)[:_HEADER_CHARS]
     try:
         value = str(make_header(decode_header(value)))
-    except (ValueError, LookupError, UnicodeError):
-        pass  # a malformed encoded word: the raw text is still what the mail says
+    except (ValueError, LookupError, UnicodeError, CharsetError):
+        pass  # a malformed encoded word (or a non-ASCII charset name): the raw text is what the mail says
     return one_line(value, _HEADER_CHARS)
 
 
@@ -192,7 +193,7 @@ def _filename(part: Message, number: int) -> str:
     if name:
         try:
             name = str(make_header(decode_header(name[:_HEADER_CHARS])))
-        except (ValueError, LookupError, UnicodeError):
+        except (ValueError, LookupError, UnicodeError, CharsetError):
             pass
     if part.get_content_type() == "message/rfc822" and not name:
         return f"attached-mail-{number}.eml"
