@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from siyada import telemetry
 from siyada.knowledge import collections as store
 from siyada.knowledge import lexical
 from siyada.knowledge.ingest import (
@@ -219,7 +220,13 @@ class Knowledge:
             metadata,
             on_progress,
         )
-        return await loop.run_in_executor(self._ingesting, work)
+        # The span is held here, on the event loop: the executor's thread does not carry the context.
+        with telemetry.span(
+            "siyada.ingest", {"siyada.tenant_id": tenant_id, "siyada.bytes": len(data)}
+        ) as span:
+            results = await loop.run_in_executor(self._ingesting, work)
+            telemetry.add(span, _ingest_attrs(results))
+        return results
 
     def ingest_files(
         self,
@@ -284,7 +291,20 @@ class Knowledge:
             query = pseudonymise(query)  # a short text: in-process
             if filters:  # stored metadata is pseudonymised: a filter on a real value must meet its hash
                 filters = {k: _pseudonymised_filter(v, pseudonymise) for k, v in filters.items()}
-        return self.searcher.search(tenant_id, collections, query, k, mode, filters, rerank)
+        attrs = {"siyada.tenant_id": tenant_id, "siyada.collections": len(collections), "siyada.k": k}
+        with telemetry.span("siyada.retrieval", {**attrs, "siyada.mode": mode}) as span:
+            hits = self.searcher.search(tenant_id, collections, query, k, mode, filters, rerank)
+            telemetry.add(span, {"siyada.hits": len(hits)})
+        return hits
+
+
+def _ingest_attrs(results: list[IngestResult]) -> dict[str, int]:
+    """Counts only: an upload's name and text stay out of traces."""
+    return {
+        "siyada.documents": len(results),
+        "siyada.documents_created": sum(r.created for r in results),
+        "siyada.chunks": sum(int(r.document.get("chunks") or 0) for r in results),
+    }
 
 
 def _pseudonymised_filter(want: Any, pseudonymise: Callable[[str], str]) -> Any:
