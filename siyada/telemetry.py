@@ -110,14 +110,22 @@ def _clean(attrs: Mapping[str, Attr | None]) -> dict[str, Attr]:
     }
 
 
-@contextlib.contextmanager
-def span(name: str, attrs: Mapping[str, Attr | None] | None = None) -> Iterator[Span | None]:
+_OFF: contextlib.nullcontext[None] = contextlib.nullcontext()  # reusable: what every helper gives when off
+
+
+def span(
+    name: str, attrs: Mapping[str, Attr | None] | None = None
+) -> contextlib.AbstractContextManager[Span | None]:
     """A child of the current span for the block (None when tracing is off). An exception leaving the
     block marks the span as an error, with its type and never its message."""
     tracer = _tracer
     if tracer is None:
-        yield None
-        return
+        return _OFF
+    return _span(tracer, name, attrs)
+
+
+@contextlib.contextmanager
+def _span(tracer: Tracer, name: str, attrs: Mapping[str, Attr | None] | None) -> Iterator[Span | None]:
     with tracer.start_as_current_span(
         name, attributes=_clean(attrs or {}), record_exception=False, set_status_on_exception=False
     ) as current:
@@ -159,7 +167,7 @@ def server_span(
     """The span of one incoming call, the child of the caller's `traceparent` when it sends a valid one."""
     tracer = _tracer
     if tracer is None:
-        return contextlib.nullcontext()
+        return _OFF
     from opentelemetry.trace import SpanKind
     from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import json
 import secrets
+import threading
 import time
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -192,13 +194,18 @@ def test_incoming_traceparent_is_continued(srv: Server, echo: RecordingUpstream)
     upstream = _one(spans, "siyada.upstream")
     assert _sent_parent(echo) == (trace, upstream["context"]["span_id"][2:], True)
 
-    # A malformed traceparent starts a trace of its own; a caller's baggage never travels upstream.
+    # A malformed traceparent starts a trace of its own; the caller's baggage never travels upstream.
     bad = {**_h(srv), "traceparent": f"00-{trace}-zz-01", "baggage": "user=Karim%20Bennani"}
     r = httpx.post(srv.url + "/v1/chat/completions", json=body, headers=bad, timeout=60)
     assert r.status_code == 200, r.text
     server = _one(_trace_of(srv, r.headers["x-request-id"]), "POST /v1/chat/completions")
     assert server["context"]["trace_id"] != "0x" + trace and server["parent_id"] is None
     assert "baggage" not in echo.headers[-1] and _sent_parent(echo)[0] != trace
+
+    # A valid traceparent is continued, but the caller's tracestate (free text) is not passed on.
+    headers = {**_h(srv), "traceparent": f"00-{trace}-{parent}-01", "tracestate": "ma=Karim-Bennani-JK45123"}
+    assert httpx.post(srv.url + "/v1/chat/completions", json=body, headers=headers).status_code == 200
+    assert _sent_parent(echo)[0] == trace and "tracestate" not in echo.headers[-1]
 
     # A caller that sampled its trace out is followed: nothing recorded, the decision passed on.
     unsampled = secrets.token_hex(16)
@@ -290,3 +297,92 @@ def test_json_logs_carry_request_ids_and_no_personal_data(srv: Server, guide: st
     server = _one(_trace_of(srv, ids["chat0"]), "POST /v1/chat/completions")
     assert "0x" + chat["trace_id"] == server["context"]["trace_id"]
     assert "0x" + chat["span_id"] == server["context"]["span_id"]
+
+
+class _Collector:
+    """An OTLP/HTTP trace receiver on loopback (what an OpenTelemetry Collector's `otlp` receiver
+    accepts): records each export's headers and decoded spans."""
+
+    def __init__(self) -> None:
+        from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
+
+        self.headers: list[dict[str, str]] = []
+        self.spans: list[tuple[str, dict[str, Any]]] = []  # (name, attributes)
+        collector = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: Any) -> None:
+                pass
+
+            def do_POST(self) -> None:
+                raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                request = ExportTraceServiceRequest.FromString(raw)
+                collector.headers.append({k.lower(): v for k, v in self.headers.items()})
+                for resource in request.resource_spans:
+                    for scope in resource.scope_spans:
+                        for s in scope.spans:
+                            attrs = {a.key: str(a.value).strip() for a in s.attributes}
+                            collector.spans.append((s.name, attrs))
+                self.send_response(200)
+                self.send_header("Content-Type", "application/x-protobuf")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/v1/traces"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_spans_reach_an_otlp_collector_with_the_configured_headers(
+    tmp_path: Path, echo: RecordingUpstream
+) -> None:
+    collector = _Collector()
+    token = secrets.token_hex(16)
+    config = tmp_path / "otlp.toml"  # not the data folder's siyada.toml, which the CLI would read too
+    config.write_text(
+        f"""
+[embedded]
+enabled = false
+[knowledge]
+warm_at_start = false
+[telemetry]
+enabled = true
+service_name = "siyada-otlp"
+otlp_endpoint = "{collector.url}"
+otlp_headers = {{authorization = "Bearer ${{OTLP_TOKEN_FOR_TEST}}"}}
+[[providers]]
+name = "echo"
+url = "{echo.url}"
+[[models]]
+name = "echo"
+routes = [{{provider = "echo"}}]
+"""
+    )
+    cli(tmp_path, "tenants", "create", "default")
+    server = Server(tmp_path, config=config, env={"OTLP_TOKEN_FOR_TEST": token}).start()
+    try:
+        body = {"model": "echo", "messages": [{"role": "user", "content": "Bonjour, CIN JK45123"}]}
+        headers = {"Authorization": f"Bearer {server.key()}"}
+        assert httpx.post(server.url + "/v1/chat/completions", json=body, headers=headers).status_code == 200
+    finally:
+        server.stop()  # the batched spans are flushed as the server stops
+        collector.close()
+    assert collector.headers and all(h["authorization"] == f"Bearer {token}" for h in collector.headers)
+    names = [name for name, _ in collector.spans]
+    assert {"POST /v1/chat/completions", *STAGES} - {"siyada.retrieval"} <= set(names)
+    assert "JK45123" not in json.dumps(collector.spans)
+    assert token not in server.output()
+
+
+def test_collector_must_be_on_the_egress_allow_list(tmp_path: Path) -> None:
+    config = tmp_path / "siyada.toml"
+    config.write_text(
+        '[telemetry]\nenabled = true\notlp_endpoint = "https://collector.example.org/v1/traces"\n'
+    )
+    proc = cli(tmp_path, "config", "check", config=config, check=False)
+    assert proc.returncode != 0
+    assert "telemetry.otlp_endpoint" in proc.stderr and "egress allow-list" in proc.stderr

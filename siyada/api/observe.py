@@ -19,6 +19,9 @@ from siyada import telemetry
 from siyada.logs import REQUEST_ID, request_id_from
 
 access = logging.getLogger("siyada.access")
+# `traceparent` only: `tracestate` and `baggage` are caller-written text that the upstream span would
+# otherwise pass on to providers, past the privacy shield.
+_TRACE_HEADERS = (b"traceparent",)
 STATE_KEY = "siyada_caller"  # where authentication leaves who called (scope["state"])
 
 
@@ -43,8 +46,8 @@ class Observe:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope.get("headers") or []}
-        request_id = request_id_from(headers.get("x-request-id"))
+        given, carrier = _read_headers(scope)
+        request_id = request_id_from(given)
         token = REQUEST_ID.set(request_id)
         state = scope.setdefault("state", {})
         method = scope["method"]
@@ -62,7 +65,7 @@ class Observe:
             await send(message)
 
         try:
-            with telemetry.server_span(method, headers, {"http.request.method": method}) as current:
+            with telemetry.server_span(method, carrier, {"http.request.method": method}) as current:
                 try:
                     await self.app(scope, receive, sending)
                 finally:
@@ -77,6 +80,18 @@ class Observe:
                         _access_line(method, route, status, started, caller)
         finally:
             REQUEST_ID.reset(token)
+
+
+def _read_headers(scope: Scope) -> tuple[str | None, dict[str, str]]:
+    """The caller's X-Request-Id and `traceparent`, in one pass over the headers."""
+    given: str | None = None
+    carrier: dict[str, str] = {}
+    for key, value in scope.get("headers") or []:
+        if key == b"x-request-id":
+            given = value.decode("latin-1")
+        elif key in _TRACE_HEADERS:
+            carrier[key.decode()] = value.decode("latin-1")
+    return given, carrier
 
 
 def _route(scope: Scope) -> str:
