@@ -249,33 +249,30 @@ class FileConfig(_Strict):
 
     @model_validator(mode="after")
     def _witness_reachable(self) -> FileConfig:
-        from siyada.gateway.egress import EgressPolicy
-
         target = self.audit_witness
         if target is None or not target.startswith(("http://", "https://")):
             return self
-        if not re.match(r"^https?://[^/\s]+", target):
-            raise ValueError("audit_witness must name a host")
-        reason = EgressPolicy.from_entries(self.egress_allow).explain(target)
-        if reason:
-            raise ValueError(f"audit_witness ({target}): {reason}")
+        self._check_egress("audit_witness", target)
         if not self.audit_witness_key:
             raise ValueError("audit_witness is a URL: give an admin key of that server in audit_witness_key")
         return self
 
     @model_validator(mode="after")
     def _collector_reachable(self) -> FileConfig:
+        # Spans name tenants and models: they go only where the operator allows.
+        if self.telemetry.otlp_endpoint is not None:
+            self._check_egress("telemetry.otlp_endpoint", self.telemetry.otlp_endpoint)
+        return self
+
+    def _check_egress(self, what: str, target: str) -> None:
+        """Refuse a URL the server will call that names no host or whose host is not allowed out."""
         from siyada.gateway.egress import EgressPolicy
 
-        target = self.telemetry.otlp_endpoint
-        if target is None:
-            return self
         if not re.match(r"^https?://[^/\s]+", target):
-            raise ValueError("telemetry.otlp_endpoint must be an http:// or https:// URL naming a host")
+            raise ValueError(f"{what} must name a host")
         reason = EgressPolicy.from_entries(self.egress_allow).explain(target)
-        if reason:  # spans name tenants and models: they go only where the operator allows
-            raise ValueError(f"telemetry.otlp_endpoint ({target}): {reason}")
-        return self
+        if reason:
+            raise ValueError(f"{what} ({target}): {reason}")
 
     @model_validator(mode="after")
     def _cross_refs(self) -> FileConfig:
