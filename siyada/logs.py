@@ -74,7 +74,9 @@ def configure(cfg: LoggingConfig) -> None:
     for old in list(root.handlers):
         root.removeHandler(old)
     root.addHandler(handler)
-    root.setLevel(cfg.level.upper())
+    # "debug" is Siyada's own: some libraries write request bodies at debug (python-multipart's parts).
+    root.setLevel(max(logging.INFO, logging.getLevelName(cfg.level.upper())))
+    logging.getLogger("siyada").setLevel(cfg.level.upper())
     for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
         logger = logging.getLogger(name)
         logger.handlers.clear()

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import json
 import secrets
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -386,3 +388,45 @@ def test_collector_must_be_on_the_egress_allow_list(tmp_path: Path) -> None:
     proc = cli(tmp_path, "config", "check", config=config, check=False)
     assert proc.returncode != 0
     assert "telemetry.otlp_endpoint" in proc.stderr and "egress allow-list" in proc.stderr
+
+
+def test_tracing_off_loads_no_sdk(tmp_path: Path) -> None:
+    """Off by default, tracing costs the call path no SDK: the server's modules never import it (only
+    the small API package, which FastAPI itself imports)."""
+    config = tmp_path / "siyada.toml"
+    config.write_text("[embedded]\nenabled = false\n[knowledge]\nwarm_at_start = false\n")
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from siyada.api.app import create_app\n"
+        "from siyada.config import load_settings\n"
+        f"app = create_app(load_settings(Path({str(tmp_path)!r})))\n"
+        "print(sorted(m for m in sys.modules if m.startswith('opentelemetry.sdk')))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "[]"
+
+
+def test_fastapi_own_tracing_stays_off_whatever_the_environment(tmp_path: Path) -> None:
+    """Recent FastAPI exports its own spans, raw query strings included, when OTEL_* variables ask; a
+    server with tracing off sends a collector nothing, and none of a query's personal data."""
+    collector = _Collector()
+    env = {
+        "FASTAPI_OTEL_AUTO_CONFIGURE": "true",
+        "OTEL_EXPORTER_OTLP_ENDPOINT": collector.url.removesuffix("/v1/traces"),
+        "OTEL_BSP_SCHEDULE_DELAY": "100",
+    }
+    cli(tmp_path, "tenants", "create", "default")
+    config = tmp_path / "siyada.toml"
+    config.write_text("[embedded]\nenabled = false\n[knowledge]\nwarm_at_start = false\n")
+    server = Server(tmp_path, config=config, env=env).start()
+    try:
+        headers = {"Authorization": f"Bearer {server.key()}"}
+        r = httpx.get(server.url + "/v1/usage", params={"note": "Karim Bennani JK45123"}, headers=headers)
+        assert r.status_code in (200, 400)
+        time.sleep(0.5)
+    finally:
+        server.stop()
+        collector.close()
+    assert collector.spans == [] and collector.headers == []

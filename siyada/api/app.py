@@ -5,11 +5,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
+import inspect
 import logging
 import threading
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 from fastapi import FastAPI
@@ -218,6 +220,7 @@ def create_app(settings: Settings) -> FastAPI:
         version=__version__,
         lifespan=lifespan,
         description="Sovereign OpenAI-compatible gateway for self-hosted models",
+        **_without_native_telemetry(),
     )
     app.state.settings = settings
     app.state.engine = engine
@@ -285,6 +288,15 @@ def create_app(settings: Settings) -> FastAPI:
         Observe, access_log=settings.file.logging.access_log and settings.file.logging.format == "json"
     )
     return app
+
+
+def _without_native_telemetry() -> dict[str, Any]:
+    """Recent FastAPI traces by itself once a global OpenTelemetry provider exists (set up from OTEL_*
+    variables, say), with raw paths and query strings, which may hold ids and personal data: Siyada's own
+    spans (siyada.telemetry, siyada.api.observe) are the only ones."""
+    if "telemetry" not in inspect.signature(FastAPI.__init__).parameters:
+        return {}
+    return {"telemetry": {"tracing": False, "metrics": False, "logs": False, "auto_configure": False}}
 
 
 def _sandbox(metrics: Metrics) -> LazySandbox:
