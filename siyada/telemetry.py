@@ -1,7 +1,7 @@
 """OpenTelemetry traces, behind a thin helper: the rest of Siyada calls `span`, `add`, `inject` and
 `current_ids`, and never the SDK.
 
-Tracing is off unless `[telemetry] enabled`; then no OpenTelemetry module is imported and every helper
+Tracing is off unless `[telemetry] enabled`; then the SDK is never imported and every helper
 returns at its first line, so the call path pays one global read per stage. On, spans go to the OTLP
 collector named in the config (batched, off the request path) and/or, for debugging, to a JSON-lines
 file as each ends.
