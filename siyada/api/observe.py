@@ -22,6 +22,7 @@ access = logging.getLogger("siyada.access")
 # `traceparent` only: `tracestate` and `baggage` are caller-written text that the upstream span would
 # otherwise pass on to providers, past the privacy shield.
 _TRACE_HEADERS = (b"traceparent",)
+_METHODS = frozenset(("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "CONNECT", "TRACE"))
 STATE_KEY = "siyada_caller"  # where authentication leaves who called (scope["state"])
 
 
@@ -50,7 +51,7 @@ class Observe:
         request_id = request_id_from(given)
         token = REQUEST_ID.set(request_id)
         state = scope.setdefault("state", {})
-        method = scope["method"]
+        method = scope["method"] if scope["method"] in _METHODS else "_OTHER"  # another is the client's word
         status = 500
         started = time.perf_counter()
 

@@ -32,7 +32,7 @@ from siyada.knowledge.parse import ParseLimits
 from siyada.knowledge.pgvector import PgVectorIndex, has_pgvector
 from siyada.knowledge.reindex import Reindexed, check_space, needs_embedding, reindex
 from siyada.knowledge.rerank import RerankDepth, Reranker
-from siyada.knowledge.search import Mode, Searcher
+from siyada.knowledge.search import MODES, Mode, Searcher
 from siyada.knowledge.staleness import lexical_reason
 from siyada.knowledge.vectors import Embedder, VectorCache, space_of
 from siyada.privacy.policy import PrivacyGuard
@@ -292,7 +292,8 @@ class Knowledge:
             if filters:  # stored metadata is pseudonymised: a filter on a real value must meet its hash
                 filters = {k: _pseudonymised_filter(v, pseudonymise) for k, v in filters.items()}
         attrs = {"siyada.tenant_id": tenant_id, "siyada.collections": len(collections), "siyada.k": k}
-        with telemetry.span("siyada.retrieval", {**attrs, "siyada.mode": mode}) as span:
+        known = mode if mode in MODES else None  # unchecked yet: a span holds no text the caller chose
+        with telemetry.span("siyada.retrieval", {**attrs, "siyada.mode": known}) as span:
             hits = self.searcher.search(tenant_id, collections, query, k, mode, filters, rerank)
             telemetry.add(span, {"siyada.hits": len(hits)})
         return hits
