@@ -181,6 +181,31 @@ class WorkersConfig(_Strict):
     ocr_threads: int = Field(default=1, ge=0, le=64)
 
 
+class TelemetryConfig(_Strict):
+    """OpenTelemetry traces (siyada.telemetry): off by default, and then nothing of the SDK is loaded."""
+
+    enabled: bool = False
+    service_name: str = Field(default="siyada", min_length=1, max_length=128)
+    # OTLP over HTTP (protobuf), e.g. http://otel-collector:4318/v1/traces; needs the `otlp` extra
+    # (opentelemetry-exporter-otlp-proto-http). The host must be allowed by `egress_allow`.
+    otlp_endpoint: str | None = Field(default=None, min_length=1)
+    otlp_headers: dict[str, str] = Field(default_factory=dict)  # e.g. {authorization = "${OTLP_TOKEN}"}
+    otlp_timeout: float = Field(default=10.0, gt=0, le=300)
+    # The share of new traces kept; a call that arrives with a `traceparent` follows its caller's choice.
+    sample_ratio: float = Field(default=1.0, ge=0, le=1)
+    # Debug: every finished span also written here as one JSON object a line, as it ends (the tests).
+    debug_file: str | None = Field(default=None, min_length=1)
+
+
+class LoggingConfig(_Strict):
+    """The server's logs (siyada.logs): "text" keeps Python's defaults; "json" writes one JSON object a
+    line on stderr, with the request id and, when tracing, the trace and span ids, plus access lines."""
+
+    format: Literal["text", "json"] = "text"
+    level: Literal["debug", "info", "warning", "error"] = "info"
+    access_log: bool = True  # one line per HTTP call (json format only)
+
+
 class FileConfig(_Strict):
     """What a config file may hold."""
 
@@ -214,6 +239,8 @@ class FileConfig(_Strict):
     privacy: PrivacyConfig = Field(default_factory=PrivacyConfig)
     knowledge: KnowledgeConfig = Field(default_factory=KnowledgeConfig)
     workers: WorkersConfig = Field(default_factory=WorkersConfig)
+    telemetry: TelemetryConfig = Field(default_factory=TelemetryConfig)
+    logging: LoggingConfig = Field(default_factory=LoggingConfig)
     # Where every audit checkpoint is also kept, out of reach of whoever can write this database: a path
     # to an append-only file on other storage, or the URL of another Siyada that countersigns
     # (siyada.governance.audit_witness), with an admin key of that server in `audit_witness_key`.
@@ -222,19 +249,30 @@ class FileConfig(_Strict):
 
     @model_validator(mode="after")
     def _witness_reachable(self) -> FileConfig:
-        from siyada.gateway.egress import EgressPolicy
-
         target = self.audit_witness
         if target is None or not target.startswith(("http://", "https://")):
             return self
-        if not re.match(r"^https?://[^/\s]+", target):
-            raise ValueError("audit_witness must name a host")
-        reason = EgressPolicy.from_entries(self.egress_allow).explain(target)
-        if reason:
-            raise ValueError(f"audit_witness ({target}): {reason}")
+        self._check_egress("audit_witness", target)
         if not self.audit_witness_key:
             raise ValueError("audit_witness is a URL: give an admin key of that server in audit_witness_key")
         return self
+
+    @model_validator(mode="after")
+    def _collector_reachable(self) -> FileConfig:
+        # Spans name tenants and models: they go only where the operator allows.
+        if self.telemetry.otlp_endpoint is not None:
+            self._check_egress("telemetry.otlp_endpoint", self.telemetry.otlp_endpoint)
+        return self
+
+    def _check_egress(self, what: str, target: str) -> None:
+        """Refuse a URL the server will call that names no host or whose host is not allowed out."""
+        from siyada.gateway.egress import EgressPolicy
+
+        if not re.match(r"^https?://[^/\s]+", target):
+            raise ValueError(f"{what} must name a host")
+        reason = EgressPolicy.from_entries(self.egress_allow).explain(target)
+        if reason:
+            raise ValueError(f"{what} ({target}): {reason}")
 
     @model_validator(mode="after")
     def _cross_refs(self) -> FileConfig:

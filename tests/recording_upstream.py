@@ -28,6 +28,7 @@ def _last_user_text(body: dict[str, Any]) -> str:
 class RecordingUpstream:
     def __init__(self) -> None:
         self.bodies: list[bytes] = []
+        self.headers: list[dict[str, str]] = []  # each request's headers, names in lower case
         upstream = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -40,6 +41,7 @@ class RecordingUpstream:
             def do_POST(self) -> None:
                 raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 upstream.bodies.append(raw)
+                upstream.headers.append({k.lower(): v for k, v in self.headers.items()})
                 body = json.loads(raw)
                 if self.path.endswith("/embeddings"):
                     inputs = body["input"] if isinstance(body["input"], list) else [body["input"]]

@@ -5,21 +5,24 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
+import inspect
 import logging
 import threading
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.engine import Engine
 
-from siyada import __version__
+from siyada import __version__, telemetry
 from siyada.api.auth import KeyCache
 from siyada.api.cutoff import ShutdownCutoff
 from siyada.api.errors import install_error_handlers
+from siyada.api.observe import Observe
 from siyada.api.openapi import install_openapi
 from siyada.api.routers import (
     admin,
@@ -46,7 +49,7 @@ from siyada.api.routers import audit_witness as audit_witness_router
 from siyada.api.routers import metrics as metrics_router
 from siyada.api.routers import usage as usage_router
 from siyada.api.uploads import Uploads
-from siyada.config import Settings
+from siyada.config import ConfigError, Settings
 from siyada.dataspace.runner import LazySandbox
 from siyada.gateway.registry import build_router
 from siyada.gateway.router import Router
@@ -164,6 +167,10 @@ def _embedder_lookup(router: Router) -> Callable[[str], Embedder | None]:
 
 def create_app(settings: Settings) -> FastAPI:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        telemetry.setup(settings.file.telemetry)
+    except telemetry.TelemetryError as exc:
+        raise ConfigError(str(exc)) from exc
     engine = open_store(settings.database_url, settings.migrate_on_start)
     router = build_router(settings.file, engine)
     _audit_config(engine, settings)
@@ -206,12 +213,14 @@ def create_app(settings: Settings) -> FastAPI:
             workers.close()
             sandbox.close()
             engine.dispose()
+            telemetry.shutdown()  # the spans still batched go to the collector
 
     app = FastAPI(
         title="Siyada",
         version=__version__,
         lifespan=lifespan,
         description="Sovereign OpenAI-compatible gateway for self-hosted models",
+        **_without_native_telemetry(),
     )
     app.state.settings = settings
     app.state.engine = engine
@@ -274,7 +283,20 @@ def create_app(settings: Settings) -> FastAPI:
     app.mount("/ui/static", StaticFiles(directory=ui_routes.STATIC), name="ui-static")
     install_openapi(app)
     app.add_middleware(ShutdownCutoff)
+    # Outermost: the request id and the server span cover everything, the cut-off's 503 included.
+    app.add_middleware(
+        Observe, access_log=settings.file.logging.access_log and settings.file.logging.format == "json"
+    )
     return app
+
+
+def _without_native_telemetry() -> dict[str, Any]:
+    """Recent FastAPI traces by itself once a global OpenTelemetry provider exists (set up from OTEL_*
+    variables, say), with raw paths and query strings, which may hold ids and personal data: Siyada's own
+    spans (siyada.telemetry, siyada.api.observe) are the only ones."""
+    if "telemetry" not in inspect.signature(FastAPI.__init__).parameters:
+        return {}
+    return {"telemetry": {"tracing": False, "metrics": False, "logs": False, "auto_configure": False}}
 
 
 def _sandbox(metrics: Metrics) -> LazySandbox:

@@ -12,6 +12,8 @@ import time
 from fastapi import Request
 from sqlalchemy.engine import Engine
 
+from siyada import telemetry
+from siyada.api.observe import note_caller
 from siyada.errors import ApiError
 from siyada.governance.keys import Principal, hash_key, resolve_key_hash
 from siyada.lanes import AUTH, run_in
@@ -83,12 +85,16 @@ async def _session_principal(request: Request) -> Principal | None:
 async def authenticate(request: Request) -> Principal:
     """FastAPI dependency: the caller's principal (Bearer key, or the web app's session cookie), or 401."""
     cache: KeyCache = request.app.state.keys
-    if request.cookies.get(COOKIE) and "authorization" not in request.headers:
-        principal = await _session_principal(request)
-    else:
-        principal = await cache.lookup(bearer_secret(request))
-    if principal is None:
-        raise ApiError(401, "Invalid or revoked API key", code="invalid_api_key")
+    session = bool(request.cookies.get(COOKIE)) and "authorization" not in request.headers
+    with telemetry.span("siyada.auth", {"siyada.auth.method": "session" if session else "bearer"}) as span:
+        if session:
+            principal = await _session_principal(request)
+        else:
+            principal = await cache.lookup(bearer_secret(request))
+        if principal is None:
+            raise ApiError(401, "Invalid or revoked API key", code="invalid_api_key")
+        telemetry.add(span, {"siyada.tenant_id": principal.tenant.id, "siyada.key_id": principal.key_id})
+    note_caller(request.scope.setdefault("state", {}), principal.tenant.id, principal.key_id)
     return principal
 
 

@@ -40,5 +40,7 @@ def run(app: FastAPI, settings: Settings, log_level: str) -> None:
         proxy_headers=bool(settings.file.trusted_proxies),
         forwarded_allow_ips=settings.file.trusted_proxies or None,
         timeout_graceful_shutdown=round(settings.file.shutdown_grace_seconds),
+        # JSON logs (siyada.logs) own the handlers: uvicorn's own config would replace them.
+        log_config=None if settings.file.logging.format == "json" else uvicorn.config.LOGGING_CONFIG,
     )
     _GracefulServer(config).run()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import shlex
 import sys
 from typing import Annotated
@@ -21,12 +22,14 @@ def serve(
     """Start the API server."""
     from siyada.api.app import create_app
     from siyada.api.server import run as run_server
+    from siyada.logs import configure as configure_logging
 
     try:
         settings = load_settings(state.get("data_dir"), state.get("config"), host, port)
     except ConfigError as exc:
         fail(str(exc), 2)
         return
+    configure_logging(settings.file.logging)
     if settings.migrate_on_start:  # otherwise `siyada migrate` (a job) does both, and /ready waits for it
         open_engine(settings).dispose()
     try:
@@ -35,6 +38,10 @@ def serve(
         fail(str(exc), 2)
         return
     url = f"http://{settings.host}:{settings.port}"
+    if settings.file.logging.format == "json":  # then every line the server writes is one JSON object
+        logging.getLogger("siyada").info("Siyada %s serving on %s", __version__, url)
+        run_server(api, settings, log_level)
+        return
     out.print(f"Siyada {__version__} serving on [bold]{url}[/] (OpenAI API at {url}/v1)", highlight=False)
     out.print(f"Data directory: {settings.data_dir}", highlight=False)
     config = settings.config_path

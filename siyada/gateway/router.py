@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from siyada import telemetry
 from siyada.gateway.backends.base import CallContext, Endpoint, Provider, ProviderBusy, ProviderError
 from siyada.gateway.cards import ModelCard, unevaluated
 from siyada.gateway.prompts import split_prompts
@@ -106,7 +107,10 @@ class Router:
         async def attempt(provider: Provider, routed: dict[str, Any], state: ProviderState) -> dict[str, Any]:
             state.in_flight += 1
             try:
-                return await provider.call(endpoint, routed, ctx)
+                with telemetry.span("siyada.upstream", _upstream_attrs(provider, endpoint, routed)) as span:
+                    result = await provider.call(endpoint, routed, ctx)
+                    telemetry.add(span, _usage_attrs(result))
+                    return result
             finally:
                 state.in_flight -= 1
 
@@ -119,15 +123,18 @@ class Router:
 
         async def attempt(provider: Provider, routed: dict[str, Any], state: ProviderState) -> _Tracked:
             state.in_flight += 1
-            it = aiter(provider.stream(endpoint, routed, ctx))
-            try:
-                first = await anext(it)
-            except StopAsyncIteration:
-                first = None
-            except BaseException:
-                state.in_flight -= 1
-                await close_quietly(it)
-                raise
+            # A stream's upstream span lasts until its first chunk (the time to first token); the
+            # request's own span covers the rest.
+            with telemetry.span("siyada.upstream", _upstream_attrs(provider, endpoint, routed, True)):
+                it = aiter(provider.stream(endpoint, routed, ctx))
+                try:
+                    first = await anext(it)
+                except StopAsyncIteration:
+                    first = None
+                except BaseException:
+                    state.in_flight -= 1
+                    await close_quietly(it)
+                    raise
             return _Tracked(it, first, state)
 
         return await self._first_success(entry, body, attempt)
@@ -140,22 +147,28 @@ class Router:
     ) -> tuple[T, str]:
         """Try the routes best first, retrying each with backoff, until one attempt succeeds."""
         reasons: list[str] = []
-        for route in self.candidates(entry):
-            state = self.states[route.provider]
-            provider = self.providers[route.provider]
-            for n in range(state.retries + 1):
-                try:
-                    result = await attempt(provider, {**body, "model": route.upstream_model}, state)
-                except ProviderError as exc:
-                    if not self._note_failure(state, exc, reasons):
-                        raise
-                    if not state.available(time.monotonic()) or isinstance(exc, ProviderBusy):
-                        break
-                    await asyncio.sleep(state.backoff * (2**n))
-                    continue
-                state.record_success()
-                return result, route.provider
-        raise NoProviderAvailable(entry.name, reasons)
+        candidates = self.candidates(entry)
+        attrs = {"siyada.model": entry.name, "siyada.route.candidates": len(candidates)}
+        with telemetry.span("siyada.route", attrs) as span:
+            for route in candidates:
+                state = self.states[route.provider]
+                provider = self.providers[route.provider]
+                for n in range(state.retries + 1):
+                    try:
+                        result = await attempt(provider, {**body, "model": route.upstream_model}, state)
+                    except ProviderError as exc:
+                        if not self._note_failure(state, exc, reasons):
+                            raise
+                        if not state.available(time.monotonic()) or isinstance(exc, ProviderBusy):
+                            break
+                        await asyncio.sleep(state.backoff * (2**n))
+                        continue
+                    state.record_success()
+                    telemetry.add(
+                        span, {"siyada.provider": route.provider, "siyada.route.failures": len(reasons)}
+                    )
+                    return result, route.provider
+            raise NoProviderAvailable(entry.name, reasons)
 
     @staticmethod
     def _note_failure(state: ProviderState, exc: ProviderError, reasons: list[str]) -> bool:
@@ -221,6 +234,25 @@ class Router:
             }
             for name, s in self.states.items()
         }
+
+
+def _upstream_attrs(
+    provider: Provider, endpoint: Endpoint, routed: dict[str, Any], stream: bool = False
+) -> dict[str, str | bool]:
+    """What an upstream span names: who serves, which endpoint and model; never the body."""
+    return {
+        "siyada.provider": provider.name,
+        "siyada.endpoint": endpoint,
+        "siyada.upstream_model": str(routed.get("model")),
+        "siyada.stream": stream,
+    }
+
+
+def _usage_attrs(result: dict[str, Any]) -> dict[str, int | None]:
+    usage = result.get("usage")
+    usage = usage if isinstance(usage, dict) else {}
+    counts = {"gen_ai.usage.input_tokens": "prompt_tokens", "gen_ai.usage.output_tokens": "completion_tokens"}
+    return {k: v if isinstance(v := usage.get(f), int) else None for k, f in counts.items()}
 
 
 async def close_quietly(it: AsyncIterator[Any]) -> None:

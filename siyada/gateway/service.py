@@ -15,6 +15,7 @@ from typing import Any
 
 import orjson
 
+from siyada import telemetry
 from siyada.api.schemas import unknown_fields
 from siyada.errors import ApiError
 from siyada.gateway.backends.base import CallContext, Endpoint, ProviderError
@@ -65,6 +66,7 @@ class Gateway:
         self.privacy = privacy
         self._background: set[asyncio.Task[None]] = set()
 
+    @telemetry.traced("siyada.quota")
     async def _admit(
         self,
         principal: Principal,
@@ -86,6 +88,7 @@ class Gateway:
                 prompt_tokens = await self.router.count_prompt_tokens(entry, endpoint, body)
             except Exception as exc:
                 raise as_api_error(exc) from exc
+        telemetry.annotate({"siyada.quota.prompt_tokens": prompt_tokens})
         try:
             return await self.quotas.admit(key_id, tenant_id, entry.name, prompt_tokens)
         except QuotaStoreError as exc:
@@ -148,6 +151,7 @@ class Gateway:
             )
         return entry
 
+    @telemetry.traced("siyada.shield")
     async def _shield(
         self,
         principal: Principal,
@@ -186,6 +190,8 @@ class Gateway:
             return await run_in(SHIELD, pseudonymise_body, endpoint, body, shield, out), shield
         except ShieldRefusal as exc:
             raise ApiError(400, str(exc), code=exc.code, param=exc.param) from exc
+        finally:
+            telemetry.annotate({"siyada.shield.replaced": len(shield.values)})  # a count, never a value
 
     def _decoder(self, entry: ModelEntry) -> Callable[[list[int]], str] | None:
         """Token ids to text with the model's in-process tokenizer, if one of its providers holds it."""

@@ -14,6 +14,7 @@ import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
+from siyada import telemetry
 from siyada.gateway.router import close_quietly
 from siyada.gateway.service import Gateway
 from siyada.governance.keys import Principal
@@ -76,12 +77,14 @@ class GroundedChat:
             opts.get("filters"),
         )
 
+    @telemetry.traced("siyada.grounded")
     async def answer(
         self, principal: Principal, body: dict[str, Any], stream: bool, notes: dict[str, Any] | None = None
     ) -> tuple[dict[str, Any] | AsyncIterator[list[dict[str, Any]]], str]:
         """A completion dict (or a stream of chunk batches) and the provider that answered; `notes` go to
         the gateway (an assistant's usage name and privacy, siyada.assistants.serve)."""
         mode, entry = self._mode(principal, body)
+        telemetry.annotate({"siyada.answer_mode": mode, "siyada.model": entry.name})
         question = question_of(body["messages"])
         hits = await self._retrieve(principal, body, question)
         plain = {k: v for k, v in body.items() if k not in EXTENSION_FIELDS}

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from siyada import telemetry
 from siyada.knowledge import collections as store
 from siyada.knowledge import lexical
 from siyada.knowledge.ingest import (
@@ -31,7 +32,7 @@ from siyada.knowledge.parse import ParseLimits
 from siyada.knowledge.pgvector import PgVectorIndex, has_pgvector
 from siyada.knowledge.reindex import Reindexed, check_space, needs_embedding, reindex
 from siyada.knowledge.rerank import RerankDepth, Reranker
-from siyada.knowledge.search import Mode, Searcher
+from siyada.knowledge.search import MODES, Mode, Searcher
 from siyada.knowledge.staleness import lexical_reason
 from siyada.knowledge.vectors import Embedder, VectorCache, space_of
 from siyada.privacy.policy import PrivacyGuard
@@ -219,7 +220,13 @@ class Knowledge:
             metadata,
             on_progress,
         )
-        return await loop.run_in_executor(self._ingesting, work)
+        # The span is held here, on the event loop: the executor's thread does not carry the context.
+        with telemetry.span(
+            "siyada.ingest", {"siyada.tenant_id": tenant_id, "siyada.bytes": len(data)}
+        ) as span:
+            results = await loop.run_in_executor(self._ingesting, work)
+            telemetry.add(span, _ingest_attrs(results))
+        return results
 
     def ingest_files(
         self,
@@ -284,7 +291,21 @@ class Knowledge:
             query = pseudonymise(query)  # a short text: in-process
             if filters:  # stored metadata is pseudonymised: a filter on a real value must meet its hash
                 filters = {k: _pseudonymised_filter(v, pseudonymise) for k, v in filters.items()}
-        return self.searcher.search(tenant_id, collections, query, k, mode, filters, rerank)
+        attrs = {"siyada.tenant_id": tenant_id, "siyada.collections": len(collections), "siyada.k": k}
+        known = mode if mode in MODES else None  # unchecked yet: a span holds no text the caller chose
+        with telemetry.span("siyada.retrieval", {**attrs, "siyada.mode": known}) as span:
+            hits = self.searcher.search(tenant_id, collections, query, k, mode, filters, rerank)
+            telemetry.add(span, {"siyada.hits": len(hits)})
+        return hits
+
+
+def _ingest_attrs(results: list[IngestResult]) -> dict[str, int]:
+    """Counts only: an upload's name and text stay out of traces."""
+    return {
+        "siyada.documents": len(results),
+        "siyada.documents_created": sum(r.created for r in results),
+        "siyada.chunks": sum(int(r.document.get("chunks") or 0) for r in results),
+    }
 
 
 def _pseudonymised_filter(want: Any, pseudonymise: Callable[[str], str]) -> Any:

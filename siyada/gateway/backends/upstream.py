@@ -13,6 +13,7 @@ from typing import Any
 import aiohttp
 import orjson
 
+from siyada import telemetry
 from siyada.config import ProviderConfig
 from siyada.gateway.backends.base import CallContext, Endpoint, ProviderError
 from siyada.gateway.egress import EgressDenied, EgressPolicy, GuardedResolver
@@ -54,7 +55,7 @@ class UpstreamProvider:
             resp = await self._client().post(
                 self._url(endpoint),
                 data=orjson.dumps(body),
-                headers=self._headers,
+                headers=telemetry.inject(self._headers),  # the upstream joins the caller's trace
                 timeout=self._timeout(),
                 allow_redirects=False,
             )
