@@ -95,21 +95,26 @@ class Frame(_Strict):
     not_found_ary: Text  # grounding.NOT_FOUND has Darija in Latin letters only
 
 
-class AssistantRequest(AssistantCreate):
-    """POST /v1/assistants: an assistant, optionally started from a sector template. With `template`,
-    every field the body leaves out comes from the template; `language` picks the greeting and suggested
-    questions (default French)."""
+class TemplateChoice(_Strict):
+    id: Annotated[str, Field(pattern=ID_PATTERN)]
+    language: Lang = "fr"  # of the greeting and suggested questions (instructions come in all four)
 
-    template: Annotated[str, Field(pattern=ID_PATTERN)] | Unset = None
-    language: Lang | Unset = None
+
+class AssistantRequest(AssistantCreate):
+    """POST /v1/assistants: an assistant, optionally started from a sector template (`"template":
+    "health"`, or `{"id": "health", "language": "ar"}` for the greeting and suggested questions in
+    Arabic). With a template, every field the body leaves out comes from the template."""
+
+    template: Annotated[str, Field(pattern=ID_PATTERN)] | TemplateChoice | Unset = None
 
     @model_validator(mode="after")
-    def _coherent(self) -> AssistantRequest:
+    def _not_reserved(self) -> AssistantRequest:
         if self.name == "templates":  # GET /v1/assistants/templates lists the templates
             raise ValueError("the name 'templates' is reserved")
-        if self.language is not None and self.template is None:
-            raise ValueError("'language' picks a template's greeting: give 'template' too")
         return self
+
+    def choice(self) -> TemplateChoice | None:
+        return TemplateChoice(id=self.template) if isinstance(self.template, str) else self.template
 
 
 def _missing(template_id: str) -> ApiError:
@@ -216,11 +221,11 @@ def _check_collections(engine: Engine, tenant_id: int, names: list[str]) -> None
 def filled(engine: Engine, tenant_id: int, request: AssistantRequest) -> AssistantCreate:
     """The assistant to create: the request's fields, and the template's where the request gives none.
     Without a template, the request as it is."""
-    given = request.model_dump(exclude={"template", "language"}, exclude_unset=True)
-    if request.template is None:
+    given = request.model_dump(exclude={"template"}, exclude_unset=True)
+    choice = request.choice()
+    if choice is None:
         return AssistantCreate.model_validate(given)
-    template = get(request.template)
-    defaults = fields(template, request.language or "fr")
+    defaults = fields(get(choice.id), choice.language)
     if "collections" not in given:
         _check_collections(engine, tenant_id, defaults["collections"])
     return AssistantCreate.model_validate({**defaults, **given})
@@ -228,10 +233,16 @@ def filled(engine: Engine, tenant_id: int, request: AssistantRequest) -> Assista
 
 # ---- the evaluation skeleton -----------------------------------------------------------------------
 _ROW_TEXT = {
-    "fr": ("une vraie question d'usager sur ce service", "la réponse exacte, telle que vos documents la donnent"),
+    "fr": (
+        "une vraie question d'usager sur ce service",
+        "la réponse exacte, telle que vos documents la donnent",
+    ),
     "ar": ("سؤال حقيقي لمرتفق حول هذه الخدمة", "الجواب الدقيق كما يرد في وثائقكم"),
     "ary": ("سؤال حقيقي ديال شي مواطن على هاد الخدمة", "الجواب بالضبط كيف كاين فالوثائق ديالكم"),
-    "en": ("a real question from a citizen about this service", "the exact answer, as your documents give it"),
+    "en": (
+        "a real question from a citizen about this service",
+        "the exact answer, as your documents give it",
+    ),
 }
 _OUT_OF_SCOPE = {
     "fr": "une question que vos documents ne couvrent pas",
@@ -308,4 +319,3 @@ def evaluation_files(template: SectorTemplate) -> dict[str, str]:
     )
     rows = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in evaluation_rows(template))
     return {f"{task.name}.yaml": header + spec, str(task.data.jsonl): rows}
-

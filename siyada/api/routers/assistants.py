@@ -14,9 +14,10 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 
 from siyada.api.auth import authenticate, require_admin
 from siyada.api.body import openapi_body, read_json, validate
-from siyada.assistants import store
+from siyada.assistants import store, templates
 from siyada.assistants.serve import check_config
 from siyada.assistants.spec import NAME_PATTERN, AssistantCreate, AssistantPatch
+from siyada.assistants.templates import AssistantRequest
 from siyada.errors import ApiError
 from siyada.governance.keys import Principal
 
@@ -29,11 +30,12 @@ def _checked(request: Request, principal: Principal, config: dict[str, Any]) -> 
     return config
 
 
-@router.post("/v1/assistants", status_code=201, openapi_extra=openapi_body(AssistantCreate))
+@router.post("/v1/assistants", status_code=201, openapi_extra=openapi_body(AssistantRequest))
 async def create_assistant(request: Request, principal: Principal = Depends(require_admin)) -> dict[str, Any]:
-    body = validate(AssistantCreate, await read_json(request))
-    config = body.model_dump(exclude={"name"})
+    asked = validate(AssistantRequest, await read_json(request))
     engine = request.app.state.engine
+    body = await asyncio.to_thread(templates.filled, engine, principal.tenant.id, asked)
+    config = body.model_dump(exclude={"name"})
     await asyncio.to_thread(_checked, request, principal, config)
     return await asyncio.to_thread(
         store.create, engine, principal.tenant.id, principal.actor, body.name, config
