@@ -117,7 +117,8 @@ def _create(srv: Server, body: dict[str, Any], tenant: str = "commune") -> httpx
 
 def _collections(srv: Server, tenant: str, names: list[str]) -> None:
     for name in names:
-        r = httpx.post(srv.url + "/v1/collections", json={"name": name}, headers=_h(srv, tenant))
+        body = {"name": name, "embedding_model": None}  # lexical only: no embedding model to load
+        r = httpx.post(srv.url + "/v1/collections", json=body, headers=_h(srv, tenant))
         assert r.status_code == 201, r.text
 
 
@@ -150,6 +151,7 @@ def test_bad_template_requests_get_openai_errors(srv: Server) -> None:
         {"name": "x", "template": {"id": "health", "language": "tzm"}},
         {"name": "x", "template": {"id": "health", "extra": 1}},
         {"name": "x", "template": 3},
+        {"name": "x", "template": None},  # no null in the schema
         {"name": "templates", "template": "health"},  # reserved: the list's path
     ):
         r = _create(srv, body)
@@ -262,3 +264,23 @@ def test_cli_lists_shows_writes_the_skeleton_and_creates(srv: Server, tmp_path: 
     assert r.status_code == 200 and r.json()["instructions"]["ary"].startswith("نتا المساعد الرقمي")
     bad = cli(data, *create[:-1], "templates", check=False)
     assert bad.returncode != 0 and "reserved" in bad.stderr
+
+
+def test_the_skeleton_runs_in_the_lab_against_an_assistant(srv: Server, tmp_path: Path) -> None:
+    """`siyada eval run` on the skeleton, as the file header says, against an assistant made from the
+    same template: its documents (none yet) do not answer, so each "not found" row gets exactly the
+    sentence the assistant says, and each placeholder row does not."""
+    _collections(srv, "commune", [c.name for c in templates.get("environment").collections])
+    assert _create(srv, {"name": "milieu", "template": "environment"}).status_code == 201
+    cli(srv.data_dir, "assistants", "templates", "evaluation", "environment", "--out", str(tmp_path))
+    run = cli(
+        srv.data_dir,
+        *("eval", "run", str(tmp_path / "environment_assistant_qa.yaml"), "--model", "assistant/milieu"),
+        *("--base-url", srv.url + "/v1", "--api-key", _KEYS["commune", "admin"], "--json"),
+    )
+    (scores,) = json.loads(run.stdout)["scores"]
+    assert scores["task"] == "environment_assistant_qa" and scores["n"] == 8
+    assert scores["primary_metric"] == "chrf"
+    # in every language: the "not found" row matches exactly, the placeholder row does not
+    exact = {lang: v["exact_match"] for lang, v in scores["by_language"].items()}
+    assert exact == dict.fromkeys(LANGUAGES, 0.5), scores

@@ -107,6 +107,14 @@ class AssistantRequest(AssistantCreate):
 
     template: Annotated[str, Field(pattern=ID_PATTERN)] | TemplateChoice | Unset = None
 
+    @model_validator(mode="before")
+    @classmethod
+    def _no_null_template(cls, data: Any) -> Any:
+        # the schema has no null: "template": null is refused like any other wrong type
+        if isinstance(data, dict) and "template" in data and data["template"] is None:
+            raise ValueError('\'template\' is a template id or {"id", "language"}; leave it out for none')
+        return data
+
     @model_validator(mode="after")
     def _not_reserved(self) -> AssistantRequest:
         if self.name == "templates":  # GET /v1/assistants/templates lists the templates
@@ -291,12 +299,14 @@ def evaluation_rows(template: SectorTemplate) -> list[dict[str, Any]]:
                 "references": [f"{PLACEHOLDER}: {answer}"],
             }
         )
+        # Darija in Arabic letters is answered as Arabic (grounding.answer_language): either sentence
+        not_found = [not_found_sentence(lang)] + ([not_found_sentence("ar")] if lang == "ary" else [])
         rows.append(
             {
                 "id": f"{PLACEHOLDER}-{lang}-2",
                 "lang": lang,
                 "question": f"{PLACEHOLDER}: {_OUT_OF_SCOPE[lang]}",
-                "references": [not_found_sentence(lang)],
+                "references": not_found,
             }
         )
     return rows
