@@ -144,6 +144,9 @@ def test_bad_template_requests_get_openai_errors(srv: Server) -> None:
     assert missing.status_code == 404 and missing.json()["error"]["code"] == "template_not_found"
     for bad in ("Health", "x" * 41, "he%2Fal", "%00"):
         assert httpx.get(f"{url}/{bad}", headers=_h(srv)).status_code in (400, 404)
+    # the list's path is no assistant's: only GET is served there, and says so
+    patch = httpx.patch(url, json={"description": "x"}, headers=_h(srv))
+    assert patch.status_code == 405 and patch.headers["allow"] == "GET"
     r = _create(srv, {"name": "x", "template": "mining"})
     assert r.status_code == 404 and r.json()["error"]["code"] == "template_not_found"
     for body in (

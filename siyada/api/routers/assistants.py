@@ -11,6 +11,7 @@ import asyncio
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
+from starlette.convertors import StringConvertor, register_url_convertor
 
 from siyada.api.auth import authenticate, require_admin
 from siyada.api.body import openapi_body, read_json, validate
@@ -21,6 +22,16 @@ from siyada.assistants.templates import AssistantRequest
 from siyada.errors import ApiError
 from siyada.governance.keys import Principal
 
+
+class _AssistantName(StringConvertor):
+    """An assistant's name in a path: any segment but `templates`, which is the templates' own path
+    (siyada.api.routers.assistant_templates; the name is reserved), so that its `Allow` names GET only.
+    Any other segment still reaches the route, whose pattern answers a bad name with a 400."""
+
+    regex = "(?!templates$)[^/]+"
+
+
+register_url_convertor("assistant", _AssistantName())
 router = APIRouter(tags=["assistants"])
 Name = Annotated[str, Path(pattern=NAME_PATTERN)]  # a bad name is a 400 the description announces
 
@@ -57,14 +68,14 @@ async def list_assistants(
     return {"object": "list", "data": data, "has_more": more, "next": data[-1]["name"] if more else None}
 
 
-@router.get("/v1/assistants/{name}")
+@router.get("/v1/assistants/{name:assistant}")
 async def get_assistant(
     name: Name, request: Request, principal: Principal = Depends(authenticate)
 ) -> dict[str, Any]:
     return await asyncio.to_thread(store.get, request.app.state.engine, principal.tenant.id, name)
 
 
-@router.patch("/v1/assistants/{name}", openapi_extra=openapi_body(AssistantPatch))
+@router.patch("/v1/assistants/{name:assistant}", openapi_extra=openapi_body(AssistantPatch))
 async def edit_assistant(
     name: Name, request: Request, principal: Principal = Depends(require_admin)
 ) -> dict[str, Any]:
@@ -82,7 +93,7 @@ async def edit_assistant(
     return await asyncio.to_thread(store.edit, engine, principal.tenant.id, principal.actor, name, merged)
 
 
-@router.delete("/v1/assistants/{name}")
+@router.delete("/v1/assistants/{name:assistant}")
 async def retire_assistant(
     name: Name, request: Request, principal: Principal = Depends(require_admin)
 ) -> dict[str, Any]:
@@ -91,7 +102,7 @@ async def retire_assistant(
     )
 
 
-@router.get("/v1/assistants/{name}/versions")
+@router.get("/v1/assistants/{name:assistant}/versions")
 async def list_versions(
     name: Name, request: Request, principal: Principal = Depends(authenticate)
 ) -> dict[str, Any]:
