@@ -38,7 +38,10 @@ def list_(
     if as_json:
         print(json.dumps(rows, ensure_ascii=False))
         return
-    table = Table("id", "fr", "ar", "ary", "en")
+    table = Table()
+    table.add_column("id", no_wrap=True)  # what `show` and `create --template` take: never cut
+    for lang in ("fr", "ar", "ary", "en"):
+        table.add_column(lang)
     for row in rows:
         names = row["names"]
         table.add_row(row["id"], names["fr"], names["ar"], names["ary"], names["en"])
