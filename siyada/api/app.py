@@ -28,6 +28,7 @@ from siyada.api.routers import (
     admin,
     admin_governance,
     admin_users,
+    assistant_templates,
     assistants,
     collections,
     dataspace,
@@ -265,6 +266,7 @@ def create_app(settings: Settings) -> FastAPI:
         audit_witness_router.router,
         privacy.router,
         collections.router,
+        assistant_templates.router,  # before assistants: /v1/assistants/templates
         assistants.router,
         documents.router,
         uploads.router,

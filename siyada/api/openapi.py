@@ -168,6 +168,9 @@ ROUTES: dict[tuple[str, str], Doc] = {
     ("PATCH", "/v1/assistants/{name}"): Doc((400, 403, 404), links={200: _ASSISTANT_LINKS}),
     ("DELETE", "/v1/assistants/{name}"): Doc((400, 404)),
     ("GET", "/v1/assistants/{name}/versions"): Doc((400, 404)),
+    # siyada.assistants.templates: an unknown template (404)
+    ("GET", "/v1/assistants/templates/{template_id}"): Doc((400, 404)),
+    ("GET", "/v1/assistants/templates/{template_id}/evaluation"): Doc((400, 404)),
     ("GET", "/v1/uploads/{upload_id}"): Doc((404,)),  # unknown here (siyada.api.uploads)
     ("POST", "/v1/search"): Doc(_KNOWLEDGE),
     ("POST", "/v1/privacy/deanonymize"): Doc(),

@@ -10,11 +10,14 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from siyada.cli.assistant_templates import templates_app
 from siyada.cli.common import fail, open_engine, out
 
 assistants_app = typer.Typer(
     help="Create, edit, list and retire a tenant's assistants.", no_args_is_help=True
 )
+
+assistants_app.add_typer(templates_app, name="templates")
 
 Tenant = Annotated[str, typer.Option("--tenant", help="The tenant that owns the assistant.")]
 File = Annotated[Path, typer.Option("--file", help="A JSON body, as POST/PATCH /v1/assistants take it.")]
@@ -62,15 +65,36 @@ def _print(assistant: dict[str, Any]) -> None:
 
 
 @assistants_app.command("create")
-def create(tenant: Tenant, body_file: File) -> None:
-    """Create an assistant (version 1)."""
+def create(
+    tenant: Tenant,
+    body_file: Annotated[
+        Path | None, typer.Option("--file", help="A JSON body, as POST /v1/assistants takes it.")
+    ] = None,
+    name: Annotated[
+        str | None, typer.Option("--name", help="The assistant's name (over the file's).")
+    ] = None,
+    template: Annotated[
+        str | None, typer.Option("--template", help="Start from this sector template (see `templates`).")
+    ] = None,
+    language: Annotated[
+        str, typer.Option("--language", help="The template's greeting and questions: fr, ar, ary or en.")
+    ] = "fr",
+) -> None:
+    """Create an assistant (version 1), from a JSON body, a sector template, or both (the body's
+    fields win)."""
     from siyada.assistants import store
     from siyada.assistants.serve import own_collections
-    from siyada.assistants.spec import AssistantCreate
+    from siyada.assistants.templates import AssistantRequest, filled
 
-    body = _validated(AssistantCreate, _body(body_file))
+    raw = _body(body_file) if body_file is not None else {}
+    if name is not None:
+        raw["name"] = name
+    if template is not None:
+        raw["template"] = {"id": template, "language": language}
+    asked = _validated(AssistantRequest, raw)
     engine = open_engine()
     tid = _tenant_id(engine, tenant)
+    body = _run(filled, engine, tid, asked)
     config = body.model_dump(exclude={"name"})
     _run(own_collections, engine, tid, config)
     _print(_run(store.create, engine, tid, "cli", body.name, config))

@@ -1,10 +1,15 @@
-"""The web app's words in French (default), Arabic and English, and each language's direction."""
+"""The web app's words in French (default), Arabic, English and Tamazight (Tifinagh), and each language's
+direction."""
 
 from __future__ import annotations
 
 from siyada.ui.i18n_dataspace import DATASPACE
+from siyada.ui.i18n_zgh import ZGH
+from siyada.ui.i18n_zgh_dataspace import ZGH_DATASPACE
 
-LANGS = ("fr", "ar", "en")
+LANGS = ("fr", "ar", "en", "zgh")
+# Each language named in itself, for the picker; zgh: Standard Moroccan Tamazight, in Tifinagh.
+LANG_NAMES = {"fr": "Français", "ar": "العربية", "en": "English", "zgh": "ⵜⴰⵎⴰⵣⵉⵖⵜ"}
 DEFAULT = "fr"
 RTL = {"ar"}
 
@@ -264,6 +269,11 @@ STRINGS: dict[str, dict[str, str]] = {
 }
 # The data space's pages keep their words in their own module (keys prefixed ds_).
 STRINGS.update(DATASPACE)
+# Tamazight has its own modules (a draft for a native editor's review); a key they lack stays missing,
+# which tests/test_ui_words.py reports, rather than falling back silently.
+for _key, _text in {**ZGH, **ZGH_DATASPACE}.items():
+    if _key in STRINGS:
+        STRINGS[_key]["zgh"] = _text
 
 
 def pick(requested: str | None) -> str:

@@ -62,6 +62,7 @@ def _page(request: Request, template: str, status: int = 200, **context: Any) ->
         dir=i18n.direction(lang),
         t=i18n.words(lang),
         langs=i18n.LANGS,
+        lang_names=i18n.LANG_NAMES,
         path=request.url.path,
         version=__version__,
         **context,

@@ -11,15 +11,27 @@ import asyncio
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
+from starlette.convertors import StringConvertor, register_url_convertor
 
 from siyada.api.auth import authenticate, require_admin
 from siyada.api.body import openapi_body, read_json, validate
-from siyada.assistants import store
+from siyada.assistants import store, templates
 from siyada.assistants.serve import check_config
 from siyada.assistants.spec import NAME_PATTERN, AssistantCreate, AssistantPatch
+from siyada.assistants.templates import AssistantRequest
 from siyada.errors import ApiError
 from siyada.governance.keys import Principal
 
+
+class _AssistantName(StringConvertor):
+    """An assistant's name in a path: any segment but `templates`, which is the templates' own path
+    (siyada.api.routers.assistant_templates; the name is reserved), so that its `Allow` names GET only.
+    Any other segment still reaches the route, whose pattern answers a bad name with a 400."""
+
+    regex = "(?!templates$)[^/]+"
+
+
+register_url_convertor("assistant", _AssistantName())
 router = APIRouter(tags=["assistants"])
 Name = Annotated[str, Path(pattern=NAME_PATTERN)]  # a bad name is a 400 the description announces
 
@@ -29,11 +41,12 @@ def _checked(request: Request, principal: Principal, config: dict[str, Any]) -> 
     return config
 
 
-@router.post("/v1/assistants", status_code=201, openapi_extra=openapi_body(AssistantCreate))
+@router.post("/v1/assistants", status_code=201, openapi_extra=openapi_body(AssistantRequest))
 async def create_assistant(request: Request, principal: Principal = Depends(require_admin)) -> dict[str, Any]:
-    body = validate(AssistantCreate, await read_json(request))
-    config = body.model_dump(exclude={"name"})
+    asked = validate(AssistantRequest, await read_json(request))
     engine = request.app.state.engine
+    body = await asyncio.to_thread(templates.filled, engine, principal.tenant.id, asked)
+    config = body.model_dump(exclude={"name"})
     await asyncio.to_thread(_checked, request, principal, config)
     return await asyncio.to_thread(
         store.create, engine, principal.tenant.id, principal.actor, body.name, config
@@ -55,14 +68,14 @@ async def list_assistants(
     return {"object": "list", "data": data, "has_more": more, "next": data[-1]["name"] if more else None}
 
 
-@router.get("/v1/assistants/{name}")
+@router.get("/v1/assistants/{name:assistant}")
 async def get_assistant(
     name: Name, request: Request, principal: Principal = Depends(authenticate)
 ) -> dict[str, Any]:
     return await asyncio.to_thread(store.get, request.app.state.engine, principal.tenant.id, name)
 
 
-@router.patch("/v1/assistants/{name}", openapi_extra=openapi_body(AssistantPatch))
+@router.patch("/v1/assistants/{name:assistant}", openapi_extra=openapi_body(AssistantPatch))
 async def edit_assistant(
     name: Name, request: Request, principal: Principal = Depends(require_admin)
 ) -> dict[str, Any]:
@@ -80,7 +93,7 @@ async def edit_assistant(
     return await asyncio.to_thread(store.edit, engine, principal.tenant.id, principal.actor, name, merged)
 
 
-@router.delete("/v1/assistants/{name}")
+@router.delete("/v1/assistants/{name:assistant}")
 async def retire_assistant(
     name: Name, request: Request, principal: Principal = Depends(require_admin)
 ) -> dict[str, Any]:
@@ -89,7 +102,7 @@ async def retire_assistant(
     )
 
 
-@router.get("/v1/assistants/{name}/versions")
+@router.get("/v1/assistants/{name:assistant}/versions")
 async def list_versions(
     name: Name, request: Request, principal: Principal = Depends(authenticate)
 ) -> dict[str, Any]:

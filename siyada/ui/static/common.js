@@ -56,7 +56,7 @@ window.siyada = (() => {
   const $ = (id) => document.getElementById(id);
   const button = (label, onclick, props = {}) => el("button", { type: "button", onclick, ...props }, label);
   // Moroccan locales: Western digits in Arabic too, as Moroccan administrations write them.
-  const locale = { fr: "fr-MA", ar: "ar-MA", en: "en-GB" }[document.documentElement.lang] || "fr-MA";
+  const locale = { fr: "fr-MA", ar: "ar-MA", en: "en-GB", zgh: "zgh-MA" }[document.documentElement.lang] || "fr-MA";
   const when = (seconds) => new Date(seconds * 1000).toLocaleString(locale);
   const number = (value, digits = 0) => value.toLocaleString(locale, { maximumFractionDigits: digits });
   const format = (template, values) => template.replace(/\{(\w+)\}/g, (m, k) => (k in values ? values[k] : m));
