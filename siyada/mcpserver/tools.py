@@ -144,9 +144,7 @@ def _read(engine: Any, tenant_id: int, req: ReadDocumentRequest) -> dict[str, An
     }
 
 
-async def read_document(
-    services: Services, principal: Principal, req: ReadDocumentRequest
-) -> dict[str, Any]:
+async def read_document(services: Services, principal: Principal, req: ReadDocumentRequest) -> dict[str, Any]:
     return await asyncio.to_thread(_read, services.knowledge.engine, principal.tenant.id, req)
 
 
