@@ -318,3 +318,23 @@ def test_oversized_and_malformed_arguments_are_refused(
         timeout=60,
     )  # fmt: skip
     assert r.status_code == 413 and r.json()["error"]["code"] == "request_too_large"
+
+
+def test_a_call_needs_no_session(srv: Server, keys: dict[str, str], docs: dict[str, str]) -> None:
+    """Stateless: a tools/call with no initialize and no Mcp-Session-Id is served, so a balancer may send
+    any call of an agent to any replica."""
+    call = {
+        "jsonrpc": "2.0", "id": 7, "method": "tools/call",
+        "params": {"name": "read_document", "arguments": {"document_id": docs["etat_civil.md"]}},
+    }  # fmt: skip
+    auth = {"Authorization": f"Bearer {keys['commune']}"}
+    accept = {"Accept": "application/json, text/event-stream"}
+    r = httpx.post(srv.url + "/mcp", json=call, timeout=60, headers={**auth, **accept})
+    assert r.status_code == 200 and "mcp-session-id" not in r.headers
+    result = r.json()["result"]
+    assert (
+        result["isError"] is False and result["structuredContent"]["document"]["id"] == docs["etat_civil.md"]
+    )
+    assert (
+        httpx.get(srv.url + "/mcp", headers={"Authorization": f"Bearer {keys['commune']}"}).status_code == 405
+    )

@@ -256,7 +256,8 @@ def create_app(settings: Settings) -> FastAPI:
         settings.file.max_body_bytes,
     )
     install_error_handlers(app)
-    app.add_route(MCP_PATH, app.state.mcp, include_in_schema=False)  # MCP for agents (siyada.mcpserver)
+    # MCP for agents (siyada.mcpserver): stateless, so POST alone (no session stream to GET or DELETE)
+    app.add_route(MCP_PATH, app.state.mcp, ["POST"], include_in_schema=False)
     for r in (
         health.router,
         ready.router,
