@@ -18,6 +18,7 @@ from mcp.client.streamable_http import streamable_http_client
 from mcp.shared.exceptions import McpError
 
 from siyada.mcpserver.tools import MAX_READ_CHARS
+from tests.recording_upstream import RecordingUpstream
 from tests.server import Server, cli
 
 CORPUS = Path(__file__).parent / "fixtures" / "corpus"
@@ -30,11 +31,30 @@ LONG = "\n\n".join(
 
 
 @pytest.fixture(scope="module")
-def srv(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+def echo() -> Iterator[RecordingUpstream]:
+    upstream = RecordingUpstream()
+    yield upstream
+    upstream.close()
+
+
+@pytest.fixture(scope="module")
+def srv(tmp_path_factory: pytest.TempPathFactory, echo: RecordingUpstream) -> Iterator[Server]:
+    """The embedded models, and `echo`: a model outside the house (prompts leave it pseudonymised)."""
     data = tmp_path_factory.mktemp("mcp")
+    config = data / "siyada.toml"
+    config.write_text(
+        f"""
+[[providers]]
+name = "outside"
+url = "{echo.url}"
+[[models]]
+name = "echo"
+routes = [{{provider = "outside"}}]
+"""
+    )
     for tenant in ("commune", "other"):
         cli(data, "tenants", "create", tenant)
-    server = Server(data).start()
+    server = Server(data, config=config).start()
     yield server
     server.stop()
 
@@ -222,6 +242,43 @@ def test_answer_cites_the_documents(srv: Server, keys: dict[str, str], docs: dic
     assert data["answer"].startswith("حسب [1]:") and data["provider"] == "siyada-knowledge"
     quote = " ".join(data["citations"][0]["quote"].split())
     assert quote in " ".join((CORPUS / "shahada_sokna.txt").read_text(encoding="utf-8").split())
+
+
+def _new_key(srv: Server, tenant: str) -> tuple[str, int]:
+    key = srv.key(tenant, "user")
+    return key, max(k["id"] for k in json.loads(cli(srv.data_dir, "keys", "list", "--json").stdout))
+
+
+def test_answer_by_a_model_is_shielded_accounted_and_limited(
+    srv: Server, docs: dict[str, str], echo: RecordingUpstream
+) -> None:
+    """The generative answer goes through the gateway as a grounded chat does: personal data leaves as
+    placeholders and comes back restored, a usage row is written, the key's rate limit holds."""
+    key, key_id = _new_key(srv, "commune")
+    cli(srv.data_dir, "limits", "set", "--key", str(key_id), "--rpm", "1")
+    time.sleep(1.2)  # the server re-reads limits at most once a second
+    if (left := 60 - time.time() % 60) < 20:  # minute windows are aligned: keep both calls in one
+        time.sleep(left + 0.2)
+    name, cin = "Fatima-Zahra Benkirane", "BE873214"
+    question = f"Je suis Mme {name}, CIN {cin}. Quelles pièces pour le certificat de résidence ? [1]"
+    echo.bodies.clear()
+    args = {"question": question, "collections": ["procedures"], "model": "echo"}
+    data = _ok(_call(srv, key, "answer", args))
+    assert echo.bodies, "the upstream was not called"
+    sent = "\n".join(json.dumps(json.loads(b), ensure_ascii=False) for b in echo.bodies)
+    assert name not in sent and cin not in sent  # the person did not leave the house
+    system = json.loads(echo.bodies[-1])["messages"][0]
+    assert system["role"] == "system" and "[1]" in system["content"]  # the numbered passages did
+    assert name in data["answer"] and cin in data["answer"]  # restored for the caller
+    assert data["provider"] == "outside" and [c["index"] for c in data["citations"]] == [1]
+    deadline = time.monotonic() + 10  # usage rows are written in the background
+    rows: list[dict[str, Any]] = []
+    while not rows and time.monotonic() < deadline:
+        rows = _api(srv, key, "GET", "/v1/usage", params={"model": "echo"}).json()["data"]
+        time.sleep(0.2)
+    assert rows and rows[0]["endpoint"] == "chat/completions" and rows[0]["status"] == 200
+    refused = _error(_call(srv, key, "answer", args))
+    assert refused["code"] == "quota_exceeded" and refused["type"] == "rate_limit_error"
 
 
 def test_another_tenants_knowledge_is_not_found(
