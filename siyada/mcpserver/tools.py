@@ -158,7 +158,8 @@ async def answer(services: Services, principal: Principal, req: AnswerRequest) -
         body["retrieval"] = {"k": req.k}
     validate(ChatCompletionRequest, body)  # the checks POST /v1/chat/completions makes
     result, provider = await services.grounded.answer(principal, body, stream=False)
-    assert isinstance(result, dict)  # not streamed
+    if not isinstance(result, dict):  # a stream, which stream=False never returns
+        raise TypeError("grounded answer was streamed")
     message = (result.get("choices") or [{}])[0].get("message") or {}
     return {
         "answer": message.get("content") or "",
