@@ -136,6 +136,19 @@ def _uniq() -> str:
     return uuid.uuid4().hex[:8]
 
 
+MCP_INITIALIZE = {
+    "jsonrpc": "2.0",
+    "id": 1,
+    "method": "initialize",
+    "params": {
+        "protocolVersion": "2025-06-18",
+        "capabilities": {},
+        "clientInfo": {"name": "matrix", "version": "1"},
+    },
+}
+MCP_ACCEPT = {"Accept": "application/json, text/event-stream"}
+
+
 #                      anon | user of A | admin of A | admin of B | operator
 MATRIX: dict[tuple[str, str], tuple[str, Build]] = {
     # ---- public ----------------------------------------------------------------------------------
@@ -285,6 +298,8 @@ MATRIX: dict[tuple[str, str], tuple[str, Build]] = {
             {"json": {"query": "attestation", "collections": [w.res[t]["collection"]]}},
         ),
     ),
+    # MCP for agents: any key opens it; the tools are the caller's tenant's only (tests/test_mcp.py)
+    ("POST", "/mcp"): ("401 | ok | ok | ok | ok", _fixed("/mcp", json=MCP_INITIALIZE, headers=MCP_ACCEPT)),
     # ---- assistants: the tenant's own; its admin writes, its users read; another tenant's reads as absent
     ("POST", "/v1/assistants"): (
         "401 | 403 | ok | ok | ok",

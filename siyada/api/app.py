@@ -68,6 +68,10 @@ from siyada.knowledge import lexical_rebuild
 from siyada.knowledge.answer import GroundedChat
 from siyada.knowledge.service import Knowledge
 from siyada.knowledge.vectors import Embedder
+from siyada.mcpserver.endpoint import PATH as MCP_PATH
+from siyada.mcpserver.endpoint import McpEndpoint
+from siyada.mcpserver.server import build_server as build_mcp_server
+from siyada.mcpserver.tools import Services as McpServices
 from siyada.privacy.policy import build_guard
 from siyada.readiness import Readiness
 from siyada.store.db import open_store
@@ -196,6 +200,7 @@ def create_app(settings: Settings) -> FastAPI:
         if chat is not None and settings.file.embedded.chat_model in chat.paths:
             chat.preload(settings.file.embedded.chat_model)
         await asyncio.to_thread(_warn_outdated, engine)
+        await app.state.mcp.start()
         if settings.file.knowledge.warm_at_start:
             threading.Thread(
                 target=_warm, args=(app.state.knowledge,), name="siyada-warm", daemon=True
@@ -203,6 +208,7 @@ def create_app(settings: Settings) -> FastAPI:
         try:
             yield
         finally:
+            await app.state.mcp.stop()
             rollup_task.cancel()
             checkpoint_task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -252,7 +258,16 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.keys = KeyCache(engine, settings.file.key_cache_seconds)
     app.state.uploads = Uploads()  # progress of the uploads being ingested here (the web app's bar)
     app.state.logins = LoginThrottle()  # failed password logins per address, this process only
+    app.state.mcp = McpEndpoint(
+        build_mcp_server(
+            McpServices(app.state.knowledge, app.state.grounded, settings.file.embedded.chat_model)
+        ),
+        app.state.keys,
+        settings.file.max_body_bytes,
+    )
     install_error_handlers(app)
+    # MCP for agents (siyada.mcpserver): stateless, so POST alone (no session stream to GET or DELETE)
+    app.add_route(MCP_PATH, app.state.mcp, ["POST"], include_in_schema=False)
     for r in (
         health.router,
         ready.router,

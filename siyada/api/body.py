@@ -36,8 +36,8 @@ def _out_of_range(value: Any) -> bool:
     return False
 
 
-async def read_json(request: Request) -> dict[str, Any]:
-    limit: int = request.app.state.settings.file.max_body_bytes
+async def read_body(request: Request, limit: int) -> bytes:
+    """The raw body, refused (413) past `limit` bytes: declared, or counted as it streams."""
     declared = request.headers.get("content-length")
     if declared is not None and declared.isascii() and declared.isdigit() and int(declared) > limit:
         raise ApiError(
@@ -50,7 +50,11 @@ async def read_json(request: Request) -> dict[str, Any]:
         if size > limit:
             raise ApiError(413, f"Request body exceeds the limit of {limit} bytes", code="request_too_large")
         chunks.append(chunk)
-    raw = b"".join(chunks)
+    return b"".join(chunks)
+
+
+async def read_json(request: Request) -> dict[str, Any]:
+    raw = await read_body(request, request.app.state.settings.file.max_body_bytes)
     if not raw:
         raise ApiError(400, "Request body is empty; expected a JSON object", code="invalid_json")
     try:

@@ -196,6 +196,16 @@ def list_documents(
         return [document_dict(r, coll.name) for r in conn.execute(q)]
 
 
+def documents_page(
+    engine: Engine, tenant_id: int, collection: str | int, limit: int, after: str | None = None
+) -> dict[str, Any]:
+    """One page of a collection's documents in the list shape, with the cursor of the next."""
+    data = list_documents(engine, tenant_id, collection, limit + 1, after)
+    more = len(data) > limit
+    data = data[:limit]
+    return {"object": "list", "data": data, "has_more": more, "next": data[-1]["id"] if more else None}
+
+
 def bump_version(conn: Connection, collection_id: int) -> None:
     """Mark the collection changed, inside the transaction that changes it."""
     conn.execute(
@@ -214,12 +224,21 @@ def delete_document(engine: Engine, tenant_id: int, doc_id: str) -> dict[str, An
     return {"id": row.id, "object": "document.deleted", "deleted": True}
 
 
-def document_chunks(engine: Engine, tenant_id: int, doc_id: str) -> list[dict[str, Any]]:
+def document_chunks(
+    engine: Engine,
+    tenant_id: int,
+    doc_id: str,
+    first: int = 0,
+    limit: int | None = None,
+    page: int | None = None,
+) -> list[dict[str, Any]]:
+    """The document's chunks in order; `first`, `limit` and `page` read a range only (an agent's read)."""
     with engine.connect() as conn:
         _document_row(conn, tenant_id, doc_id)
-        rows = conn.execute(
-            sa.select(*CHUNK_COLUMNS).where(chunks.c.document_id == doc_id).order_by(chunks.c.idx)
-        ).all()
+        q = sa.select(*CHUNK_COLUMNS).where(chunks.c.document_id == doc_id, chunks.c.idx >= first)
+        if page is not None:
+            q = q.where(chunks.c.page == page)
+        rows = conn.execute(q.order_by(chunks.c.idx).limit(limit)).all()
     return [chunk_dict(doc_id, r) for r in rows]
 
 

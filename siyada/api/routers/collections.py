@@ -81,9 +81,6 @@ async def list_documents(
     principal: Principal = Depends(authenticate),
 ) -> dict[str, Any]:
     kn = _knowledge(request)
-    data = await knowledge_call(
-        asyncio.to_thread(store.list_documents, kn.engine, principal.tenant.id, ref, limit + 1, after)
+    return await knowledge_call(
+        asyncio.to_thread(store.documents_page, kn.engine, principal.tenant.id, ref, limit, after)
     )
-    more = len(data) > limit
-    data = data[:limit]
-    return {"object": "list", "data": data, "has_more": more, "next": data[-1]["id"] if more else None}

@@ -19,13 +19,21 @@ router = APIRouter(tags=["knowledge"])
 
 class SearchRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    query: str = Field(min_length=1, max_length=4000, pattern=r"\S")  # not blank
-    collections: list[str | int] = Field(min_length=1, max_length=32)
-    k: int = Field(default=10, ge=1, le=100)
-    mode: Literal["lexical", "semantic", "hybrid"] | None = None  # default: hybrid when vectors exist
-    filters: dict[str, Any] | None = None  # document metadata: {"key": value or [values]}
-    # Re-score the best candidates with the re-ranking model (e5); default: the server's setting.
-    rerank: bool | None = None
+    # The descriptions are what an agent reads too (the MCP `search` tool takes this very request).
+    query: str = Field(min_length=1, max_length=4000, pattern=r"\S", description="What to look for.")
+    collections: list[str | int] = Field(
+        min_length=1, max_length=32, description="The collections to search: names or numeric ids."
+    )
+    k: int = Field(default=10, ge=1, le=100, description="How many passages to return.")
+    mode: Literal["lexical", "semantic", "hybrid"] | None = Field(
+        default=None, description="Default: hybrid when the collection has vectors, else lexical."
+    )
+    filters: dict[str, Any] | None = Field(
+        default=None, description='Document metadata to match: {"key": value or [values]}.'
+    )
+    rerank: bool | None = Field(
+        default=None, description="Re-score the best candidates with the re-ranking model (e5)."
+    )
 
 
 @router.post("/v1/search", openapi_extra=openapi_body(SearchRequest))
