@@ -153,4 +153,8 @@
   });
   for (const b of document.querySelectorAll(".w-suggestion")) b.addEventListener("click", () => ask(b.textContent));
   $("w-lang").addEventListener("change", (event) => setLanguage(event.target.value));
+  // Escape closes the panel of the loader that embeds the widget (a message: the page is another origin).
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && window.parent !== window) window.parent.postMessage("siyada-widget:close", "*");
+  });
 })();

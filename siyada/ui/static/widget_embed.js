@@ -38,8 +38,16 @@
     button.setAttribute("aria-expanded", String(!panel.hidden));
     if (!panel.hidden) frame.focus();
   });
-  document.addEventListener("keydown", (e) => {
-    if (e.key === "Escape" && !panel.hidden) { panel.hidden = true; button.setAttribute("aria-expanded", "false"); button.focus(); }
+  const close = () => {
+    if (panel.hidden) return;
+    panel.hidden = true;
+    button.setAttribute("aria-expanded", "false");
+    button.focus();
+  };
+  document.addEventListener("keydown", (e) => { if (e.key === "Escape") close(); });
+  // Escape pressed inside the widget: its frame says so (only that frame, from the widget's origin).
+  window.addEventListener("message", (e) => {
+    if (e.source === frame.contentWindow && e.origin === base && e.data === "siyada-widget:close") close();
   });
   document.body.append(button, panel);
 })();
