@@ -18,8 +18,6 @@ from siyada.errors import ApiError
 from siyada.governance import audit
 from siyada.store.tables import assistant_widgets
 
-WIDGET_LANGUAGES = ("fr", "ar", "ary", "zgh")
-
 
 def normal_origin(value: str) -> str:
     """`scheme://host[:port]` in lower case, as browsers send it in `Origin`; anything else is refused."""
@@ -38,7 +36,12 @@ def normal_origin(value: str) -> str:
     return f"{parts.scheme}://{parts.hostname.lower()}{port}"
 
 
-Origin = Annotated[str, Field(min_length=8, max_length=200), AfterValidator(normal_origin)]
+# The pattern is what `normal_origin` accepts (the published schema and the server agree); no IPv6.
+_PORT = r"(?:6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[0-9]{1,4})"
+ORIGIN_PATTERN = rf"^[Hh][Tt][Tt][Pp][Ss]?://[A-Za-z0-9.-]+(?::{_PORT})?/?$"
+Origin = Annotated[
+    str, Field(min_length=8, max_length=200, pattern=ORIGIN_PATTERN), AfterValidator(normal_origin)
+]
 
 
 class WidgetSettings(BaseModel):

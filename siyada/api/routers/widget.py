@@ -95,7 +95,7 @@ def _token(request: Request) -> str:
 
 def _refused(lang: str) -> HTMLResponse:
     html = _templates.get_template("widget_refused.html").render(
-        lang=lang, dir=direction(lang), t=words(lang)
+        lang=lang, dir=direction(lang), w=words(lang)
     )
     response = HTMLResponse(html, status_code=403)
     response.headers["Content-Security-Policy"] = _PAGE_CSP.format(ancestors="'none'")
@@ -126,7 +126,7 @@ async def widget_page(tenant: TenantName, name: Name, request: Request) -> Respo
         **_citizen(request).token(widget, origin),
     }
     html = _templates.get_template("widget.html").render(
-        lang=lang, dir=direction(lang), t=words(lang), config=config, names=NAMES, langs=LANGUAGES
+        lang=lang, dir=direction(lang), w=words(lang), config=config, names=NAMES, langs=LANGUAGES
     )
     response = HTMLResponse(html)
     ancestors = " ".join(widget.settings["origins"])

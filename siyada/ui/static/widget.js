@@ -4,7 +4,7 @@
 "use strict";
 (() => {
   const config = JSON.parse(document.getElementById("widget-config").textContent);
-  const $ = (id) => document.getElementById(id);
+  const { el, $ } = window.siyada; // the web app's small element builder (common.js)
   const log = $("w-log");
   const input = $("w-input");
   const alertBox = $("w-alert");
@@ -12,18 +12,6 @@
   let lang = config.lang;
   let busy = false;
   const w = (key) => config.words[lang][key];
-
-  function el(tag, props = {}, ...children) {
-    const node = document.createElement(tag);
-    for (const [name, value] of Object.entries(props)) {
-      if (value === null || value === undefined || value === false) continue;
-      if (name === "class") node.className = value;
-      else if (name.startsWith("on")) node.addEventListener(name.slice(2), value);
-      else node.setAttribute(name, value === true ? "" : value);
-    }
-    node.append(...children.filter((c) => c !== null && c !== undefined));
-    return node;
-  }
 
   function setLanguage(code) {
     lang = code;
