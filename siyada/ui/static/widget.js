@@ -21,6 +21,9 @@
     for (const node of document.querySelectorAll("[data-wlabel]")) node.setAttribute("aria-label", w(node.dataset.wlabel));
   }
 
+  // Keep the newest words in view while the answer streams.
+  const follow = () => { log.scrollTop = log.scrollHeight; };
+
   function warn(text) {
     alertBox.textContent = text;
     alertBox.hidden = false;
@@ -47,13 +50,14 @@
     const comment = el("textarea", { rows: "2", maxlength: "1000", "aria-label": w("comment"), "data-wlabel": "comment", dir: "auto" });
     const box = el("div", { class: "w-rate" });
     let rating = null;
-    const thumb = (value, symbol, key) => el("button", {
-      type: "button", class: `w-thumb w-${value}`, "aria-pressed": "false", "aria-label": w(key), "data-wlabel": key,
+    // Words, not emoji: a phone without an emoji font would show empty boxes.
+    const thumb = (value, key) => el("button", {
+      type: "button", class: `w-thumb w-${value}`, "aria-pressed": "false", "data-w": key,
       onclick: (event) => {
         rating = value;
         for (const b of box.querySelectorAll(".w-thumb")) b.setAttribute("aria-pressed", String(b === event.currentTarget));
       },
-    }, symbol);
+    }, w(key));
     const send = el("button", {
       type: "button", class: "w-send-feedback", "data-w": "send_feedback",
       onclick: async () => {
@@ -63,7 +67,7 @@
         else warn(await failure(resp));
       },
     }, w("send_feedback"));
-    box.append(thumb("up", "👍", "helpful"), thumb("down", "👎", "not_helpful"), comment, send);
+    box.append(thumb("up", "helpful"), thumb("down", "not_helpful"), comment, send);
     item.append(box);
   }
 
@@ -71,13 +75,15 @@
     if (!citations.length) return;
     item.append(el("p", { class: "w-who", "data-w": "sources" }, w("sources")));
     item.append(el("ol", { class: "w-sources" }, ...citations.map((c) =>
-      el("li", { dir: "auto" }, c.section ? `${c.title} — ${c.section}` : c.title))));
+      el("li", {}, el("bdi", {}, c.section ? `${c.title} — ${c.section}` : c.title)))));
   }
 
   async function ask(question) {
     if (busy || !question.trim()) return;
     busy = true;
     alertBox.hidden = true;
+    const suggested = document.querySelector(".w-suggested");
+    if (suggested) suggested.hidden = true; // the conversation needs the room now
     log.append(el("li", { class: "w-msg w-user" }, el("span", { class: "w-who", "data-w": "you" }, w("you")),
       el("p", { class: "w-body", dir: "auto" }, question)));
     const body = el("p", { class: "w-body", dir: "auto" });
@@ -85,6 +91,7 @@
       el("span", { class: "w-who", "data-w": "assistant" }, w("assistant")), body);
     body.textContent = w("answering");
     log.append(item);
+    follow();
     history.push({ role: "user", content: question });
     try {
       const resp = await post("chat", { messages: history.slice(-8), lang });
@@ -110,7 +117,7 @@
           buffer = buffer.slice(cut + 2);
           if (!line.startsWith("data: ") || line === "data: [DONE]") continue;
           const event = JSON.parse(line.slice(6));
-          if (event.object === "widget.delta") { text += event.content; body.textContent = text; }
+          if (event.object === "widget.delta") { text += event.content; body.textContent = text; follow(); }
           if (event.object === "widget.done") done = event;
         }
       }
@@ -119,6 +126,7 @@
         sources(item, done.citations);
         feedbackFor(item, done.question_id);
       }
+      follow();
     } catch (e) {
       warn(w("error"));
     } finally {
