@@ -69,7 +69,7 @@ class TokenSigner:
         try:
             body = json.loads(_unb64(payload))
             found = Conversation(int(body["t"]), str(body["a"]), str(body["o"]), int(body["e"]))
-        except (ValueError, KeyError, TypeError) as exc:
+        except (ValueError, KeyError, TypeError, OverflowError) as exc:
             raise _invalid("malformed") from exc
         if found.expires < time.time():
             raise _invalid("expired")
