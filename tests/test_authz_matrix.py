@@ -32,6 +32,7 @@ from tests.server import Server, cli
 
 PRINCIPALS = ("anon", "user_a", "admin_a", "admin_b", "operator")
 PASSWORD = "guichet-unique-2026"
+SITE = "https://www.ministere.example"  # an origin allowed to embed an assistant's widget
 
 
 @dataclass
@@ -78,6 +79,11 @@ class World:
     def fresh_assistant(self, t: str) -> str:
         name = f"as-{t}-{uuid.uuid4().hex[:6]}"
         self.ok(self.admin(t), "POST", "/v1/assistants", json={"name": name, "model": "siyada-chat"})
+        return name
+
+    def fresh_widget(self, t: str) -> str:
+        name = self.fresh_assistant(t)
+        self.ok(self.admin(t), "PUT", f"/v1/assistants/{name}/widget", json={"origins": [SITE]})
         return name
 
     def fresh_document(self, t: str) -> str:
@@ -175,6 +181,7 @@ MATRIX: dict[tuple[str, str], tuple[str, Build]] = {
         _fixed("/ui/evaluation/runs/999"),
     ),
     ("GET", "/ui/admin"): ("login | 403 | ok | ok | ok", _fixed("/ui/admin")),
+    ("GET", "/ui/assistant-dashboard"): ("login | 403 | ok | ok | ok", _fixed("/ui/assistant-dashboard")),
     # the data space's pages: shells over the /v1/dataspace API; only an admin decides on requests
     ("GET", "/ui/dataspace"): ("login | ok | ok | ok | ok", _fixed("/ui/dataspace")),
     ("GET", "/ui/dataspace/request"): ("login | ok | ok | ok | ok", _fixed("/ui/dataspace/request")),
@@ -321,6 +328,44 @@ MATRIX: dict[tuple[str, str], tuple[str, Build]] = {
     ("DELETE", "/v1/assistants/{name}"): (
         "401 | 403/403 | ok/404 | 404/ok | 404/404",
         lambda w, t: (f"/v1/assistants/{w.fresh_assistant(t)}", {}),
+    ),
+    # an assistant's widget settings and statistics: its tenant's admins only
+    ("PUT", "/v1/assistants/{name}/widget"): (
+        "401 | 403/403 | ok/404 | 404/ok | 404/404",
+        lambda w, t: (f"/v1/assistants/{w.res[t]['assistant']}/widget", {"json": {"origins": [SITE]}}),
+    ),
+    ("GET", "/v1/assistants/{name}/widget"): (
+        "401 | 403/403 | ok/404 | 404/ok | 404/404",
+        lambda w, t: (f"/v1/assistants/{w.fresh_widget(t)}/widget", {}),
+    ),
+    ("DELETE", "/v1/assistants/{name}/widget"): (
+        "401 | 403/403 | ok/404 | 404/ok | 404/404",
+        lambda w, t: (f"/v1/assistants/{w.fresh_widget(t)}/widget", {}),
+    ),
+    **{
+        ("GET", f"/v1/assistants/{{name}}/{view}"): (
+            "401 | 403/403 | ok/404 | 404/ok | 404/404",
+            lambda w, t, view=view: (f"/v1/assistants/{w.res[t]['assistant']}/{view}", {}),
+        )
+        for view in ("stats", "stats.csv", "unanswered", "unanswered.csv")
+    },
+    # the citizen widget: public and anonymous (its own token; tests/test_assistants_widget.py)
+    ("GET", "/widget/{tenant}/{name}"): ("pub | pub | pub | pub | pub", _fixed("/widget/a/x")),
+    ("OPTIONS", "/widget/v1/{tenant}/{name}/{action}"): (
+        "pub | pub | pub | pub | pub",
+        _fixed("/widget/v1/a/x/chat"),
+    ),
+    ("POST", "/widget/v1/{tenant}/{name}/token"): (
+        "pub | pub | pub | pub | pub",
+        _fixed("/widget/v1/a/x/token"),
+    ),
+    ("POST", "/widget/v1/{tenant}/{name}/chat"): (
+        "pub | pub | pub | pub | pub",
+        _fixed("/widget/v1/a/x/chat"),
+    ),
+    ("POST", "/widget/v1/{tenant}/{name}/feedback"): (
+        "pub | pub | pub | pub | pub",
+        _fixed("/widget/v1/a/x/feedback"),
     ),
     # ---- the data space: drafts are their owner's; a published set, the catalogue and the register are
     # every tenant's; a request or grant is its researcher's (A's user) and the data set owner's admin's

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from siyada.ui import i18n
 from siyada.ui.i18n_zgh import ZGH
+from siyada.ui.i18n_zgh_assistants import ZGH_ASSISTANTS
 from siyada.ui.i18n_zgh_dataspace import ZGH_DATASPACE
 
 UI = Path(i18n.__file__).parent
@@ -50,7 +51,7 @@ LATIN_ALLOWED = {
 
 
 def test_tamazight_is_written_in_tifinagh_for_every_key() -> None:
-    assert set(ZGH) | set(ZGH_DATASPACE) == set(i18n.STRINGS)  # no stale key, none missing
+    assert set(ZGH) | set(ZGH_DATASPACE) | set(ZGH_ASSISTANTS) == set(i18n.STRINGS)  # no stale key, none missing
     for key, texts in i18n.STRINGS.items():
         zgh, fr = texts["zgh"], texts["fr"]
         # the same {placeholders} as French, so the pages fill them in

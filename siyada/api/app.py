@@ -28,6 +28,7 @@ from siyada.api.routers import (
     admin,
     admin_governance,
     admin_users,
+    assistant_channel,
     assistant_templates,
     assistants,
     collections,
@@ -45,11 +46,14 @@ from siyada.api.routers import (
     search,
     tokenize,
     uploads,
+    widget,
 )
 from siyada.api.routers import audit_witness as audit_witness_router
 from siyada.api.routers import metrics as metrics_router
 from siyada.api.routers import usage as usage_router
 from siyada.api.uploads import Uploads
+from siyada.assistants.citizen import Citizen
+from siyada.assistants.tokens import TokenSigner
 from siyada.config import ConfigError, Settings
 from siyada.dataspace.runner import LazySandbox
 from siyada.gateway.registry import build_router
@@ -75,6 +79,7 @@ from siyada.mcpserver.tools import Services as McpServices
 from siyada.privacy.policy import build_guard
 from siyada.readiness import Readiness
 from siyada.store.db import open_store
+from siyada.ui import assistants as ui_assistants
 from siyada.ui import conversations as ui_conversations
 from siyada.ui import dataspace as ui_dataspace
 from siyada.ui import routes as ui_routes
@@ -252,6 +257,13 @@ def create_app(settings: Settings) -> FastAPI:
         settings.file.knowledge.retrieval_k,
         settings.file.knowledge.answer_min_evidence,
     )
+    app.state.citizen = Citizen(  # the assistants' widget: anonymous, token-bound, rate-limited
+        engine,
+        app.state.gateway,
+        app.state.grounded,
+        app.state.privacy,
+        TokenSigner.for_data_dir(settings.data_dir),
+    )
     app.state.tokenizers = Tokenizers(app.state.gateway, settings.file.embedded.chat_model)
     app.state.quotas = quotas
     app.state.metrics = metrics
@@ -283,6 +295,8 @@ def create_app(settings: Settings) -> FastAPI:
         collections.router,
         assistant_templates.router,  # before assistants: /v1/assistants/templates
         assistants.router,
+        assistant_channel.router,
+        widget.router,
         documents.router,
         uploads.router,
         search.router,
@@ -295,6 +309,7 @@ def create_app(settings: Settings) -> FastAPI:
         ui_routes.router,
         ui_conversations.router,
         ui_dataspace.router,
+        ui_assistants.router,
     ):
         app.include_router(r)
     app.mount("/ui/static", StaticFiles(directory=ui_routes.STATIC), name="ui-static")

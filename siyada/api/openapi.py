@@ -171,6 +171,14 @@ ROUTES: dict[tuple[str, str], Doc] = {
     # siyada.assistants.templates: an unknown template (404)
     ("GET", "/v1/assistants/templates/{template_id}"): Doc((400, 404)),
     ("GET", "/v1/assistants/templates/{template_id}/evaluation"): Doc((400, 404)),
+    # siyada.assistants.channel / .watch: the assistant (or its widget) absent or another tenant's (404)
+    ("GET", "/v1/assistants/{name}/widget"): Doc((400, 404)),
+    ("PUT", "/v1/assistants/{name}/widget"): Doc((400, 404)),
+    ("DELETE", "/v1/assistants/{name}/widget"): Doc((400, 404)),
+    ("GET", "/v1/assistants/{name}/stats"): Doc((400, 404)),
+    ("GET", "/v1/assistants/{name}/stats.csv"): Doc((400, 404), success={200: ("text/csv",)}),
+    ("GET", "/v1/assistants/{name}/unanswered"): Doc((400, 404)),
+    ("GET", "/v1/assistants/{name}/unanswered.csv"): Doc((400, 404), success={200: ("text/csv",)}),
     ("GET", "/v1/uploads/{upload_id}"): Doc((404,)),  # unknown here (siyada.api.uploads)
     ("POST", "/v1/search"): Doc(_KNOWLEDGE),
     ("POST", "/v1/privacy/deanonymize"): Doc(),

@@ -11,13 +11,14 @@ assistant's allowed tools (400 otherwise). Usage rows name `assistant/NAME@VERSI
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import AsyncIterator
 from typing import Any
 
 from sqlalchemy.engine import Engine
 
-from siyada.assistants import store
+from siyada.assistants import store, watch
 from siyada.assistants.spec import LANGUAGES, PREFIX, parse_model
 from siyada.errors import ApiError
 from siyada.gateway.router import close_quietly
@@ -30,6 +31,7 @@ from siyada.knowledge.grounding import answer_language
 # The question's language (answer_language) -> the instructions used, in order of preference.
 _PREFERENCE = {"ar": ("ar", "ary"), "ary-Latn": ("ary", "fr", "ar"), "fr": ("fr",), "en": ("en", "fr")}
 Answer = dict[str, Any] | AsyncIterator[list[dict[str, Any]]]
+log = logging.getLogger("siyada.assistants")
 
 
 def is_assistant(model: Any) -> bool:
@@ -109,17 +111,39 @@ def inner_body(config: dict[str, Any], body: dict[str, Any]) -> dict[str, Any]:
     return inner
 
 
+class _Recorder:
+    """Records one call's question and outcome (siyada.assistants.watch) once the answer is known; a
+    failure to record is logged, never raised: the citizen's answer matters more than the statistic."""
+
+    def __init__(
+        self, engine: Engine, qid: str, tenant_id: int, found: dict[str, Any], channel: watch.Channel, q: str
+    ) -> None:
+        self.args = (engine, qid, tenant_id, found["name"], found["version"], channel, q)
+        self.grounded = bool(found["collections"])
+
+    async def __call__(self, citations: list[Any] | None) -> None:
+        try:
+            result = watch.outcome(self.grounded, citations)
+            await asyncio.to_thread(watch.record_question, *self.args, result)
+        except Exception:
+            log.warning("could not record an assistant's question", exc_info=True)
+
+
 async def _renamed(
-    chunks: AsyncIterator[list[dict[str, Any]]], model: str
+    chunks: AsyncIterator[list[dict[str, Any]]], model: str, record: _Recorder
 ) -> AsyncIterator[list[dict[str, Any]]]:
+    citations: list[Any] | None = None
     try:
         async for batch in chunks:
             for chunk in batch:
                 if "model" in chunk:
                     chunk["model"] = model
+                if chunk.get("citations") is not None:
+                    citations = chunk["citations"]
             yield batch
     finally:
         await close_quietly(chunks)
+    await record(citations)  # only a stream that ran to its end is counted
 
 
 async def answer(
@@ -129,14 +153,21 @@ async def answer(
     principal: Principal,
     body: dict[str, Any],
     stream: bool,
+    channel: watch.Channel = "api",
+    question_id: str | None = None,
 ) -> tuple[Answer, str, str]:
-    """The answer (a dict or a stream), the provider, and `NAME@VERSION`."""
+    """The answer (a dict or a stream), the provider, and `NAME@VERSION`. The call's question is
+    recorded under `question_id` (a new one when not given) with its channel and outcome. The widget's
+    channel always runs under the strictest shield ("all"), whatever the assistant or tenant says."""
     requested: str = body["model"]
     name, version = parse_model(requested)
     found = await asyncio.to_thread(store.get, engine, principal.tenant.id, name, version)
     label = f"{name}@{found['version']}"
     inner = inner_body(found, body)
-    notes: dict[str, Any] = {"usage_model": PREFIX + label, "privacy": found["privacy"]}
+    privacy = "all" if channel == "widget" else found["privacy"]
+    notes: dict[str, Any] = {"usage_model": PREFIX + label, "privacy": privacy}
+    qid = question_id or watch.new_question_id()
+    record = _Recorder(engine, qid, principal.tenant.id, found, channel, question_of(body["messages"]))
     started = time.perf_counter()
     result: Answer
     if found["collections"]:
@@ -149,8 +180,9 @@ async def answer(
         result, provider = await gateway.call(principal, "chat/completions", inner, notes)
     if isinstance(result, dict):
         result["model"] = requested
+        await record(result.get("citations"))
         return result, provider, label
-    return _renamed(result, requested), provider, label
+    return _renamed(result, requested, record), provider, label
 
 
 def card(found: dict[str, Any], tenant: str) -> dict[str, Any]:

@@ -174,3 +174,27 @@ def retire(name: str, tenant: Tenant) -> None:
     engine = open_engine()
     _run(store.retire, engine, _tenant_id(engine, tenant), "cli", name)
     out.print(f"Retired assistant/{name}", highlight=False)
+
+
+@assistants_app.command("widget")
+def widget(
+    name: str,
+    tenant: Tenant,
+    body_file: Annotated[
+        Path | None, typer.Option("--file", help="The settings, as PUT .../widget takes them.")
+    ] = None,
+    remove: Annotated[bool, typer.Option("--remove", help="Take the widget off.")] = False,
+) -> None:
+    """Show, set (--file) or remove (--remove) an assistant's citizen widget."""
+    from siyada.assistants import channel
+
+    engine = open_engine()
+    tid = _tenant_id(engine, tenant)
+    if remove:
+        _run(channel.remove, engine, tid, "cli", name)
+        out.print(f"Removed the widget of assistant/{name}", highlight=False)
+    elif body_file is not None:
+        settings = _validated(channel.WidgetSettings, _body(body_file))
+        _print(_run(channel.put, engine, tid, "cli", name, settings))
+    else:
+        _print(_run(channel.get, engine, tid, name))

@@ -17,6 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from siyada.csv_cells import safe_cell
 from siyada.dataspace.context import checkers
 from siyada.dataspace.grants import MICRO
 from siyada.errors import ApiError
@@ -139,13 +140,6 @@ def decide(engine: Engine, principal: Principal, output_id: str, approve: bool) 
         return view(_load(conn, principal, output_id), principal)
 
 
-def _cell(value: Any) -> Any:
-    # A spreadsheet runs a text cell that starts like a formula; a category name is never one.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return "" if value is None else value
-
-
 def download(engine: Engine, principal: Principal, output_id: str) -> str:
     """The released table as CSV (hidden cells empty); 403 unless approved."""
     with audit.transaction(engine) as conn:
@@ -163,6 +157,6 @@ def download(engine: Engine, principal: Principal, output_id: str) -> str:
         )
     buf = io.StringIO()
     writer = csv.writer(buf)
-    writer.writerow([_cell(c) for c in row.result["columns"]])
-    writer.writerows([_cell(v) for v in r] for r in row.result["rows"])
+    writer.writerow([safe_cell(c) for c in row.result["columns"]])
+    writer.writerows([safe_cell(v) for v in r] for r in row.result["rows"])
     return buf.getvalue()

@@ -9,6 +9,8 @@ Contracts:
   `KnowledgeError`/`ApiError`, never anything else.
 - chat request: validation answers a model or a 400 `ApiError`; a validated request renders to the
   messages the embedded model reads.
+- widget: a conversation token is read back or refused (401/404); widget settings are a 400 or hold
+  only normal origins.
 - dataset: a data-space upload (CSV, XLSX, Parquet) is refused with a 415/422 `ApiError`, or read into a
   table whose every column gets one role and a profile that fits it.
 """
@@ -189,6 +191,39 @@ def dataspace_query_target(data: bytes) -> None:
     assert from_json(to_json(query)) == query
 
 
+_WIDGET_KEY = b"the fuzz harness's widget secret!"
+
+
+def widget_target(data: bytes) -> None:
+    """A conversation token (the first byte 0) or widget settings (else): the token is refused with the
+    documented 401/404 or read back for its own assistant; the settings are a 400 or normal origins."""
+    from siyada.api.body import validate
+    from siyada.assistants.channel import WidgetSettings, normal_origin
+    from siyada.assistants.tokens import TokenSigner
+    from siyada.errors import ApiError
+
+    if data[:1] == b"\0":
+        try:
+            found = TokenSigner(_WIDGET_KEY).read(_text(data[1:]), 1, "guichet")
+        except ApiError as exc:
+            assert exc.status in (401, 404), exc.status
+            return
+        assert (found.tenant_id, found.assistant) == (1, "guichet")
+        return
+    try:
+        body = orjson.loads(data)
+    except orjson.JSONDecodeError:
+        return
+    if not isinstance(body, dict):
+        return
+    try:
+        settings = validate(WidgetSettings, body)
+    except ApiError as exc:
+        assert exc.status == 400, exc.status
+        return
+    assert all(normal_origin(o) == o for o in settings.origins)
+
+
 TARGETS: dict[str, Callable[[bytes], None]] = {
     "parse": parse_target,
     "chunk": chunk_target,
@@ -198,6 +233,7 @@ TARGETS: dict[str, Callable[[bytes], None]] = {
     "chat_request": chat_request_target,
     "dataset": dataset_target,
     "dataspace_query": dataspace_query_target,
+    "widget": widget_target,
 }
 
 
@@ -220,6 +256,12 @@ def seeds(target: str) -> list[bytes]:
                 }
             ),
         ]
+    if target == "widget":
+        from siyada.assistants.tokens import TokenSigner
+
+        token, _ = TokenSigner(_WIDGET_KEY).issue(1, "guichet", "https://www.commune.ma", 600)
+        settings = {"origins": ["https://www.commune.ma", "HTTP://Site.ma:8443/"], "language": "zgh"}
+        return [b"\0" + token.encode(), orjson.dumps(settings)]
     if target == "dataset":
         return _dataset_seeds()
     if target == "dataspace_query":
