@@ -51,7 +51,8 @@ LATIN_ALLOWED = {
 
 
 def test_tamazight_is_written_in_tifinagh_for_every_key() -> None:
-    assert set(ZGH) | set(ZGH_DATASPACE) | set(ZGH_ASSISTANTS) == set(i18n.STRINGS)  # no stale key, none missing
+    # no stale key, none missing
+    assert set(ZGH) | set(ZGH_DATASPACE) | set(ZGH_ASSISTANTS) == set(i18n.STRINGS)
     for key, texts in i18n.STRINGS.items():
         zgh, fr = texts["zgh"], texts["fr"]
         # the same {placeholders} as French, so the pages fill them in
