@@ -313,6 +313,14 @@ MATRIX: dict[tuple[str, str], tuple[str, Build]] = {
         lambda w, t: ("/v1/assistants", {"json": {"name": f"as-{_uniq()}", "model": "siyada-chat"}}),
     ),
     ("GET", "/v1/assistants"): ("401 | ok | ok | ok | ok", _fixed("/v1/assistants")),
+    # the sector templates are the platform's, the same for every tenant: any key reads them
+    ("GET", "/v1/assistants/templates"): ("401 | ok | ok | ok | ok", _fixed("/v1/assistants/templates")),
+    ("GET", "/v1/assistants/templates/{template_id}"): (
+        "401 | ok | ok | ok | ok", _fixed("/v1/assistants/templates/health")
+    ),
+    ("GET", "/v1/assistants/templates/{template_id}/evaluation"): (
+        "401 | ok | ok | ok | ok", _fixed("/v1/assistants/templates/health/evaluation")
+    ),
     ("GET", "/v1/assistants/{name}"): (
         "401 | ok/404 | ok/404 | 404/ok | 404/404",
         lambda w, t: (f"/v1/assistants/{w.res[t]['assistant']}", {}),
