@@ -70,6 +70,8 @@ from siyada.store.db import open_store
 from siyada.ui import conversations as ui_conversations
 from siyada.ui import dataspace as ui_dataspace
 from siyada.ui import routes as ui_routes
+from siyada.ui import sso as ui_sso
+from siyada.ui.oidc import OidcProviders
 from siyada.workers import WorkerPool
 
 log = logging.getLogger("siyada")
@@ -242,6 +244,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.keys = KeyCache(engine, settings.file.key_cache_seconds)
     app.state.uploads = Uploads()  # progress of the uploads being ingested here (the web app's bar)
     app.state.logins = LoginThrottle()  # failed password logins per address, this process only
+    app.state.sso = OidcProviders(settings.file.oidc)  # the web app's OpenID providers (siyada.ui.sso)
     install_error_handlers(app)
     for r in (
         health.router,
@@ -269,6 +272,7 @@ def create_app(settings: Settings) -> FastAPI:
         ui_routes.router,
         ui_conversations.router,
         ui_dataspace.router,
+        ui_sso.router,
     ):
         app.include_router(r)
     app.mount("/ui/static", StaticFiles(directory=ui_routes.STATIC), name="ui-static")
