@@ -13,12 +13,17 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
 import pytest
+import sqlalchemy as sa
 
 from siyada.config import ConfigError, OidcRule, parse_config_file
-from siyada.governance.sso_users import Placement, match_rules, sso_username
+from siyada.governance.sso_users import Placement, SsoRefused, match_rules, sign_in, sso_username
+from siyada.governance.tenants import create_tenant
+from siyada.store.db import open_store
+from siyada.store.tables import api_keys, oidc_identities, users
 from tests.browser import CHROMIUM
 from tests.browser import browser as chromium
 from tests.oidc_op import OpenIdProvider, login_at_provider, require_provider
+from tests.pg import Postgres, pg_bin
 from tests.server import Server, cli, free_port
 
 World = tuple[Server, OpenIdProvider, OpenIdProvider]
@@ -175,6 +180,49 @@ def test_config_refuses_unsafe_providers(tmp_path: Path, monkeypatch: pytest.Mon
     monkeypatch.delenv("KC_SECRET")
     with pytest.raises(ConfigError, match="KC_SECRET"):
         parse(allowed + 'issuer = "https://sso.example.ma/realms/x"\n')
+
+
+@pytest.mark.parametrize("store", ["sqlite", "postgres"])
+def test_sign_in_creates_moves_disables_and_enables(store: str, tmp_path: Path) -> None:
+    """The user lifecycle on both stores, in-process (the server tests below go through HTTP)."""
+    pg = None
+    if store == "postgres":
+        if pg_bin("initdb") is None:
+            pytest.skip("PostgreSQL is not installed")
+        pg = Postgres().start()
+    try:
+        url = pg.create_database("sso") if pg else f"sqlite:///{tmp_path / 's.db'}"
+        engine = open_store(url)
+        create_tenant(engine, "t1")
+        create_tenant(engine, "t2")
+        first = sign_in(engine, "kc", "sub-1", Placement("t1", "user"))
+        assert (
+            first.created
+            and sign_in(engine, "kc", "sub-1", Placement("t1", "user")).key_hash == first.key_hash
+        )
+        moved = sign_in(engine, "kc", "sub-1", Placement("t2", "admin"))
+        assert not moved.created and moved.user_id == first.user_id and moved.key_hash != first.key_hash
+        with pytest.raises(SsoRefused, match="no_rule"):
+            sign_in(engine, "kc", "sub-1", None)
+        with engine.connect() as conn:
+            row = conn.execute(
+                sa.select(users.c.disabled_at, api_keys.c.revoked_at, oidc_identities.c.disabled_by_rules)
+                .join(api_keys, api_keys.c.id == users.c.key_id)
+                .join(oidc_identities, oidc_identities.c.user_id == users.c.id)
+            ).one()
+        assert row.disabled_at and row.revoked_at and row.disabled_by_rules
+        assert sign_in(engine, "kc", "sub-1", Placement("t2", "admin")).key_hash == moved.key_hash
+        for subject, placement, reason in [
+            ("x" * 256, Placement("t1", "user"), "bad_subject"),
+            ("sub-2", Placement("no-such-tenant", "user"), "no_tenant"),
+        ]:
+            with pytest.raises(SsoRefused, match=reason):
+                sign_in(engine, "kc", subject, placement)
+        assert sign_in(engine, "other", "sub-1", Placement("t1", "user")).user_id != first.user_id
+        engine.dispose()
+    finally:
+        if pg:
+            pg.stop()
 
 
 # ---- against the server and the providers -------------------------------------------------------------
