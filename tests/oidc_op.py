@@ -35,7 +35,9 @@ def require_provider() -> None:
 class OpenIdProvider:
     """One `oidc-provider` process on a loopback port, with one client: Siyada at `rp_url`."""
 
-    def __init__(self, folder: Path, port: int, rp_url: str, name: str, secret: str) -> None:
+    def __init__(
+        self, folder: Path, port: int, rp_url: str, name: str, secret: str, userinfo_only: bool = False
+    ) -> None:
         self.folder, self.port, self.name, self.secret = folder, port, name, secret
         self.issuer = f"http://127.0.0.1:{port}"
         self.accounts = folder / "accounts.json"
@@ -48,6 +50,7 @@ class OpenIdProvider:
             "issuer": self.issuer,
             "accounts": str(self.accounts),
             "tamper": str(self.tamper_file),
+            "userinfo_only": userinfo_only,
             "clients": [
                 {
                     "client_id": self.client_id,

@@ -63,6 +63,7 @@ issuer = "{beta}"
 client_id = "siyada-beta"
 client_secret = "${{BETA_SECRET}}"
 scopes = ["openid", "email"]
+userinfo = true
 
 [[oidc.providers.rules]]
 claim = "email_verified"
@@ -80,7 +81,8 @@ def world(
     port = free_port()
     rp = f"http://127.0.0.1:{port}"
     alpha = OpenIdProvider(root / "alpha", free_port(), rp, "alpha", ALPHA_SECRET).start()
-    beta = OpenIdProvider(root / "beta", free_port(), rp, "beta", BETA_SECRET).start()
+    # Beta gives its claims from the userinfo endpoint only (ProConnect's way), not in the ID token.
+    beta = OpenIdProvider(root / "beta", free_port(), rp, "beta", BETA_SECRET, userinfo_only=True).start()
     data = root / "siyada"
     data.mkdir()
     config = data / "siyada.toml"

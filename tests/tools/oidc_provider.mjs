@@ -5,7 +5,7 @@
 //
 // CONFIG: {"module": ".../node_modules/oidc-provider", "port": 0, "issuer": "http://127.0.0.1:PORT",
 //          "clients": [{client_id, client_secret, redirect_uris, post_logout_redirect_uris}],
-//          "accounts": "accounts.json", "tamper": "tamper.json"}
+//          "accounts": "accounts.json", "tamper": "tamper.json", "userinfo_only": false}
 //
 // accounts.json ({"login": {"claims": {...}}}) is read at every login, so a test changes an account's
 // claims (its groups) between two logins. Logging in uses the provider's own development pages (any
@@ -61,8 +61,9 @@ const provider = new Provider(config.issuer, {
     profile: ['name', 'preferred_username'],
     groups: ['groups'],
   },
-  // Claims in the ID token itself (Keycloak does so with its mappers), not only from userinfo.
-  conformIdTokenClaims: false,
+  // false: claims in the ID token itself (as Keycloak's mappers put them); true ("userinfo_only" in the
+  // config): scope claims only from the userinfo endpoint (as ProConnect gives them).
+  conformIdTokenClaims: Boolean(config.userinfo_only),
   features: { devInteractions: { enabled: true }, rpInitiatedLogout: { enabled: true } },
   async findAccount(ctx, id) {
     const account = readJson(config.accounts, {})[id];
