@@ -466,3 +466,32 @@ def test_browser_login_lands_in_tenant_then_logout_and_refusal(
         page.goto(f"{server.url}/ui/chat")
         assert page.url.startswith(f"{server.url}/ui/login")
     assert _users(server)[sso_username("alpha", "salma")]["disabled"] is True
+
+
+AXE = Path(__file__).resolve().parents[1] / ".venv" / "axe-core" / "axe.min.js"
+
+
+@pytest.mark.skipif(
+    not CHROMIUM.exists() or not AXE.exists(), reason="chromium and axe-core (scripts/test.sh)"
+)
+def test_sso_pages_pass_axe_in_french_and_arabic(world: World, tmp_path: Path) -> None:
+    server = world[0]
+    found: dict[str, list[str]] = {}
+    with chromium() as browser:
+        page = browser.new_context(bypass_csp=True).new_page()  # to inject axe into the page
+        for lang in ("fr", "ar"):
+            for name, path in (("login", "/ui/login"), ("refused", "/ui/sso/alpha/callback?state=x")):
+                page.goto(f"{server.url}{path}{'&' if '?' in path else '?'}lang={lang}")
+                assert page.get_attribute("html", "dir") == ("rtl" if lang == "ar" else "ltr")
+                page.add_script_tag(path=str(AXE))
+                result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+                bad = [v["id"] for v in result["violations"] if v["impact"] in ("serious", "critical")]
+                if bad:
+                    found[f"{name}-{lang}"] = bad
+        page.goto(f"{server.url}/ui/login?lang=ar")
+        # Right to left: the provider buttons start at the right edge of their card.
+        box = page.locator("#sso-alpha").bounding_box()
+        card = page.locator("section.card").bounding_box()
+        assert box and card and abs((box["x"] + box["width"]) - (card["x"] + card["width"])) < 40
+        page.screenshot(path=str(tmp_path / "login-sso-ar.png"), full_page=True)
+    assert found == {}
