@@ -69,6 +69,13 @@ userinfo = true
 claim = "email_verified"
 value = true
 tenant = "commune"
+
+[[oidc.providers]]
+name = "gamma"
+label = "Down"
+issuer = "{gamma}"
+client_id = "siyada-gamma"
+client_secret = "gamma-secret"
 """
 
 
@@ -86,7 +93,8 @@ def world(
     data = root / "siyada"
     data.mkdir()
     config = data / "siyada.toml"
-    config.write_text(CONFIG.format(alpha=alpha.issuer, beta=beta.issuer))
+    down = f"http://127.0.0.1:{free_port()}"  # nothing listens there
+    config.write_text(CONFIG.format(alpha=alpha.issuer, beta=beta.issuer, gamma=down))
     # The secrets come from the environment (`${VAR}` in the config), for the server and the CLI alike.
     with pytest.MonkeyPatch.context() as env:
         env.setenv("ALPHA_SECRET", ALPHA_SECRET)
@@ -407,6 +415,10 @@ def test_callback_refusals(world: World) -> None:
     crossed = client.get(f"{base}/beta/callback?" + urlencode({"code": q["code"][0], "state": q["state"][0]}))
     assert crossed.status_code == 400 and _reason(crossed) == "state_unknown"
 
+    # A provider that does not answer: a page that says so, no redirect anywhere.
+    down = httpx.get(f"{base}/gamma/login", timeout=30)
+    assert down.status_code == 502 and _reason(down) == "provider_unreachable"
+
     # The provider's own refusal, an oversized value, a missing code.
     denied = httpx.get(f"{base}/alpha/callback?error=access_denied&state=s", timeout=30)
     assert (
@@ -438,6 +450,8 @@ def test_browser_login_lands_in_tenant_then_logout_and_refusal(
     alpha.account("salma", groups=["agents-admins"], email="salma@ministere.gov.ma", email_verified=True)
     with chromium() as browser:
         page = browser.new_page()
+        requests: list[tuple[str, str]] = []
+        page.on("request", lambda r: requests.append((r.method, r.url)))
         page.goto(f"{server.url}/ui/login")
         page.click("#sso-alpha")
         page.fill('input[name="login"]', "salma")
@@ -454,6 +468,9 @@ def test_browser_login_lands_in_tenant_then_logout_and_refusal(
         page.wait_for_url(re.compile(rf"^{re.escape(server.url)}/ui/login"))
         page.goto(f"{server.url}/ui/chat")
         assert page.url.startswith(f"{server.url}/ui/login")  # the Siyada session is gone too
+        # The ID token went to the provider in a form body (id_token_hint), never in a URL.
+        assert ("POST", f"{alpha.issuer}/session/end") in requests
+        assert [url for _, url in requests if "eyJ" in url] == []
 
         # Claims that no longer match: refused at the next login, with a page that says why.
         alpha.account("salma", groups=["former-staff"], email_verified=True)
