@@ -24,7 +24,7 @@ from siyada.config import OidcRule
 from siyada.governance import audit
 from siyada.governance.keys import Role, insert_key
 from siyada.governance.tenants import Tenant, TenantError, get_tenant
-from siyada.governance.users import end_key_sessions
+from siyada.governance.users import end_key_sessions, set_disabled_in
 from siyada.store.tables import api_keys, oidc_identities, users
 
 # Not a scrypt hash: `check_password` can never accept it, so an SSO user has no password login.
@@ -159,13 +159,10 @@ def sign_in(engine: Engine, provider: str, subject: str, placement: Placement | 
 
 
 def _disable(conn: Connection, provider: str, row: sa.Row) -> None:
-    now = time.time()
-    conn.execute(users.update().where(users.c.id == row.id).values(disabled_at=now))
-    conn.execute(api_keys.update().where(api_keys.c.id == row.key_id).values(revoked_at=now))
+    ended = set_disabled_in(conn, row.id, row.key_id, row.key_hash, True)
     conn.execute(
         oidc_identities.update().where(oidc_identities.c.id == row.identity_id).values(disabled_by_rules=True)
     )
-    ended = end_key_sessions(conn, row.key_hash)
     _log(conn, "user.sso_disabled", provider, row.tenant_id, user_id=row.id, sessions_ended=ended)
 
 
@@ -239,10 +236,8 @@ def _update(conn: Connection, provider: str, row: sa.Row, tenant: Tenant, role: 
             old_key_id=row.key_id,
             sessions_ended=ended,
         )
-    elif row.disabled_at is not None:
-        conn.execute(api_keys.update().where(api_keys.c.id == key_id).values(revoked_at=None))
     if row.disabled_at is not None:
-        conn.execute(users.update().where(users.c.id == row.id).values(disabled_at=None))
+        set_disabled_in(conn, row.id, key_id, key_hash, False)  # the new key, or the same one again
         _log(conn, "user.sso_enabled", provider, tenant_id, user_id=row.id)
     conn.execute(
         oidc_identities.update()

@@ -203,15 +203,21 @@ def set_password(engine: Engine, username: str, password: str, *, actor: str = "
     return get_user(engine, username)
 
 
+def set_disabled_in(conn: Connection, user_id: int, key_id: int, key_hash: str, disabled: bool) -> int:
+    """Inside a transaction: disable the user (its key revoked, its sessions ended; their number) or
+    enable it again with the same key."""
+    now = time.time() if disabled else None
+    conn.execute(users.update().where(users.c.id == user_id).values(disabled_at=now))
+    conn.execute(api_keys.update().where(api_keys.c.id == key_id).values(revoked_at=now))
+    return end_key_sessions(conn, key_hash) if disabled else 0
+
+
 def set_disabled(engine: Engine, username: str, disabled: bool, *, actor: str = "cli") -> UserInfo:
     """Disable (revoke the user's key, end its sessions) or enable again; a no-op when already so."""
     with audit.transaction(engine) as conn:
         row = _find(conn, username)
         if (row.disabled_at is not None) != disabled:
-            now = time.time() if disabled else None
-            conn.execute(users.update().where(users.c.id == row.id).values(disabled_at=now))
-            conn.execute(api_keys.update().where(api_keys.c.id == row.key_id).values(revoked_at=now))
-            ended = end_key_sessions(conn, row.key_hash)
+            ended = set_disabled_in(conn, row.id, row.key_id, row.key_hash, disabled)
             action = "user.disabled" if disabled else "user.enabled"
             _audit(conn, action, row, actor, sessions_ended=ended)
     return get_user(engine, username)
@@ -294,6 +300,7 @@ __all__ = [
     "list_users",
     "login",
     "set_disabled",
+    "set_disabled_in",
     "set_password",
     "verify_password",
 ]

@@ -154,11 +154,16 @@ async def _password_login(request: Request, username: str, password: str) -> Res
 
 def _session_started(request: Request, token: str) -> Response:
     response = RedirectResponse("/ui/chat", status_code=303)
+    set_session_cookie(request, response, token)
+    response.delete_cookie(LOGIN_CSRF)
+    return response
+
+
+def set_session_cookie(request: Request, response: Response, token: str) -> None:
+    """The session's cookie: HttpOnly, SameSite=Strict, Secure over https, for the whole app."""
     response.set_cookie(
         COOKIE, token, max_age=LIFETIME, httponly=True, samesite="strict", secure=_secure(request), path="/"
     )
-    response.delete_cookie(LOGIN_CSRF)
-    return response
 
 
 @router.post("/ui/logout")

@@ -19,8 +19,8 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from siyada.governance.sso_users import SsoRefused, match_rules, sign_in
 from siyada.lanes import AUTH, run_in
 from siyada.ui.oidc import MAX_CODE, OidcClient, OidcError, OidcProviders
-from siyada.ui.routes import _page, _secure
-from siyada.ui.sessions import COOKIE, LIFETIME, open_session_for_hash, same_token
+from siyada.ui.routes import _page, _secure, set_session_cookie
+from siyada.ui.sessions import LIFETIME, open_session_for_hash, same_token
 from siyada.ui.sso_session import PENDING_TTL, TooManyLogins, keep_id_token, save_pending, take_pending
 
 router = APIRouter(include_in_schema=False)
@@ -151,8 +151,6 @@ def _session_page(request: Request, token: str) -> HTMLResponse:
     """A page that moves on to the chat by itself: the provider's cross-site redirect chain would not
     carry the SameSite=Strict session cookie on a plain 303, a navigation from this page does."""
     response = _page(request, "sso_done.html")
-    response.set_cookie(
-        COOKIE, token, max_age=LIFETIME, httponly=True, samesite="strict", secure=_secure(request), path="/"
-    )
+    set_session_cookie(request, response, token)
     response.delete_cookie(STATE_COOKIE, path="/ui/sso/")
     return response
