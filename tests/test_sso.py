@@ -303,6 +303,12 @@ def test_callback_refusals(world: World) -> None:
     client.cookies.set("siyada_sso_state", state, path="/ui/sso/")
     replay = client.get(url)
     assert replay.status_code == 400 and _reason(replay) == "state_unknown"
+    # The provider announces RFC 9207: a response without `iss` is refused too.
+    client = httpx.Client(timeout=30, follow_redirects=False)
+    q = parse_qs(urlsplit(_callback_url(server, "alpha", client, "amal")).query)
+    assert q["iss"] == [alpha.issuer]
+    no_iss = client.get(f"{base}/alpha/callback?" + urlencode({"code": q["code"][0], "state": q["state"][0]}))
+    assert no_iss.status_code == 400 and _reason(no_iss) == "issuer_mismatch"
 
     # A good login, then its code replayed under a fresh state: the provider refuses the spent code.
     client = httpx.Client(timeout=30, follow_redirects=False)
@@ -311,7 +317,8 @@ def test_callback_refusals(world: World) -> None:
     code = parse_qs(urlsplit(url).query)["code"][0]
     fresh = client.get(f"{base}/alpha/login")
     new_state = parse_qs(urlsplit(fresh.headers["location"]).query)["state"][0]
-    replayed = client.get(f"{base}/alpha/callback?" + urlencode({"code": code, "state": new_state}))
+    again = {"code": code, "state": new_state, "iss": alpha.issuer}
+    replayed = client.get(f"{base}/alpha/callback?" + urlencode(again))
     assert replayed.status_code == 400 and _reason(replayed) == "token_refused"
 
     # A state begun at provider A is worth nothing at provider B's callback.
@@ -337,7 +344,7 @@ def test_callback_refusals(world: World) -> None:
     client = httpx.Client(timeout=30, follow_redirects=False)
     started = client.get(f"{base}/alpha/login")
     state = parse_qs(urlsplit(started.headers["location"]).query)["state"][0]
-    no_code = client.get(f"{base}/alpha/callback?state={state}")
+    no_code = client.get(f"{base}/alpha/callback?" + urlencode({"state": state, "iss": alpha.issuer}))
     assert no_code.status_code == 400 and _reason(no_code) == "no_code"
 
 

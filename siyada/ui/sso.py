@@ -113,7 +113,7 @@ async def sso_callback(name: str, request: Request) -> Response:
     pending = await run_in(AUTH, take_pending, engine, name, state)
     if pending is None:
         return _refused(request, "state_unknown")
-    if "iss" in q and q["iss"] != client.config.issuer:  # RFC 9207: a response from another provider
+    if not await _issuer_ok(client, q.get("iss")):
         return _refused(request, "issuer_mismatch")
     if not code:
         return _refused(request, "no_code")
@@ -145,6 +145,16 @@ async def sso_callback(name: str, request: Request) -> Response:
         time.time() + LIFETIME,
     )
     return _session_page(request, token)
+
+
+async def _issuer_ok(client: OidcClient, iss: str | None) -> bool:
+    """RFC 9207 (mix-up): an `iss` must name this provider, and must be there when it says it sends one."""
+    if iss is not None:
+        return iss == client.config.issuer
+    try:
+        return not (await client.metadata()).get("authorization_response_iss_parameter_supported")
+    except OidcError:
+        return False
 
 
 def _session_page(request: Request, token: str) -> HTMLResponse:
