@@ -39,6 +39,11 @@ if [ ! -f .venv/axe-core/axe.min.js ] && command -v npm >/dev/null; then
   tmp=$(mktemp -d) && (cd "$tmp" && npm pack -q axe-core@4.14.1 >/dev/null && tar -xzf axe-core-4.14.1.tgz) \
     && mkdir -p .venv/axe-core && cp "$tmp/package/axe.min.js" .venv/axe-core/ && rm -rf "$tmp"
 fi
+# The OpenID provider the single sign-on tests log in through (tests/test_sso.py, tests/oidc_op.py):
+# panva's oidc-provider from the npm registry, run by Node, kept beside the venv.
+if [ ! -f .venv/oidc-provider/node_modules/oidc-provider/package.json ] && command -v npm >/dev/null; then
+  npm install --prefix .venv/oidc-provider --no-audit --no-fund --silent oidc-provider@8.8.1 >/dev/null
+fi
 # checkov (tests/test_deploy_manifests.py) in a venv of its own: its pins would downgrade the test venv's.
 if [ ! -x .venv/checkov/bin/checkov ]; then
   .venv/bin/python -m venv .venv/checkov && .venv/checkov/bin/python -m pip install --quiet "checkov==3.3.30"

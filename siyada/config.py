@@ -206,6 +206,61 @@ class LoggingConfig(_Strict):
     access_log: bool = True  # one line per HTTP call (json format only)
 
 
+class OidcRule(_Strict):
+    """One claim-mapping rule: when the ID token's `claim` equals `value` (or, for a list claim such as
+    groups, contains it), the user belongs to `tenant` with `role`. The first matching rule wins."""
+
+    claim: str = Field(min_length=1, max_length=128)
+    value: str | bool | int
+    tenant: str = Field(min_length=1, max_length=64)
+    role: Literal["user", "admin"] = "user"  # never operator: the platform's role is given by hand
+
+
+class OidcProviderConfig(_Strict):
+    """An OpenID provider the web app's users log in with (Keycloak, ProConnect, Azure AD, ...)."""
+
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,31}$")  # in URLs and in SSO usernames
+    label: str = Field(min_length=1, max_length=80)  # the login button's words
+    issuer: str  # discovery reads {issuer}/.well-known/openid-configuration
+    client_id: str = Field(min_length=1, max_length=255)
+    client_secret: str = Field(min_length=1)  # give it as ${VAR}: never in the file itself
+    scopes: list[str] = Field(default_factory=lambda: ["openid", "email", "profile"], max_length=32)
+    # Claims also read from the userinfo endpoint (ProConnect sends them there, not in the ID token).
+    userinfo: bool = False
+    rules: list[OidcRule] = Field(default_factory=list, max_length=1000)
+
+    @field_validator("issuer")
+    @classmethod
+    def _https_issuer(cls, v: str) -> str:
+        # Plain http only on loopback (a provider on the same host, and the tests' own).
+        if not re.match(r"^(https://[^/\s]+|http://(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(/|$))", v):
+            raise ValueError("issuer must be an https:// URL (http:// only on loopback)")
+        return v.rstrip("/")
+
+    @field_validator("scopes")
+    @classmethod
+    def _openid_scope(cls, v: list[str]) -> list[str]:
+        if "openid" not in v:
+            raise ValueError("scopes must include openid")
+        return v
+
+
+class OidcConfig(_Strict):
+    """Single sign-on for the web app (siyada.ui.sso): OpenID Connect, Authorization Code with PKCE."""
+
+    providers: list[OidcProviderConfig] = Field(default_factory=list, max_length=32)
+    # The web app's public address, for redirect URIs behind a proxy; unset: the request's own.
+    public_url: str | None = Field(default=None, pattern=r"^https?://[^/\s]+")
+
+    @field_validator("providers")
+    @classmethod
+    def _unique(cls, v: list[OidcProviderConfig]) -> list[OidcProviderConfig]:
+        names = [p.name for p in v]
+        if len(names) != len(set(names)):
+            raise ValueError("oidc provider names must be unique")
+        return v
+
+
 class FileConfig(_Strict):
     """What a config file may hold."""
 
@@ -246,6 +301,7 @@ class FileConfig(_Strict):
     # (siyada.governance.audit_witness), with an admin key of that server in `audit_witness_key`.
     audit_witness: str | None = Field(default=None, min_length=1)
     audit_witness_key: str | None = None
+    oidc: OidcConfig = Field(default_factory=OidcConfig)
 
     @model_validator(mode="after")
     def _witness_reachable(self) -> FileConfig:
@@ -262,6 +318,12 @@ class FileConfig(_Strict):
         # Spans name tenants and models: they go only where the operator allows.
         if self.telemetry.otlp_endpoint is not None:
             self._check_egress("telemetry.otlp_endpoint", self.telemetry.otlp_endpoint)
+        return self
+
+    @model_validator(mode="after")
+    def _issuers_reachable(self) -> FileConfig:
+        for p in self.oidc.providers:
+            self._check_egress(f"oidc provider {p.name!r}", p.issuer)
         return self
 
     def _check_egress(self, what: str, target: str) -> None:

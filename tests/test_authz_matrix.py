@@ -169,6 +169,9 @@ MATRIX: dict[tuple[str, str], tuple[str, Build]] = {
     ("GET", "/ui/login"): ("ok | ok | ok | ok | ok", _fixed("/ui/login")),
     ("POST", "/ui/login"): ("pub | pub | pub | pub | pub", _fixed("/ui/login", data={"csrf": "x"})),
     ("POST", "/ui/logout"): ("303 | 303 | 303 | 303 | 303", _fixed("/ui/logout", data={"csrf": "x"})),
+    # Single sign-on: this server configures no OpenID provider (tests/test_sso.py has the real ones).
+    ("GET", "/ui/sso/{name}/login"): ("404 | 404 | 404 | 404 | 404", _fixed("/ui/sso/none/login")),
+    ("GET", "/ui/sso/{name}/callback"): ("404 | 404 | 404 | 404 | 404", _fixed("/ui/sso/none/callback")),
     # ---- the web app's pages (session cookie) ----------------------------------------------------
     ("GET", "/"): ("303 | 303 | 303 | 303 | 303", _fixed("/")),
     ("GET", "/ui"): ("303 | 303 | 303 | 303 | 303", _fixed("/ui")),
@@ -511,6 +514,10 @@ MATRIX: dict[tuple[str, str], tuple[str, Build]] = {
     ("PATCH", "/v1/admin/users/{username}"): (
         "401 | 403/403 | ok/404 | 404/ok | ok/ok",
         lambda w, t: (f"/v1/admin/users/{w.res[t]['username']}", {"json": {"disabled": False}}),
+    ),
+    ("DELETE", "/v1/admin/users/{username}/sessions"): (
+        "401 | 403/403 | ok/404 | 404/ok | ok/ok",
+        lambda w, t: (f"/v1/admin/users/{w.res[t]['username']}/sessions", {}),
     ),
     ("GET", "/v1/admin/limits"): ("401 | 403 | ok | ok | ok", _fixed("/v1/admin/limits")),
     ("PUT", "/v1/admin/limits"): (

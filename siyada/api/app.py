@@ -83,6 +83,8 @@ from siyada.ui import assistants as ui_assistants
 from siyada.ui import conversations as ui_conversations
 from siyada.ui import dataspace as ui_dataspace
 from siyada.ui import routes as ui_routes
+from siyada.ui import sso as ui_sso
+from siyada.ui.oidc import OidcProviders
 from siyada.workers import WorkerPool
 
 log = logging.getLogger("siyada")
@@ -277,6 +279,7 @@ def create_app(settings: Settings) -> FastAPI:
         app.state.keys,
         settings.file.max_body_bytes,
     )
+    app.state.sso = OidcProviders(settings.file.oidc)  # the web app's OpenID providers (siyada.ui.sso)
     install_error_handlers(app)
     # MCP for agents (siyada.mcpserver): stateless, so POST alone (no session stream to GET or DELETE)
     app.add_route(MCP_PATH, app.state.mcp, ["POST"], include_in_schema=False)
@@ -310,6 +313,7 @@ def create_app(settings: Settings) -> FastAPI:
         ui_conversations.router,
         ui_dataspace.router,
         ui_assistants.router,
+        ui_sso.router,
     ):
         app.include_router(r)
     app.mount("/ui/static", StaticFiles(directory=ui_routes.STATIC), name="ui-static")

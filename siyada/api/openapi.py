@@ -133,6 +133,11 @@ _LIMIT_LINKS = {"DeleteLimit": ("DELETE", "/v1/admin/limits/{limit_id}", {"limit
 _USER_LINKS = {
     "GetUser": ("GET", "/v1/admin/users/{username}", {"username": "$response.body#/username"}),
     "PatchUser": ("PATCH", "/v1/admin/users/{username}", {"username": "$response.body#/username"}),
+    "EndUserSessions": (
+        "DELETE",
+        "/v1/admin/users/{username}/sessions",
+        {"username": "$response.body#/username"},
+    ),
 }
 
 # The one table of route-specific answers, keyed by (method, path template).
@@ -203,6 +208,7 @@ ROUTES: dict[tuple[str, str], Doc] = {
     ("POST", "/v1/admin/users"): Doc((404, 409), links={201: _USER_LINKS}),
     ("GET", "/v1/admin/users/{username}"): Doc((404,)),
     ("PATCH", "/v1/admin/users/{username}"): Doc((404,)),
+    ("DELETE", "/v1/admin/users/{username}/sessions"): Doc((404,)),
     # the data space: a file that is no table (415) or cannot be read within the bounds (422); a draft or
     # another tenant's unknown id (404); not the owner (403); publishing without a full card (409)
     ("POST", "/v1/dataspace/datasets"): Doc((415, 422), success={201: ("application/json",)}),

@@ -121,6 +121,19 @@ def users_enable(username: str) -> None:
     _set_disabled(username, False)
 
 
+@users_app.command("logout")
+def users_logout(username: str) -> None:
+    """End every web session of a user now (single sign-on users too); the user may log in again."""
+    from siyada.governance.users import UserError, end_sessions
+
+    try:
+        ended = end_sessions(open_engine(), username)
+    except UserError as exc:
+        fail(str(exc))
+        return
+    out.print(f"Ended {ended} session(s) of {username}", highlight=False)
+
+
 @users_app.command("delete")
 def users_delete(username: str) -> None:
     """Delete a user; its key stays, revoked, so usage and audit still name it."""

@@ -33,7 +33,7 @@ from siyada.governance.passwords import (
 from siyada.governance.tenants import get_tenant
 from siyada.lanes import PASSWORDS, run_in
 from siyada.lang.bidi import refusal
-from siyada.store.tables import api_keys, tenants, ui_sessions, users
+from siyada.store.tables import api_keys, oidc_sessions, tenants, ui_sessions, users
 
 USERNAME_PATTERN = r"^[A-Za-z0-9._@-]{1,64}$"  # also the API schema's
 _USERNAME = re.compile(USERNAME_PATTERN)
@@ -134,7 +134,10 @@ def _find(conn: Connection, username: str) -> sa.Row:
     return row
 
 
-def _end_sessions(conn: Connection, key_hash: str) -> int:
+def end_key_sessions(conn: Connection, key_hash: str) -> int:
+    """End every web session acting as this key (and forget their single sign-on ID tokens)."""
+    tokens = sa.select(ui_sessions.c.token_hash).where(ui_sessions.c.key_hash == key_hash)
+    conn.execute(oidc_sessions.delete().where(oidc_sessions.c.token_hash.in_(tokens)))
     return conn.execute(ui_sessions.delete().where(ui_sessions.c.key_hash == key_hash)).rowcount
 
 
@@ -195,9 +198,18 @@ def set_password(engine: Engine, username: str, password: str, *, actor: str = "
             .where(users.c.id == row.id)
             .values(password_hash=hashed, password_changed_at=time.time())
         )
-        ended = _end_sessions(conn, row.key_hash)
+        ended = end_key_sessions(conn, row.key_hash)
         _audit(conn, "user.password_changed", row, actor, sessions_ended=ended)
     return get_user(engine, username)
+
+
+def set_disabled_in(conn: Connection, user_id: int, key_id: int, key_hash: str, disabled: bool) -> int:
+    """Inside a transaction: disable the user (its key revoked, its sessions ended; their number) or
+    enable it again with the same key."""
+    now = time.time() if disabled else None
+    conn.execute(users.update().where(users.c.id == user_id).values(disabled_at=now))
+    conn.execute(api_keys.update().where(api_keys.c.id == key_id).values(revoked_at=now))
+    return end_key_sessions(conn, key_hash) if disabled else 0
 
 
 def set_disabled(engine: Engine, username: str, disabled: bool, *, actor: str = "cli") -> UserInfo:
@@ -205,13 +217,19 @@ def set_disabled(engine: Engine, username: str, disabled: bool, *, actor: str = 
     with audit.transaction(engine) as conn:
         row = _find(conn, username)
         if (row.disabled_at is not None) != disabled:
-            now = time.time() if disabled else None
-            conn.execute(users.update().where(users.c.id == row.id).values(disabled_at=now))
-            conn.execute(api_keys.update().where(api_keys.c.id == row.key_id).values(revoked_at=now))
-            ended = _end_sessions(conn, row.key_hash)
+            ended = set_disabled_in(conn, row.id, row.key_id, row.key_hash, disabled)
             action = "user.disabled" if disabled else "user.enabled"
             _audit(conn, action, row, actor, sessions_ended=ended)
     return get_user(engine, username)
+
+
+def end_sessions(engine: Engine, username: str, *, actor: str = "cli") -> int:
+    """Log the user out everywhere now (the user may log in again); the number of sessions ended."""
+    with audit.transaction(engine) as conn:
+        row = _find(conn, username)
+        ended = end_key_sessions(conn, row.key_hash)
+        _audit(conn, "user.sessions_ended", row, actor, sessions_ended=ended)
+    return ended
 
 
 def delete_user(engine: Engine, username: str, *, actor: str = "cli") -> UserInfo:
@@ -220,7 +238,7 @@ def delete_user(engine: Engine, username: str, *, actor: str = "cli") -> UserInf
         row = _find(conn, username)
         revoked = row.revoked_at or time.time()
         conn.execute(api_keys.update().where(api_keys.c.id == row.key_id).values(revoked_at=revoked))
-        ended = _end_sessions(conn, row.key_hash)
+        ended = end_key_sessions(conn, row.key_hash)
         conn.execute(users.delete().where(users.c.id == row.id))
         _audit(conn, "user.deleted", row, actor, sessions_ended=ended)
     return _info(row)
@@ -276,10 +294,13 @@ __all__ = [
     "UserNotFound",
     "create_user",
     "delete_user",
+    "end_key_sessions",
+    "end_sessions",
     "get_user",
     "list_users",
     "login",
     "set_disabled",
+    "set_disabled_in",
     "set_password",
     "verify_password",
 ]

@@ -345,6 +345,50 @@ users = sa.Table(
     sa.Column("disabled_at", sa.Float, nullable=True),
 )
 
+# ---- single sign-on (siyada.ui.sso) ----------------------------------------------------------------
+# A user logged in through an OpenID provider is bound to (provider, SHA-256 of its `sub`), never to an
+# e-mail: the same `sub` at another provider is another person, and a `sub` that is an e-mail or an
+# identity number is not kept in clear.
+oidc_identities = sa.Table(
+    "oidc_identities",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("provider", sa.String(32), nullable=False),
+    sa.Column("subject_hash", sa.String(64), nullable=False),
+    sa.Column(
+        "user_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False, unique=True
+    ),
+    # Disabled because the mapping rules stopped matching (a later match enables it again); a user
+    # disabled by an administrator stays disabled whatever the claims say.
+    sa.Column("disabled_by_rules", sa.Boolean, nullable=False, default=False),
+    sa.Column("created_at", sa.Float, nullable=False),
+    sa.Column("last_login_at", sa.Float, nullable=False),
+    sa.UniqueConstraint("provider", "subject_hash", name="uq_oidc_identities_provider_subject"),
+)
+
+# A login under way: what the callback must check (state, nonce) and prove (the PKCE verifier). Used once.
+oidc_pending = sa.Table(
+    "oidc_pending",
+    metadata,
+    sa.Column("state_hash", sa.String(64), primary_key=True),
+    sa.Column("provider", sa.String(32), nullable=False),
+    sa.Column("nonce", sa.String(128), nullable=False),
+    sa.Column("code_verifier", sa.String(128), nullable=False),
+    sa.Column("created_at", sa.Float, nullable=False, index=True),
+)
+
+# The ID token behind a web session, for RP-initiated logout (id_token_hint); sealed under the tenant's
+# key since it carries the person's claims. Goes with its session.
+oidc_sessions = sa.Table(
+    "oidc_sessions",
+    metadata,
+    sa.Column("token_hash", sa.String(64), primary_key=True),  # the ui_sessions row's
+    sa.Column("provider", sa.String(32), nullable=False),
+    sa.Column("tenant_id", sa.Integer, sa.ForeignKey("tenants.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("id_token", sa.LargeBinary, nullable=False),
+    sa.Column("expires_at", sa.Float, nullable=False, index=True),
+)
+
 # ---- the R&D data space (siyada.dataspace) --------------------------------------------------------
 # A tenant's data set: its DCAT metadata and data card; the rows live in a Parquet file under the data
 # directory (`file`, relative), direct identifiers already pseudonymised there.

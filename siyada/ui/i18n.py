@@ -255,6 +255,55 @@ STRINGS: dict[str, dict[str, str]] = {
         "ar": "أو سجّل الدخول باسم المستخدم وكلمة المرور اللذين أنشأهما لك المسؤول.",
         "en": "Or log in with the username and password your administrator created for you.",
     },
+    "login_with_sso": {
+        "fr": "Avec le compte de votre administration",
+        "ar": "بحساب إدارتك",
+        "en": "With your administration's account",
+    },
+    "login_sso_intro": {
+        "fr": "Authentification unique : vous êtes redirigé vers le service d'identité "
+        "de votre administration.",
+        "ar": "تسجيل دخول موحّد: سيتم توجيهك إلى خدمة الهوية الخاصة بإدارتك.",
+        "en": "Single sign-on: you are sent to your administration's identity service.",
+    },
+    "sso_no_rule": {
+        "fr": "Votre compte n'est pas autorisé à utiliser Siyada. Adressez-vous à votre administrateur.",
+        "ar": "حسابك غير مخوّل لاستعمال سيادة. يرجى التواصل مع المسؤول.",
+        "en": "Your account is not allowed to use Siyada. Ask your administrator.",
+    },
+    "sso_disabled": {
+        "fr": "Votre compte Siyada a été désactivé par un administrateur.",
+        "ar": "تمّ تعطيل حسابك في سيادة من طرف المسؤول.",
+        "en": "Your Siyada account was disabled by an administrator.",
+    },
+    "sso_failed": {
+        "fr": "La connexion n'a pas pu être vérifiée. Recommencez depuis la page de connexion.",
+        "ar": "تعذّر التحقق من تسجيل الدخول. أعد المحاولة من صفحة تسجيل الدخول.",
+        "en": "The login could not be verified. Start again from the login page.",
+    },
+    "sso_unreachable": {
+        "fr": "Le service d'identité ne répond pas. Réessayez plus tard.",
+        "ar": "خدمة الهوية لا تستجيب. أعد المحاولة لاحقا.",
+        "en": "The identity service does not answer. Try again later.",
+    },
+    "sso_cancelled": {
+        "fr": "Le service d'identité n'a pas accordé la connexion.",
+        "ar": "لم تمنح خدمة الهوية الإذن بتسجيل الدخول.",
+        "en": "The identity service did not grant the login.",
+    },
+    "sso_busy": {
+        "fr": "Trop de connexions en cours. Réessayez dans quelques minutes.",
+        "ar": "عدد كبير من عمليات تسجيل الدخول الجارية. أعد المحاولة بعد دقائق.",
+        "en": "Too many logins under way. Try again in a few minutes.",
+    },
+    "sso_back": {"fr": "Retour à la connexion", "ar": "العودة إلى تسجيل الدخول", "en": "Back to login"},
+    "sso_done": {"fr": "Vous êtes connecté.", "ar": "تمّ تسجيل دخولك.", "en": "You are logged in."},
+    "sso_continue": {"fr": "Continuer", "ar": "متابعة", "en": "Continue"},
+    "sso_logout": {
+        "fr": "Déconnexion auprès du service d'identité…",
+        "ar": "جارٍ تسجيل الخروج لدى خدمة الهوية…",
+        "en": "Logging out at the identity service…",
+    },
     "login_username": {"fr": "Identifiant", "ar": "اسم المستخدم", "en": "Username"},
     "login_password": {"fr": "Mot de passe", "ar": "كلمة المرور", "en": "Password"},
     "login_bad_password": {

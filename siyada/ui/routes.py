@@ -27,6 +27,7 @@ from siyada.lanes import AUTH, run_in
 from siyada.store.ids import row_id
 from siyada.ui import i18n
 from siyada.ui.forms import read_small_form
+from siyada.ui.oidc import OidcProviders
 from siyada.ui.sessions import (
     COOKIE,
     LIFETIME,
@@ -36,6 +37,7 @@ from siyada.ui.sessions import (
     open_session_for_hash,
     same_token,
 )
+from siyada.ui.sso_session import id_token_of
 
 HERE = Path(__file__).parent
 STATIC = HERE / "static"
@@ -109,7 +111,8 @@ def _login_form(
 ) -> HTMLResponse:
     # Login CSRF: a double-submit token, since no session exists yet.
     token = secrets.token_urlsafe(24)
-    response = _page(request, "login.html", status, csrf=token, error=error, **context)
+    sso: OidcProviders = request.app.state.sso
+    response = _page(request, "login.html", status, csrf=token, error=error, sso=sso.buttons(), **context)
     response.set_cookie(LOGIN_CSRF, token, httponly=True, samesite="strict", secure=_secure(request))
     return response
 
@@ -152,22 +155,47 @@ async def _password_login(request: Request, username: str, password: str) -> Res
 
 def _session_started(request: Request, token: str) -> Response:
     response = RedirectResponse("/ui/chat", status_code=303)
+    set_session_cookie(request, response, token)
+    response.delete_cookie(LOGIN_CSRF)
+    return response
+
+
+def set_session_cookie(request: Request, response: Response, token: str) -> None:
+    """The session's cookie: HttpOnly, SameSite=Strict, Secure over https, for the whole app."""
     response.set_cookie(
         COOKIE, token, max_age=LIFETIME, httponly=True, samesite="strict", secure=_secure(request), path="/"
     )
-    response.delete_cookie(LOGIN_CSRF)
-    return response
 
 
 @router.post("/ui/logout")
 async def logout(request: Request) -> Response:
     _, session = await web_session(request)
     form = await read_small_form(request)
+    single_sign_on = None
     if session is not None and csrf_ok(session, str(form.get("csrf") or "")):
-        await run_in(AUTH, close_session, request.app.state.engine, request.cookies[COOKIE])
-    response = RedirectResponse("/ui/login", status_code=303)
+        engine, token = request.app.state.engine, request.cookies[COOKIE]
+        single_sign_on = await run_in(AUTH, id_token_of, engine, request.app.state.privacy.keys, token)
+        await run_in(AUTH, close_session, engine, token)
+    response = await _provider_logout(request, *single_sign_on) if single_sign_on else None
+    response = response or RedirectResponse("/ui/login", status_code=303)
     response.delete_cookie(COOKIE, path="/")
     return response
+
+
+async def _provider_logout(request: Request, provider: str, id_token: str) -> Response | None:
+    """RP-initiated logout: a page that posts the ID token (as `id_token_hint`, in a form body, never
+    in a URL) to the provider's end_session_endpoint, which comes back to the login page."""
+    sso: OidcProviders = request.app.state.sso
+    client = sso.get(provider)
+    endpoint = await client.end_session_endpoint() if client is not None else None
+    if client is None or endpoint is None:
+        return None
+    fields = {
+        "id_token_hint": id_token,
+        "post_logout_redirect_uri": sso.base(str(request.base_url)) + "/ui/login",
+        "client_id": client.config.client_id,
+    }
+    return _page(request, "sso_logout.html", endpoint=endpoint, fields=fields)
 
 
 async def _signed_in(request: Request, template: str, **context: Any) -> Response:

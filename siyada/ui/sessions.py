@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from siyada.governance.keys import hash_key, resolve_key_hash
-from siyada.store.tables import ui_sessions
+from siyada.store.tables import oidc_sessions, ui_sessions
 
 COOKIE = "siyada_session"
 LIFETIME = 12 * 3600  # a working day; a new login after that
@@ -31,7 +31,7 @@ class Session:
     csrf: str
 
 
-def _digest(token: str) -> str:
+def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
@@ -50,7 +50,7 @@ def open_session_for_hash(engine: Engine, key_hash: str) -> tuple[str, Session] 
         conn.execute(ui_sessions.delete().where(ui_sessions.c.expires_at < now))
         conn.execute(
             ui_sessions.insert().values(
-                token_hash=_digest(token),
+                token_hash=token_digest(token),
                 key_hash=key_hash,
                 csrf=csrf,
                 created_at=now,
@@ -64,7 +64,7 @@ def find_session(engine: Engine, token: str) -> Session | None:
     with engine.connect() as conn:
         row = conn.execute(
             sa.select(ui_sessions.c.key_hash, ui_sessions.c.csrf, ui_sessions.c.expires_at).where(
-                ui_sessions.c.token_hash == _digest(token)
+                ui_sessions.c.token_hash == token_digest(token)
             )
         ).first()
     if row is None or row.expires_at < time.time():
@@ -74,7 +74,8 @@ def find_session(engine: Engine, token: str) -> Session | None:
 
 def close_session(engine: Engine, token: str) -> None:
     with engine.begin() as conn:
-        conn.execute(ui_sessions.delete().where(ui_sessions.c.token_hash == _digest(token)))
+        conn.execute(oidc_sessions.delete().where(oidc_sessions.c.token_hash == token_digest(token)))
+        conn.execute(ui_sessions.delete().where(ui_sessions.c.token_hash == token_digest(token)))
 
 
 def same_token(presented: str, expected: str) -> bool:

@@ -29,6 +29,7 @@ from siyada.governance.users import (
     UserInfo,
     UserNotFound,
     create_user,
+    end_sessions,
     get_user,
     list_users,
     set_disabled,
@@ -138,3 +139,18 @@ async def users_patch(
         raise _error(exc) from exc
     request.app.state.keys.invalidate()  # a disabled user's key stops working at once on this server
     return _user(user)
+
+
+@router.delete("/v1/admin/users/{username}/sessions")
+async def users_end_sessions(
+    username: str, request: Request, admin: Principal = Depends(require_admin)
+) -> dict[str, Any]:
+    """Log the user out of every web session now (a single sign-on user too); the user may log in again."""
+    user = await _owned_user(request, admin, username, change=True)
+    try:
+        ended = await asyncio.to_thread(
+            end_sessions, request.app.state.engine, user.username, actor=admin.actor
+        )
+    except UserError as exc:
+        raise _error(exc) from exc
+    return {"object": "user.sessions", "username": user.username, "sessions_ended": ended}
