@@ -26,6 +26,7 @@ from siyada.api.routers import (
     admin_governance,
     admin_users,
     assistants,
+    batches,
     collections,
     dataspace,
     dataspace_projects,
@@ -33,6 +34,7 @@ from siyada.api.routers import (
     documents,
     embeddings,
     evaluations,
+    files,
     generation,
     health,
     models,
@@ -46,6 +48,7 @@ from siyada.api.routers import audit_witness as audit_witness_router
 from siyada.api.routers import metrics as metrics_router
 from siyada.api.routers import usage as usage_router
 from siyada.api.uploads import Uploads
+from siyada.batches.runner import BatchRunner
 from siyada.config import Settings
 from siyada.dataspace.runner import LazySandbox
 from siyada.gateway.registry import build_router
@@ -188,6 +191,7 @@ def create_app(settings: Settings) -> FastAPI:
         if chat is not None and settings.file.embedded.chat_model in chat.paths:
             chat.preload(settings.file.embedded.chat_model)
         await asyncio.to_thread(_warn_outdated, engine)
+        app.state.batches.start()
         if settings.file.knowledge.warm_at_start:
             threading.Thread(
                 target=_warm, args=(app.state.knowledge,), name="siyada-warm", daemon=True
@@ -199,6 +203,7 @@ def create_app(settings: Settings) -> FastAPI:
             checkpoint_task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await rollup_task
+            await app.state.batches.close()  # before the recorder: its last usage rows are flushed
             await recorder.close()
             if isinstance(counters, RedisCounters):
                 await counters.close()
@@ -226,6 +231,7 @@ def create_app(settings: Settings) -> FastAPI:
         durable_usage=settings.file.durable_usage,
     )
     app.state.workers = workers
+    app.state.batches = BatchRunner(engine, app.state.gateway, settings.data_dir, settings.file.batches)
     app.state.sandbox = sandbox
     app.state.knowledge = Knowledge.from_config(
         engine, _embedder_lookup(router), app.state.privacy, settings.file.knowledge, workers
@@ -265,6 +271,8 @@ def create_app(settings: Settings) -> FastAPI:
         dataspace_projects.router,
         dataspace_queries.router,
         tokenize.router,
+        files.router,
+        batches.router,
         metrics_router.router,
         ui_routes.router,
         ui_conversations.router,

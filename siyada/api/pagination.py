@@ -30,3 +30,30 @@ def page(items: Sequence[Any], limit: int, render: Callable[[Any], dict[str, Any
     shown = [render(i) for i in items[:limit]]
     more = len(items) > limit
     return {"object": "list", "data": shown, "has_more": more, "next": str(shown[-1]["id"]) if more else None}
+
+
+def id_cursor(request: Request, default: int = 20) -> tuple[int, str | None]:
+    """`limit` (1-1000) and `after` (a string id: files, batches) of OpenAI's newest-first lists."""
+    q = request.query_params
+    raw_limit, after = q.get("limit", str(default)), q.get("after") or None
+    if not (
+        len(raw_limit) <= 4 and raw_limit.isascii() and raw_limit.isdigit() and 1 <= int(raw_limit) <= 1000
+    ):
+        raise ApiError(
+            400, "limit must be an integer between 1 and 1000", code="invalid_request", param="limit"
+        )
+    if after is not None and (len(after) > 64 or not after.isascii()):
+        raise ApiError(400, "after must be an id", code="invalid_request", param="after")
+    return int(raw_limit), after
+
+
+def id_page(items: Sequence[dict[str, Any]], limit: int) -> dict[str, Any]:
+    """OpenAI's list shape over up to `limit` + 1 rendered items (the extra one says there are more)."""
+    shown = list(items[:limit])
+    return {
+        "object": "list",
+        "data": shown,
+        "first_id": shown[0]["id"] if shown else None,
+        "last_id": shown[-1]["id"] if shown else None,
+        "has_more": len(items) > limit,
+    }
