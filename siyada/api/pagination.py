@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -10,6 +11,7 @@ from fastapi import Request
 from siyada.errors import ApiError
 
 MAX_ID = 2**63 - 1  # the largest id the database stores (a signed 64-bit integer); beyond it, a 500
+_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")  # a string id (files, batches): nothing odd reaches the database
 
 
 def page_params(request: Request) -> tuple[int, int]:
@@ -42,7 +44,7 @@ def id_cursor(request: Request, default: int = 20) -> tuple[int, str | None]:
         raise ApiError(
             400, "limit must be an integer between 1 and 1000", code="invalid_request", param="limit"
         )
-    if after is not None and (len(after) > 64 or not after.isascii()):
+    if after is not None and not _ID.fullmatch(after):
         raise ApiError(400, "after must be an id", code="invalid_request", param="after")
     return int(raw_limit), after
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import secrets
 import tempfile
 import time
@@ -22,6 +23,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from siyada.batches.paging import newest_first
 from siyada.errors import ApiError
+from siyada.lang.bidi import neutralise
 from siyada.store.tables import batches, files
 
 ROOT = "files"
@@ -53,6 +55,9 @@ class StoredFile:
         }
 
 
+ID = re.compile(r"file-[0-9a-f]{24}")
+
+
 def new_id() -> str:
     return "file-" + secrets.token_hex(12)
 
@@ -62,7 +67,7 @@ def path_of(data_dir: Path, tenant_id: int, file_id: str) -> Path:
 
 
 def not_found(file_id: str) -> ApiError:
-    return ApiError(404, f"No such file: {file_id!r}", code="file_not_found", param="file_id")
+    return ApiError(404, f"No such file: {file_id[:64]!r}", code="file_not_found", param="file_id")
 
 
 def _temp(final: Path, chunks: Iterator[bytes]) -> tuple[Path, int]:
@@ -128,7 +133,8 @@ def upload(
     stored: list[StoredFile] = []
     try:
         with engine.begin() as conn:
-            stored.append(write(conn, data_dir, tenant_id, purpose, filename or "upload.jsonl", iter([data])))
+            name = neutralise(filename) or "upload.jsonl"  # no control or direction characters listed back
+            stored.append(write(conn, data_dir, tenant_id, purpose, name, iter([data])))
     except BaseException:
         discard(data_dir, *stored)
         raise
@@ -140,6 +146,8 @@ def _row(row: Any) -> StoredFile:
 
 
 def get(engine: Engine, tenant_id: int, file_id: str) -> StoredFile:
+    if not ID.fullmatch(file_id):  # names no file (and odd text, a NUL, never reaches the database)
+        raise not_found(file_id)
     with engine.connect() as conn:
         row = conn.execute(
             sa.select(files).where(files.c.id == file_id, files.c.tenant_id == tenant_id)
@@ -164,11 +172,12 @@ def listed(
 def delete(engine: Engine, data_dir: Path, tenant_id: int, file_id: str) -> None:
     """Delete a file (row first: a crash after it leaves bytes no row names). A file that a running batch
     still reads is kept (409) until the batch ends."""
+    get(engine, tenant_id, file_id)
     with engine.begin() as conn:
         row = conn.execute(
             sa.select(files.c.id).where(files.c.id == file_id, files.c.tenant_id == tenant_id)
         ).first()
-        if row is None:
+        if row is None:  # deleted meanwhile
             raise not_found(file_id)
         busy = conn.execute(
             sa.select(batches.c.id).where(

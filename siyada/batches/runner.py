@@ -87,6 +87,8 @@ class BatchRunner:
                     log.exception("could not look for batches to run; will retry")
                     claimed = []
                 for batch_id in claimed:
+                    if batch_id in self._running:  # still ours (its claim renewed late): running already
+                        continue
                     task = asyncio.create_task(self._guarded(batch_id))
                     self._running[batch_id] = task
                     task.add_done_callback(lambda _t, b=batch_id: self._running.pop(b, None))
@@ -95,14 +97,37 @@ class BatchRunner:
             self._wake.clear()
 
     async def _guarded(self, batch_id: str) -> None:
+        beat = asyncio.create_task(self._heartbeat(batch_id, asyncio.current_task()))
         try:
             await self._run(batch_id)
         except asyncio.CancelledError:
+            if beat.done() and beat.result():  # the claim was lost, not the server stopping
+                log.warning("batch %s was taken over by another server; this one stops running it", batch_id)
+                return
             raise
         except _Lost:
             log.warning("batch %s was taken over by another server; this one stops running it", batch_id)
         except Exception:  # a database outage: the claim lapses and the batch is resumed later
             log.exception("batch %s stopped; it resumes when its claim lapses", batch_id)
+        finally:
+            beat.cancel()
+
+    async def _heartbeat(self, batch_id: str, run: asyncio.Task[Any] | None) -> bool:
+        """Renew the claim every third of the lease, whatever the batch waits on (a slow upstream); a claim
+        another server took over stops the run (returns True then)."""
+        while True:
+            await asyncio.sleep(self.config.lease_seconds / 3)
+            try:
+                held = await asyncio.to_thread(
+                    store.renew, self.engine, batch_id, self.owner, self.config.lease_seconds
+                )
+            except Exception:  # the database away for a moment: the lease still runs; try again
+                log.warning("could not renew the claim on batch %s", batch_id, exc_info=True)
+                continue
+            if not held:
+                if run is not None:
+                    run.cancel()
+                return True
 
     async def _run(self, batch_id: str) -> None:
         batch = await asyncio.to_thread(store.load, self.engine, batch_id)
@@ -146,18 +171,12 @@ class BatchRunner:
         done = await asyncio.to_thread(store.done, self.engine, batch.id)
         slots = asyncio.Semaphore(self.config.concurrency)
         inflight: set[asyncio.Task[None]] = set()
-        checked, renewed, outcome = 0.0, time.monotonic(), "completed"
+        checked, outcome = 0.0, "completed"
         try:
             for req in parsed.requests:
                 if req.custom_id in done:
                     continue
                 await slots.acquire()
-                if time.monotonic() - renewed > self.config.lease_seconds / 3:
-                    if not await asyncio.to_thread(
-                        store.renew, self.engine, batch.id, self.owner, self.config.lease_seconds
-                    ):
-                        raise _Lost
-                    renewed = time.monotonic()
                 if time.monotonic() - checked > STATUS_EVERY_S:
                     outcome = await self._outcome(batch)
                     checked = time.monotonic()

@@ -9,7 +9,7 @@ is that request's 400 in the error file, not the whole batch's failure).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import orjson
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -26,13 +26,9 @@ class BatchCreate(BaseModel):
     endpoint: Endpoint
     completion_window: Literal["24h"]
     # OpenAI's limits: 16 pairs, keys up to 64 characters, values up to 512
-    metadata: dict[str, str] | None = Field(default=None, max_length=16)
-
-    def metadata_error(self) -> str | None:
-        for k, v in (self.metadata or {}).items():
-            if len(k) > 64 or len(v) > 512:
-                return "metadata keys are at most 64 characters and values at most 512"
-        return None
+    metadata: dict[Annotated[str, Field(max_length=64)], Annotated[str, Field(max_length=512)]] | None = (
+        Field(default=None, max_length=16)
+    )
 
 
 class _Line(BaseModel):

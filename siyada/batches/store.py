@@ -8,6 +8,7 @@ names its claim (`owner`): a server whose claim lapsed and was taken over change
 
 from __future__ import annotations
 
+import re
 import secrets
 import time
 from dataclasses import dataclass
@@ -48,8 +49,11 @@ class Batch:
     total: int
 
 
+ID = re.compile(r"batch_[0-9a-f]{24}")
+
+
 def not_found(batch_id: str) -> ApiError:
-    return ApiError(404, f"No such batch: {batch_id!r}", code="batch_not_found", param="batch_id")
+    return ApiError(404, f"No such batch: {batch_id[:64]!r}", code="batch_not_found", param="batch_id")
 
 
 def create(engine: Engine, principal: Principal, req: BatchCreate) -> dict[str, Any]:
@@ -106,6 +110,8 @@ def _render(row: Any, counts: tuple[int, int]) -> dict[str, Any]:
 
 
 def get(engine: Engine, tenant_id: int, batch_id: str) -> dict[str, Any]:
+    if not ID.fullmatch(batch_id):  # names no batch (and odd text, a NUL, never reaches the database)
+        raise not_found(batch_id)
     with engine.connect() as conn:
         row = conn.execute(
             sa.select(batches).where(batches.c.id == batch_id, batches.c.tenant_id == tenant_id)
@@ -127,6 +133,7 @@ def listed(engine: Engine, tenant_id: int, limit: int, after: str | None) -> lis
 def cancel(engine: Engine, tenant_id: int, batch_id: str) -> dict[str, Any]:
     """Ask the runner to stop: validating or in progress → cancelling (it stops dispatching, waits for
     the requests in flight, writes what was done, then cancelled). A batch already ended is a 409."""
+    get(engine, tenant_id, batch_id)
     with engine.begin() as conn:
         row = conn.execute(
             sa.select(batches.c.status, batches.c.times).where(

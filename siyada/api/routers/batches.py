@@ -13,7 +13,6 @@ from siyada.api.body import openapi_body, read_json, validate
 from siyada.api.pagination import id_cursor, id_page
 from siyada.batches import store
 from siyada.batches.spec import BatchCreate
-from siyada.errors import ApiError
 from siyada.governance.keys import Principal
 
 router = APIRouter(tags=["batches"])
@@ -22,9 +21,6 @@ router = APIRouter(tags=["batches"])
 @router.post("/v1/batches", openapi_extra=openapi_body(BatchCreate))
 async def create_batch(request: Request, principal: Principal = Depends(authenticate)) -> dict[str, Any]:
     req = validate(BatchCreate, await read_json(request))
-    bad = req.metadata_error()
-    if bad:
-        raise ApiError(400, bad, code="invalid_request", param="metadata")
     batch = await asyncio.to_thread(store.create, request.app.state.engine, principal, req)
     request.app.state.batches.wake()
     return batch

@@ -66,6 +66,8 @@ async def upload_file(request: Request, principal: Principal = Depends(authentic
 async def list_files(request: Request, principal: Principal = Depends(authenticate)) -> dict[str, Any]:
     limit, after = id_cursor(request, default=1000)
     purpose = request.query_params.get("purpose") or None
+    if purpose is not None and purpose not in files.PURPOSES:
+        raise ApiError(400, f"purpose must be one of {', '.join(files.PURPOSES)}", code="invalid_purpose")
     found = await asyncio.to_thread(
         files.listed, request.app.state.engine, principal.tenant.id, limit, after, purpose
     )
