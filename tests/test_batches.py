@@ -4,8 +4,8 @@ test cancels it or kills the server with SIGKILL)."""
 
 from __future__ import annotations
 
+import contextlib
 import json
-import sqlite3
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,8 +14,10 @@ from typing import Any
 import httpx
 import openai
 import pytest
+import sqlalchemy as sa
 from openai import OpenAI
 
+from tests.pg import Postgres
 from tests.recording_upstream import RecordingUpstream
 from tests.server import Server, cli
 from tests.slow_upstream import SlowUpstream
@@ -222,7 +224,11 @@ def test_bad_requests_are_refused_at_the_door(srv: Server) -> None:
         client.batches.list(limit=0)
     h = {"Authorization": f"Bearer {client.api_key}"}
     r = httpx.post(srv.url + "/v1/files", headers=h, content=b"--x\r\nbroken", timeout=10)
-    assert r.status_code == 400 and r.json()["error"]["code"]
+    assert r.status_code == 400 and r.json()["error"]["code"] == "invalid_multipart"
+    form = {"purpose": "batch", "purpos": "batch"}
+    upload = {"file": ("a.jsonl", b"{}")}
+    r = httpx.post(srv.url + "/v1/files", headers=h, files=upload, data=form, timeout=10)
+    assert r.status_code == 400 and r.json()["error"]["param"] == "purpos"
 
 
 def test_cancel_stops_a_running_batch(srv: Server, slow: SlowUpstream) -> None:
@@ -300,30 +306,39 @@ def test_quota_refusals_go_to_the_error_file(srv: Server) -> None:
     for line in refused:
         assert line["response"]["status_code"] == 429
         assert line["response"]["body"]["error"]["code"] == "quota_exceeded"
+    db = f"sqlite:///{srv.data_dir / 'siyada.db'}"
     deadline = time.monotonic() + 10  # a refusal's row is written with the next flush (0.5 s)
-    while len(_usage_statuses(srv.data_dir, key_id)) < 4 and time.monotonic() < deadline:
+    while len(_statuses(db, key_id)) < 4 and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert sorted(_usage_statuses(srv.data_dir, key_id)) == [200, 200, 429, 429]  # one row a request
+    assert sorted(_statuses(db, key_id)) == [
+        200,
+        200,
+        429,
+        429,
+    ]  # one row a request
 
 
-def _usage_statuses(data_dir: Path, key_id: int) -> list[int]:
-    with sqlite3.connect(data_dir / "siyada.db") as db:
-        rows = db.execute("SELECT status FROM usage WHERE key_id = ?", (key_id,)).fetchall()
-    return [r[0] for r in rows]
-
-
+@pytest.mark.parametrize("store", ["sqlite", "postgres"])
 def test_kill_9_mid_batch_then_restart_repeats_and_loses_nothing(
-    tmp_path: Path, echo: RecordingUpstream, slow: SlowUpstream
+    store: str, tmp_path: Path, echo: RecordingUpstream, slow: SlowUpstream
 ) -> None:
     data = tmp_path / "data"
     data.mkdir()
     config = data / "siyada.toml"
     config.write_text(_config(echo, slow, concurrency=3))
-    cli(data, "tenants", "create", "commune")
-    server = Server(data, config=config).start()
-    try:
-        key = server.key("commune", "user")
-        key_id = max(k["id"] for k in json.loads(cli(data, "keys", "list", "--json").stdout))
+    with contextlib.ExitStack() as stack:
+        env: dict[str, str] = {}
+        url = f"sqlite:///{data / 'siyada.db'}"
+        if store == "postgres":
+            pg = Postgres().start()
+            stack.callback(pg.stop)
+            url = pg.create_database("batches")
+            env = {"SIYADA_DATABASE_URL": url}
+        cli(data, "tenants", "create", "commune", env=env)
+        server = Server(data, config=config, env=env).start()
+        stack.callback(server.stop)
+        key = cli(data, "keys", "create", "--tenant", "commune", "--role", "user", env=env).stdout.strip()
+        key_id = max(k["id"] for k in json.loads(cli(data, "keys", "list", "--json", env=env).stdout))
         client = OpenAI(base_url=server.url + "/v1", api_key=key, max_retries=0)
         n = 24
         batch_id = _batch(client, [_chat_line(f"k{i}", f"{i}", model="slow") for i in range(n)])
@@ -332,14 +347,50 @@ def test_kill_9_mid_batch_then_restart_repeats_and_loses_nothing(
             assert time.monotonic() < deadline
             time.sleep(0.05)
         server.kill()  # SIGKILL, requests in flight
-        before = client.batches  # the same client talks to the restarted server (same port)
-        server.start()
+        server.start()  # the same data, database and port
         batch = _until(client, batch_id, "completed", "failed", timeout=120)
-        assert before is client.batches and batch.status == "completed", batch
+        assert batch.status == "completed", batch
         assert batch.request_counts.model_dump() == {"total": n, "completed": n, "failed": 0}
         out = _lines(client, batch.output_file_id)
         assert sorted(o["custom_id"] for o in out) == sorted(f"k{i}" for i in range(n))  # each exactly once
         assert batch.error_file_id is None
-        assert _usage_statuses(data, key_id) == [200] * n  # no request accounted twice, none lost
+        assert _statuses(url, key_id) == [200] * n  # no request accounted twice, none lost
+
+
+def _statuses(url: str, key_id: int) -> list[int]:
+    engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
+    try:
+        with engine.connect() as conn:
+            q = sa.text("SELECT status FROM usage WHERE key_id = :k")
+            return [r[0] for r in conn.execute(q, {"k": key_id})]
     finally:
-        server.stop()
+        engine.dispose()
+
+
+def test_a_write_cut_midway_registers_nothing(tmp_path: Path) -> None:
+    """A file whose bytes fail midway (a full disk, a crash) leaves neither a row nor bytes behind; a
+    transaction that fails after the bytes are in place removes them again."""
+    from siyada.batches import files
+    from siyada.store.db import open_store, sqlite_url
+    from siyada.store.tables import files as files_table
+    from siyada.store.tables import tenants
+
+    engine = open_store(sqlite_url(tmp_path))
+    with engine.begin() as conn:
+        tenant_id = conn.execute(tenants.insert().values(name="t", created_at=0.0)).inserted_primary_key[0]
+
+    def cut() -> Iterator[bytes]:
+        yield b'{"custom_id": "a"}\n'
+        raise OSError("No space left on device")
+
+    with pytest.raises(OSError), engine.begin() as conn:
+        files.write(conn, tmp_path, tenant_id, "batch", "in.jsonl", cut())
+    stored: list[files.StoredFile] = []
+    with pytest.raises(RuntimeError), engine.begin() as conn:
+        stored.append(files.write(conn, tmp_path, tenant_id, "batch", "in.jsonl", iter([b"{}\n"])))
+        raise RuntimeError("the transaction fails after the rename")
+    files.discard(tmp_path, *stored)  # what files.upload and the runner do on a failed transaction
+    with engine.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(files_table)).scalar() == 0
+    assert [p for p in (tmp_path / files.ROOT).rglob("*") if p.is_file()] == []
+    engine.dispose()

@@ -105,8 +105,8 @@ class BatchRunner:
                 log.warning("batch %s was taken over by another server; this one stops running it", batch_id)
                 return
             raise
-        except _Lost:
-            log.warning("batch %s was taken over by another server; this one stops running it", batch_id)
+        except _Moved:  # a cancel (or another server) changed it meanwhile: start over from its new state
+            await asyncio.to_thread(store.release, self.engine, batch_id, self.owner)
         except Exception:  # a database outage: the claim lapses and the batch is resumed later
             log.exception("batch %s stopped; it resumes when its claim lapses", batch_id)
         finally:
@@ -138,13 +138,13 @@ class BatchRunner:
         errors = parsed.errors or ([] if principal is not None else [_revoked()])
         if errors or principal is None:
             if batch.status == "validating":  # OpenAI's `failed`: the input could not be used at all
-                await self._move(batch_id, "failed", ended=True, errors=errors)
+                await self._move(batch_id, "validating", "failed", ended=True, errors=errors)
                 return
-            await self._move(batch_id, "finalizing", errors=errors)
+            await self._move(batch_id, batch.status, "finalizing", errors=errors)
             await self._finish(batch, parsed, "failed")
             return
         if batch.status == "validating":
-            await self._move(batch_id, "in_progress", total=len(parsed.requests))
+            await self._move(batch_id, "validating", "in_progress", total=len(parsed.requests))
             batch = await asyncio.to_thread(store.load, self.engine, batch_id)
             assert batch is not None
         # resumed where it stopped: cancelling (the cancel came while no server ran it), finalizing
@@ -152,7 +152,7 @@ class BatchRunner:
         if batch.status == "in_progress":
             final = await self._execute(batch, principal, parsed)
             if final == "completed":
-                await self._move(batch_id, "finalizing")
+                await self._move(batch_id, "in_progress", "finalizing")
         await self._finish(batch, parsed, final)
 
     def _parse(self, batch: store.Batch) -> spec.Parsed:
@@ -234,13 +234,13 @@ class BatchRunner:
             return 500, error_body(500, "Internal server error", code="internal_error")
         return 200, result
 
-    async def _move(self, batch_id: str, status: str, **values: Any) -> None:
+    async def _move(self, batch_id: str, was: str, status: str, **values: Any) -> None:
         def move() -> bool:
             with self.engine.begin() as conn:
-                return store.move(conn, batch_id, self.owner, status, **values)
+                return store.move(conn, batch_id, self.owner, was, status, **values)
 
         if not await asyncio.to_thread(move):
-            raise _Lost
+            raise _Moved
 
     async def _finish(self, batch: store.Batch, parsed: spec.Parsed, final: str) -> None:
         """Write the output and error files of what was answered, and end the batch, in one transaction."""
@@ -265,15 +265,24 @@ class BatchRunner:
                         )  # fmt: skip
                         written.append(stored)
                         ids[f"{name}_file_id"] = stored.id
-                if not store.move(conn, batch.id, self.owner, final, ended=True, **ids):
-                    raise _Lost
+                if not store.move(conn, batch.id, self.owner, _FROM[final], final, ended=True, **ids):
+                    raise _Moved
         except BaseException:
             files.discard(self.data_dir, *written)
             raise
 
 
-class _Lost(Exception):
-    """Another server took this batch over (this one stalled past its lease): stop touching it."""
+class _Moved(Exception):
+    """The batch is not in the state this run left it in: cancelled meanwhile, or taken over by another
+    server (this one stalled past its lease). The run stops; the batch is picked up again as it is now."""
+
+
+_FROM = {
+    "completed": "finalizing",
+    "failed": "finalizing",
+    "cancelled": "cancelling",
+    "expired": "in_progress",
+}
 
 
 def _jsonl(lines: list[dict[str, Any]]) -> Iterator[bytes]:

@@ -206,18 +206,19 @@ def load(engine: Engine, batch_id: str) -> Batch | None:
 
 
 def move(
-    conn: Connection, batch_id: str, owner: str, status: str, *, ended: bool = False, **values: Any
+    conn: Connection, batch_id: str, owner: str, was: str, status: str, *, ended: bool = False, **values: Any
 ) -> bool:
-    """Change the state of a batch this owner holds, stamping `<status>_at`; False if not held. An ended
-    batch is held by nobody."""
+    """Move a batch this owner holds from state `was` to `status`, stamping `<status>_at`; False when it
+    is not held or no longer `was` (a cancel came first: the caller starts over from the new state). An
+    ended batch is held by nobody."""
     if ended:
         values.update(owner=None, lease_until=0.0)
     times = conn.execute(sa.select(batches.c.times).where(batches.c.id == batch_id)).scalar() or {}
     stamp = f"{status}_at"
-    times = {**times, stamp: time.time()} if stamp in TIMES else times
+    times = {**times, stamp: time.time()} if stamp in TIMES and was != status else times
     res = conn.execute(
         batches.update()
-        .where(batches.c.id == batch_id, batches.c.owner == owner)
+        .where(batches.c.id == batch_id, batches.c.owner == owner, batches.c.status == was)
         .values(status=status, times=times, **values)
     )
     return res.rowcount == 1

@@ -45,6 +45,11 @@ async def upload_file(request: Request, principal: Principal = Depends(authentic
     limit = request.app.state.settings.file.batches.max_file_bytes
     refuse_declared_oversize(request, limit + _FORM_OVERHEAD)
     form = await read_form(request, limit + _FORM_OVERHEAD, max_fields=4)
+    unknown = sorted(set(form.keys()) - {"file", "purpose"})
+    if unknown:  # as a JSON body's unknown fields are: a misspelt field is an error, not ignored
+        raise ApiError(
+            400, f"Unknown form field {unknown[0][:64]!r}", code="invalid_request", param=unknown[0][:64]
+        )
     upload, purpose = form.get("file"), form.get("purpose")
     if not isinstance(upload, UploadFile):
         raise ApiError(400, "A multipart upload needs a 'file' part", code="missing_file", param="file")
