@@ -233,14 +233,14 @@ def test_bad_requests_are_refused_at_the_door(srv: Server) -> None:
 
 def test_cancel_stops_a_running_batch(srv: Server, slow: SlowUpstream) -> None:
     client = _client(srv)
-    batch_id = _batch(client, [_chat_line(f"s{i}", "x", model="slow") for i in range(30)])
+    batch_id = _batch(client, [_chat_line(f"s{i}", "x", model="slow") for i in range(40)])
     _until(client, batch_id, "in_progress")
     cancelling = client.batches.cancel(batch_id)
     assert cancelling.status in ("cancelling", "cancelled") and cancelling.cancelling_at
     batch = _until(client, batch_id, "cancelled")
     sent = slow.received
     done = batch.request_counts.completed
-    assert 0 <= done < 30 and batch.cancelled_at
+    assert 0 <= done < 40 and batch.cancelled_at
     assert len(_lines(client, batch.output_file_id)) == done
     time.sleep(1.0)
     assert slow.received == sent  # nothing sent after it was cancelled
