@@ -248,6 +248,23 @@ def test_cancel_stops_a_running_batch(srv: Server, slow: SlowUpstream) -> None:
         client.batches.cancel(_until(client, _batch(client, [_chat_line("z", "x")]), "completed").id)
 
 
+def test_a_key_revoked_mid_batch_stops_it(srv: Server, slow: SlowUpstream) -> None:
+    key = srv.key("commune", "user")
+    key_id = max(k["id"] for k in json.loads(cli(srv.data_dir, "keys", "list", "--json").stdout))
+    client = OpenAI(base_url=srv.url + "/v1", api_key=key, max_retries=0)
+    batch_id = _batch(client, [_chat_line(f"r{i}", "x", model="slow") for i in range(40)])
+    _until(client, batch_id, "in_progress")
+    cli(srv.data_dir, "keys", "revoke", str(key_id))
+    reader = OpenAI(base_url=srv.url + "/v1", api_key=srv.key("commune", "user"), max_retries=0)
+    batch = _until(reader, batch_id, "failed", "completed")  # another key of the tenant reads it
+    assert [e.code for e in batch.errors.data] == ["invalid_api_key"]
+    sent = slow.received
+    assert batch.request_counts.completed < 40
+    assert len(_lines(reader, batch.output_file_id)) == batch.request_counts.completed
+    time.sleep(1.0)
+    assert slow.received == sent  # nothing sent after it stopped
+
+
 def test_another_tenant_sees_nothing(srv: Server) -> None:
     mine, theirs = _client(srv), _client(srv, "other")
     batch = _until(mine, _batch(mine, [_chat_line("a", "x")]), "completed")

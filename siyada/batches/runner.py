@@ -151,7 +151,10 @@ class BatchRunner:
         final = "cancelled" if batch.status == "cancelling" else "completed"
         if batch.status == "in_progress":
             final = await self._execute(batch, principal, parsed)
-            if final == "completed":
+            if final == "revoked":
+                await self._move(batch_id, "in_progress", "finalizing", errors=[_revoked()])
+                final = "failed"
+            elif final == "completed":
                 await self._move(batch_id, "in_progress", "finalizing")
         await self._finish(batch, parsed, final)
 
@@ -200,6 +203,9 @@ class BatchRunner:
             return "cancelled"
         if time.time() > batch.expires_at:
             return "expired"
+        # the batch runs as its key: a key revoked meanwhile stops it, as it stops the key's live calls
+        if await asyncio.to_thread(principal_of_key, self.engine, batch.key_id) is None:
+            return "revoked"
         return "completed"
 
     async def _request(self, batch: store.Batch, principal: Principal, req: spec.Request) -> None:
