@@ -65,13 +65,14 @@ class BatchRunner:
     async def close(self) -> None:
         """Stop: cancel the loop and the batches it runs, and hand their claims back (a restarted server
         resumes them at once instead of after the lease)."""
+        held = list(self._running)  # read before cancelling: a task that ends leaves this map
         tasks = [t for t in (self._loop, *self._running.values()) if t is not None]
         for task in tasks:
             task.cancel()
         for task in tasks:
             with contextlib.suppress(BaseException):
                 await task
-        for batch_id in list(self._running):
+        for batch_id in held:
             with contextlib.suppress(Exception):
                 await asyncio.to_thread(store.release, self.engine, batch_id, self.owner)
 
