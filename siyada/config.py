@@ -194,6 +194,8 @@ class BatchesConfig(_Strict):
     # A server renews its claim on a batch while it runs it; a server killed mid-batch lets its claim
     # lapse after this long, and then any server (the restarted one) resumes the batch.
     lease_seconds: float = Field(default=60.0, ge=1, le=3600)
+    # How long OpenAI's `completion_window: "24h"` lasts here: what is unsent then expires (shorter for tests)
+    window_seconds: float = Field(default=86400.0, ge=1, le=86400)
 
 
 class FileConfig(_Strict):

@@ -25,11 +25,12 @@ from tests.slow_upstream import SlowUpstream
 MAX_FILE = 64 * 1024
 
 
-def _config(echo: RecordingUpstream, slow: SlowUpstream, concurrency: int = 2) -> str:
+def _config(echo: RecordingUpstream, slow: SlowUpstream, concurrency: int = 2, window: float = 86400) -> str:
     return f"""
 [embedded]
 enabled = false
 [batches]
+window_seconds = {window}
 poll_seconds = 0.2
 lease_seconds = 2
 concurrency = {concurrency}
@@ -263,6 +264,30 @@ def test_a_key_revoked_mid_batch_stops_it(srv: Server, slow: SlowUpstream) -> No
     assert len(_lines(reader, batch.output_file_id)) == batch.request_counts.completed
     time.sleep(1.0)
     assert slow.received == sent  # nothing sent after it stopped
+
+
+def test_what_the_window_leaves_unsent_expires(
+    tmp_path: Path, echo: RecordingUpstream, slow: SlowUpstream
+) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    config = data / "siyada.toml"
+    config.write_text(_config(echo, slow, window=2))  # 40 requests of 0.25 s, 2 at a time: 5 s
+    cli(data, "tenants", "create", "commune")
+    server = Server(data, config=config).start()
+    try:
+        client = _client(server)
+        batch = _until(
+            client, _batch(client, [_chat_line(f"x{i}", "x", model="slow") for i in range(40)]), "expired"
+        )
+        assert batch.expired_at and batch.completed_at is None
+        done = [o["custom_id"] for o in _lines(client, batch.output_file_id)]
+        assert len(done) == batch.request_counts.completed < 40
+        expired = _lines(client, batch.error_file_id)
+        assert all(e["response"] is None and e["error"]["code"] == "batch_expired" for e in expired)
+        assert sorted(done + [e["custom_id"] for e in expired]) == sorted(f"x{i}" for i in range(40))
+    finally:
+        server.stop()
 
 
 def test_another_tenant_sees_nothing(srv: Server) -> None:

@@ -24,7 +24,6 @@ from siyada.errors import ApiError
 from siyada.governance.keys import Principal
 from siyada.store.tables import batch_requests, batches
 
-WINDOW_S = 24 * 3600.0
 RUNNABLE = ("validating", "in_progress", "finalizing", "cancelling")
 TIMES = (
     "in_progress_at",
@@ -56,7 +55,7 @@ def not_found(batch_id: str) -> ApiError:
     return ApiError(404, f"No such batch: {batch_id[:64]!r}", code="batch_not_found", param="batch_id")
 
 
-def create(engine: Engine, principal: Principal, req: BatchCreate) -> dict[str, Any]:
+def create(engine: Engine, principal: Principal, req: BatchCreate, window_s: float) -> dict[str, Any]:
     tenant_id = principal.tenant.id
     source = files.get(engine, tenant_id, req.input_file_id)  # another tenant's file: 404
     if source.purpose != "batch":
@@ -71,7 +70,7 @@ def create(engine: Engine, principal: Principal, req: BatchCreate) -> dict[str, 
             batches.insert().values(
                 id=batch_id, tenant_id=tenant_id, key_id=principal.key_id, endpoint=req.endpoint,
                 input_file_id=req.input_file_id, status="validating", metadata=req.metadata, errors=None,
-                created_at=now, expires_at=now + WINDOW_S, times={}, lease_until=0.0,
+                created_at=now, expires_at=now + window_s, times={}, lease_until=0.0,
             )
         )  # fmt: skip
     return get(engine, tenant_id, batch_id)

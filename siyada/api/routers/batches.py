@@ -21,8 +21,10 @@ router = APIRouter(tags=["batches"])
 @router.post("/v1/batches", openapi_extra=openapi_body(BatchCreate))
 async def create_batch(request: Request, principal: Principal = Depends(authenticate)) -> dict[str, Any]:
     req = validate(BatchCreate, await read_json(request))
-    batch = await asyncio.to_thread(store.create, request.app.state.engine, principal, req)
-    request.app.state.batches.wake()
+    state = request.app.state
+    window = state.settings.file.batches.window_seconds
+    batch = await asyncio.to_thread(store.create, state.engine, principal, req, window)
+    state.batches.wake()
     return batch
 
 
