@@ -261,6 +261,23 @@ class OidcConfig(_Strict):
         return v
 
 
+class BatchesConfig(_Strict):
+    """OpenAI's /v1/files and /v1/batches (siyada.batches): what one file and one batch may hold, and how
+    much of the gateway batches may take at once."""
+
+    max_file_bytes: int = Field(default=100 * 2**20, ge=1024)  # one uploaded file
+    max_requests: int = Field(default=50_000, ge=1)  # lines of one batch's input file
+    max_line_bytes: int = Field(default=1 * 2**20, ge=256)  # one request line
+    concurrency: int = Field(default=4, ge=1, le=256)  # requests of one batch in flight at once
+    running: int = Field(default=2, ge=1, le=64)  # batches one server process runs at once
+    poll_seconds: float = Field(default=1.0, gt=0, le=60)  # how often a server looks for batches to run
+    # A server renews its claim on a batch while it runs it; a server killed mid-batch lets its claim
+    # lapse after this long, and then any server (the restarted one) resumes the batch.
+    lease_seconds: float = Field(default=60.0, ge=1, le=3600)
+    # How long OpenAI's `completion_window: "24h"` lasts here: what is unsent then expires (shorter for tests)
+    window_seconds: float = Field(default=86400.0, ge=1, le=86400)
+
+
 class FileConfig(_Strict):
     """What a config file may hold."""
 
@@ -296,6 +313,7 @@ class FileConfig(_Strict):
     workers: WorkersConfig = Field(default_factory=WorkersConfig)
     telemetry: TelemetryConfig = Field(default_factory=TelemetryConfig)
     logging: LoggingConfig = Field(default_factory=LoggingConfig)
+    batches: BatchesConfig = Field(default_factory=BatchesConfig)
     # Where every audit checkpoint is also kept, out of reach of whoever can write this database: a path
     # to an append-only file on other storage, or the URL of another Siyada that countersigns
     # (siyada.governance.audit_witness), with an admin key of that server in `audit_witness_key`.

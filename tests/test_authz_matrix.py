@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import orjson
 import pytest
 from starlette.routing import Mount
 
@@ -120,9 +121,25 @@ class World:
         body = {"key_id": self.res[t]["key_id"], "model": f"m-{uuid.uuid4().hex[:6]}", "rpm": 1000}
         return self.ok("operator", "PUT", "/v1/admin/limits", json=body)["id"]
 
+    def fresh_file(self, t: str) -> str:
+        """A batch input whose one request fails fast (an unknown model): its batch ends in a moment."""
+        line = {"custom_id": "r", "method": "POST", "url": CHAT, "body": {"model": "absent"}}
+        files = {"file": ("r.jsonl", orjson.dumps(line))}
+        return self.ok(self.admin(t), "POST", "/v1/files", files=files, data={"purpose": "batch"})["id"]
+
+    def fresh_batch(self, t: str) -> str:
+        return self.ok(self.admin(t), "POST", "/v1/batches", json=_batch_of(self.res[t]["file"]))["id"]
+
     def fresh_conversation(self, t: str) -> str:
         owner = {"a": "user_a", "b": "admin_b"}[t]  # conversations are private to the key that made them
         return self.ok(owner, "POST", "/ui/api/conversations", json={"title": "t", "messages": []})["id"]
+
+
+CHAT = "/v1/chat/completions"
+
+
+def _batch_of(file_id: str) -> dict[str, str]:
+    return {"input_file_id": file_id, "endpoint": CHAT, "completion_window": "24h"}
 
 
 def _is_page(path: str) -> bool:
@@ -464,6 +481,38 @@ MATRIX: dict[tuple[str, str], tuple[str, Build]] = {
         "401 | ok/ok | ok/404 | 404/ok | 404/404",
         lambda w, t: (f"/v1/dataspace/outputs/{w.res[t]['released']}/download", {}),
     ),
+    # ---- files and batches: the tenant's own (any of its keys); another tenant's read as absent ---------
+    ("POST", "/v1/files"): (
+        "401 | ok | ok | ok | ok",
+        _fixed("/v1/files", files={"file": ("r.jsonl", b"{}")}, data={"purpose": "batch"}),
+    ),
+    ("GET", "/v1/files"): ("401 | ok | ok | ok | ok", _fixed("/v1/files")),
+    ("GET", "/v1/files/{file_id}"): (
+        "401 | ok/404 | ok/404 | 404/ok | 404/404",
+        lambda w, t: (f"/v1/files/{w.res[t]['file']}", {}),
+    ),
+    ("GET", "/v1/files/{file_id}/content"): (
+        "401 | ok/404 | ok/404 | 404/ok | 404/404",
+        lambda w, t: (f"/v1/files/{w.res[t]['file']}/content", {}),
+    ),
+    ("DELETE", "/v1/files/{file_id}"): (
+        "401 | ok/404 | ok/404 | 404/ok | 404/404",
+        lambda w, t: (f"/v1/files/{w.fresh_file(t)}", {}),
+    ),
+    ("POST", "/v1/batches"): (
+        "401 | ok/404 | ok/404 | 404/ok | 404/404",
+        lambda w, t: ("/v1/batches", {"json": _batch_of(w.res[t]["file"])}),
+    ),
+    ("GET", "/v1/batches"): ("401 | ok | ok | ok | ok", _fixed("/v1/batches")),
+    ("GET", "/v1/batches/{batch_id}"): (
+        "401 | ok/404 | ok/404 | 404/ok | 404/404",
+        lambda w, t: (f"/v1/batches/{w.res[t]['batch']}", {}),
+    ),
+    # its own: cancelled, or 409 once the (quick) batch has ended
+    ("POST", "/v1/batches/{batch_id}/cancel"): (
+        "401 | pass/404 | pass/404 | 404/pass | 404/404",
+        lambda w, t: (f"/v1/batches/{w.fresh_batch(t)}/cancel", {}),
+    ),
     # ---- usage: own tenant for everyone; another tenant for the operator only ----------------------
     ("GET", "/v1/usage"): (
         "401 | ok/403 | ok/403 | 403/ok | ok/ok",
@@ -632,6 +681,8 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         res["limit_id"] = w.fresh_limit(t)
         res["conversation"] = w.fresh_conversation(t)
         res["assistant"] = w.fresh_assistant(t)
+        res["file"] = w.fresh_file(t)
+        res["batch"] = w.fresh_batch(t)
         user = {"tenant": w.tenant(t), "username": f"agent-{t}", "password": PASSWORD}
         res["username"] = w.ok("operator", "POST", "/v1/admin/users", json=user)["username"]
         sealed = w.ok(

@@ -31,6 +31,7 @@ from siyada.api.routers import (
     assistant_channel,
     assistant_templates,
     assistants,
+    batches,
     collections,
     dataspace,
     dataspace_projects,
@@ -38,6 +39,7 @@ from siyada.api.routers import (
     documents,
     embeddings,
     evaluations,
+    files,
     generation,
     health,
     models,
@@ -54,6 +56,7 @@ from siyada.api.routers import usage as usage_router
 from siyada.api.uploads import Uploads
 from siyada.assistants.citizen import Citizen
 from siyada.assistants.tokens import TokenSigner
+from siyada.batches.runner import BatchRunner
 from siyada.config import ConfigError, Settings
 from siyada.dataspace.runner import LazySandbox
 from siyada.gateway.registry import build_router
@@ -208,6 +211,7 @@ def create_app(settings: Settings) -> FastAPI:
             chat.preload(settings.file.embedded.chat_model)
         await asyncio.to_thread(_warn_outdated, engine)
         await app.state.mcp.start()
+        app.state.batches.start()
         if settings.file.knowledge.warm_at_start:
             threading.Thread(
                 target=_warm, args=(app.state.knowledge,), name="siyada-warm", daemon=True
@@ -220,6 +224,7 @@ def create_app(settings: Settings) -> FastAPI:
             checkpoint_task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await rollup_task
+            await app.state.batches.close()  # before the recorder: its last usage rows are flushed
             await recorder.close()
             if isinstance(counters, RedisCounters):
                 await counters.close()
@@ -249,6 +254,7 @@ def create_app(settings: Settings) -> FastAPI:
         durable_usage=settings.file.durable_usage,
     )
     app.state.workers = workers
+    app.state.batches = BatchRunner(engine, app.state.gateway, settings.data_dir, settings.file.batches)
     app.state.sandbox = sandbox
     app.state.knowledge = Knowledge.from_config(
         engine, _embedder_lookup(router), app.state.privacy, settings.file.knowledge, workers
@@ -308,6 +314,8 @@ def create_app(settings: Settings) -> FastAPI:
         dataspace_projects.router,
         dataspace_queries.router,
         tokenize.router,
+        files.router,
+        batches.router,
         metrics_router.router,
         ui_routes.router,
         ui_conversations.router,

@@ -139,6 +139,15 @@ _USER_LINKS = {
         {"username": "$response.body#/username"},
     ),
 }
+_FILE_LINKS = {
+    "GetFile": ("GET", "/v1/files/{file_id}", {"file_id": "$response.body#/id"}),
+    "GetFileContent": ("GET", "/v1/files/{file_id}/content", {"file_id": "$response.body#/id"}),
+    "DeleteFile": ("DELETE", "/v1/files/{file_id}", {"file_id": "$response.body#/id"}),
+}
+_BATCH_LINKS = {
+    "GetBatch": ("GET", "/v1/batches/{batch_id}", {"batch_id": "$response.body#/id"}),
+    "CancelBatch": ("POST", "/v1/batches/{batch_id}/cancel", {"batch_id": "$response.body#/id"}),
+}
 
 # The one table of route-specific answers, keyed by (method, path template).
 ROUTES: dict[tuple[str, str], Doc] = {
@@ -231,6 +240,17 @@ ROUTES: dict[tuple[str, str], Doc] = {
     ("POST", "/v1/dataspace/outputs/{output_id}/approve"): Doc((403, 404, 409)),
     ("POST", "/v1/dataspace/outputs/{output_id}/reject"): Doc((403, 404, 409)),
     ("GET", "/v1/dataspace/outputs/{output_id}/download"): Doc((403, 404), success={200: ("text/csv",)}),
+    # files and batches (siyada.batches): a bad `limit`/`after`/`purpose` (400); another tenant's or an
+    # unknown id (404); a file a running batch reads, or a batch already ended (409)
+    ("POST", "/v1/files"): Doc(links={200: _FILE_LINKS}),
+    ("GET", "/v1/files"): Doc((400,)),
+    ("GET", "/v1/files/{file_id}"): Doc((404,)),
+    ("GET", "/v1/files/{file_id}/content"): Doc((404,), success={200: ("application/octet-stream",)}),
+    ("DELETE", "/v1/files/{file_id}"): Doc((404, 409)),
+    ("POST", "/v1/batches"): Doc((404,), links={200: _BATCH_LINKS}),
+    ("GET", "/v1/batches"): Doc((400,)),
+    ("GET", "/v1/batches/{batch_id}"): Doc((404,)),
+    ("POST", "/v1/batches/{batch_id}/cancel"): Doc((404, 409)),
     ("POST", "/ui/api/conversations"): Doc(links={201: _CONVERSATION_LINKS}),
     ("GET", "/ui/api/conversations/{conv_id}"): Doc((404,)),
     ("PUT", "/ui/api/conversations/{conv_id}"): Doc((404,)),

@@ -16,7 +16,7 @@ from siyada.assistants import store
 from siyada.assistants.spec import PREFIX
 from siyada.errors import ApiError
 from siyada.governance import audit
-from siyada.store.tables import assistant_widgets
+from siyada.store.tables_assistants import assistant_widgets
 
 
 def normal_origin(value: str) -> str:

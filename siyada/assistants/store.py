@@ -13,7 +13,7 @@ from sqlalchemy.engine import Connection, Engine
 from siyada.assistants.spec import PREFIX, AssistantFields
 from siyada.errors import ApiError
 from siyada.governance import audit
-from siyada.store.tables import assistants
+from siyada.store.tables_assistants import assistants
 
 
 def _missing(name: str, version: int | None = None) -> ApiError:

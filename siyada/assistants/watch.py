@@ -25,7 +25,7 @@ from sqlalchemy.engine import Engine
 from siyada.csv_cells import safe_cell
 from siyada.errors import ApiError
 from siyada.privacy.operators import scrub
-from siyada.store.tables import assistant_feedback, assistant_questions
+from siyada.store.tables_assistants import assistant_feedback, assistant_questions
 
 MAX_QUESTION_CHARS = 2000
 MAX_CLUSTERED = 500  # unanswered questions clustered per request: bounded work, newest first

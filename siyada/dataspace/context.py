@@ -20,7 +20,7 @@ from siyada.dataspace.classify import NUMERIC
 from siyada.dataspace.datasets import columns_of
 from siyada.dataspace.grants import Grant
 from siyada.dataspace.policy import Column, Kind, Policy, Thresholds
-from siyada.store.tables import dataspace_datasets
+from siyada.store.tables_dataspace import dataspace_datasets
 
 KINDS = {"direct": Kind.DIRECT, "quasi": Kind.QUASI, "sensitive": Kind.SENSITIVE, "other": Kind.OTHER}
 

@@ -25,7 +25,8 @@ from siyada.dataspace.upload import Prepared, UploadRefused, prepare
 from siyada.errors import ApiError
 from siyada.governance import audit
 from siyada.governance.keys import Principal
-from siyada.store.tables import dataspace_columns, dataspace_datasets, tenants
+from siyada.store.tables import tenants
+from siyada.store.tables_dataspace import dataspace_columns, dataspace_datasets
 
 
 def new_id(prefix: str) -> str:

@@ -21,12 +21,12 @@ from sqlalchemy.engine import Connection, Engine
 from siyada.errors import ApiError
 from siyada.governance import audit
 from siyada.governance.keys import Principal
-from siyada.store.tables import (
+from siyada.store.tables import tenants
+from siyada.store.tables_dataspace import (
     dataspace_columns,
     dataspace_datasets,
     dataspace_grants,
     dataspace_requests,
-    tenants,
 )
 
 MODES = ("table", "sql", "dp")

@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine
 from siyada.dataspace.grants import MICRO, load
 from siyada.errors import ApiError
 from siyada.governance import audit
-from siyada.store.tables import dataspace_grants
+from siyada.store.tables_dataspace import dataspace_grants
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from siyada.dataspace.grants import MICRO
 from siyada.errors import ApiError
 from siyada.governance import audit
 from siyada.governance.keys import Principal
-from siyada.store.tables import dataspace_datasets, dataspace_outputs
+from siyada.store.tables_dataspace import dataspace_datasets, dataspace_outputs
 
 COMPUTED = ("running", "pending", "approved", "rejected")  # tables that exist, released or not
 MAX_LISTED = 1000

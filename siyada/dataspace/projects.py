@@ -23,7 +23,7 @@ from siyada.dataspace.grants import MICRO
 from siyada.errors import ApiError
 from siyada.governance import audit
 from siyada.governance.keys import Principal
-from siyada.store.tables import dataspace_datasets, dataspace_grants, dataspace_requests
+from siyada.store.tables_dataspace import dataspace_datasets, dataspace_grants, dataspace_requests
 
 Mode = Literal["table", "sql", "dp"]
 MAX_EPSILON = 10.0

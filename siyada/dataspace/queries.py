@@ -42,7 +42,7 @@ from siyada.dataspace.structured import Filter, MeasureRequest, TableRequest, co
 from siyada.errors import ApiError
 from siyada.governance import audit
 from siyada.governance.keys import Principal
-from siyada.store.tables import dataspace_outputs
+from siyada.store.tables_dataspace import dataspace_outputs
 
 Scalar = str | int | float
 AUDITED_CHECKS_BYTES = 2000  # room for the checks' summary in one audit entry (its details: 4 KiB)

@@ -11,7 +11,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from siyada.privacy.operators import scrub
-from siyada.store.tables import dataspace_datasets, dataspace_grants, dataspace_requests, tenants
+from siyada.store.tables import tenants
+from siyada.store.tables_dataspace import dataspace_datasets, dataspace_grants, dataspace_requests
 
 MAX_ENTRIES = 1000
 

@@ -187,6 +187,13 @@ def resolve_key_hash(engine: Engine, digest: str) -> Principal | None:
     return Principal(key_id=row.key_id, role=row.role, tenant=tenant)
 
 
+def principal_of_key(engine: Engine, key_id: int) -> Principal | None:
+    """The principal of a key known by its id (work done later as that key: a batch), None if revoked."""
+    with engine.connect() as conn:
+        digest = conn.execute(sa.select(api_keys.c.key_hash).where(api_keys.c.id == key_id)).scalar()
+    return None if digest is None else resolve_key_hash(engine, digest)
+
+
 __all__ = [
     "ROLES",
     "KeyError_",
@@ -198,6 +205,7 @@ __all__ = [
     "insert_key",
     "key_tenant",
     "list_keys",
+    "principal_of_key",
     "resolve_key",
     "resolve_key_hash",
     "revoke_key",
