@@ -46,6 +46,9 @@ class ProviderConfig(_Strict):
     failure_threshold: int = Field(default=3, ge=1)
     cooldown: float = Field(default=10.0, gt=0)
     in_house: bool = False
+    # The rerank dialect it speaks: "jina" (vLLM, Jina, Cohere shape at {url}/rerank) or "tei"
+    # (Text Embeddings Inference: {url without /v1}/rerank, `texts` in, a bare list of scores out).
+    rerank_api: Literal["jina", "tei"] = "jina"
 
     @field_validator("url")
     @classmethod
@@ -65,7 +68,7 @@ class ModelConfig(_Strict):
     """A public model name served by one or more providers."""
 
     name: str = Field(pattern=r"^[A-Za-z0-9_.:/\-]{1,128}$")
-    kind: Literal["chat", "embeddings"] = "chat"
+    kind: Literal["chat", "embeddings", "rerank", "transcription", "speech"] = "chat"
     aliases: list[str] = Field(default_factory=list)
     routes: list[RouteConfig] = Field(min_length=1)
     context_length: int | None = None
@@ -84,6 +87,26 @@ class EmbeddedConfig(_Strict):
     context_length: int = Field(default=2048, ge=256)
     queue_size: int = Field(default=32, ge=1)
     max_tokens_default: int = Field(default=256, ge=1)
+
+
+class RerankConfig(_Strict):
+    """Bounds of one POST /v1/rerank: every document is scored, so its work grows with all of them."""
+
+    max_documents: int = Field(default=1000, ge=1, le=100_000)
+    max_document_chars: int = Field(default=8192, ge=1)  # what the embedded e5 reads of one text
+    max_total_chars: int = Field(default=1_000_000, ge=1)
+
+
+class AudioConfig(_Strict):
+    """Bounds of the audio routes (docs/integration.md, Speech)."""
+
+    max_bytes: int = Field(default=25 * 1024 * 1024, ge=1024)  # OpenAI's own limit per upload
+    max_seconds: float = Field(default=1800.0, gt=0)
+    # A file whose duration no reader here can find (WebM, raw PCM, an unknown container) is refused
+    # unless this is on; it is then billed at `unmeasured_bytes_per_second`.
+    allow_unmeasured: bool = False
+    unmeasured_bytes_per_second: int = Field(default=4000, ge=1)  # 32 kbit/s: a low speech bitrate
+    max_speech_chars: int = Field(default=4096, ge=1, le=100_000)  # OpenAI's limit for /audio/speech
 
 
 class TenantPrivacy(_Strict):
@@ -214,6 +237,8 @@ class FileConfig(_Strict):
     privacy: PrivacyConfig = Field(default_factory=PrivacyConfig)
     knowledge: KnowledgeConfig = Field(default_factory=KnowledgeConfig)
     workers: WorkersConfig = Field(default_factory=WorkersConfig)
+    rerank: RerankConfig = Field(default_factory=RerankConfig)
+    audio: AudioConfig = Field(default_factory=AudioConfig)
     # Where every audit checkpoint is also kept, out of reach of whoever can write this database: a path
     # to an append-only file on other storage, or the URL of another Siyada that countersigns
     # (siyada.governance.audit_witness), with an admin key of that server in `audit_witness_key`.

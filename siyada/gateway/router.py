@@ -14,10 +14,12 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from siyada.gateway.backends.base import CallContext, Endpoint, Provider, ProviderBusy, ProviderError
+from siyada.gateway.backends.rerank_upstream import estimate_rerank_tokens
 from siyada.gateway.cards import ModelCard, unevaluated
 from siyada.gateway.prompts import split_prompts
 
 T = TypeVar("T")
+Send = Callable[[Provider, dict[str, Any]], Awaitable[T]]
 
 
 @dataclass
@@ -103,10 +105,18 @@ class Router:
     async def call(
         self, entry: ModelEntry, endpoint: Endpoint, body: dict[str, Any], ctx: CallContext
     ) -> tuple[dict[str, Any], str]:
-        async def attempt(provider: Provider, routed: dict[str, Any], state: ProviderState) -> dict[str, Any]:
+        return await self.call_with(
+            entry, body, lambda provider, routed: provider.call(endpoint, routed, ctx)
+        )
+
+    async def call_with(self, entry: ModelEntry, body: dict[str, Any], send: Send[T]) -> tuple[T, str]:
+        """One non-streaming call made by `send(provider, body with the route's model name)` (a call
+        that is not plain JSON, such as an audio upload), routed, retried and counted as any other."""
+
+        async def attempt(provider: Provider, routed: dict[str, Any], state: ProviderState) -> T:
             state.in_flight += 1
             try:
-                return await provider.call(endpoint, routed, ctx)
+                return await send(provider, routed)
             finally:
                 state.in_flight -= 1
 
@@ -235,6 +245,8 @@ async def close_quietly(it: AsyncIterator[Any]) -> None:
 def estimate_tokens(body: dict[str, Any]) -> int:
     """For upstreams whose tokenizer we do not hold: ~4 characters a token (token ids count as they are);
     settled from their usage."""
+    if "documents" in body:  # rerank
+        return estimate_rerank_tokens(body)
     if "messages" in body:
         text = "".join(str(m.get("content") or "") for m in body["messages"])
         return max(1, (len(text) + 3) // 4)
