@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import BaseModel, ConfigDict, Field
 
 
 class RerankDocument(BaseModel):
     model_config = ConfigDict(extra="allow")
-    text: str
+    text: str = Field(min_length=1)
 
 
 class RerankRequest(BaseModel):
@@ -15,7 +17,7 @@ class RerankRequest(BaseModel):
     model_config = ConfigDict(extra="allow")
     model: str = Field(min_length=1, max_length=256)
     query: str = Field(min_length=1)
-    documents: list[str | RerankDocument] = Field(min_length=1)
+    documents: list[Annotated[str, Field(min_length=1)] | RerankDocument] = Field(min_length=1)
     top_n: int | None = Field(default=None, ge=1)
     # Cohere's default: answer indices and scores; the caller holds the documents already.
     return_documents: bool = False
