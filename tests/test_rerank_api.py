@@ -187,6 +187,13 @@ def test_vllm_upstream_not_in_house_reads_placeholders_and_caller_gets_real_text
     assert resp.json()["usage"]["prompt_tokens"] == 7  # the upstream's own count
 
 
+def test_an_upstream_answer_out_of_shape_is_a_provider_error(srv: Server, key: str) -> None:
+    resp = _rerank(srv, key, {"model": "vllm-rerank", "query": "break", "documents": ["a", "b"]})
+    assert resp.status_code in (502, 503), resp.text
+    assert "malformed rerank result" in resp.json()["error"]["message"]
+    assert ("rerank", resp.status_code, 0, None) in _rows(srv, "vllm-rerank")
+
+
 def test_quota_refuses_with_429(srv: Server) -> None:
     key = srv.key("default", "user")
     key_id = max(k["id"] for k in json.loads(cli(srv.data_dir, "keys", "list", "--json").stdout))
