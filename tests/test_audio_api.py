@@ -357,7 +357,15 @@ def test_model_rules_and_bad_input(srv: Server, client: OpenAI, upstream: Speech
     )
     assert no_model.status_code == 400 and no_model.json()["error"]["param"] == "model"
     not_form = httpx.post(srv.url + "/v1/audio/transcriptions", headers=headers, json={"model": "whisper-1"})
-    assert not_form.status_code == 400
+    assert not_form.status_code == 400 and not_form.json()["error"]["code"] == "invalid_multipart"
+    no_body = httpx.post(srv.url + "/v1/audio/translations", headers=headers)
+    assert no_body.status_code == 400 and no_body.json()["error"]["code"] == "invalid_multipart"
+    no_boundary = httpx.post(
+        srv.url + "/v1/audio/transcriptions",
+        headers={**headers, "Content-Type": "multipart/form-data"},
+        content=b"--x\r\n",
+    )
+    assert no_boundary.status_code == 400, no_boundary.text
     for body in (
         {"model": "tts-house", "voice": "x"},
         {"model": "tts-house", "voice": "x", "input": ""},

@@ -31,6 +31,9 @@ async def _limited(request: Request, limit: int) -> AsyncIterator[bytes]:
 
 async def read_form(request: Request, limit: int, max_fields: int) -> FormData:
     """The multipart form (at most one file and `max_fields` fields), its body counted against `limit`."""
+    if not request.headers.get("content-type", "").startswith("multipart/form-data"):
+        # Starlette's parser fails on a missing boundary with errors of its own (a 500 here)
+        raise ApiError(400, "Send a multipart/form-data body", code="invalid_multipart")
     try:
         return await MultiPartParser(
             request.headers, _limited(request, limit), max_files=1, max_fields=max_fields
