@@ -17,9 +17,10 @@ import orjson
 
 from siyada.api.schemas import unknown_fields
 from siyada.errors import ApiError
+from siyada.gateway.api_errors import as_api_error
 from siyada.gateway.backends.base import CallContext, Endpoint, ProviderError
 from siyada.gateway.prompts import token_prompts
-from siyada.gateway.router import ModelEntry, NoProviderAvailable, Router, Send, close_quietly
+from siyada.gateway.router import ModelEntry, Router, Send, close_quietly
 from siyada.governance.energy import estimate_wh
 from siyada.governance.keys import Principal
 from siyada.governance.metrics import Metrics
@@ -487,30 +488,3 @@ class _StreamMeter:
 
 def _label(notes: dict[str, Any] | None) -> str | None:
     return (notes or {}).get("usage_model")
-
-
-def as_api_error(exc: BaseException) -> ApiError:
-    if isinstance(exc, ApiError):
-        return exc
-    if isinstance(exc, NoProviderAvailable):
-        return ApiError(503, str(exc), code="no_provider_available")
-    if isinstance(exc, ProviderError):
-        if exc.status < 500:
-            message = _upstream_message(exc.body) or str(exc)
-            return ApiError(exc.status, message, code="upstream_rejected" if exc.body else None)
-        return ApiError(503 if exc.retryable else 502, str(exc), code="provider_error")
-    return ApiError(500, "Internal server error", code="internal_error")
-
-
-def _upstream_message(body: bytes | None) -> str | None:
-    if not body:
-        return None
-    try:
-        obj = orjson.loads(body)
-    except Exception:
-        return None
-    if isinstance(obj, dict) and isinstance(obj.get("error"), dict):
-        return str(obj["error"].get("message") or "")
-    if isinstance(obj, dict) and isinstance(obj.get("error"), str):
-        return obj["error"]
-    return None
