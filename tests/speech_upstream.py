@@ -29,7 +29,7 @@ def wav(seconds: float, rate: int = SPEECH_RATE) -> bytes:
     return out.getvalue()
 
 
-def transcript(fields: dict[str, str], audio: bytes) -> str:
+def transcript(fields: dict[str, Any], audio: bytes) -> str:
     digest = hashlib.sha256(audio).hexdigest()[:12]
     return (
         f"heard {len(audio)} bytes {digest} language={fields.get('language', '-')} "
@@ -83,7 +83,7 @@ class SpeechUpstream:
                     return self._send(200, json.dumps(answer).encode(), "application/json")
                 self._send(404, b'{"error": "unknown path"}', "application/json")
 
-            def _transcript(self, fields: dict[str, str], audio: bytes) -> None:
+            def _transcript(self, fields: dict[str, Any], audio: bytes) -> None:
                 text = transcript(fields, audio)
                 fmt = fields.get("response_format", "json")
                 if fmt == "json":
@@ -122,12 +122,13 @@ class SpeechUpstream:
         self.server.server_close()
 
 
-def _form(content_type: str, raw: bytes) -> tuple[dict[str, str], dict[str, tuple[str, bytes, str]]]:
-    """Fields and files of a multipart/form-data body (email's MIME parser reads the same format)."""
+def _form(content_type: str, raw: bytes) -> tuple[dict[str, Any], dict[str, tuple[str, bytes, str]]]:
+    """Fields and files of a multipart/form-data body (email's MIME parser reads the same format); a
+    field sent more than once (`timestamp_granularities[]`) is the list of its values."""
     message = BytesParser(policy=HTTP).parsebytes(
         b"Content-Type: " + content_type.encode() + b"\r\n\r\n" + raw
     )
-    fields: dict[str, str] = {}
+    fields: dict[str, Any] = {}
     files: dict[str, tuple[str, bytes, str]] = {}
     for part in message.iter_parts():
         name = part.get_param("name", header="content-disposition")
@@ -135,6 +136,9 @@ def _form(content_type: str, raw: bytes) -> tuple[dict[str, str], dict[str, tupl
         filename = part.get_filename()
         if filename is not None:
             files[name] = (filename, payload, part.get_content_type())
+        elif name in fields:
+            before = fields[name]
+            fields[name] = [*(before if isinstance(before, list) else [before]), payload.decode()]
         else:
             fields[name] = payload.decode()
     return fields, files

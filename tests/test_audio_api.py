@@ -180,6 +180,17 @@ def test_every_response_format_is_answered_as_the_upstream_made_it(
         assert out.language == "en" and out.duration == 1.0
 
 
+def test_repeated_fields_reach_the_upstream_repeated(client: OpenAI, upstream: SpeechUpstream) -> None:
+    out = client.audio.transcriptions.create(
+        model="whisper-1",
+        file=("a.wav", wav(1.0)),
+        response_format="verbose_json",
+        timestamp_granularities=["word", "segment"],
+    )
+    assert out.text
+    assert upstream.calls[-1]["fields"]["timestamp_granularities[]"] == ["word", "segment"]
+
+
 def test_translation(srv: Server, client: OpenAI, upstream: SpeechUpstream) -> None:
     audio = wav(1.5)
     out = client.audio.translations.create(model="whisper-1", file=("t.wav", audio))

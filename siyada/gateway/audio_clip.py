@@ -57,7 +57,8 @@ def audio_form(fields: dict[str, object], clip: AudioClip) -> aiohttp.FormData:
     """The multipart body of an OpenAI transcription or translation request."""
     form = aiohttp.FormData()
     for name, value in fields.items():
-        if value is not None:
-            form.add_field(name, str(value))
+        for one in value if isinstance(value, list) else [value]:  # `timestamp_granularities[]` repeats
+            if one is not None:
+                form.add_field(name, str(one))
     form.add_field("file", clip.data, filename=clip.filename, content_type=clip.content_type)
     return form

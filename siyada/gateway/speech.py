@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import math
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from siyada.api.audio_schemas import SpeechRequest, TranscriptionForm
@@ -55,9 +56,9 @@ def _audio_leaves_unread(
 ) -> None:
     """Refuse (400) audio for a model any of whose providers is not in-house, unless the config lets
     unreadable audio go (`[privacy] pass_parts = ["input_audio"]`)."""
+    entry = gateway.model_for(principal, form.model, endpoint)  # 404 / 403 / wrong kind come first
     if gateway.privacy is None or "input_audio" in gateway.privacy.config.pass_parts:
         return
-    entry = gateway.model_for(principal, form.model, endpoint)
     if all(gateway.router.providers[r.provider].in_house for r in entry.routes):
         return
     raise ApiError(
@@ -69,8 +70,12 @@ def _audio_leaves_unread(
     )
 
 
-def _audio_call(provider: Provider, endpoint: Endpoint) -> Any:
-    call = getattr(provider, "call_audio", None)
+AudioCall = Callable[[Endpoint, dict[str, Any], AudioClip | None], Awaitable[tuple[bytes, str]]]
+
+
+def _audio_call(provider: Provider) -> AudioCall:
+    """The provider's audio call; only upstreams have one (no speech model runs embedded)."""
+    call: AudioCall | None = getattr(provider, "call_audio", None)
     if call is None:
         raise ProviderError(
             f"provider {provider.name!r} serves no audio; route the model to an upstream", retryable=False
@@ -87,12 +92,12 @@ async def transcribe(
     limits: AudioConfig,
 ) -> tuple[bytes, str, str]:
     """A transcription or translation: the upstream's answer (bytes, media type) and its provider."""
-    seconds = measured(clip, limits)
     _audio_leaves_unread(gateway, principal, form, endpoint)
+    seconds = measured(clip, limits)
     fields = form.model_dump(exclude_none=True)  # unknown fields too: the shield decides on them
 
     async def send(provider: Provider, routed: dict[str, Any]) -> dict[str, Any]:
-        data, media = await _audio_call(provider, endpoint)(endpoint, routed, clip)
+        data, media = await _audio_call(provider)(endpoint, routed, clip)
         return {"audio": data, "media_type": media, "usage": {"prompt_tokens": seconds}}
 
     result, provider = await gateway.call(principal, endpoint, fields, send=send, units=seconds)
@@ -113,7 +118,7 @@ async def speak(
     chars = len(req.input)
 
     async def send(provider: Provider, routed: dict[str, Any]) -> dict[str, Any]:
-        data, media = await _audio_call(provider, "audio/speech")("audio/speech", routed, None)
+        data, media = await _audio_call(provider)("audio/speech", routed, None)
         made = await asyncio.to_thread(duration, data)  # None for raw PCM: no audio seconds counted
         produced = math.ceil(made) if made else 0
         usage = {"prompt_tokens": chars, "completion_tokens": produced}
