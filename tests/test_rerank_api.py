@@ -212,6 +212,22 @@ def test_quota_refuses_with_429(srv: Server) -> None:
     assert _rerank(srv, key, {**body, "model": "vllm-rerank"}).status_code == 200
 
 
+def test_token_quota_counts_e5s_own_tokens(srv: Server, key: str) -> None:
+    body = {"model": "siyada-rerank", "query": FRENCH_QUERY, "documents": FRENCH_DOCS[:2]}
+    tokens = _rerank(srv, key, body).json()["usage"]["prompt_tokens"]
+    limited = srv.key("default", "user")
+    key_id = max(k["id"] for k in json.loads(cli(srv.data_dir, "keys", "list", "--json").stdout))
+    cli(srv.data_dir, "limits", "set", "--key", str(key_id), "--tpm", str(2 * tokens - 1))
+    time.sleep(1.2)  # limits are re-read at most once a second
+    left = 60 - time.time() % 60
+    if left < 15:  # minute windows are aligned: do not straddle two
+        time.sleep(left + 0.2)
+    assert _rerank(srv, limited, body).status_code == 200
+    # the second call's tokens, counted by e5 before it runs, would pass the cap by one
+    refused = _rerank(srv, limited, body)
+    assert refused.status_code == 429 and "tokens per minute" in refused.json()["error"]["message"]
+
+
 def test_tenant_model_rules(srv: Server) -> None:
     narrow = srv.key("narrow", "user")
     body = {"query": "a", "documents": ["a", "b"]}
