@@ -20,7 +20,7 @@ from typing import Any
 import orjson
 
 from siyada import telemetry
-from siyada.config import LoggingConfig
+from siyada.config_integration import LoggingConfig
 
 REQUEST_ID: contextvars.ContextVar[str | None] = contextvars.ContextVar("siyada_request_id", default=None)
 # What a caller may send as its own X-Request-Id: a printable token (no spaces, no room for a text).

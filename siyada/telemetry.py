@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from opentelemetry.sdk.trace import TracerProvider
     from opentelemetry.trace import Span, Tracer
 
-    from siyada.config import TelemetryConfig
+    from siyada.config_integration import TelemetryConfig
 
 Attr = str | int | float | bool
 P = ParamSpec("P")

@@ -235,6 +235,16 @@ MATRIX: dict[tuple[str, str], tuple[str, Build]] = {
     ),
     ("POST", "/v1/completions"): ("401 | pass | pass | pass | pass", _fixed("/v1/completions", json={})),
     ("POST", "/v1/embeddings"): ("401 | pass | pass | pass | pass", _fixed("/v1/embeddings", json={})),
+    ("POST", "/v1/rerank"): ("401 | pass | pass | pass | pass", _fixed("/v1/rerank", json={})),
+    ("POST", "/v1/audio/transcriptions"): (
+        "401 | pass | pass | pass | pass",
+        _fixed("/v1/audio/transcriptions", json={}),
+    ),
+    ("POST", "/v1/audio/translations"): (
+        "401 | pass | pass | pass | pass",
+        _fixed("/v1/audio/translations", json={}),
+    ),
+    ("POST", "/v1/audio/speech"): ("401 | pass | pass | pass | pass", _fixed("/v1/audio/speech", json={})),
     ("GET", "/tokenizer_info"): (
         "401 | pass | pass | pass | pass",
         _fixed("/tokenizer_info", params={"model": "x" * 300}),

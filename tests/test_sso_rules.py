@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from siyada.config import ConfigError, OidcRule, parse_config_file
+from siyada.config import ConfigError, parse_config_file
+from siyada.config_integration import OidcRule
 from siyada.governance.sso_users import Placement, SsoRefused, match_rules, sign_in, sso_username
 from siyada.governance.tenants import create_tenant
 from siyada.store.db import open_store

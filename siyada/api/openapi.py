@@ -102,6 +102,8 @@ class Doc:
 
 
 _SSE = ("text/event-stream",)
+_TRANSCRIPT = ("application/json", "text/plain")
+_AUDIO = ("audio/mpeg", "audio/wav", "audio/ogg", "audio/flac", "audio/aac", "audio/pcm")
 _COLLECTION_LINKS = {
     "GetCollection": ("GET", "/v1/collections/{ref}", {"ref": "$response.body#/id"}),
     "ListCollectionDocuments": ("GET", "/v1/collections/{ref}/documents", {"ref": "$response.body#/id"}),
@@ -155,6 +157,11 @@ ROUTES: dict[tuple[str, str], Doc] = {
     ("POST", "/v1/chat/completions"): Doc(_GATEWAY + _KNOWLEDGE, success={200: _SSE}),
     ("POST", "/v1/completions"): Doc(_GATEWAY, success={200: _SSE}),
     ("POST", "/v1/embeddings"): Doc(_GATEWAY),
+    ("POST", "/v1/rerank"): Doc(_GATEWAY),
+    # siyada.gateway.speech: audio over the size limit (413); audio answered as the upstream made it
+    ("POST", "/v1/audio/transcriptions"): Doc((*_GATEWAY, 413), success={200: _TRANSCRIPT}),
+    ("POST", "/v1/audio/translations"): Doc((*_GATEWAY, 413), success={200: _TRANSCRIPT}),
+    ("POST", "/v1/audio/speech"): Doc(_GATEWAY, success={200: _AUDIO}),
     ("GET", "/tokenizer_info"): Doc(_GATEWAY),
     ("POST", "/tokenize"): Doc(_GATEWAY),
     ("POST", "/detokenize"): Doc(_GATEWAY),

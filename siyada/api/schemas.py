@@ -22,7 +22,9 @@ from pydantic import (
     model_validator,
 )
 
+from siyada.api.audio_schemas import SpeechRequest, TranscriptionForm
 from siyada.api.body import given, one_given
+from siyada.api.rerank_schemas import RerankRequest
 from siyada.gateway.prompts import MAX_PROMPTS, Prompt, split_prompts
 from siyada.lang.bidi import VISIBLE_PATTERN, refusal
 
@@ -382,10 +384,14 @@ class EmbeddingRequest(_Wire):
         return None
 
 
-_REQUESTS: dict[str, type[_Wire]] = {
+_REQUESTS: dict[str, type[BaseModel]] = {
     "chat/completions": ChatCompletionRequest,
     "completions": CompletionRequest,
     "embeddings": EmbeddingRequest,
+    "rerank": RerankRequest,
+    "audio/transcriptions": TranscriptionForm,
+    "audio/translations": TranscriptionForm,
+    "audio/speech": SpeechRequest,
 }
 
 

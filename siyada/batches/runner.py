@@ -29,7 +29,7 @@ from sqlalchemy.engine import Engine
 from siyada.api.body import validate
 from siyada.api.schemas import ChatCompletionRequest, CompletionRequest, EmbeddingRequest
 from siyada.batches import files, spec, store
-from siyada.config import BatchesConfig
+from siyada.config_integration import BatchesConfig
 from siyada.errors import ApiError, error_body
 from siyada.gateway.backends.base import Endpoint
 from siyada.gateway.service import Gateway

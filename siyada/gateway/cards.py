@@ -94,6 +94,15 @@ PACKAGED_CARDS: dict[str, ModelCard] = {
         good_for="semantic search in Arabic and French, English to Arabic, English to Darija (Arabic script)",
         not_for="Tifinagh; Arabizi to Arabic script (lexical search does better)",
     ),
+    # The same e5 vectors ranking the documents of a request: its scores are the same model's recall.
+    "siyada-rerank": _evaluated(
+        "embeddings",
+        E5_SCORES,
+        source="benchmarks",
+        languages=("ar", "fr", "en", "ary"),
+        good_for="re-ranking search results in Arabic and French, English queries over Arabic text",
+        not_for="Tifinagh; Arabizi; texts over 8,192 characters (only their start is read)",
+    ),
     "siyada-embed-static": _evaluated(
         "embeddings",
         STATIC_SCORES,

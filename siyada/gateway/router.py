@@ -15,10 +15,12 @@ from typing import Any, TypeVar
 
 from siyada import telemetry
 from siyada.gateway.backends.base import CallContext, Endpoint, Provider, ProviderBusy, ProviderError
+from siyada.gateway.backends.rerank_upstream import estimate_rerank_tokens
 from siyada.gateway.cards import ModelCard, unevaluated
 from siyada.gateway.prompts import split_prompts
 
 T = TypeVar("T")
+Send = Callable[[Provider, dict[str, Any]], Awaitable[T]]
 
 
 @dataclass
@@ -104,12 +106,23 @@ class Router:
     async def call(
         self, entry: ModelEntry, endpoint: Endpoint, body: dict[str, Any], ctx: CallContext
     ) -> tuple[dict[str, Any], str]:
-        async def attempt(provider: Provider, routed: dict[str, Any], state: ProviderState) -> dict[str, Any]:
+        return await self.call_with(
+            entry, endpoint, body, lambda provider, routed: provider.call(endpoint, routed, ctx)
+        )
+
+    async def call_with(
+        self, entry: ModelEntry, endpoint: Endpoint, body: dict[str, Any], send: Send[T]
+    ) -> tuple[T, str]:
+        """One non-streaming call made by `send(provider, body with the route's model name)` (a call
+        that is not plain JSON, such as an audio upload), routed, retried and counted as any other."""
+
+        async def attempt(provider: Provider, routed: dict[str, Any], state: ProviderState) -> T:
             state.in_flight += 1
             try:
                 with telemetry.span("siyada.upstream", _upstream_attrs(provider, endpoint, routed)) as span:
-                    result = await provider.call(endpoint, routed, ctx)
-                    telemetry.add(span, _usage_attrs(result))
+                    result = await send(provider, routed)
+                    if isinstance(result, dict):
+                        telemetry.add(span, _usage_attrs(result))
                     return result
             finally:
                 state.in_flight -= 1
@@ -267,6 +280,8 @@ async def close_quietly(it: AsyncIterator[Any]) -> None:
 def estimate_tokens(body: dict[str, Any]) -> int:
     """For upstreams whose tokenizer we do not hold: ~4 characters a token (token ids count as they are);
     settled from their usage."""
+    if "documents" in body:  # rerank
+        return estimate_rerank_tokens(body)
     if "messages" in body:
         text = "".join(str(m.get("content") or "") for m in body["messages"])
         return max(1, (len(text) + 3) // 4)

@@ -18,9 +18,10 @@ import orjson
 from siyada import telemetry
 from siyada.api.schemas import unknown_fields
 from siyada.errors import ApiError
+from siyada.gateway.api_errors import as_api_error
 from siyada.gateway.backends.base import CallContext, Endpoint, ProviderError
 from siyada.gateway.prompts import token_prompts
-from siyada.gateway.router import ModelEntry, NoProviderAvailable, Router, close_quietly
+from siyada.gateway.router import ModelEntry, Router, Send, close_quietly
 from siyada.governance.energy import estimate_wh
 from siyada.governance.keys import Principal
 from siyada.governance.metrics import Metrics
@@ -39,7 +40,15 @@ from siyada.privacy.shield import (
 from siyada.privacy.token_prompts import vet_token_prompts
 
 _INLINE_PRIVACY_BYTES = 4096  # larger bodies are analysed off the event loop
-_KIND_FOR = {"chat/completions": "chat", "completions": "chat", "embeddings": "embeddings"}
+_KIND_FOR = {
+    "chat/completions": "chat",
+    "completions": "chat",
+    "embeddings": "embeddings",
+    "rerank": "rerank",
+    "audio/transcriptions": "transcription",
+    "audio/translations": "transcription",
+    "audio/speech": "speech",
+}
 
 
 def _note_shield(notes: dict[str, Any] | None, shield: Pseudonymiser | None) -> None:
@@ -74,16 +83,18 @@ class Gateway:
         endpoint: Endpoint,
         body: dict[str, Any],
         started: float,
+        units: int | None = None,
     ) -> Ticket:
-        """Reserve quota before the call, or answer 429 naming the exhausted limit."""
+        """Reserve quota before the call, or answer 429 naming the exhausted limit. `units`: what the
+        call costs when it is known without a tokenizer (seconds of audio)."""
         if self.quotas is None:
             return Ticket(done=True)
         limits = await self.quotas.limits()
         key_id, tenant_id = principal.key_id, principal.tenant.id
         if not any(lim.applies_to(key_id, tenant_id, entry.name) for lim in limits):
             return Ticket(done=True)
-        prompt_tokens = 0
-        if needs_tokens(limits, key_id, tenant_id, entry.name):
+        prompt_tokens = units or 0
+        if units is None and needs_tokens(limits, key_id, tenant_id, entry.name):
             try:
                 prompt_tokens = await self.router.count_prompt_tokens(entry, endpoint, body)
             except Exception as exc:
@@ -210,20 +221,26 @@ class Gateway:
         endpoint: Endpoint,
         body: dict[str, Any],
         notes: dict[str, Any] | None = None,
+        send: Send[dict[str, Any]] | None = None,
+        units: int | None = None,
     ) -> tuple[dict[str, Any], str]:
+        """`send`: how a call that is not plain JSON reaches a provider (audio), costing `units`."""
         requested = body["model"]
         entry = self.model_for(principal, requested, endpoint)
         ctx = CallContext(principal.tenant.name)
         started = time.perf_counter()
         body, shield = await self._shield(principal, entry, endpoint, body, notes)
         _note_shield(notes, shield)
-        ticket = await self._admit(principal, entry, endpoint, body, started)
+        ticket = await self._admit(principal, entry, endpoint, body, started, units)
         provider: str | None = None
         status = 200
         result: dict[str, Any] = {}
         settling: asyncio.Task[None] | None = None
         try:
-            result, provider = await self.router.call(entry, endpoint, body, ctx)
+            if send is None:
+                result, provider = await self.router.call(entry, endpoint, body, ctx)
+            else:
+                result, provider = await self.router.call_with(entry, endpoint, body, send)
             if shield is not None:
                 restore_result(result, shield)
         except asyncio.CancelledError:
@@ -477,30 +494,3 @@ class _StreamMeter:
 
 def _label(notes: dict[str, Any] | None) -> str | None:
     return (notes or {}).get("usage_model")
-
-
-def as_api_error(exc: BaseException) -> ApiError:
-    if isinstance(exc, ApiError):
-        return exc
-    if isinstance(exc, NoProviderAvailable):
-        return ApiError(503, str(exc), code="no_provider_available")
-    if isinstance(exc, ProviderError):
-        if exc.status < 500:
-            message = _upstream_message(exc.body) or str(exc)
-            return ApiError(exc.status, message, code="upstream_rejected" if exc.body else None)
-        return ApiError(503 if exc.retryable else 502, str(exc), code="provider_error")
-    return ApiError(500, "Internal server error", code="internal_error")
-
-
-def _upstream_message(body: bytes | None) -> str | None:
-    if not body:
-        return None
-    try:
-        obj = orjson.loads(body)
-    except Exception:
-        return None
-    if isinstance(obj, dict) and isinstance(obj.get("error"), dict):
-        return str(obj["error"].get("message") or "")
-    if isinstance(obj, dict) and isinstance(obj.get("error"), str):
-        return obj["error"]
-    return None

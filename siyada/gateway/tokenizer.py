@@ -11,8 +11,9 @@ import asyncio
 from typing import Any
 
 from siyada.errors import ApiError
+from siyada.gateway.api_errors import as_api_error
 from siyada.gateway.backends.llama_model import BadTokens, LlamaModel, plain_message
-from siyada.gateway.service import Gateway, as_api_error
+from siyada.gateway.service import Gateway
 from siyada.governance.keys import Principal
 
 

@@ -20,7 +20,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from siyada.config import OidcRule
+from siyada.config_integration import OidcRule
 from siyada.governance import audit
 from siyada.governance.keys import Role, insert_key
 from siyada.governance.tenants import Tenant, TenantError, get_tenant

@@ -25,7 +25,7 @@ from joserfc.errors import InvalidKeyIdError, JoseError
 from joserfc.jwk import KeySet
 from joserfc.jws import JWSRegistry
 
-from siyada.config import OidcConfig, OidcProviderConfig
+from siyada.config_integration import OidcConfig, OidcProviderConfig
 
 ASYMMETRIC = ("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA")
 TIMEOUT = 10.0  # seconds, for each call to the provider

@@ -5,7 +5,15 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Any, Literal, Protocol
 
-Endpoint = Literal["chat/completions", "completions", "embeddings"]
+Endpoint = Literal[
+    "chat/completions",
+    "completions",
+    "embeddings",
+    "rerank",
+    "audio/transcriptions",
+    "audio/translations",
+    "audio/speech",
+]
 
 
 class ProviderError(Exception):

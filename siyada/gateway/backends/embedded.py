@@ -1,4 +1,5 @@
-"""The `embedded` provider: in-process chat (llama.cpp) and embeddings (e5) behind one provider name."""
+"""The `embedded` provider: in-process chat (llama.cpp), embeddings and rerank (e5) behind one provider
+name."""
 
 from __future__ import annotations
 
@@ -9,18 +10,25 @@ from siyada.gateway.backends.base import CallContext, Endpoint, ProviderError
 from siyada.gateway.backends.embedder import EmbedderProvider
 from siyada.gateway.backends.llama import LlamaProvider
 from siyada.gateway.backends.llama_model import LlamaModel
+from siyada.gateway.backends.reranker import RerankBackend
 
 
 class EmbeddedProvider:
     name = "embedded"
     in_house = True
 
-    def __init__(self, chat: LlamaProvider | None, embed: EmbedderProvider | None) -> None:
+    def __init__(
+        self,
+        chat: LlamaProvider | None,
+        embed: EmbedderProvider | None,
+        rerank: RerankBackend | None = None,
+    ) -> None:
         self.chat = chat
         self.embed = embed
+        self.rerank = rerank
 
-    def _for(self, endpoint: Endpoint) -> LlamaProvider | EmbedderProvider:
-        backend = self.embed if endpoint == "embeddings" else self.chat
+    def _for(self, endpoint: Endpoint) -> LlamaProvider | EmbedderProvider | RerankBackend:
+        backend = {"embeddings": self.embed, "rerank": self.rerank}.get(endpoint, self.chat)
         if backend is None:
             raise ProviderError("the embedded backend is disabled", retryable=True, status=503)
         return backend

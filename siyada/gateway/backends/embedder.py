@@ -146,7 +146,7 @@ class EmbedderProvider:
                 f"input_type must be one of {', '.join(INPUT_TYPES)}", retryable=False, status=400
             )
         model = await run_in(EMBEDDINGS, self.get, body["model"])
-        vectors, tokens = await _embed_in_batches(model, texts, input_type, ctx)
+        vectors, tokens = await embed_in_batches(model, texts, input_type, ctx)
         dims = body.get("dimensions")
         if dims is not None:
             if dims > model.dim:
@@ -193,7 +193,7 @@ def _embed_and_count(model: Any, texts: list[str], input_type: str) -> tuple[np.
     return model.embed(texts, input_type), model.count_tokens(texts, input_type)
 
 
-async def _embed_in_batches(
+async def embed_in_batches(
     model: Any, texts: list[str], input_type: str, ctx: CallContext
 ) -> tuple[np.ndarray, int]:
     """Embed about BATCH_CHARS characters of input per engine call; stop between calls once the client

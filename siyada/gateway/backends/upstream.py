@@ -15,7 +15,9 @@ import orjson
 
 from siyada import telemetry
 from siyada.config import ProviderConfig
+from siyada.gateway.audio_clip import AudioClip, audio_form
 from siyada.gateway.backends.base import CallContext, Endpoint, ProviderError
+from siyada.gateway.backends.rerank_upstream import rerank_answer, rerank_request
 from siyada.gateway.egress import EgressDenied, EgressPolicy, GuardedResolver
 
 
@@ -51,11 +53,14 @@ class UpstreamProvider:
         return url
 
     async def _open(self, endpoint: Endpoint, body: dict[str, Any]) -> aiohttp.ClientResponse:
+        return await self._post(self._url(endpoint), orjson.dumps(body), self._headers)
+
+    async def _post(self, url: str, data: Any, headers: dict[str, str]) -> aiohttp.ClientResponse:
         try:
             resp = await self._client().post(
-                self._url(endpoint),
-                data=orjson.dumps(body),
-                headers=telemetry.inject(self._headers),  # the upstream joins the caller's trace
+                url,
+                data=data,
+                headers=telemetry.inject(headers),  # the upstream joins the caller's trace
                 timeout=self._timeout(),
                 allow_redirects=False,
             )
@@ -80,13 +85,36 @@ class UpstreamProvider:
         )
 
     async def call(self, endpoint: Endpoint, body: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
-        resp = await self._open(endpoint, body)
+        if endpoint == "rerank":
+            # The TEI path is the checked URL's own host and port with another path.
+            url, sent = rerank_request(self.cfg.rerank_api, self._url(endpoint), body)
+            raw = await self._read(await self._post(url, orjson.dumps(sent), self._headers))
+            return rerank_answer(self.name, self.cfg.rerank_api, raw, body)
+        return self._object(await self._read(await self._open(endpoint, body)))
+
+    async def call_audio(
+        self, endpoint: Endpoint, fields: dict[str, Any], clip: AudioClip | None
+    ) -> tuple[bytes, str]:
+        """An audio call: the form of a transcription (fields and the file) or the JSON of a speech
+        request; the upstream's answer as it came (bytes and their media type)."""
+        url = self._url(endpoint)
+        if clip is None:
+            resp = await self._post(url, orjson.dumps(fields), self._headers)
+        else:
+            headers = {k: v for k, v in self._headers.items() if k != "Content-Type"}  # the form's own
+            resp = await self._post(url, audio_form(fields, clip), headers)
+        media = resp.headers.get("Content-Type", "application/octet-stream")
+        return await self._read(resp), media
+
+    async def _read(self, resp: aiohttp.ClientResponse) -> bytes:
         try:
-            data = await resp.read()
+            return await resp.read()
         except (TimeoutError, aiohttp.ClientError, OSError) as exc:
             raise ProviderError(f"{self.name}: read failed: {exc}", retryable=True) from exc
         finally:
             resp.release()
+
+    def _object(self, data: bytes) -> dict[str, Any]:
         try:
             obj = orjson.loads(data)
         except orjson.JSONDecodeError as exc:
