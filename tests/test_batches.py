@@ -420,8 +420,8 @@ def test_a_write_cut_midway_registers_nothing(tmp_path: Path) -> None:
     transaction that fails after the bytes are in place removes them again."""
     from siyada.batches import files
     from siyada.store.db import open_store, sqlite_url
-    from siyada.store.tables import files as files_table
     from siyada.store.tables import tenants
+    from siyada.store.tables_batches import files as files_table
 
     engine = open_store(sqlite_url(tmp_path))
     with engine.begin() as conn:
