@@ -135,22 +135,38 @@ async def answer(
     name, version = parse_model(requested)
     found = await asyncio.to_thread(store.get, engine, principal.tenant.id, name, version)
     label = f"{name}@{found['version']}"
-    inner = inner_body(found, body)
-    notes: dict[str, Any] = {"usage_model": PREFIX + label, "privacy": found["privacy"]}
+    result, provider = await run(gateway, grounded, principal, found, body, stream, PREFIX + label)
+    return result, provider, label
+
+
+async def run(
+    gateway: Gateway,
+    grounded: GroundedChat,
+    principal: Principal,
+    config: dict[str, Any],
+    body: dict[str, Any],
+    stream: bool,
+    usage_model: str,
+) -> tuple[Answer, str]:
+    """One configuration (a stored version, or the builder's unsaved draft) answering `body`, whose
+    `model` the response repeats; the usage row names `usage_model`."""
+    requested: str = body["model"]
+    inner = inner_body(config, body)
+    notes: dict[str, Any] = {"usage_model": usage_model, "privacy": config["privacy"]}
     started = time.perf_counter()
     result: Answer
-    if found["collections"]:
+    if config["collections"]:
         result, provider = await grounded.answer(principal, inner, stream, notes)
         if provider == grounded.LOCAL_PROVIDER:  # quoted, no model ran: the gateway wrote no row
-            await gateway.record_local(principal, "chat/completions", found["model"], PREFIX + label, started)
+            await gateway.record_local(principal, "chat/completions", config["model"], usage_model, started)
     elif stream:
         result, provider = await gateway.open_stream(principal, "chat/completions", inner, notes)
     else:
         result, provider = await gateway.call(principal, "chat/completions", inner, notes)
     if isinstance(result, dict):
         result["model"] = requested
-        return result, provider, label
-    return _renamed(result, requested), provider, label
+        return result, provider
+    return _renamed(result, requested), provider
 
 
 def card(found: dict[str, Any], tenant: str) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from siyada import __version__
 from siyada.api.auth import web_session
 from siyada.evaluation.report import chart
-from siyada.evaluation.results import get_run, leaderboard, list_runs
+from siyada.evaluation.results import get_run, leaderboard, list_runs, viewer_of
 from siyada.governance import users
 from siyada.lanes import AUTH, run_in
 from siyada.store.ids import row_id
@@ -195,8 +195,9 @@ async def evaluation(request: Request) -> Response:
     if principal is None:  # before any work: nothing is read for a visitor without a session
         return _to_login(request)
     engine = request.app.state.engine
-    boards = await asyncio.to_thread(leaderboard, engine)
-    runs = await asyncio.to_thread(list_runs, engine, 20)
+    viewer = viewer_of(principal)  # an assistant's runs are its tenant's
+    boards = await asyncio.to_thread(leaderboard, engine, None, viewer)
+    runs = await asyncio.to_thread(list_runs, engine, 20, None, viewer)
     plots = {b["task_version"]: _board_chart(b) for b in boards}
     return _page(
         request,
@@ -224,7 +225,8 @@ async def evaluation_run(run_id: str, request: Request) -> Response:
     if principal is None:
         return _to_login(request)
     rid = row_id(run_id)  # '²' or 2**70 name no run (and must not reach the driver)
-    run = await asyncio.to_thread(get_run, request.app.state.engine, rid) if rid is not None else None
+    engine, viewer = request.app.state.engine, viewer_of(principal)
+    run = await asyncio.to_thread(get_run, engine, rid, viewer) if rid is not None else None
     if run is None:
         return _page(request, "not_found.html", 404, principal=principal, csrf=session.csrf)
     plot = Markup(chart(run["scores"])) if run["scores"] else None
