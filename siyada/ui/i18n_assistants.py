@@ -1,0 +1,127 @@
+"""The assistants builder's words in French (default), Arabic and English, merged into `i18n.STRINGS`."""
+
+from __future__ import annotations
+
+# (key, French, Arabic, English)
+_ROWS: tuple[tuple[str, str, str, str], ...] = (
+    ("as_title", "Assistants", "المساعدون", "Assistants"),
+    ("as_new", "Nouvel assistant", "مساعد جديد", "New assistant"),
+    (
+        "as_none",
+        "Aucun assistant pour l'instant.",
+        "لا يوجد أي مساعد بعد.",
+        "No assistant yet.",
+    ),
+    (
+        "as_readonly",
+        "Seuls les administrateurs de votre administration modifient les assistants.",
+        "وحدهم مسؤولو إدارتكم يعدّلون المساعدين.",
+        "Only your administration's administrators edit assistants.",
+    ),
+    ("as_editor", "Configuration", "الإعداد", "Configuration"),
+    ("as_editing", "Modifier « {name} »", "تعديل «{name}»", "Edit “{name}”"),
+    ("as_version", "Version", "النسخة", "Version"),
+    ("as_versions", "Historique des versions", "سجل النسخ", "Version history"),
+    ("as_view", "Voir", "عرض", "View"),
+    ("as_view_version", "Voir la version {v}", "عرض النسخة {v}", "View version {v}"),
+    (
+        "as_viewing",
+        "Version {v} affichée : l'enregistrer en fait la version {next}.",
+        "النسخة {v} معروضة: حفظها يجعل منها النسخة {next}.",
+        "Version {v} shown: saving it makes it version {next}.",
+    ),
+    ("as_by", "par", "بواسطة", "by"),
+    (
+        "as_name_help",
+        "lettres minuscules, chiffres et tirets ; le modèle sera assistant/NOM",
+        "حروف لاتينية صغيرة وأرقام وشرطات؛ يكون النموذج assistant/الاسم",
+        "lower-case letters, digits and dashes; the model will be assistant/NAME",
+    ),
+    ("as_instructions", "Instructions", "التعليمات", "Instructions"),
+    ("as_lang_fr", "Français", "الفرنسية", "French"),
+    ("as_lang_ar", "Arabe", "العربية", "Arabic"),
+    ("as_lang_ary", "Darija", "الدارجة", "Darija"),
+    ("as_lang_en", "Anglais", "الإنجليزية", "English"),
+    ("as_model", "Modèle", "النموذج", "Model"),
+    ("as_collections", "Collections", "المجموعات", "Collections"),
+    (
+        "as_collections_help",
+        "aucune : une conversation libre avec les instructions",
+        "بدون مجموعة: محادثة حرة بالتعليمات",
+        "none: a plain chat with the instructions",
+    ),
+    ("as_answer_mode", "Mode de réponse", "نمط الجواب", "Answer mode"),
+    ("as_mode_default", "par défaut", "الافتراضي", "default"),
+    (
+        "as_mode_extractive",
+        "extractif (citations exactes)",
+        "استخراجي (اقتباس حرفي)",
+        "extractive (exact quotes)",
+    ),
+    (
+        "as_mode_generative",
+        "génératif (rédigé par le modèle)",
+        "توليدي (يكتبه النموذج)",
+        "generative (written by the model)",
+    ),
+    (
+        "as_retrieval_k",
+        "Passages retrouvés (1 à 20)",
+        "المقاطع المسترجعة (1 إلى 20)",
+        "Passages retrieved (1 to 20)",
+    ),
+    ("as_privacy", "Données personnelles", "المعطيات الشخصية", "Personal data"),
+    (
+        "as_privacy_external",
+        "la politique de votre administration",
+        "سياسة إدارتكم",
+        "your administration's policy",
+    ),
+    (
+        "as_privacy_all",
+        "pseudonymiser pour tous les modèles, même internes",
+        "إخفاء الهوية لكل النماذج، حتى الداخلية",
+        "pseudonymise for every model, in-house too",
+    ),
+    (
+        "as_temperature",
+        "Température (0 à 2 ; vide : celle du modèle)",
+        "درجة الحرارة (0 إلى 2؛ فارغ: قيمة النموذج)",
+        "Temperature (0 to 2; empty: the model's)",
+    ),
+    ("as_greeting", "Message d'accueil", "رسالة الترحيب", "Greeting"),
+    (
+        "as_suggested",
+        "Questions suggérées (une par ligne, 10 au plus)",
+        "أسئلة مقترحة (سؤال في كل سطر، 10 على الأكثر)",
+        "Suggested questions (one per line, 10 at most)",
+    ),
+    (
+        "as_tools",
+        "Outils permis (noms séparés par des virgules ; sans collections)",
+        "الأدوات المسموح بها (أسماء مفصولة بفواصل؛ بدون مجموعات)",
+        "Allowed tools (names separated by commas; without collections)",
+    ),
+    ("as_saved", "Version {v} enregistrée.", "حُفظت النسخة {v}.", "Version {v} saved."),
+    ("as_retire", "Retirer", "سحب", "Retire"),
+    (
+        "as_confirm_retire",
+        "Retirer « {name} » ? Aucune de ses versions ne répondra plus, et son nom reste pris.",
+        "سحب «{name}»؟ لن تجيب أي من نسخه بعد الآن، ويبقى اسمه محجوزا.",
+        "Retire “{name}”? None of its versions will answer any more, and its name stays taken.",
+    ),
+    ("as_retired", "« {name} » retiré.", "سُحب «{name}».", "“{name}” retired."),
+    ("as_fix", "Corrigez le champ signalé.", "صحّح الحقل المشار إليه.", "Fix the field shown."),
+    ("as_preview", "Aperçu", "معاينة", "Preview"),
+    (
+        "as_preview_intro",
+        "Le brouillon du formulaire répond ici, sans être enregistré.",
+        "تجيب هنا مسودة الاستمارة، دون حفظها.",
+        "The form's draft answers here, without being saved.",
+    ),
+    ("as_question", "Votre question", "سؤالك", "Your question"),
+    ("as_clear", "Effacer", "مسح", "Clear"),
+    ("as_suggestions", "Questions suggérées", "أسئلة مقترحة", "Suggested questions"),
+)
+
+ASSISTANTS: dict[str, dict[str, str]] = {key: {"fr": fr, "ar": ar, "en": en} for key, fr, ar, en in _ROWS}
