@@ -147,7 +147,7 @@
     $("as-versions").replaceChildren(...[...versions].reverse().map((v) => el("li", { "data-version": v.version },
       el("span", {}, `${t.as_version} ${v.version}`),
       el("span", { class: "meta" }, `${when(v.created_at)} · ${t.as_by} ${v.created_by}`),
-      button(t.as_view, () => { show(v); resetPreview(); }, {
+      button(t.as_view, () => { status(""); show(v); resetPreview(); }, {
         class: "link", "aria-label": format(t.as_view_version, { v: v.version }),
         "aria-current": shown && shown.version === v.version ? "true" : null,
       }))));
