@@ -6,6 +6,7 @@ tenant can neither run the assistant nor see its results (404)."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -90,6 +91,16 @@ def runs(srv: Server, keys: dict[str, str], task: Path, echo: RecordingUpstream)
     }
 
 
+def _web(srv: Server, key: str) -> httpx.Client:
+    """A web app session opened with `key` (the login form and its double-submit CSRF token)."""
+    client = httpx.Client(base_url=srv.url)
+    form = client.get("/ui/login").text
+    csrf = re.search(r'name="csrf" value="([^"]+)"', form)
+    assert csrf is not None
+    assert client.post("/ui/login", data={"csrf": csrf.group(1), "api_key": key}).status_code == 303
+    return client
+
+
 def _run_row(srv: Server, key: str, run_id: int) -> httpx.Response:
     return httpx.get(f"{srv.url}/v1/evaluations/{run_id}", headers=_h(key))
 
@@ -146,6 +157,11 @@ def test_another_tenant_can_neither_run_nor_see_it(
     assert not [r for r in listed if r["model"].startswith("assistant/")]
     boards = httpx.get(srv.url + "/v1/evaluations/leaderboard", headers=other).json()["data"]
     assert not [e for b in boards for e in b["entries"] if e["model"].startswith("assistant/")]
+    # nor in the web app's evaluation pages
+    page = _web(srv, keys["other"])
+    assert "assistant/guichet" not in page.get("/ui/evaluation").text
+    assert page.get(f"/ui/evaluation/runs/{runs['first']['run_id']}").status_code == 404
+    assert "assistant/guichet@2" in _web(srv, keys["admin"]).get("/ui/evaluation").text
     # and the owner still lists them
     mine = httpx.get(srv.url + "/v1/evaluations", params={"limit": 100}, headers=_h(keys["admin"])).json()[
         "data"
