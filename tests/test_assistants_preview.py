@@ -1,4 +1,4 @@
-"""The builder's live preview over HTTP (POST /v1/assistants/preview): an unsaved draft answers through the
+"""The builder's live preview over HTTP (POST /v1/assistant-previews): an unsaved draft answers through the
 path of `assistant/NAME` (same checks, same answers, citations, streamed or not), for the tenant's admins
 only, over the tenant's own collections only, with nothing stored and the usage on the caller's key; and
 `/v1/completions` refuses an assistant with a clear 400."""
@@ -61,7 +61,7 @@ def keys(srv: Server) -> dict[str, str]:
 def _preview(srv: Server, key: str, draft: dict[str, Any], question: str, **extra: Any) -> httpx.Response:
     body = {**draft, "messages": [{"role": "user", "content": question}], **extra}
     return httpx.post(
-        srv.url + "/v1/assistants/preview", json=body, headers={"Authorization": f"Bearer {key}"}, timeout=120
+        srv.url + "/v1/assistant-previews", json=body, headers={"Authorization": f"Bearer {key}"}, timeout=120
     )
 
 
@@ -169,7 +169,7 @@ def test_a_bad_draft_is_refused_with_its_field(
 ) -> None:
     body = {**DRAFT, "messages": [{"role": "user", "content": QUESTION}], **change}
     r = httpx.post(
-        srv.url + "/v1/assistants/preview", json=body, headers={"Authorization": f"Bearer {keys['admin']}"}
+        srv.url + "/v1/assistant-previews", json=body, headers={"Authorization": f"Bearer {keys['admin']}"}
     )
     assert r.status_code in (400, 404), r.text
     assert r.json()["error"]["param"] == param, r.text

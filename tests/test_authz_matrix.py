@@ -305,10 +305,10 @@ MATRIX: dict[tuple[str, str], tuple[str, Build]] = {
         lambda w, t: (f"/v1/assistants/{w.res[t]['assistant']}", {"json": {"greeting": "Salam"}}),
     ),
     # the builder's preview: admins only, over the caller's own collections (another tenant's: 404)
-    ("POST", "/v1/assistants/preview"): (
+    ("POST", "/v1/assistant-previews"): (
         "401 | 403/403 | ok/404 | 404/ok | 404/404",
         lambda w, t: (
-            "/v1/assistants/preview",
+            "/v1/assistant-previews",
             {
                 "json": {
                     "model": "siyada-chat",

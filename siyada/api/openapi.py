@@ -169,7 +169,7 @@ ROUTES: dict[tuple[str, str], Doc] = {
     ("DELETE", "/v1/assistants/{name}"): Doc((400, 404)),
     ("GET", "/v1/assistants/{name}/versions"): Doc((400, 404)),
     # the builder's draft served as a call: the model's and the collections' answers, streamed or not
-    ("POST", "/v1/assistants/preview"): Doc(_GATEWAY + _KNOWLEDGE, success={200: _SSE}),
+    ("POST", "/v1/assistant-previews"): Doc(_GATEWAY + _KNOWLEDGE, success={200: _SSE}),
     ("GET", "/v1/uploads/{upload_id}"): Doc((404,)),  # unknown here (siyada.api.uploads)
     ("POST", "/v1/search"): Doc(_KNOWLEDGE),
     ("POST", "/v1/privacy/deanonymize"): Doc(),

@@ -66,7 +66,6 @@ class AssistantPreview(AssistantFields):
     name: Annotated[str, Field(pattern=NAME_PATTERN)] | None = None
     messages: list[ChatMessage] = Field(min_length=1, max_length=64)
     stream: bool = False
-    max_tokens: Annotated[int, Field(ge=1, le=4096)] | None = None
 
 
 class AssistantPatch(BaseModel):

@@ -1,7 +1,7 @@
 """The assistants builder, /ui/assistants: the tenant's assistants, a form for every field of one, its
 version history, and a live preview of the unsaved draft.
 
-The page is a shell; its script calls the public `/v1/assistants` API (and `/v1/assistants/preview`)
+The page is a shell; its script calls the public `/v1/assistants` API (and `/v1/assistant-previews`)
 with the session, so the builder can do nothing the admin's key could not. A user who is not an admin
 sees the list and the configurations read-only (the API refuses their writes anyway).
 """

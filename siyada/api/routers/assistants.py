@@ -2,7 +2,7 @@
 reads; another tenant's assistant is simply not found.
 
 POST /v1/assistants · GET /v1/assistants · GET|PATCH|DELETE /v1/assistants/{name} ·
-GET /v1/assistants/{name}/versions · POST /v1/assistants/preview (the builder's draft, not stored)
+GET /v1/assistants/{name}/versions · POST /v1/assistant-previews (the builder's draft, not stored)
 """
 
 from __future__ import annotations
@@ -107,7 +107,7 @@ async def list_versions(
     return {"object": "list", "data": data}
 
 
-@router.post("/v1/assistants/preview", openapi_extra=openapi_body(AssistantPreview))
+@router.post("/v1/assistant-previews", openapi_extra=openapi_body(AssistantPreview))
 async def preview_assistant(request: Request, principal: Principal = Depends(require_admin)) -> Response:
     """The builder's draft answering a conversation through the very path of `assistant/NAME` (same
     checks, same answer rules, usage on the caller's key as `assistant-preview/NAME`); nothing stored."""
@@ -120,8 +120,6 @@ async def preview_assistant(request: Request, principal: Principal = Depends(req
         "messages": [m.model_dump(exclude_unset=True) for m in draft.messages],
         "stream": draft.stream,
     }
-    if draft.max_tokens is not None:
-        chat["max_tokens"] = draft.max_tokens
     state = request.app.state
     usage_model = f"assistant-preview/{label}"
     answer, provider = await knowledge_call(

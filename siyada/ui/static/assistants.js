@@ -1,6 +1,6 @@
 // The assistants builder: the tenant's assistants, a form for every field of one (saving makes a new
 // version), its version history (an old version can be shown, and saved again as the newest), retiring,
-// and a live preview in which the unsaved draft answers through /v1/assistants/preview. An error the API
+// and a live preview in which the unsaved draft answers through /v1/assistant-previews. An error the API
 // names a field for (`param`) is shown next to that field.
 "use strict";
 (() => {
@@ -234,7 +234,7 @@
     if (NAME.test(name)) request.name = name;
     let text = "", citations = null;
     try {
-      const resp = await api("/v1/assistants/preview", { method: "POST", json: request });
+      const resp = await api("/v1/assistant-previews", { method: "POST", json: request });
       await answers.readChunks(resp, (chunk) => {
         const delta = chunk.choices?.[0]?.delta?.content;
         if (delta) { text += delta; answers.renderAnswer(body, text, citations, $("pv-passage")); }
