@@ -64,6 +64,7 @@ class AssistantPreview(AssistantFields):
     labels the usage row) and a conversation for it to answer. Nothing is stored."""
 
     name: Annotated[str, Field(pattern=NAME_PATTERN)] | None = None
+    model: str = Field(min_length=1, max_length=128)  # named, as in a chat completion (no default)
     messages: list[ChatMessage] = Field(min_length=1, max_length=64)
     stream: bool = False
 
