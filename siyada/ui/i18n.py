@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from siyada.ui.i18n_assistants import ASSISTANTS
+from siyada.ui.i18n_builder import BUILDER
 from siyada.ui.i18n_dataspace import DATASPACE
 
 LANGS = ("fr", "ar", "en")
@@ -265,8 +265,8 @@ STRINGS: dict[str, dict[str, str]] = {
 }
 # The data space's pages keep their words in their own module (keys prefixed ds_).
 STRINGS.update(DATASPACE)
-# So do the assistants builder's (keys prefixed as_).
-STRINGS.update(ASSISTANTS)
+# So do the assistants builder's (keys prefixed ab_).
+STRINGS.update(BUILDER)
 
 
 def pick(requested: str | None) -> str:

@@ -25,7 +25,7 @@ async def builder(request: Request) -> Response:
         return _to_login(request)
     return _page(
         request,
-        "assistants.html",
+        "assistant_builder.html",
         principal=principal,
         csrf=session.csrf,
         admin=principal.is_admin,

@@ -86,7 +86,7 @@
     message.hidden = false;
     input.setAttribute("aria-invalid", "true");
     input.focus();
-    status(t.as_fix);
+    status(t.ab_fix);
   }
 
   // ---- instruction tabs (arrow keys move between them, as a tab list does) ----
@@ -127,7 +127,7 @@
     current = await json(`/v1/assistants/${encodeURIComponent(name)}`);
     versions = (await json(`/v1/assistants/${encodeURIComponent(name)}/versions`)).data;
     show(current);
-    $("as-editor-title").textContent = format(t.as_editing, { name });
+    $("as-editor-title").textContent = format(t.ab_editing, { name });
     if (admin) $("as-retire").hidden = false;
     resetPreview();
     await loadList();
@@ -138,17 +138,17 @@
     fill(version);
     const old = current && version.version !== current.version;
     $("as-viewing").hidden = !old;
-    if (old) $("as-viewing").textContent = format(t.as_viewing, { v: version.version, next: current.version + 1 });
+    if (old) $("as-viewing").textContent = format(t.ab_viewing, { v: version.version, next: current.version + 1 });
     renderVersions();
   }
 
   function renderVersions() {
     $("as-history").hidden = !current;
     $("as-versions").replaceChildren(...[...versions].reverse().map((v) => el("li", { "data-version": v.version },
-      el("span", {}, `${t.as_version} ${v.version}`),
-      el("span", { class: "meta" }, `${when(v.created_at)} · ${t.as_by} ${v.created_by}`),
-      button(t.as_view, () => { status(""); show(v); resetPreview(); }, {
-        class: "link", "aria-label": format(t.as_view_version, { v: v.version }),
+      el("span", {}, `${t.ab_version} ${v.version}`),
+      el("span", { class: "meta" }, `${when(v.created_at)} · ${t.ab_by} ${v.created_by}`),
+      button(t.ab_view, () => { status(""); show(v); resetPreview(); }, {
+        class: "link", "aria-label": format(t.ab_view_version, { v: v.version }),
         "aria-current": shown && shown.version === v.version ? "true" : null,
       }))));
   }
@@ -158,7 +158,7 @@
     versions = [];
     shown = null;
     fill(null);
-    $("as-editor-title").textContent = t.as_new;
+    $("as-editor-title").textContent = t.ab_new;
     $("as-viewing").hidden = true;
     $("as-retire").hidden = true;
     renderVersions();
@@ -176,19 +176,19 @@
         ? await json(`/v1/assistants/${encodeURIComponent(current.name)}`, { method: "PATCH", json: draft() })
         : await json("/v1/assistants", { method: "POST", json: { name: $("f-name").value.trim(), ...draft() } });
       await open(saved.name);
-      status(format(t.as_saved, { v: saved.version }));
+      status(format(t.ab_saved, { v: saved.version }));
     } catch (e) {
       showError(e);
     }
   }
 
   async function retire() {
-    if (!current || !confirm(format(t.as_confirm_retire, { name: current.name }))) return;
+    if (!current || !confirm(format(t.ab_confirm_retire, { name: current.name }))) return;
     const name = current.name;
     try {
       await api(`/v1/assistants/${encodeURIComponent(name)}`, { method: "DELETE" });
       startNew();
-      status(format(t.as_retired, { name }));
+      status(format(t.ab_retired, { name }));
     } catch (e) {
       fail(e);
     }
@@ -197,7 +197,7 @@
   // ---- the live preview: the draft as it is in the form, nothing saved ----
   function bubble(role, text) {
     const body = el("div", { class: "body", dir: "auto" }, text);
-    const li = el("li", { class: `msg ${role}` }, el("span", { class: "who-label" }, role === "user" ? t.you : t.as_preview), body);
+    const li = el("li", { class: `msg ${role}` }, el("span", { class: "who-label" }, role === "user" ? t.you : t.ab_preview), body);
     $("pv-messages").append(li);
     return { li, body };
   }
