@@ -7,7 +7,6 @@ ones in docs/screenshots/assistants-builder*.png), else a temporary folder."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,13 +15,12 @@ import httpx
 import pytest
 
 from tests.assistants_world import start_server, upload_corpus
-from tests.browser import CHROMIUM, screenshots
+from tests.browser import AXE, CHROMIUM, login, screenshots, serious_violations
 from tests.browser import browser as chromium
 from tests.recording_upstream import RecordingUpstream
 from tests.server import Server
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed")
-AXE = Path(__file__).resolve().parents[1] / ".venv" / "axe-core" / "axe.min.js"
 DESKTOP = {"width": 1366, "height": 900}
 PHONE = {"width": 390, "height": 844}
 QUESTION = "Quel est le délai de délivrance du certificat de résidence ?"
@@ -83,13 +81,9 @@ def _auth(key: str) -> dict[str, str]:
 
 
 def _login(browser: Any, server: Server, key: str, lang: str = "fr", **context: Any) -> tuple[Any, Any]:
+    """Signed in, on the builder, its choices loaded."""
     context.setdefault("viewport", DESKTOP)
-    ctx = browser.new_context(**context)
-    page = ctx.new_page()
-    page.goto(f"{server.url}/ui/login?lang={lang}")
-    page.fill("#api_key", key)
-    page.click("button[type=submit]")
-    page.wait_for_url(re.compile(r"/ui/chat$"))
+    ctx, page = login(browser, server.url, key, lang, **context)
     page.goto(server.url + "/ui/assistants")
     page.wait_for_function("() => document.querySelectorAll('#f-model option').length > 0")
     page.wait_for_load_state("networkidle")
@@ -261,13 +255,7 @@ def test_the_builder_passes_axe(browser: Any, server: Server, keys: dict[str, st
             if who == "admin":
                 page.locator("#pv-suggested button").first.click()
                 _answered(page)
-            page.add_script_tag(path=str(AXE))
-            result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-            bad = [
-                f"{v['id']}: {v['nodes'][0]['html'][:160]}"
-                for v in result["violations"]
-                if v["impact"] in ("serious", "critical")
-            ]
+            bad = serious_violations(page)
             if bad:
                 found[f"{who}:{lang}"] = bad
             ctx.close()
