@@ -34,3 +34,19 @@ def test_every_word_the_templates_and_scripts_use_exists() -> None:
 def test_arabic_pages_are_right_to_left() -> None:
     assert i18n.direction("ar") == "rtl" and i18n.direction("fr") == "ltr"
     assert i18n.words("ar")["send"] == "إرسال"
+
+
+def test_the_builder_has_a_tamazight_draft_for_every_word() -> None:
+    """Not shown on this branch (the Tamazight interface is merged beside it), but complete and in
+    Tifinagh, so that merging it keeps every word in all four languages."""
+    from siyada.ui.i18n_builder import BUILDER
+    from siyada.ui.i18n_zgh_builder import ZGH_BUILDER
+
+    assert set(ZGH_BUILDER) == set(BUILDER)
+    latin = {"assistant"}  # the model's name, assistant/NAME, is typed as such
+    for key, text in ZGH_BUILDER.items():
+        words = re.findall(r"[A-Za-z]+", re.sub(r"\{\w+\}", "", text))
+        assert set(words) <= latin, (key, words)
+        assert re.search("[\u2d30-\u2d7f]", text), key
+        # the same placeholders as the French text
+        assert sorted(re.findall(r"\{\w+\}", text)) == sorted(re.findall(r"\{\w+\}", BUILDER[key]["fr"])), key
