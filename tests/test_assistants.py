@@ -15,10 +15,10 @@ import openai
 import pytest
 from openai import OpenAI
 
+from tests.assistants_world import start_server, upload_corpus
 from tests.recording_upstream import RecordingUpstream
 from tests.server import Server, cli
 
-CORPUS = Path(__file__).parent / "fixtures" / "corpus"
 CIN = "BE873214"
 
 
@@ -31,26 +31,7 @@ def echo() -> Iterator[RecordingUpstream]:
 
 @pytest.fixture(scope="module")
 def srv(tmp_path_factory: pytest.TempPathFactory, echo: RecordingUpstream) -> Iterator[Server]:
-    data = tmp_path_factory.mktemp("assistants")
-    config = data / "siyada.toml"
-    # An in-house model, and a tenant whose policy lets in-house providers read real values: what an
-    # assistant's own privacy "all" must tighten.
-    config.write_text(
-        f"""
-[privacy.tenants.commune]
-prompts = "external"
-[[providers]]
-name = "house"
-url = "{echo.url}"
-in_house = true
-[[models]]
-name = "echo"
-routes = [{{provider = "house"}}]
-"""
-    )
-    for tenant in ("commune", "other"):
-        cli(data, "tenants", "create", tenant)
-    server = Server(data, config=config).start()
+    server = start_server(tmp_path_factory.mktemp("assistants"), echo.url)
     yield server
     server.stop()
 
@@ -74,19 +55,7 @@ def _client(srv: Server, tenant: str = "commune", role: str = "user") -> OpenAI:
 
 @pytest.fixture(scope="module")
 def procedures(srv: Server) -> str:
-    r = httpx.post(srv.url + "/v1/collections", json={"name": "procedures"}, headers=_h(srv))
-    assert r.status_code == 201, r.text
-    for path in sorted(CORPUS.iterdir()):
-        files = {"file": (path.name, path.read_bytes())}
-        res = httpx.post(
-            srv.url + "/v1/documents",
-            files=files,
-            data={"collection": "procedures"},
-            headers=_h(srv),
-            timeout=300,
-        )
-        assert res.status_code == 201, res.text
-    return "procedures"
+    return upload_corpus(srv, _h(srv))
 
 
 GUICHET: dict[str, Any] = {

@@ -208,6 +208,7 @@ MATRIX: dict[tuple[str, str], tuple[str, Build]] = {
     ("GET", "/ui/dataspace/approvals"): ("login | 403 | ok | ok | ok", _fixed("/ui/dataspace/approvals")),
     ("GET", "/ui/dataspace/workbench"): ("login | ok | ok | ok | ok", _fixed("/ui/dataspace/workbench")),
     ("GET", "/ui/dataspace/airlock"): ("login | ok | ok | ok | ok", _fixed("/ui/dataspace/airlock")),
+    ("GET", "/ui/assistants"): ("login | ok | ok | ok | ok", _fixed("/ui/assistants")),  # users: read-only
     # ---- the web app's conversations: private to the key that made them, even from an operator -----
     ("GET", "/ui/api/conversations"): ("401 | ok | ok | ok | ok", _fixed("/ui/api/conversations")),
     ("POST", "/ui/api/conversations"): (
@@ -362,6 +363,21 @@ MATRIX: dict[tuple[str, str], tuple[str, Build]] = {
     ("PATCH", "/v1/assistants/{name}"): (
         "401 | 403/403 | ok/404 | 404/ok | 404/404",
         lambda w, t: (f"/v1/assistants/{w.res[t]['assistant']}", {"json": {"greeting": "Salam"}}),
+    ),
+    # the builder's preview: admins only, over the caller's own collections (another tenant's: 404)
+    ("POST", "/v1/assistant-previews"): (
+        "401 | 403/403 | ok/404 | 404/ok | 404/404",
+        lambda w, t: (
+            "/v1/assistant-previews",
+            {
+                "json": {
+                    "model": "siyada-chat",
+                    "collections": [w.res[t]["collection"]],
+                    "answer_mode": "extractive",
+                    "messages": [{"role": "user", "content": "attestation"}],
+                }
+            },
+        ),
     ),
     ("DELETE", "/v1/assistants/{name}"): (
         "401 | 403/403 | ok/404 | 404/ok | 404/404",

@@ -20,13 +20,11 @@ import httpx
 import orjson
 import pytest
 
-from tests.browser import CHROMIUM, screenshots
+from tests.browser import AXE, CHROMIUM, login, screenshots, serious_violations
 from tests.browser import browser as chromium
 from tests.dataspace_world import COMPLETE, census_rows, to_csv
 from tests.server import Server, cli
 
-ROOT = Path(__file__).resolve().parents[1]
-AXE = ROOT / ".venv" / "axe-core" / "axe.min.js"
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed")
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
@@ -72,13 +70,7 @@ def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _login(browser: Any, server: Server, key: str, lang: str, **context: Any) -> tuple[Any, Any]:
     context.setdefault("viewport", DESKTOP)
-    ctx = browser.new_context(accept_downloads=True, **context)
-    page = ctx.new_page()
-    page.goto(f"{server.url}/ui/login?lang={lang}")  # the language cookie, kept for the session
-    page.fill("#api_key", key)
-    page.click("button[type=submit]")
-    page.wait_for_url(re.compile(r"/ui/chat$"))
-    return ctx, page
+    return login(browser, server.url, key, lang, **context)
 
 
 def _open(page: Any, server: Server, section: str, lang: str) -> None:
@@ -348,13 +340,7 @@ def test_every_data_space_page_passes_axe(browser: Any, server: Server, keys: di
                 if section == "dataspace" and who == "owner":
                     page.locator("#yours-rows button").first.click()  # the editor open, with its form
                     page.wait_for_selector("#editor:not([hidden])")
-                page.add_script_tag(path=str(AXE))
-                result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-                bad = [
-                    f"{v['id']}: {v['nodes'][0]['html'][:160]}"
-                    for v in result["violations"]
-                    if v["impact"] in ("serious", "critical")
-                ]
+                bad = serious_violations(page)
                 if bad:
                     found[f"{who}:{section}:{lang}"] = bad
             ctx.close()

@@ -9,6 +9,7 @@ from pathlib import Path
 from siyada.ui import i18n
 from siyada.ui.i18n_zgh import ZGH
 from siyada.ui.i18n_zgh_assistants import ZGH_ASSISTANTS
+from siyada.ui.i18n_zgh_builder import ZGH_BUILDER
 from siyada.ui.i18n_zgh_dataspace import ZGH_DATASPACE
 
 UI = Path(i18n.__file__).parent
@@ -47,12 +48,13 @@ LATIN_ALLOWED = {
     "API", "OCR", "CI", "MB", "PDF", "DOCX", "ODT", "XLSX", "ODS", "PPTX", "CSV", "EML", "HTML",
     "Markdown", "JSON", "PNG", "JPEG", "TIFF", "WebP", "Parquet", "SQL", "SELECT", "DCAT", "CNDP",
     "siyada", "eval", "run", "data", "Embedding", "tokens", "quantile",
+    "assistant",  # the model string assistant/NAME, typed as such
 }  # fmt: skip
 
 
 def test_tamazight_is_written_in_tifinagh_for_every_key() -> None:
     # no stale key, none missing
-    assert set(ZGH) | set(ZGH_DATASPACE) | set(ZGH_ASSISTANTS) == set(i18n.STRINGS)
+    assert set(ZGH) | set(ZGH_DATASPACE) | set(ZGH_ASSISTANTS) | set(ZGH_BUILDER) == set(i18n.STRINGS)
     for key, texts in i18n.STRINGS.items():
         zgh, fr = texts["zgh"], texts["fr"]
         # the same {placeholders} as French, so the pages fill them in

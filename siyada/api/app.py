@@ -84,6 +84,7 @@ from siyada.mcpserver.tools import Services as McpServices
 from siyada.privacy.policy import build_guard
 from siyada.readiness import Readiness
 from siyada.store.db import open_store
+from siyada.ui import assistant_builder as ui_assistant_builder
 from siyada.ui import assistants as ui_assistants
 from siyada.ui import conversations as ui_conversations
 from siyada.ui import dataspace as ui_dataspace
@@ -326,6 +327,7 @@ def create_app(settings: Settings) -> FastAPI:
         ui_dataspace.router,
         ui_assistants.router,
         ui_sso.router,
+        ui_assistant_builder.router,
     ):
         app.include_router(r)
     app.mount("/ui/static", StaticFiles(directory=ui_routes.STATIC), name="ui-static")

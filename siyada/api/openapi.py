@@ -200,6 +200,8 @@ ROUTES: dict[tuple[str, str], Doc] = {
     ("GET", "/v1/assistants/{name}/stats.csv"): Doc((400, 404), success={200: ("text/csv",)}),
     ("GET", "/v1/assistants/{name}/unanswered"): Doc((400, 404)),
     ("GET", "/v1/assistants/{name}/unanswered.csv"): Doc((400, 404), success={200: ("text/csv",)}),
+    # the builder's draft served as a call: the model's and the collections' answers, streamed or not
+    ("POST", "/v1/assistant-previews"): Doc(_GATEWAY + _KNOWLEDGE, success={200: _SSE}),
     ("GET", "/v1/uploads/{upload_id}"): Doc((404,)),  # unknown here (siyada.api.uploads)
     ("POST", "/v1/search"): Doc(_KNOWLEDGE),
     ("POST", "/v1/privacy/deanonymize"): Doc(),

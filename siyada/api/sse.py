@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import orjson
-from starlette.responses import StreamingResponse
+from starlette.responses import Response, StreamingResponse
 
 
 async def _encode(batches: AsyncIterator[list[dict[str, Any]]]) -> AsyncIterator[bytes]:
@@ -24,3 +24,12 @@ def sse_response(
         media_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no", **(headers or {})},
     )
+
+
+def answer_response(
+    answer: dict[str, Any] | AsyncIterator[list[dict[str, Any]]], headers: dict[str, str]
+) -> Response:
+    """A completion as JSON, or its chunks as server-sent events (the grounded and assistant paths)."""
+    if isinstance(answer, dict):
+        return Response(orjson.dumps(answer), media_type="application/json", headers=headers)
+    return sse_response(answer, headers)

@@ -130,7 +130,7 @@ class _Recorder:
 
 
 async def _renamed(
-    chunks: AsyncIterator[list[dict[str, Any]]], model: str, record: _Recorder
+    chunks: AsyncIterator[list[dict[str, Any]]], model: str, record: _Recorder | None
 ) -> AsyncIterator[list[dict[str, Any]]]:
     citations: list[Any] | None = None
     try:
@@ -143,7 +143,8 @@ async def _renamed(
             yield batch
     finally:
         await close_quietly(chunks)
-    await record(citations)  # only a stream that ran to its end is counted
+    if record is not None:
+        await record(citations)  # only a stream that ran to its end is counted
 
 
 async def answer(
@@ -163,26 +164,48 @@ async def answer(
     name, version = parse_model(requested)
     found = await asyncio.to_thread(store.get, engine, principal.tenant.id, name, version)
     label = f"{name}@{found['version']}"
-    inner = inner_body(found, body)
     privacy = "all" if channel == "widget" else found["privacy"]
-    notes: dict[str, Any] = {"usage_model": PREFIX + label, "privacy": privacy}
     qid = question_id or watch.new_question_id()
     record = _Recorder(engine, qid, principal.tenant.id, found, channel, question_of(body["messages"]))
+    result, provider = await run(
+        gateway, grounded, principal, found, body, stream, PREFIX + label, record=record, privacy=privacy
+    )
+    return result, provider, label
+
+
+async def run(
+    gateway: Gateway,
+    grounded: GroundedChat,
+    principal: Principal,
+    config: dict[str, Any],
+    body: dict[str, Any],
+    stream: bool,
+    usage_model: str,
+    record: _Recorder | None = None,
+    privacy: str | None = None,
+) -> tuple[Answer, str]:
+    """One configuration (a stored version, or the builder's unsaved draft) answering `body`, whose
+    `model` the response repeats; the usage row names `usage_model`. `record` counts the call in the
+    assistant's statistics (a draft's preview is not counted); `privacy` overrides the configuration's."""
+    requested: str = body["model"]
+    inner = inner_body(config, body)
+    notes: dict[str, Any] = {"usage_model": usage_model, "privacy": privacy or config["privacy"]}
     started = time.perf_counter()
     result: Answer
-    if found["collections"]:
+    if config["collections"]:
         result, provider = await grounded.answer(principal, inner, stream, notes)
         if provider == grounded.LOCAL_PROVIDER:  # quoted, no model ran: the gateway wrote no row
-            await gateway.record_local(principal, "chat/completions", found["model"], PREFIX + label, started)
+            await gateway.record_local(principal, "chat/completions", config["model"], usage_model, started)
     elif stream:
         result, provider = await gateway.open_stream(principal, "chat/completions", inner, notes)
     else:
         result, provider = await gateway.call(principal, "chat/completions", inner, notes)
     if isinstance(result, dict):
         result["model"] = requested
-        await record(result.get("citations"))
-        return result, provider, label
-    return _renamed(result, requested, record), provider, label
+        if record is not None:
+            await record(result.get("citations"))
+        return result, provider
+    return _renamed(result, requested, record), provider
 
 
 def card(found: dict[str, Any], tenant: str) -> dict[str, Any]:

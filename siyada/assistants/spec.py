@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.json_schema import SkipJsonSchema
 
+from siyada.api.schemas import ChatMessage
 from siyada.errors import ApiError
 
 LANGUAGES = ("fr", "ar", "ary", "en")
@@ -56,6 +57,16 @@ class AssistantFields(BaseModel):
 
 class AssistantCreate(AssistantFields):
     name: str = Field(pattern=NAME_PATTERN)
+
+
+class AssistantPreview(AssistantFields):
+    """The builder's live preview: an unsaved draft (the fields of an assistant; the name, if given, only
+    labels the usage row) and a conversation for it to answer. Nothing is stored."""
+
+    name: Annotated[str, Field(pattern=NAME_PATTERN)] | None = None
+    model: str = Field(min_length=1, max_length=128)  # named, as in a chat completion (no default)
+    messages: list[ChatMessage] = Field(min_length=1, max_length=64)
+    stream: bool = False
 
 
 class AssistantPatch(BaseModel):

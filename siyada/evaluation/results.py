@@ -12,6 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from siyada.governance.keys import Principal
 from siyada.store.tables import eval_items, eval_runs, eval_scores
 
 
@@ -80,6 +81,26 @@ def save_score(engine: Engine, run_id: int, score: dict[str, Any]) -> None:
         conn.execute(eval_scores.insert().values(run_id=run_id, created_at=time.time(), **score))
 
 
+def owner(model: str, provenance: dict[str, Any] | None) -> str | None:
+    """The tenant an assistant's run belongs to (its card's `owned_by`, recorded when the run started);
+    None for a model, whose results every key may read."""
+    if not model.startswith("assistant/"):
+        return None
+    return str(((provenance or {}).get("model_info") or {}).get("owned_by") or "")
+
+
+def viewer_of(principal: Principal) -> str | None:
+    """Who reads the results: the platform's operators every run, anybody else as their tenant."""
+    return None if principal.is_operator else principal.tenant.name
+
+
+def visible(model: str, provenance: dict[str, Any] | None, viewer: str | None) -> bool:
+    """Whether `viewer` (a tenant's name; None: the platform, which sees every run) may read the run: an
+    assistant's scores are its tenant's alone, like the assistant itself (another tenant reads 404)."""
+    found = owner(model, provenance)
+    return viewer is None or found is None or found == viewer
+
+
 def _run_dict(row: Any) -> dict[str, Any]:
     return {
         "id": row.id,
@@ -108,12 +129,22 @@ def _score_dict(row: Any) -> dict[str, Any]:
     }
 
 
-def list_runs(engine: Engine, limit: int = 50, after: int | None = None) -> list[dict[str, Any]]:
-    query = sa.select(eval_runs).order_by(eval_runs.c.id.desc()).limit(limit)
-    if after is not None:
-        query = query.where(eval_runs.c.id < after)
+def list_runs(
+    engine: Engine, limit: int = 50, after: int | None = None, viewer: str | None = None
+) -> list[dict[str, Any]]:
+    """The newest runs `viewer` may read (every run when None), `limit` of them before the id `after`."""
+    runs: list[dict[str, Any]] = []
     with engine.connect() as conn:
-        runs = [_run_dict(r) for r in conn.execute(query)]
+        while len(runs) < limit:  # runs another tenant may not read are skipped, in pages
+            query = sa.select(eval_runs).order_by(eval_runs.c.id.desc()).limit(limit)
+            if after is not None:
+                query = query.where(eval_runs.c.id < after)
+            rows = list(conn.execute(query))
+            runs += [_run_dict(r) for r in rows if visible(r.model, r.provenance, viewer)]
+            if len(rows) < limit:
+                break
+            after = rows[-1].id
+        runs = runs[:limit]
         if runs:
             ids = [r["id"] for r in runs]
             scores = conn.execute(sa.select(eval_scores).where(eval_scores.c.run_id.in_(ids)))
@@ -125,10 +156,11 @@ def list_runs(engine: Engine, limit: int = 50, after: int | None = None) -> list
     return runs
 
 
-def get_run(engine: Engine, run_id: int) -> dict[str, Any] | None:
+def get_run(engine: Engine, run_id: int, viewer: str | None = None) -> dict[str, Any] | None:
+    """The run, or None when there is none or `viewer` may not read it (the same answer: 404)."""
     with engine.connect() as conn:
         row = conn.execute(sa.select(eval_runs).where(eval_runs.c.id == run_id)).first()
-        if row is None:
+        if row is None or not visible(row.model, row.provenance, viewer):
             return None
         run = _run_dict(row)
         scores = conn.execute(sa.select(eval_scores).where(eval_scores.c.run_id == run_id))
@@ -136,12 +168,15 @@ def get_run(engine: Engine, run_id: int) -> dict[str, Any] | None:
     return run
 
 
-def leaderboard(engine: Engine, task: str | None = None) -> list[dict[str, Any]]:
-    """Per task, the newest score of each (label, model), best first by the task's primary metric.
+def leaderboard(engine: Engine, task: str | None = None, viewer: str | None = None) -> list[dict[str, Any]]:
+    """Per task, the newest score of each (label, model), best first by the task's primary metric; an
+    assistant's versions (`assistant/NAME@1`, `@2`) are models of their own, shown to their tenant only.
 
     Scores of different task versions are never ranked together: each version is its own board."""
     query = (
-        sa.select(eval_scores, eval_runs.c.label, eval_runs.c.model, eval_runs.c.status)
+        sa.select(
+            eval_scores, eval_runs.c.label, eval_runs.c.model, eval_runs.c.status, eval_runs.c.provenance
+        )
         .join(eval_runs, eval_runs.c.id == eval_scores.c.run_id)
         .order_by(eval_scores.c.created_at.desc())
     )
@@ -150,6 +185,8 @@ def leaderboard(engine: Engine, task: str | None = None) -> list[dict[str, Any]]
     boards: dict[str, dict[str, Any]] = {}
     with engine.connect() as conn:
         for row in conn.execute(query):
+            if not visible(row.model, row.provenance, viewer):
+                continue
             board = boards.setdefault(
                 row.task_version,
                 {

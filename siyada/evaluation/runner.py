@@ -13,7 +13,7 @@ import json
 import platform
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -131,6 +131,16 @@ async def _provenance(client: LabClient, settings: RunSettings) -> dict[str, Any
     except EvalCallError:
         facts["server"] = None  # an external OpenAI-compatible endpoint need not have one
     return facts
+
+
+def _pinned(settings: RunSettings, provenance: dict[str, Any]) -> RunSettings:
+    """An unpinned `assistant/NAME` runs as the version that is latest now, `assistant/NAME@V`: the run
+    (its key, label and cached answers) names that version, so a later run after an edit is a new row
+    of the leaderboard instead of a mixture, and re-running reproduces it."""
+    card = (provenance.get("model_info") or {}).get("assistant") or {}
+    if not settings.model.startswith("assistant/") or "@" in settings.model or "version" not in card:
+        return settings
+    return replace(settings, model=f"{settings.model}@{card['version']}")
 
 
 async def _ingest_corpus(client: LabClient, task: LoadedTask, settings: RunSettings) -> str:
@@ -273,6 +283,7 @@ async def run(
     started = time.monotonic()
     async with LabClient(engine, settings.base_url, settings.api_key) as client:
         provenance = await _provenance(client, settings)
+        settings = _pinned(settings, provenance)
         key = run_key(name, tasks, settings, client.root)
         row = {
             "label": _label(settings),

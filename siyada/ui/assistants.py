@@ -7,11 +7,11 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from siyada.ui.dataspace import _show
+from siyada.ui.pages import show
 
 router = APIRouter(include_in_schema=False)
 
 
 @router.get("/ui/assistant-dashboard")
 async def dashboard(request: Request) -> Response:
-    return await _show(request, "assistant_dashboard.html", admin_only=True)
+    return await show(request, "assistant_dashboard.html", admin_only=True)

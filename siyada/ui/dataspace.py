@@ -7,14 +7,11 @@ token), so the pages can do nothing the researcher's or the owner's key could no
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Request
 from fastapi.routing import iter_route_contexts
 from starlette.responses import Response
 
-from siyada.api.auth import web_session
-from siyada.ui.routes import _page, _to_login
+from siyada.ui.pages import show
 
 router = APIRouter(include_in_schema=False)
 
@@ -28,37 +25,28 @@ def _served(request: Request, path: str) -> bool:
     return any(route.path == path for route in iter_route_contexts(request.app.router.routes))
 
 
-async def _show(request: Request, template: str, *, admin_only: bool = False, **context: Any) -> Response:
-    principal, session = await web_session(request)
-    if principal is None:
-        return _to_login(request)
-    if admin_only and not principal.is_admin:
-        return _page(request, "forbidden.html", 403, principal=principal, csrf=session.csrf)
-    return _page(request, template, principal=principal, csrf=session.csrf, **context)
-
-
 @router.get("/ui/dataspace")
 async def catalogue(request: Request) -> Response:
     """Published data sets with their DCAT fields and card; for an admin, its tenant's own to describe."""
-    return await _show(request, "dataspace_catalog.html")
+    return await show(request, "dataspace_catalog.html")
 
 
 @router.get("/ui/dataspace/request")
 async def ask(request: Request) -> Response:
-    return await _show(request, "dataspace_request.html")
+    return await show(request, "dataspace_request.html")
 
 
 @router.get("/ui/dataspace/approvals")
 async def approvals(request: Request) -> Response:
     # Only an admin decides (and the API refuses another tenant's admin on each request).
-    return await _show(request, "dataspace_approvals.html", admin_only=True)
+    return await show(request, "dataspace_approvals.html", admin_only=True)
 
 
 @router.get("/ui/dataspace/workbench")
 async def workbench(request: Request) -> Response:
-    return await _show(request, "dataspace_workbench.html", available=_served(request, QUERIES))
+    return await show(request, "dataspace_workbench.html", available=_served(request, QUERIES))
 
 
 @router.get("/ui/dataspace/airlock")
 async def airlock(request: Request) -> Response:
-    return await _show(request, "dataspace_airlock.html", available=_served(request, OUTPUTS))
+    return await show(request, "dataspace_airlock.html", available=_served(request, OUTPUTS))

@@ -4,9 +4,11 @@ direction."""
 from __future__ import annotations
 
 from siyada.ui.i18n_assistants import ASSISTANTS
+from siyada.ui.i18n_builder import BUILDER
 from siyada.ui.i18n_dataspace import DATASPACE
 from siyada.ui.i18n_zgh import ZGH
 from siyada.ui.i18n_zgh_assistants import ZGH_ASSISTANTS
+from siyada.ui.i18n_zgh_builder import ZGH_BUILDER
 from siyada.ui.i18n_zgh_dataspace import ZGH_DATASPACE
 
 LANGS = ("fr", "ar", "en", "zgh")
@@ -321,9 +323,10 @@ STRINGS: dict[str, dict[str, str]] = {
 # The data space's pages keep their words in their own module (keys prefixed ds_).
 STRINGS.update(DATASPACE)
 STRINGS.update(ASSISTANTS)  # the assistants' dashboard (keys prefixed as_)
+STRINGS.update(BUILDER)  # the assistants builder (keys prefixed ab_)
 # Tamazight has its own modules (a draft for a native editor's review); a key they lack stays missing,
 # which tests/test_ui_words.py reports, rather than falling back silently.
-for _key, _text in {**ZGH, **ZGH_DATASPACE, **ZGH_ASSISTANTS}.items():
+for _key, _text in {**ZGH, **ZGH_DATASPACE, **ZGH_ASSISTANTS, **ZGH_BUILDER}.items():
     if _key in STRINGS:
         STRINGS[_key]["zgh"] = _text
 

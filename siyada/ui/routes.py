@@ -7,27 +7,23 @@ session cookie and the page's CSRF token, so the app can do nothing an API key c
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import math
 import secrets
-from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Request
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from siyada import __version__
 from siyada.api.auth import web_session
 from siyada.evaluation.report import chart
-from siyada.evaluation.results import get_run, leaderboard, list_runs
+from siyada.evaluation.results import get_run, leaderboard, list_runs, viewer_of
 from siyada.governance import users
 from siyada.lanes import AUTH, run_in
 from siyada.store.ids import row_id
-from siyada.ui import i18n
 from siyada.ui.forms import read_small_form
 from siyada.ui.oidc import OidcProviders
+from siyada.ui.pages import decimal, page, secure, show, to_login
 from siyada.ui.sessions import (
     COOKIE,
     LIFETIME,
@@ -39,58 +35,9 @@ from siyada.ui.sessions import (
 )
 from siyada.ui.sso_session import id_token_of
 
-HERE = Path(__file__).parent
-STATIC = HERE / "static"
-LANG_COOKIE = "siyada_lang"
 LOGIN_CSRF = "siyada_login_csrf"
 
 router = APIRouter(include_in_schema=False)
-_templates = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]))
-_templates.filters["utc"] = lambda ts: dt.datetime.fromtimestamp(ts, dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-
-
-def _secure(request: Request) -> bool:
-    return request.url.scheme == "https"
-
-
-def _lang(request: Request) -> str:
-    return i18n.pick(request.query_params.get("lang") or request.cookies.get(LANG_COOKIE))
-
-
-def _page(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
-    lang = _lang(request)
-    html = _templates.get_template(template).render(
-        lang=lang,
-        dir=i18n.direction(lang),
-        t=i18n.words(lang),
-        langs=i18n.LANGS,
-        lang_names=i18n.LANG_NAMES,
-        path=request.url.path,
-        version=__version__,
-        **context,
-    )
-    response = HTMLResponse(html, status_code=status)
-    if request.query_params.get("lang") in i18n.LANGS:
-        response.set_cookie(
-            LANG_COOKIE, lang, max_age=365 * 86400, samesite="strict", secure=_secure(request)
-        )
-    # Pages never embed third-party content; the policy makes an injected script inert as well.
-    response.headers["Content-Security-Policy"] = (
-        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-        "frame-ancestors 'none'"
-    )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
-def _decimal(request: Request, value: float) -> str:
-    """A number as the page's language writes it (a decimal comma in French and Moroccan Arabic)."""
-    text = f"{value:.1f}".removesuffix(".0")
-    return text if _lang(request) == "en" else text.replace(".", ",")
-
-
-def _to_login(request: Request) -> RedirectResponse:
-    return RedirectResponse("/ui/login", status_code=303)
 
 
 @router.get("/")
@@ -102,7 +49,7 @@ async def root() -> RedirectResponse:
 
 
 @router.get("/ui/login")
-async def login_page(request: Request) -> HTMLResponse:
+async def loginpage(request: Request) -> HTMLResponse:
     return _login_form(request)
 
 
@@ -112,8 +59,8 @@ def _login_form(
     # Login CSRF: a double-submit token, since no session exists yet.
     token = secrets.token_urlsafe(24)
     sso: OidcProviders = request.app.state.sso
-    response = _page(request, "login.html", status, csrf=token, error=error, sso=sso.buttons(), **context)
-    response.set_cookie(LOGIN_CSRF, token, httponly=True, samesite="strict", secure=_secure(request))
+    response = page(request, "login.html", status, csrf=token, error=error, sso=sso.buttons(), **context)
+    response.set_cookie(LOGIN_CSRF, token, httponly=True, samesite="strict", secure=secure(request))
     return response
 
 
@@ -163,7 +110,7 @@ def _session_started(request: Request, token: str) -> Response:
 def set_session_cookie(request: Request, response: Response, token: str) -> None:
     """The session's cookie: HttpOnly, SameSite=Strict, Secure over https, for the whole app."""
     response.set_cookie(
-        COOKIE, token, max_age=LIFETIME, httponly=True, samesite="strict", secure=_secure(request), path="/"
+        COOKIE, token, max_age=LIFETIME, httponly=True, samesite="strict", secure=secure(request), path="/"
     )
 
 
@@ -195,26 +142,19 @@ async def _provider_logout(request: Request, provider: str, id_token: str) -> Re
         "post_logout_redirect_uri": sso.base(str(request.base_url)) + "/ui/login",
         "client_id": client.config.client_id,
     }
-    return _page(request, "sso_logout.html", endpoint=endpoint, fields=fields)
-
-
-async def _signed_in(request: Request, template: str, **context: Any) -> Response:
-    principal, session = await web_session(request)
-    if principal is None:
-        return _to_login(request)
-    return _page(request, template, principal=principal, csrf=session.csrf, **context)
+    return page(request, "sso_logout.html", endpoint=endpoint, fields=fields)
 
 
 @router.get("/ui/chat")
 async def chat(request: Request) -> Response:
-    return await _signed_in(request, "chat.html")
+    return await show(request, "chat.html")
 
 
 @router.get("/ui/documents")
 async def documents(request: Request) -> Response:
     limit = request.app.state.settings.file.knowledge.max_upload_bytes
-    return await _signed_in(
-        request, "documents.html", max_bytes=limit, max_mb=_decimal(request, limit / 1_000_000)
+    return await show(
+        request, "documents.html", max_bytes=limit, max_mb=decimal(request, limit / 1_000_000)
     )
 
 
@@ -222,12 +162,13 @@ async def documents(request: Request) -> Response:
 async def evaluation(request: Request) -> Response:
     principal, session = await web_session(request)
     if principal is None:  # before any work: nothing is read for a visitor without a session
-        return _to_login(request)
+        return to_login(request)
     engine = request.app.state.engine
-    boards = await asyncio.to_thread(leaderboard, engine)
-    runs = await asyncio.to_thread(list_runs, engine, 20)
+    viewer = viewer_of(principal)  # an assistant's runs are its tenant's
+    boards = await asyncio.to_thread(leaderboard, engine, None, viewer)
+    runs = await asyncio.to_thread(list_runs, engine, 20, None, viewer)
     plots = {b["task_version"]: _board_chart(b) for b in boards}
-    return _page(
+    return page(
         request,
         "evaluation.html",
         principal=principal,
@@ -251,22 +192,23 @@ def _board_chart(board: dict[str, Any]) -> Markup:
 async def evaluation_run(run_id: str, request: Request) -> Response:
     principal, session = await web_session(request)
     if principal is None:
-        return _to_login(request)
+        return to_login(request)
     rid = row_id(run_id)  # '²' or 2**70 name no run (and must not reach the driver)
-    run = await asyncio.to_thread(get_run, request.app.state.engine, rid) if rid is not None else None
+    engine, viewer = request.app.state.engine, viewer_of(principal)
+    run = await asyncio.to_thread(get_run, engine, rid, viewer) if rid is not None else None
     if run is None:
-        return _page(request, "not_found.html", 404, principal=principal, csrf=session.csrf)
+        return page(request, "not_found.html", 404, principal=principal, csrf=session.csrf)
     plot = Markup(chart(run["scores"])) if run["scores"] else None
-    return _page(request, "evaluation_run.html", principal=principal, csrf=session.csrf, run=run, plot=plot)
+    return page(request, "evaluation_run.html", principal=principal, csrf=session.csrf, run=run, plot=plot)
 
 
 @router.get("/ui/admin")
 async def admin(request: Request) -> Response:
     principal, session = await web_session(request)
     if principal is None:
-        return _to_login(request)
+        return to_login(request)
     if not principal.is_admin:
-        return _page(request, "forbidden.html", 403, principal=principal, csrf=session.csrf)
+        return page(request, "forbidden.html", 403, principal=principal, csrf=session.csrf)
     # Providers are the platform's: a tenant admin's page shows its own tenant only.
     health = request.app.state.gateway.router.health() if principal.is_operator else None
-    return _page(request, "admin.html", principal=principal, csrf=session.csrf, providers=health)
+    return page(request, "admin.html", principal=principal, csrf=session.csrf, providers=health)

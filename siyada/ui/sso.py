@@ -19,7 +19,8 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from siyada.governance.sso_users import SsoRefused, match_rules, sign_in
 from siyada.lanes import AUTH, run_in
 from siyada.ui.oidc import MAX_CODE, OidcClient, OidcError, OidcProviders
-from siyada.ui.routes import _page, _secure, set_session_cookie
+from siyada.ui.pages import page, secure
+from siyada.ui.routes import set_session_cookie
 from siyada.ui.sessions import LIFETIME, open_session_for_hash, same_token
 from siyada.ui.sso_session import PENDING_TTL, TooManyLogins, keep_id_token, save_pending, take_pending
 
@@ -59,7 +60,7 @@ def public_base(request: Request) -> str:
 
 
 def _refused(request: Request, reason: str, detail: str = "") -> HTMLResponse:
-    response = _page(request, "sso_error.html", STATUS.get(reason, 400), reason=reason, detail=detail)
+    response = page(request, "sso_error.html", STATUS.get(reason, 400), reason=reason, detail=detail)
     response.delete_cookie(STATE_COOKIE, path="/ui/sso/")
     return response
 
@@ -89,7 +90,7 @@ async def sso_login(name: str, request: Request) -> Response:
         max_age=int(PENDING_TTL),
         httponly=True,
         samesite="lax",
-        secure=_secure(request),
+        secure=secure(request),
         path="/ui/sso/",
     )
     return response
@@ -144,7 +145,7 @@ async def sso_callback(name: str, request: Request) -> Response:
         verified.id_token,
         time.time() + LIFETIME,
     )
-    return _session_page(request, token)
+    return _sessionpage(request, token)
 
 
 async def _issuer_ok(client: OidcClient, iss: str | None) -> bool:
@@ -157,10 +158,10 @@ async def _issuer_ok(client: OidcClient, iss: str | None) -> bool:
         return False
 
 
-def _session_page(request: Request, token: str) -> HTMLResponse:
+def _sessionpage(request: Request, token: str) -> HTMLResponse:
     """A page that moves on to the chat by itself: the provider's cross-site redirect chain would not
     carry the SameSite=Strict session cookie on a plain 303, a navigation from this page does."""
-    response = _page(request, "sso_done.html")
+    response = page(request, "sso_done.html")
     set_session_cookie(request, response, token)
     response.delete_cookie(STATE_COOKIE, path="/ui/sso/")
     return response

@@ -2,7 +2,7 @@
 reads; another tenant's assistant is simply not found.
 
 POST /v1/assistants · GET /v1/assistants · GET|PATCH|DELETE /v1/assistants/{name} ·
-GET /v1/assistants/{name}/versions
+GET /v1/assistants/{name}/versions · POST /v1/assistant-previews (the builder's draft, not stored)
 """
 
 from __future__ import annotations
@@ -12,12 +12,22 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from starlette.convertors import StringConvertor, register_url_convertor
+from starlette.responses import Response
 
 from siyada.api.auth import authenticate, require_admin
 from siyada.api.body import openapi_body, read_json, validate
-from siyada.assistants import store, templates
+from siyada.api.knowledge_errors import knowledge_call
+from siyada.api.sse import answer_response
+from siyada.assistants import serve, store, templates
 from siyada.assistants.serve import check_config
-from siyada.assistants.spec import NAME_PATTERN, AssistantCreate, AssistantPatch
+from siyada.assistants.spec import (
+    NAME_PATTERN,
+    PREFIX,
+    AssistantCreate,
+    AssistantFields,
+    AssistantPatch,
+    AssistantPreview,
+)
 from siyada.assistants.templates import AssistantRequest
 from siyada.errors import ApiError
 from siyada.governance.keys import Principal
@@ -108,3 +118,24 @@ async def list_versions(
 ) -> dict[str, Any]:
     data = await asyncio.to_thread(store.versions, request.app.state.engine, principal.tenant.id, name)
     return {"object": "list", "data": data}
+
+
+@router.post("/v1/assistant-previews", openapi_extra=openapi_body(AssistantPreview))
+async def preview_assistant(request: Request, principal: Principal = Depends(require_admin)) -> Response:
+    """The builder's draft answering a conversation through the very path of `assistant/NAME` (same
+    checks, same answer rules, usage on the caller's key as `assistant-preview/NAME`); nothing stored."""
+    draft = validate(AssistantPreview, await read_json(request))
+    config = draft.model_dump(include=set(AssistantFields.model_fields))
+    await asyncio.to_thread(_checked, request, principal, config)
+    label = draft.name or "draft"
+    chat: dict[str, Any] = {
+        "model": PREFIX + label,
+        "messages": [m.model_dump(exclude_unset=True) for m in draft.messages],
+        "stream": draft.stream,
+    }
+    state = request.app.state
+    usage_model = f"assistant-preview/{label}"
+    answer, provider = await knowledge_call(
+        serve.run(state.gateway, state.grounded, principal, config, chat, draft.stream, usage_model)
+    )
+    return answer_response(answer, {"X-Siyada-Provider": provider, "X-Siyada-Assistant": f"{label}@draft"})

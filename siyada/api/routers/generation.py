@@ -13,8 +13,9 @@ from siyada.api.auth import authenticate
 from siyada.api.body import openapi_body, read_json, validate
 from siyada.api.knowledge_errors import knowledge_call
 from siyada.api.schemas import ChatCompletionRequest, CompletionRequest
-from siyada.api.sse import sse_response
+from siyada.api.sse import answer_response, sse_response
 from siyada.assistants import serve as assistants
+from siyada.errors import ApiError
 from siyada.gateway.backends.base import Endpoint
 from siyada.gateway.service import Gateway
 from siyada.governance.keys import Principal
@@ -26,7 +27,14 @@ router = APIRouter(tags=["generation"])
 async def _serve(request: Request, principal: Principal, endpoint: Endpoint, stream: bool) -> Response:
     gateway: Gateway = request.app.state.gateway
     body = request.state.body
-    if endpoint == "chat/completions" and assistants.is_assistant(body.get("model")):
+    if assistants.is_assistant(body.get("model")):
+        if endpoint != "chat/completions":  # legacy completions take a bare prompt, no instructions
+            raise ApiError(
+                400,
+                "An assistant answers conversations: call it through /v1/chat/completions",
+                code="assistant_chat_only",
+                param="model",
+            )
         return await _assistant(request, principal, body, stream)
     if endpoint == "chat/completions" and body.get("collections"):
         return await _grounded(request, principal, body, stream)
@@ -83,10 +91,7 @@ def _headers(provider: str, notes: dict, tier: str | None) -> dict[str, str]:
 async def _grounded(request: Request, principal: Principal, body: dict, stream: bool) -> Response:
     grounded: GroundedChat = request.app.state.grounded
     answer, provider = await knowledge_call(grounded.answer(principal, body, stream))
-    headers = {"X-Siyada-Provider": provider}
-    if isinstance(answer, dict):
-        return Response(orjson.dumps(answer), media_type="application/json", headers=headers)
-    return sse_response(answer, headers)
+    return answer_response(answer, {"X-Siyada-Provider": provider})
 
 
 async def _assistant(request: Request, principal: Principal, body: dict, stream: bool) -> Response:
@@ -95,10 +100,7 @@ async def _assistant(request: Request, principal: Principal, body: dict, stream:
         assistants.answer(state.gateway, state.grounded, state.engine, principal, body, stream)
     )
     # which version answered: `assistant/NAME` follows the latest, and a client may want to pin it
-    headers = {"X-Siyada-Provider": provider, "X-Siyada-Assistant": label}
-    if isinstance(answer, dict):
-        return Response(orjson.dumps(answer), media_type="application/json", headers=headers)
-    return sse_response(answer, headers)
+    return answer_response(answer, {"X-Siyada-Provider": provider, "X-Siyada-Assistant": label})
 
 
 @router.post("/v1/chat/completions", openapi_extra=openapi_body(ChatCompletionRequest))

@@ -16,7 +16,6 @@ from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Path, Request
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
 from siyada.api.body import read_json, validate
@@ -27,12 +26,11 @@ from siyada.assistants.citizen import Citizen, Widget, WidgetAsk, find, origin_a
 from siyada.assistants.spec import NAME_PATTERN
 from siyada.assistants.widget_words import LANGUAGES, NAMES, direction, pick, words
 from siyada.errors import ApiError
-from siyada.ui.routes import HERE
+from siyada.ui.pages import TEMPLATES
 
 router = APIRouter(include_in_schema=False, tags=["widget"])
 TenantName = Annotated[str, Path(min_length=1, max_length=64)]
 Name = Annotated[str, Path(pattern=NAME_PATTERN)]
-_templates = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]))
 _PAGE_CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; font-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors {ancestors}"
@@ -94,7 +92,7 @@ def _token(request: Request) -> str:
 
 
 def _refused(lang: str) -> HTMLResponse:
-    html = _templates.get_template("widget_refused.html").render(
+    html = TEMPLATES.get_template("widget_refused.html").render(
         lang=lang, dir=direction(lang), w=words(lang)
     )
     response = HTMLResponse(html, status_code=403)
@@ -125,7 +123,7 @@ async def widget_page(tenant: TenantName, name: Name, request: Request) -> Respo
         "suggested": assistant["suggested_questions"],
         **_citizen(request).token(widget, origin),
     }
-    html = _templates.get_template("widget.html").render(
+    html = TEMPLATES.get_template("widget.html").render(
         lang=lang, dir=direction(lang), w=words(lang), config=config, names=NAMES, langs=LANGUAGES
     )
     response = HTMLResponse(html)

@@ -1,10 +1,11 @@
 // The chat page: streams answers from /v1/chat/completions with the session cookie and the page's CSRF
 // token (the API key never reaches the browser). Conversations are kept by the server, per user
 // (/ui/api/conversations, sealed under the tenant's key), so nothing of them stays in this browser.
-// Answers are Markdown rendered by markdown.js (DOM nodes only); questions are shown as typed.
+// Answers are Markdown rendered by markdown.js (DOM nodes only), with their sources (answers.js);
+// questions are shown as typed.
 "use strict";
 (() => {
-  const { t, api, json, el, $, confirmDelete, markdown } = window.siyada;
+  const { t, api, json, el, $, confirmDelete, markdown, answers } = window.siyada;
   const els = {
     model: $("model"), collections: $("collections"), messages: $("messages"), form: $("composer"),
     prompt: $("prompt"), send: $("send"), stop: $("stop"), note: $("privacy-note"), passage: $("passage"),
@@ -87,106 +88,13 @@
     return { li, body };
   }
 
-  // The answer's Markdown, each [n] a chip that opens the cited passage.
-  function renderAnswer(body, text, citations) {
-    const cite = (n, marker) => {
-      const c = (citations || []).find((x) => x.index === n);
-      if (!c) return null;
-      return el("button", {
-        type: "button", class: "cite", onclick: () => openPassage(c),
-        "aria-label": `${t.sources} ${n}: ${c.document_name}`,
-      }, marker);
-    };
-    body.replaceChildren(...markdown.render(text, cite));
-  }
-
-  function renderCitations(li, citations) {
-    if (!citations || !citations.length) return;
-    const list = document.createElement("ol");
-    list.className = "sources";
-    for (const c of citations) {
-      const item = document.createElement("li");
-      const b = document.createElement("button");
-      b.type = "button";
-      b.textContent = `[${c.index}] ${c.document_name}` + (c.page ? ` · p. ${c.page}` : "") + (c.section ? ` · ${c.section}` : "");
-      b.dir = "auto";
-      b.addEventListener("click", () => openPassage(c));
-      item.append(b);
-      list.append(item);
-    }
-    li.append(list);
-  }
+  const renderAnswer = (body, text, citations) => answers.renderAnswer(body, text, citations, els.passage);
+  const renderCitations = (li, citations) => answers.renderCitations(li, citations, els.passage);
 
   // An answer a demo model wrote freely carries its warning with it.
   function flagDemo(li) {
     li.classList.add("demo");
     li.querySelector(".who-label").after(el("p", { class: "demo-flag" }, t.demo_answer));
-  }
-
-  function openPassage(c) {
-    els.passage.hidden = false;
-    els.passage.replaceChildren();
-    const h = document.createElement("h2");
-    h.textContent = `[${c.index}] ${c.document_name}`;
-    h.dir = "auto";
-    const meta = document.createElement("p");
-    meta.className = "meta";
-    meta.textContent = [c.collection, c.section, c.page ? `p. ${c.page}` : null].filter(Boolean).join(" · ");
-    const quote = document.createElement("blockquote");
-    quote.dir = "auto";
-    // Highlights are offsets in the document; the quote starts at c.start.
-    let at = 0;
-    for (const hl of c.highlights || []) {
-      const s = hl.start - c.start, e = hl.end - c.start;
-      if (s < at || e > c.quote.length) continue;
-      quote.append(c.quote.slice(at, s));
-      const mark = document.createElement("mark");
-      mark.textContent = c.quote.slice(s, e);
-      quote.append(mark);
-      at = e;
-    }
-    quote.append(c.quote.slice(at));
-    const close = document.createElement("button");
-    close.type = "button";
-    close.textContent = "×";
-    close.setAttribute("aria-label", "close");
-    close.addEventListener("click", () => { els.passage.hidden = true; });
-    els.passage.append(close, h, meta, quote);
-    els.passage.focus();
-    if (c.page) showRegion(c);
-  }
-
-  // A passage read by OCR: its page image with the cited lines boxed (a 404 means a page with a text
-  // layer, nothing to show). The image comes through the API as a data: URL (the CSP allows no blob:).
-  async function showRegion(c) {
-    let region;
-    try {
-      region = await json(`/v1/documents/${encodeURIComponent(c.document_id)}/pages/${c.page}?start=${c.start}&end=${c.end}`);
-    } catch (e) {
-      return;
-    }
-    if (!region.image) return;
-    const blob = await (await api(region.image)).blob();
-    const src = await new Promise((resolve) => {
-      const reader = new FileReader();
-      reader.onload = () => resolve(reader.result);
-      reader.readAsDataURL(blob);
-    });
-    const figure = el("figure", { class: "page-region" });
-    const sheet = el("div", { class: "page-sheet" });  // the boxes' frame: exactly the image's size
-    sheet.append(el("img", { src, alt: `${c.document_name} · p. ${c.page}` }));
-    figure.append(sheet);
-    for (const [x0, y0, x1, y1] of region.boxes) {
-      const box = el("span", { class: "region-box" });
-      box.style.left = `${(100 * x0) / region.width}%`;
-      box.style.top = `${(100 * y0) / region.height}%`;
-      box.style.width = `${(100 * (x1 - x0)) / region.width}%`;
-      box.style.height = `${(100 * (y1 - y0)) / region.height}%`;
-      sheet.append(box);
-    }
-    if (region.low_confidence) figure.append(el("figcaption", { class: "meta" }, t.ocr_low_confidence));
-    els.passage.append(figure);
-    figure.querySelector(".region-box")?.scrollIntoView({ block: "center" });
   }
 
   function renderMessages() {
@@ -234,26 +142,11 @@
       els.note.hidden = Number(resp.headers.get("X-Siyada-Pseudonymised") || 0) === 0;
       demo = !chosen.length && resp.headers.get("X-Siyada-Model-Tier") === "demo";
       if (demo) flagDemo(li);
-      const reader = resp.body.getReader();
-      const decoder = new TextDecoder();
-      let buffer = "";
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        buffer += decoder.decode(value, { stream: true });
-        let cut;
-        while ((cut = buffer.indexOf("\n\n")) >= 0) {
-          const event = buffer.slice(0, cut);
-          buffer = buffer.slice(cut + 2);
-          for (const line of event.split("\n")) {
-            if (!line.startsWith("data: ") || line === "data: [DONE]") continue;
-            const chunk = JSON.parse(line.slice(6));
-            const delta = chunk.choices?.[0]?.delta?.content;
-            if (delta) { text += delta; draw(); }
-            if (chunk.citations) citations = chunk.citations;
-          }
-        }
-      }
+      await answers.readChunks(resp, (chunk) => {
+        const delta = chunk.choices?.[0]?.delta?.content;
+        if (delta) { text += delta; draw(); }
+        if (chunk.citations) citations = chunk.citations;
+      });
     } catch (e) {
       if (e.name !== "AbortError") {
         failure = (text ? "\n\n" : "") + `${t.error}: ${e.message}`;

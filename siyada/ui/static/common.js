@@ -10,6 +10,7 @@ window.siyada = (() => {
       super(`${status}: ${body?.error?.message || "request failed"}`);
       this.status = status;
       this.code = body?.error?.code || null;
+      this.param = body?.error?.param || null;  // the field at fault, shown next to it by forms
     }
   }
 

@@ -1,0 +1,127 @@
+"""The assistants builder's words in French (default), Arabic and English, merged into `i18n.STRINGS`."""
+
+from __future__ import annotations
+
+# (key, French, Arabic, English)
+_ROWS: tuple[tuple[str, str, str, str], ...] = (
+    ("ab_title", "Assistants", "المساعدون", "Assistants"),
+    ("ab_new", "Nouvel assistant", "مساعد جديد", "New assistant"),
+    (
+        "ab_none",
+        "Aucun assistant pour l'instant.",
+        "لا يوجد أي مساعد بعد.",
+        "No assistant yet.",
+    ),
+    (
+        "ab_readonly",
+        "Seuls les administrateurs de votre administration modifient les assistants.",
+        "وحدهم مسؤولو إدارتكم يعدّلون المساعدين.",
+        "Only your administration's administrators edit assistants.",
+    ),
+    ("ab_editor", "Configuration", "الإعداد", "Configuration"),
+    ("ab_editing", "Modifier « {name} »", "تعديل «{name}»", "Edit “{name}”"),
+    ("ab_version", "Version", "النسخة", "Version"),
+    ("ab_versions", "Historique des versions", "سجل النسخ", "Version history"),
+    ("ab_view", "Voir", "عرض", "View"),
+    ("ab_view_version", "Voir la version {v}", "عرض النسخة {v}", "View version {v}"),
+    (
+        "ab_viewing",
+        "Version {v} affichée : l'enregistrer en fait la version {next}.",
+        "النسخة {v} معروضة: حفظها يجعل منها النسخة {next}.",
+        "Version {v} shown: saving it makes it version {next}.",
+    ),
+    ("ab_by", "par", "بواسطة", "by"),
+    (
+        "ab_name_help",
+        "lettres minuscules, chiffres et tirets ; le modèle sera assistant/NOM",
+        "حروف لاتينية صغيرة وأرقام وشرطات؛ يكون النموذج assistant/الاسم",
+        "lower-case letters, digits and dashes; the model will be assistant/NAME",
+    ),
+    ("ab_instructions", "Instructions", "التعليمات", "Instructions"),
+    ("ab_lang_fr", "Français", "الفرنسية", "French"),
+    ("ab_lang_ar", "Arabe", "العربية", "Arabic"),
+    ("ab_lang_ary", "Darija", "الدارجة", "Darija"),
+    ("ab_lang_en", "Anglais", "الإنجليزية", "English"),
+    ("ab_model", "Modèle", "النموذج", "Model"),
+    ("ab_collections", "Collections", "المجموعات", "Collections"),
+    (
+        "ab_collections_help",
+        "aucune : une conversation libre avec les instructions",
+        "بدون مجموعة: محادثة حرة بالتعليمات",
+        "none: a plain chat with the instructions",
+    ),
+    ("ab_answer_mode", "Mode de réponse", "نمط الجواب", "Answer mode"),
+    ("ab_mode_default", "par défaut", "الافتراضي", "default"),
+    (
+        "ab_mode_extractive",
+        "extractif (citations exactes)",
+        "استخراجي (اقتباس حرفي)",
+        "extractive (exact quotes)",
+    ),
+    (
+        "ab_mode_generative",
+        "génératif (rédigé par le modèle)",
+        "توليدي (يكتبه النموذج)",
+        "generative (written by the model)",
+    ),
+    (
+        "ab_retrieval_k",
+        "Passages retrouvés (1 à 20)",
+        "المقاطع المسترجعة (1 إلى 20)",
+        "Passages retrieved (1 to 20)",
+    ),
+    ("ab_privacy", "Données personnelles", "المعطيات الشخصية", "Personal data"),
+    (
+        "ab_privacy_external",
+        "la politique de votre administration",
+        "سياسة إدارتكم",
+        "your administration's policy",
+    ),
+    (
+        "ab_privacy_all",
+        "pseudonymiser pour tous les modèles, même internes",
+        "إخفاء الهوية لكل النماذج، حتى الداخلية",
+        "pseudonymise for every model, in-house too",
+    ),
+    (
+        "ab_temperature",
+        "Température (0 à 2 ; vide : celle du modèle)",
+        "درجة الحرارة (0 إلى 2؛ فارغ: قيمة النموذج)",
+        "Temperature (0 to 2; empty: the model's)",
+    ),
+    ("ab_greeting", "Message d'accueil", "رسالة الترحيب", "Greeting"),
+    (
+        "ab_suggested",
+        "Questions suggérées (une par ligne, 10 au plus)",
+        "أسئلة مقترحة (سؤال في كل سطر، 10 على الأكثر)",
+        "Suggested questions (one per line, 10 at most)",
+    ),
+    (
+        "ab_tools",
+        "Outils permis (noms séparés par des virgules ; sans collections)",
+        "الأدوات المسموح بها (أسماء مفصولة بفواصل؛ بدون مجموعات)",
+        "Allowed tools (names separated by commas; without collections)",
+    ),
+    ("ab_saved", "Version {v} enregistrée.", "حُفظت النسخة {v}.", "Version {v} saved."),
+    ("ab_retire", "Retirer", "سحب", "Retire"),
+    (
+        "ab_confirm_retire",
+        "Retirer « {name} » ? Aucune de ses versions ne répondra plus, et son nom reste pris.",
+        "سحب «{name}»؟ لن تجيب أي من نسخه بعد الآن، ويبقى اسمه محجوزا.",
+        "Retire “{name}”? None of its versions will answer any more, and its name stays taken.",
+    ),
+    ("ab_retired", "« {name} » retiré.", "سُحب «{name}».", "“{name}” retired."),
+    ("ab_fix", "Corrigez le champ signalé.", "صحّح الحقل المشار إليه.", "Fix the field shown."),
+    ("ab_preview", "Aperçu", "معاينة", "Preview"),
+    (
+        "ab_preview_intro",
+        "Le brouillon du formulaire répond ici, sans être enregistré.",
+        "تجيب هنا مسودة الاستمارة، دون حفظها.",
+        "The form's draft answers here, without being saved.",
+    ),
+    ("ab_question", "Votre question", "سؤالك", "Your question"),
+    ("ab_clear", "Effacer", "مسح", "Clear"),
+    ("ab_suggestions", "Questions suggérées", "أسئلة مقترحة", "Suggested questions"),
+)
+
+BUILDER: dict[str, dict[str, str]] = {key: {"fr": fr, "ar": ar, "en": en} for key, fr, ar, en in _ROWS}

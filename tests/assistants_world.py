@@ -1,0 +1,47 @@
+"""A running server for the assistants' tests (tests/test_assistants*.py, tests/test_eval_assistants.py,
+tests/test_ui_assistants.py): an in-house echo model (tests/recording_upstream.py) that a tenant's policy
+lets read real values, tenants `commune` and `other`, and the corpus of procedures to ground answers on."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+
+from tests.server import Server, cli
+
+CORPUS = Path(__file__).parent / "fixtures" / "corpus"
+
+
+def start_server(data: Path, upstream_url: str) -> Server:
+    config = data / "siyada.toml"
+    # An in-house model, and a tenant whose policy lets in-house providers read real values: what an
+    # assistant's own privacy "all" must tighten.
+    config.write_text(
+        f"""
+[privacy.tenants.commune]
+prompts = "external"
+[[providers]]
+name = "house"
+url = "{upstream_url}"
+in_house = true
+[[models]]
+name = "echo"
+routes = [{{provider = "house"}}]
+"""
+    )
+    for tenant in ("commune", "other"):
+        cli(data, "tenants", "create", tenant)
+    return Server(data, config=config).start()
+
+
+def upload_corpus(srv: Server, headers: dict[str, str], name: str = "procedures") -> str:
+    r = httpx.post(srv.url + "/v1/collections", json={"name": name}, headers=headers)
+    assert r.status_code == 201, r.text
+    for path in sorted(CORPUS.iterdir()):
+        files = {"file": (path.name, path.read_bytes())}
+        res = httpx.post(
+            srv.url + "/v1/documents", files=files, data={"collection": name}, headers=headers, timeout=300
+        )
+        assert res.status_code == 201, res.text
+    return name
