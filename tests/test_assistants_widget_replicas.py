@@ -9,17 +9,18 @@ widget's language, Retry-After kept), and Redis gone (503 in the widget's words,
 from __future__ import annotations
 
 import base64
-import hashlib
-import hmac
 import json
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+import redis
 
 from siyada.assistants.tokens import TokenSigner
+from siyada.config import ConfigError, parse_config_file
 from siyada.errors import ApiError
 from tests.recording_upstream import RecordingUpstream
 from tests.redis_server import RedisServer
@@ -112,13 +113,9 @@ def _chat(srv: Server, token: str, name: str, tenant: str = "commune", **kw: Any
     return httpx.post(f"{srv.url}/widget/v1/{tenant}/{name}/chat", json=body, headers=headers, timeout=60)
 
 
-def _forge(payload: dict[str, Any], secret: bytes) -> str:
-    raw = base64.urlsafe_b64encode(json.dumps(payload).encode()).rstrip(b"=").decode()
-    mac = base64.urlsafe_b64encode(hmac.new(secret, raw.encode(), hashlib.sha256).digest()).rstrip(b"=")
-    return f"sw1.{raw}.{mac.decode()}"
-
-
-def test_per_address_limit_holds_across_replicas(replicas: tuple[Server, Server]) -> None:
+def test_per_address_limit_holds_across_replicas(
+    replicas: tuple[Server, Server], redis_server: RedisServer
+) -> None:
     one, two = replicas
     _widget(one, "alterne", per_address_per_minute=3, per_assistant_per_minute=100)
     token = _token(one, "alterne")
@@ -134,6 +131,12 @@ def test_per_address_limit_holds_across_replicas(replicas: tuple[Server, Server]
     assert _chat(one, token, "etroit").status_code == 200
     r = _chat(two, token, "etroit")
     assert r.status_code == 429 and "beaucoup de questions en ce moment" in r.json()["error"]["message"]
+    # Bounded: one key per window, each expiring with its minute.
+    client = redis.Redis.from_url(redis_server.url)
+    windows = list(client.scan_iter("w:*"))
+    assert len(windows) == 4, windows  # one address, two assistants: an address and an assistant key each
+    assert all(0 < client.pttl(k) <= 60_000 for k in windows)
+    client.close()
 
 
 def test_token_of_one_replica_opens_the_other_and_a_forged_one_neither(
@@ -145,11 +148,13 @@ def test_token_of_one_replica_opens_the_other_and_a_forged_one_neither(
     assert _chat(two, token, "jeton").status_code == 200
     assert _chat(one, _token(two, "jeton"), "jeton").status_code == 200
     tenant_id = json.loads(base64.urlsafe_b64decode(token.split(".")[1] + "=="))["t"]
-    good = {"t": tenant_id, "a": "jeton", "o": SITE, "e": int(time.time()) + 600, "n": "x"}
-    assert _chat(two, _forge(good, SECRET.encode()), "jeton").status_code == 200  # the format read
+    # Signed with the configured secret by anyone who holds it: read by both (the key is that secret).
+    own, _ = TokenSigner(SECRET.encode()).issue(tenant_id, "jeton", SITE, 600)
+    assert _chat(two, own, "jeton").status_code == 200
     assert not (one.data_dir / "widget.secret").exists()  # the configured secret, no file of its own
+    guessed, _ = TokenSigner(b"a key guessed by an attacker, 32 bytes").issue(tenant_id, "jeton", SITE, 600)
     forged = {
-        "guessed key": _forge(good, b"a key guessed by an attacker, 32 bytes"),
+        "guessed key": guessed,
         "tampered": token[:-2] + ("AA" if not token.endswith("AA") else "BB"),
     }
     for why, bad in forged.items():
@@ -172,6 +177,16 @@ def test_a_rotated_secret_opens_its_tokens_but_signs_none() -> None:
     with pytest.raises(ApiError) as dropped:
         TokenSigner(new).read(token, 7, "guichet")  # the old secret removed: its tokens stop
     assert dropped.value.status == 401
+
+
+def test_a_short_widget_secret_is_refused_at_start(tmp_path: Path) -> None:
+    config = tmp_path / "siyada.toml"
+    config.write_text('[widget]\nsecret = "too short"\n')
+    with pytest.raises(ConfigError, match="widget"):
+        parse_config_file(config)
+    config.write_text(f'[widget]\nsecret = "{SECRET}"\nprevious_secrets = ["short"]\n')
+    with pytest.raises(ConfigError, match="previous_secrets"):
+        parse_config_file(config)
 
 
 def test_tenant_quota_429_comes_in_the_widgets_language(replicas: tuple[Server, Server]) -> None:
