@@ -9,7 +9,7 @@ import os
 import re
 import tomllib
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
 from platformdirs import user_data_dir
@@ -140,6 +140,17 @@ class PrivacyConfig(TenantPrivacy):
         return self
 
 
+class WidgetConfig(_Strict):
+    """The citizen widget's conversation tokens (siyada.assistants.tokens)."""
+
+    # Shared by all replicas so each reads the tokens of the others; a data-dir file (widget.secret)
+    # when unset. Give it as ${VAR}.
+    secret: str | None = Field(default=None, min_length=32)
+    # Secrets rotated out: they still open the tokens they signed until those expire; drop one once the
+    # longest `token_ttl_seconds` of the widgets has passed since the rotation.
+    previous_secrets: list[Annotated[str, Field(min_length=32)]] = Field(default_factory=list, max_length=4)
+
+
 class KnowledgeConfig(_Strict):
     # New collections get dense vectors from this embedded model; None: lexical search only.
     embedding_model: str | None = "siyada-embed"
@@ -224,6 +235,7 @@ class FileConfig(_Strict):
     models: list[ModelConfig] = Field(default_factory=list)
     privacy: PrivacyConfig = Field(default_factory=PrivacyConfig)
     knowledge: KnowledgeConfig = Field(default_factory=KnowledgeConfig)
+    widget: WidgetConfig = Field(default_factory=WidgetConfig)
     workers: WorkersConfig = Field(default_factory=WorkersConfig)
     telemetry: TelemetryConfig = Field(default_factory=TelemetryConfig)
     logging: LoggingConfig = Field(default_factory=LoggingConfig)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -88,6 +89,8 @@ def srv(tmp_path_factory: pytest.TempPathFactory, echo: RecordingUpstream) -> It
         f'[privacy.tenants.commune]\nprompts = "external"\n[[providers]]\nname = "house"\n'
         f'url = "{echo.url}"\nin_house = true\n[[models]]\nname = "echo"\n'
         'routes = [{provider = "house"}]\n'
+        # A second model, under a tenant quota of one call a minute (the quota's 429 in the widget).
+        '[[models]]\nname = "echo-quota"\nroutes = [{provider = "house"}]\n'
     )
     cli(data, "tenants", "create", "commune")
     server = Server(data, config=config).start()
@@ -127,6 +130,11 @@ def ministry(srv: Server, admin: str) -> Iterator[Ministry]:
         settings = {"origins": [site.listed], "per_address_per_minute": per_address}
         r = httpx.put(f"{srv.url}/v1/assistants/{name}/widget", json=settings, headers=h)
         assert r.status_code == 200, r.text
+    body = {"name": "plein", "model": "echo-quota", "collections": [], "greeting": "Bonjour !"}
+    assert httpx.post(srv.url + "/v1/assistants", json=body, headers=h).status_code == 201
+    settings = {"origins": [site.listed], "per_address_per_minute": 100}
+    assert httpx.put(f"{srv.url}/v1/assistants/plein/widget", json=settings, headers=h).status_code == 200
+    cli(srv.data_dir, "limits", "set", "--tenant", "commune", "--model", "echo-quota", "--rpm", "1")
     yield site
     site.close()
 
@@ -259,6 +267,26 @@ def test_the_limit_shows_a_friendly_429(browser: Any, ministry: Ministry, shots:
     alert.wait_for()
     assert "Patientez une minute" in alert.inner_text()
     page.screenshot(path=str(shots / "assistants-widget-429-fr-phone.png"), full_page=True)
+    context.close()
+
+
+def test_the_tenant_quota_shows_its_429_in_the_widgets_language(browser: Any, ministry: Ministry) -> None:
+    time.sleep(1.2)  # the server re-reads the limits at most once a second
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    page.goto(ministry.listed + "/plein-ar.html")
+    frame = _widget_frame(page)
+    alert = frame.locator("#w-alert")
+    for question in ("ما هي الوثائق المطلوبة؟", "وماذا عن جواز السفر؟", "وبطاقة التعريف؟"):
+        answered = frame.locator(".w-rate").count()
+        frame.locator("#w-input").fill(question)
+        frame.locator("#w-send").click()
+        # This question's end: its feedback controls, or the alert.
+        frame.locator(".w-rate").nth(answered).or_(frame.locator("#w-alert:visible")).wait_for(timeout=60_000)
+        if alert.is_visible():  # the first call the quota's minute refuses (normally the second)
+            break
+    text = alert.inner_text()
+    assert "دقيقة" in text and "rpm" not in text.lower() and "quota" not in text.lower(), text
     context.close()
 
 

@@ -57,6 +57,7 @@ from siyada.api.routers import metrics as metrics_router
 from siyada.api.routers import usage as usage_router
 from siyada.api.uploads import Uploads
 from siyada.assistants.citizen import Citizen
+from siyada.assistants.throttle import RedisThrottle, Throttle
 from siyada.assistants.tokens import TokenSigner
 from siyada.batches.runner import BatchRunner
 from siyada.config import ConfigError, Settings
@@ -274,7 +275,10 @@ def create_app(settings: Settings) -> FastAPI:
         app.state.gateway,
         app.state.grounded,
         app.state.privacy,
-        TokenSigner.for_data_dir(settings.data_dir),
+        TokenSigner.for_config(
+            settings.data_dir, settings.file.widget.secret, settings.file.widget.previous_secrets
+        ),
+        RedisThrottle(counters.client) if isinstance(counters, RedisCounters) else Throttle(),
     )
     app.state.tokenizers = Tokenizers(app.state.gateway, settings.file.embedded.chat_model)
     app.state.quotas = quotas

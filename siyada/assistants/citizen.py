@@ -7,7 +7,8 @@ What a widget call guarantees, whatever the tenant's or the assistant's privacy 
 - the answer passes the privacy detector on its way out (sentence by sentence, so a streamed value is
   never cut in two): personal data from the documents leaves as a typed placeholder (`<PERSON>`);
 - citations leave as source titles only (no link that would need a login, no quote);
-- limits per client address and per assistant answer 429 in the widget's language.
+- limits per client address and per assistant answer 429 in the widget's language, and so does the
+  tenant's quota when it refuses a widget call (same status and Retry-After, the widget's words).
 """
 
 from __future__ import annotations
@@ -121,13 +122,14 @@ class Citizen:
         grounded: GroundedChat,
         privacy: PrivacyGuard | None,
         signer: TokenSigner,
+        windows: throttle.Windows,
     ) -> None:
         self.engine = engine
         self.gateway = gateway
         self.grounded = grounded
         self.privacy = privacy
         self.signer = signer
-        self.throttle = throttle.Throttle()
+        self.windows = windows
 
     def token(self, widget: Widget, origin: str) -> dict[str, Any]:
         token, expires = self.signer.issue(
@@ -144,15 +146,20 @@ class Citizen:
         if origin is not None and origin.lower() not in (own_origin, found.origin):
             raise ApiError(403, "This site may not use the widget", code="origin_not_allowed")
 
-    def admit(self, widget: Widget, address: str | None, lang: str) -> None:
-        """One question counted per address and per assistant; 429 with the widget's words otherwise."""
+    async def admit(self, widget: Widget, address: str | None, lang: str) -> None:
+        """One question counted per address and per assistant; 429 with the widget's words otherwise.
+        The shared windows unreachable: 503, never an unlimited widget (as the quotas fail closed)."""
         t, n, s = widget.tenant.id, widget.name, widget.settings
-        wait = self.throttle.take(throttle.address_key(t, n, address), s["per_address_per_minute"])
-        message = words(lang)["rate_limited"]
-        if not wait:
-            wait = self.throttle.take(throttle.assistant_key(t, n), s["per_assistant_per_minute"])
-            message = words(lang)["busy"]
-        if wait:
+        checks = [
+            (throttle.address_key(t, n, address), s["per_address_per_minute"]),
+            (throttle.assistant_key(t, n), s["per_assistant_per_minute"]),
+        ]
+        try:
+            full, wait = await self.windows.take(checks)
+        except Exception as exc:
+            raise ApiError(503, words(lang)["error"], code="widget_limits_unavailable") from exc
+        if full >= 0:
+            message = words(lang)["rate_limited" if full == 0 else "busy"]
             raise ApiError(429, message, code="widget_rate_limited", headers={"Retry-After": str(int(wait))})
 
     def _pseudonymised(self, widget: Widget, ask: WidgetAsk) -> list[dict[str, str]]:
@@ -162,20 +169,43 @@ class Citizen:
         shield = Pseudonymiser(threshold=threshold)  # every entity type: the strictest
         return [{"role": m.role, "content": shield.pseudonymise(m.content)} for m in ask.messages]
 
-    async def ask(self, widget: Widget, ask: WidgetAsk) -> tuple[AsyncIterator[list[dict[str, Any]]], str]:
-        """The answer as a stream of widget events, and the question's id (for feedback)."""
+    async def ask(
+        self, widget: Widget, ask: WidgetAsk, lang: str
+    ) -> tuple[AsyncIterator[list[dict[str, Any]]], str]:
+        """The answer as a stream of widget events, and the question's id (for feedback). The gateway's
+        refusals a citizen may meet (the tenant's quota, its store down) come in the widget's words."""
         if ask.messages[-1].role != "user":
             raise ApiError(400, "The last message is the citizen's", code="invalid_request", param="messages")
         messages = await asyncio.to_thread(self._pseudonymised, widget, ask)
         principal = Principal(WIDGET_KEY_ID, "user", widget.tenant)
         body = {"model": PREFIX + widget.name, "messages": messages, "stream": True}
         qid = watch.new_question_id()
-        answer, _, _ = await serve.answer(
-            self.gateway, self.grounded, self.engine, principal, body, True, "widget", qid
-        )
+        try:
+            answer, _, _ = await serve.answer(
+                self.gateway, self.grounded, self.engine, principal, body, True, "widget", qid
+            )
+        except ApiError as exc:
+            raise _in_words(exc, lang) from exc
         if isinstance(answer, dict):  # not asked for; a stream always comes back
             raise ApiError(500, "unexpected answer shape")
         return _events(answer, qid), qid
+
+
+# The gateway's error code -> the widget's words for it, and the code the widget shows (None: the same).
+_GATEWAY_WORDS = {
+    "quota_exceeded": ("busy", "widget_rate_limited"),
+    "quota_store_unavailable": ("error", None),
+}
+
+
+def _in_words(exc: ApiError, lang: str) -> ApiError:
+    """A quota refusal told in the widget's language: its status and Retry-After kept, the gateway's
+    English (which names the tenant's limit) not shown to the citizen."""
+    found = _GATEWAY_WORDS.get(exc.code or "")
+    if found is None:
+        return exc
+    word, code = found
+    return ApiError(exc.status, words(lang)[word], code=code or exc.code, headers=exc.headers)
 
 
 async def _events(

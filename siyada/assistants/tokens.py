@@ -1,10 +1,15 @@
-"""Conversation tokens of the citizen widget: short-lived, signed (HMAC-SHA256 with a secret of the data
-directory), bound to one tenant, one assistant and one embedding origin. No cookie: the widget holds the
-token in memory and sends it as `Authorization: Bearer`. The server keeps nothing per token.
+"""Conversation tokens of the citizen widget: short-lived, signed (HMAC-SHA256), bound to one tenant,
+one assistant and one embedding origin. No cookie: the widget holds the token in memory and sends it as
+`Authorization: Bearer`. The server keeps nothing per token.
 
 `sw1.<payload>.<mac>`, payload = base64url(JSON {"t": tenant id, "a": assistant, "o": origin,
 "e": expiry (unix seconds), "n": nonce}). Any change to the payload breaks the MAC; a token for one
-assistant is refused by every other (404, as for an assistant that is not there)."""
+assistant is refused by every other (404, as for an assistant that is not there).
+
+The key: `widget.secret` of the config (give it as ${VAR}), the same on every replica, so a token issued by
+one is read by all; when unset, a file of the data directory (one replica, or replicas sharing that
+directory). Rotation: the old secret moves to `widget.previous_secrets`, which still open the tokens they
+signed (never sign new ones) until those expire, at most the longest `token_ttl_seconds` later."""
 
 from __future__ import annotations
 
@@ -42,15 +47,25 @@ def _unb64(text: str) -> bytes:
 
 
 class TokenSigner:
-    def __init__(self, secret: bytes) -> None:
+    def __init__(self, secret: bytes, previous: tuple[bytes, ...] = ()) -> None:
         self._secret = secret
+        self._readers = (secret, *previous)
 
     @classmethod
-    def for_data_dir(cls, data_dir: Path) -> TokenSigner:
-        return cls(load_or_create_secret(data_dir, SECRET_FILE))
+    def for_config(
+        cls, data_dir: Path, secret: str | None = None, previous: list[str] | None = None
+    ) -> TokenSigner:
+        """The configured secret (shared by replicas), else the data directory's file."""
+        current = secret.encode() if secret else load_or_create_secret(data_dir, SECRET_FILE)
+        return cls(current, tuple(p.encode() for p in previous or []))
 
-    def _mac(self, payload: str) -> str:
-        return _b64(hmac.new(self._secret, payload.encode(), hashlib.sha256).digest())
+    def _mac(self, payload: str, secret: bytes | None = None) -> str:
+        return _b64(hmac.new(secret or self._secret, payload.encode(), hashlib.sha256).digest())
+
+    def _signed(self, payload: str, mac: str) -> bool:
+        given = mac.encode("ascii", "replace")
+        # Every key is tried (no early exit): the time taken does not tell which one matched.
+        return sum(hmac.compare_digest(self._mac(payload, k).encode(), given) for k in self._readers) > 0
 
     def issue(self, tenant_id: int, assistant: str, origin: str, ttl: int) -> tuple[str, int]:
         expires = int(time.time()) + ttl
@@ -64,7 +79,7 @@ class TokenSigner:
         if not token.startswith(PREFIX) or len(token) > MAX_TOKEN_CHARS or token.count(".") != 2:
             raise _invalid("malformed")
         payload, mac = token[len(PREFIX) :].split(".")
-        if not hmac.compare_digest(self._mac(payload).encode(), mac.encode("ascii", "replace")):
+        if not self._signed(payload, mac):
             raise _invalid("forged")
         try:
             body = json.loads(_unb64(payload))

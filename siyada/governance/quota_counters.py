@@ -10,8 +10,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from siyada.governance.quotas import Check
+
+if TYPE_CHECKING:
+    import redis.asyncio as redis
 
 REDIS_SOCKET_TIMEOUT_S = 1.0  # Redis answers in well under a millisecond; a second of silence is an outage
 
@@ -180,6 +184,11 @@ class RedisCounters:
     async def level(self, key: str) -> int:
         """Committed use plus live reservations: what an admission on `key` counts."""
         return int(await self._level(keys=_keys([key]), args=[]))
+
+    @property
+    def client(self) -> redis.Redis:
+        """The connection pool, for the other windows kept beside the quotas (the widget's limits)."""
+        return self._redis
 
     async def ping(self) -> None:
         """Raises when Redis does not answer (GET /ready)."""

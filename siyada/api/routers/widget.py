@@ -176,8 +176,8 @@ async def widget_chat(tenant: TenantName, name: Name, request: Request) -> Respo
         citizen.check(widget, _token(request), request.headers.get("origin"), _own_origin(request))
         ask = validate(WidgetAsk, await read_json(request))
         lang = ask.lang or widget.settings["language"]
-        citizen.admit(widget, request.client.host if request.client else None, lang)
-        events, qid = await citizen.ask(widget, ask)
+        await citizen.admit(widget, request.client.host if request.client else None, lang)
+        events, qid = await citizen.ask(widget, ask, lang)
         return sse_response(events, {"X-Siyada-Question": qid})
 
     return await _with_cors(request, tenant, name, work)
