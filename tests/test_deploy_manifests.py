@@ -160,7 +160,7 @@ def find_config(docs: list[dict[str, Any]]) -> dict[str, Any]:
 
 def _parses_as_siyada_config(text: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
     """Siyada's own parser accepts the file, with the secrets it reads from the environment set."""
-    for var in ("SIYADA_PRIVACY_SECRET", "SIYADA_HASH_SECRET"):
+    for var in ("SIYADA_PRIVACY_SECRET", "SIYADA_HASH_SECRET", "SIYADA_WIDGET_SECRET"):
         monkeypatch.setenv(var, var.lower().ljust(40, "x"))
     for var in ("POSTGRES_PASSWORD", "REDIS_PASSWORD"):
         monkeypatch.setenv(var, "password")
