@@ -8,31 +8,18 @@ from pathlib import Path
 
 import httpx
 
-from tests.server import Server, cli
+from tests.recording_upstream import echo_toml
+from tests.server import Server, configure
 
 CORPUS = Path(__file__).parent / "fixtures" / "corpus"
 
 
 def start_server(data: Path, upstream_url: str) -> Server:
-    config = data / "siyada.toml"
     # An in-house model, and a tenant whose policy lets in-house providers read real values: what an
     # assistant's own privacy "all" must tighten.
-    config.write_text(
-        f"""
-[privacy.tenants.commune]
-prompts = "external"
-[[providers]]
-name = "house"
-url = "{upstream_url}"
-in_house = true
-[[models]]
-name = "echo"
-routes = [{{provider = "house"}}]
-"""
-    )
-    for tenant in ("commune", "other"):
-        cli(data, "tenants", "create", tenant)
-    return Server(data, config=config).start()
+    house = echo_toml(upstream_url, "house", in_house=True)
+    toml = '[privacy.tenants.commune]\nprompts = "external"\n' + house
+    return Server(data, config=configure(data, toml, "commune", "other")).start()
 
 
 def upload_corpus(srv: Server, headers: dict[str, str], name: str = "procedures") -> str:

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.recording_upstream import RecordingUpstream
 from tests.server import Server, cli
 
 
@@ -27,3 +28,11 @@ def admin_key(server: Server) -> str:
 @pytest.fixture()
 def data_dir(tmp_path: Path) -> Path:
     return tmp_path / "data"
+
+
+@pytest.fixture(scope="module")
+def echo() -> Iterator[RecordingUpstream]:
+    """The echoing, recording model server of tests/recording_upstream.py, one per test module."""
+    upstream = RecordingUpstream()
+    yield upstream
+    upstream.close()

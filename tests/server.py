@@ -104,14 +104,19 @@ class Server:
             self._logfh.close()
 
 
-@contextmanager
-def serving(data_dir: Path, toml: str, *tenants: str) -> Iterator[Server]:
-    """A server over a fresh data folder with this `siyada.toml` and these tenants, stopped on leaving."""
+def configure(data_dir: Path, toml: str, *tenants: str) -> Path:
+    """Write this `siyada.toml` into a fresh data folder and create these tenants; the config's path."""
     config = data_dir / "siyada.toml"
     config.write_text(toml)
     for tenant in tenants:
         cli(data_dir, "tenants", "create", tenant)
-    server = Server(data_dir, config=config).start()
+    return config
+
+
+@contextmanager
+def serving(data_dir: Path, toml: str, *tenants: str) -> Iterator[Server]:
+    """A server over a fresh data folder with this `siyada.toml` and these tenants, stopped on leaving."""
+    server = Server(data_dir, config=configure(data_dir, toml, *tenants)).start()
     try:
         yield server
     finally:

@@ -18,8 +18,8 @@ from mcp.client.streamable_http import streamable_http_client
 from mcp.shared.exceptions import McpError
 
 from siyada.mcpserver.tools import MAX_READ_CHARS
-from tests.recording_upstream import RecordingUpstream
-from tests.server import Server, cli
+from tests.recording_upstream import RecordingUpstream, echo_toml
+from tests.server import Server, cli, serving
 
 CORPUS = Path(__file__).parent / "fixtures" / "corpus"
 T = TypeVar("T")
@@ -31,32 +31,11 @@ LONG = "\n\n".join(
 
 
 @pytest.fixture(scope="module")
-def echo() -> Iterator[RecordingUpstream]:
-    upstream = RecordingUpstream()
-    yield upstream
-    upstream.close()
-
-
-@pytest.fixture(scope="module")
 def srv(tmp_path_factory: pytest.TempPathFactory, echo: RecordingUpstream) -> Iterator[Server]:
     """The embedded models, and `echo`: a model outside the house (prompts leave it pseudonymised)."""
-    data = tmp_path_factory.mktemp("mcp")
-    config = data / "siyada.toml"
-    config.write_text(
-        f"""
-[[providers]]
-name = "outside"
-url = "{echo.url}"
-[[models]]
-name = "echo"
-routes = [{{provider = "outside"}}]
-"""
-    )
-    for tenant in ("commune", "other"):
-        cli(data, "tenants", "create", tenant)
-    server = Server(data, config=config).start()
-    yield server
-    server.stop()
+    toml = echo_toml(echo.url, "outside")
+    with serving(tmp_path_factory.mktemp("mcp"), toml, "commune", "other") as server:
+        yield server
 
 
 @pytest.fixture(scope="module")
