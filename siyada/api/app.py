@@ -88,6 +88,7 @@ from siyada.ui import assistant_builder as ui_assistant_builder
 from siyada.ui import assistants as ui_assistants
 from siyada.ui import conversations as ui_conversations
 from siyada.ui import dataspace as ui_dataspace
+from siyada.ui import pages as ui_pages
 from siyada.ui import routes as ui_routes
 from siyada.ui import sso as ui_sso
 from siyada.ui.oidc import OidcProviders
@@ -330,7 +331,7 @@ def create_app(settings: Settings) -> FastAPI:
         ui_assistant_builder.router,
     ):
         app.include_router(r)
-    app.mount("/ui/static", StaticFiles(directory=ui_routes.STATIC), name="ui-static")
+    app.mount("/ui/static", StaticFiles(directory=ui_pages.STATIC), name="ui-static")
     install_openapi(app)
     app.add_middleware(ShutdownCutoff)
     # Outermost: the request id and the server span cover everything, the cut-off's 503 included.
