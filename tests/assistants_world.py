@@ -1,6 +1,7 @@
 """A running server for the assistants' tests (tests/test_assistants*.py, tests/test_eval_assistants.py,
 tests/test_ui_assistants.py): an in-house echo model (tests/recording_upstream.py) that a tenant's policy
-lets read real values, tenants `commune` and `other`, and the corpus of procedures to ground answers on."""
+lets read real values, tenants `commune` and `other`, and the corpus of procedures to ground answers on
+(uploaded by tests/test_mcp.py too)."""
 
 from __future__ import annotations
 
@@ -23,12 +24,20 @@ def start_server(data: Path, upstream_url: str) -> Server:
 
 
 def upload_corpus(srv: Server, headers: dict[str, str], name: str = "procedures") -> str:
-    r = httpx.post(srv.url + "/v1/collections", json={"name": name}, headers=headers)
+    corpus_documents(srv, headers, name)
+    return name
+
+
+def corpus_documents(srv: Server, headers: dict[str, str], name: str) -> dict[str, str]:
+    """Make the collection `name` and upload the corpus into it; each file's name -> its document id."""
+    r = httpx.post(srv.url + "/v1/collections", json={"name": name}, headers=headers, timeout=300)
     assert r.status_code == 201, r.text
+    ids: dict[str, str] = {}
     for path in sorted(CORPUS.iterdir()):
         files = {"file": (path.name, path.read_bytes())}
         res = httpx.post(
             srv.url + "/v1/documents", files=files, data={"collection": name}, headers=headers, timeout=300
         )
         assert res.status_code == 201, res.text
-    return name
+        ids[path.name] = res.json()["id"]
+    return ids
