@@ -340,13 +340,8 @@ enabled = true
 service_name = "siyada-otlp"
 otlp_endpoint = "{collector.url}"
 otlp_headers = {{authorization = "Bearer ${{OTLP_TOKEN_FOR_TEST}}"}}
-[[providers]]
-name = "echo"
-url = "{echo.url}"
-[[models]]
-name = "echo"
-routes = [{{provider = "echo"}}]
 """
+        + echo_toml(echo.url)
     )
     cli(tmp_path, "tenants", "create", "default")
     server = Server(tmp_path, config=config, env={"OTLP_TOKEN_FOR_TEST": token}).start()
