@@ -2,9 +2,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from tests.browser import browser as chromium
+from tests.browser import screenshots
+from tests.recording_upstream import RecordingUpstream
 from tests.server import Server, cli
 
 
@@ -27,3 +31,24 @@ def admin_key(server: Server) -> str:
 @pytest.fixture()
 def data_dir(tmp_path: Path) -> Path:
     return tmp_path / "data"
+
+
+@pytest.fixture(scope="module")
+def echo() -> Iterator[RecordingUpstream]:
+    """The echoing, recording model server of tests/recording_upstream.py, one per test module."""
+    upstream = RecordingUpstream()
+    yield upstream
+    upstream.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """A launched Debian chromium (tests/browser.py), one per test module of the web app."""
+    with chromium() as b:
+        yield b
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where this module's screenshots go (tests/browser.py: $SIYADA_SCREENSHOTS or a temporary folder)."""
+    return screenshots(tmp_path_factory)

@@ -25,6 +25,18 @@ def _last_user_text(body: dict[str, Any]) -> str:
     return prompt if isinstance(prompt, str) else " ".join(map(str, prompt))
 
 
+def echo_toml(url: str, provider: str = "echo", in_house: bool = False) -> str:
+    """The `siyada.toml` lines that route a chat model named `echo` to the upstream at `url` as `provider`."""
+    house = "in_house = true\n" if in_house else ""
+    return f"""[[providers]]
+name = "{provider}"
+url = "{url}"
+{house}[[models]]
+name = "echo"
+routes = [{{provider = "{provider}"}}]
+"""
+
+
 class RecordingUpstream:
     def __init__(self) -> None:
         self.bodies: list[bytes] = []

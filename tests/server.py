@@ -104,14 +104,25 @@ class Server:
             self._logfh.close()
 
 
-@contextmanager
-def serving(data_dir: Path, toml: str, *tenants: str) -> Iterator[Server]:
-    """A server over a fresh data folder with this `siyada.toml` and these tenants, stopped on leaving."""
+def configure(data_dir: Path, toml: str, *tenants: str, models: dict[str, str] | None = None) -> Path:
+    """Write this `siyada.toml` into a fresh data folder and create these tenants, each tenant named in
+    `models` limited to those models (a comma-separated list); the config's path."""
     config = data_dir / "siyada.toml"
     config.write_text(toml)
     for tenant in tenants:
         cli(data_dir, "tenants", "create", tenant)
-    server = Server(data_dir, config=config).start()
+    for tenant, allowed in (models or {}).items():
+        cli(data_dir, "tenants", "set-models", tenant, allowed)
+    return config
+
+
+@contextmanager
+def serving(
+    data_dir: Path, toml: str, *tenants: str, models: dict[str, str] | None = None
+) -> Iterator[Server]:
+    """A server over a fresh data folder with this `siyada.toml` and these tenants (see `configure`),
+    stopped on leaving."""
+    server = Server(data_dir, config=configure(data_dir, toml, *tenants, models=models)).start()
     try:
         yield server
     finally:

@@ -23,13 +23,6 @@ CIN = "BE873214"
 
 
 @pytest.fixture(scope="module")
-def echo() -> Iterator[RecordingUpstream]:
-    upstream = RecordingUpstream()
-    yield upstream
-    upstream.close()
-
-
-@pytest.fixture(scope="module")
 def srv(tmp_path_factory: pytest.TempPathFactory, echo: RecordingUpstream) -> Iterator[Server]:
     server = start_server(tmp_path_factory.mktemp("assistants"), echo.url)
     yield server

@@ -34,13 +34,6 @@ DRAFT: dict[str, Any] = {
 
 
 @pytest.fixture(scope="module")
-def echo() -> Iterator[RecordingUpstream]:
-    upstream = RecordingUpstream()
-    yield upstream
-    upstream.close()
-
-
-@pytest.fixture(scope="module")
 def srv(tmp_path_factory: pytest.TempPathFactory, echo: RecordingUpstream) -> Iterator[Server]:
     server = start_server(tmp_path_factory.mktemp("preview"), echo.url)
     yield server

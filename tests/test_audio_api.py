@@ -25,7 +25,7 @@ import pytest
 from openai import OpenAI
 
 from siyada.gateway.audio_clip import duration
-from tests.server import Server, cli
+from tests.server import Server, cli, serving
 from tests.speech_upstream import SECONDS_PER_CHAR, SpeechUpstream, transcript, wav
 from tests.test_egress import RecordingListener, _Redirector
 
@@ -62,9 +62,7 @@ def srv(
     tmp_path_factory: pytest.TempPathFactory, upstream: SpeechUpstream, redirector: str
 ) -> Iterator[Server]:
     data = tmp_path_factory.mktemp("audio")
-    config = data / "siyada.toml"
-    config.write_text(
-        f"""
+    toml = f"""
 [embedded]
 enabled = false
 [audio]
@@ -105,13 +103,8 @@ name = "tts-1"
 kind = "speech"
 routes = [{{provider = "outside", model = "piper-fr"}}]
 """
-    )
-    cli(data, "tenants", "create", "default")
-    cli(data, "tenants", "create", "narrow")
-    cli(data, "tenants", "set-models", "narrow", "tts-house")
-    s = Server(data, config=config).start()
-    yield s
-    s.stop()
+    with serving(data, toml, "default", "narrow", models={"narrow": "tts-house"}) as s:
+        yield s
 
 
 def _client(srv: Server, key: str) -> OpenAI:

@@ -43,13 +43,6 @@ routes = [{{provider = "echo"}}]
 """
 
 
-@pytest.fixture(scope="module")
-def echo() -> Iterator[RecordingUpstream]:
-    upstream = RecordingUpstream()
-    yield upstream
-    upstream.close()
-
-
 def _h(key: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {key}"}
 

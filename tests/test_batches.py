@@ -58,13 +58,6 @@ routes = [{{provider = "slowhouse"}}]
 
 
 @pytest.fixture(scope="module")
-def echo() -> Iterator[RecordingUpstream]:
-    upstream = RecordingUpstream()
-    yield upstream
-    upstream.close()
-
-
-@pytest.fixture(scope="module")
 def slow() -> Iterator[SlowUpstream]:
     upstream = SlowUpstream(pieces=1, pause=0.25)
     yield upstream

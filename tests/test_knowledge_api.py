@@ -12,41 +12,18 @@ import pytest
 from openai import OpenAI
 from PIL import Image
 
-from tests.recording_upstream import RecordingUpstream
-from tests.server import Server, cli
+from tests.recording_upstream import RecordingUpstream, echo_toml
+from tests.server import Server, serving
 
 CORPUS = Path(__file__).parent / "fixtures" / "corpus"
 FORMATS = Path(__file__).parent / "fixtures" / "knowledge"
 
 
 @pytest.fixture(scope="module")
-def echo() -> Iterator[RecordingUpstream]:
-    upstream = RecordingUpstream()
-    yield upstream
-    upstream.close()
-
-
-@pytest.fixture(scope="module")
 def kn(tmp_path_factory: pytest.TempPathFactory, echo: RecordingUpstream) -> Iterator[Server]:
-    data = tmp_path_factory.mktemp("knowledge")
-    config = data / "siyada.toml"
-    config.write_text(
-        f"""
-[knowledge]
-max_upload_bytes = 300000
-[[providers]]
-name = "echo"
-url = "{echo.url}"
-[[models]]
-name = "echo"
-routes = [{{provider = "echo"}}]
-"""
-    )
-    for tenant in ("commune", "other"):
-        cli(data, "tenants", "create", tenant)
-    srv = Server(data, config=config).start()
-    yield srv
-    srv.stop()
+    toml = "[knowledge]\nmax_upload_bytes = 300000\n" + echo_toml(echo.url)
+    with serving(tmp_path_factory.mktemp("knowledge"), toml, "commune", "other") as srv:
+        yield srv
 
 
 def _h(srv: Server, tenant: str = "commune") -> dict[str, str]:

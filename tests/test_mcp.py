@@ -8,7 +8,6 @@ import asyncio
 import json
 import time
 from collections.abc import Awaitable, Callable, Iterator
-from pathlib import Path
 from typing import Any, TypeVar
 
 import httpx
@@ -18,10 +17,10 @@ from mcp.client.streamable_http import streamable_http_client
 from mcp.shared.exceptions import McpError
 
 from siyada.mcpserver.tools import MAX_READ_CHARS
-from tests.recording_upstream import RecordingUpstream
-from tests.server import Server, cli
+from tests.assistants_world import CORPUS, corpus_documents
+from tests.recording_upstream import RecordingUpstream, echo_toml
+from tests.server import Server, cli, serving
 
-CORPUS = Path(__file__).parent / "fixtures" / "corpus"
 T = TypeVar("T")
 LONG = "\n\n".join(
     f"Article {n}. La séance numéro {n} du conseil communal a examiné le dossier {n * 7} relatif à "
@@ -31,32 +30,11 @@ LONG = "\n\n".join(
 
 
 @pytest.fixture(scope="module")
-def echo() -> Iterator[RecordingUpstream]:
-    upstream = RecordingUpstream()
-    yield upstream
-    upstream.close()
-
-
-@pytest.fixture(scope="module")
 def srv(tmp_path_factory: pytest.TempPathFactory, echo: RecordingUpstream) -> Iterator[Server]:
     """The embedded models, and `echo`: a model outside the house (prompts leave it pseudonymised)."""
-    data = tmp_path_factory.mktemp("mcp")
-    config = data / "siyada.toml"
-    config.write_text(
-        f"""
-[[providers]]
-name = "outside"
-url = "{echo.url}"
-[[models]]
-name = "echo"
-routes = [{{provider = "outside"}}]
-"""
-    )
-    for tenant in ("commune", "other"):
-        cli(data, "tenants", "create", tenant)
-    server = Server(data, config=config).start()
-    yield server
-    server.stop()
+    toml = echo_toml(echo.url, "outside")
+    with serving(tmp_path_factory.mktemp("mcp"), toml, "commune", "other") as server:
+        yield server
 
 
 @pytest.fixture(scope="module")
@@ -73,17 +51,7 @@ def _api(srv: Server, key: str, method: str, path: str, **kw: Any) -> httpx.Resp
 @pytest.fixture(scope="module")
 def docs(srv: Server, keys: dict[str, str]) -> dict[str, str]:
     """The commune's `procedures` (the corpus) and the other tenant's `secret-other` (one note)."""
-    assert (
-        _api(srv, keys["commune"], "POST", "/v1/collections", json={"name": "procedures"}).status_code == 201
-    )
-    ids: dict[str, str] = {}
-    for path in sorted(CORPUS.iterdir()):
-        r = _api(
-            srv, keys["commune"], "POST", "/v1/documents",
-            files={"file": (path.name, path.read_bytes())}, data={"collection": "procedures"},
-        )  # fmt: skip
-        assert r.status_code == 201, r.text
-        ids[path.name] = r.json()["id"]
+    ids = corpus_documents(srv, {"Authorization": f"Bearer {keys['commune']}"}, "procedures")
     # a long register: many chunks, more text than one read returns
     assert _api(srv, keys["commune"], "POST", "/v1/collections", json={"name": "registre"}).status_code == 201
     r = _api(

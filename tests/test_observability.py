@@ -25,8 +25,8 @@ import pytest
 from openai import OpenAI
 
 from siyada.privacy.markup import load_markup
-from tests.recording_upstream import RecordingUpstream
-from tests.server import Server, cli
+from tests.recording_upstream import RecordingUpstream, echo_toml
+from tests.server import Server, cli, configure
 
 FIXTURES = Path(__file__).parent / "fixtures"
 # French letters of the held-out set with their marked values (names, CIN, phones, RIB, cards...).
@@ -50,18 +50,9 @@ STAGES = [
 
 
 @pytest.fixture(scope="module")
-def echo() -> Iterator[RecordingUpstream]:
-    upstream = RecordingUpstream()
-    yield upstream
-    upstream.close()
-
-
-@pytest.fixture(scope="module")
 def srv(tmp_path_factory: pytest.TempPathFactory, echo: RecordingUpstream) -> Iterator[Server]:
     data = tmp_path_factory.mktemp("observability")
-    config = data / "siyada.toml"
-    config.write_text(
-        f"""
+    toml = f"""
 [embedded]
 enabled = false
 [knowledge]
@@ -72,15 +63,8 @@ service_name = "siyada-test"
 debug_file = "{data / "spans.jsonl"}"
 [logging]
 format = "json"
-[[providers]]
-name = "echo"
-url = "{echo.url}"
-[[models]]
-name = "echo"
-routes = [{{provider = "echo"}}]
 """
-    )
-    cli(data, "tenants", "create", "commune")
+    config = configure(data, toml + echo_toml(echo.url), "commune")
     cli(data, "limits", "set", "--tenant", "commune", "--tpm", "1000000", config=config)
     server = Server(data, config=config).start()
     server.api_key = server.key("commune", "user")  # type: ignore[attr-defined]
@@ -356,13 +340,8 @@ enabled = true
 service_name = "siyada-otlp"
 otlp_endpoint = "{collector.url}"
 otlp_headers = {{authorization = "Bearer ${{OTLP_TOKEN_FOR_TEST}}"}}
-[[providers]]
-name = "echo"
-url = "{echo.url}"
-[[models]]
-name = "echo"
-routes = [{{provider = "echo"}}]
 """
+        + echo_toml(echo.url)
     )
     cli(tmp_path, "tenants", "create", "default")
     server = Server(tmp_path, config=config, env={"OTLP_TOKEN_FOR_TEST": token}).start()

@@ -6,7 +6,6 @@ page image is served to its tenant only, and bad images are refused before anyth
 from __future__ import annotations
 
 import io
-import os
 import struct
 import zlib
 from collections.abc import Iterator
@@ -241,13 +240,6 @@ def test_a_multi_page_tiff_is_one_document_with_its_pages(pages: dict[str, Any])
 
 
 # ---- the web app: the cited region on the page image ----------------------------------------------------
-@pytest.fixture(scope="module")
-def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = Path(os.environ.get("SIYADA_SCREENSHOTS") or tmp_path_factory.mktemp("screenshots"))
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
 def test_the_web_app_shows_the_cited_region_on_the_page(
     srv: Server, uploaded: dict[str, Any], shots: Path
 ) -> None:

@@ -15,7 +15,6 @@ import pytest
 from siyada.knowledge.ocr import engine
 from tests import scans
 from tests.browser import browser as chromium
-from tests.browser import screenshots
 from tests.server import Server, serving
 from tests.test_ocr import ARABIC, FRENCH
 from tests.test_ui import _ask, _login
@@ -44,11 +43,6 @@ def srv(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     toml = "[knowledge]\nmax_upload_bytes = 40000000\n"
     with serving(tmp_path_factory.mktemp("ocr-webapp"), toml, "commune") as server:
         yield server
-
-
-@pytest.fixture(scope="module")
-def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return screenshots(tmp_path_factory)
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.server import Server, cli
+from tests.server import Server, cli, serving
 from tests.speech_upstream import SpeechUpstream
 
 NAME = "Fatima-Zahra Benkirane"
@@ -31,9 +31,7 @@ def upstream() -> Iterator[SpeechUpstream]:
 @pytest.fixture(scope="module")
 def srv(tmp_path_factory: pytest.TempPathFactory, upstream: SpeechUpstream) -> Iterator[Server]:
     data = tmp_path_factory.mktemp("rerank")
-    config = data / "siyada.toml"
-    config.write_text(
-        f"""
+    toml = f"""
 [rerank]
 max_documents = 8
 max_document_chars = 2000
@@ -57,13 +55,8 @@ name = "vllm-rerank"
 kind = "rerank"
 routes = [{{provider = "vllm", model = "jina-reranker"}}]
 """
-    )
-    cli(data, "tenants", "create", "default")
-    cli(data, "tenants", "create", "narrow")
-    cli(data, "tenants", "set-models", "narrow", "siyada-embed,tei-rerank")
-    s = Server(data, config=config).start()
-    yield s
-    s.stop()
+    with serving(data, toml, "default", "narrow", models={"narrow": "siyada-embed,tei-rerank"}) as s:
+        yield s
 
 
 @pytest.fixture(scope="module")

@@ -15,8 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.browser import CHROMIUM, screenshots
-from tests.browser import browser as chromium
+from tests.browser import CHROMIUM
 from tests.server import Server, cli
 
 KNOWLEDGE = Path(__file__).parent / "fixtures" / "knowledge"
@@ -42,17 +41,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 @pytest.fixture(scope="module")
 def admin_key(server: Server) -> str:
     return server.key("default", "operator")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with chromium() as b:
-        yield b
-
-
-@pytest.fixture(scope="module")
-def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return screenshots(tmp_path_factory)
 
 
 @pytest.fixture(scope="module")

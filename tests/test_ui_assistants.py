@@ -15,8 +15,7 @@ import httpx
 import pytest
 
 from tests.assistants_world import start_server, upload_corpus
-from tests.browser import AXE, CHROMIUM, login, screenshots, serious_violations
-from tests.browser import browser as chromium
+from tests.browser import AXE, CHROMIUM, login, serious_violations
 from tests.recording_upstream import RecordingUpstream
 from tests.server import Server
 
@@ -24,13 +23,6 @@ pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium i
 DESKTOP = {"width": 1366, "height": 900}
 PHONE = {"width": 390, "height": 844}
 QUESTION = "Quel est le délai de délivrance du certificat de résidence ?"
-
-
-@pytest.fixture(scope="module")
-def echo() -> Iterator[RecordingUpstream]:
-    upstream = RecordingUpstream()
-    yield upstream
-    upstream.close()
 
 
 @pytest.fixture(scope="module")
@@ -63,17 +55,6 @@ def sokna(server: Server, keys: dict[str, str]) -> str:
     r = httpx.post(server.url + "/v1/assistants", json=body, headers=_auth(keys["admin"]))
     assert r.status_code == 201, r.text
     return "sokna"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with chromium() as b:
-        yield b
-
-
-@pytest.fixture(scope="module")
-def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return screenshots(tmp_path_factory)
 
 
 def _auth(key: str) -> dict[str, str]:

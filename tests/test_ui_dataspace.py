@@ -20,8 +20,7 @@ import httpx
 import orjson
 import pytest
 
-from tests.browser import AXE, CHROMIUM, login, screenshots, serious_violations
-from tests.browser import browser as chromium
+from tests.browser import AXE, CHROMIUM, login, serious_violations
 from tests.dataspace_world import COMPLETE, census_rows, to_csv
 from tests.server import Server, cli
 
@@ -55,17 +54,6 @@ def keys(server: Server) -> dict[str, str]:
         "owner": server.key("owner", "admin"),
         "researcher": server.key("lab", "user"),
     }
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with chromium() as b:
-        yield b
-
-
-@pytest.fixture(scope="module")
-def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return screenshots(tmp_path_factory)
 
 
 def _login(browser: Any, server: Server, key: str, lang: str, **context: Any) -> tuple[Any, Any]:

@@ -12,8 +12,7 @@ from typing import Any
 import pytest
 
 from siyada.ui.i18n_zgh import ZGH
-from tests.browser import CHROMIUM, screenshots
-from tests.browser import browser as chromium
+from tests.browser import CHROMIUM
 from tests.server import Server, cli
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed")
@@ -54,17 +53,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     srv = Server(data).start()
     yield srv
     srv.stop()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with chromium() as b:
-        yield b
-
-
-@pytest.fixture(scope="module")
-def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return screenshots(tmp_path_factory)
 
 
 def _assert_tifinagh(page: Any) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 from fastapi import Request
-from starlette.datastructures import FormData
+from starlette.datastructures import FormData, UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 
 from siyada.errors import ApiError
@@ -40,3 +40,14 @@ async def read_form(request: Request, limit: int, max_fields: int) -> FormData:
         ).parse()
     except MultiPartException as exc:
         raise ApiError(400, f"Malformed multipart body: {exc.message}", code="invalid_multipart") from exc
+
+
+async def file_part(form: FormData) -> tuple[bytes, UploadFile]:
+    """The bytes of the form's `file` part (read, then closed) and the part, for its name and type; a 400
+    when the form has none."""
+    upload = form.get("file")
+    if not isinstance(upload, UploadFile):
+        raise ApiError(400, "A multipart upload needs a 'file' part", code="missing_file", param="file")
+    data = await upload.read()
+    await upload.close()
+    return data, upload

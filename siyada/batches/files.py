@@ -21,7 +21,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from siyada.batches.paging import newest_first
+from siyada.batches.paging import newest_first, owned
 from siyada.errors import ApiError
 from siyada.lang.bidi import neutralise
 from siyada.store.tables_batches import batches, files
@@ -149,9 +149,7 @@ def get(engine: Engine, tenant_id: int, file_id: str) -> StoredFile:
     if not ID.fullmatch(file_id):  # names no file (and odd text, a NUL, never reaches the database)
         raise not_found(file_id)
     with engine.connect() as conn:
-        row = conn.execute(
-            sa.select(files).where(files.c.id == file_id, files.c.tenant_id == tenant_id)
-        ).first()
+        row = owned(conn, files, tenant_id, file_id)
     if row is None:
         raise not_found(file_id)
     return _row(row)
@@ -174,10 +172,7 @@ def delete(engine: Engine, data_dir: Path, tenant_id: int, file_id: str) -> None
     still reads is kept (409) until the batch ends."""
     get(engine, tenant_id, file_id)
     with engine.begin() as conn:
-        row = conn.execute(
-            sa.select(files.c.id).where(files.c.id == file_id, files.c.tenant_id == tenant_id)
-        ).first()
-        if row is None:  # deleted meanwhile
+        if owned(conn, files, tenant_id, file_id, files.c.id) is None:  # deleted meanwhile
             raise not_found(file_id)
         busy = conn.execute(
             sa.select(batches.c.id).where(

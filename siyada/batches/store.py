@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from siyada.batches import files
-from siyada.batches.paging import newest_first
+from siyada.batches.paging import newest_first, owned
 from siyada.batches.spec import BatchCreate
 from siyada.errors import ApiError
 from siyada.governance.keys import Principal
@@ -112,9 +112,7 @@ def get(engine: Engine, tenant_id: int, batch_id: str) -> dict[str, Any]:
     if not ID.fullmatch(batch_id):  # names no batch (and odd text, a NUL, never reaches the database)
         raise not_found(batch_id)
     with engine.connect() as conn:
-        row = conn.execute(
-            sa.select(batches).where(batches.c.id == batch_id, batches.c.tenant_id == tenant_id)
-        ).first()
+        row = owned(conn, batches, tenant_id, batch_id)
         if row is None:
             raise not_found(batch_id)
         return _render(row, _counts(conn, [batch_id]).get(batch_id, (0, 0)))
@@ -134,11 +132,7 @@ def cancel(engine: Engine, tenant_id: int, batch_id: str) -> dict[str, Any]:
     the requests in flight, writes what was done, then cancelled). A batch already ended is a 409."""
     get(engine, tenant_id, batch_id)
     with engine.begin() as conn:
-        row = conn.execute(
-            sa.select(batches.c.status, batches.c.times).where(
-                batches.c.id == batch_id, batches.c.tenant_id == tenant_id
-            )
-        ).first()
+        row = owned(conn, batches, tenant_id, batch_id, batches.c.status, batches.c.times)
         if row is None:
             raise not_found(batch_id)
         if row.status in ("validating", "in_progress"):

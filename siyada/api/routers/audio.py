@@ -8,14 +8,13 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from pydantic import ValidationError
-from starlette.datastructures import UploadFile
 from starlette.responses import Response
 
 from siyada.api.audio_schemas import SpeechRequest, TranscriptionForm
 from siyada.api.auth import authenticate
 from siyada.api.body import openapi_body, read_json, validate
 from siyada.api.errors import bad_request_from
-from siyada.api.multipart import read_form, refuse_declared_oversize
+from siyada.api.multipart import file_part, read_form, refuse_declared_oversize
 from siyada.config_integration import AudioConfig
 from siyada.errors import ApiError
 from siyada.gateway.audio_clip import AudioClip, duration
@@ -53,11 +52,7 @@ def _limits(request: Request) -> AudioConfig:
 async def _upload(request: Request, limits: AudioConfig) -> tuple[TranscriptionForm, AudioClip]:
     refuse_declared_oversize(request, limits.max_bytes + FORM_SLACK)
     form = await read_form(request, limits.max_bytes + FORM_SLACK, max_fields=MAX_FIELDS)
-    upload = form.get("file")
-    if not isinstance(upload, UploadFile):
-        raise ApiError(400, "A multipart upload needs a 'file' part", code="missing_file", param="file")
-    data = await upload.read()
-    await upload.close()
+    data, upload = await file_part(form)
     if not data:
         raise ApiError(400, "The audio file is empty", code="empty_file", param="file")
     if len(data) > limits.max_bytes:

@@ -18,13 +18,12 @@ from typing import Any, Literal
 import orjson
 from fastapi import APIRouter, Depends, Header, Path, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
-from starlette.datastructures import UploadFile
 from starlette.responses import JSONResponse, Response
 
 from siyada.api.auth import authenticate
 from siyada.api.body import openapi_body, read_json, validate
 from siyada.api.knowledge_errors import knowledge_call
-from siyada.api.multipart import read_form, refuse_declared_oversize
+from siyada.api.multipart import file_part, read_form, refuse_declared_oversize
 from siyada.api.uploads import UPLOAD_ID_PATTERN, UploadProgress
 from siyada.errors import ApiError
 from siyada.governance.keys import Principal
@@ -72,15 +71,11 @@ async def _multipart(
     request: Request, limit: int
 ) -> tuple[bytes, str, str | None, str, dict[str, Any] | None]:
     form = await read_form(request, limit, max_fields=8)
-    upload = form.get("file")
-    if not isinstance(upload, UploadFile):
-        raise ApiError(400, "A multipart upload needs a 'file' part", code="missing_file", param="file")
+    data, upload = await file_part(form)
     collection = form.get("collection")
     if not isinstance(collection, str) or not collection:
         raise ApiError(400, "A 'collection' field is required", code="missing_collection", param="collection")
     metadata = _metadata(form.get("metadata"))
-    data = await upload.read()
-    await upload.close()
     return data, upload.filename or "upload", upload.content_type, collection, metadata
 
 

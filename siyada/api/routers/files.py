@@ -7,11 +7,10 @@ import asyncio
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
-from starlette.datastructures import UploadFile
 from starlette.responses import FileResponse
 
 from siyada.api.auth import authenticate
-from siyada.api.multipart import read_form, refuse_declared_oversize
+from siyada.api.multipart import file_part, read_form, refuse_declared_oversize
 from siyada.api.pagination import id_cursor, id_page
 from siyada.batches import files
 from siyada.errors import ApiError
@@ -50,13 +49,10 @@ async def upload_file(request: Request, principal: Principal = Depends(authentic
         raise ApiError(
             400, f"Unknown form field {unknown[0][:64]!r}", code="invalid_request", param=unknown[0][:64]
         )
-    upload, purpose = form.get("file"), form.get("purpose")
-    if not isinstance(upload, UploadFile):
-        raise ApiError(400, "A multipart upload needs a 'file' part", code="missing_file", param="file")
+    data, upload = await file_part(form)
+    purpose = form.get("purpose")
     if not isinstance(purpose, str) or not purpose:
         raise ApiError(400, "A 'purpose' field is required", code="missing_purpose", param="purpose")
-    data = await upload.read()
-    await upload.close()
     if len(data) > limit:
         raise ApiError(413, f"The file exceeds the limit of {limit} bytes", code="file_too_large")
     state = request.app.state
