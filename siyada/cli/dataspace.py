@@ -27,7 +27,7 @@ def dataspace_list(as_json: Annotated[bool, typer.Option("--json", help="JSON ou
     """Every tenant's data sets, drafts included."""
     import sqlalchemy as sa
 
-    from siyada.store.tables import dataspace_datasets as d
+    from siyada.store.tables_dataspace import dataspace_datasets as d
     from siyada.store.tables import tenants
 
     q = sa.select(d.c.id, tenants.c.name, d.c.title, d.c.status, d.c.rows, d.c.format).join(
