@@ -27,8 +27,8 @@ def dataspace_list(as_json: Annotated[bool, typer.Option("--json", help="JSON ou
     """Every tenant's data sets, drafts included."""
     import sqlalchemy as sa
 
-    from siyada.store.tables_dataspace import dataspace_datasets as d
     from siyada.store.tables import tenants
+    from siyada.store.tables_dataspace import dataspace_datasets as d
 
     q = sa.select(d.c.id, tenants.c.name, d.c.title, d.c.status, d.c.rows, d.c.format).join(
         tenants, tenants.c.id == d.c.tenant_id
