@@ -301,6 +301,11 @@ def test_the_launcher_opens_the_widget_from_the_keyboard(browser: Any, ministry:
     assert launcher.get_attribute("aria-expanded") == "true"
     _widget_frame(page)
     page.keyboard.press("Escape")
+    # Escape is handled inside the frame, which tells the page by a message: the page updates later.
+    page.wait_for_function(
+        "() => document.querySelector('[aria-expanded]')?.getAttribute('aria-expanded') === 'false'",
+        timeout=10_000,
+    )
     assert launcher.get_attribute("aria-expanded") == "false"
     context.close()
 
