@@ -418,6 +418,8 @@ PLACE_CUES_LATIN = (
     "CHP", "CHR", "Salle", "Kasbah", "Riad", "Ksar", "Gymnase", "Maison",
     # Round 7: towers ("la Tour Mohammed VI" at Salé).
     "Tour", "Tours",
+    # Round 9: maternity wards, salons, an English mausoleum or tomb "of" its king.
+    "Maternité", "Maternite", "Salon", "Mausoleum of", "Tomb of",
 )  # fmt: skip
 PLACE_CUES_ARABIC = (
     "شارع", "زنقة", "ثانوية", "مدرسة", "إعدادية", "مستشفى", "المستشفى الجامعي", "مسجد", "جامع", "ضريح",

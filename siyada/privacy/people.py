@@ -25,6 +25,7 @@ from siyada.privacy.name_features import _gazetteer
 from siyada.privacy.name_lexicon import AFTER_NAME_ARABIC, TRADES_ARABIC
 from siyada.privacy.name_model import find_people_model
 from siyada.privacy.names import find_people
+from siyada.privacy.not_names import not_a_name
 from siyada.privacy.places import outside_places
 from siyada.privacy.tables import name_cells
 from siyada.privacy.tifinagh_names import is_label
@@ -376,4 +377,5 @@ def find_all_people(text: str) -> list[Entity]:
     starts = {e.start for e in split}
     done = [_with_capitals(text, _with_family(text, _completed(text, e), starts)) for e in split]
     done = [e for e in done if text[e.start : e.end] not in _NEVER_ALONE_ARABIC and not _a_company(text, e)]
+    done = [e for e in done if not not_a_name(text, e)]  # round 9: verbs, greetings, titles, clubs
     return outside_places(text, done)
