@@ -21,6 +21,7 @@ import re
 from siyada.privacy import entities as T
 from siyada.privacy.entities import Entity
 from siyada.privacy.gazetteer import norm, words
+from siyada.privacy.name_edges import set_edges
 from siyada.privacy.name_features import _gazetteer
 from siyada.privacy.name_lexicon import AFTER_NAME_ARABIC, TRADES_ARABIC
 from siyada.privacy.name_model import find_people_model
@@ -378,4 +379,5 @@ def find_all_people(text: str) -> list[Entity]:
     done = [_with_capitals(text, _with_family(text, _completed(text, e), starts)) for e in split]
     done = [e for e in done if text[e.start : e.end] not in _NEVER_ALONE_ARABIC and not _a_company(text, e)]
     done = [e for e in done if not not_a_name(text, e)]  # round 9: verbs, greetings, titles, clubs
+    done = [x for e in done if (x := set_edges(text, e)) is not None]  # round 9: cues, particles, family
     return outside_places(text, done)
