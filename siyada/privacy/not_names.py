@@ -14,9 +14,8 @@ from siyada.privacy.entities import Entity
 from siyada.privacy.gazetteer import norm, words
 
 _NEVER_FIRST = words(
-    """لم لن قد قال قالت كان كانت لفائدة تعويضا تعويض احترام السلام وعليكم سلام الدين الصحيح
-    ⵉⴳⴰ ⵜⴳⴰ ⵏⵏⵙ ⵏⵏⵖ ⵏⵏⴽ ⵏⵏⵎ ⵏⵏⵓ ⵖ ⴷ ⵏ ⵙ ⵜ ⴰⵔ ⵓⵔ ⴰⴷ ⵉ"""
-)
+    """لم لن قد قال قالت كان كانت لفائدة تعويضا تعويض احترام السلام وعليكم سلام الدين الصحيح"""
+) | frozenset("ⵉⴳⴰ ⵜⴳⴰ ⵏⵏⵙ ⵏⵏⵖ ⵏⵏⴽ ⵏⵏⵎ ⵏⵏⵓ ⵖ ⴷ ⵏ ⵙ ⵜ ⴰⵔ ⵓⵔ ⴰⴷ ⵉ".split())  # noqa: SIM905 (words() folds to ASCII)
 _NEVER_ALONE = words(
     """lhaj lhajj l7aj l7ajj hajj haj lhaja hajja الوكيل الرجاء الوداد بالدعاء"""
 )
