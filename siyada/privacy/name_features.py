@@ -232,12 +232,14 @@ _DOUBLED = re.compile(r"([a-z])\1")
 _O_ALONE = re.compile(r"o(?!u)")
 
 
-def _spelled_otherwise(low: str) -> list[str]:
+@lru_cache(maxsize=65536)
+def _spelled_otherwise(low: str) -> tuple[str, ...]:
     """Round 9: a name in another everyday Latin spelling ("nissrine" nisrine, "toria" touria, "morad"
     mourad, "ikrame" ikram, "m'barek" mbarek): doubled letters single, "o" as "ou", a final "e" off, an
-    apostrophe out. Words of five letters or more only, so short words do not fall on a name."""
+    apostrophe out. Words of five letters or more only, so short words do not fall on a name. Cached:
+    the rules ask the lexicon about the same words again and again."""
     if len(low) < 5 or not low.isascii():
-        return []
+        return ()
     base = low.replace("'", "")
     variants = {_DOUBLED.sub(r"\1", base), _O_ALONE.sub("ou", base), base[:-1] if base[-1] == "e" else base}
     variants.add(_O_ALONE.sub("ou", _DOUBLED.sub(r"\1", base)))
@@ -246,7 +248,7 @@ def _spelled_otherwise(low: str) -> list[str]:
         flags.append("g")
     if any(v in FAMILY_ALL_LATIN for v in variants):
         flags.append("f")
-    return flags
+    return tuple(flags)
 
 
 OFFSETS = (-2, -1, 1, 2)
