@@ -23,6 +23,7 @@ from siyada.privacy import entities as T
 from siyada.privacy.entities import Entity
 from siyada.privacy.gazetteer import norm, words
 from siyada.privacy.name_features import _gazetteer
+from siyada.privacy.names import _AMBIGUOUS, _AR_AMBIGUOUS, _CHAT_STOP
 from siyada.privacy.trie_regex import trie_pattern
 
 LIST_SCORE = 0.85  # a sure rule: the model must be near-certain to read the words otherwise
@@ -31,16 +32,13 @@ ROLE_SCORE = 0.7
 _LAT = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ][\w'’]*")  # Latin words only: an Arabic text costs no Python loop
 _AR = re.compile(r"[\u0621-\u064A\u0671-\u06D3]+")
 
-# Given names that are everyday Darija, French or English words: a name only inside a list of three.
-_EVERYDAY = words(
-    """amal nour said rim hayat iman salam karim amine aziz hassan jamal adil nabil wafae farah sabah ghali
-    malak badr hakim mounir saad fadel jamila latifa bahia najat rajae safae houda hoda lina ines yasmine
-    nada mina rabia mourad sami samir fatiha chama"""
+# Given names that are everyday Darija, French or English words (the cue rules' lists and more): a name
+# only inside a list of three.
+_EVERYDAY = _AMBIGUOUS | words(
+    """farah sabah ghali malak badr hakim mounir saad fadel jamila latifa bahia najat rajae safae houda hoda
+    lina ines yasmine nada mina rabia mourad sami samir fatiha chama"""
 )
-_AR_EVERYDAY = words(
-    """أمين كريم سعيد حسن جميلة نور حياة أمل آمال أمال عزيز رشيد هدى وفاء رجاء إيمان ايمان صفاء بشرى نجاة
-    منير جمال عادل نبيل حكيم صلاح بدر رضا فؤاد سعد سامي سمير ناصر رحمة الحاج سلام مريم الله السلام"""
-)
+_AR_EVERYDAY = _AR_AMBIGUOUS | words("سلام مريم الله السلام")
 # Second parts of a compound given name: "fatima zahra", "nour eddine" are one name, not a list.
 _SECOND = words("zahra ezzahra zohra eddine eddin dine ilah allah amine")
 _JOIN_LATIN = frozenset({" w ", " o ", " et ", " and ", ", "})
@@ -68,10 +66,9 @@ _ROLE = re.compile(
 _FAMILY_SHAPE = re.compile(r"^(?:ben|bou|ait|el|al|id)[a-z3-9]{3,}$")
 _PARTICLE_WORDS = frozenset({"el", "al", "ait", "id", "ben", "bou", "ou", "ould"})
 # Darija and French words a name is not, though a list may hold them or their shape fits.
-_NOT_A_NAME = words(
-    """dyal dyali dyalek dyalo dyalha d f fi l w o wa wla ou et de du 3la 3and ghadi bghit kan kant rani raha
-    m3a b bach ila li lli hna tma daba safi merci wach chno chkoun howa hiya homa ana nta nti ntoma rah ra
-    kayn kaynin had hadi hada hadak hadik bien bon belle beau tres très"""
+_NOT_A_NAME = _CHAT_STOP | words(
+    """dyalek dyalo dyalha d fi ila howa hiya homa ana nta nti ntoma rah ra kayn kaynin had hadi hada hadak
+    hadik bien bon belle beau tres très"""
 )
 
 

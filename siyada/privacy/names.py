@@ -11,7 +11,6 @@ import re
 from typing import Any
 
 from siyada.privacy import entities as T
-from siyada.privacy.chat_names import find_chat_names
 from siyada.privacy.entities import Entity
 from siyada.privacy.gazetteer import (
     FAMILY_ARABIC,
@@ -444,5 +443,4 @@ _SPEAKER = re.compile(
 
 def find_people(text: str) -> list[Entity]:
     people = _latin_people(text) + _arabic_people(text) + _chat_people(text) + _speaker_labels(text)
-    people += find_chat_names(text)
     return people + find_tifinagh_people(text)

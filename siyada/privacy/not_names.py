@@ -16,9 +16,7 @@ from siyada.privacy.gazetteer import norm, words
 _NEVER_FIRST = words(
     """لم لن قد قال قالت كان كانت لفائدة تعويضا تعويض احترام السلام وعليكم سلام الدين الصحيح"""
 ) | frozenset("ⵉⴳⴰ ⵜⴳⴰ ⵏⵏⵙ ⵏⵏⵖ ⵏⵏⴽ ⵏⵏⵎ ⵏⵏⵓ ⵖ ⴷ ⵏ ⵙ ⵜ ⴰⵔ ⵓⵔ ⴰⴷ ⵉ".split())  # noqa: SIM905 (words() folds to ASCII)
-_NEVER_ALONE = words(
-    """lhaj lhajj l7aj l7ajj hajj haj lhaja hajja الوكيل الرجاء الوداد بالدعاء"""
-)
+_NEVER_ALONE = words("""lhaj lhajj l7aj l7ajj hajj haj lhaja hajja الوكيل الرجاء الوداد بالدعاء""")
 
 
 def not_a_name(text: str, e: Entity) -> bool:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 
 from siyada.privacy import entities as T
+from siyada.privacy.chat_names import find_chat_names
 from siyada.privacy.entities import Entity
 from siyada.privacy.gazetteer import norm, words
 from siyada.privacy.name_edges import set_edges
@@ -348,7 +349,7 @@ def _a_company(text: str, e: Entity) -> bool:
 
 
 def find_all_people(text: str) -> list[Entity]:
-    rules = find_people(text)
+    rules = find_people(text) + find_chat_names(text)  # round 9: lists and role words in chats
     model = [t for e in find_people_model(text) if (t := _trimmed(text, e)) is not None]
     kept: list[Entity] = []
     for rule, seen in zip(rules, _by_rule(rules, model), strict=True):
