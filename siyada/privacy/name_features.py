@@ -17,6 +17,8 @@ from siyada.privacy.gazetteer import PARTICLES, norm, words
 from siyada.privacy.name_lexicon import (
     FAMILY_ALL_ARABIC,
     FAMILY_ALL_LATIN,
+    FOREIGN_FAMILY_MORE,
+    FOREIGN_GIVEN_MORE,
     GIVEN_ALL_ARABIC,
     GIVEN_ALL_LATIN,
     KIN_WORDS,
@@ -205,10 +207,12 @@ def _gazetteer(word: str, script: str) -> list[str]:
         cands = list(dict.fromkeys(cands))
         for cand in cands:
             parts = cand.split("-") if "-" in cand else (cand,)
-            if cand in GIVEN_ALL_LATIN or parts[0] in GIVEN_ALL_LATIN:
+            if cand in GIVEN_ALL_LATIN or parts[0] in GIVEN_ALL_LATIN or cand in FOREIGN_GIVEN_MORE:
                 flags.append("g")
-            if cand in FAMILY_ALL_LATIN or parts[-1] in FAMILY_ALL_LATIN:
+            if cand in FAMILY_ALL_LATIN or parts[-1] in FAMILY_ALL_LATIN or cand in FOREIGN_FAMILY_MORE:
                 flags.append("f")
+        if "g" not in flags and "f" not in flags:
+            flags += _spelled_otherwise(low)
         if low in PARTICLES:
             flags.append("part")
         if low in _PLACE_CUES:
@@ -222,6 +226,29 @@ def _gazetteer(word: str, script: str) -> list[str]:
         if key in members:
             flags.append(cls)
     return sorted(set(flags))
+
+
+_DOUBLED = re.compile(r"([a-z])\1")
+_O_ALONE = re.compile(r"o(?!u)")
+
+
+@lru_cache(maxsize=65536)
+def _spelled_otherwise(low: str) -> tuple[str, ...]:
+    """Round 9: a name in another everyday Latin spelling ("nissrine" nisrine, "toria" touria, "morad"
+    mourad, "ikrame" ikram, "m'barek" mbarek): doubled letters single, "o" as "ou", a final "e" off, an
+    apostrophe out. Words of five letters or more only, so short words do not fall on a name. Cached:
+    the rules ask the lexicon about the same words again and again."""
+    if len(low) < 5 or not low.isascii():
+        return ()
+    base = low.replace("'", "")
+    variants = {_DOUBLED.sub(r"\1", base), _O_ALONE.sub("ou", base), base[:-1] if base[-1] == "e" else base}
+    variants.add(_O_ALONE.sub("ou", _DOUBLED.sub(r"\1", base)))
+    flags = []
+    if any(v in GIVEN_ALL_LATIN for v in variants):
+        flags.append("g")
+    if any(v in FAMILY_ALL_LATIN for v in variants):
+        flags.append("f")
+    return tuple(flags)
 
 
 OFFSETS = (-2, -1, 1, 2)

@@ -214,6 +214,20 @@ ROUND5_GIVEN_LATIN = words(
     zdiri numidya nuja lunja dassin thanina siliya amzyan amezzyan aznag nasr naser nacer osman ousmane
     usama oussama boujemaa bujemaa bouchta moha ouhmad lhoussain"""
 )
+# Round 9: common given names the lists lacked, in both scripts (today's names: douae, chahd, lyan, رانيا,
+# معاذ; Amazigh ones in Arabic script: إيطو, موحا, إيجا), written from general knowledge of Moroccan
+# registers; wild11's and wild12's misses showed the gap, most of these are in neither set.
+ROUND9_GIVEN_LATIN = words(
+    """nabila douae douaa doua chahd chahed jalila doha hniya hnia lyan lyane liane nouamane noamane moad
+    chaimaa wiame najwa saloua salwa wael jihan hafssa omaima narjiss narjis hasnae chaymae rayhana
+    rihab aicha ghofrane maroua marwa israe israa nihal nohaila jouhaina soulaimane souleymane iyad
+    ouail taha yahia sohaib souhaib ilham farida habiba zoubir lhoussine abdelaali abdelali"""
+)
+ROUND9_GIVEN_ARABIC = words(
+    """معاذ إيطو ايطو يطو موحا إيجا ايجا ليان رانيا أنور نعمان دعاء شهد جليلة ضحى هنية نبيلة وصال وسيم
+    وائل زياد بتول إبتسام بسمة مها سهيلة نسيمة نرجس ثناء عدنان ريحانة رحاب غفران مروى مروة إسراء اسراء
+    نهال جهينة سليمان إياد أويس صهيب فريدة حبيبة الزبير الحسين عبد العالي تودة"""
+)
 GIVEN_ALL_LATIN = (
     GIVEN_LATIN
     | MORE_GIVEN_LATIN
@@ -221,12 +235,18 @@ GIVEN_ALL_LATIN = (
     | ROUND3_GIVEN_LATIN
     | ROUND4_GIVEN_LATIN
     | ROUND5_GIVEN_LATIN
+    | ROUND9_GIVEN_LATIN
 )
 FAMILY_ALL_LATIN = (
     FAMILY_LATIN | MORE_FAMILY_LATIN | ROUND2_FAMILY_LATIN | ROUND3_FAMILY_LATIN | ROUND4_FAMILY_LATIN
 )
 GIVEN_ALL_ARABIC = (
-    GIVEN_ARABIC | MORE_GIVEN_ARABIC | ROUND2_GIVEN_ARABIC | ROUND3_GIVEN_ARABIC | ROUND4_GIVEN_ARABIC
+    GIVEN_ARABIC
+    | MORE_GIVEN_ARABIC
+    | ROUND2_GIVEN_ARABIC
+    | ROUND3_GIVEN_ARABIC
+    | ROUND4_GIVEN_ARABIC
+    | ROUND9_GIVEN_ARABIC
 )
 FAMILY_ALL_ARABIC = (
     FAMILY_ARABIC | MORE_FAMILY_ARABIC | ROUND2_FAMILY_ARABIC | ROUND3_FAMILY_ARABIC | ROUND4_FAMILY_ARABIC
@@ -298,6 +318,37 @@ FOREIGN_FAMILY = (
     "Schmidt", "Bernard", "Lefebvre", "Johnson", "Moreau", "Fernández", "Tanaka", "Ivanova", "Brown",
 )  # fmt: skip
 
+# Round 9: the common given and family names of France, Spain, Italy, Germany and the English-speaking
+# world, for the expatriates, tourists and colleagues of Moroccan mail and paperwork ("Mathilde Roux",
+# "Olivia Grant"): the lexicon flags only, not the Moroccan names the generator draws.
+FOREIGN_GIVEN_MORE = words(
+    """julie laurence mathilde olivia leo yves hubert claire camille manon lea chloe emma louise alice
+    juliette pauline celine valerie sandrine nathalie isabelle christine martine francoise sylvie brigitte
+    caroline charlotte lucie amelie helene agnes elodie aurelie margaux jeanne anne marion patrick
+    philippe michel alain christophe stephane laurent olivier francois frederic eric sebastien julien
+    guillaume antoine alexandre maxime vincent nicolas pascal didier thierry gerard daniel marc luc paul
+    jacques herve benoit mathieu romain hugo arthur louis gabriel raphael jules lucas nathan theo baptiste
+    clement bruno franck yann yannick cedric fabrice arnaud jerome rene henri dominique xavier gregoire
+    florian quentin james john robert michael william david richard joseph charles christopher matthew
+    anthony steven andrew kevin brian george edward ryan jason timothy tim jack harry oliver charlie noah
+    liam ethan mary patricia jennifer linda elizabeth barbara susan jessica sarah karen nancy lisa emily
+    sophia amelia lucy hannah rachel rebecca laura kate katherine helen anna megan julia jane ellen
+    carlos javier miguel pablo diego juan jose luis antonio manuel alejandro sergio carmen lucia isabel
+    marta elena sofia giulia marco luca giovanni matteo francesco alessandro chiara klaus stefan lukas
+    katrin peter tom hans"""
+)
+FOREIGN_FAMILY_MORE = words(
+    """martin bernard dubois thomas robert richard petit durand leroy moreau simon laurent lefebvre michel
+    garcia bertrand roux fournier morel girard mercier dupont lambert bonnet martinez legrand garnier
+    faure rousseau blanc guerin muller roussel perrin morin gauthier dumont lopez fontaine chevalier
+    robin smith johnson williams jones miller davis wilson anderson taylor moore jackson harris clark
+    lewis walker allen wright scott baker adams nelson campbell mitchell roberts carter phillips evans
+    turner parker collins edwards stewart morris murphy rogers morgan cooper peterson bailey kelly
+    howard richardson watson bennett hughes sanders o'brien fernandez gonzalez rodriguez sanchez perez
+    gomez jimenez ruiz hernandez diaz alvarez romero rossi russo ferrari esposito bianchi romano
+    colombo ricci schmidt schneider fischer weber meyer wagner becker schulz hoffmann"""
+)
+
 # Places, streets and institutions carry people's names: the generator puts them in sentences unmarked.
 PLACE_TOWNS_LATIN = (
     "Moulay Idriss Zerhoun", "Moulay Bousselham", "Moulay Yacoub", "Moulay Brahim", "Moulay Bouazza",
@@ -367,6 +418,8 @@ PLACE_CUES_LATIN = (
     "CHP", "CHR", "Salle", "Kasbah", "Riad", "Ksar", "Gymnase", "Maison",
     # Round 7: towers ("la Tour Mohammed VI" at Salé).
     "Tour", "Tours",
+    # Round 9: maternity wards, salons, an English mausoleum or tomb "of" its king.
+    "Maternité", "Maternite", "Salon", "Mausoleum of", "Tomb of",
 )  # fmt: skip
 PLACE_CUES_ARABIC = (
     "شارع", "زنقة", "ثانوية", "مدرسة", "إعدادية", "مستشفى", "المستشفى الجامعي", "مسجد", "جامع", "ضريح",

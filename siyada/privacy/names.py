@@ -26,7 +26,8 @@ from siyada.privacy.tifinagh_names import find_tifinagh_people
 
 TITLES_LATIN = (
     r"(?:M\.|Mr\.?|Mme\.?|Mlle\.?|MME|MR|MLLE|Monsieur|Madame|Mademoiselle|Me|Maître|Maitre"
-    r"|Dr\.?|Docteur|Pr\.?|Si|Lalla)"
+    r"|Dr\.?|Docteur|Pr\.?|Si|Lalla"
+    r"|Mrs\.?|Ms\.?|Miss)"  # round 9: the English ones ("Dear Ms. Haddaoui")
 )
 TITLES_ARABIC = r"(?:السيد|السيدة|الآنسة|الأستاذ|الأستاذة|الدكتور|الدكتورة|سي|لالة|للا)"
 

@@ -19,12 +19,15 @@ from __future__ import annotations
 import re
 
 from siyada.privacy import entities as T
+from siyada.privacy.chat_names import find_chat_names
 from siyada.privacy.entities import Entity
 from siyada.privacy.gazetteer import norm, words
+from siyada.privacy.name_edges import set_edges
 from siyada.privacy.name_features import _gazetteer
 from siyada.privacy.name_lexicon import AFTER_NAME_ARABIC, TRADES_ARABIC
 from siyada.privacy.name_model import find_people_model
 from siyada.privacy.names import find_people
+from siyada.privacy.not_names import not_a_name
 from siyada.privacy.places import outside_places
 from siyada.privacy.tables import name_cells
 from siyada.privacy.tifinagh_names import is_label
@@ -346,7 +349,7 @@ def _a_company(text: str, e: Entity) -> bool:
 
 
 def find_all_people(text: str) -> list[Entity]:
-    rules = find_people(text)
+    rules = find_people(text) + find_chat_names(text)  # round 9: lists and role words in chats
     model = [t for e in find_people_model(text) if (t := _trimmed(text, e)) is not None]
     kept: list[Entity] = []
     for rule, seen in zip(rules, _by_rule(rules, model), strict=True):
@@ -376,4 +379,6 @@ def find_all_people(text: str) -> list[Entity]:
     starts = {e.start for e in split}
     done = [_with_capitals(text, _with_family(text, _completed(text, e), starts)) for e in split]
     done = [e for e in done if text[e.start : e.end] not in _NEVER_ALONE_ARABIC and not _a_company(text, e)]
+    done = [e for e in done if not not_a_name(text, e)]  # round 9: verbs, greetings, titles, clubs
+    done = [x for e in done if (x := set_edges(text, e)) is not None]  # round 9: cues, particles, family
     return outside_places(text, done)

@@ -35,7 +35,8 @@ _LATIN_CUES = sorted({*PLACE_CUES_LATIN, *_UNACCENTED}, key=len)
 _LATIN_CUE = re.compile(
     r"(?<![\w])" + trie_pattern(reversed(_LATIN_CUES), fold_case=True) + r"(?![\w])[ ]+"
     r"(?:(?:municipale?|communale?|r[ée]gionale?|provinciale?|nationale?|publique|public|universitaire"
-    r"|priv[ée]e?|sportif|culturel|islamique)[ ]+)?",
+    r"|priv[ée]e?|sportif|culturel|islamique|militaire|hospitali[eè]re?|d['’]oncologie|internationale?)"
+    r"[ ]+)?",
     re.IGNORECASE,
 )
 # Words inside a place's name that are not capitalised or are never a title's start.

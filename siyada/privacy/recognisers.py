@@ -6,6 +6,7 @@ those at or above its threshold.  Names (PERSON) live in :mod:`siyada.privacy.na
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 
@@ -190,9 +191,13 @@ _INTL = (
     + _SEP
     + r")?"
 )
+# Round 9: the trunk prefix in brackets as a landline is written ("(05) 37 70 12 49").
 _PHONE = re.compile(
-    _PHONE_START + r"(?:" + _INTL + r"[5-8]|0" + _SEP + r"[5-8])(?:" + _SEP + r"\d){8}" + _NA_SOFT
+    _PHONE_START + r"(?:" + _INTL + r"[5-8]|0" + _SEP + r"[5-8]|\(0[5-8]\))(?:" + _SEP + r"\d){8}" + _NA_SOFT
 )
+# Round 9: pairs cut by slashes ("0617/55/20/48", "06/61/23/45/78"), apart from _SEP so that a date
+# ("06/07/2024 10") is not read as one; groups of two or three digits only.
+_PHONE_SLASH = re.compile(r"(?<![\w/])0[5-8]\d{0,2}(?:/\d{2,3}){2,4}(?![\w/])")
 # Other countries ("+32 478 12 34 56", "0033 6 12…"): a plus or 00, a country code, then digit groups;
 # phonenumbers decides the country and whether the number is valid, so the span is cut to a valid one.
 # With "00" the country code is set apart ("0032 478…"): a run of digits from 00 is an ICE or a RIB.
@@ -226,8 +231,11 @@ def _foreign_phones(text: str) -> list[Entity]:
 
 def find_phones(text: str) -> list[Entity]:
     out = _foreign_phones(text) if "+" in text or "00" in text else []
-    for m in _PHONE.finditer(text):
+    slashed = _PHONE_SLASH.finditer(text) if "/" in text else ()
+    for m in itertools.chain(_PHONE.finditer(text), slashed):
         raw = m.group()
+        if m.re is _PHONE_SLASH and len(digits_only(raw)) != 10:
+            continue
         if raw.startswith("212"):
             raw = "+" + raw
         try:
@@ -251,7 +259,11 @@ def find_phones(text: str) -> list[Entity]:
 # --- CIN / CNIE and passport --------------------------------------------------------------------------
 # CIN: 1-2 letters + 4-7 digits (most often 5-6).  Passport: 1-2 letters + 6-7 digits.  They collide,
 # so the context word decides; without context, 7 digits lean to passport and 4-6 digits to CIN.
-_ID = re.compile(r"(?<![\w\-/.])([A-Za-z]{1,2})([ -]?)(\d{4,7})(?![\w\-/])(?![.,]\d)")
+# Round 9: a slash, an underscore or a doubled space between letters and digits too ("bj/441827",
+# "BE_310447", "bk  602114"), as forms and exports write them; like a space, only near an identity word.
+_ID = re.compile(r"(?<![\w\-/.])([A-Za-z]{1,2})([ \-/_]?|  )(\d{4,7})(?![\w\-/])(?![.,]\d)")
+# Four digits then a group of one to three: the start of a grouped number ("BE 8812 09", cin_forms).
+_GROUP_GOES_ON = re.compile(r" \d{1,3}(?![\w\-/])")
 
 
 # Short words that precede numbers ("en 1958", "le 12345") and so are never a lower-case CIN's letters.
@@ -289,7 +301,7 @@ def find_ids(text: str) -> list[Entity]:
     for m in _ID.finditer(text):
         letters, spaced, digits = m.group(1), m.group(2), m.group(3)
         start, end = m.start(), m.end()
-        if int(digits) == 0:
+        if int(digits) == 0 or (len(digits) == 4 and _GROUP_GOES_ON.match(text, end)):
             continue
         cin_gap = distance_to_context(text, start, end, T.MA_CIN)
         pass_gap = distance_to_context(text, start, end, T.MA_PASSPORT)
@@ -336,6 +348,9 @@ _PLATE_AR_RTL = re.compile(
 _PLATE_AR_LOOSE = re.compile(
     r"(?<![\w\-|/.])(\d{1,6})(?: +|/)(" + _AR_LETTERS + r")(?: +|/)(\d{1,2})(?![\w\-|/]|[.,]\d)"
 )
+# Round 9: "و" alone between two short numbers is "and" ("يومي 10 و 11", "العمر 24 و 31 سنة"); a plate
+# with that letter and no dash has three digits or more before it.
+_AND = "و"
 _PLATE_LAT = re.compile(
     r"(?<![\w\-|/.])(\d{1,6})\s*(" + _PSEP + r"|[ ])\s*(" + _LATIN + r")\s*\2\s*(\d{1,2})(?![\w\-|/]|[.,]\d)",
     re.IGNORECASE,
@@ -387,6 +402,8 @@ def _arabic_plates(text: str) -> list[Entity]:
             s = _score(text, m.start(), m.end(), T.MA_PLATE, 0.7)
             out.append(Entity(m.start(), m.end(), T.MA_PLATE, s))
     for m in _PLATE_AR_LOOSE.finditer(text):
+        if m.group(2) == _AND and len(m.group(1)) < 3:
+            continue
         if _plate_ok(m.group(1), m.group(3)):
             s = _score(text, m.start(), m.end(), T.MA_PLATE, 0.6)
             out.append(Entity(m.start(), m.end(), T.MA_PLATE, s))

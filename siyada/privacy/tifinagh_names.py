@@ -37,6 +37,8 @@ _OF = "ⵏ"  # "ⵉⵙⵎ ⵏ ⵓⵎⵥⵢⴰⵏ ⵏⵏⵙ": "the name of her li
 _COLON = re.compile(r" ?:")
 _BEFORE_SPEECH = frozenset({" ⵉ ", " ⴷ ", " ⵏ ", " ⵙ "})  # to, and, of, with: a name is next
 _VOCATIVE = "ⴰ"  # "ⴰⵣⵓⵍ ⴰ Tiziri": only a known name after it, however short
+# Round 9: kin words and forms of address read like the vocative ("ⴷⴰⴷⴰ ⵄⵍⵉ", "ⴱⴰⴱⴰ ⵎⵓⵃⴰ"): a known name.
+_KIN = ("ⴷⴰⴷⴰ", "ⴱⴰⴱⴰ", "ⵉⵎⵎⵉ", "ⵢⵉⵎⵎⴰ", "ⵎⴰⵎⴰ", "ⵍⴰⵍⵍⴰ", "ⵅⴰⵍⵉ", "ⵄⵎⵎⵉ", "ⵉⵎⵎⴰ")
 
 
 def skeleton(latin: str) -> str:
@@ -65,7 +67,7 @@ def _after(*cues: str) -> re.Pattern[str]:
     return re.compile(r"(?<![\u2D30-\u2D7F])(?:" + alts + r")\s*:?\s+")
 
 
-_AFTER_CUE, _AFTER_VOCATIVE, _AFTER_TITLE = _after(*_CUES), _after(_VOCATIVE), _after(*_TITLES)
+_AFTER_CUE, _AFTER_VOCATIVE, _AFTER_TITLE = _after(*_CUES), _after(_VOCATIVE, *_KIN), _after(*_TITLES)
 
 
 def is_label(text: str, end: int) -> bool:
