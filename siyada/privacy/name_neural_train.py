@@ -35,21 +35,21 @@ from siyada.privacy.name_neural import (
 )
 from siyada.privacy.name_train import bio, training_lines
 
-CHAR_DIM, CHAR_FILTERS, WORD_DIM, HIDDEN = 24, 32, 32, 128
+CHAR_DIM, CHAR_FILTERS, WORD_DIM, HIDDEN = 24, 32, 32, 64
 DILATIONS = (1, 2, 4)
 
 
 class Tagger(nn.Module):
-    """The network :class:`siyada.privacy.name_neural.NeuralTagger` reads: the same layers in the same order."""
+    """The network :class:`siyada.privacy.name_neural.NeuralTagger` reads, the same layers in order."""
 
-    def __init__(self, n_chars: int) -> None:
+    def __init__(self, n_chars: int, hidden: int = HIDDEN) -> None:
         super().__init__()
         self.char_emb = nn.Embedding(n_chars, CHAR_DIM, padding_idx=0)
         self.char_convs = nn.ModuleList(nn.Conv1d(CHAR_DIM, CHAR_FILTERS, k) for k in (2, 3, 4))
         self.word_emb = nn.Embedding(HASH_BUCKETS, WORD_DIM)
-        self.proj = nn.Linear(3 * CHAR_FILTERS + N_FLAGS + WORD_DIM, HIDDEN)
-        self.layers = nn.ModuleList(nn.Conv1d(HIDDEN, HIDDEN, 3, dilation=d, padding=d) for d in DILATIONS)
-        self.out = nn.Linear(HIDDEN, len(LABELS))
+        self.proj = nn.Linear(3 * CHAR_FILTERS + N_FLAGS + WORD_DIM, hidden)
+        self.layers = nn.ModuleList(nn.Conv1d(hidden, hidden, 3, dilation=d, padding=d) for d in DILATIONS)
+        self.out = nn.Linear(hidden, len(LABELS))
         self.drop = nn.Dropout(0.25)
 
     def words(self, chars: torch.Tensor, lengths: torch.Tensor, flags: torch.Tensor, hashes: torch.Tensor):
@@ -98,7 +98,7 @@ def load_torch(path: Path) -> Tagger:
     with np.load(path, allow_pickle=False) as z:
         w = {k: torch.from_numpy(z[k].astype(np.float32)) for k in z.files if k != "chars"}
         n_chars = FIRST_CHAR_ID + len(str(z["chars"]))
-    model = Tagger(n_chars)
+    model = Tagger(n_chars, w["proj_b"].shape[0])
 
     def rolled(m: torch.Tensor, k: int) -> torch.Tensor:
         return m.reshape(k, -1, m.shape[1]).permute(2, 1, 0).contiguous()
@@ -204,7 +204,10 @@ def train(lines: list[str], n_generated: int, out: Path, seed: int, epochs: int,
             total += float(loss.detach())
         f1 = _dev_f1(model, words, dev)
         took = time.perf_counter() - t0
-        print(f"epoch {epoch + 1}: loss {total / len(batches):.4f} dev token F1 {f1:.4f} ({took:.0f} s)", flush=True)
+        print(
+            f"epoch {epoch + 1}: loss {total / len(batches):.4f} dev token F1 {f1:.4f} ({took:.0f} s)",
+            flush=True,
+        )
         if f1 > best:
             best, stale = f1, 0
             best_state = {k: v.clone() for k, v in model.state_dict().items()}
