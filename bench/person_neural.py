@@ -29,9 +29,11 @@ from siyada.privacy.analyzer import analyze  # noqa: E402
 from siyada.privacy.entities import Entity  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures"
-# (mode, ADD_MIN, CRF_WEIGHT): the ways of combining tried.
-MODES = (("crf", 0.0, 0.0), ("add", 0.8, 0.0), ("add", 0.9, 0.0), ("add", 0.95, 0.0),
-         ("average", 0.0, 0.5), ("average", 0.0, 0.65))  # fmt: skip
+# (mode, ADD_MIN, CRF_WEIGHT, REPLACE_MIN, REPLACE_CRF_UNDER): the ways of combining tried.
+MODES = (("crf", 0.0, 0.0, 2.0, 0.9), ("add", 0.8, 0.0, 2.0, 0.9), ("add", 0.9, 0.0, 2.0, 0.9),
+         ("add", 0.95, 0.0, 2.0, 0.9), ("add", 0.9, 0.0, 0.99, 0.9), ("add", 0.95, 0.0, 0.99, 0.9),
+         ("add", 0.9, 0.0, 0.95, 0.9), ("add", 0.9, 0.0, 0.9, 0.9), ("add", 0.9, 0.0, 0.95, 0.95),
+         ("average", 0.0, 0.5, 2.0, 0.9), ("average", 0.0, 0.65, 2.0, 0.9))  # fmt: skip
 PROMPT = (
     "Bonjour, je m'appelle Nadia El Ouazzani, j'habite à Salé près de l'avenue Mohammed V. Mon collègue "
     "Yassine Ait Lahcen et sa soeur Tilelli m'ont dit de vous écrire: wach t9der t3awen khouya 7mida "
@@ -46,14 +48,17 @@ def use(crf: Path, neural: Path) -> None:
     name_neural.MODEL_PATH = neural
 
 
-def set_mode(mode: str, add_min: float, weight: float) -> None:
+def set_mode(mode: str, add_min: float, weight: float, replace_min: float, crf_under: float) -> None:
     name_combined.MODE = mode  # type: ignore[assignment]
     name_combined.ADD_MIN = add_min
     name_combined.CRF_WEIGHT = weight
+    name_combined.REPLACE_MIN = replace_min
+    name_combined.REPLACE_CRF_UNDER = crf_under
 
 
-def label(mode: str, add_min: float, weight: float) -> str:
-    return {"crf": "crf", "add": f"add≥{add_min}", "average": f"avg w{weight}"}[mode]
+def label(mode: str, add_min: float, weight: float, replace_min: float, crf_under: float) -> str:
+    replace = f", replace≥{replace_min} CRF<{crf_under}" if replace_min <= 1 else ""
+    return {"crf": "crf", "add": f"add≥{add_min}{replace}", "average": f"avg w{weight}"}[mode]
 
 
 def person_f1(docs: Sequence[Doc], find: Callable[[str], list[Entity]]) -> float:

@@ -24,8 +24,8 @@ from siyada.privacy.name_model import _model_views, _tagger, find_people_model
 from siyada.privacy.name_neural import (
     LABELS,
     MAX_TOKENS,
-    STRIDE,
     find_people_neural,
+    kept,
     spans,
     tagger,
     token_probabilities,
@@ -33,8 +33,10 @@ from siyada.privacy.name_neural import (
 )
 
 Mode = Literal["crf", "add", "average"]
-MODE: Mode = "crf"
+MODE: Mode = "add"
 ADD_MIN = 0.9
+REPLACE_MIN = 0.9  # 2.0: never
+REPLACE_CRF_UNDER = 0.9
 CRF_WEIGHT = 0.5
 
 
@@ -48,20 +50,33 @@ def crf_marginals(toks: list[Token]) -> np.ndarray | None:
     for start in windows(len(toks)):
         window = toks[start : start + MAX_TOKENS]
         crf.set(features([w for _, _, w in window], view))
-        keep = len(window) if start + MAX_TOKENS >= len(toks) else STRIDE
-        out[start : start + keep] = [[crf.marginal(lab, k) for lab in LABELS] for k in range(keep)]
+        first, last = kept(start, len(window), len(toks))
+        out[start + first : start + last] = [
+            [crf.marginal(lab, k) for lab in LABELS] for k in range(first, last)
+        ]
     return out
 
 
 def _added(crf: list[Entity], neural: list[Entity]) -> list[Entity]:
-    """The CRF's spans and the sure neural ones over words it left alone."""
+    """The CRF's spans and the sure neural ones over words it left alone; where ``REPLACE_MIN`` is set,
+    a neural span that sure also replaces the CRF spans it overlaps when all of them are under
+    ``REPLACE_CRF_UNDER``."""
     if not neural:
         return crf
     end = max(e.end for e in (*crf, *neural))
-    covered = bytearray(end + 1)
-    for c in crf:
-        covered[c.start : c.end] = b"\x01" * (c.end - c.start)
-    out = crf + [n for n in neural if n.score >= ADD_MIN and covered.find(1, n.start, n.end) < 0]
+    owner = [-1] * (end + 1)  # which CRF span covers each character: overlaps found in linear work
+    for k, c in enumerate(crf):
+        owner[c.start : c.end] = [k] * (c.end - c.start)
+    dropped: set[int] = set()
+    added = []
+    for n in neural:
+        under = {k for k in owner[n.start : n.end] if k >= 0}
+        if not under and n.score >= ADD_MIN:
+            added.append(n)
+        elif under and n.score >= REPLACE_MIN and all(crf[k].score < REPLACE_CRF_UNDER for k in under):
+            dropped |= under
+            added.append(n)
+    out = [c for k, c in enumerate(crf) if k not in dropped] + added
     return sorted(out, key=lambda e: e.start)
 
 
@@ -81,7 +96,7 @@ def find_people_learned(text: str) -> list[Entity]:
         return []
     if MODE == "average":
         return _averaged(text)
-    crf = find_people_model(text)
     if MODE == "add":
-        return _added(crf, find_people_neural(text))
-    return crf
+        toks = tokens(text)  # read once for both models
+        return _added(find_people_model(text, toks), find_people_neural(text, toks=toks))
+    return find_people_model(text)

@@ -12,6 +12,7 @@ windows of ``MAX_TOKENS`` like the CRF, so the work is linear in the text.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import zlib
 from functools import lru_cache
@@ -41,6 +42,7 @@ LABELS = ("O", "B", "I")
 # The products are small: a second OpenBLAS thread only spins for a busy core (measured 2.3 ms instead
 # of 0.47 for a 56-word prompt on 2 shared cores), as for the vector search (siyada.knowledge.vectors).
 _BLAS = ThreadpoolController()
+_NO_LIMIT = contextlib.nullcontext()
 
 
 def word_flags(word: str) -> np.ndarray:
@@ -78,6 +80,18 @@ def char_ids(word: str, vocab: dict[str, int]) -> list[int]:
     return ids + [PAD] * (MIN_CHARS - len(ids))
 
 
+def _shifted_sum(p: np.ndarray, bias: np.ndarray, d: int, hidden: int) -> np.ndarray:
+    """A dilated convolution of width 3 from its taps' products ``p`` (n, 3 * hidden): the centre tap,
+    plus the left tap of the word ``d`` before and the right tap of the word ``d`` after (zero past the
+    ends)."""
+    n = len(p)
+    z = p[:, hidden : 2 * hidden] + bias
+    if n > d:
+        z[d:] += p[: n - d, :hidden]
+        z[: n - d] += p[d:, 2 * hidden :]
+    return z
+
+
 class NeuralTagger:
     """The weights of one ``.npz`` file (float16 on disk, float32 in memory) and the forward pass."""
 
@@ -90,10 +104,14 @@ class NeuralTagger:
         self.char_convs = [(w[f"char{k}_w"], w[f"char{k}_b"], k) for k in (2, 3, 4)]
         self.word_emb = w["word_emb"]
         self.proj = (w["proj_w"], w["proj_b"])
-        self.layers = [(w[f"layer{i}_w"], w[f"layer{i}_b"], int(w[f"layer{i}_d"][0])) for i in range(3)]
         hidden = self.proj[1].shape[0]
-        # the first word convolution's three taps side by side: (hidden, 3 * hidden)
-        self.first_taps = self.layers[0][0].reshape(3, hidden, hidden).transpose(1, 0, 2).reshape(hidden, -1)
+        # Each word convolution's three taps side by side, (hidden, 3 * hidden): one product per layer,
+        # then the taps' rows shifted and summed (no padded copy of the sequence).
+        self.layers = [
+            (w[f"layer{i}_w"].reshape(3, hidden, hidden).transpose(1, 0, 2).reshape(hidden, -1),
+             w[f"layer{i}_b"], int(w[f"layer{i}_d"][0]))
+            for i in range(3)
+        ]  # fmt: skip
         self.out = (w["out_w"], w["out_b"])
         self.word_vector = lru_cache(maxsize=16384)(self._word_vector)  # ~1 KB a word: 16 MB at most
 
@@ -110,7 +128,7 @@ class NeuralTagger:
         v = np.maximum(x @ self.proj[0] + self.proj[1], 0.0)
         # The first word convolution's three products with this word, cached too: that layer is then
         # only shifted sums.
-        both = np.concatenate([v, v @ self.first_taps])
+        both = np.concatenate([v, v @ self.layers[0][0]])
         both.flags.writeable = False
         return both
 
@@ -118,19 +136,16 @@ class NeuralTagger:
         """(len(words), 3): P(O), P(B), P(I) per word."""
         if not words:
             return np.zeros((0, 3), dtype=np.float32)
-        both = np.stack([self.word_vector(w) for w in words])
-        n, hidden = len(words), self.proj[1].shape[0]
-        h, first = both[:, :hidden], both[:, hidden:]
-        weight, bias, d = self.layers[0]
-        z = first[:, hidden : 2 * hidden] + bias  # the centre tap, then its neighbours' (zero past the ends)
-        z[d:] += first[: n - d, :hidden]
-        z[: n - d] += first[d:, 2 * hidden :]
-        h = h + np.maximum(z, 0.0)
-        with _BLAS.limit(limits=1, user_api="blas"):
-            for weight, bias, d in self.layers[1:]:
-                padded = np.pad(h, ((d, d), (0, 0)))
-                cols = np.concatenate([padded[0:n], padded[d : d + n], padded[2 * d : 2 * d + n]], axis=1)
-                h = h + np.maximum(cols @ weight + bias, 0.0)
+        both = np.array([self.word_vector(w) for w in words])
+        hidden = self.proj[1].shape[0]
+        h = both[:, :hidden]
+        # OpenBLAS keeps a product under 262,144 multiply-adds on one thread: most prompts need no limit
+        with (
+            _BLAS.limit(limits=1, user_api="blas") if len(words) * 3 * hidden * hidden > 262144 else _NO_LIMIT
+        ):
+            for k, (taps, bias, d) in enumerate(self.layers):
+                p = both[:, hidden:] if k == 0 else h @ taps  # the first layer's products are cached
+                h = h + np.maximum(_shifted_sum(p, bias, d, hidden), 0.0)
             logits = h @ self.out[0] + self.out[1]
         logits -= logits.max(axis=1, keepdims=True)
         p = np.exp(logits)
@@ -156,22 +171,30 @@ def windows(n: int) -> list[int]:
 
 
 def token_probabilities(toks: list[Token], model: NeuralTagger) -> np.ndarray:
-    """P(O), P(B), P(I) for every token; a token read in two windows keeps the first window's reading
-    unless it sits in that window's overlap tail, where the next window (which sees its right side)
-    speaks."""
+    """P(O), P(B), P(I) for every token. Windows overlap by ``_OVERLAP`` tokens; each token keeps the
+    reading of the window where it sits furthest from an edge (half the overlap each side), so every
+    token is read with context on both sides."""
+    if len(toks) <= MAX_TOKENS:
+        return model.probabilities([w for _, _, w in toks])
     out = np.zeros((len(toks), 3), dtype=np.float32)
     for start in windows(len(toks)):
         window = toks[start : start + MAX_TOKENS]
         p = model.probabilities([w for _, _, w in window])
-        keep = len(window) if start + MAX_TOKENS >= len(toks) else STRIDE
-        out[start : start + keep] = p[:keep]
+        first, last = kept(start, len(window), len(toks))
+        out[start + first : start + last] = p[first:last]
     return out
+
+
+def kept(start: int, size: int, n: int) -> tuple[int, int]:
+    """The part of the window at ``start`` (``size`` tokens of ``n``) whose reading is kept."""
+    return (0 if start == 0 else _OVERLAP // 2), (size if start + MAX_TOKENS >= n else STRIDE + _OVERLAP // 2)
 
 
 def spans(probs: np.ndarray) -> list[tuple[int, int, float]]:
     """(first token, end token, mean probability of the labels read) of each B/I run; an I after O
     starts a run."""
-    best = probs.argmax(axis=1)
+    best = probs.argmax(axis=1).tolist()
+    top = probs.max(axis=1).tolist()
     out = []
     i, n = 0, len(best)
     while i < n:
@@ -181,18 +204,17 @@ def spans(probs: np.ndarray) -> list[tuple[int, int, float]]:
         j = i + 1
         while j < n and best[j] == 2:
             j += 1
-        p = float(np.mean([probs[k, best[k]] for k in range(i, j)]))
-        out.append((i, j, p))
+        out.append((i, j, sum(top[i:j]) / (j - i)))
         i = j
     return out
 
 
-def find_people_neural(text: str, path: Path | None = None) -> list[Entity]:
+def find_people_neural(text: str, path: Path | None = None, toks: list[Token] | None = None) -> list[Entity]:
     """PERSON spans the neural tagger finds, scored by its probability."""
     model = tagger(path)
     if model is None or not text:
         return []
-    toks = tokens(text)
+    toks = tokens(text) if toks is None else toks
     return [
         Entity(toks[i][0], toks[j - 1][1], T.PERSON, round(p, 3))
         for i, j, p in spans(token_probabilities(toks, model))
