@@ -13,13 +13,15 @@ character-aware tagger (:mod:`siyada.privacy.name_neural`), combined before the 
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 import numpy as np
 
 from siyada.privacy import entities as T
 from siyada.privacy.entities import Entity
-from siyada.privacy.name_features import Token, features, tokens
+from siyada.privacy.name_features import Token, _gazetteer, _script, features, tokens
+from siyada.privacy.name_lexicon import KIN_WORDS
 from siyada.privacy.name_model import _model_views, _tagger, find_people_model
 from siyada.privacy.name_neural import (
     LABELS,
@@ -57,27 +59,35 @@ def crf_marginals(toks: list[Token]) -> np.ndarray | None:
     return out
 
 
-def _added(crf: list[Entity], neural: list[Entity]) -> list[Entity]:
-    """The CRF's spans and the sure neural ones over words it left alone; where ``REPLACE_MIN`` is set,
-    a neural span that sure also replaces the CRF spans it overlaps when all of them are under
-    ``REPLACE_CRF_UNDER``."""
-    if not neural:
+def _added(crf: list[Entity], neural: list[Entity], untrusted: list[Entity]) -> list[Entity]:
+    """The CRF's spans and the sure neural ones over words it left alone; where the two overlap (a
+    chain of overlapping spans, read as one group), the neural reading replaces the CRF's when every
+    neural span of the group reaches ``REPLACE_MIN`` and every CRF span is under ``REPLACE_CRF_UNDER``.
+    An ``untrusted`` neural span is never added and keeps the CRF's reading of its group."""
+    tagged = sorted([(e, 0) for e in crf] + [(e, 1) for e in neural] + [(e, 2) for e in untrusted],
+                    key=lambda t: t[0].start)  # fmt: skip
+    out: list[Entity] = []
+    group: list[tuple[Entity, int]] = []
+    end = -1
+    for e, source in [*tagged, (Entity(1 << 62, 1 << 62, T.PERSON, 0.0), 3)]:  # a sentinel ends the last
+        if group and e.start >= end:
+            out += _resolved(group)
+            group = []
+        group.append((e, source))
+        end = max(end, e.end) if len(group) > 1 else e.end
+    return out
+
+
+def _resolved(group: list[tuple[Entity, int]]) -> list[Entity]:
+    crf = [e for e, source in group if source == 0]
+    neural = [e for e, source in group if source == 1]
+    if len(neural) + len(crf) < len(group):  # an untrusted neural span: the CRF speaks
         return crf
-    end = max(e.end for e in (*crf, *neural))
-    owner = [-1] * (end + 1)  # which CRF span covers each character: overlaps found in linear work
-    for k, c in enumerate(crf):
-        owner[c.start : c.end] = [k] * (c.end - c.start)
-    dropped: set[int] = set()
-    added = []
-    for n in neural:
-        under = {k for k in owner[n.start : n.end] if k >= 0}
-        if not under and n.score >= ADD_MIN:
-            added.append(n)
-        elif under and n.score >= REPLACE_MIN and all(crf[k].score < REPLACE_CRF_UNDER for k in under):
-            dropped |= under
-            added.append(n)
-    out = [c for k, c in enumerate(crf) if k not in dropped] + added
-    return sorted(out, key=lambda e: e.start)
+    if not crf:
+        return [e for e in neural if e.score >= ADD_MIN]
+    if all(e.score >= REPLACE_MIN for e in neural) and all(e.score < REPLACE_CRF_UNDER for e in crf):
+        return neural
+    return crf
 
 
 def _averaged(text: str) -> list[Entity]:
@@ -90,6 +100,29 @@ def _averaged(text: str) -> list[Entity]:
     return [Entity(toks[i][0], toks[j - 1][1], T.PERSON, round(p, 3)) for i, j, p in spans(probs)]
 
 
+# Darija possessive suffixes: "خوها" (her brother), "ختو", "عمهم" are kin words as "خويا", "ختي", "عمي" are.
+_SUFFIX = re.compile(r"(?:ها|هم|كم|نا|يا|ه|و|ي|ك)$")
+_KIN_STEMS = frozenset(stem for w in KIN_WORDS if not w.isascii() and len(stem := _SUFFIX.sub("", w)) >= 2)
+
+
+def _a_kin_word(word: str) -> bool:
+    """A kin word, with or without a possessive suffix: never a name alone (the neural model, which has
+    met "خويا" but not "خوها", reads the latter after a name and "و" as a second name)."""
+    return word in KIN_WORDS or (len(stem := _SUFFIX.sub("", word)) >= 2 and stem in _KIN_STEMS)
+
+
+def _untrusted(text: str, e: Entity) -> bool:
+    value = text[e.start : e.end]
+    return _ends_on_a_link(text, e) or (" " not in value and _a_kin_word(value))
+
+
+def _ends_on_a_link(text: str, e: Entity) -> bool:
+    """A span ending on a particle ("أيوب ولد", "Khadija Ait") has lost the name after it: the neural
+    model's boundary is wrong there, and the CRF's features (which name the particles) read it better."""
+    last = text[text.rfind(" ", e.start, e.end) + 1 : e.end]
+    return bool(last) and last != text[e.start : e.end] and "part" in _gazetteer(last, _script(last))
+
+
 def find_people_learned(text: str) -> list[Entity]:
     """PERSON spans of the learned models, scored by probability (the CRF alone where MODE is "crf")."""
     if not text:
@@ -98,5 +131,8 @@ def find_people_learned(text: str) -> list[Entity]:
         return _averaged(text)
     if MODE == "add":
         toks = tokens(text)  # read once for both models
-        return _added(find_people_model(text, toks), find_people_neural(text, toks=toks))
+        neural = find_people_neural(text, toks=toks)
+        trusted = [e for e in neural if not _untrusted(text, e)]
+        untrusted = [e for e in neural if _untrusted(text, e)] if len(trusted) < len(neural) else []
+        return _added(find_people_model(text, toks), trusted, untrusted)
     return find_people_model(text)
