@@ -14,6 +14,7 @@ character-aware tagger (:mod:`siyada.privacy.name_neural`), combined before the 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Literal
 
 import numpy as np
@@ -120,7 +121,12 @@ def _ends_on_a_link(text: str, e: Entity) -> bool:
     """A span ending on a particle ("أيوب ولد", "Khadija Ait") has lost the name after it: the neural
     model's boundary is wrong there, and the CRF's features (which name the particles) read it better."""
     last = text[text.rfind(" ", e.start, e.end) + 1 : e.end]
-    return bool(last) and last != text[e.start : e.end] and "part" in _gazetteer(last, _script(last))
+    return bool(last) and last != text[e.start : e.end] and _a_particle(last)
+
+
+@lru_cache(maxsize=4096)
+def _a_particle(word: str) -> bool:
+    return "part" in _gazetteer(word, _script(word))
 
 
 def find_people_learned(text: str) -> list[Entity]:
@@ -132,7 +138,8 @@ def find_people_learned(text: str) -> list[Entity]:
     if MODE == "add":
         toks = tokens(text)  # read once for both models
         neural = find_people_neural(text, toks=toks)
-        trusted = [e for e in neural if not _untrusted(text, e)]
-        untrusted = [e for e in neural if _untrusted(text, e)] if len(trusted) < len(neural) else []
+        flags = [_untrusted(text, e) for e in neural]
+        trusted = [e for e, bad in zip(neural, flags, strict=True) if not bad]
+        untrusted = [e for e, bad in zip(neural, flags, strict=True) if bad]
         return _added(find_people_model(text, toks), trusted, untrusted)
     return find_people_model(text)
