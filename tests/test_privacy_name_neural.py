@@ -121,3 +121,34 @@ def test_unseen_arabizi_and_tifinagh_names_are_found(text: str, name: str) -> No
 )
 def test_places_named_after_people_are_not_people(text: str) -> None:
     assert _people(text) == []
+
+
+def test_threads_share_the_word_cache_safely() -> None:
+    """Four threads reading at once, with a cache too small for their words (rows reused all the
+    time), each get the probabilities they get alone."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(name_neural, "CACHE_WORDS", 24)  # a text has under 24 words; four at once have more
+        model = NeuralTagger(MODEL_PATH)
+    texts = [f"{t} {k} Hamid{k} Bennani{k}" for k in range(40) for t in TEXTS[:-1]]
+    alone = [model.probabilities([w for _, _, w in tokens(t)]) for t in texts]
+    barrier = threading.Barrier(4)
+
+    def read(offset: int) -> bool:
+        barrier.wait()
+        order = texts[offset:] + texts[:offset]
+        got = [model.probabilities([w for _, _, w in tokens(t)]) for t in order]
+        expected = alone[offset:] + alone[:offset]
+        return all(np.allclose(g, e, atol=1e-6) for g, e in zip(got, expected, strict=True))
+
+    import sys
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # threads switch between almost every bytecode: races show
+    try:
+        with ThreadPoolExecutor(4) as pool:
+            assert all(pool.map(read, (0, 40, 80, 120)))
+    finally:
+        sys.setswitchinterval(interval)

@@ -118,7 +118,8 @@ class NeuralTagger:
         # arrays cost a third of its time), the least recently used row reused when full; a lock keeps
         # a thread from reusing a row another is gathering.
         self._rows: OrderedDict[str, int] = OrderedDict()
-        self._table = np.zeros((CACHE_WORDS, 4 * hidden), dtype=np.float32)  # 1 KB a word, paged in lazily
+        self._capacity = CACHE_WORDS
+        self._table = np.zeros((self._capacity, 4 * hidden), dtype=np.float32)  # 1 KB a word, paged in lazily
         self._lock = threading.Lock()
 
     def _row(self, word: str) -> int:
@@ -126,7 +127,7 @@ class NeuralTagger:
         if row is not None:
             self._rows.move_to_end(word)
             return row
-        row = self._rows.popitem(last=False)[1] if len(self._rows) >= CACHE_WORDS else len(self._rows)
+        row = self._rows.popitem(last=False)[1] if len(self._rows) >= self._capacity else len(self._rows)
         self._table[row] = self._word_vector(word)
         self._rows[word] = row
         return row
