@@ -120,8 +120,8 @@ def _untrusted(text: str, e: Entity) -> bool:
 def _ends_on_a_link(text: str, e: Entity) -> bool:
     """A span ending on a particle ("أيوب ولد", "Khadija Ait") has lost the name after it: the neural
     model's boundary is wrong there, and the CRF's features (which name the particles) read it better."""
-    last = text[text.rfind(" ", e.start, e.end) + 1 : e.end]
-    return bool(last) and last != text[e.start : e.end] and _a_particle(last)
+    cut = text.rfind(" ", e.start, e.end)  # -1 for a one-word span: no particle ends it
+    return cut >= 0 and cut + 1 < e.end and _a_particle(text[cut + 1 : e.end])
 
 
 @lru_cache(maxsize=4096)
