@@ -5,8 +5,10 @@ character-aware tagger (:mod:`siyada.privacy.name_neural`), combined before the 
 ``MODE`` says how, chosen by measurement (``bench/person_neural.py``, docs/privacy.md):
 
 - ``"crf"``: the CRF alone (the neural tagger is not read);
-- ``"add"``: the CRF's spans, plus the neural spans it has no span over where the neural probability
-  reaches ``ADD_MIN`` (a higher bar than the CRF's: the neural model only fills the CRF's gaps);
+- ``"add"`` (the default): the CRF's spans, plus the neural spans it has no span over where the neural
+  probability reaches ``ADD_MIN``; where spans of the two overlap, the neural reading replaces the CRF's
+  when all its spans reach ``REPLACE_MIN`` and all the CRF's are under ``REPLACE_CRF_UNDER``. A neural
+  span ending on a particle, or a lone kin word, is not trusted (the CRF's reading stays);
 - ``"average"``: per token, the CRF's marginal probabilities of O/B/I and the neural ones averaged with
   weight ``CRF_WEIGHT``, then decoded and scored the same way (mean probability of the labels read).
 """
