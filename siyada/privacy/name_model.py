@@ -21,7 +21,7 @@ import pycrfsuite
 
 from siyada.privacy import entities as T
 from siyada.privacy.entities import Entity
-from siyada.privacy.name_features import OFFSETS, View, features, tokens, word_parts
+from siyada.privacy.name_features import OFFSETS, Token, View, features, tokens, word_parts
 
 MODEL_PATH = Path(__file__).parent / "data" / "person.crfsuite"
 MAX_TOKENS = 256
@@ -105,12 +105,13 @@ def _spans(labels: list[str], tagger: pycrfsuite.Tagger) -> list[tuple[int, int,
     return out
 
 
-def find_people_model(text: str) -> list[Entity]:
-    """PERSON spans the model finds, scored by its probability."""
+def find_people_model(text: str, toks: list[Token] | None = None) -> list[Entity]:
+    """PERSON spans the model finds, scored by its probability (``toks``: the text's tokens, when the
+    caller has them already)."""
     tagger = _tagger()
     if tagger is None or not text:
         return []
-    toks = tokens(text)
+    toks = tokens(text) if toks is None else toks
     view = _model_views(tagger)
     out: list[Entity] = []
     stride = MAX_TOKENS - _OVERLAP

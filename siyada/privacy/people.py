@@ -22,10 +22,10 @@ from siyada.privacy import entities as T
 from siyada.privacy.chat_names import find_chat_names
 from siyada.privacy.entities import Entity
 from siyada.privacy.gazetteer import norm, words
+from siyada.privacy.name_combined import find_people_learned
 from siyada.privacy.name_edges import set_edges
 from siyada.privacy.name_features import _gazetteer
 from siyada.privacy.name_lexicon import AFTER_NAME_ARABIC, TRADES_ARABIC
-from siyada.privacy.name_model import find_people_model
 from siyada.privacy.names import find_people
 from siyada.privacy.not_names import not_a_name
 from siyada.privacy.places import outside_places
@@ -350,7 +350,7 @@ def _a_company(text: str, e: Entity) -> bool:
 
 def find_all_people(text: str) -> list[Entity]:
     rules = find_people(text) + find_chat_names(text)  # round 9: lists and role words in chats
-    model = [t for e in find_people_model(text) if (t := _trimmed(text, e)) is not None]
+    model = [t for e in find_people_learned(text) if (t := _trimmed(text, e)) is not None]
     kept: list[Entity] = []
     for rule, seen in zip(rules, _by_rule(rules, model), strict=True):
         differs = len(seen) > 1 or (len(seen) == 1 and (seen[0].start, seen[0].end) != (rule.start, rule.end))

@@ -1,0 +1,240 @@
+"""The character-aware PERSON tagger, read with numpy alone (no torch at run time).
+
+Trained by :mod:`siyada.privacy.name_neural_train` over the CRF's tokens
+(:func:`siyada.privacy.name_features.tokens`). A word is its characters (an embedding, then
+convolutions of widths 2-4 max-pooled: unseen names, Arabizi spellings and Tifinagh are read by their
+letters), cheap flags the lists already give (:func:`_gazetteer`, script, case) and a hashed embedding
+of the lower-cased word; three residual dilated convolutions over words then give each token
+P(O), P(B), P(I). Everything before the word convolutions depends on the word alone, so it is cached
+per word (an LRU): a prompt's cost is then three small matrix products. Long texts are read in
+windows of ``MAX_TOKENS`` like the CRF, so the work is linear in the text.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import zlib
+from collections import OrderedDict
+from pathlib import Path
+
+import numpy as np
+from threadpoolctl import ThreadpoolController
+
+from siyada.privacy import entities as T
+from siyada.privacy.entities import Entity
+from siyada.privacy.name_features import Token, _gazetteer, _script, tokens
+
+MODEL_PATH = Path(__file__).parent / "data" / "person_neural.npz"
+MAX_TOKENS = 256
+_OVERLAP = 16  # tokens read twice at a window's edge so no name is cut in two
+STRIDE = MAX_TOKENS - _OVERLAP
+MAX_CHARS = 20  # a word's first characters; a longer word is no name's spelling worth more letters
+MIN_CHARS = 4  # the widest character filter
+CACHE_WORDS = 16384  # a window holds at most MAX_TOKENS of them, so none is reused while gathered
+HASH_BUCKETS = 16384  # bucket 0 is the unknown word (word dropout trains it)
+# Character ids: 0 pads, then the word's edges, then an unknown character by its script.
+PAD, BOW, EOW, UNK_LATIN, UNK_ARABIC, UNK_TIFINAGH, UNK_OTHER = range(7)
+FIRST_CHAR_ID = 7
+_LIST_FLAGS = ("g", "f", "gs", "fs", "part", "place", "town", "pp", "word", "title", "voc", "kin", "nm")
+_SCRIPTS = ("ar", "tf", "d", "lat", "p")
+N_FLAGS = len(_LIST_FLAGS) + len(_SCRIPTS) + 6
+LABELS = ("O", "B", "I")
+# The products are small: a second OpenBLAS thread only spins for a busy core (measured 2.3 ms instead
+# of 0.47 for a 56-word prompt on 2 shared cores), as for the vector search (siyada.knowledge.vectors).
+_BLAS = ThreadpoolController()
+_NO_LIMIT = contextlib.nullcontext()
+
+
+def word_flags(word: str) -> np.ndarray:
+    """The lists' flags, the script and the case of a word, as 0/1."""
+    script = _script(word)
+    flags = set(_gazetteer(word, script))
+    out = [f in flags for f in _LIST_FLAGS] + [script == s for s in _SCRIPTS]
+    out += [
+        word[:1].isupper(),
+        len(word) > 1 and word.isupper(),
+        any(c.isdigit() for c in word),
+        len(word) == 1,
+        2 <= len(word) <= 3,
+        any(c in "'’-." for c in word),
+    ]
+    return np.array(out, dtype=np.float32)
+
+
+def word_hash(word: str) -> int:
+    """The word's bucket (crc32: the same in every process, unlike ``hash``)."""
+    return 1 + zlib.crc32(word.lower().encode("utf-8")) % (HASH_BUCKETS - 1)
+
+
+def _unknown(c: str) -> int:
+    if "\u0600" <= c <= "\u06ff":
+        return UNK_ARABIC
+    if "\u2d30" <= c <= "\u2d7f":
+        return UNK_TIFINAGH
+    return UNK_LATIN if c.isalpha() and c.isascii() else UNK_OTHER
+
+
+def char_ids(word: str, vocab: dict[str, int]) -> list[int]:
+    """The word's characters between its edge marks, padded to the widest filter."""
+    ids = [BOW, *(vocab.get(c) or _unknown(c) for c in word[:MAX_CHARS]), EOW]
+    return ids + [PAD] * (MIN_CHARS - len(ids))
+
+
+def _shifted_sum(p: np.ndarray, bias: np.ndarray, d: int, hidden: int) -> np.ndarray:
+    """A dilated convolution of width 3 from its taps' products ``p`` (n, 3 * hidden): the centre tap,
+    plus the left tap of the word ``d`` before and the right tap of the word ``d`` after (zero past the
+    ends)."""
+    n = len(p)
+    z = p[:, hidden : 2 * hidden] + bias
+    if n > d:
+        z[d:] += p[: n - d, :hidden]
+        z[: n - d] += p[d:, 2 * hidden :]
+    return z
+
+
+class NeuralTagger:
+    """The weights of one ``.npz`` file (float16 on disk, float32 in memory) and the forward pass."""
+
+    def __init__(self, path: Path) -> None:
+        with np.load(path, allow_pickle=False) as z:
+            w = {k: z[k].astype(np.float32) for k in z.files if k != "chars"}
+            chars = str(z["chars"])
+        self.vocab = {c: FIRST_CHAR_ID + k for k, c in enumerate(chars)}
+        self.char_emb = w["char_emb"]
+        self.char_convs = [(w[f"char{k}_w"], w[f"char{k}_b"], k) for k in (2, 3, 4)]
+        self.word_emb = w["word_emb"]
+        self.proj = (w["proj_w"], w["proj_b"])
+        hidden = self.proj[1].shape[0]
+        # Each word convolution's three taps side by side, (hidden, 3 * hidden): one product per layer,
+        # then the taps' rows shifted and summed (no padded copy of the sequence).
+        self.layers = [
+            (w[f"layer{i}_w"].reshape(3, hidden, hidden).transpose(1, 0, 2).reshape(hidden, -1),
+             w[f"layer{i}_b"], int(w[f"layer{i}_d"][0]))
+            for i in range(3)
+        ]  # fmt: skip
+        self.out = (w["out_w"], w["out_b"])
+        # The per-word cache: rows of one table (gathered in one indexing, where stacking a prompt's
+        # arrays cost a third of its time), the least recently used row reused when full; a lock keeps
+        # a thread from reusing a row another is gathering.
+        self._rows: OrderedDict[str, int] = OrderedDict()
+        self._capacity = CACHE_WORDS
+        self._table = np.zeros((self._capacity, 4 * hidden), dtype=np.float32)  # 1 KB a word, paged in lazily
+        self._lock = threading.Lock()
+
+    def _row(self, word: str) -> int:
+        row = self._rows.get(word)
+        if row is not None:
+            self._rows.move_to_end(word)
+            return row
+        row = self._rows.popitem(last=False)[1] if len(self._rows) >= self._capacity else len(self._rows)
+        self._table[row] = self._word_vector(word)
+        self._rows[word] = row
+        return row
+
+    def _word_vector(self, word: str) -> np.ndarray:
+        """The word alone, projected: characters, flags and hashed word (cached by `_row`: words repeat)."""
+        e = self.char_emb[char_ids(word, self.vocab)]
+        pooled = []
+        for weight, bias, k in self.char_convs:
+            cols = np.lib.stride_tricks.sliding_window_view(e, k, axis=0)  # (L-k+1, dim, k)
+            cols = cols.transpose(0, 2, 1).reshape(cols.shape[0], -1)
+            pooled.append((cols @ weight).max(axis=0) + bias)
+        chars = np.maximum(np.concatenate(pooled), 0.0)
+        x = np.concatenate([chars, word_flags(word), self.word_emb[word_hash(word)]])
+        v = np.maximum(x @ self.proj[0] + self.proj[1], 0.0)
+        # The first word convolution's three products with this word, cached too: that layer is then
+        # only shifted sums.
+        return np.concatenate([v, v @ self.layers[0][0]])
+
+    def probabilities(self, words: list[str]) -> np.ndarray:
+        """(len(words), 3): P(O), P(B), P(I) per word."""
+        if not words:
+            return np.zeros((0, 3), dtype=np.float32)
+        with self._lock:
+            both = self._table[[self._row(w) for w in words]]
+        hidden = self.proj[1].shape[0]
+        h = both[:, :hidden]
+        # OpenBLAS keeps a product under 262,144 multiply-adds on one thread: most prompts need no limit
+        with (
+            _BLAS.limit(limits=1, user_api="blas") if len(words) * 3 * hidden * hidden > 262144 else _NO_LIMIT
+        ):
+            for k, (taps, bias, d) in enumerate(self.layers):
+                p = both[:, hidden:] if k == 0 else h @ taps  # the first layer's products are cached
+                z = _shifted_sum(p, bias, d, hidden)
+                h += np.maximum(z, 0.0, out=z)  # h starts as a view of `both`, a fresh array
+            logits = h @ self.out[0]
+        logits += self.out[1]
+        logits -= logits.max(axis=1, keepdims=True)
+        np.exp(logits, out=logits)
+        logits /= logits.sum(axis=1, keepdims=True)
+        return logits
+
+
+_LOCK = threading.Lock()
+_TAGGERS: dict[Path, NeuralTagger | None] = {}
+
+
+def tagger(path: Path | None = None) -> NeuralTagger | None:
+    """The tagger of ``path`` (the shipped weights by default), loaded once per process."""
+    path = path or MODEL_PATH
+    with _LOCK:
+        if path not in _TAGGERS:
+            _TAGGERS[path] = NeuralTagger(path) if path.exists() else None
+        return _TAGGERS[path]
+
+
+def windows(n: int) -> list[int]:
+    """The first token of each window over ``n`` tokens (the CRF's stride: work linear in the text)."""
+    return list(range(0, max(n - _OVERLAP, 1), STRIDE))
+
+
+def token_probabilities(toks: list[Token], model: NeuralTagger) -> np.ndarray:
+    """P(O), P(B), P(I) for every token. Windows overlap by ``_OVERLAP`` tokens; each token keeps the
+    reading of the window where it sits furthest from an edge (half the overlap each side), so every
+    token is read with context on both sides."""
+    if len(toks) <= MAX_TOKENS:
+        return model.probabilities([w for _, _, w in toks])
+    out = np.zeros((len(toks), 3), dtype=np.float32)
+    for start in windows(len(toks)):
+        window = toks[start : start + MAX_TOKENS]
+        p = model.probabilities([w for _, _, w in window])
+        first, last = kept(start, len(window), len(toks))
+        out[start + first : start + last] = p[first:last]
+    return out
+
+
+def kept(start: int, size: int, n: int) -> tuple[int, int]:
+    """The part of the window at ``start`` (``size`` tokens of ``n``) whose reading is kept."""
+    return (0 if start == 0 else _OVERLAP // 2), (size if start + MAX_TOKENS >= n else STRIDE + _OVERLAP // 2)
+
+
+def spans(probs: np.ndarray) -> list[tuple[int, int, float]]:
+    """(first token, end token, mean probability of the labels read) of each B/I run; an I after O
+    starts a run."""
+    best = probs.argmax(axis=1).tolist()
+    top = probs.max(axis=1).tolist()
+    out = []
+    i, n = 0, len(best)
+    while i < n:
+        if best[i] == 0:
+            i += 1
+            continue
+        j = i + 1
+        while j < n and best[j] == 2:
+            j += 1
+        out.append((i, j, sum(top[i:j]) / (j - i)))
+        i = j
+    return out
+
+
+def find_people_neural(text: str, path: Path | None = None, toks: list[Token] | None = None) -> list[Entity]:
+    """PERSON spans the neural tagger finds, scored by its probability."""
+    model = tagger(path)
+    if model is None or not text:
+        return []
+    toks = tokens(text) if toks is None else toks
+    return [
+        Entity(toks[i][0], toks[j - 1][1], T.PERSON, round(p, 3))
+        for i, j, p in spans(token_probabilities(toks, model))
+    ]
