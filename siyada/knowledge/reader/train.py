@@ -42,6 +42,7 @@ from siyada.knowledge.reader.e5file import E5File
 from siyada.knowledge.reader.encoder import LAYER_KEYS, load_layer
 from siyada.knowledge.reader.features import question_ids, windows
 from siyada.knowledge.reader.tokenizer import Tokenizer
+from siyada.lang.sentences import sentence_spans
 
 TASKS = ("arcd_ar", "xquad_ar", "xquad_en_to_ar")
 
@@ -59,17 +60,22 @@ def _paragraphs(path: Path) -> list[dict[str, Any]]:
     return [p for art in data for p in art["paragraphs"]]
 
 
-def dev_questions(data: Path) -> list[tuple[str, str, str, int, str, int]]:
-    """(task, question, context, answer_start, answer_text, paragraph key) of the EVEN paragraphs only."""
+def dev_questions(data: Path, hold_first: int = 0) -> list[tuple[str, str, str, int, str, int]]:
+    """(task, question, context, answer_start, answer_text, paragraph key) of the EVEN paragraphs only,
+    less the paragraphs of each task's first `hold_first` dev questions (kept apart to tune on)."""
     out: list[tuple[str, str, str, int, str, int]] = []
     even_ids: set[str] = set()
     for t, task in enumerate(TASKS):
         folder = data / "answers" / task
         pars = _paragraphs(folder / "squad.json")
         asked = _paragraphs(folder / "questions.json") if (folder / "questions.json").exists() else pars
+        seen = 0
         for i, (par, par_q) in enumerate(zip(pars, asked, strict=True)):
             if i % 2:
                 continue  # odd paragraphs are the held-out report
+            seen += len(par["qas"])
+            if seen - len(par["qas"]) < hold_first:
+                continue  # bench/answer_quality.py --split dev --limit hold_first reads these
             for qa, qa_q in zip(par["qas"], par_q["qas"], strict=True):
                 ans = qa["answers"][0]
                 out.append(
@@ -133,6 +139,55 @@ def build_examples(
     return out
 
 
+def _sentence_windows(ctx: str, a_start: int, a_end: int) -> tuple[list[tuple[int, int]], int]:
+    """Each sentence of the paragraph with one neighbour on each side, as the run-time reader reads the
+    chosen sentence (siyada.knowledge.reading), and the index of the one that holds the answer's start."""
+    spans = sentence_spans(ctx)
+    out = [(spans[max(0, i - 1)][0], spans[min(len(spans) - 1, i + 1)][1]) for i in range(len(spans))]
+    gold = next((i for i, (s, e) in enumerate(spans) if s <= a_start < e), -1)
+    return out, gold
+
+
+def build_sentence_examples(
+    tok: Tokenizer,
+    rows: list[tuple[str, str, str, int, str, int]],
+    negatives: int,
+    rng: random.Random,
+    max_len: int,
+) -> list[Example]:
+    """Sentence-scale windows: the gold sentence with its neighbours (the answer as target), and up to
+    `negatives` other sentences of the same paragraph with theirs (no answer at `<s>`, unless the
+    answer falls inside their neighbours: then it is their target too)."""
+    out: list[Example] = []
+    for _, question, ctx, a_start, a_text, _ in rows:
+        if ctx[a_start : a_start + len(a_text)] != a_text:
+            a_start = ctx.find(a_text)
+            if a_start < 0:
+                continue
+        a_end = a_start + len(a_text)
+        spans, gold = _sentence_windows(ctx, a_start, a_end)
+        if gold < 0:
+            continue
+        others = [i for i in range(len(spans)) if i != gold]
+        picked = [gold, *rng.sample(others, min(negatives, len(others)))]
+        q = question_ids(tok, question)
+        for i in picked:
+            lo, hi = spans[i]
+            toks = tok.encode(ctx[lo:hi])
+            for w in windows(tok, q, toks, max_windows=2, max_len=max_len):
+                inside = np.nonzero((w.ends + lo > a_start) & (w.starts + lo < a_end))[0]
+                whole = (
+                    len(inside)
+                    and w.starts[inside[0]] + lo <= a_start + 1
+                    and w.ends[inside[-1]] + lo >= a_end - 1
+                )
+                if whole:
+                    out.append(Example(w.ids, w.first, w.first + int(inside[0]), w.first + int(inside[-1])))
+                else:
+                    out.append(Example(w.ids, w.first, 0, 0))
+    return out
+
+
 def main() -> None:
     import torch
     import torch.nn.functional as F
@@ -153,6 +208,17 @@ def main() -> None:
     ap.add_argument("--budget", type=float, help="minutes of training at most: fewer steps if slower")
     ap.add_argument("--init", type=Path, help="start the top layers and head from this reader.npz")
     ap.add_argument("--cache", type=Path, help="keep the frozen layers' outputs here between runs")
+    ap.add_argument(
+        "--scale", choices=("paragraph", "sentence"), default="paragraph", help="what one window reads"
+    )
+    ap.add_argument("--max-len", type=int, default=128, help="tokens per sentence-scale window")
+    ap.add_argument("--sentence-negatives", type=int, default=2, help="other sentences per question")
+    ap.add_argument(
+        "--hold-first",
+        type=int,
+        default=0,
+        help="leave out the paragraphs of each task's first N dev questions",
+    )
     a = ap.parse_args()
     torch.set_num_threads(2)
     torch.manual_seed(a.seed)
@@ -162,8 +228,11 @@ def main() -> None:
     f = E5File()
     cfg = f.config
     tok = Tokenizer(f.vocabulary)
-    rows = dev_questions(a.data)
-    examples = build_examples(tok, rows, a.negatives, rng)
+    rows = dev_questions(a.data, a.hold_first)
+    if a.scale == "sentence":
+        examples = build_sentence_examples(tok, rows, a.sentence_negatives, rng, a.max_len)
+    else:
+        examples = build_examples(tok, rows, a.negatives, rng)
     print(
         f"{len(rows)} questions, {len(examples)} windows "
         f"({sum(e.start > 0 for e in examples)} with the answer)",
@@ -250,6 +319,8 @@ def main() -> None:
         with np.load(a.init) as z:
             for j, ly in enumerate(top):
                 i = a.frozen + j
+                if f"l{i}.q.w" not in z:
+                    continue  # a layer the previous run kept frozen: e5's own
                 for k in LAYER_KEYS:
                     ly.lin[k].weight.data.copy_(torch.from_numpy(z[f"l{i}.{k}.w"].astype(np.float32)))
                     ly.lin[k].bias.data.copy_(torch.from_numpy(z[f"l{i}.{k}.b"].astype(np.float32)))
@@ -333,6 +404,9 @@ def main() -> None:
         "epochs": round(total / per_epoch, 2),
         "lr": a.lr,
         "seed": a.seed,
+        "scale": a.scale,
+        "max_len": a.max_len if a.scale == "sentence" else 256,
+        "hold_first": a.hold_first,
         "seconds": round(time.time() - t0),
     }
     if a.init:
