@@ -137,8 +137,8 @@ def extractive_answer(
     question's language: the best sentence or clause, or with `reader` (when its weights are installed
     and it puts at least `reader_min_mass` of its probability there) the few words of that sentence
     where the reader finds the answer; or, when the evidence is weaker than `min_evidence`, "not found"
-    with the nearest documents and no citation. `trim` cuts the question's own words off the quote's edges (off
-    by default: it costs `contains` on the benchmark, see docs/benchmarks.md, third round)."""
+    with the nearest documents and no citation. `trim` cuts the question's own words off the quote's
+    edges (off by default: it costs `contains` on the benchmark, see docs/benchmarks.md, third round)."""
     ranked = rank_candidates(question, hits, embed)
     if not ranked or evidence(ranked[0], question, embed is not None) < min_evidence:
         return not_found(question, hits), []
