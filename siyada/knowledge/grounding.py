@@ -22,7 +22,7 @@ from siyada.lang.sentences import sentence_spans
 
 _MARKER = re.compile(r"\[(\d{1,2})\]")
 MIN_EVIDENCE = 0.92  # [knowledge] answer_min_evidence; calibrated in bench/answer_quality.py
-READER = False  # quote the reader's words inside the chosen sentence (siyada.knowledge.reading)
+READER = True  # quote the reader's words inside the chosen sentence (siyada.knowledge.reading)
 CHARS_PER_TOKEN = 3  # conservative for Arabic and French with small-vocabulary tokenizers
 
 
@@ -137,8 +137,8 @@ def extractive_answer(
     question's language: the best sentence or clause, or with `reader` (when its weights are installed
     and it puts at least `reader_min_mass` of its probability there) the few words of that sentence
     where the reader finds the answer; or, when the evidence is weaker than `min_evidence`, "not found"
-    with the nearest documents and no citation. `trim` cuts the question's own words off the quote's
-    edges (off by default: it costs `contains` on the benchmark, see docs/benchmarks.md, third round)."""
+    with the nearest documents and no citation. `trim` (instead of the reader) cuts the question's own
+    words off the quote's edges (off by default: it costs `contains`, docs/benchmarks.md, third round)."""
     ranked = rank_candidates(question, hits, embed)
     if not ranked or evidence(ranked[0], question, embed is not None) < min_evidence:
         return not_found(question, hits), []
@@ -149,7 +149,7 @@ def extractive_answer(
         terms: set[str] = set().union(*question_words(question))
         start, end = trim_edges(hits[where]["chunk"]["text"], start, end, terms)
     chunk_text: str = hits[where]["chunk"]["text"]
-    if reader:  # the reader's few words inside the chosen sentence, when it is sure of them
+    if reader and not trim:  # the reader's few words inside the chosen sentence, when it is sure of them
         sentence = (best.sentence_start, best.sentence_start + len(best.sentence))
         found = quote_in_sentence(question, chunk_text, sentence, min_mass=reader_min_mass)
         if found is not None:

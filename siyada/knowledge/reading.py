@@ -20,8 +20,8 @@ import numpy as np
 from siyada.knowledge.reader.reader import Reader, TokenScores, load
 from siyada.lang.sentences import sentence_spans
 
-ANSWER_WORDS = 8  # the quote's length in words; set on the dev split (bench/answer_localise.py)
-MIN_MASS = 0.5  # probability the answer lies in the window, under which the sentence is quoted; dev
+ANSWER_WORDS = 6  # the quote's length in words; set on the dev split (bench/answer_localise.py)
+MIN_MASS = 0.12  # probability the answer lies in the window, under which the sentence is quoted; dev
 MAX_CONTEXT_CHARS = 700  # the sentence with neighbours read while this fits (~150 tokens): bounded work
 _WORD = re.compile(r"\S+")
 

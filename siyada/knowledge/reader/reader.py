@@ -70,6 +70,8 @@ class Reader:
             frozen, layers = int(meta["frozen"]), int(meta["layers"])
 
             def f32(name: str) -> np.ndarray:
+                if name + ".q8" in z:  # int8 rows with a float scale each (train.pack_int8)
+                    return z[name + ".q8"].astype(np.float32) * z[name + ".scale"].astype(np.float32)[:, None]
                 return z[name].astype(np.float32)
 
             top = {
