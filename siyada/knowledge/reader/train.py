@@ -9,20 +9,30 @@ xquad_en_to_ar (English questions over the Arabic paragraphs), plus English XQuA
 belongs to those same even paragraphs. Odd-numbered paragraphs are never read: they are the held-out
 report.
 
-Ships `siyada/data/reader.npz` (float16 top layers + head, 9.9 MB), built in two runs (seed 0, torch
-2.13.0 CPU, 2 threads, the shared 2-vCPU VM at load ~7):
+Ships `siyada/data/reader.npz`: the sentence-scale reader (top 4 layers as int8 rows with a float16
+scale each, + head, 6.3 MB), built in three runs (seed 0, torch 2.13.0 CPU, 2 threads, the shared
+2-vCPU VM). Runs 1 and 2 are the paragraph reader (--scale paragraph, 256-token windows, load ~7):
 
     OMP_NUM_THREADS=2 .venv/bin/python -m siyada.knowledge.reader.train --data ../shared/data \
-        --out /tmp/reader_run1.npz --epochs 3 --budget 30 --cache /tmp/reader_cache.pt
+        --out /tmp/reader_run1.npz --steps 418 --cache /tmp/reader_cache.pt
     OMP_NUM_THREADS=2 .venv/bin/python -m siyada.knowledge.reader.train --data ../shared/data \
-        --out siyada/data/reader.npz --epochs 3 --budget 20 --lr 6e-5 --init /tmp/reader_run1.npz \
+        --out /tmp/reader_run2.npz --steps 210 --lr 6e-5 --init /tmp/reader_run1.npz \
         --cache /tmp/reader_cache.pt
 
-1302 questions -> 2567 windows (1437 holding their answer). Run 1: the frozen 9 layers run once (397 s)
-and cached, then 418 steps of 16 windows (2.6 epochs, 4.3 s/step, 37 min in all); run 2 continues
-for 210 steps (1.3 epochs, 21 min, slower because of other load). `--budget` makes the step count
-depend on the machine's speed: pass `--steps 418` / `--steps 210` instead to repeat the shipped file.
-Its `meta` entry records both runs.
+1302 questions -> 2567 windows (1437 holding their answer); run 1: the frozen 9 layers run once (397 s)
+and cached, then 418 steps of 16 windows (2.6 epochs, 4.3 s/step, 37 min); run 2: 210 steps (1.3
+epochs, 21 min). Run 3 (2026-12-05, load 6-9) is the sentence reader started from run 2, the layers
+from 8 up trained (layer 8 from e5), the paragraphs of each task's first 80 dev questions left out
+(bench/answer_localise.py tunes on them):
+
+    OMP_NUM_THREADS=2 .venv/bin/python -m siyada.knowledge.reader.train --data ../shared/data \
+        --scale sentence --max-len 128 --hold-first 80 --frozen 8 --init /tmp/reader_run2.npz \
+        --steps 380 --lr 8e-5 --int8 --out siyada/data/reader.npz --cache /tmp/reader_sent_cache.pt
+
+969 questions -> 3879 windows (1971 holding their answer); the frozen 8 layers cached in 443 s, then
+380 steps of 16 windows (1.56 epochs, 5-7.6 s/step under load, 32 min in all). (The shipped file was
+written in float16, 13.2 MB, then rewritten with `--repack FILE --out siyada/data/reader.npz`, which
+is what `--int8` does at once.) Its `meta` entry records the three runs.
 """
 
 from __future__ import annotations
