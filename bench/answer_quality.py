@@ -120,6 +120,7 @@ def run_task(
     min_evidence: float | None,
     rows_wanted: bool,
     trim: bool = False,
+    reader: bool | None = None,
 ) -> dict[str, Any]:
     from siyada.governance.tenants import create_tenant
     from siyada.knowledge.grounding import extractive_answer
@@ -138,6 +139,8 @@ def run_task(
         extra["min_evidence"] = min_evidence
     if trim:
         extra["trim"] = True
+    if reader is not None:
+        extra["reader"] = reader
     blob = "\n".join(
         json.dumps({"text": p, "paragraph": i}, ensure_ascii=False) for i, p in enumerate(paragraphs)
     )
@@ -207,6 +210,11 @@ def main() -> None:
     ap.add_argument("--rows", type=Path, help="write every question, answer and outcome here (JSONL)")
     ap.add_argument("--min-evidence", type=float, help="abstention threshold (default: the configured one)")
     ap.add_argument("--trim", action="store_true", help="cut the question's own words off the quote's edges")
+    ap.add_argument(
+        "--reader",
+        action=argparse.BooleanOptionalAction,
+        help="localise the answer inside the sentence with the reader (default: grounding.READER)",
+    )
     ap.add_argument("--cache", type=Path, default=ROOT / "bench" / "results" / "cache")
     a = ap.parse_args()
     folders = sorted(p for p in a.tasks_dir.iterdir() if (p / "squad.json").exists())
@@ -216,7 +224,7 @@ def main() -> None:
     rows: list[dict[str, Any]] = []
     for folder in folders:
         results[folder.name] = run_task(
-            folder, a.limit, a.split, a.cache, a.min_evidence, bool(a.rows), a.trim
+            folder, a.limit, a.split, a.cache, a.min_evidence, bool(a.rows), a.trim, a.reader
         )
         rows += [{"task": folder.name, **r} for r in results[folder.name].pop("_rows")]
     print(

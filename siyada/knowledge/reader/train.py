@@ -9,20 +9,30 @@ xquad_en_to_ar (English questions over the Arabic paragraphs), plus English XQuA
 belongs to those same even paragraphs. Odd-numbered paragraphs are never read: they are the held-out
 report.
 
-Ships `siyada/data/reader.npz` (float16 top layers + head, 9.9 MB), built in two runs (seed 0, torch
-2.13.0 CPU, 2 threads, the shared 2-vCPU VM at load ~7):
+Ships `siyada/data/reader.npz`: the sentence-scale reader (top 4 layers as int8 rows with a float16
+scale each, + head, 6.3 MB), built in three runs (seed 0, torch 2.13.0 CPU, 2 threads, the shared
+2-vCPU VM). Runs 1 and 2 are the paragraph reader (--scale paragraph, 256-token windows, load ~7):
 
     OMP_NUM_THREADS=2 .venv/bin/python -m siyada.knowledge.reader.train --data ../shared/data \
-        --out /tmp/reader_run1.npz --epochs 3 --budget 30 --cache /tmp/reader_cache.pt
+        --out /tmp/reader_run1.npz --steps 418 --cache /tmp/reader_cache.pt
     OMP_NUM_THREADS=2 .venv/bin/python -m siyada.knowledge.reader.train --data ../shared/data \
-        --out siyada/data/reader.npz --epochs 3 --budget 20 --lr 6e-5 --init /tmp/reader_run1.npz \
+        --out /tmp/reader_run2.npz --steps 210 --lr 6e-5 --init /tmp/reader_run1.npz \
         --cache /tmp/reader_cache.pt
 
-1302 questions -> 2567 windows (1437 holding their answer). Run 1: the frozen 9 layers run once (397 s)
-and cached, then 418 steps of 16 windows (2.6 epochs, 4.3 s/step, 37 min in all); run 2 continues
-for 210 steps (1.3 epochs, 21 min, slower because of other load). `--budget` makes the step count
-depend on the machine's speed: pass `--steps 418` / `--steps 210` instead to repeat the shipped file.
-Its `meta` entry records both runs.
+1302 questions -> 2567 windows (1437 holding their answer); run 1: the frozen 9 layers run once (397 s)
+and cached, then 418 steps of 16 windows (2.6 epochs, 4.3 s/step, 37 min); run 2: 210 steps (1.3
+epochs, 21 min). Run 3 (2026-12-05, load 6-9) is the sentence reader started from run 2, the layers
+from 8 up trained (layer 8 from e5), the paragraphs of each task's first 80 dev questions left out
+(bench/answer_localise.py tunes on them):
+
+    OMP_NUM_THREADS=2 .venv/bin/python -m siyada.knowledge.reader.train --data ../shared/data \
+        --scale sentence --max-len 128 --hold-first 80 --frozen 8 --init /tmp/reader_run2.npz \
+        --steps 380 --lr 8e-5 --int8 --out siyada/data/reader.npz --cache /tmp/reader_sent_cache.pt
+
+969 questions -> 3879 windows (1971 holding their answer); the frozen 8 layers cached in 443 s, then
+380 steps of 16 windows (1.56 epochs, 5-7.6 s/step under load, 32 min in all). (The shipped file was
+written in float16, 13.2 MB, then rewritten with `--repack FILE --out siyada/data/reader.npz`, which
+is what `--int8` does at once.) Its `meta` entry records the three runs.
 """
 
 from __future__ import annotations
@@ -42,6 +52,7 @@ from siyada.knowledge.reader.e5file import E5File
 from siyada.knowledge.reader.encoder import LAYER_KEYS, load_layer
 from siyada.knowledge.reader.features import question_ids, windows
 from siyada.knowledge.reader.tokenizer import Tokenizer
+from siyada.lang.sentences import sentence_spans
 
 TASKS = ("arcd_ar", "xquad_ar", "xquad_en_to_ar")
 
@@ -59,17 +70,22 @@ def _paragraphs(path: Path) -> list[dict[str, Any]]:
     return [p for art in data for p in art["paragraphs"]]
 
 
-def dev_questions(data: Path) -> list[tuple[str, str, str, int, str, int]]:
-    """(task, question, context, answer_start, answer_text, paragraph key) of the EVEN paragraphs only."""
+def dev_questions(data: Path, hold_first: int = 0) -> list[tuple[str, str, str, int, str, int]]:
+    """(task, question, context, answer_start, answer_text, paragraph key) of the EVEN paragraphs only,
+    less the paragraphs of each task's first `hold_first` dev questions (kept apart to tune on)."""
     out: list[tuple[str, str, str, int, str, int]] = []
     even_ids: set[str] = set()
     for t, task in enumerate(TASKS):
         folder = data / "answers" / task
         pars = _paragraphs(folder / "squad.json")
         asked = _paragraphs(folder / "questions.json") if (folder / "questions.json").exists() else pars
+        seen = 0
         for i, (par, par_q) in enumerate(zip(pars, asked, strict=True)):
             if i % 2:
                 continue  # odd paragraphs are the held-out report
+            seen += len(par["qas"])
+            if seen - len(par["qas"]) < hold_first:
+                continue  # bench/answer_quality.py --split dev --limit hold_first reads these
             for qa, qa_q in zip(par["qas"], par_q["qas"], strict=True):
                 ans = qa["answers"][0]
                 out.append(
@@ -133,6 +149,70 @@ def build_examples(
     return out
 
 
+def _sentence_windows(ctx: str, a_start: int, a_end: int) -> tuple[list[tuple[int, int]], int]:
+    """Each sentence of the paragraph with one neighbour on each side, as the run-time reader reads the
+    chosen sentence (siyada.knowledge.reading), and the index of the one that holds the answer's start."""
+    spans = sentence_spans(ctx)
+    out = [(spans[max(0, i - 1)][0], spans[min(len(spans) - 1, i + 1)][1]) for i in range(len(spans))]
+    gold = next((i for i, (s, e) in enumerate(spans) if s <= a_start < e), -1)
+    return out, gold
+
+
+def build_sentence_examples(
+    tok: Tokenizer,
+    rows: list[tuple[str, str, str, int, str, int]],
+    negatives: int,
+    rng: random.Random,
+    max_len: int,
+) -> list[Example]:
+    """Sentence-scale windows: the gold sentence with its neighbours (the answer as target), and up to
+    `negatives` other sentences of the same paragraph with theirs (no answer at `<s>`, unless the
+    answer falls inside their neighbours: then it is their target too)."""
+    out: list[Example] = []
+    for _, question, ctx, a_start, a_text, _ in rows:
+        if ctx[a_start : a_start + len(a_text)] != a_text:
+            a_start = ctx.find(a_text)
+            if a_start < 0:
+                continue
+        a_end = a_start + len(a_text)
+        spans, gold = _sentence_windows(ctx, a_start, a_end)
+        if gold < 0:
+            continue
+        others = [i for i in range(len(spans)) if i != gold]
+        picked = [gold, *rng.sample(others, min(negatives, len(others)))]
+        q = question_ids(tok, question)
+        for i in picked:
+            lo, hi = spans[i]
+            toks = tok.encode(ctx[lo:hi])
+            for w in windows(tok, q, toks, max_windows=2, max_len=max_len):
+                inside = np.nonzero((w.ends + lo > a_start) & (w.starts + lo < a_end))[0]
+                whole = (
+                    len(inside)
+                    and w.starts[inside[0]] + lo <= a_start + 1
+                    and w.ends[inside[-1]] + lo >= a_end - 1
+                )
+                if whole:
+                    out.append(Example(w.ids, w.first, w.first + int(inside[0]), w.first + int(inside[-1])))
+                else:
+                    out.append(Example(w.ids, w.first, 0, 0))
+    return out
+
+
+def pack_int8(arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The layers' weight matrices as int8 rows with a float16 scale each (half the float16 size, so
+    four trained layers stay under 12 MB); biases, norms and the head are kept as they are."""
+    out: dict[str, np.ndarray] = {}
+    for name, a in arrays.items():
+        if name.startswith("l") and name.endswith(".w") and a.ndim == 2:
+            a32 = a.astype(np.float32)
+            scale = np.maximum(np.abs(a32).max(1), 1e-8) / 127.0
+            out[name + ".q8"] = np.round(a32 / scale[:, None]).astype(np.int8)
+            out[name + ".scale"] = scale.astype(np.float16)
+        else:
+            out[name] = a
+    return out
+
+
 def main() -> None:
     import torch
     import torch.nn.functional as F
@@ -153,7 +233,25 @@ def main() -> None:
     ap.add_argument("--budget", type=float, help="minutes of training at most: fewer steps if slower")
     ap.add_argument("--init", type=Path, help="start the top layers and head from this reader.npz")
     ap.add_argument("--cache", type=Path, help="keep the frozen layers' outputs here between runs")
+    ap.add_argument(
+        "--scale", choices=("paragraph", "sentence"), default="paragraph", help="what one window reads"
+    )
+    ap.add_argument("--int8", action="store_true", help="store the layers' matrices as int8 rows")
+    ap.add_argument("--repack", type=Path, help="only rewrite this trained file with --int8 into --out")
+    ap.add_argument("--max-len", type=int, default=128, help="tokens per sentence-scale window")
+    ap.add_argument("--sentence-negatives", type=int, default=2, help="other sentences per question")
+    ap.add_argument(
+        "--hold-first",
+        type=int,
+        default=0,
+        help="leave out the paragraphs of each task's first N dev questions",
+    )
     a = ap.parse_args()
+    if a.repack:
+        with np.load(a.repack) as z:
+            np.savez_compressed(a.out, **pack_int8({k: z[k] for k in z.files}))
+        print(f"{a.repack} -> {a.out} ({a.out.stat().st_size / 1e6:.1f} MB)")
+        return
     torch.set_num_threads(2)
     torch.manual_seed(a.seed)
     rng = random.Random(a.seed)
@@ -162,8 +260,11 @@ def main() -> None:
     f = E5File()
     cfg = f.config
     tok = Tokenizer(f.vocabulary)
-    rows = dev_questions(a.data)
-    examples = build_examples(tok, rows, a.negatives, rng)
+    rows = dev_questions(a.data, a.hold_first)
+    if a.scale == "sentence":
+        examples = build_sentence_examples(tok, rows, a.sentence_negatives, rng, a.max_len)
+    else:
+        examples = build_examples(tok, rows, a.negatives, rng)
     print(
         f"{len(rows)} questions, {len(examples)} windows "
         f"({sum(e.start > 0 for e in examples)} with the answer)",
@@ -250,6 +351,8 @@ def main() -> None:
         with np.load(a.init) as z:
             for j, ly in enumerate(top):
                 i = a.frozen + j
+                if f"l{i}.q.w" not in z:
+                    continue  # a layer the previous run kept frozen: e5's own
                 for k in LAYER_KEYS:
                     ly.lin[k].weight.data.copy_(torch.from_numpy(z[f"l{i}.{k}.w"].astype(np.float32)))
                     ly.lin[k].bias.data.copy_(torch.from_numpy(z[f"l{i}.{k}.b"].astype(np.float32)))
@@ -333,13 +436,16 @@ def main() -> None:
         "epochs": round(total / per_epoch, 2),
         "lr": a.lr,
         "seed": a.seed,
+        "scale": a.scale,
+        "max_len": a.max_len if a.scale == "sentence" else 256,
+        "hold_first": a.hold_first,
         "seconds": round(time.time() - t0),
     }
     if a.init:
         meta["previous"] = previous
     out["meta"] = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
     a.out.parent.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(a.out, **out)  # type: ignore[arg-type]
+    np.savez_compressed(a.out, **(pack_int8(out) if a.int8 else out))  # type: ignore[arg-type]
     print(json.dumps(meta), f"-> {a.out} ({a.out.stat().st_size / 1e6:.1f} MB)", flush=True)
 
 
