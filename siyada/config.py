@@ -182,6 +182,10 @@ class KnowledgeConfig(_Strict):
     # answer says "not found" and names the nearest documents instead of quoting unrelated text.
     # Calibrated on the dev splits of bench/answer_quality.py; 0 never abstains.
     answer_min_evidence: float = Field(default=0.92, ge=0.0, le=3.0)
+    # Quote only the few words of the chosen sentence where the trained reader finds the answer
+    # (siyada.knowledge.reading). Off by default: held out it raised F1 but lost `contains` on ARCD
+    # (0.73 -> 0.66, docs/benchmarks.md "Fourth round"); a whole sentence that answers serves a clerk better.
+    answer_reader: bool = False
 
 
 class WorkersConfig(_Strict):

@@ -269,6 +269,7 @@ def create_app(settings: Settings) -> FastAPI:
         app.state.knowledge,
         settings.file.knowledge.retrieval_k,
         settings.file.knowledge.answer_min_evidence,
+        settings.file.knowledge.answer_reader,
     )
     app.state.citizen = Citizen(  # the assistants' widget: anonymous, token-bound, rate-limited
         engine,

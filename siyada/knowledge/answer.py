@@ -42,12 +42,18 @@ class GroundedChat:
     LOCAL_PROVIDER = "siyada-knowledge"  # the provider an extractive answer names: no model ran
 
     def __init__(
-        self, gateway: Gateway, knowledge: Knowledge, default_k: int = 5, min_evidence: float = MIN_EVIDENCE
+        self,
+        gateway: Gateway,
+        knowledge: Knowledge,
+        default_k: int = 5,
+        min_evidence: float = MIN_EVIDENCE,
+        reader: bool = False,
     ) -> None:
         self.gateway = gateway
         self.knowledge = knowledge
         self.default_k = default_k
         self.min_evidence = min_evidence
+        self.reader = reader
 
     def _embed(self) -> Embed | None:
         """The default collection model's embedder, for the e5 evidence of the extractive answer."""
@@ -90,7 +96,7 @@ class GroundedChat:
         plain = {k: v for k, v in body.items() if k not in EXTENSION_FIELDS}
         if mode == "extractive":
             content, citations = await asyncio.to_thread(
-                extractive_answer, question, hits, self._embed(), self.min_evidence
+                extractive_answer, question, hits, self._embed(), self.min_evidence, reader=self.reader
             )
             if stream:
                 return _extractive_stream(body["model"], content, citations), self.LOCAL_PROVIDER

@@ -22,7 +22,7 @@ from siyada.lang.sentences import sentence_spans
 
 _MARKER = re.compile(r"\[(\d{1,2})\]")
 MIN_EVIDENCE = 0.92  # [knowledge] answer_min_evidence; calibrated in bench/answer_quality.py
-READER = True  # quote the reader's words inside the chosen sentence (siyada.knowledge.reading)
+READER = False  # [knowledge] answer_reader: quote the reader's words inside the chosen sentence (reading.py)
 CHARS_PER_TOKEN = 3  # conservative for Arabic and French with small-vocabulary tokenizers
 
 
