@@ -155,8 +155,9 @@ def _shape(word: str) -> str:
     return "".join(out)
 
 
-def _gazetteer(word: str, script: str) -> list[str]:
-    flags = []
+@lru_cache(maxsize=65536)  # the CRF's features, the neural flags and the rules ask for the same words
+def _gazetteer(word: str, script: str) -> tuple[str, ...]:
+    flags: list[str] = []
     if script == "ar":
         folded = word.translate(_AR_FOLD)
         stems = [folded] + ([folded[1:]] if len(folded) > 3 and folded[0] in "وبلف" else [])
@@ -225,7 +226,7 @@ def _gazetteer(word: str, script: str) -> list[str]:
     for cls, members in (("voc", VOCATIVES), ("kin", KIN_WORDS), ("nm", NAMING_WORDS)):
         if key in members:
             flags.append(cls)
-    return sorted(set(flags))
+    return tuple(sorted(set(flags)))
 
 
 _DOUBLED = re.compile(r"([a-z])\1")

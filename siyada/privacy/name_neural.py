@@ -46,20 +46,25 @@ _BLAS = ThreadpoolController()
 _NO_LIMIT = contextlib.nullcontext()
 
 
-def word_flags(word: str) -> np.ndarray:
-    """The lists' flags, the script and the case of a word, as 0/1."""
+def flag_list(word: str) -> list[bool]:
+    """The lists' flags, the script and the case of a word (a list: a text's new words become one array)."""
     script = _script(word)
-    flags = set(_gazetteer(word, script))
+    flags = _gazetteer(word, script)
     out = [f in flags for f in _LIST_FLAGS] + [script == s for s in _SCRIPTS]
     out += [
         word[:1].isupper(),
         len(word) > 1 and word.isupper(),
-        any(c.isdigit() for c in word),
+        not word.isalpha() and any(c.isdigit() for c in word),
         len(word) == 1,
         2 <= len(word) <= 3,
-        any(c in "'’-." for c in word),
+        not word.isalnum() and any(c in "'’-." for c in word),
     ]
-    return np.array(out, dtype=np.float32)
+    return out
+
+
+def word_flags(word: str) -> np.ndarray:
+    """The lists' flags, the script and the case of a word, as 0/1."""
+    return np.array(flag_list(word), dtype=np.float32)
 
 
 def word_hash(word: str) -> int:
@@ -102,7 +107,13 @@ class NeuralTagger:
             chars = str(z["chars"])
         self.vocab = {c: FIRST_CHAR_ID + k for k, c in enumerate(chars)}
         self.char_emb = w["char_emb"]
-        self.char_convs = [(w[f"char{k}_w"], w[f"char{k}_b"], k) for k in (2, 3, 4)]
+        dim = self.char_emb.shape[1]
+        # Each character filter as one table per tap, (characters, filters): the embedding times that
+        # tap's weights, so a convolution is k gathers and sums (a cold word's cost was its products).
+        self.char_taps = [
+            ([self.char_emb @ w[f"char{k}_w"][i * dim : (i + 1) * dim] for i in range(k)], w[f"char{k}_b"], k)
+            for k in (2, 3, 4)
+        ]  # fmt: skip
         self.word_emb = w["word_emb"]
         self.proj = (w["proj_w"], w["proj_b"])
         hidden = self.proj[1].shape[0]
@@ -122,37 +133,57 @@ class NeuralTagger:
         self._table = np.zeros((self._capacity, 4 * hidden), dtype=np.float32)  # 1 KB a word, paged in lazily
         self._lock = threading.Lock()
 
-    def _row(self, word: str) -> int:
-        row = self._rows.get(word)
-        if row is not None:
-            self._rows.move_to_end(word)
-            return row
-        row = self._rows.popitem(last=False)[1] if len(self._rows) >= self._capacity else len(self._rows)
-        self._table[row] = self._word_vector(word)
-        self._rows[word] = row
-        return row
+    def _row_ids(self, words: list[str]) -> list[int]:
+        """The table rows of `words`, the words not cached yet computed together (caller holds the lock)."""
+        rows = self._rows
+        new: dict[str, None] = {}  # insertion-ordered, each word once
+        for w in words:
+            if w in rows:
+                rows.move_to_end(w)
+            else:
+                new[w] = None
+        if new:
+            missing = list(new)
+            vectors = self._word_vectors(missing)
+            for w, v in zip(missing, vectors, strict=True):
+                row = rows.popitem(last=False)[1] if len(rows) >= self._capacity else len(rows)
+                self._table[row] = v
+                rows[w] = row
+        return [rows[w] for w in words]
 
-    def _word_vector(self, word: str) -> np.ndarray:
-        """The word alone, projected: characters, flags and hashed word (cached by `_row`: words repeat)."""
-        e = self.char_emb[char_ids(word, self.vocab)]
+    def _word_vectors(self, words: list[str]) -> np.ndarray:
+        """The words alone, projected: characters, flags and hashed word (cached by `_row_ids`: words repeat).
+        All of a text's new words go through each product at once: one word at a time, numpy's call
+        overhead made a cold word cost more than the rest of the tagger."""
+        ids = [char_ids(w, self.vocab) for w in words]
+        lengths = np.array([len(i) for i in ids])
+        width = int(lengths.max())
+        padded = np.full((len(ids), width), PAD, dtype=np.int64)
+        for k, row in enumerate(ids):
+            padded[k, : len(row)] = row
         pooled = []
-        for weight, bias, k in self.char_convs:
-            cols = np.lib.stride_tricks.sliding_window_view(e, k, axis=0)  # (L-k+1, dim, k)
-            cols = cols.transpose(0, 2, 1).reshape(cols.shape[0], -1)
-            pooled.append((cols @ weight).max(axis=0) + bias)
-        chars = np.maximum(np.concatenate(pooled), 0.0)
-        x = np.concatenate([chars, word_flags(word), self.word_emb[word_hash(word)]])
+        for taps, bias, k in self.char_taps:
+            n = width - k + 1
+            out = taps[0][padded[:, :n]]  # (words, n, filters)
+            for i in range(1, k):
+                out += taps[i][padded[:, i : i + n]]
+            out[np.arange(n)[None, :] > (lengths - k)[:, None]] = -np.inf  # windows past a word's own end
+            pooled.append(out.max(axis=1) + bias)
+        chars = np.maximum(np.concatenate(pooled, axis=1), 0.0)
+        flags = np.array([flag_list(w) for w in words], dtype=np.float32)
+        hashed = self.word_emb[[word_hash(w) for w in words]]
+        x = np.concatenate([chars, flags, hashed], axis=1)
         v = np.maximum(x @ self.proj[0] + self.proj[1], 0.0)
-        # The first word convolution's three products with this word, cached too: that layer is then
+        # The first word convolution's three products with each word, cached too: that layer is then
         # only shifted sums.
-        return np.concatenate([v, v @ self.layers[0][0]])
+        return np.concatenate([v, v @ self.layers[0][0]], axis=1)
 
     def probabilities(self, words: list[str]) -> np.ndarray:
         """(len(words), 3): P(O), P(B), P(I) per word."""
         if not words:
             return np.zeros((0, 3), dtype=np.float32)
         with self._lock:
-            both = self._table[[self._row(w) for w in words]]
+            both = self._table[self._row_ids(words)]
         hidden = self.proj[1].shape[0]
         h = both[:, :hidden]
         # OpenBLAS keeps a product under 262,144 multiply-adds on one thread: most prompts need no limit
