@@ -82,6 +82,12 @@ def _scores(docs: list[dict]) -> tuple[float, dict[str, float]]:
         # MA_ICE 0.917: two ICEs with no label; 0.951 and 0.962 from a model trained without both)
         ("pii_wild11.txt", 0.98, 0.93),
         ("pii_wild12.txt", 0.98, 0.90),
+        # pii_wild13.txt and pii_wild14.txt: written blind during round 9, scored once after round 9 and
+        # the neural tagger were merged (0.911 and 0.911, lowest types MA_PASSPORT 0.818 and 0.828:
+        # foreign passports in their own formats); never tuned on. A floor a little under those figures,
+        # so that a change that loses ground on unseen text shows here.
+        ("pii_wild13.txt", 0.90, 0.80),
+        ("pii_wild14.txt", 0.90, 0.80),
     ],
 )
 def test_span_f1_on_varied_texts(name: str, overall_min: float, type_min: float) -> None:
@@ -109,6 +115,8 @@ SETS = (
     "pii_wild10.txt",
     "pii_wild11.txt",
     "pii_wild12.txt",
+    "pii_wild13.txt",
+    "pii_wild14.txt",
 )
 
 
