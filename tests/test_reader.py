@@ -6,6 +6,8 @@ bounded reading of a huge sentence."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -196,3 +198,17 @@ def test_reader_reads_a_bounded_window_of_a_huge_sentence(reader: object) -> Non
     assert tok.last_lookups <= (MAX_CONTEXT_CHARS + 1) * tok.vocabulary.max_piece_bytes  # what it read
     quote = content[content.index("\u2068") + 1 : content.index("\u2069")]
     assert len(quote.split()) <= MAX_WORDS and cites[0]["quote"] in huge
+
+
+@pytest.mark.parametrize(("setting", "expected"), [(None, False), ("true", True), ("false", False)])
+def test_the_reader_is_switched_by_knowledge_answer_reader(
+    tmp_path: Path, setting: str | None, expected: bool
+) -> None:
+    """`[knowledge] answer_reader` reaches the grounded answers the chat route serves; off by default."""
+    from siyada.api.app import create_app
+    from siyada.config import load_settings
+
+    if setting is not None:
+        (tmp_path / "siyada.toml").write_text(f"[knowledge]\nanswer_reader = {setting}\n", encoding="utf-8")
+    app = create_app(load_settings(tmp_path))
+    assert app.state.grounded.reader is expected
