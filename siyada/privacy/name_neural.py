@@ -166,10 +166,12 @@ class NeuralTagger:
         if new:
             missing = list(new)
             vectors = self._word_vectors(missing)
-            for w, v in zip(missing, vectors, strict=True):
+            free = []
+            for w in missing:  # a text has fewer new words than the table rows: none evicts another
                 row = rows.popitem(last=False)[1] if len(rows) >= self._capacity else len(rows)
-                self._table[row] = v
                 rows[w] = row
+                free.append(row)
+            self._table[free] = vectors  # one write for all
         return [rows[w] for w in words]
 
     def _word_vectors(self, words: list[str]) -> np.ndarray:
