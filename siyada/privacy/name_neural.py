@@ -200,14 +200,16 @@ class NeuralTagger:
         """(len(words), 3): P(O), P(B), P(I) per word."""
         if not words:
             return np.zeros((0, 3), dtype=np.float32)
-        with self._lock:
-            both = self._table[self._row_ids(words)]
         hidden = self.proj[1].shape[0]
-        h = both[:, :hidden]
-        # OpenBLAS keeps a product under 262,144 multiply-adds on one thread: most prompts need no limit
+        # OpenBLAS keeps a product under 262,144 multiply-adds on one thread: most prompts need no limit.
+        # The new words' products are under it too: a text of many new words woke the second thread,
+        # which then spins on the CPU after the product (a first pass paid for it).
         with (
             _BLAS.limit(limits=1, user_api="blas") if len(words) * 3 * hidden * hidden > 262144 else _NO_LIMIT
         ):
+            with self._lock:
+                both = self._table[self._row_ids(words)]
+            h = both[:, :hidden]
             for k, (taps, bias, d) in enumerate(self.layers):
                 p = both[:, hidden:] if k == 0 else h @ taps  # the first layer's products are cached
                 z = _shifted_sum(p, bias, d, hidden)
