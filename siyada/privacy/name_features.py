@@ -93,26 +93,32 @@ def tokens(text: str) -> list[Token]:
     out: list[Token] = []
     for m in TOKEN.finditer(text):
         word, start = m.group(), m.start()
-        if word[:2] in ("لـ", "بـ") and len(word) > 3:  # "لـخديجة": the tatweel marks the proclitic
-            out.append((start, start + 2, word[:2]))
-            out.append((start + 2, m.end(), word[2:]))
-            continue
-        if ("'" in word or "’" in word) and word[-2:] in ("'s", "’s") and len(word) > 3 and word[0].isupper():
-            # "Dr. Anissa Tazi's clinic": the English possessive is not part of the name
-            out.append((start, m.end() - 2, word[:-2]))
-            out.append((m.end() - 2, m.end(), word[-2:]))
-        elif (
-            len(word) > 3
-            and word[0] in "لوبف"
-            and (folded := word.translate(_AR_FOLD)) not in _AR_GIVEN
-            and folded not in _AR_FAMILY
-            and (folded[1:] in _AR_GIVEN or folded[1:] in _AR_FAMILY)
-        ):
-            out.append((start, start + 1, word[0]))
-            out.append((start + 1, m.end(), word[1:]))
-        else:
+        pieces = _pieces(word)
+        if pieces is None:
             out.append((start, m.end(), word))
+        else:
+            out += [(start + a, start + b, piece) for a, b, piece in pieces]
     return out
+
+
+@lru_cache(maxsize=65536)  # a word's cut depends on the word alone, and texts repeat words
+def _pieces(word: str) -> tuple[tuple[int, int, str], ...] | None:
+    """Where a word is cut in two tokens ((start, end, piece) from the word's start), None for one token."""
+    n = len(word)
+    if word[:2] in ("لـ", "بـ") and n > 3:  # "لـخديجة": the tatweel marks the proclitic
+        return (0, 2, word[:2]), (2, n, word[2:])
+    if ("'" in word or "’" in word) and word[-2:] in ("'s", "’s") and n > 3 and word[0].isupper():
+        # "Dr. Anissa Tazi's clinic": the English possessive is not part of the name
+        return (0, n - 2, word[:-2]), (n - 2, n, word[-2:])
+    if (
+        n > 3
+        and word[0] in "لوبف"
+        and (folded := word.translate(_AR_FOLD)) not in _AR_GIVEN
+        and folded not in _AR_FAMILY
+        and (folded[1:] in _AR_GIVEN or folded[1:] in _AR_FAMILY)
+    ):
+        return (0, 1, word[0]), (1, n, word[1:])
+    return None
 
 
 def _script(word: str) -> str:
