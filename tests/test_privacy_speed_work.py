@@ -111,3 +111,25 @@ def test_word_shapes(word: str, shape: str) -> None:
     from siyada.privacy.name_features import _shape
 
     assert _shape(word) == shape
+
+
+def test_hostile_long_words_stay_out_of_the_word_caches() -> None:
+    """Every per-word cache keeps only words of at most WORD_CACHE_CHARS characters: a client sending
+    megabyte-long distinct words would otherwise fill each 65,536-entry cache with gigabytes. The long
+    words are still read (a name after them is found)."""
+    from siyada.privacy import chat_names, gazetteer, name_features, name_neural
+    from siyada.privacy.analyzer import analyze
+
+    caches = [gazetteer.norm, name_features._gazetteer, name_features.word_views, name_features._pieces]
+    caches += [chat_names._latin_flags, chat_names._given]
+    analyze(" ; M. Karim Bennani")  # loads the models and caches the short words of the text below
+    before = [c.cache_info().currsize for c in caches]
+    tagger = name_neural.tagger()
+    rows = len(tagger._rows) if tagger is not None else 0
+    long_words = [("ab" if k % 2 else "بن") * 400 + str(k) for k in range(40)]
+    found = analyze(" ".join(long_words) + " ; M. Karim Bennani")
+    assert [c.cache_info().currsize for c in caches] == before
+    if tagger is not None:
+        assert len(tagger._rows) <= rows + 1  # at most the stand-in key a long word's row is read under
+        assert all(len(w) <= gazetteer.WORD_CACHE_CHARS for w in tagger._rows)
+    assert any(e.type == "PERSON" and e.end - e.start == len("Karim Bennani") for e in found)

@@ -17,11 +17,10 @@ Given names that are everyday words (amal, nour, said, ghali…) are left alone 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from siyada.privacy import entities as T
 from siyada.privacy.entities import Entity
-from siyada.privacy.gazetteer import norm, words
+from siyada.privacy.gazetteer import norm, word_cache, words
 from siyada.privacy.name_features import _gazetteer
 from siyada.privacy.names import _AMBIGUOUS, _AR_AMBIGUOUS, _CHAT_STOP
 from siyada.privacy.trie_regex import trie_pattern
@@ -72,13 +71,13 @@ _NOT_A_NAME = _CHAT_STOP | words(
 )
 
 
-@lru_cache(maxsize=65536)
+@word_cache(maxsize=65536)
 def _latin_flags(word: str) -> tuple[str, ...]:
     """The lexicon flags, cached per word as the model's features are (a text repeats words)."""
     return tuple(_gazetteer(word, "d" if word[0].isdigit() else "lat"))
 
 
-@lru_cache(maxsize=65536)
+@word_cache(maxsize=65536)
 def _given(word: str) -> bool:
     flags = _latin_flags(word)
     return "g" in flags and "town" not in flags and "place" not in flags

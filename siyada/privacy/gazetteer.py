@@ -4,10 +4,35 @@
 from __future__ import annotations
 
 import unicodedata
-from functools import lru_cache
+from collections.abc import Callable
+from functools import lru_cache, wraps
+from typing import Any, TypeVar
+
+R = TypeVar("R")
+# Words longer than this are read every time rather than cached: a word is any run of letters, so a
+# hostile client could otherwise fill each 65,536-entry cache with megabyte-long words (gigabytes).
+WORD_CACHE_CHARS = 64
 
 
-@lru_cache(maxsize=65536)  # a word is normalised by every recogniser that reads it: once is enough
+def word_cache(maxsize: int) -> Callable[[Callable[..., R]], Callable[..., R]]:
+    """`lru_cache` over a function whose first argument is a word, for words of at most
+    `WORD_CACHE_CHARS` characters (no name, title or identifier is longer)."""
+
+    def wrap(fn: Callable[..., R]) -> Callable[..., R]:
+        cached = lru_cache(maxsize=maxsize)(fn)
+
+        @wraps(fn)
+        def call(word: str, *args: Any) -> R:
+            return cached(word, *args) if len(word) <= WORD_CACHE_CHARS else fn(word, *args)
+
+        call.cache_info = cached.cache_info  # type: ignore[attr-defined]
+        call.cache_clear = cached.cache_clear  # type: ignore[attr-defined]
+        return call
+
+    return wrap
+
+
+@word_cache(maxsize=65536)  # a word is normalised by every recogniser that reads it: once is enough
 def norm(token: str) -> str:
     low = token.lower().replace("’", "'")
     if low.isascii():

@@ -16,13 +16,13 @@ character-aware tagger (:mod:`siyada.privacy.name_neural`), combined before the 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from typing import Literal
 
 import numpy as np
 
 from siyada.privacy import entities as T
 from siyada.privacy.entities import Entity
+from siyada.privacy.gazetteer import word_cache
 from siyada.privacy.name_features import Token, _gazetteer, _script, features, tokens
 from siyada.privacy.name_lexicon import KIN_WORDS
 from siyada.privacy.name_model import _model_views, _tagger, find_people_model
@@ -126,7 +126,7 @@ def _ends_on_a_link(text: str, e: Entity) -> bool:
     return cut >= 0 and cut + 1 < e.end and _a_particle(text[cut + 1 : e.end])
 
 
-@lru_cache(maxsize=4096)
+@word_cache(maxsize=4096)
 def _a_particle(word: str) -> bool:
     return "part" in _gazetteer(word, _script(word))
 

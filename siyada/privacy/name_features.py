@@ -13,7 +13,7 @@ from collections.abc import Callable
 from functools import lru_cache
 
 from siyada.lang.tifinagh import to_latin
-from siyada.privacy.gazetteer import PARTICLES, norm, words
+from siyada.privacy.gazetteer import PARTICLES, norm, word_cache, words
 from siyada.privacy.name_lexicon import (
     FAMILY_ALL_ARABIC,
     FAMILY_ALL_LATIN,
@@ -101,7 +101,7 @@ def tokens(text: str) -> list[Token]:
     return out
 
 
-@lru_cache(maxsize=65536)  # a word's cut depends on the word alone, and texts repeat words
+@word_cache(maxsize=65536)  # a word's cut depends on the word alone, and texts repeat words
 def _pieces(word: str) -> tuple[tuple[int, int, str], ...] | None:
     """Where a word is cut in two tokens ((start, end, piece) from the word's start), None for one token."""
     n = len(word)
@@ -161,7 +161,7 @@ def _shape(word: str) -> str:
     return "".join(out)
 
 
-@lru_cache(maxsize=65536)  # the CRF's features, the neural flags and the rules ask for the same words
+@word_cache(maxsize=65536)  # the CRF's features, the neural flags and the rules ask for the same words
 def _gazetteer(word: str, script: str) -> tuple[str, ...]:
     flags: list[str] = []
     if script == "ar":
@@ -239,7 +239,7 @@ _DOUBLED = re.compile(r"([a-z])\1")
 _O_ALONE = re.compile(r"o(?!u)")
 
 
-@lru_cache(maxsize=65536)
+@word_cache(maxsize=65536)
 def _spelled_otherwise(low: str) -> tuple[str, ...]:
     """Round 9: a name in another everyday Latin spelling ("nissrine" nisrine, "toria" touria, "morad"
     mourad, "ikrame" ikram, "m'barek" mbarek): doubled letters single, "o" as "ou", a final "e" off, an
@@ -262,7 +262,7 @@ OFFSETS = (-2, -1, 1, 2)
 _PAD = {off: (f"{off}pad",) for off in OFFSETS}
 
 
-@lru_cache(maxsize=65536)
+@word_cache(maxsize=65536)
 def word_views(word: str) -> tuple[tuple[str, ...], ...]:
     """The word's own features, then what it gives as a neighbour at -2, -1, +1, +2 (its word, its shape
     class for the near ones, its gazetteer flags), cached: a text repeats words and prompts repeat texts.

@@ -14,13 +14,13 @@ number of tokens (bounded in its turn by ``MAX_TOKENS`` per call, longer texts a
 from __future__ import annotations
 
 import threading
-from functools import lru_cache
 from pathlib import Path
 
 import pycrfsuite
 
 from siyada.privacy import entities as T
 from siyada.privacy.entities import Entity
+from siyada.privacy.gazetteer import word_cache
 from siyada.privacy.name_features import OFFSETS, Token, View, features, tokens, word_parts
 
 MODEL_PATH = Path(__file__).parent / "data" / "person.crfsuite"
@@ -59,7 +59,7 @@ def _model_views(tagger: pycrfsuite.Tagger) -> View:
                 off: frozenset(a[len(f"{off}") :] for a in known if a.startswith(f"{off}")) for off in OFFSETS
             }
 
-            @lru_cache(maxsize=65536)
+            @word_cache(maxsize=65536)
             def view(word: str) -> tuple[tuple[str, ...], ...]:
                 # the same tuples as word_views(word) filtered by `known`: this cache holds them once
                 own, near, far = word_parts(word)

@@ -24,6 +24,7 @@ from threadpoolctl import ThreadpoolController
 
 from siyada.privacy import entities as T
 from siyada.privacy.entities import Entity
+from siyada.privacy.gazetteer import WORD_CACHE_CHARS
 from siyada.privacy.name_features import Token, _gazetteer, _script, tokens
 
 MODEL_PATH = Path(__file__).parent / "data" / "person_neural.npz"
@@ -207,8 +208,14 @@ class NeuralTagger:
         with (
             _BLAS.limit(limits=1, user_api="blas") if len(words) * 3 * hidden * hidden > 262144 else _NO_LIMIT
         ):
+            # A word too long to be a name is read but not cached (its key would hold the whole word):
+            # its row is looked up under "." and replaced by its own vector.
+            long = [k for k, w in enumerate(words) if len(w) > WORD_CACHE_CHARS]
+            keys = [("." if len(w) > WORD_CACHE_CHARS else w) for w in words] if long else words
             with self._lock:
-                both = self._table[self._row_ids(words)]
+                both = self._table[self._row_ids(keys)]
+            if long:
+                both[long] = self._word_vectors([words[k] for k in long])
             h = both[:, :hidden]
             for k, (taps, bias, d) in enumerate(self.layers):
                 p = both[:, hidden:] if k == 0 else h @ taps  # the first layer's products are cached
