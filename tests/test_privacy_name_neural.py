@@ -104,6 +104,15 @@ UNSEEN = [
 ]
 
 
+@pytest.fixture
+def combined(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The neural tagger's combination with the CRF, opt-in (name_combined.MODE is "crf" by default)."""
+    from siyada.privacy import name_combined
+
+    monkeypatch.setattr(name_combined, "MODE", "add")
+
+
+@pytest.mark.usefixtures("combined")
 @pytest.mark.parametrize(("text", "name"), UNSEEN)
 def test_unseen_arabizi_and_tifinagh_names_are_found(text: str, name: str) -> None:
     assert not {"g", "f"} & set(_gazetteer(name, _script(name)))  # no list knows it
@@ -119,7 +128,7 @@ def test_unseen_arabizi_and_tifinagh_names_are_found(text: str, name: str) -> No
         "Rendez-vous au boulevard Abdelmoumen puis à la clinique Avicenne.",
     ],
 )
-def test_places_named_after_people_are_not_people(text: str) -> None:
+def test_places_named_after_people_are_not_people(combined: None, text: str) -> None:
     assert _people(text) == []
 
 
@@ -152,3 +161,12 @@ def test_threads_share_the_word_cache_safely() -> None:
             assert all(pool.map(read, (0, 40, 80, 120)))
     finally:
         sys.setswitchinterval(interval)
+
+
+@pytest.mark.parametrize(
+    "text", ["passport renewal at the office", "'=HYPERLINK(\"http://evil.example\") Où déclarer un chien ?"]
+)
+def test_ordinary_words_are_not_people_by_default(text: str) -> None:
+    """Why the combination is off by default: the neural tagger alone calls these words names."""
+    assert _people(text) == []
+
