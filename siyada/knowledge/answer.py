@@ -19,7 +19,7 @@ from siyada.gateway.router import close_quietly
 from siyada.gateway.service import Gateway
 from siyada.governance.keys import Principal
 from siyada.knowledge.extract import Embed
-from siyada.knowledge.grounding import MIN_EVIDENCE, cited_in, extractive_answer, grounded_messages
+from siyada.knowledge.grounding import MIN_EVIDENCE, READER, cited_in, extractive_answer, grounded_messages
 from siyada.knowledge.service import Knowledge
 
 EXTENSION_FIELDS = ("collections", "answer_mode", "retrieval")
@@ -47,7 +47,7 @@ class GroundedChat:
         knowledge: Knowledge,
         default_k: int = 5,
         min_evidence: float = MIN_EVIDENCE,
-        reader: bool = False,
+        reader: bool = READER,
     ) -> None:
         self.gateway = gateway
         self.knowledge = knowledge
