@@ -29,6 +29,7 @@ from siyada.privacy.name_lexicon import AFTER_NAME_ARABIC, TRADES_ARABIC
 from siyada.privacy.names import find_people
 from siyada.privacy.not_names import not_a_name
 from siyada.privacy.places import outside_places
+from siyada.privacy.public_figures import find_public_figures
 from siyada.privacy.tables import name_cells
 from siyada.privacy.tifinagh_names import is_label
 from siyada.privacy.trie_regex import trie_pattern
@@ -348,8 +349,14 @@ def _a_company(text: str, e: Entity) -> bool:
     )
 
 
+def _new_figures(rules: list[Entity], figures: list[Entity]) -> list[Entity]:
+    """The public figures no rule span overlaps (the rules' own reading of a name stands)."""
+    return [f for f in figures if not any(r.start < f.end and f.start < r.end for r in rules)]
+
+
 def find_all_people(text: str) -> list[Entity]:
     rules = find_people(text) + find_chat_names(text)  # round 9: lists and role words in chats
+    rules += _new_figures(rules, find_public_figures(text))  # round 10: footballers, singers, ministers
     model = [t for e in find_people_learned(text) if (t := _trimmed(text, e)) is not None]
     kept: list[Entity] = []
     for rule, seen in zip(rules, _by_rule(rules, model), strict=True):

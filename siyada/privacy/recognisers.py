@@ -17,6 +17,7 @@ from siyada.privacy.checksums import digits_only, iban_valid, luhn_valid, mod97_
 from siyada.privacy.cin_forms import find_cin_forms
 from siyada.privacy.context import distance_to_context, has_context, negative_context
 from siyada.privacy.entities import Entity
+from siyada.privacy.passports import find_foreign_passports
 
 Recogniser = Callable[[str], list[Entity]]
 
@@ -440,4 +441,5 @@ PATTERN_RECOGNISERS: tuple[Recogniser, ...] = (
     find_ids,
     find_cin_forms,
     find_plates,
+    find_foreign_passports,
 )
