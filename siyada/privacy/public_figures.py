@@ -105,11 +105,11 @@ def _alone(names: tuple[str, ...]) -> set[str]:
 
 
 _FULL = {n for n in FIGURES_LATIN + FIGURES_ARABIC if " " in n} | {"Douzi", "الدوزي"}
-_ALONE = _alone(FIGURES_LATIN) | _alone(FIGURES_ARABIC)
+FIGURES_ALONE = frozenset(_alone(FIGURES_LATIN) | _alone(FIGURES_ARABIC))
 # Latin: any case ("hakimi", "ZIYECH"); Arabic: an optional proclitic "و" / "ل" / "ب" / "ف" before it.
 _PATTERN = re.compile(
     r"(?<![\w\-])(?:[وبلف](?=[\u0621-\u064A]))?("
-    + trie_pattern(sorted(_FULL | _ALONE, key=len, reverse=True), fold_case=True)
+    + trie_pattern(sorted(_FULL | FIGURES_ALONE, key=len, reverse=True), fold_case=True)
     + r")(?![\w\-])",
     re.IGNORECASE,
 )
