@@ -263,11 +263,20 @@ _NOT_FAMILY = words(
 # "محمد بن الطيب العمراوي") or an Amazigh "أو" name ("عائشة أوتزناخت"), which few lists hold; ordinal and
 # everyday adjectives that end like a nisba are left out.
 _SHAPED_FAMILY = re.compile(r" (ال[\u0621-\u064A]{3,}ي|أو[\u0621-\u064A]{3,})(?![^\W\d_])")
+# Round 10: an Amazigh family name in "أ" + consonant of five letters or more ("أمزال", "أزواغ", "أمحزون"),
+# after a known given name or a patronymic chain ("ميمون بن محند بن عمر أزواغ"; the chain's last name
+# need not be listed). Four letters is a verb's length ("أنكر", "أفاد"), a final "ت" a verb's ending.
+_AMAZIGH_FAMILY = re.compile(r" (أ[^\Wاأإآوى\d_][\u0621-\u064A]{3,}(?<!ت))(?![^\W\d_])")
+_CHAIN_LINK = re.compile(r" (?:بن|ولد|بنت) ")
 _NOT_SHAPED_FAMILY = words(
     """الثاني الحالي الماضي الرسمي الشخصي المعني الجاري التالي الأصلي النهائي الابتدائي الإقليمي الجهوي
     الوطني الدولي الملكي الشرعي القانوني القضائي العمومي المحلي الاجتماعي الصحي المدني الجنائي الإداري
     الكبيري أولاد أولى أوضح أوقات أوراق أولئك أوروبا أوروبي أوصى
-    الدراري الكهربائي البلومبي المحامي الزلايجي الميكانيكي الصيدلي الحرفي الموسيقي المغربي الفرنسي"""
+    الدراري الكهربائي البلومبي المحامي الزلايجي الميكانيكي الصيدلي الحرفي الموسيقي المغربي الفرنسي
+    أمازيغي أمازيغية أثناء أسفله أعلاه أدناه أيضا أخرى أكثر أمام أحيانا أصلا أبدا أربعة أربعين أطفال
+    أبناء أشخاص أشهر أسبوع أسابيع أمتار أموال أملاك أرملة أجرة أغلبية أقصى أدنى أسرته أسرتها أخته أخيه
+    أمها أبيه أبوه أقاربه أصدقاء أرقام أسماء أجنبي أجنبية أكادير أزيلال أصيلة أعضاء أفراد أزواج أقسام
+    أحكام أطراف أصحاب أعمال أشياء أسعار أرباح أحياء أجزاء أساتذة أطباء"""
 )
 
 
@@ -275,7 +284,7 @@ def _with_family(text: str, e: Entity, starts: set[int]) -> Entity:
     last = text[max(e.start, text.rfind(" ", e.start, e.end) + 1) : e.end]  # one word: rfind is -1
     m = _PREFIXED_FAMILY.match(text, e.end)
     if m is None and not last.isascii():
-        m = _SHAPED_FAMILY.match(text, e.end)
+        m = _SHAPED_FAMILY.match(text, e.end) or _AMAZIGH_FAMILY.match(text, e.end)
         if m is not None and (m.group(1) in _NOT_SHAPED_FAMILY or _not_a_name_end(m.group(1))):
             return e  # a trade or a court text's word ("لحسن الكهربائي", "الأستاذ الطاهر المحامي")
     if m is None or m.start(1) in starts:
@@ -283,7 +292,8 @@ def _with_family(text: str, e: Entity, starts: set[int]) -> Entity:
     glued = norm(m.group(1)) if m.group(1).isascii() else m.group(1)  # norm() keeps Latin letters only
     if glued in _NOT_FAMILY or glued in AFTER_NAME_ARABIC:
         return e
-    if "g" not in _gazetteer(last, "latin" if last.isascii() else "ar"):
+    chain = _CHAIN_LINK.search(text, e.start, e.end) is not None and not last.isascii()
+    if not chain and "g" not in _gazetteer(last, "latin" if last.isascii() else "ar"):
         return e
     return Entity(e.start, m.end(1), e.type, e.score)
 
