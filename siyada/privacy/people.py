@@ -359,6 +359,17 @@ def _a_company(text: str, e: Entity) -> bool:
     )
 
 
+def _called_twice(text: str, e: Entity) -> list[Entity]:
+    """Round 10: a name called twice ("زكية زكية ها الواتساب", "mimi mimi fi9i") is the same name twice, two
+    spans, not a given and a family name."""
+    value = text[e.start : e.end]
+    first, _, rest = value.partition(" ")
+    if not rest or rest != first:
+        return [e]
+    second = e.start + len(first) + 1
+    return [Entity(e.start, e.start + len(first), e.type, e.score), Entity(second, e.end, e.type, e.score)]
+
+
 def _new_figures(rules: list[Entity], figures: list[Entity]) -> list[Entity]:
     """The public figures no rule span overlaps (the rules' own reading of a name stands)."""
     return [f for f in figures if not any(r.start < f.end and f.start < r.end for r in rules)]
@@ -398,4 +409,5 @@ def find_all_people(text: str) -> list[Entity]:
     done = [e for e in done if text[e.start : e.end] not in _NEVER_ALONE_ARABIC and not _a_company(text, e)]
     done = [e for e in done if not not_a_name(text, e)]  # round 9: verbs, greetings, titles, clubs
     done = [x for e in done if (x := set_edges(text, e)) is not None]  # round 9: cues, particles, family
+    done = [part for e in done for part in _called_twice(text, e)]
     return outside_places(text, done)
