@@ -381,13 +381,20 @@ def _chain(lang: str, rng: random.Random) -> str:
     link = rng.choice(links)
     parts = [rng.choice(given)]
     for _ in range(rng.choice((1, 1, 2, 3))):
-        parts += [link, rng.choice(given)]
+        parts += [link, _father(rng.choice(given), arabic)]
     if rng.random() < 0.7:
         parts.append(rng.choice(family))
     name = " ".join(parts)
     if not arabic and (lang != "ary-latn" or rng.random() < 0.3):
         name = " ".join(w if w in links else w.title() for w in parts)
     return L.tifinagh(name.lower().replace("o", "u")) if lang == "zgh" else name
+
+
+def _father(name: str, arabic: bool) -> str:
+    """A chain names fathers ("مروان ولد سعاد" is two people): a woman's name drawn is swapped for a man's,
+    picked from the name itself so that the generator's random draws stay as they were."""
+    men, known = (_AR_MEN, _AR_MEN_SET) if arabic else (_LAT_MEN, _LAT_MEN_SET)
+    return name if name in known else men[sum(map(ord, name)) % len(men)]
 
 
 def _round10_name(lang: str, slot: str, rng: random.Random) -> str:
@@ -439,6 +446,19 @@ _LAT_FAMILY = sorted(L.FAMILY_ALL_LATIN)
 _AR_GIVEN = sorted(w.replace("_", " ") for w in L.GIVEN_ALL_ARABIC)
 _AR_FAMILY = sorted(w.replace("_", " ") for w in L.FAMILY_ALL_ARABIC)
 _LAT_DIM, _AR_DIM = sorted(L.DIMINUTIVES_LATIN), sorted(L.DIMINUTIVES_ARABIC)
+# Men's names, roughly, for a chain's fathers: women's names mostly end in a vowel in Latin script
+# ("fatima", "khadija", "imane") and in "ة", "اء", "ى" in Arabic; a few men's names are lost, none matter.
+_WOMEN_AR = words("سعاد زينب مريم هند نوال إيمان سناء حسناء أسماء وداد فدوى سلمى ليلى هدى منى نجاة حياة سهام")
+_AR_MEN = [
+    g for g in _AR_GIVEN if not g.endswith(("ة", "اء", "ى", "و")) and g not in _WOMEN_AR and g != "ايطو"
+]
+_LAT_MEN = [
+    g
+    for g in _LAT_GIVEN
+    if g not in L.DIMINUTIVES_LATIN
+    and (not g.endswith(("a", "e", "i", "y", "h")) or g.endswith(("ine", "ane", "li", "di", "eh")))
+]
+_AR_MEN_SET, _LAT_MEN_SET = frozenset(_AR_MEN), frozenset(_LAT_MEN)
 _LAT_FIG = sorted(f for f in FIGURES_ALONE if f.isascii())
 _AR_FIG = sorted(f for f in FIGURES_ALONE if not f.isascii())
 GENRES = (

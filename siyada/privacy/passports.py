@@ -3,8 +3,9 @@
 The labelled sets mark every passport number as MA_PASSPORT, foreign ones too ("passeport français n°
 19AV48213", "passport 548712369 (US)", "جواز سفر إسباني رقم PAF661092"). The Moroccan form (two letters,
 seven digits) is :func:`siyada.privacy.recognisers.find_ids`'s; here, any one compact token of six to
-ten capitals and digits, at least six of them digits and at most three letters, is a passport only when a
-passport word comes shortly *before* it: a bare number is too common a thing to call a passport alone.
+ten capitals and digits, at least six of them digits (five in a row) and at most three letters, is a
+passport only when a passport word comes shortly *before* it: a bare number is too common a thing to call
+a passport alone.
 """
 
 from __future__ import annotations
@@ -19,13 +20,16 @@ from siyada.privacy.entities import Entity
 _TOKEN = re.compile(r"(?<![\w\-/.])[A-Z0-9]{6,10}(?![\w\-/])(?![.,]\d)")
 # The Moroccan form, left to find_ids (which also weighs a CIN word against the passport word).
 _MOROCCAN = re.compile(r"[A-Z]{1,2}\d{4,7}")
+# Five digits in a row at least: every format the sets hold has them (19AV48213, PAF661092), and the
+# analyzer's digit gate relies on it.
+_RUN_OF_FIVE = re.compile(r"\d{5}")
 _CUE_BEFORE = 32  # "passeport français n° X", "جواز سفر إسباني رقم X"
 
 
 def _passport_like(token: str) -> bool:
     digits = sum(c.isdigit() for c in token)
     letters = len(token) - digits
-    if digits < 6 or letters > 3 or _MOROCCAN.fullmatch(token):
+    if digits < 6 or letters > 3 or _MOROCCAN.fullmatch(token) or _RUN_OF_FIVE.search(token) is None:
         return False
     # A digits-only token starting with 0 and ten long is a phone; a run of one digit is a placeholder.
     return not (token.isdigit() and (token[0] == "0" or len(set(token)) == 1))

@@ -20,6 +20,7 @@ import re
 
 from siyada.privacy import entities as T
 from siyada.privacy.chat_names import find_chat_names
+from siyada.privacy.court_roles import find_after_court_roles
 from siyada.privacy.entities import Entity
 from siyada.privacy.gazetteer import norm, words
 from siyada.privacy.name_combined import find_people_learned
@@ -371,13 +372,15 @@ def _called_twice(text: str, e: Entity) -> list[Entity]:
 
 
 def _new_figures(rules: list[Entity], figures: list[Entity]) -> list[Entity]:
-    """The public figures no rule span overlaps (the rules' own reading of a name stands)."""
+    """The new spans no rule span overlaps (the rules' own reading of a name stands): the rule spans must
+    not overlap one another for the model's spans to be matched to them."""
     return [f for f in figures if not any(r.start < f.end and f.start < r.end for r in rules)]
 
 
 def find_all_people(text: str) -> list[Entity]:
     rules = find_people(text) + find_chat_names(text)  # round 9: lists and role words in chats
     rules += _new_figures(rules, find_public_figures(text))  # round 10: footballers, singers, ministers
+    rules += _new_figures(rules, find_after_court_roles(text))  # round 10: "المتهم رضى"
     model = [t for e in find_people_learned(text) if (t := _trimmed(text, e)) is not None]
     kept: list[Entity] = []
     for rule, seen in zip(rules, _by_rule(rules, model), strict=True):
