@@ -183,3 +183,15 @@ def test_foreign_passport_and_figure_through_the_server(server: Server, admin_ke
     got = {(text[e["start"] : e["end"]], e["type"]) for e in r.json()["data"]}
     assert ("Hakim Ziyech", "PERSON") in got
     assert ("19NL84420", "MA_PASSPORT") in got
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("أفادت الشاهدة أن المتهم رضى دخل المحل ليلا", ["رضى"]),
+        ("وحيث إن الطاعنة سعاد تعيب على الحكم", ["سعاد"]),
+        ("وحيث إن المتهم الأول أنكر المنسوب إليه", []),  # "the first": no listed name after the role
+    ],
+)
+def test_a_court_role_then_a_listed_given_name(text: str, names: list[str]) -> None:
+    assert found(text, "PERSON") == names
