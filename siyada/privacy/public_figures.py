@@ -106,12 +106,18 @@ def _alone(names: tuple[str, ...]) -> set[str]:
 
 _FULL = {n for n in FIGURES_LATIN + FIGURES_ARABIC if " " in n} | {"Douzi", "الدوزي"}
 FIGURES_ALONE = frozenset(_alone(FIGURES_LATIN) | _alone(FIGURES_ARABIC))
-# Latin: any case ("hakimi", "ZIYECH"); Arabic: an optional proclitic "و" / "ل" / "ب" / "ف" before it.
+
+
+# Latin in its three usual cases ("hakimi", "Hakimi", "ZIYECH"; a case-sensitive trie is about twice as
+# fast as IGNORECASE); Arabic after an optional proclitic "و" / "ب" / "ل" / "ف".
+def _cases(name: str) -> set[str]:
+    return {name, name.lower(), name.upper(), name.title()} if name.isascii() else {name}
+
+
 _PATTERN = re.compile(
     r"(?<![\w\-])(?:[وبلف](?=[\u0621-\u064A]))?("
-    + trie_pattern(sorted(_FULL | FIGURES_ALONE, key=len, reverse=True), fold_case=True)
-    + r")(?![\w\-])",
-    re.IGNORECASE,
+    + trie_pattern(sorted({c for n in _FULL | FIGURES_ALONE for c in _cases(n)}, key=len, reverse=True))
+    + r")(?![\w\-])"
 )
 _FULL_KEYS = {n.lower() for n in _FULL}
 
