@@ -259,7 +259,7 @@ def test_a_prompt_with_a_date_runs_only_the_plate_recogniser() -> None:
     assert [r.__name__ for r in _pattern_recognisers("Rendez-vous le 12 mai à 9h30, salle 4.")] == [
         "find_plates"
     ]
-    assert len(_pattern_recognisers("RIB 011 780 0000 1234 5678 9012 34, mail a@b.ma")) == 10
+    assert len(_pattern_recognisers("RIB 011 780 0000 1234 5678 9012 34, mail a@b.ma")) == 11
 
 
 def test_latin_text_skips_the_arabic_name_rules(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -45,13 +45,14 @@ _TO_ASCII = str.maketrans(
 
 
 # A run of digits and the separators any recogniser allows between them ("06 ... 70", "0661-44", "12 34").
-_DIGIT_RUN = re.compile(r"\d(?:[ .,/|\-\u00a0\u202f\u2011\u2013]{0,6}\d)*")
+_DIGIT_RUN = re.compile(r"\d(?:[ .,/|\-\u00a0\u202f\u2011\u2013)]{0,6}\d)*")  # ")": "(0522) 26 44 19"
 # The fewest digits one run must hold for each recogniser to match at all (its regex's own minimum):
 # RIB and IBAN 24, ICE 15, a card 13, CNSS 9, a phone 7 (the shortest valid numbers with their country
-# code), an ID 4, a CIN dictated in pairs 3; e-mails need an "@", plates a digit.
+# code), an ID 4, a CIN dictated in pairs 3, a foreign passport 5; e-mails need an "@", plates a digit.
 _MIN_DIGITS = {
     "find_ibans": 24, "find_ribs": 24, "find_ices": 15, "find_cards": 13, "find_cnss": 9, "find_phones": 7,
     "find_ids": 4, "find_cin_forms": 3,
+    "find_foreign_passports": 5,  # round 10: five digits in a row in the token
 }  # fmt: skip
 
 

@@ -8,6 +8,7 @@
   "coach lahlou", "lmadame benchekroun", "l'gardien ba3ziz", "lalla fatna", "hajja aicha"): the next word
   is a name when the lists hold it as a given or a family name, or it is shaped like a family name (ben-,
   bou-, ait-, el + word); the role word stays outside, as the labelled sets keep titles outside.
+- **A chat log's speaker label** (round 10): "omar: ah ana f gare / anas: ok".
 - **A chat that opens on a name** ("nabila 3afak 3tini…", "jalila ra 3ndha mochkil"): a known given name,
   lower case, as a message's first word before a Darija word, or before a ben-, bou-, ait- family name.
 
@@ -186,9 +187,28 @@ def _opening_name(text: str) -> list[Entity]:
     return [Entity(m.start(), m.end(), T.PERSON, ROLE_SCORE)]
 
 
+# Round 10: a chat log's speaker label ("anas: wsselt?? / omar: ah ana f gare", "Ihssane: ach gal lik"):
+# a known given name at a message's start, right before a colon.
+_SPEAKER = re.compile(r"(?:^|\n| / |\| )([A-Za-z][a-z]{2,14}):(?= )")
+
+
+def _speakers(text: str) -> list[Entity]:
+    out = []
+    for m in _SPEAKER.finditer(text):
+        word = m.group(1)
+        if norm(word) not in _NOT_A_NAME and norm(word) not in _ROLES and _given(word):
+            out.append(Entity(m.start(1), m.end(1), T.PERSON, ROLE_SCORE))
+    return out
+
+
 def find_chat_names(text: str) -> list[Entity]:
-    """The three readings above; spans may overlap the other rules', the caller resolves them."""
-    out = _latin_lists(text) + _after_roles(text) + _opening_name(text)
+    """The readings above; spans may overlap the other rules', the caller resolves them."""
+    out = (
+        _latin_lists(text)
+        + _after_roles(text)
+        + _opening_name(text)
+        + (_speakers(text) if ":" in text else [])
+    )
     if _AR.search(text):
         out += _arabic_lists(text)
     return out

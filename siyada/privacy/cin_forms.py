@@ -56,8 +56,8 @@ def _grouped(text: str) -> list[Entity]:
     out = []
     for m in _GROUPED.finditer(text):
         letters, sep, run = m.group(1), m.group(2), m.group(3)
-        if run.isdigit() and sep == " " and " " not in letters:
-            continue  # "BE 123456": find_ids's own form
+        if run.isdigit() and sep == " " and " " not in letters and "." not in letters:
+            continue  # "BE 123456": find_ids's own form ("B.K 300719" is not)
         digits = re.sub(r"\D", "", run)
         compact = letters.replace(" ", "").replace(".", "").upper()
         if not 5 <= len(digits) <= 6 or not int(digits) or compact in _NOT_ID:
@@ -66,6 +66,15 @@ def _grouped(text: str) -> list[Entity]:
             continue  # a word before a number; "A-7 01 552" is glued by its dash
         cin = distance_to_context(text, m.start(), m.end(), T.MA_CIN, before=_GROUPED_NEAR)
         passport = distance_to_context(text, m.start(), m.end(), T.MA_PASSPORT, before=_GROUPED_NEAR)
+        if cin is not None and passport is not None:
+            # Round 10: both words near; the one before the number names it ("cin dyali bj 456 789 w
+            # lpasseport ym…"), as find_ids reads them.
+            cin_b = distance_to_context(text, m.start(), m.end(), T.MA_CIN, before=_GROUPED_NEAR, after=False)
+            pass_b = distance_to_context(
+                text, m.start(), m.end(), T.MA_PASSPORT, before=_GROUPED_NEAR, after=False
+            )
+            if (cin_b is None) != (pass_b is None):
+                cin, passport = cin_b, pass_b
         if cin is not None and (passport is None or cin <= passport):
             out.append(Entity(m.start(), m.end(), T.MA_CIN, 0.7))
     return out

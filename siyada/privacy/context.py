@@ -45,6 +45,11 @@ _WORDS: dict[str, tuple[str, ...]] = {
         "ⵜⴽⴰⵔⴹⴰ",
         "ⵜⴽⴰⵕⴹⴰ",
         "ⵜⵉⵎⴰⴳⵉⵜ",  # identity ("ⵜⴰⵏⴰⵖⵜ ⵏ ⵜⵉⵎⴰⴳⵉⵜ", the identity card)
+        # Round 10: the card in Tifinagh ("ⵜⴰⴼⵔⴽⵉⵜ: D 318840", "ⵓⵟⵟⵓⵏ ⵏ ⵜⴼⵔⴽⵉⵜ"), the card with the Darija
+        # article ("lcarte dyali: ja112093").
+        "ⵜⴰⴼⵔⴽⵉⵜ",
+        "ⵜⴼⵔⴽⵉⵜ",
+        "lcarte",
         "الكارط",
         "الكارطة",
         "lkart",

@@ -21,6 +21,7 @@ import sys
 from siyada.privacy import name_lexicon as L
 from siyada.privacy import name_templates as T2
 from siyada.privacy.gazetteer import words
+from siyada.privacy.public_figures import FIGURES_ALONE
 
 FR = (
     "Je soussigné {P}, demeurant à {TOWN}, atteste sur l'honneur.",
@@ -361,13 +362,50 @@ def _town(lang: str, rng: random.Random) -> str:
     return town.lower() if lang == "ary-latn" else town
 
 
-_SLOT = re.compile(r"\{(P3|P|G|F|FG|I|II|GI|EP|PL|TOWN|N|PROF|VERB|X|XG|XF|S|NK|NKL)\}")
+_SLOT = re.compile(r"\{(P3|P|G|F|FG|I|II|GI|EP|PL|TOWN|N|PROF|VERB|X|XG|XF|S|NK|NKL|C|DIM|FIG)\}")
 # Nicknames a record gives after "الملقب ب" / "alias" / "dit": a person's data too, marked as PERSON.
 NICKNAMES_AR = tuple(sorted(words(
     """الطويل القصير الباشا الشلح الزعيم الحاج الكبير الصغير الأعور الفاسي العسكري البوهالي الشيخ
     الكوري الروبيو الحرش الزين البيضاوي الجبلي"""
 )))  # fmt: skip
 NICKNAMES_LAT = ("Bob", "Titi", "Le Grand", "Pipo", "Lmoul", "Chico", "Rambo", "Kiki", "Zizou", "Babas")
+
+
+def _chain(lang: str, rng: random.Random) -> str:
+    """A patronymic chain written as one name (round 10): given, then one to three "son of" links, then
+    often a family name ("محمد بن أحمد بن عبد القادر الغماري", "السالك ولد محمد لمين ولد الناجم", Latin
+    "ould" chains in lower case in chats)."""
+    arabic = lang in ("ar", "ary")
+    given, family = (_AR_GIVEN, _AR_FAMILY) if arabic else (_LAT_GIVEN, _LAT_FAMILY)
+    links = ("بن", "ولد", "بنت") if arabic else ("ould", "ben", "bent", "ou")
+    link = rng.choice(links)
+    parts = [rng.choice(given)]
+    for _ in range(rng.choice((1, 1, 2, 3))):
+        parts += [link, _father(rng.choice(given), arabic)]
+    if rng.random() < 0.7:
+        parts.append(rng.choice(family))
+    name = " ".join(parts)
+    if not arabic and (lang != "ary-latn" or rng.random() < 0.3):
+        name = " ".join(w if w in links else w.title() for w in parts)
+    return L.tifinagh(name.lower().replace("o", "u")) if lang == "zgh" else name
+
+
+def _father(name: str, arabic: bool) -> str:
+    """A chain names fathers ("مروان ولد سعاد" is two people): a woman's name drawn is swapped for a man's,
+    picked from the name itself so that the generator's random draws stay as they were."""
+    men, known = (_AR_MEN, _AR_MEN_SET) if arabic else (_LAT_MEN, _LAT_MEN_SET)
+    return name if name in known else men[sum(map(ord, name)) % len(men)]
+
+
+def _round10_name(lang: str, slot: str, rng: random.Random) -> str:
+    arabic = lang in ("ar", "ary")
+    if slot == "C":
+        return _chain(lang, rng)
+    if slot == "DIM":  # a pet name alone, lower case in Arabizi chats
+        name = rng.choice(_AR_DIM if arabic else _LAT_DIM)
+        return name if arabic or lang == "ary-latn" else name.title()
+    figure = rng.choice(_AR_FIG if arabic else _LAT_FIG)  # a public figure's family name alone
+    return figure.lower() if lang == "ary-latn" and rng.random() < 0.7 else figure
 
 
 def sentence(template: str, lang: str, rng: random.Random) -> str:
@@ -383,6 +421,8 @@ def sentence(template: str, lang: str, rng: random.Random) -> str:
             given, family = rng.choice(L.FOREIGN_GIVEN), rng.choice(L.FOREIGN_FAMILY)
             value = {"X": f"{given} {family}", "XG": given, "XF": family}[slot]
             return f"⟦PERSON:{value}⟧"
+        if slot in ("C", "DIM", "FIG"):  # round 10
+            return f"⟦PERSON:{_round10_name(lang, slot, rng)}⟧"
         if slot in ("NK", "NKL"):
             return f"⟦PERSON:{rng.choice(NICKNAMES_AR if slot == 'NK' else NICKNAMES_LAT)}⟧"
         if slot == "PROF":
@@ -405,11 +445,28 @@ _LAT_GIVEN = sorted(L.GIVEN_ALL_LATIN)
 _LAT_FAMILY = sorted(L.FAMILY_ALL_LATIN)
 _AR_GIVEN = sorted(w.replace("_", " ") for w in L.GIVEN_ALL_ARABIC)
 _AR_FAMILY = sorted(w.replace("_", " ") for w in L.FAMILY_ALL_ARABIC)
+_LAT_DIM, _AR_DIM = sorted(L.DIMINUTIVES_LATIN), sorted(L.DIMINUTIVES_ARABIC)
+# Men's names, roughly, for a chain's fathers: women's names mostly end in a vowel in Latin script
+# ("fatima", "khadija", "imane") and in "ة", "اء", "ى" in Arabic; a few men's names are lost, none matter.
+_WOMEN_AR = words("سعاد زينب مريم هند نوال إيمان سناء حسناء أسماء وداد فدوى سلمى ليلى هدى منى نجاة حياة سهام")
+_AR_MEN = [
+    g for g in _AR_GIVEN if not g.endswith(("ة", "اء", "ى", "و")) and g not in _WOMEN_AR and g != "ايطو"
+]
+_LAT_MEN = [
+    g
+    for g in _LAT_GIVEN
+    if g not in L.DIMINUTIVES_LATIN
+    and (not g.endswith(("a", "e", "i", "y", "h")) or g.endswith(("ine", "ane", "li", "di", "eh")))
+]
+_AR_MEN_SET, _LAT_MEN_SET = frozenset(_AR_MEN), frozenset(_LAT_MEN)
+_LAT_FIG = sorted(f for f in FIGURES_ALONE if f.isascii())
+_AR_FIG = sorted(f for f in FIGURES_ALONE if not f.isascii())
 GENRES = (
-    ("fr", FR + T2.FR2 + T2.FR4 + T2.FR5),
-    ("ar", AR + T2.AR2 + T2.ARY2 + T2.AR4 + T2.ARY4 * 4 + T2.AR5 * 2 + T2.ARY5 * 3),
-    ("ary-latn", ARABIZI + T2.ARABIZI2 + T2.ARABIZI4 * 2 + T2.ARABIZI5 * 2),
-    ("zgh", ZGH + T2.ZGH2 + T2.ZGH4 * 2 + T2.ZGH5 * 2),
+    ("fr", FR + T2.FR2 + T2.FR4 + T2.FR5 + T2.FR10),
+    ("ar", AR + T2.AR2 + T2.ARY2 + T2.AR4 + T2.ARY4 * 4 + T2.AR5 * 2 + T2.ARY5 * 3 + T2.AR10 * 2
+     + T2.ARY10 * 2),
+    ("ary-latn", ARABIZI + T2.ARABIZI2 + T2.ARABIZI4 * 2 + T2.ARABIZI5 * 2 + T2.ARABIZI10 * 2),
+    ("zgh", ZGH + T2.ZGH2 + T2.ZGH4 * 2 + T2.ZGH5 * 2 + T2.ZGH10 * 2),
     ("mixed", MIXED + T2.MIXED2),
     ("ar", NEG_AR + T2.NEG_ARY2), ("fr", NEG_FR), ("ary-latn", NEG_ARABIZI), ("zgh", T2.NEG_ZGH),
 )  # fmt: skip

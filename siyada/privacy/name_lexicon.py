@@ -228,6 +228,24 @@ ROUND9_GIVEN_ARABIC = words(
     وائل زياد بتول إبتسام بسمة مها سهيلة نسيمة نرجس ثناء عدنان ريحانة رحاب غفران مروى مروة إسراء اسراء
     نهال جهينة سليمان إياد أويس صهيب فريدة حبيبة الزبير الحسين عبد العالي تودة"""
 )
+# Round 10: the pet names and diminutives Darija chats call people by (Simo for Mohamed, Fati for Fatima,
+# Mimi for Meryem, Ziko for Zakaria, حمودة for Mohamed, كريمو for Karim), and common traditional names the
+# lists lacked (Sellam, Lmaati, Mfaddel). Only as list flags and generated names: a chat word alone is
+# still read by the model in its context.
+DIMINUTIVES_LATIN = words(
+    """simo moha hamou hammouda hmida hmad dodo fati fettouma tima mimi meriouma mariouma zizou ziko
+    kenzi soufi abdou karimo dija khaddouj khadouj aichoucha zinou minou mino hassouna hichou rido
+    youyou yassino youbi momo nono lolo bibo titi kiki nounou jojo moumou hamoudi hamada"""
+)
+DIMINUTIVES_ARABIC = words(
+    """سيمو حمو حمودة حميدو فاتي فطومة طيمة خدوج ديجة زينو زيزي مريوم ميمي عبدو كريمو عزوز حسونة زيكو
+    سوفي مينو دودو نونو لولو بيبو عيشوشة حمادة حمودي"""
+)
+ROUND10_GIVEN_LATIN = words(
+    """sellam maati lmaati kbir lkbir mfaddel mfadel hfid abdeslam abdsslam jilali bouazza maalem
+    hmidou hmad lhbib habib reddad hssaine"""
+)
+ROUND10_GIVEN_ARABIC = words("""سلام المعطي لمعطي الكبير امفضل المفضل لحبيب الحبيب بوعزة الجيلالي""")
 GIVEN_ALL_LATIN = (
     GIVEN_LATIN
     | MORE_GIVEN_LATIN
@@ -236,6 +254,8 @@ GIVEN_ALL_LATIN = (
     | ROUND4_GIVEN_LATIN
     | ROUND5_GIVEN_LATIN
     | ROUND9_GIVEN_LATIN
+    | ROUND10_GIVEN_LATIN
+    | DIMINUTIVES_LATIN
 )
 FAMILY_ALL_LATIN = (
     FAMILY_LATIN | MORE_FAMILY_LATIN | ROUND2_FAMILY_LATIN | ROUND3_FAMILY_LATIN | ROUND4_FAMILY_LATIN
@@ -247,6 +267,8 @@ GIVEN_ALL_ARABIC = (
     | ROUND3_GIVEN_ARABIC
     | ROUND4_GIVEN_ARABIC
     | ROUND9_GIVEN_ARABIC
+    | ROUND10_GIVEN_ARABIC
+    | DIMINUTIVES_ARABIC
 )
 FAMILY_ALL_ARABIC = (
     FAMILY_ARABIC | MORE_FAMILY_ARABIC | ROUND2_FAMILY_ARABIC | ROUND3_FAMILY_ARABIC | ROUND4_FAMILY_ARABIC

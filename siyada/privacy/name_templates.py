@@ -268,3 +268,66 @@ ZGH5 = (
     "ⴰⵏⴰⵎⴰⵙ: {P} — ⵜⵉⵔⵔⵓⵜ: {N}",
     "ⴰⵙⵙⵉⵔⵎ ⵉⵎⵖⵓⵔⵏ ⵉ {P} ⴷ {P} ⵙ ⵓⵎⵔⴰⵔ ⵏⵏⵙⵏ.",
 )
+
+# Round 10 (wild13's and wild14's misses, by category): patronymic chains written as one name in court
+# and police Arabic and in Sahrawi registers ({C}: given + بن/ولد/بنت + one to three names, often a family
+# name), pet names alone in chats ({DIM}), public figures by family name alone ({FIG}), lone names after
+# a title or an honorific that stays outside the name (مولاي, السيد, الحاج, lhaj, si, moulay), a chat's
+# speaker labels ("omar: ah ana f gare").
+AR10 = (
+    "حيث إن المسمى {C} صرح أمام الضابطة القضائية بأنه لا علم له بالمنسوب إليه.",
+    "وحيث دفع دفاع المتهم {C} ببطلان محضر الضابطة القضائية.",
+    "حضر أمامنا المسمى {C}، المزداد سنة 19{N} ب{TOWN}، وصرح بما يلي.",
+    "تقدمت المدعية {C} بمقال افتتاحي ترمي من خلاله إلى التطليق للشقاق.",
+    "قضت المحكمة بإدانة المتهم {C} بسنة حبسا موقوفة التنفيذ.",
+    "وحيث إن الزوجين {C} و{C} أدليا بعقد الزواج المؤرخ في {N}.",
+    "لائحة المستفيدين: {C}، {C}، {P}.",
+    "تم الاستماع إلى المشتكية {C}، ربة بيت، المزدادة سنة 19{N}.",
+    "وحيث إن الطاعن مولاي {P} لم يدل بما يثبت أداء الرسوم القضائية.",
+    "توصلنا من السيد {P} بمبلغ {N} درهم نقدا.",
+    "استقبل رئيس الحكومة الوزيرة {EP} لتدارس مشروع القانون.",
+    "سجل {FIG} هدفا رائعا في مباراة البارحة.",
+    "أحرز العداء {P} الميدالية الذهبية في سباق {N} متر.",
+)
+ARY10 = (
+    "{DIM} فين غبرتي؟ عيط ليا دابا",
+    "واش شفتي {DIM} اليوم؟",
+    "قول ل{DIM} يجيب معاه الخبز",
+    "آ {DIM} راني حداك فالقهوة",
+    "{DIM} قالت ليك ماتنساش الدوا",
+    "جيب معاك {DIM} و{G} للعرس",
+    "شفتي {FIG} كيفاش لعب البارح؟",
+    "{FIG} و{FIG} ماكانوش فالتشكيلة",
+    "الحاج {G} مول الحانوت قال ليا الثمن طلع",
+    "سير عند {G} {F} راه هو اللي كيصلح التلفون",
+    "الشيخ {C} صاحب الخيمة الكبيرة",
+)
+ARABIZI10 = (
+    "{DIM} 3afak jib m3ak lkhobz",
+    "a {DIM} fin nta? ana f lqahwa",
+    "wach chfti {DIM} lyoum?",
+    "9ol l {DIM} ycallini daba",
+    "{G}: wsselt?? / {G}: ah ana f gare",
+    "lhaj {G} mol lhanout 9al lia taman tla3",
+    "si {G} ghadi yji ghedda l dar",
+    "moulay {G} ydouz 3andi f lbureau",
+    "smhli a sidi {G} ma3rftch nmrtk",
+    "{FIG} ma l3bch mzyan lbare7",
+    "chfti goal dyal {FIG}? wa3r",
+    "{C} mn laayoune, jay l rbat f lkhedma",
+    "ana {C} mn tiznit, bghit n3rf lwra9",
+    "wa {G} rani wslt l gare",
+)
+FR10 = (
+    "Le joueur {FIG} a marqué le but de la victoire hier soir.",
+    "Transmission de l'acte de naissance de ma mère, {C}, pour la succession.",
+    "Footballer {FIG} was left out of the squad for the friendly.",
+    "Je vous présente {DIM}, ma petite sœur, qui cherche un stage.",
+)
+ZGH10 = (
+    "ⵜⴰⵏⵎⵎⵉⵔⵜ ⴰ {G}!",
+    "ⵓⵟⵟⵓⵏ ⵏ {G}: 06{N}",
+    "ⵉⵏⵏⴰ ⵢⵉ ⴷⴰⴷⴰ {G} ⵉⵙ ⵔⴰⴷ ⵢⴰⵙ ⴰⵙⴽⴽⴰ.",
+    "ⵜⴰⵎⵓⴱⵉⵍ ⵏ {G} ⵜⵍⵍⴰ ⴳ ⵎⵉⴷⵍⵜ.",
+    "ⴰⵙⵍⵎⴰⴷ {P} ⵉⵙⵙⵓⵜⵍ ⵉⵏⵍⵎⴰⴷⵏ.",
+)

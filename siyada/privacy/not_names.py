@@ -5,7 +5,8 @@ false alarms), dropped at the end of :func:`siyada.privacy.people.find_all_peopl
   ("لم يدل", "لم يحضر", "قال ليا"), a court text's noun ("لفائدة الأبناء", "تعويضا قدره", "احترام شروط"),
   a greeting ("السلام الحاجة", "وعليكم السلام أولدي"), a Tifinagh function word ("ⵉⴳⴰ ⵜ ⵙ": is, "ⵏⵏⵙ":
   his, "ⵖ": in);
-- a lone word that is a title, a role or a club, not a name ("Lhaj", "الوكيل", "الرجاء", "الوداد").
+- a lone word that is a title, a role, a club or a language, not a name ("Lhaj", "الوكيل", "الرجاء",
+  "Tamazight").
 """
 
 from __future__ import annotations
@@ -16,7 +17,10 @@ from siyada.privacy.gazetteer import norm, words
 _NEVER_FIRST = words(
     """لم لن قد قال قالت كان كانت لفائدة تعويضا تعويض احترام السلام وعليكم سلام الدين الصحيح"""
 ) | frozenset("ⵉⴳⴰ ⵜⴳⴰ ⵏⵏⵙ ⵏⵏⵖ ⵏⵏⴽ ⵏⵏⵎ ⵏⵏⵓ ⵖ ⴷ ⵏ ⵙ ⵜ ⴰⵔ ⵓⵔ ⴰⴷ ⵉ".split())  # noqa: SIM905 (words() folds to ASCII)
-_NEVER_ALONE = words("""lhaj lhajj l7aj l7ajj hajj haj lhaja hajja الوكيل الرجاء الوداد بالدعاء""")
+_NEVER_ALONE = words(
+    """lhaj lhajj l7aj l7ajj hajj haj lhaja hajja الوكيل الرجاء الوداد بالدعاء
+    tamazight tamazigh darija tifinagh"""
+)  # round 10: a language in a CV's list ("Languages: Arabic, French, Tamazight")
 
 
 def not_a_name(text: str, e: Entity) -> bool:

@@ -20,6 +20,7 @@ import re
 
 from siyada.privacy import entities as T
 from siyada.privacy.chat_names import find_chat_names
+from siyada.privacy.court_roles import find_after_court_roles
 from siyada.privacy.entities import Entity
 from siyada.privacy.gazetteer import norm, words
 from siyada.privacy.name_combined import find_people_learned
@@ -29,6 +30,7 @@ from siyada.privacy.name_lexicon import AFTER_NAME_ARABIC, TRADES_ARABIC
 from siyada.privacy.names import find_people
 from siyada.privacy.not_names import not_a_name
 from siyada.privacy.places import outside_places
+from siyada.privacy.public_figures import find_public_figures
 from siyada.privacy.tables import name_cells
 from siyada.privacy.tifinagh_names import is_label
 from siyada.privacy.trie_regex import trie_pattern
@@ -262,11 +264,20 @@ _NOT_FAMILY = words(
 # "محمد بن الطيب العمراوي") or an Amazigh "أو" name ("عائشة أوتزناخت"), which few lists hold; ordinal and
 # everyday adjectives that end like a nisba are left out.
 _SHAPED_FAMILY = re.compile(r" (ال[\u0621-\u064A]{3,}ي|أو[\u0621-\u064A]{3,})(?![^\W\d_])")
+# Round 10: an Amazigh family name in "أ" + consonant of five letters or more ("أمزال", "أزواغ", "أمحزون"),
+# after a known given name or a patronymic chain ("ميمون بن محند بن عمر أزواغ"; the chain's last name
+# need not be listed). Four letters is a verb's length ("أنكر", "أفاد"), a final "ت" a verb's ending.
+_AMAZIGH_FAMILY = re.compile(r" (أ[^\Wاأإآوى\d_][\u0621-\u064A]{3,}(?<!ت))(?![^\W\d_])")
+_CHAIN_LINK = re.compile(r" (?:بن|ولد|بنت) ")
 _NOT_SHAPED_FAMILY = words(
     """الثاني الحالي الماضي الرسمي الشخصي المعني الجاري التالي الأصلي النهائي الابتدائي الإقليمي الجهوي
     الوطني الدولي الملكي الشرعي القانوني القضائي العمومي المحلي الاجتماعي الصحي المدني الجنائي الإداري
     الكبيري أولاد أولى أوضح أوقات أوراق أولئك أوروبا أوروبي أوصى
-    الدراري الكهربائي البلومبي المحامي الزلايجي الميكانيكي الصيدلي الحرفي الموسيقي المغربي الفرنسي"""
+    الدراري الكهربائي البلومبي المحامي الزلايجي الميكانيكي الصيدلي الحرفي الموسيقي المغربي الفرنسي
+    أمازيغي أمازيغية أثناء أسفله أعلاه أدناه أيضا أخرى أكثر أمام أحيانا أصلا أبدا أربعة أربعين أطفال
+    أبناء أشخاص أشهر أسبوع أسابيع أمتار أموال أملاك أرملة أجرة أغلبية أقصى أدنى أسرته أسرتها أخته أخيه
+    أمها أبيه أبوه أقاربه أصدقاء أرقام أسماء أجنبي أجنبية أكادير أزيلال أصيلة أعضاء أفراد أزواج أقسام
+    أحكام أطراف أصحاب أعمال أشياء أسعار أرباح أحياء أجزاء أساتذة أطباء"""
 )
 
 
@@ -274,7 +285,7 @@ def _with_family(text: str, e: Entity, starts: set[int]) -> Entity:
     last = text[max(e.start, text.rfind(" ", e.start, e.end) + 1) : e.end]  # one word: rfind is -1
     m = _PREFIXED_FAMILY.match(text, e.end)
     if m is None and not last.isascii():
-        m = _SHAPED_FAMILY.match(text, e.end)
+        m = _SHAPED_FAMILY.match(text, e.end) or _AMAZIGH_FAMILY.match(text, e.end)
         if m is not None and (m.group(1) in _NOT_SHAPED_FAMILY or _not_a_name_end(m.group(1))):
             return e  # a trade or a court text's word ("لحسن الكهربائي", "الأستاذ الطاهر المحامي")
     if m is None or m.start(1) in starts:
@@ -282,7 +293,8 @@ def _with_family(text: str, e: Entity, starts: set[int]) -> Entity:
     glued = norm(m.group(1)) if m.group(1).isascii() else m.group(1)  # norm() keeps Latin letters only
     if glued in _NOT_FAMILY or glued in AFTER_NAME_ARABIC:
         return e
-    if "g" not in _gazetteer(last, "latin" if last.isascii() else "ar"):
+    chain = _CHAIN_LINK.search(text, e.start, e.end) is not None and not last.isascii()
+    if not chain and "g" not in _gazetteer(last, "latin" if last.isascii() else "ar"):
         return e
     return Entity(e.start, m.end(1), e.type, e.score)
 
@@ -348,8 +360,27 @@ def _a_company(text: str, e: Entity) -> bool:
     )
 
 
+def _called_twice(text: str, e: Entity) -> list[Entity]:
+    """Round 10: a name called twice ("زكية زكية ها الواتساب", "mimi mimi fi9i") is the same name twice, two
+    spans, not a given and a family name."""
+    value = text[e.start : e.end]
+    first, _, rest = value.partition(" ")
+    if not rest or rest != first:
+        return [e]
+    second = e.start + len(first) + 1
+    return [Entity(e.start, e.start + len(first), e.type, e.score), Entity(second, e.end, e.type, e.score)]
+
+
+def _new_figures(rules: list[Entity], figures: list[Entity]) -> list[Entity]:
+    """The new spans no rule span overlaps (the rules' own reading of a name stands): the rule spans must
+    not overlap one another for the model's spans to be matched to them."""
+    return [f for f in figures if not any(r.start < f.end and f.start < r.end for r in rules)]
+
+
 def find_all_people(text: str) -> list[Entity]:
     rules = find_people(text) + find_chat_names(text)  # round 9: lists and role words in chats
+    rules += _new_figures(rules, find_public_figures(text))  # round 10: footballers, singers, ministers
+    rules += _new_figures(rules, find_after_court_roles(text))  # round 10: "المتهم رضى"
     model = [t for e in find_people_learned(text) if (t := _trimmed(text, e)) is not None]
     kept: list[Entity] = []
     for rule, seen in zip(rules, _by_rule(rules, model), strict=True):
@@ -381,4 +412,5 @@ def find_all_people(text: str) -> list[Entity]:
     done = [e for e in done if text[e.start : e.end] not in _NEVER_ALONE_ARABIC and not _a_company(text, e)]
     done = [e for e in done if not not_a_name(text, e)]  # round 9: verbs, greetings, titles, clubs
     done = [x for e in done if (x := set_edges(text, e)) is not None]  # round 9: cues, particles, family
+    done = [part for e in done for part in _called_twice(text, e)]
     return outside_places(text, done)

@@ -220,6 +220,9 @@ _LIST_JOIN = re.compile(r",? (?:et |and |w |ou )?|, ")
 _MAX_LIST = 8
 
 
+_CHAIN_TOWN = re.compile(r"(?:بن|ولد|ben|ould) ", re.IGNORECASE)
+
+
 def outside_places(text: str, people: list, spans: list[tuple[int, int]] | None = None) -> list:
     """The PERSON candidates that overlap no place name (no candidate: no place to look for)."""
     if not people:
@@ -234,8 +237,17 @@ def outside_places(text: str, people: list, spans: list[tuple[int, int]] | None 
     # Many family names are towns too ("Tariq Benslimane", "Samir Settati"): a town that ends a name
     # begun by other words is that name's family name; a town alone ("Sidi Bennour") is a place.
     town_at = {e: s for s, e in towns}
+    town_from = {s: e for s, e in towns}
+
+    def in_chain(hit: int, stop: int) -> bool:
+        """Round 10: a town named "son of X" ("بن أحمد", Ben Ahmed) inside a patronymic chain ("عزيز بن
+        أحمد الفيلالي") is the father's name, when nothing else of the name is a place."""
+        end = town_from.get(hit)
+        return end is not None and _CHAIN_TOWN.match(text, hit) is not None and covered.find(1, end, stop) < 0
+
     return [
         p
         for p in people
-        if (hit := covered.find(1, p.start, p.end)) < 0 or (hit > p.start and town_at.get(p.end) == hit)
+        if (hit := covered.find(1, p.start, p.end)) < 0
+        or (hit > p.start and (town_at.get(p.end) == hit or in_chain(hit, p.end)))
     ]

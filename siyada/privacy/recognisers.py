@@ -17,6 +17,7 @@ from siyada.privacy.checksums import digits_only, iban_valid, luhn_valid, mod97_
 from siyada.privacy.cin_forms import find_cin_forms
 from siyada.privacy.context import distance_to_context, has_context, negative_context
 from siyada.privacy.entities import Entity
+from siyada.privacy.passports import find_foreign_passports
 
 Recogniser = Callable[[str], list[Entity]]
 
@@ -192,9 +193,13 @@ _INTL = (
     + r")?"
 )
 # Round 9: the trunk prefix in brackets as a landline is written ("(05) 37 70 12 49").
+# Round 10: a landline's whole area code in brackets ("(0522) 26 44 19").
 _PHONE = re.compile(
-    _PHONE_START + r"(?:" + _INTL + r"[5-8]|0" + _SEP + r"[5-8]|\(0[5-8]\))(?:" + _SEP + r"\d){8}" + _NA_SOFT
-)
+    _PHONE_START
+    + r"(?:(?:" + _INTL + r"[5-8]|0" + _SEP + r"[5-8]|\(0[5-8]\))(?:" + _SEP + r"\d){8}"
+    + r"|\(0[5-8]\d\d\)(?:" + _SEP + r"\d){6})"
+    + _NA_SOFT
+)  # fmt: skip
 # Round 9: pairs cut by slashes ("0617/55/20/48", "06/61/23/45/78"), apart from _SEP so that a date
 # ("06/07/2024 10") is not read as one; groups of two or three digits only.
 _PHONE_SLASH = re.compile(r"(?<![\w/])0[5-8]\d{0,2}(?:/\d{2,3}){2,4}(?![\w/])")
@@ -440,4 +445,5 @@ PATTERN_RECOGNISERS: tuple[Recogniser, ...] = (
     find_ids,
     find_cin_forms,
     find_plates,
+    find_foreign_passports,
 )

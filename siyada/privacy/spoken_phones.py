@@ -33,12 +33,15 @@ _UNITS = {
     "seb3a": 7, "sab3a": 7, "sebta": 7, "tmanya": 8, "tmenya": 8, "tes3a": 9, "tis3a": 9, "3achra": 10,
     "7dach": 11, "hdach": 11, "tnach": 12, "tlatach": 13, "rb3tach": 14, "khmstach": 15, "settach": 16,
     "sb3tach": 17, "tmntach": 18, "tsa3tach": 19,
+    # round 10: the short chat spellings ("zero sta, sb3in w tmnya", "zouj", "sba3tach")
+    "sta": 6, "zouj": 2, "zoj": 2, "tmnya": 8, "tmenia": 8, "sba3tach": 17, "sb3atach": 17, "ts3tach": 19,
+    "tmentach": 18,
     # Arabic script (MSA and Darija)
     "صفر": 0, "زيرو": 0, "واحد": 1, "جوج": 2, "اثنين": 2, "اتنين": 2, "زوج": 2, "ثلاثة": 3, "تلاتة": 3,
     "تلاثة": 3, "أربعة": 4, "اربعة": 4, "ربعة": 4, "خمسة": 5, "ستة": 6,
     "سطة": 6, "ستا": 6, "سيس": 6, "سبعة": 7, "سيت": 7, "اثنا": 2, "ثمانية": 8,
     "تمنية": 8, "تمانية": 8, "تسعة": 9, "عشرة": 10, "حداش": 11, "طناش": 12, "تلطاش": 13, "ربعطاش": 14,
-    "خمسطاش": 15, "سطاش": 16, "سبعطاش": 17, "تمنطاش": 18, "تسعطاش": 19,
+    "تنين": 2, "خمسطاش": 15, "سطاش": 16, "سبعطاش": 17, "تمنطاش": 18, "تسعطاش": 19,
 }  # fmt: skip
 _TENS = {
     "vingt": 20, "trente": 30, "quarante": 40, "cinquante": 50, "soixante": 60, "quatre-vingt": 80,
@@ -47,6 +50,7 @@ _TENS = {
     "tlatin": 30, "tlatine": 30, "rb3in": 40, "arb3in": 40, "arba3in": 40, "khamsin": 50, "5amsin": 50,
     "sittin": 60, "settin": 60, "sab3in": 70, "seb3in": 70, "tmanin": 80, "tmenin": 80, "tis3in": 90,
     "tes3in": 90, "tisa3in": 90, "sb3in": 70, "sba3in": 70, "tmnin": 80, "ts3in": 90,
+    "khmsin": 50, "sttin": 60, "stin": 60, "tmanine": 80,
     "عشرين": 20, "ثلاثين": 30, "تلاتين": 30, "تلاثين": 30, "أربعين": 40, "اربعين": 40, "ربعين": 40,
     "خمسين": 50, "ستين": 60, "سبعين": 70, "ثمانين": 80, "تمانين": 80, "تسعين": 90,
 }  # fmt: skip

@@ -68,6 +68,37 @@ def _after(*cues: str) -> re.Pattern[str]:
 
 
 _AFTER_CUE, _AFTER_VOCATIVE, _AFTER_TITLE = _after(*_CUES), _after(_VOCATIVE, *_KIN), _after(*_TITLES)
+# Round 10: a greeting or thanks, the vocative and maybe a kin word ("ⴰⵣⵓⵍ ⴰ ⵓⵍⵜⵎⴰ X", "ⵙⵍⴰⵎ ⴰ X", "ⵜⴰⵏⵎⵎⵉⵔⵜ
+# ⴰ ⵎⵙ X": hello / thanks, my sister, my son): the one word after them is the person's name, listed or
+# not; the kin word is not part of it.
+_GREETINGS = ("ⴰⵣⵓⵍ", "ⵙⵍⴰⵎ", "ⵜⴰⵏⵎⵎⵉⵔⵜ", "ⴰⵏⵙⵓⴼ")
+_KIN_CALLED = ("ⵓⵍⵜⵎⴰ", "ⴳⵎⴰ", "ⵎⵎⵉ", "ⵉⵍⵍⵉ", "ⵎⵙ", "ⵓⵍⵜ", "ⴰⵎⴷⴷⴰⴽⴽⵯⵍ", "ⵜⴰⵎⴷⴷⴰⴽⴽⵯⵍⵜ", *_KIN)
+_GREETED = re.compile(
+    r"(?<![\u2D30-\u2D7F])(?:" + "|".join(_GREETINGS) + r") ⴰ (?:(?:" + "|".join(_KIN_CALLED) + r") )?"
+    r"([\u2D30-\u2D7F]{3,})(?![\u2D30-\u2D7F])(?! ⴰ )"
+)
+_GREETED_SCORE = 0.6
+# A group addressed ("ⴰⵣⵓⵍ ⴰ ⵢⵉⵎⴷⴷⵓⴽⴰⵍ", hello friends; brothers, sisters, all): no one's name.
+_GROUPS = frozenset(
+    "ⵢⵉⵎⴷⴷⵓⴽⴰⵍ ⵉⵎⴷⴷⵓⴽⴰⵍ ⵜⵉⵎⴷⴷⵓⴽⴰⵍ ⴰⵢⵜⵎⴰ ⵉⵙⵜⵎⴰ ⴰⵢⵜⵎⴰⵜⵏ ⴰⵢⵜⵎⴰⵜⵉ ⵉⵎⴷⵓⴽⴰⵍ ⵎⴰⵕⵕⴰ ⵎⴰⵔⵔⴰ ⵉⵎⵣⴰⵔⵏ ⵉⵎⵖⴰⵔⵏ".split()  # noqa: SIM905
+)
+
+
+def _greeted(text: str, found: list[Entity]) -> list[Entity]:
+    """`found` with the greeted names added; a weaker reading of the same word (a listed name alone,
+    0.45) is raised to the greeting's score."""
+    out = list(found)
+    for m in _GREETED.finditer(text):
+        word = m.group(1)
+        if word in _KIN_CALLED or word in _PARTICLES or word in _CUE_WORDS or word in _GROUPS:
+            continue
+        start, end = m.start(1), m.end(1)
+        same = [k for k, e in enumerate(out) if (e.start, e.end) == (start, end) and e.score < _GREETED_SCORE]
+        for k in same:
+            out[k] = Entity(start, end, T.PERSON, _GREETED_SCORE)
+        if not same and not any(e.start < end and start < e.end for e in out):
+            out.append(Entity(start, end, T.PERSON, _GREETED_SCORE))
+    return out
 
 
 def is_label(text: str, end: int) -> bool:
@@ -98,6 +129,7 @@ def find_tifinagh_people(text: str) -> list[Entity]:
             i += 1
             continue
         known = key in _GIVEN and (len(key) >= 3 or (tok.start() in called and len(key) >= 2))
+        known = known and tok.group() not in _KIN_CALLED  # "ⵜⴰⵏⵎⵎⵉⵔⵜ ⴰ ⵎⵙ X": "my son", then the name
         known = known or (tok.start() in titled and tok.group() not in _PARTICLES and len(key) >= 2)
         if not (is_cued or known):
             i += 1
@@ -119,4 +151,4 @@ def find_tifinagh_people(text: str) -> list[Entity]:
             score = _TITLED  # the model, which sees few Tifinagh titles, does not overrule it
         out.append(Entity(tok.start(), tokens[j - 1].end(), T.PERSON, score))
         i = j
-    return out
+    return _greeted(text, out)
