@@ -274,21 +274,40 @@ def word_views(word: str) -> tuple[tuple[str, ...], ...]:
 
 def word_parts(word: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
     """The word's own features, and those it gives its near (±1) and far (±2) neighbours, unprefixed."""
-    script = _script(word)
-    low = norm(word) if script == "lat" else word.lower()
-    shape = _shape(word)
-    gz = tuple(f"gz={g}" for g in _gazetteer(word, script))
-    own = ("b", f"w={low}", f"sc={script}", f"sh={shape}", f"s2={low[-2:]}", f"p3={low[:3]}")
-    own += (f"s3={low[-3:]}", f"len={min(len(word), 6)}", *gz)  # one letter ("ⵏ", "a", "ا") is rarely a name
-    near = (f"w={low}", f"sh={shape[:2]}", *gz)
+    script, low, shape, gz = word_keys(word)
+    head, affixes, tail = own_runs(low, script, shape, len(word), gz)
+    own = head + affixes + tail
+    near = (f"w={low}", *near_marks(shape, gz))
     far = (f"w={low}", *gz)  # the far neighbours: word and lists
     return own, near, far
 
 
-View = Callable[[str], tuple[tuple[str, ...], ...]]
+def word_keys(word: str) -> tuple[str, str, str, tuple[str, ...]]:
+    """What a word's features are made of: its script, lower-case form, shape and lists' flags."""
+    script = _script(word)
+    low = norm(word) if script == "lat" else word.lower()
+    return script, low, _shape(word), tuple(f"gz={g}" for g in _gazetteer(word, script))
 
 
-def features(words: list[str], view: View | None = None) -> list[tuple[str, ...]]:
+def own_runs(
+    low: str, script: str, shape: str, n: int, gz: tuple[str, ...]
+) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """A word's own features in three runs (word and form, affixes, length and lists), in this order."""
+    head = ("b", f"w={low}", f"sc={script}", f"sh={shape}")
+    affixes = (f"s2={low[-2:]}", f"p3={low[:3]}", f"s3={low[-3:]}")
+    return head, affixes, (f"len={min(n, 6)}", *gz)  # one letter ("ⵏ", "a", "ا") is rarely a name
+
+
+def near_marks(shape: str, gz: tuple[str, ...]) -> tuple[str, ...]:
+    """What a word gives its near neighbours besides itself: its shape class and lists' flags."""
+    return (f"sh={shape[:2]}", *gz)
+
+
+Feature = str | bytes  # the CRF's view holds its features as UTF-8 (name_model)
+View = Callable[[str], tuple[tuple[Feature, ...], ...]]
+
+
+def features(words: list[str], view: View | None = None) -> list[tuple[Feature, ...]]:
     """Each token's features; `view` may drop those the model gave no weight (see name_model)."""
     views = [(view or word_views)(w) for w in words]
     # Padded at both ends so every token reads its four neighbours' views the same way: one tuple
