@@ -210,7 +210,11 @@ def _gazetteer(word: str, script: str) -> tuple[str, ...]:
         if script in ("lat", "d") and not low.isalpha():  # Arabizi digits read as letters
             cands += [low.translate(_ARABIZI), low.translate(_ARABIZI_BARE)]
         # Darija puts its article before many names in chats (lmokhtar, l3arbi, elalamy): read them bare too.
-        cands += [c[k:] for c in cands for k in (1, 2) if len(c) - k >= 3 and c[:k] in ("l", "el")]
+        cands += [
+            c[1:] if c[:1] == "l" else c[2:]
+            for c in cands
+            if (c[:1] == "l" and len(c) >= 4) or (c[:2] == "el" and len(c) >= 5)
+        ]
         cands = list(dict.fromkeys(cands))
         for cand in cands:
             parts = cand.split("-") if "-" in cand else (cand,)
@@ -248,12 +252,14 @@ def _spelled_otherwise(low: str) -> tuple[str, ...]:
     if len(low) < 5 or not low.isascii():
         return ()
     base = low.replace("'", "")
-    variants = {_DOUBLED.sub(r"\1", base), _O_ALONE.sub("ou", base), base[:-1] if base[-1] == "e" else base}
-    variants.add(_O_ALONE.sub("ou", _DOUBLED.sub(r"\1", base)))
+    # A sub with a group in its template runs Python code per call: most words have no doubled letter.
+    single = _DOUBLED.sub(r"\1", base) if _DOUBLED.search(base) else base
+    variants = {single, _O_ALONE.sub("ou", base), base[:-1] if base[-1] == "e" else base}
+    variants.add(_O_ALONE.sub("ou", single))
     flags = []
-    if any(v in GIVEN_ALL_LATIN for v in variants):
+    if not variants.isdisjoint(GIVEN_ALL_LATIN):
         flags.append("g")
-    if any(v in FAMILY_ALL_LATIN for v in variants):
+    if not variants.isdisjoint(FAMILY_ALL_LATIN):
         flags.append("f")
     return tuple(flags)
 
