@@ -22,7 +22,7 @@ class WordCacheInfo(NamedTuple):
 class _WordCache(dict[Any, Any]):
     """A word's value by subscription: a hit is one dict lookup in C, with no Python frame (an
     `lru_cache` behind a length check cost two calls, a tenth of the analyzer's time); `__missing__`
-    computes a miss. Bounded: full, it drops its older half (work amortised O(1) per word)."""
+    computes a miss. Bounded: full, it keeps its newer half (work amortised O(1) per word)."""
 
     def __init__(self, fn: Callable[..., Any], maxsize: int) -> None:
         super().__init__()
@@ -34,9 +34,9 @@ class _WordCache(dict[Any, Any]):
         value = self.fn(*key) if tupled else self.fn(key)
         if len(key[0] if tupled else key) <= WORD_CACHE_CHARS:
             if len(self) >= self.maxsize:
-                newer = list(self.items())[len(self) // 2 :]
+                entries = list(self.items())
                 self.clear()
-                self.update(newer)
+                self.update(entries[len(entries) - self.maxsize // 2 :])
             self[key] = value
         return value
 

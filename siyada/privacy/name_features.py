@@ -281,8 +281,7 @@ def word_views(word: str) -> tuple[tuple[str, ...], ...]:
 def word_parts(word: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
     """The word's own features, and those it gives its near (±1) and far (±2) neighbours, unprefixed."""
     script, low, shape, gz = word_keys(word)
-    head, affixes, tail = own_runs(low, script, shape, len(word), gz)
-    own = head + affixes + tail
+    own = own_head(low, script, shape) + affixes(low) + own_tail(len(word), gz)
     near = (f"w={low}", *near_marks(shape, gz))
     far = (f"w={low}", *gz)  # the far neighbours: word and lists
     return own, near, far
@@ -295,13 +294,17 @@ def word_keys(word: str) -> tuple[str, str, str, tuple[str, ...]]:
     return script, low, _shape(word), tuple(f"gz={g}" for g in _gazetteer(word, script))
 
 
-def own_runs(
-    low: str, script: str, shape: str, n: int, gz: tuple[str, ...]
-) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
-    """A word's own features in three runs (word and form, affixes, length and lists), in this order."""
-    head = ("b", f"w={low}", f"sc={script}", f"sh={shape}")
-    affixes = (f"s2={low[-2:]}", f"p3={low[:3]}", f"s3={low[-3:]}")
-    return head, affixes, (f"len={min(n, 6)}", *gz)  # one letter ("ⵏ", "a", "ا") is rarely a name
+# A word's own features are these three runs, in this order.
+def own_head(low: str, script: str, shape: str) -> tuple[str, ...]:
+    return ("b", f"w={low}", f"sc={script}", f"sh={shape}")
+
+
+def affixes(low: str) -> tuple[str, ...]:
+    return (f"s2={low[-2:]}", f"p3={low[:3]}", f"s3={low[-3:]}")
+
+
+def own_tail(n: int, gz: tuple[str, ...]) -> tuple[str, ...]:
+    return (f"len={min(n, 6)}", *gz)  # one letter ("ⵏ", "a", "ا") is rarely a name
 
 
 def near_marks(shape: str, gz: tuple[str, ...]) -> tuple[str, ...]:

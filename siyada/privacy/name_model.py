@@ -13,6 +13,7 @@ number of tokens (bounded in its turn by ``MAX_TOKENS`` per call, longer texts a
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections.abc import Iterable
 from pathlib import Path
@@ -26,9 +27,11 @@ from siyada.privacy.name_features import (
     OFFSETS,
     Token,
     View,
+    affixes,
     features,
     near_marks,
-    own_runs,
+    own_head,
+    own_tail,
     tokens,
     word_keys,
     word_parts,
@@ -71,6 +74,8 @@ def _model_views(tagger: pycrfsuite.Tagger) -> View:
             }
 
             vocab = vocabulary(known)
+            # A stand-in word outside the vocabulary: its "w=" is kept nowhere, as a new word's is not.
+            blank = "\x00" * next(k for k in itertools.count() if "\x00" * k not in vocab)
 
             def kept(features: Iterable[str], keep: frozenset[str], off: str = "") -> tuple[bytes, ...]:
                 # as UTF-8, CRFsuite's own strings: handing it bytes spares a quarter of its conversion
@@ -90,13 +95,11 @@ def _model_views(tagger: pycrfsuite.Tagger) -> View:
                 # affixes plus runs shared by many words, each filtered once (a new word cost a third
                 # of a first pass).
                 head, tail = framed(shape, script, len(word), gz)
-                affixes = kept(own_runs(low, script, shape, len(word), gz)[1], known)
-                return (head + affixes + tail, *around(shape[:2], gz))
+                return (head + kept(affixes(low), known) + tail, *around(shape[:2], gz))
 
             @word_cache(maxsize=4096)
             def framed(shape: str, script: str, n: int, gz: tuple[str, ...]) -> tuple[tuple[bytes, ...], ...]:
-                head, _affixes, tail = own_runs("", script, shape, n, gz)  # "w=" is not kept: no word
-                return kept(head, known), kept(tail, known)
+                return kept(own_head(blank, script, shape), known), kept(own_tail(n, gz), known)
 
             @word_cache(maxsize=4096)
             def around(shape2: str, gz: tuple[str, ...]) -> tuple[tuple[bytes, ...], ...]:
@@ -108,7 +111,7 @@ def _model_views(tagger: pycrfsuite.Tagger) -> View:
             # The model's own vocabulary (the words whose "w=" carries a weight at some offset, about
             # 3,600) is read when the model is loaded, once (~0.1 s, a few MB): most words of a prompt are
             # among them, and a word met for the first time costs more than the rest of its analysis.
-            for word in sorted(vocabulary(known)):
+            for word in sorted(vocab):
                 view(word)
             _VIEWS[MODEL_PATH] = view
         return view
