@@ -34,7 +34,10 @@ class _WordCache(dict[Any, Any]):
         value = self.fn(*key) if tupled else self.fn(key)
         if len(key[0] if tupled else key) <= WORD_CACHE_CHARS:
             if len(self) >= self.maxsize:
-                entries = list(self.items())
+                try:
+                    entries = list(self.items())
+                except RuntimeError:  # another thread wrote to it meanwhile (the shield runs in several)
+                    entries = []
                 self.clear()
                 self.update(entries[len(entries) - self.maxsize // 2 :])
             self[key] = value
