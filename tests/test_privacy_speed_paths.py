@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from siyada.privacy import gazetteer, name_model
-from siyada.privacy.analyzer import RECOGNISERS, analyze, resolve_overlaps
+from siyada.privacy.analyzer import DEFAULT_THRESHOLD, RECOGNISERS, analyze, resolve_overlaps
 from siyada.privacy.markup import load_markup
 from siyada.privacy.name_features import OFFSETS, tokens, word_keys, word_parts
 from tests.server import Server
@@ -42,8 +42,14 @@ def _full(text: str) -> list[tuple[int, int, str, float]]:
     from siyada.privacy.analyzer import _TO_ASCII, PATTERN_RECOGNISERS
 
     digits = text.translate(_TO_ASCII)
-    found = [e for rec in PATTERN_RECOGNISERS for e in rec(digits) if e.score >= 0.5]
-    found += [e for rec in RECOGNISERS if rec not in PATTERN_RECOGNISERS for e in rec(text) if e.score >= 0.5]
+    found = [e for rec in PATTERN_RECOGNISERS for e in rec(digits) if e.score >= DEFAULT_THRESHOLD]
+    found += [
+        e
+        for rec in RECOGNISERS
+        if rec not in PATTERN_RECOGNISERS
+        for e in rec(text)
+        if e.score >= DEFAULT_THRESHOLD
+    ]
     return [(e.start, e.end, e.type, e.score) for e in resolve_overlaps(found)]
 
 
