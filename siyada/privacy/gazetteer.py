@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable
-from functools import lru_cache, wraps
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar, cast
 
 R = TypeVar("R")
 # Words longer than this are read every time rather than cached: a word is any run of letters, so a
@@ -14,20 +13,68 @@ R = TypeVar("R")
 WORD_CACHE_CHARS = 64
 
 
+class WordCacheInfo(NamedTuple):
+    misses: int
+    maxsize: int
+    currsize: int
+
+
+class _WordCache(dict[Any, Any]):
+    """A word's value by subscription: a hit is one dict lookup in C, with no Python frame (an
+    `lru_cache` behind a length check cost two calls, a tenth of the analyzer's time); `__missing__`
+    computes a miss. Bounded: full, it keeps its newer half (work amortised O(1) per word)."""
+
+    def __init__(self, fn: Callable[..., Any], maxsize: int) -> None:
+        super().__init__()
+        self.fn, self.maxsize, self.misses = fn, maxsize, 0
+
+    def __missing__(self, key: Any) -> Any:
+        self.misses += 1
+        tupled = type(key) is tuple
+        value = self.fn(*key) if tupled else self.fn(key)
+        if len(key[0] if tupled else key) <= WORD_CACHE_CHARS:
+            if len(self) >= self.maxsize:
+                try:
+                    entries = list(self.items())
+                except RuntimeError:  # another thread wrote to it meanwhile (the shield runs in several)
+                    entries = []
+                self.clear()
+                self.update(entries[len(entries) - self.maxsize // 2 :])
+            self[key] = value
+        return value
+
+    def cache_info(self) -> WordCacheInfo:
+        return WordCacheInfo(self.misses, self.maxsize, len(self))
+
+    def cache_clear(self) -> None:
+        self.clear()
+
+
+class _OneWord(_WordCache):
+    """A function of one word: calling it is `dict.__getitem__` itself."""
+
+    __call__ = dict.__getitem__
+
+
 def word_cache(maxsize: int) -> Callable[[Callable[..., R]], Callable[..., R]]:
-    """`lru_cache` over a function whose first argument is a word, for words of at most
-    `WORD_CACHE_CHARS` characters (no name, title or identifier is longer)."""
+    """A cache over a function whose first argument is a word, for words of at most `WORD_CACHE_CHARS`
+    characters (no name, title or identifier is longer); a longer word is read every time. The
+    function's arguments are positional; with one, a hit costs no Python call at all."""
 
     def wrap(fn: Callable[..., R]) -> Callable[..., R]:
-        cached = lru_cache(maxsize=maxsize)(fn)
+        arity = fn.__code__.co_argcount
+        cache = (_OneWord if arity == 1 else _WordCache)(fn, maxsize)
+        if arity == 1:
+            out: Any = cache
+        else:
 
-        @wraps(fn)
-        def call(word: str, *args: Any) -> R:
-            return cached(word, *args) if len(word) <= WORD_CACHE_CHARS else fn(word, *args)
+            def out(*key: Any) -> Any:
+                return cache[key]
 
-        call.cache_info = cached.cache_info  # type: ignore[attr-defined]
-        call.cache_clear = cached.cache_clear  # type: ignore[attr-defined]
-        return call
+            out.cache_info, out.cache_clear = cache.cache_info, cache.cache_clear
+        out.__name__, out.__qualname__, out.__doc__ = fn.__name__, fn.__qualname__, fn.__doc__
+        out.__wrapped__ = fn
+        return cast(Callable[..., R], out)
 
     return wrap
 

@@ -210,7 +210,11 @@ def _gazetteer(word: str, script: str) -> tuple[str, ...]:
         if script in ("lat", "d") and not low.isalpha():  # Arabizi digits read as letters
             cands += [low.translate(_ARABIZI), low.translate(_ARABIZI_BARE)]
         # Darija puts its article before many names in chats (lmokhtar, l3arbi, elalamy): read them bare too.
-        cands += [c[k:] for c in cands for k in (1, 2) if len(c) - k >= 3 and c[:k] in ("l", "el")]
+        cands += [
+            c[1:] if c[:1] == "l" else c[2:]
+            for c in cands
+            if (c[:1] == "l" and len(c) >= 4) or (c[:2] == "el" and len(c) >= 5)
+        ]
         cands = list(dict.fromkeys(cands))
         for cand in cands:
             parts = cand.split("-") if "-" in cand else (cand,)
@@ -248,12 +252,14 @@ def _spelled_otherwise(low: str) -> tuple[str, ...]:
     if len(low) < 5 or not low.isascii():
         return ()
     base = low.replace("'", "")
-    variants = {_DOUBLED.sub(r"\1", base), _O_ALONE.sub("ou", base), base[:-1] if base[-1] == "e" else base}
-    variants.add(_O_ALONE.sub("ou", _DOUBLED.sub(r"\1", base)))
+    # A sub with a group in its template runs Python code per call: most words have no doubled letter.
+    single = _DOUBLED.sub(r"\1", base) if _DOUBLED.search(base) else base
+    variants = {single, _O_ALONE.sub("ou", base), base[:-1] if base[-1] == "e" else base}
+    variants.add(_O_ALONE.sub("ou", single))
     flags = []
-    if any(v in GIVEN_ALL_LATIN for v in variants):
+    if not variants.isdisjoint(GIVEN_ALL_LATIN):
         flags.append("g")
-    if any(v in FAMILY_ALL_LATIN for v in variants):
+    if not variants.isdisjoint(FAMILY_ALL_LATIN):
         flags.append("f")
     return tuple(flags)
 
@@ -274,21 +280,43 @@ def word_views(word: str) -> tuple[tuple[str, ...], ...]:
 
 def word_parts(word: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
     """The word's own features, and those it gives its near (±1) and far (±2) neighbours, unprefixed."""
-    script = _script(word)
-    low = norm(word) if script == "lat" else word.lower()
-    shape = _shape(word)
-    gz = tuple(f"gz={g}" for g in _gazetteer(word, script))
-    own = ("b", f"w={low}", f"sc={script}", f"sh={shape}", f"s2={low[-2:]}", f"p3={low[:3]}")
-    own += (f"s3={low[-3:]}", f"len={min(len(word), 6)}", *gz)  # one letter ("ⵏ", "a", "ا") is rarely a name
-    near = (f"w={low}", f"sh={shape[:2]}", *gz)
+    script, low, shape, gz = word_keys(word)
+    own = own_head(low, script, shape) + affixes(low) + own_tail(len(word), gz)
+    near = (f"w={low}", *near_marks(shape, gz))
     far = (f"w={low}", *gz)  # the far neighbours: word and lists
     return own, near, far
 
 
-View = Callable[[str], tuple[tuple[str, ...], ...]]
+def word_keys(word: str) -> tuple[str, str, str, tuple[str, ...]]:
+    """What a word's features are made of: its script, lower-case form, shape and lists' flags."""
+    script = _script(word)
+    low = norm(word) if script == "lat" else word.lower()
+    return script, low, _shape(word), tuple(f"gz={g}" for g in _gazetteer(word, script))
 
 
-def features(words: list[str], view: View | None = None) -> list[tuple[str, ...]]:
+# A word's own features are these three runs, in this order.
+def own_head(low: str, script: str, shape: str) -> tuple[str, ...]:
+    return ("b", f"w={low}", f"sc={script}", f"sh={shape}")
+
+
+def affixes(low: str) -> tuple[str, ...]:
+    return (f"s2={low[-2:]}", f"p3={low[:3]}", f"s3={low[-3:]}")
+
+
+def own_tail(n: int, gz: tuple[str, ...]) -> tuple[str, ...]:
+    return (f"len={min(n, 6)}", *gz)  # one letter ("ⵏ", "a", "ا") is rarely a name
+
+
+def near_marks(shape: str, gz: tuple[str, ...]) -> tuple[str, ...]:
+    """What a word gives its near neighbours besides itself: its shape class and lists' flags."""
+    return (f"sh={shape[:2]}", *gz)
+
+
+Feature = str | bytes  # the CRF's view holds its features as UTF-8 (name_model)
+View = Callable[[str], tuple[tuple[Feature, ...], ...]]
+
+
+def features(words: list[str], view: View | None = None) -> list[tuple[Feature, ...]]:
     """Each token's features; `view` may drop those the model gave no weight (see name_model)."""
     views = [(view or word_views)(w) for w in words]
     # Padded at both ends so every token reads its four neighbours' views the same way: one tuple

@@ -152,6 +152,8 @@ _EN_HINT = re.compile(
 # "ⵜⴰⵎⴷⵉⵏⵜ ⵏ ⵎⵓⵍⴰⵢ ⵉⴷⵔⵉⵙ ⵣⵔⵀⵓⵏ"); the eponym's words are compared by consonant skeleton, as names are.
 _TF_CUE = re.compile(r"(?<![\u2d30-\u2d7f])(?:" + "|".join(PLACE_CUES_TIFINAGH) + r")(?: ⵏ)?:? +")
 _TF_WORD = re.compile(r"[\u2d30-\u2d7f]+")
+# Every Tifinagh place word holds a Tifinagh letter: a text with none (most) skips the cues' scan.
+_TF_CUES_TIFINAGH = all(_TF_WORD.search(c) for c in PLACE_CUES_TIFINAGH)
 _TF_EPONYM = frozenset(
     skeleton(w.lower().replace("o", "u"))
     for name in (*EPONYMS_LATIN, *PLACE_TOWNS_LATIN)
@@ -196,7 +198,7 @@ def place_spans(text: str, towns: list[tuple[int, int]] | None = None) -> list[t
             # The place word itself is in the span: a name is never read across it ("مسجد الإمام").
             end = _arabic_after(text, m.end())
             spans.append((m.start(), max(end, m.end() - 1)))
-    for m in _TF_CUE.finditer(text):
+    for m in _TF_CUE.finditer(text) if _TF_WORD.search(text) or not _TF_CUES_TIFINAGH else ():
         end = _tifinagh_after(text, m.end())
         if end > m.end():
             spans.append((m.end(), end))

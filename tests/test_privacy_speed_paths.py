@@ -1,0 +1,166 @@
+"""The analyzer's fast paths give what the full paths give (issue 19: ≥ 20× Presidio, same spans).
+
+Each shortcut is checked against the plain computation it replaces: the pattern recognisers skipped on a
+text with no digit or "@" (or too few digits), the CRF's view of a word outside its vocabulary built from
+shared runs, the word caches at their bound. And every cache stays bounded under hostile input.
+"""
+
+from __future__ import annotations
+
+import gc
+from pathlib import Path
+
+import httpx
+import pytest
+
+from siyada.privacy import gazetteer, name_model
+from siyada.privacy.analyzer import DEFAULT_THRESHOLD, RECOGNISERS, analyze, resolve_overlaps
+from siyada.privacy.markup import load_markup
+from siyada.privacy.name_features import OFFSETS, tokens, word_keys, word_parts
+from tests.server import Server
+
+FIXTURES = Path(__file__).parent / "fixtures"
+NOISE = " ".join(f"zq{k}x lorem-{k * 7} ipsum" for k in range(400))  # long, digits everywhere
+TRICKY = [
+    "Karim Bennani m'a appelé hier soir.",  # a name, no digit, no "@"
+    "ana smiti hamid, kan9elleb 3la khdma f casa",  # Arabizi: digits read as letters, not numbers
+    "شكرا لخديجة العلوي على المساعدة",  # Arabic, a proclitic before the name
+    "ⴰⵣⵓⵍ ⵏⵏⴽ ⴰ ⵢⵓⴳⵓⵔⵜⵏ ⵜⴰⵎⵓⵔⵜ",  # Tifinagh only
+    "rani f zéro six, soixante-trois, quarante-cinq, douze, trente-huit",  # a phone read aloud
+    "خمسة وستين، تلاتة وعشرين، سبعة وتمانين",  # read aloud in Darija, no digit
+    NOISE + " CIN BE123456 " + NOISE,  # an identifier deep in noise
+    NOISE + " écrivez à karim.bennani@example.ma " + NOISE,  # an e-mail deep in noise
+    "Mon RIB : 011 780 0000123456789012 34, tél ٠٦٦١٢٤٥٣٨٩",  # Eastern digits, spaced RIB
+    "12 mai, 3 pièces, 250 DH",  # only short numbers: no identifier can match
+    "x" * 70 + " Youssef El Amrani " + "é" * 70,  # words past the cache length beside a name
+    "",
+]
+
+
+def _full(text: str) -> list[tuple[int, int, str, float]]:
+    """Every recogniser on every text, as if no shortcut existed (digits translated as analyze does)."""
+    from siyada.privacy.analyzer import _TO_ASCII, PATTERN_RECOGNISERS
+
+    digits = text.translate(_TO_ASCII)
+    found = [e for rec in PATTERN_RECOGNISERS for e in rec(digits) if e.score >= DEFAULT_THRESHOLD]
+    found += [
+        e
+        for rec in RECOGNISERS
+        if rec not in PATTERN_RECOGNISERS
+        for e in rec(text)
+        if e.score >= DEFAULT_THRESHOLD
+    ]
+    return [(e.start, e.end, e.type, e.score) for e in resolve_overlaps(found)]
+
+
+def _spans(text: str) -> list[tuple[int, int, str, float]]:
+    return [(e.start, e.end, e.type, e.score) for e in analyze(text)]
+
+
+@pytest.mark.parametrize("text", TRICKY)
+def test_the_gated_analysis_finds_what_every_recogniser_finds(text: str) -> None:
+    assert _spans(text) == _full(text)
+
+
+def test_tricky_texts_find_their_entities() -> None:
+    """The comparison above is not between two empty lists."""
+    found = {(text[a:b], kind) for text in TRICKY for a, b, kind, _ in _spans(text)}
+    assert ("Karim Bennani", "PERSON") in found
+    assert ("BE123456", "MA_CIN") in found
+    assert ("karim.bennani@example.ma", "EMAIL_ADDRESS") in found
+    assert ("Youssef El Amrani", "PERSON") in found
+
+
+def _model_view():
+    tagger = name_model._tagger()
+    assert tagger is not None
+    known = frozenset(a for (a, _label), w in tagger.info().state_features.items() if w)
+    return name_model._model_views(tagger), known
+
+
+def _filtered(word: str, known: frozenset[str]) -> tuple[tuple[bytes, ...], ...]:
+    """The model's view of a word the plain way: every feature built, those it has no weight for
+    dropped (what the view computed for every word before its shortcut for new words)."""
+    own, near, far = word_parts(word)
+    out = [tuple(f.encode() for f in own if f in known)]
+    for off in OFFSETS:
+        base = near if off in (-1, 1) else far
+        out.append(tuple(f"{off}{f}".encode() for f in base if f"{off}{f}" in known))
+    return tuple(out)
+
+
+def test_the_models_view_of_any_word_is_the_plain_filtering() -> None:
+    """Words of every fixture set (but the blind one kept for scoring) and odd ones: the view built from
+    shared runs for a word outside the vocabulary equals the features filtered one by one."""
+    view, known = _model_view()
+    texts = [
+        d["text"]
+        for p in sorted(FIXTURES.glob("pii_*.txt"))
+        if "blind3" not in p.name
+        for d in load_markup(p)
+    ]
+    words = {w for text in texts for _, _, w in tokens(text)}
+    words |= {"ß", "l3arbi", "el", "L'Ain", "O'Neil", "06-12-13", "١٢٣", "ⵜⵉⵍⵉⵍⵉ", "لـخديجة", "Karim's"}
+    words |= {"\x00", "a" * 80, "É" * 65, "x-y.z", "Ü", "ǅ", "ﷺ"}
+    assert len(words) > 5000
+    vocabulary = name_model.vocabulary(known)
+    new = [w for w in words if word_keys(w)[1] not in vocabulary]
+    assert len(new) > 1000  # the shortcut is taken, and for many words
+    fresh = view.__wrapped__  # not the cache: computed now
+    assert [w for w in sorted(words) if fresh(w) != _filtered(w, known)] == []
+
+
+def test_word_caches_are_bounded_and_keep_values() -> None:
+    calls: list[str] = []
+
+    @gazetteer.word_cache(maxsize=8)
+    def upper(word: str) -> str:
+        calls.append(word)
+        return word.upper()
+
+    words = [f"w{k}" for k in range(100)]
+    assert [upper(w) for w in words] == [w.upper() for w in words]
+    assert upper.cache_info().currsize <= 8  # type: ignore[attr-defined]
+    assert upper("w99") == "W99" and calls.count("w99") == 1  # the newest half is kept
+    long_word = "b" * (gazetteer.WORD_CACHE_CHARS + 1)
+    before = upper.cache_info().currsize  # type: ignore[attr-defined]
+    assert upper(long_word) == long_word.upper() and upper(long_word) == long_word.upper()
+    assert calls.count(long_word) == 2 and upper.cache_info().currsize == before  # type: ignore[attr-defined]
+
+    @gazetteer.word_cache(maxsize=4)
+    def pair(word: str, script: str) -> str:
+        return f"{word}/{script}"
+
+    assert [pair(f"w{k}", "lat") for k in range(50)] == [f"w{k}/lat" for k in range(50)]
+    assert pair.cache_info().currsize <= 4  # type: ignore[attr-defined]
+
+
+def test_every_privacy_cache_stays_bounded_and_gives_the_same_spans(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Thousands of distinct hostile words with every word cache cut to 64 entries: no cache grows past
+    its bound (evictions all the time) and the spans are those found with the caches roomy."""
+    analyze("M. Karim Bennani")  # the models and their caches are loaded
+    hostile = " ".join(f"{c}q{k}{'-x' * (k % 4)}" for k in range(3000) for c in "aZ") + " ; M. Karim Bennani"
+    roomy = _spans(hostile)
+    kinds = (gazetteer._WordCache, gazetteer._OneWord)  # by exact type: isinstance reads torch's proxies
+    caches = [o for o in gc.get_objects() if type(o) in kinds]
+    assert len(caches) >= 10  # norm, the lexicon flags, the views, the tokenizer's cuts, the chat rules'…
+    try:
+        for cache in caches:
+            monkeypatch.setattr(cache, "maxsize", 64)
+            cache.cache_clear()  # every word is then a miss, read into a cache at its bound
+        assert _spans(hostile) == roomy
+        assert all(len(cache) <= 64 for cache in caches)
+    finally:
+        name_model._VIEWS.clear()  # the next reader loads the model's view afresh, vocabulary and all
+    assert any(t == "PERSON" and b - a == len("Karim Bennani") for a, b, t, _ in roomy)
+
+
+def test_the_api_finds_what_the_full_path_finds(server: Server, admin_key: str) -> None:
+    """Through the real server (its worker processes, their own caches), the tricky texts give the spans
+    of the ungated in-process analysis."""
+    with httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {admin_key}"}) as client:
+        for text in TRICKY:
+            r = client.post("/v1/privacy/analyze", json={"text": text})
+            assert r.status_code == 200, r.text
+            got = [(d["start"], d["end"], d["type"], d["score"]) for d in r.json()["data"]]
+            assert got == [(a, b, t, round(s, 3)) for a, b, t, s in _full(text)]
