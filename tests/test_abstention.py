@@ -38,7 +38,26 @@ Served = tuple[Server, str]  # the server and a user key of tenant "commune"
 
 
 def _serve(tmp: Path, toml: str) -> Iterator[Served]:
-    with serving(tmp, toml, "commune") as srv:
+    with serving(tmp, toml, "commune", "other") as srv:
+        # another tenant's document on the same subject as the absent questions: never listed as "nearest"
+        other = {"Authorization": f"Bearer {srv.key('other', 'user')}"}
+        assert (
+            httpx.post(srv.url + "/v1/collections", json={"name": "procedures"}, headers=other).status_code
+            == 201
+        )
+        r = httpx.post(
+            srv.url + "/v1/documents",
+            files={
+                "file": (
+                    "other_tenant_japan.txt",
+                    "عاصمة اليابان هي طوكيو. Tokyo is the capital of Japan.".encode(),
+                )
+            },
+            data={"collection": "procedures"},
+            headers=other,
+            timeout=300,
+        )
+        assert r.status_code == 201, r.text
         key = srv.key("commune", "user")
         r = httpx.post(
             srv.url + "/v1/collections",
@@ -84,7 +103,8 @@ def test_absent_answer_says_not_found_in_the_question_language_with_nearest_docu
     assert content.startswith(head + " " + listing), content
     named = [n for n in content[len(head) + len(listing) + 1 :].split("\u2069") if n.strip()]
     names = [n.split("\u2068")[1] for n in named]
-    assert names and len(names) <= 3 and set(names) <= DOCUMENTS, names  # real documents, isolated
+    # real documents of this tenant only (another tenant's "Japan" document is never named), isolated
+    assert names and len(names) <= 3 and set(names) <= DOCUMENTS, names
 
 
 def test_present_answer_is_quoted_not_abstained(default: Served) -> None:
