@@ -139,7 +139,7 @@ def extractive_answer(
     question's language: the best sentence or clause, or with `reader` (when its weights are installed
     and it puts at least `reader_min_mass` of its probability there) the few words of that sentence
     where the reader finds the answer; or "not found" with the nearest documents and no citation when
-    the calibrated probability that the passages do not hold the answer reaches `abstain_threshold`
+    the calibrated probability that the passages do not hold the answer exceeds `abstain_threshold`
     (None: the calibrated threshold; siyada.knowledge.abstain) or, without an embedder, when the
     lexical evidence is below `min_evidence`. `trim` (instead of the reader) cuts the question's own
     words off the quote's edges (off by default: it costs `contains`, docs/benchmarks.md, third round)."""
