@@ -5,7 +5,8 @@ re-ingesting: the same ingestion and `Knowledge.search` as bench/answer_quality.
     .venv/bin/python bench/answer_cases.py [TASKS_DIR] --out bench/results/cases-dev.pkl --split dev
 
 Each case: task, paragraph index, question, gold answers, `hits` (top K of the full collection) and
-`others` (top K with the question's own paragraph removed, for abstention).
+`others` (top K of the collection without the question's own paragraph, filtered before fusion:
+`bench.answer_quality.without_own`, for abstention).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.answer_quality import DEFAULT_TASKS, K, read_task  # noqa: E402
+from bench.answer_quality import DEFAULT_TASKS, K, read_task, without_own  # noqa: E402
 from bench.retrieval_quality import _cached  # noqa: E402
 
 
@@ -47,7 +48,7 @@ def collect(folder: Path, split: str, limit: int | None, cache: Path) -> list[di
         kn.ingest(tenant.id, tenant.name, folder.name, blob.encode(), "paragraphs.jsonl")
         for par, question, golds in questions:
             hits = kn.search(tenant.id, tenant.name, [folder.name], question, 4 * K)
-            others = [h for h in hits if h["document"]["metadata"].get("paragraph") != par][:K]
+            others = without_own(kn, tenant, folder.name, question, par, len(paragraphs))
             out.append(
                 {
                     "task": folder.name,

@@ -15,9 +15,11 @@ analysis -> FTS5 and e5 vectors, e5 cached under bench/results/cache), then each
   marbuta, alef maqsura, diacritics and tatweel; case; punctuation);
 - `f1`: SQuAD token F1 (best over the gold answers) of the answer text without its frame, citation
   markers and document names (the text inside the U+2068/U+2069 isolates of the answer);
-- `abstain_precision` / `abstain_recall`: each question is asked again with the hits of its own
-  paragraph removed from the ranking (what a collection without that paragraph returns: the other
-  chunks keep their order); an abstention there is right, an abstention on the full collection is wrong.
+- `abstain_precision` / `abstain_recall`: each question is asked again of the collection without its
+  own paragraph: a search filtered on the other paragraphs' metadata (`without_own`), which drops that
+  paragraph from the lexical and semantic rankings *before* fusion, so the fused scores are those a
+  collection without it gets (its top hit normalised to 2.0 again); an abstention there is right, an
+  abstention on the full collection is wrong.
 
 `--split` scores the questions of even-numbered paragraphs (`dev`, where the extractor's weights and the
 abstention threshold were tuned), odd-numbered ones (`test`, held out) or all of them (default).
@@ -98,6 +100,13 @@ def read_task(folder: Path) -> tuple[list[str], list[tuple[int, str, list[str]]]
     return paragraphs, questions
 
 
+def without_own(kn: Any, tenant: Any, collection: str, question: str, par: int, paragraphs: int) -> list[Any]:
+    """The top K hits of the collection without paragraph `par`: the real metadata filter of
+    `Knowledge.search`, applied to each ranking before fusion (a filter on "any other paragraph")."""
+    others = [i for i in range(paragraphs) if i != par]
+    return kn.search(tenant.id, tenant.name, [collection], question, K, filters={"paragraph": others})
+
+
 def _evidence(question: str, hits: list[dict[str, Any]], embed: Any) -> dict[str, float]:
     from siyada.knowledge.extract import evidence, rank_candidates
 
@@ -121,6 +130,7 @@ def run_task(
     rows_wanted: bool,
     trim: bool = False,
     reader: bool | None = None,
+    abstain_threshold: float | None = None,
 ) -> dict[str, Any]:
     from siyada.governance.tenants import create_tenant
     from siyada.knowledge.grounding import extractive_answer
@@ -141,6 +151,8 @@ def run_task(
         extra["trim"] = True
     if reader is not None:
         extra["reader"] = reader
+    if abstain_threshold is not None:
+        extra["abstain_threshold"] = abstain_threshold
     blob = "\n".join(
         json.dumps({"text": p, "paragraph": i}, ensure_ascii=False) for i, p in enumerate(paragraphs)
     )
@@ -167,7 +179,7 @@ def run_task(
             contains += hit
             f1_sum += max(f1(body, g) for g in golds)
             wrong_abstain += not cites
-            others = [h for h in hits if h["document"]["metadata"].get("paragraph") != par][:K]
+            others = without_own(kn, tenant, folder.name, question, par, len(paragraphs))
             _, cites2 = extractive_answer(question, others, **extra)
             right_abstain += not cites2
             row = {
@@ -208,7 +220,12 @@ def main() -> None:
     ap.add_argument("--tasks", help="comma-separated task names (default: every folder)")
     ap.add_argument("--split", choices=("dev", "test", "all"), default="all")
     ap.add_argument("--rows", type=Path, help="write every question, answer and outcome here (JSONL)")
-    ap.add_argument("--min-evidence", type=float, help="abstention threshold (default: the configured one)")
+    ap.add_argument(
+        "--min-evidence", type=float, help="abstention threshold without an embedder (unused here)"
+    )
+    ap.add_argument(
+        "--abstain-threshold", type=float, help="on the abstention model's probability (default: calibrated)"
+    )
     ap.add_argument("--trim", action="store_true", help="cut the question's own words off the quote's edges")
     ap.add_argument(
         "--reader",
@@ -224,7 +241,15 @@ def main() -> None:
     rows: list[dict[str, Any]] = []
     for folder in folders:
         results[folder.name] = run_task(
-            folder, a.limit, a.split, a.cache, a.min_evidence, bool(a.rows), a.trim, a.reader
+            folder,
+            a.limit,
+            a.split,
+            a.cache,
+            a.min_evidence,
+            bool(a.rows),
+            a.trim,
+            a.reader,
+            a.abstain_threshold,
         )
         rows += [{"task": folder.name, **r} for r in results[folder.name].pop("_rows")]
     print(

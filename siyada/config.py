@@ -186,6 +186,19 @@ class KnowledgeConfig(_Strict):
     # (siyada.knowledge.reading). Off by default: held out it raised F1 but lost `contains` on ARCD
     # (0.73 -> 0.66, docs/benchmarks.md "Fourth round"); a whole sentence that answers serves a clerk better.
     answer_reader: bool = False
+    # With an embedder (the usual case) abstention is decided by a calibrated model instead
+    # (siyada.knowledge.abstain): "not found" when its probability that the passages do not hold the
+    # answer is above this; unset, the threshold fitted on dev with the model (siyada/data/abstain.json).
+    # 1 never abstains, lower abstains more; `answer_min_evidence` then applies only without an embedder.
+    answer_abstain_threshold: float | None = Field(default=None, ge=0.0, le=1.0)
+
+    @field_validator("answer_abstain_threshold", mode="before")
+    @classmethod
+    def _a_number_not_a_switch(cls, value: object) -> object:
+        # `true` would otherwise read as 1.0, which silently never abstains
+        if isinstance(value, bool):
+            raise ValueError("a probability between 0 and 1, not true or false")
+        return value
 
 
 class WorkersConfig(_Strict):

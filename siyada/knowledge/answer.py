@@ -48,12 +48,14 @@ class GroundedChat:
         default_k: int = 5,
         min_evidence: float = MIN_EVIDENCE,
         reader: bool = READER,
+        abstain_threshold: float | None = None,
     ) -> None:
         self.gateway = gateway
         self.knowledge = knowledge
         self.default_k = default_k
         self.min_evidence = min_evidence
         self.reader = reader
+        self.abstain_threshold = abstain_threshold  # None: the calibrated one (siyada.knowledge.abstain)
 
     def _embed(self) -> Embed | None:
         """The default collection model's embedder, for the e5 evidence of the extractive answer."""
@@ -96,7 +98,13 @@ class GroundedChat:
         plain = {k: v for k, v in body.items() if k not in EXTENSION_FIELDS}
         if mode == "extractive":
             content, citations = await asyncio.to_thread(
-                extractive_answer, question, hits, self._embed(), self.min_evidence, reader=self.reader
+                extractive_answer,
+                question,
+                hits,
+                self._embed(),
+                self.min_evidence,
+                reader=self.reader,
+                abstain_threshold=self.abstain_threshold,
             )
             if stream:
                 return _extractive_stream(body["model"], content, citations), self.LOCAL_PROVIDER

@@ -14,14 +14,15 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from siyada.knowledge import abstain
 from siyada.knowledge.extract import Embed, evidence, question_words, rank_candidates, shorten, strip_markup
-from siyada.knowledge.reading import MIN_MASS, quote_in_sentence
+from siyada.knowledge.reading import MIN_MASS, best_window, read_sentence
 from siyada.knowledge.spans import trim_edges
 from siyada.lang.analysis import index_terms, latin_language, query_terms
 from siyada.lang.sentences import sentence_spans
 
 _MARKER = re.compile(r"\[(\d{1,2})\]")
-MIN_EVIDENCE = 0.92  # [knowledge] answer_min_evidence; calibrated in bench/answer_quality.py
+MIN_EVIDENCE = 0.92  # [knowledge] answer_min_evidence: abstention without an embedder (lexical only)
 READER = False  # [knowledge] answer_reader: quote the reader's words inside the chosen sentence (reading.py)
 CHARS_PER_TOKEN = 3  # conservative for Arabic and French with small-vocabulary tokenizers
 
@@ -132,28 +133,43 @@ def extractive_answer(
     reader: bool = READER,
     trim: bool = False,
     reader_min_mass: float = MIN_MASS,
+    abstain_threshold: float | None = None,
 ) -> tuple[str, list[dict[str, Any]]]:
     """The text that best answers the question, markup stripped, isolated, cited [1] in a frame in the
     question's language: the best sentence or clause, or with `reader` (when its weights are installed
     and it puts at least `reader_min_mass` of its probability there) the few words of that sentence
-    where the reader finds the answer; or, when the evidence is weaker than `min_evidence`, "not found"
-    with the nearest documents and no citation. `trim` (instead of the reader) cuts the question's own
+    where the reader finds the answer; or "not found" with the nearest documents and no citation when
+    the calibrated probability that the passages do not hold the answer exceeds `abstain_threshold`
+    (None: the calibrated threshold; siyada.knowledge.abstain) or, without an embedder, when the
+    lexical evidence is below `min_evidence`. `trim` (instead of the reader) cuts the question's own
     words off the quote's edges (off by default: it costs `contains`, docs/benchmarks.md, third round)."""
     ranked = rank_candidates(question, hits, embed)
-    if not ranked or evidence(ranked[0], question, embed is not None) < min_evidence:
+    if not ranked or (embed is None and evidence(ranked[0], question, False) < min_evidence):
         return not_found(question, hits), []
     best = ranked[0]
     # the citation quotes the stored text verbatim (the candidate's line breaks were unwrapped)
     where, start, end = best.hit, best.start, best.end
+    chunk_text: str = hits[where]["chunk"]["text"]
+    sentence = (best.sentence_start, best.sentence_start + len(best.sentence))
+    calibration = abstain.load()
+    # one reader pass serves both the abstention model's no-answer feature and the quote
+    read = (
+        read_sentence(question, chunk_text, sentence)
+        if embed is not None and (calibration.wants_reader or (reader and not trim))
+        else None
+    )
+    if embed is not None:
+        p_none = read[1].p_none if read is not None and calibration.wants_reader else None
+        if abstain.should_abstain(question, ranked, hits, p_none, abstain_threshold, calibration):
+            return not_found(question, hits), []
     if trim:
         terms: set[str] = set().union(*question_words(question))
         start, end = trim_edges(hits[where]["chunk"]["text"], start, end, terms)
-    chunk_text: str = hits[where]["chunk"]["text"]
     if reader and not trim:  # the reader's few words inside the chosen sentence, when it is sure of them
-        sentence = (best.sentence_start, best.sentence_start + len(best.sentence))
-        found = quote_in_sentence(question, chunk_text, sentence, min_mass=reader_min_mass)
-        if found is not None:
-            start, end = found
+        read = read or read_sentence(question, chunk_text, sentence)
+        found = best_window(chunk_text, sentence, read[0], read[1]) if read is not None else None
+        if found is not None and found.mass >= reader_min_mass:
+            start, end = found.start, found.end
     text = chunk_text[start:end]
     hit = hits[where]
     cite = citation(1, hit, question, window=False)

@@ -1,0 +1,225 @@
+"""Fit the abstention model of extractive answers (siyada.knowledge.abstain) on the dev split, with
+cross-validation by paragraph, and write its weights and threshold to siyada/data/abstain.json.
+
+    .venv/bin/python bench/answer_cases.py ../shared/data/answers --split dev \
+        --tasks arcd_ar,xquad_ar,xquad_en_to_ar --out bench/results/cases-dev-honest.pkl
+    .venv/bin/python bench/abstain_fit.py bench/results/cases-dev-honest.pkl --no-reader \
+        [--store bench/results/abstain-rows] [--write siyada/data/abstain.json]
+
+The shipped calibration (2026-12-05) is the last command with `--no-reader` (about a minute once e5's
+cache holds the sentences). Without `--no-reader`, when the reader's weights are installed, a second
+model with the reader's no-answer probability is fitted and written beside it, and extractive answers
+then read the chosen sentence once to use it: one reader pass per case and side, ~6 minutes on a quiet
+2-core machine (hours on a loaded one); rerun it after new reader weights land (`--store` rows go
+stale then). French questions (`--tasks cnil_fr --limit 120` to answer_cases.py, another pickle
+given here) are then fitted on and scored in the report, but do not choose the thresholds; the
+shipped model was fitted without them.
+
+The cases hold, for every dev question, the hits of the full collection and of the collection without
+its own paragraph (a search filtered before fusion: bench.answer_quality.without_own). For each, the
+features of the best candidate (siyada.knowledge.abstain.features) and, unless `--no-reader`, the
+reader's no-answer probability for that candidate's sentence (siyada.knowledge.reading); label 1 for
+the collection without the paragraph (abstaining is right), 0 with it. Out-of-fold probabilities (5
+folds by paragraph: no question's own paragraph is in its fold's training) choose two thresholds, for
+same-script and cross-script questions: the best smallest recall over the three Arabic tasks with
+precision >= TARGET_P on each and `contains` (an abstention on the full collection is a miss) at most
+MAX_CONTAINS_DROP below the rule it replaces (evidence < 0.92). The shipped models are then fitted on
+all the given dev cases.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import pickle
+import sys
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.answer_quality import normalise  # noqa: E402
+from bench.retrieval_quality import _cached  # noqa: E402
+from siyada.knowledge.abstain import FEATURES, WEIGHTS, Model, features  # noqa: E402
+from siyada.knowledge.extract import evidence, rank_candidates, shorten, strip_markup  # noqa: E402
+from siyada.knowledge.grounding import MIN_EVIDENCE  # noqa: E402
+from siyada.knowledge.reading import read_sentence  # noqa: E402
+
+TASKS = ("arcd_ar", "xquad_ar", "xquad_en_to_ar")
+TARGET_P = 0.8
+MAX_CONTAINS_DROP = 0.01
+FOLDS = 5
+
+
+def side(question: str, hits: list[dict[str, Any]], embed: Any, reader: bool) -> dict[str, float] | None:
+    """Features of the best candidate of these hits, today's evidence, the reader's p_none, and the
+    quote the answer gives when it does not abstain (the sentence or clause, reader off: the default)."""
+    ranked = rank_candidates(question, hits, embed)
+    if not ranked:
+        return None  # nothing to quote: the answer abstains whatever the model says
+    best = ranked[0]
+    text = hits[best.hit]["chunk"]["text"]
+    out: dict[str, Any] = features(question, ranked, hits)
+    out["evidence"] = evidence(best, question, True)
+    out["quote"] = normalise(shorten(strip_markup(text[best.start : best.end])))
+    if reader:
+        sentence = (best.sentence_start, best.sentence_start + len(best.sentence))
+        read = read_sentence(question, text, sentence)
+        out["p_none"] = read[1].p_none if read else 0.0
+    return out
+
+
+def rows(cases: list[dict[str, Any]], reader: bool) -> list[dict[str, Any]]:
+    e5 = _cached(ROOT / "bench" / "results" / "cache")
+    out = []
+    for i, c in enumerate(cases):
+        q = c["question"]
+        sides = [side(q, hits, e5.embed, reader) for hits in (c["hits"], c["others"])]
+        quote = sides[0]["quote"] if sides[0] else ""
+        contains = any(normalise(g) in quote for g in c["golds"])
+        for f, label in zip(sides, (0, 1), strict=True):
+            row = {"task": c["task"], "par": c["paragraph"], "label": label, "contains": contains}
+            out.append({**row, "f": f})
+        if i % 100 == 0:
+            print(f"  {i}/{len(cases)} cases read", file=sys.stderr)
+    return out
+
+
+def fit(x: np.ndarray, y: np.ndarray, names: tuple[str, ...], steps: int = 3000, l2: float = 1e-3) -> Model:
+    mu, sd = x.mean(0), x.std(0) + 1e-6
+    z = np.hstack([(x - mu) / sd, np.ones((len(x), 1))])
+    w = np.zeros(z.shape[1])
+    for _ in range(steps):
+        p = 1 / (1 + np.exp(-z @ w))
+        w -= 0.5 * (z.T @ (p - y) / len(y) + l2 * np.r_[w[:-1], 0.0])
+    return Model(names, tuple(mu), tuple(sd), tuple(w[:-1]), float(w[-1]))
+
+
+def probabilities(model: Model, x: np.ndarray) -> np.ndarray:
+    z = (x - np.array(model.mean)) / np.array(model.scale) @ np.array(model.weights) + model.bias
+    return 1 / (1 + np.exp(-z))
+
+
+def scores(abstain: np.ndarray, r: list[dict[str, Any]], task: str) -> dict[str, float]:
+    """abstain precision / recall and contains for one task, given who abstains."""
+    task_of, label, contains = _columns(r)
+    m = task_of == task
+    right = int((abstain & m & (label == 1)).sum())
+    wrong = int((abstain & m & (label == 0)).sum())
+    full = int((m & (label == 0)).sum())
+    kept = int((~abstain & m & (label == 0) & contains).sum())
+    return {
+        "abstain_precision": round(right / max(right + wrong, 1), 3),
+        "abstain_recall": round(right / max(full, 1), 3),
+        "contains": round(kept / max(full, 1), 3),
+    }
+
+
+_COLUMNS: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+
+
+def _columns(r: list[dict[str, Any]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    if id(r) not in _COLUMNS:  # the threshold search scores the same rows thousands of times
+        _COLUMNS[id(r)] = (
+            np.array([x["task"] for x in r]),
+            np.array([x["label"] for x in r]),
+            np.array([bool(x["contains"]) for x in r]),
+        )
+    return _COLUMNS[id(r)]
+
+
+def choose(p: np.ndarray, r: list[dict[str, Any]], today: dict[str, dict[str, float]]) -> dict[str, float]:
+    """Thresholds for same-script and cross-script questions: the best smallest recall over TASKS with
+    precision >= TARGET_P on each and `contains` at most MAX_CONTAINS_DROP below today's."""
+    cross = np.array([bool(x["f"] and x["f"]["cross_script"]) for x in r])
+    grid = np.round(np.linspace(0.3, 0.95, 66), 3)
+
+    def key(same: float, across: float) -> tuple[bool, float]:
+        abstain = np.where(cross, p > across, p > same)
+        got = {t: scores(abstain, r, t) for t in TASKS}
+        ok = all(
+            g["abstain_precision"] >= TARGET_P
+            and g["contains"] >= today[t]["contains"] - MAX_CONTAINS_DROP - 1e-9
+            for t, g in got.items()
+        )
+        return ok, min(g["abstain_recall"] for g in got.values())
+
+    same, across = max(((a, b) for a in grid for b in grid), key=lambda ab: key(*ab))
+    return {"same_script": float(same), "cross_script": float(across)}
+
+
+def matrix(r: list[dict[str, Any]], names: tuple[str, ...]) -> np.ndarray:
+    # a side with nothing to quote abstains anyway; it is left out of fitting (masked by the caller)
+    return np.array([[x["f"][n] for n in names] if x["f"] else [0.0] * len(names) for x in r])
+
+
+def evaluate(r: list[dict[str, Any]], names: tuple[str, ...]) -> tuple[np.ndarray, Model]:
+    """Out-of-fold probabilities (folds by paragraph) and the model fitted on all the rows."""
+    x, y = matrix(r, names), np.array([x["label"] for x in r], dtype=float)
+    live = np.array([x["f"] is not None for x in r])
+    fold = np.array([(x["par"] // 2) % FOLDS for x in r])
+    p = np.ones(len(r))
+    for k in range(FOLDS):
+        train, test = live & (fold != k), live & (fold == k)
+        p[test] = probabilities(fit(x[train], y[train], names), x[test])
+    return p, fit(x[live], y[live], names)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("cases", type=Path, nargs="+", help="pickles of bench/answer_cases.py (dev only)")
+    ap.add_argument("--store", type=Path, help="a folder: keep each file's rows there, reuse them on a rerun")
+    ap.add_argument("--no-reader", action="store_true", help="leave the reader's feature out")
+    ap.add_argument("--write", type=Path, help=f"write the calibration here (the shipped one: {WEIGHTS})")
+    a = ap.parse_args()
+    from siyada.knowledge.reader.reader import load
+
+    reader = not a.no_reader and load() is not None
+    r: list[dict[str, Any]] = []
+    for path in a.cases:  # each file's rows, kept under --store (stale once the reader's weights change)
+        kept = a.store / f"{path.stem}.rows.pkl" if a.store else None
+        if kept is not None and kept.exists():
+            r += pickle.loads(kept.read_bytes())
+            continue
+        cases = pickle.loads(path.read_bytes())
+        if any(c["paragraph"] % 2 for c in cases):
+            sys.exit(f"refusing: {path} holds held-out questions (odd-numbered paragraphs)")
+        got = rows(cases, reader)
+        if kept is not None:
+            kept.write_bytes(pickle.dumps(got))
+        r += got
+    live = np.array([x["f"] is not None for x in r])
+    ev = np.array([x["f"]["evidence"] if x["f"] else 0.0 for x in r])
+    today = {t: scores(~live | (ev < MIN_EVIDENCE), r, t) for t in {x["task"] for x in r}}
+    report: dict[str, Any] = {"today (evidence < 0.92)": today}
+    plain, with_reader = FEATURES, (*FEATURES, "p_none")
+    found: dict[str, tuple[np.ndarray, Model]] = {"plain": evaluate(r, plain)}
+    if reader:
+        found["with_reader"] = evaluate(r, with_reader)
+    chosen = {}
+    cross = np.array([bool(x["f"] and x["f"]["cross_script"]) for x in r])
+    for name, (p, _) in found.items():
+        p = np.where(live, p, 1.0)
+        th = choose(p, r, today)
+        chosen[name] = th
+        abstain = np.where(cross, p > th["cross_script"], p > th["same_script"])
+        report[f"{name} (out-of-fold, thresholds {th})"] = {
+            t: scores(abstain, r, t) for t in sorted({x["task"] for x in r})
+        }
+    print(json.dumps(report, indent=1))
+    if a.write:
+        calibration = {
+            "plain": found["plain"][1].to_dict(),
+            "plain_thresholds": chosen["plain"],
+            "with_reader": found["with_reader"][1].to_dict() if reader else None,
+            "reader_thresholds": chosen.get("with_reader"),
+            "fitted_on": {t: sum(x["task"] == t and x["label"] == 0 for x in r) for t in sorted(today)},
+        }
+        a.write.write_text(json.dumps(calibration, indent=1) + "\n")
+
+
+if __name__ == "__main__":
+    main()
