@@ -340,8 +340,9 @@ def main() -> None:
     cached: dict[int, torch.Tensor] = {}
     if a.cache and a.cache.exists():
         cached = torch.load(a.cache)
-        # the cloze windows come after the real ones: a cache of the real ones alone is reused
-        if len(cached) > len(examples) or any(len(cached[i]) != len(examples[i].ids) for i in cached):
+        # the cloze windows come after the real ones: a cache with or without them serves either run
+        cached = {i: v for i, v in cached.items() if i < len(examples)}
+        if any(len(cached[i]) != len(examples[i].ids) for i in cached):
             cached = {}
     missing = [i for i in range(len(examples)) if i not in cached]
     if missing:
