@@ -79,16 +79,11 @@ def _best(side: dict[str, Any], words: int, second: bool) -> Any:
 
 def _shortest(side: dict[str, Any], widths: list[int], mass: float) -> str | None:
     """The shortest window of the best sentence (widths tried in order) that holds `mass`."""
-    from siyada.knowledge.reading import best_window
+    from siyada.knowledge.reading import shortest_window
 
     x = side["sentences"][0]
-    if not x["read"]:
-        return None
-    for w in widths:
-        got = best_window(x["text"], x["sentence"], x["read"][0], x["read"][1], w)
-        if got is not None and got.mass >= mass:
-            return str(x["text"][got.start : got.end])
-    return None
+    got = shortest_window(x["text"], x["sentence"], *x["read"], tuple(widths), mass) if x["read"] else None
+    return str(x["text"][got.start : got.end]) if got else None
 
 
 def score(
