@@ -7,9 +7,11 @@ abstention signal beside today's evidence (measured on the `others` hits, the qu
 removed).
 
     .venv/bin/python bench/answer_localise.py bench/results/cases-dev80.pkl [--weights W.npz] \
-        [--store read.pkl] [--words 4,6,8,10,12,14] [--masses 0,0.3,0.5]
+        [--store read.pkl] [--words 4,6,8,10,12,14] [--masses 0,0.3,0.5] [--quotes-only]
 
-`--store` keeps the reader's outputs so that a second call (other grids) does not read again.
+`--store` keeps the reader's outputs so that a second call (other grids) does not read again;
+`--quotes-only` reads only the full ranking (no abstention table, half the time). The table also
+gives the shortest window of a few width sets that holds each threshold (reading.shortest_window).
 """
 
 from __future__ import annotations

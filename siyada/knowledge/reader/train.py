@@ -33,6 +33,23 @@ from 8 up trained (layer 8 from e5), the paragraphs of each task's first 80 dev 
 380 steps of 16 windows (1.56 epochs, 5-7.6 s/step under load, 32 min in all). (The shipped file was
 written in float16, 13.2 MB, then rewritten with `--repack FILE --out siyada/data/reader.npz`, which
 is what `--int8` does at once.) Its `meta` entry records the three runs.
+
+Fifth round (2026-12-05, measured, NOT shipped: no better on dev than the shipped reader, see
+docs/benchmarks.md): 2,000 synthetic cloze questions from the legal corpus (`cloze.py`, seed 0) mixed
+with the same 969 questions, started from run 3's float16 output (`--init` also reads int8 files),
+then a fine-tune on the real questions alone (cloze first, then real: a curriculum):
+
+    OMP_NUM_THREADS=2 nice -n 5 .venv/bin/python -m siyada.knowledge.reader.train --data ../shared/data \
+        --scale sentence --max-len 128 --hold-first 80 --frozen 8 --init /tmp/reader_sent.npz \
+        --cloze 2000 --budget 35 --lr 5e-5 --out /tmp/r5_mix.npz --cache /tmp/r5_cache.pt
+    OMP_NUM_THREADS=2 nice -n 5 .venv/bin/python -m siyada.knowledge.reader.train --data ../shared/data \
+        --scale sentence --max-len 128 --hold-first 80 --frozen 8 --init /tmp/r5_mix.npz \
+        --budget 12 --lr 3e-5 --out /tmp/r5_cur.npz --cache /tmp/r5_cache.pt
+
+2,000 cloze questions -> 4,915 windows (one other sentence each as a negative), 8,794 windows in all;
+the cloze windows' frozen layers computed in 681 s (the real ones' read from a copy of run 3's
+cache), 420 steps (0.76 epochs, 4-6 s/step at load 7-14, 40 min in all); the curriculum run 99 steps
+(0.41 epochs of the real windows, 10 min).
 """
 
 from __future__ import annotations
