@@ -7,9 +7,11 @@ abstention signal beside today's evidence (measured on the `others` hits, the qu
 removed).
 
     .venv/bin/python bench/answer_localise.py bench/results/cases-dev80.pkl [--weights W.npz] \
-        [--store read.pkl] [--words 4,6,8,10,12,14] [--masses 0,0.3,0.5]
+        [--store read.pkl] [--words 4,6,8,10,12,14] [--masses 0,0.3,0.5] [--quotes-only]
 
-`--store` keeps the reader's outputs so that a second call (other grids) does not read again.
+`--store` keeps the reader's outputs so that a second call (other grids) does not read again;
+`--quotes-only` reads only the full ranking (no abstention table, half the time). The table also
+gives the shortest window of a few width sets that holds each threshold (reading.shortest_window).
 """
 
 from __future__ import annotations
@@ -28,7 +30,9 @@ from bench.answer_quality import f1, normalise  # noqa: E402
 from bench.retrieval_quality import _cached  # noqa: E402
 
 
-def read_cases(cases: list[dict[str, Any]], weights: Path | None, cache: Path) -> list[dict[str, Any]]:
+def read_cases(
+    cases: list[dict[str, Any]], weights: Path | None, cache: Path, others: bool = True
+) -> list[dict[str, Any]]:
     from siyada.knowledge.extract import evidence, rank_candidates, top_sentences
     from siyada.knowledge.reader.reader import Reader, load
     from siyada.knowledge.reading import read_sentence
@@ -39,7 +43,7 @@ def read_cases(cases: list[dict[str, Any]], weights: Path | None, cache: Path) -
     t_read = 0.0
     for c in cases:
         row: dict[str, Any] = {"task": c["task"], "golds": c["golds"], "question": c["question"]}
-        for side in ("hits", "others"):
+        for side in ("hits", "others") if others else ("hits",):
             hits = c[side]
             ranked = rank_candidates(c["question"], hits, embed)
             if not ranked:
@@ -75,17 +79,34 @@ def _best(side: dict[str, Any], words: int, second: bool) -> Any:
     return max(found, key=lambda fx: fx[0].mass) if found else (None, None)
 
 
+def _shortest(side: dict[str, Any], widths: list[int], mass: float) -> str | None:
+    """The shortest window of the best sentence (widths tried in order) that holds `mass`."""
+    from siyada.knowledge.reading import shortest_window
+
+    x = side["sentences"][0]
+    got = shortest_window(x["text"], x["sentence"], *x["read"], tuple(widths), mass) if x["read"] else None
+    return str(x["text"][got.start : got.end]) if got else None
+
+
 def score(
-    rows: list[dict[str, Any]], words: int, mass: float, second: bool, ev_min: float = 0.0
+    rows: list[dict[str, Any]],
+    words: int,
+    mass: float,
+    second: bool,
+    ev_min: float = 0.0,
+    widths: list[int] | None = None,
 ) -> dict[str, dict[str, float]]:
-    """contains / F1 / words per task; a question whose evidence is below `ev_min` abstains (a miss)."""
+    """contains / F1 / words per task; a question whose evidence is below `ev_min` abstains (a miss).
+    With `widths`, the shortest of those windows that holds `mass` is quoted (`words` unused)."""
     from siyada.knowledge.extract import strip_markup
 
     per: dict[str, list[tuple[bool, float, int]]] = {}
     for r in rows:
         h = r["hits"]
         quote = h["default"] if h else ""
-        if h and h["sentences"]:
+        if h and h["sentences"] and widths:
+            quote = _shortest(h, widths, mass) or quote
+        elif h and h["sentences"]:
             got, x = _best(h, words, second)
             if got is not None and got.mass >= mass:
                 quote = x["text"][got.start : got.end]
@@ -137,11 +158,14 @@ def main() -> None:
     ap.add_argument("--masses", default="0,0.2,0.3,0.4,0.5,0.6,0.7")
     ap.add_argument("--evidence", type=float, default=0.92, help="abstention threshold for the table")
     ap.add_argument("--cache", type=Path, default=ROOT / "bench" / "results" / "cache")
+    ap.add_argument(
+        "--quotes-only", action="store_true", help="read only the full ranking (half the time, no abstention)"
+    )
     a = ap.parse_args()
     if a.store and a.store.exists():
         rows = pickle.loads(a.store.read_bytes())
     else:
-        rows = read_cases(pickle.loads(a.cases.read_bytes()), a.weights, a.cache)
+        rows = read_cases(pickle.loads(a.cases.read_bytes()), a.weights, a.cache, not a.quotes_only)
         if a.store:
             a.store.write_bytes(pickle.dumps(rows))
     base = score(rows, 0, 1e9, False, a.evidence)
@@ -154,7 +178,14 @@ def main() -> None:
                     f"{t[:9]} {v['contains']:.3f}/{v['f1']:.3f}/{v['words']:4.1f}" for t, v in got.items()
                 )
                 print(f"2nd={int(second)} W={w:2d} mass>={m:4.2f}  {cells}")
-    for ev in (0.88, 0.90, 0.92, 0.94):
+    for widths in ([1, 2, 3, 4, 6], [2, 3, 4, 6, 8], [1, 2, 3, 4, 6, 8, 10], [3, 6, 10]):
+        for m in (float(x) for x in a.masses.split(",")):
+            got = score(rows, 0, m, False, a.evidence, widths)
+            cells = " ".join(
+                f"{t[:9]} {v['contains']:.3f}/{v['f1']:.3f}/{v['words']:4.1f}" for t, v in got.items()
+            )
+            print(f"shortest of {widths} mass>={m:4.2f}  {cells}")
+    for ev in (0.88, 0.90, 0.92, 0.94) if "others" in rows[0] else ():
         for nm in (None, 0.1, 0.2, 0.3, 0.5, 0.7):
             got_ab = abstention(rows, ev, nm)
             cells = " ".join(f"{t[:9]} {p:.2f}/{r:.2f}" for t, (p, r) in got_ab.items())

@@ -150,9 +150,28 @@ def test_best_window_credits_a_word_by_its_first_and_last_token() -> None:
     assert one is not None and text[one.start : one.end] in ("quarante-huit", "heures")
 
 
+def test_shortest_window_widens_only_while_the_reader_is_unsure() -> None:
+    from siyada.knowledge.reader.reader import TokenScores
+    from siyada.knowledge.reading import shortest_window
+
+    text = "Le délai est de quarante-huit heures après le dépôt."
+    cuts = [(0, 2), (3, 8), (9, 12), (13, 15), (16, 24), (24, 29), (30, 36), (37, 42), (43, 45), (46, 51)]
+    cuts.append((51, 52))
+    starts, ends = np.array([a for a, _ in cuts]), np.array([b for _, b in cuts])
+    p_start, p_end = np.full(11, 0.01), np.full(11, 0.01)
+    p_start[4], p_end[5], p_end[6] = 0.6, 0.3, 0.3  # "quarante-huit" or "quarante-huit heures"
+    scores = TokenScores(starts, ends, p_start, p_end, 0.05)
+    sentence = (0, len(text))
+    one = shortest_window(text, sentence, 0, scores, (1, 2, 4), 0.15)
+    assert one is not None and text[one.start : one.end] == "quarante-huit"  # 0.6 x 0.3
+    two = shortest_window(text, sentence, 0, scores, (1, 2, 4), 0.3)  # two words: 0.61 x 0.6
+    assert two is not None and text[two.start : two.end] == "quarante-huit heures"
+    assert shortest_window(text, sentence, 0, scores, (1, 2, 4), 0.9) is None  # the sentence stays
+
+
 def test_reader_quotes_a_few_words_of_its_sentence_framed_and_cited(reader: object) -> None:
     from siyada.knowledge import grounding
-    from siyada.knowledge.reading import ANSWER_WORDS
+    from siyada.knowledge.reading import ANSWER_WORDS, locate
 
     question = "ما هي مدة حفظ الوثائق في الأرشيف الإداري؟"
     content, cites = grounding.extractive_answer(
@@ -162,7 +181,11 @@ def test_reader_quotes_a_few_words_of_its_sentence_framed_and_cited(reader: obje
     assert content.count("\u2068") == content.count("\u2069") == 2
     quote = content[content.index("\u2068") + 1 : content.index("\u2069")]
     sentence = "تحفظ الوثائق في الأرشيف الإداري لمدة لا تقل عن عشر سنوات، ثم تنقل إلى أرشيف المملكة."
-    assert quote in sentence and "عشر سنوات" in quote and len(quote.split()) <= ANSWER_WORDS
+    # at mass 0 the shortest window is taken: the reader's best single word of the sentence; its widest
+    # window holds the answer
+    assert quote in sentence and len(quote.split()) == 1
+    widest = locate(question, sentence, (0, len(sentence)), words=ANSWER_WORDS)
+    assert widest is not None and "عشر سنوات" in sentence[widest.start : widest.end]
     # the citation is exactly the quoted text, in document offsets
     assert cites[0]["quote"] == quote == ARCHIVES[cites[0]["start"] - 100 : cites[0]["end"] - 100]
     plain, _ = grounding.extractive_answer(question, [_archives_hit()], min_evidence=0.0, reader=False)

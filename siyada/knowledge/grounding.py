@@ -16,7 +16,7 @@ from typing import Any
 
 from siyada.knowledge import abstain
 from siyada.knowledge.extract import Embed, evidence, question_words, rank_candidates, shorten, strip_markup
-from siyada.knowledge.reading import MIN_MASS, best_window, read_sentence
+from siyada.knowledge.reading import MIN_MASS, read_sentence, shortest_window
 from siyada.knowledge.spans import trim_edges
 from siyada.lang.analysis import index_terms, latin_language, query_terms
 from siyada.lang.sentences import sentence_spans
@@ -167,8 +167,12 @@ def extractive_answer(
         start, end = trim_edges(hits[where]["chunk"]["text"], start, end, terms)
     if reader and not trim:  # the reader's few words inside the chosen sentence, when it is sure of them
         read = read or read_sentence(question, chunk_text, sentence)
-        found = best_window(chunk_text, sentence, read[0], read[1]) if read is not None else None
-        if found is not None and found.mass >= reader_min_mass:
+        found = (
+            shortest_window(chunk_text, sentence, read[0], read[1], min_mass=reader_min_mass)
+            if read is not None
+            else None
+        )
+        if found is not None:
             start, end = found.start, found.end
     text = chunk_text[start:end]
     hit = hits[where]

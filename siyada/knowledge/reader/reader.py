@@ -14,6 +14,7 @@ import json
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -26,6 +27,14 @@ MAX_PASSAGES = 8
 MAX_WINDOWS = 6  # per passage: ~700 tokens read; a longer chunk's tail is not
 MAX_PASSAGE_CHARS = MAX_WINDOWS * STRIDE * 8  # what the windows read, at <= 8 chars a token
 TOP_POSITIONS = 20  # start and end candidates per window
+
+
+def stored(z: Any, name: str) -> np.ndarray:
+    """One array of a reader.npz as float32, whether kept whole or as int8 rows with a float scale each
+    (train.pack_int8)."""
+    if name + ".q8" in z:
+        return z[name + ".q8"].astype(np.float32) * z[name + ".scale"].astype(np.float32)[:, None]
+    return z[name].astype(np.float32)
 
 
 @dataclass(frozen=True)
@@ -70,9 +79,7 @@ class Reader:
             frozen, layers = int(meta["frozen"]), int(meta["layers"])
 
             def f32(name: str) -> np.ndarray:
-                if name + ".q8" in z:  # int8 rows with a float scale each (train.pack_int8)
-                    return z[name + ".q8"].astype(np.float32) * z[name + ".scale"].astype(np.float32)[:, None]
-                return z[name].astype(np.float32)
+                return stored(z, name)
 
             top = {
                 i: Layer(
