@@ -18,6 +18,7 @@ from siyada.privacy.cin_forms import find_cin_forms
 from siyada.privacy.context import distance_to_context, has_context, negative_context
 from siyada.privacy.entities import Entity
 from siyada.privacy.passports import find_foreign_passports
+from siyada.privacy.phone_metadata import warm as warm_phone_metadata
 
 Recogniser = Callable[[str], list[Entity]]
 
@@ -211,6 +212,7 @@ _FOREIGN = re.compile(
     r"(?:[ .\-\u00a0]?\d{1,4}){2,6}(?!\d)(?![.,]\d)"
 )
 _GROUP_END = re.compile(r"\d(?=[ .\-\u00a0]|$)")
+warm_phone_metadata()  # the usual countries' patterns compiled now, not in a first prompt's time
 
 
 def _foreign_phones(text: str) -> list[Entity]:
