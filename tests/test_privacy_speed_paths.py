@@ -15,7 +15,7 @@ import httpx
 import pytest
 from phonenumbers import re_util
 
-from siyada.privacy import gazetteer, name_model, names
+from siyada.privacy import gazetteer, name_model, names, recognisers
 from siyada.privacy.analyzer import DEFAULT_THRESHOLD, RECOGNISERS, analyze, resolve_overlaps
 from siyada.privacy.markup import load_markup
 from siyada.privacy.name_features import OFFSETS, tokens, word_keys, word_parts
@@ -190,6 +190,29 @@ def test_cue_tries_match_what_the_plain_lists_match(
         assert [m.span() for m in fast.finditer(text)] == [m.span() for m in plain.finditer(text)], text
         found += len(plain.findall(text))
     assert found >= 5  # the comparison is not between empty lists
+
+
+PLATE_TEXTS = [
+    "12345-A-6 au début, 12345 | ب | 6, x12345-A-6, -12345-A-6, /12345-A-6, .12345-A-6, 1234567-A-6",
+    "la voiture 38412 waw 1 et 12345 alif, 6; 7 ba 12; 123456 ب 40 / 12345/ب/6 و 99 ٠١٢٣٤ ب ٦",
+    "12345 d 52, 67919 ww 72, 4415-WW-1, a1 2345 ب 6, 2024-01-05 - 3 و 11, 999999 ج 89 99999 ج 0",
+]
+
+
+@pytest.mark.parametrize("name", ["_PLATE_LAT", "_PLATE_SPOKEN", "_PLATE_AR_LOOSE"])
+def test_plate_patterns_opening_on_a_digit_match_the_lookbehind_form(name: str) -> None:
+    """A plate's number is written first digit first (the engine skips to digits): the same matches and
+    groups as the lookbehind written before the number, at a text's start and after every separator."""
+    fast = getattr(recognisers, name)
+    plain = re.compile(
+        r"(?<![\w\-|/.])(\d{1,6})" + fast.pattern[len(recognisers._PLATE_NUMBER) :], fast.flags
+    )
+    found = 0
+    for text in PLATE_TEXTS + TRICKY:
+        got = [(m.span(), m.groups()) for m in fast.finditer(text)]
+        assert got == [(m.span(), m.groups()) for m in plain.finditer(text)], text
+        found += len(got)
+    assert found >= 2
 
 
 def test_phone_patterns_cache_holds_metadata_only() -> None:
