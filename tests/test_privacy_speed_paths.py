@@ -8,12 +8,14 @@ shared runs, the word caches at their bound. And every cache stays bounded under
 from __future__ import annotations
 
 import gc
+import re
 from pathlib import Path
 
 import httpx
 import pytest
+from phonenumbers import re_util
 
-from siyada.privacy import gazetteer, name_model
+from siyada.privacy import gazetteer, name_model, names, recognisers
 from siyada.privacy.analyzer import DEFAULT_THRESHOLD, RECOGNISERS, analyze, resolve_overlaps
 from siyada.privacy.markup import load_markup
 from siyada.privacy.name_features import OFFSETS, tokens, word_keys, word_parts
@@ -153,6 +155,84 @@ def test_every_privacy_cache_stays_bounded_and_gives_the_same_spans(monkeypatch:
     finally:
         name_model._VIEWS.clear()  # the next reader loads the model's view afresh, vocabulary and all
     assert any(t == "PERSON" and b - a == len("Karim Bennani") for a, b, t, _ in roomy)
+
+
+# Inputs where a cue is another's start, is followed by a colon or a line break, is cased oddly, or sits
+# inside a word: the trie must give the plain list's match at each of them.
+CUE_TEXTS = [
+    "ana smiti Hamid, m3ak brahim w m3a karim; KHALTI fatima, khali said, 3amti zineb 3ami ali",
+    "NIÈCE salma, nièce  sara, neveu:omar, Demandeur Youssef, demandeuse nadia, l amine, lamine ya 3zizi",
+    "a nawal, wa hassan! ana nawal, wa 3lach? a l'école, Salam Amine, Hi Mehdi\nsi mohamed dyal",
+    "الاسم الكامل : فاطمة الزهراء، الاسم: سعيد، المدعي محمد والمدعية خديجة، المدعى عليه رشيد",
+    "المريضة سناء، المريض  أحمد، الزبونة: هند، بالسيدة نجاة، بالسيد عمر، ماما ديال ياسين، والسي علي",
+    "أنا كريم، آ خديجة، يا سعيد، ديال مريم، باسم ليلى، ابنها يوسف، بالحاجة فاطمة، الدكتور بناني\nمع عمر",
+    "خويا ياسين وختي سلمى ولالة زينب وللا رقية، طرف: عادل، سميتي هشام سميتو أيوب",
+]
+
+
+@pytest.mark.parametrize(
+    ("trie", "words", "before", "after", "flags"),
+    [
+        ("_CHAT_CUE", "_CHAT_CUES", r"(?<![\w])(?:", r"|(?:a|wa)(?=\s+[^\W\d_]+\s?[,!?]))\s+", re.IGNORECASE),
+        ("_CUED_ARABIC", "_CUES_ARABIC", r"(?<![\u0600-\u06FF])(?:", r")\s*:?\s+", 0),
+        ("_LONE_CUE_ARABIC", "_LONE_CUES_ARABIC", r"(?<![\u0600-\u06FF])(?:", r")\s+", 0),
+    ],
+)
+def test_cue_tries_match_what_the_plain_lists_match(
+    trie: str, words: str, before: str, after: str, flags: int
+) -> None:
+    """The cue regexes are tries (one branch per first letter): at every position they match what the
+    plain alternation of the same words, in the order written, matches."""
+    plain = re.compile(before + getattr(names, words) + after, flags)
+    fast = getattr(names, trie)
+    found = 0
+    for text in CUE_TEXTS + TRICKY:
+        assert [m.span() for m in fast.finditer(text)] == [m.span() for m in plain.finditer(text)], text
+        found += len(plain.findall(text))
+    assert found >= 5  # the comparison is not between empty lists
+
+
+PLATE_TEXTS = [
+    "12345-A-6 au début, 12345 | ب | 6, x12345-A-6, -12345-A-6, /12345-A-6, .12345-A-6, 1234567-A-6",
+    "la voiture 38412 waw 1 et 12345 alif, 6; 7 ba 12; 123456 ب 40 / 12345/ب/6 و 99 ٠١٢٣٤ ب ٦",
+    "12345 d 52, 67919 ww 72, 4415-WW-1, a1 2345 ب 6, 2024-01-05 - 3 و 11, 999999 ج 89 99999 ج 0",
+]
+
+
+@pytest.mark.parametrize("name", ["_PLATE_LAT", "_PLATE_SPOKEN", "_PLATE_AR_LOOSE"])
+def test_plate_patterns_opening_on_a_digit_match_the_lookbehind_form(name: str) -> None:
+    """A plate's number is written first digit first (the engine skips to digits): the same matches and
+    groups as the lookbehind written before the number, at a text's start and after every separator."""
+    fast = getattr(recognisers, name)
+    plain = re.compile(
+        r"(?<![\w\-|/.])(\d{1,6})" + fast.pattern[len(recognisers._PLATE_NUMBER) :], fast.flags
+    )
+    found = 0
+    for text in PLATE_TEXTS + TRICKY:
+        got = [(m.span(), m.groups()) for m in fast.finditer(text)]
+        assert got == [(m.span(), m.groups()) for m in plain.finditer(text)], text
+        found += len(got)
+    assert found >= 2
+
+
+def test_phone_patterns_cache_holds_metadata_only() -> None:
+    """The recognisers keep phonenumbers' compiled patterns (read at import for the usual countries):
+    thousands of hostile numbers from every country code add at most the patterns of the countries they
+    name, never a text; and a number of a country read at import is found as before."""
+    analyze("+34 612 34 56 78")
+    start = len(re_util._COMPILED_PATTERNS or {})
+    assert start > 100  # read at import: Morocco, the diaspora's countries, the NANP
+    numbers = (
+        f"+{cc} {k % 97:02d} {k:04d} {k * 7 % 10000:04d}" for k in range(3000) for cc in (1, 33, 86, 999)
+    )
+    hostile = " ; ".join(numbers)
+    _spans(hostile)
+    cached = re_util._COMPILED_PATTERNS or {}
+    assert len(cached) < 5000  # all of phonenumbers' metadata is fewer patterns than this
+    assert not any(f"{k:04d} " in key for key in cached for k in (1234, 2999))
+    assert ("+34 612 34 56 78", "PHONE_NUMBER") in {
+        (text[a:b], t) for text in ["appelez le +34 612 34 56 78 demain"] for a, b, t, _ in _spans(text)
+    }
 
 
 def test_the_api_finds_what_the_full_path_finds(server: Server, admin_key: str) -> None:

@@ -233,10 +233,16 @@ def _gazetteer(word: str, script: str) -> tuple[str, ...]:
     if norm(word) in _TITLES or word in _TITLES:
         flags.append("title")
     key = word if script in ("ar", "tf") else norm(word)
-    for cls, members in (("voc", VOCATIVES), ("kin", KIN_WORDS), ("nm", NAMING_WORDS)):
-        if key in members:
-            flags.append(cls)
+    if key in _WORD_CLASSES:
+        flags += _WORD_CLASSES[key]
     return tuple(sorted(set(flags)))
+
+
+# The vocative, kin and naming words' flags by word: one lookup for a new word, not three.
+_WORD_CLASSES: dict[str, list[str]] = {}
+for _cls, _members in (("voc", VOCATIVES), ("kin", KIN_WORDS), ("nm", NAMING_WORDS)):
+    for _member in _members:
+        _WORD_CLASSES.setdefault(_member, []).append(_cls)
 
 
 _DOUBLED = re.compile(r"([a-z])\1")
@@ -254,8 +260,10 @@ def _spelled_otherwise(low: str) -> tuple[str, ...]:
     base = low.replace("'", "")
     # A sub with a group in its template runs Python code per call: most words have no doubled letter.
     single = _DOUBLED.sub(r"\1", base) if _DOUBLED.search(base) else base
-    variants = {single, _O_ALONE.sub("ou", base), base[:-1] if base[-1] == "e" else base}
-    variants.add(_O_ALONE.sub("ou", single))
+    # "o" → "ou": a word with no "o" (half of them) is its own variant, without a regex pass.
+    o_in = "o" in base
+    variants = {single, _O_ALONE.sub("ou", base) if o_in else base, base[:-1] if base[-1] == "e" else base}
+    variants.add(_O_ALONE.sub("ou", single) if o_in else single)
     flags = []
     if not variants.isdisjoint(GIVEN_ALL_LATIN):
         flags.append("g")

@@ -23,6 +23,7 @@ from siyada.privacy.gazetteer import (
     words,
 )
 from siyada.privacy.tifinagh_names import find_tifinagh_people
+from siyada.privacy.trie_regex import trie_pattern
 
 TITLES_LATIN = (
     r"(?:M\.|Mr\.?|Mme\.?|Mlle\.?|MME|MR|MLLE|Monsieur|Madame|Mademoiselle|Me|Maître|Maitre"
@@ -300,10 +301,12 @@ _AR_AMBIGUOUS = words(
     """أمين كريم سعيد حسن جميلة نور حياة أمل آمال أمال عزيز رشيد هدى وفاء رجاء إيمان ايمان صفاء بشرى نجاة
     منير جمال عادل نبيل حكيم صلاح بدر رضا فؤاد سعد سامي سمير ناصر رحمة الحاج"""
 )
-_LONE_CUE_ARABIC = re.compile(
-    r"(?<![\u0600-\u06FF])(?:أنا|آ|يا|ديال|باسم|ابنه|ابنها|ابنته|بنتو|بنتي|ولدي|خويا|ختي|الحاج|الحاجة|بالحاج|"
-    r"بالحاجة|دكتور|الدكتور|طرف|مع|سميتي|سميتو|لالة|للا)\s+"
+_LONE_CUES_ARABIC = (
+    "أنا|آ|يا|ديال|باسم|ابنه|ابنها|ابنته|بنتو|بنتي|ولدي|خويا|ختي|الحاج|الحاجة|بالحاج|"
+    "بالحاجة|دكتور|الدكتور|طرف|مع|سميتي|سميتو|لالة|للا"
 )
+# The cue words as a trie (see trie_regex): the same matches, less work per position.
+_LONE_CUE_ARABIC = re.compile(r"(?<![\u0600-\u06FF])" + trie_pattern(_LONE_CUES_ARABIC.split("|")) + r"\s+")
 
 
 def _arabic_given_end(words: list[str], i: int, adjacent: Any) -> int | None:
@@ -367,22 +370,31 @@ _AR_KIN = frozenset({"عمي", "عمتي", "خالي", "خالتي", "خويا",
 _AR_PARTICLES = frozenset({"بن", "ابن", "بنت", "منت", "آيت", "أيت", "ايت", "ولد", "أولاد", "أهل", "ماء"})
 _AR_FAMILY_PREFIXES = ("بن", "بو", "أو", "او", "ابن", "بل", "آيت", "أيت")
 # Words after which the next words are a person's name: "المريض عبد الحق المريني", "الاسم : ...".
-_CUED_ARABIC = re.compile(
-    r"(?<![\u0600-\u06FF])(?:المريضة?|الموظفة?|المستفيدة?|المدعى عليه|المدعي|المدعية|الزبونة?|سميتو|سميتها|"
-    r"اسمي|سميتي|سميتو|سميتها|أسفله|الاسم الكامل|الاسم|المسير|الأجير|الأجيرة|الزوج|الزوجة|خالتي|عمتي|"
-    r"خالي|عمي|خويا|ختي|أختي|أخي|ماما ديال|بابا ديال|السي|لالة|للا|بالسيدة|بالسيد)\s*:?\s+"
+# As a trie: where one cue is another's start, the longer is tried first, as in the plain list
+# ("الاسم الكامل" before "الاسم"); the others cannot both end before a space.
+_CUES_ARABIC = (
+    "المريض|المريضة|الموظف|الموظفة|المستفيد|المستفيدة|المدعى عليه|المدعي|المدعية|الزبون|الزبونة|سميتو|سميتها|"
+    "اسمي|سميتي|سميتو|سميتها|أسفله|الاسم الكامل|الاسم|المسير|الأجير|الأجيرة|الزوج|الزوجة|خالتي|عمتي|"
+    "خالي|عمي|خويا|ختي|أختي|أخي|ماما ديال|بابا ديال|السي|لالة|للا|بالسيدة|بالسيد"
 )
+_CUED_ARABIC = re.compile(r"(?<![\u0600-\u06FF])" + trie_pattern(_CUES_ARABIC.split("|")) + r"\s*:?\s+")
 
 
 # Chat and letter cues after which a known given name (any case, as chats write it) starts a name:
 # "ana smiti hamid", "khti dounia", "m3ak brahim", "Salam Amine", "call Mehdi", "tata malika".
+# The cue words as a trie, tried before the vocative as they were in the plain list: a word must end
+# before a space, so no two of them match at one position (half the work per position).
+_CHAT_CUES = (
+    "smiti|smito|smitha|smiya|smitek|smitk|ana|khoya|khouya|khti|khali|khalti|3ami|3amti|tata"
+    "|si|m3ak|m3a|sa7bi|sahbi|neveu|nièce|demandeur|demandeuse|bonjour|salam|slm|hi|hello|auntie|uncle"
+    "|call|text|merci|cher|chère|dear|l|dyal|dial|ya"
+)
 _CHAT_CUE = re.compile(
-    r"(?<![\w])(?:smiti|smito|smitha|smiya|smitek|smitk|ana|khoya|khouya|khti|khali|khalti|3ami|3amti|tata"
-    r"|si|m3ak|m3a|sa7bi|sahbi|neveu|nièce|demandeur|demandeuse|bonjour|salam|slm|hi|hello|auntie|uncle"
-    r"|call|text|merci|cher|chère|dear|l|dyal|dial|ya"
+    r"(?<![\w])(?:"
+    + trie_pattern(_CHAT_CUES.split("|"), fold_case=True)
     # the Darija vocative "a"/"wa" only before a name then a comma or mark ("a nawal, ..."): a French "a" is
     # a verb
-    r"|(?:a|wa)(?=\s+[^\W\d_]+\s?[,!?]))\s+",
+    + r"|(?:a|wa)(?=\s+[^\W\d_]+\s?[,!?]))\s+",
     re.IGNORECASE,
 )
 _CHAT_TOKEN = re.compile(r"[^\W\d_][\w'-]*")

@@ -18,6 +18,7 @@ from siyada.privacy.cin_forms import find_cin_forms
 from siyada.privacy.context import distance_to_context, has_context, negative_context
 from siyada.privacy.entities import Entity
 from siyada.privacy.passports import find_foreign_passports
+from siyada.privacy.phone_metadata import warm as warm_phone_metadata
 
 Recogniser = Callable[[str], list[Entity]]
 
@@ -211,6 +212,7 @@ _FOREIGN = re.compile(
     r"(?:[ .\-\u00a0]?\d{1,4}){2,6}(?!\d)(?![.,]\d)"
 )
 _GROUP_END = re.compile(r"\d(?=[ .\-\u00a0]|$)")
+warm_phone_metadata()  # the usual countries' patterns compiled now, not in a first prompt's time
 
 
 def _foreign_phones(text: str) -> list[Entity]:
@@ -342,6 +344,10 @@ _AR_LETTERS = "أ|ا|ب|د|هـ|ه|و|ط|ش|ج|ح|ع|ق|م|ي|ك|ل|ن|ر|س|ص|
 _LATIN = r"WW|A|B|D|H|E|W|T|CH|J|M"
 # Separators: a dash (the non-breaking "‑" and "–" of word processors too) or a pipe.
 _PSEP = "[-|\u2011\u2013]"
+# A plate's number, "(?<![\w\-|/.])(\d{1,6})" written first digit first: a pattern that opens on a
+# character class lets the regex engine skip to the next digit, where an opening lookbehind is tried at
+# every position; the lookbehind after that digit tests the same character, the one before it.
+_PLATE_NUMBER = r"(\d(?<![\w\-|/.]\d)\d{0,5})"
 _PLATE_AR = re.compile(
     r"(?<![\w\-|/.])(\d{1,6})\s*(" + _PSEP + r")\s*(" + _AR_LETTERS + r")\s*\2\s*(\d{1,2})(?![\w\-|/]|[.,]\d)"
 )
@@ -351,20 +357,20 @@ _PLATE_AR_RTL = re.compile(
     r"(?<![\w\-|/.])(\d{1,2})\s*([-|/])\s*(" + _AR_LETTERS + r")\s*\2\s*(\d{3,6})(?![\w\-|/]|[.,]\d)"
 )
 _PLATE_AR_LOOSE = re.compile(
-    r"(?<![\w\-|/.])(\d{1,6})(?: +|/)(" + _AR_LETTERS + r")(?: +|/)(\d{1,2})(?![\w\-|/]|[.,]\d)"
+    _PLATE_NUMBER + r"(?: +|/)(" + _AR_LETTERS + r")(?: +|/)(\d{1,2})(?![\w\-|/]|[.,]\d)"
 )
 # Round 9: "و" alone between two short numbers is "and" ("يومي 10 و 11", "العمر 24 و 31 سنة"); a plate
 # with that letter and no dash has three digits or more before it.
 _AND = "و"
 _PLATE_LAT = re.compile(
-    r"(?<![\w\-|/.])(\d{1,6})\s*(" + _PSEP + r"|[ ])\s*(" + _LATIN + r")\s*\2\s*(\d{1,2})(?![\w\-|/]|[.,]\d)",
+    _PLATE_NUMBER + r"\s*(" + _PSEP + r"|[ ])\s*(" + _LATIN + r")\s*\2\s*(\d{1,2})(?![\w\-|/]|[.,]\d)",
     re.IGNORECASE,
 )
 
 # The Arabic letter said by name in Latin script ("38412 waw 1", "12345 alif 6"): a plate only next to a
 # vehicle word, since "ba" or "ta" alone between numbers is ordinary chat.
 _PLATE_SPOKEN = re.compile(
-    r"(?<![\w\-|/.])(\d{1,6}) (alif|alef|ba|waw|dal|ta|ha|jim|mim|chin)[ ,]+(\d{1,2})(?![\w\-|/]|[.,]\d)",
+    _PLATE_NUMBER + r" (alif|alef|ba|waw|dal|ta|ha|jim|mim|chin)[ ,]+(\d{1,2})(?![\w\-|/]|[.,]\d)",
     re.IGNORECASE,
 )
 
