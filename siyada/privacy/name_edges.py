@@ -25,8 +25,12 @@ _LEADING = words(
 )
 _TRAILING = words(
     """الإيميل الايميل النمرة الرقم المدعو الملقب الحاجة من ف في عيط حضر قال قالت جا جات صيفط
-    ديال ديالي ديالك كان كانت"""
-)
+    ديال ديالي ديالك كان كانت
+    مازال مازالة مازالا البارح البارحة دابا باقي باقية راه راها عاد غدا اليوم ديجا mazal lbare7 daba
+"""
+)  # round 11: a Darija adverb after a lone name ("عمر مازال خدامة", "بشرى البارح ما قدرتش")
+# "ف"/"ب" + "ال" glued to a noun is "in/at the ..." ("سميتي فالبنك ايت بوعزة"); no name starts so.
+_GLUED_PREPOSITION = re.compile(r"^[فب]ال[\u0621-\u064A]{2,}$")
 _PARTICLES_BEFORE = words("ben bin ould ait id")
 _PARTICLES_AFTER = words("id ait ben bin ould")  # not "ou": "moha ou itto" is two people
 _WORD_BEFORE = re.compile(r"([^\W\d_]+) $")
@@ -39,7 +43,7 @@ def _key(word: str) -> str:
 
 def _cut_start(text: str, start: int, end: int) -> int:
     space = text.find(" ", start, end)
-    while space > 0 and _key(text[start:space]) in _LEADING:
+    while space > 0 and (_key(text[start:space]) in _LEADING or _GLUED_PREPOSITION.match(text[start:space])):
         start = space + 1
         space = text.find(" ", start, end)
     return start
