@@ -246,6 +246,20 @@ ROUND10_GIVEN_LATIN = words(
     hmidou hmad lhbib habib reddad hssaine"""
 )
 ROUND10_GIVEN_ARABIC = words("""سلام المعطي لمعطي الكبير امفضل المفضل لحبيب الحبيب بوعزة الجيلالي""")
+# Round 11: common traditional and Amazigh given names, with the Darija article ("lmiloudi", "l3arbi") and
+# chat spellings ("l7ocine", "3bdllah", "oualid"), and more pet names ("zinoba", "ftatou") the lists lacked.
+ROUND11_GIVEN_LATIN = words(
+    """rqia rkia rkiya rekia hocine lhocine l7ocine l7oussine l7ssin mimount mimouna nordin nordine
+    noureddin miloudi lmiloudi lmahjoub l3arbi larbi lghali lmokhtar lhoussine lhassan lmaati lhoucine
+    ouissal ouiam ouiame oualid zakya zakiya ranya raniya hnia fatma fattouma taous tamimount tlaitmas
+    hennou hanou lhou ittou 3bdllah 3bdellah 3bdlah 3bdelkader abdelkbir abdlkbir 7midou 7mida 7mad
+    zinoba ftatou fatou kika douae douaa 3icha aicha 3ayda 3aicha 3ziz 3zouz m3ti zhor mbarka lbatoul
+    mhamed faska hadda tuda tudda"""
+)
+ROUND11_GIVEN_ARABIC = words(
+    """رقية ميمونت ميمونة نورالدين الميلودي المحجوب العربي الغالي المختار فطمة طاوس حنو
+    بوعلام محماد احماد لعياشي عياشي الداه عبو حدو موحند تاوس لعزيزة طودة"""
+)
 GIVEN_ALL_LATIN = (
     GIVEN_LATIN
     | MORE_GIVEN_LATIN
@@ -255,6 +269,7 @@ GIVEN_ALL_LATIN = (
     | ROUND5_GIVEN_LATIN
     | ROUND9_GIVEN_LATIN
     | ROUND10_GIVEN_LATIN
+    | ROUND11_GIVEN_LATIN
     | DIMINUTIVES_LATIN
 )
 FAMILY_ALL_LATIN = (
@@ -268,6 +283,7 @@ GIVEN_ALL_ARABIC = (
     | ROUND4_GIVEN_ARABIC
     | ROUND9_GIVEN_ARABIC
     | ROUND10_GIVEN_ARABIC
+    | ROUND11_GIVEN_ARABIC
     | DIMINUTIVES_ARABIC
 )
 FAMILY_ALL_ARABIC = (
