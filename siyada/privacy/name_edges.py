@@ -5,7 +5,8 @@ of :func:`siyada.privacy.people.find_all_people`:
 - a word no name ends with, taken in at the end, is cut off: what the chat says next ("يحيى الإيميل",
   "سفيان النمرة", "محمد أمين عيط", "بوبكر ولد سيدي من"), a court word ("حكيم المدعو");
 - a capitalised particle right before the span is the name's own ("Ben Abdeslam Hafsa", "Ould Abdallah
-  Mohamed Salem"), and a lower-case one after it with its word ("lahcen id bouhou").
+  Mohamed Salem"), as is "آل" before a family name (round 11: "آل الفيلالي"), and a lower-case one after
+  it with its word ("lahcen id bouhou").
 
 Tried and dropped: an Arabic word no list holds after a known given name and before a comma or a full
 stop read as the family name ("عبد الغني مفتاح،"): the sets put adjectives, verbs and roles there as often
@@ -63,6 +64,8 @@ def _with_particles(text: str, start: int, end: int) -> tuple[int, int]:
         word = m.group(1)
         if word[0].isupper():  # "Ben Abdeslam"; "ولد خديجة" names the mother, who is another person
             start = m.start(1)
+    elif m is not None and m.group(1) == "آل":  # round 11: "آل الفيلالي", a family, is one span
+        start = m.start(1)
     m = _WORD_AFTER.match(text, end)
     if m is not None and m.group(1) in _PARTICLES_AFTER and m.group(2).islower():
         end = m.end(2)  # "lahcen id bouhou": lower case, as chats write the whole name
