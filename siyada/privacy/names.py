@@ -382,7 +382,7 @@ _CHAT_CUE = re.compile(
     r"|si|m3ak|m3a|sa7bi|sahbi|neveu|nièce|demandeur|demandeuse|bonjour|salam|slm|hi|hello|auntie|uncle"
     r"|call|text|merci|cher|chère|dear|l|dyal|dial|ya"
     # round 11: more kin words of Darija chats ("3ammi miloud", "rajlha hassan", "bba dyalo lmiloudi")
-    r"|3ammi|3emmi|khalto|rajlha|rajli|mrato|mrati|weldi|benti|bba|jeddi|jedda|oncle|tante"
+    r"|3ammi|3emmi|khalto|rajlha|rajli|mrato|mrati|weldi|benti|bba|jeddi|oncle|tante"
     # the Darija vocative "a"/"wa" only before a name then a comma or mark ("a nawal, ..."): a French "a" is
     # a verb
     r"|(?:a|wa)(?=\s+[^\W\d_]+\s?[,!?]))\s+",
@@ -394,16 +394,22 @@ _NAMING_CUES = frozenset({"smiti", "smito", "smitha", "smiya", "smitek", "smitk"
 _AMBIGUOUS = words("amal nour said rim hayat iman salam karim amine aziz hassan jamal adil nabil wafae")
 
 
-def _any_given(token: str) -> bool:
-    """A given name of any list (round 11: "3ammi miloud", "khalti rqia" after a chat cue)."""
-    return _given(token) or norm(token) in GIVEN_ALL_LATIN
+# Round 11: after a kin word, a given name of any list ("3ammi miloud", "khalti rqia"); after the other cues
+# only the short list, since the long one holds honorifics ("merci lalla", "l moulay bouselham").
+_KIN_CUES = words(
+    "khoya khouya khti khali khalti 3ami 3amti tata 3ammi 3emmi khalto rajlha rajli mrato mrati"
+)
+
+
+def _cued_given(cue: str, token: str) -> bool:
+    return _given(token) or (norm(cue.strip()) in _KIN_CUES and norm(token) in GIVEN_ALL_LATIN)
 
 
 def _chat_people(text: str) -> list[Entity]:
     out = []
     for m in _CHAT_CUE.finditer(text):
         tokens = [t for t in _CHAT_TOKEN.finditer(text, m.end(), min(len(text), m.end() + 60))]
-        if not tokens or tokens[0].start() != m.end() or not _any_given(tokens[0].group()):
+        if not tokens or tokens[0].start() != m.end() or not _cued_given(m.group(), tokens[0].group()):
             continue
         naming = norm(m.group().strip()) in _NAMING_CUES
         end = tokens[0].end()
