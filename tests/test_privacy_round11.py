@@ -68,7 +68,7 @@ def test_chat_verbs_and_labels_are_no_names(text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "word", ["rqia", "l7ocine", "lmiloudi", "oualid", "ouissal", "mimount", "بوعلام", "محماد", "الداه"]
+    "word", ["rqia", "l7ocine", "lmiloudi", "oualid", "mimount", "بوعلام", "محماد", "الداه"]
 )
 def test_common_given_names_are_listed(word: str) -> None:
     assert "g" in _gazetteer(word, "lat" if word.isascii() else "ar")

@@ -251,7 +251,7 @@ ROUND10_GIVEN_ARABIC = words("""سلام المعطي لمعطي الكبير ا
 ROUND11_GIVEN_LATIN = words(
     """rqia rkia rkiya rekia hocine lhocine l7ocine l7oussine l7ssin mimount mimouna nordin nordine
     noureddin miloudi lmiloudi lmahjoub l3arbi larbi lghali lmokhtar lhoussine lhassan lmaati lhoucine
-    ouissal ouiam ouiame oualid zakya zakiya ranya raniya hnia fatma fattouma taous tamimount tlaitmas
+    ouiam ouiame oualid zakya zakiya ranya raniya hnia fatma fattouma taous tamimount tlaitmas
     hennou hanou lhou ittou 3bdllah 3bdellah 3bdlah 3bdelkader abdelkbir abdlkbir 7midou 7mida 7mad
     zinoba ftatou fatou kika douae douaa 3icha aicha 3ayda 3aicha 3ziz 3zouz m3ti zhor mbarka lbatoul
     mhamed faska hadda tuda tudda"""
