@@ -89,6 +89,12 @@ def _scores(docs: list[dict]) -> tuple[float, dict[str, float]]:
         # 0.939 from a model trained without both)
         ("pii_wild13.txt", 0.978, 0.97),
         ("pii_wild14.txt", 0.976, 0.94),
+        # pii_wild15.txt and pii_wild16.txt: written blind during round 10, scored once after it (0.945 and
+        # 0.938, lowest types CREDIT_CARD 0.900 and PERSON 0.921); round 11 tuned and trained on them
+        # (0.986 and 0.981, lowest types CREDIT_CARD 0.900: two card numbers with no cue, and PHONE_NUMBER
+        # 0.960: numbers spelled out in Darija words; 0.950 and 0.949 from a model trained without both)
+        ("pii_wild15.txt", 0.976, 0.89),
+        ("pii_wild16.txt", 0.971, 0.95),
     ],
 )
 def test_span_f1_on_varied_texts(name: str, overall_min: float, type_min: float) -> None:
@@ -118,6 +124,8 @@ SETS = (
     "pii_wild12.txt",
     "pii_wild13.txt",
     "pii_wild14.txt",
+    "pii_wild15.txt",
+    "pii_wild16.txt",
 )
 
 

@@ -233,6 +233,13 @@ _WORDS: dict[str, tuple[str, ...]] = {
         "dokker",
         "toyota",
         "hyundai",
+        # Round 11: an English report's words, and the Darija truck ("a van registered 86214-A-50").
+        "vehicle",
+        "van",
+        "registered",
+        "الكاميو",
+        "كاميو",
+        "lkamio",
     ),
     T.MA_CNSS: (
         "cnss",

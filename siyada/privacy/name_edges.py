@@ -5,7 +5,8 @@ of :func:`siyada.privacy.people.find_all_people`:
 - a word no name ends with, taken in at the end, is cut off: what the chat says next ("يحيى الإيميل",
   "سفيان النمرة", "محمد أمين عيط", "بوبكر ولد سيدي من"), a court word ("حكيم المدعو");
 - a capitalised particle right before the span is the name's own ("Ben Abdeslam Hafsa", "Ould Abdallah
-  Mohamed Salem"), and a lower-case one after it with its word ("lahcen id bouhou").
+  Mohamed Salem"), as is "آل" before a family name (round 11: "آل الفيلالي"), and a lower-case one after
+  it with its word ("lahcen id bouhou").
 
 Tried and dropped: an Arabic word no list holds after a known given name and before a comma or a full
 stop read as the family name ("عبد الغني مفتاح،"): the sets put adjectives, verbs and roles there as often
@@ -25,8 +26,12 @@ _LEADING = words(
 )
 _TRAILING = words(
     """الإيميل الايميل النمرة الرقم المدعو الملقب الحاجة من ف في عيط حضر قال قالت جا جات صيفط
-    ديال ديالي ديالك كان كانت"""
-)
+    ديال ديالي ديالك كان كانت
+    مازال مازالة مازالا البارح البارحة دابا باقي باقية راه راها عاد غدا اليوم ديجا mazal lbare7 daba f
+"""
+)  # round 11: a Darija adverb after a lone name ("عمر مازال خدامة", "بشرى البارح ما قدرتش")
+# "ف"/"ب" + "ال" glued to a noun is "in/at the ..." ("سميتي فالبنك ايت بوعزة"); no name starts so.
+_GLUED_PREPOSITION = re.compile(r"^[فب]ال[\u0621-\u064A]{2,}$")
 _PARTICLES_BEFORE = words("ben bin ould ait id")
 _PARTICLES_AFTER = words("id ait ben bin ould")  # not "ou": "moha ou itto" is two people
 _WORD_BEFORE = re.compile(r"([^\W\d_]+) $")
@@ -39,7 +44,7 @@ def _key(word: str) -> str:
 
 def _cut_start(text: str, start: int, end: int) -> int:
     space = text.find(" ", start, end)
-    while space > 0 and _key(text[start:space]) in _LEADING:
+    while space > 0 and (_key(text[start:space]) in _LEADING or _GLUED_PREPOSITION.match(text[start:space])):
         start = space + 1
         space = text.find(" ", start, end)
     return start
@@ -59,6 +64,8 @@ def _with_particles(text: str, start: int, end: int) -> tuple[int, int]:
         word = m.group(1)
         if word[0].isupper():  # "Ben Abdeslam"; "ولد خديجة" names the mother, who is another person
             start = m.start(1)
+    elif m is not None and m.group(1) == "آل":  # round 11: "آل الفيلالي", a family, is one span
+        start = m.start(1)
     m = _WORD_AFTER.match(text, end)
     if m is not None and m.group(1) in _PARTICLES_AFTER and m.group(2).islower():
         end = m.end(2)  # "lahcen id bouhou": lower case, as chats write the whole name

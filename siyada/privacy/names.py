@@ -22,6 +22,7 @@ from siyada.privacy.gazetteer import (
     norm,
     words,
 )
+from siyada.privacy.name_lexicon import GIVEN_ALL_LATIN
 from siyada.privacy.tifinagh_names import find_tifinagh_people
 from siyada.privacy.trie_regex import trie_pattern
 
@@ -388,6 +389,8 @@ _CHAT_CUES = (
     "smiti|smito|smitha|smiya|smitek|smitk|ana|khoya|khouya|khti|khali|khalti|3ami|3amti|tata"
     "|si|m3ak|m3a|sa7bi|sahbi|neveu|nièce|demandeur|demandeuse|bonjour|salam|slm|hi|hello|auntie|uncle"
     "|call|text|merci|cher|chère|dear|l|dyal|dial|ya"
+    # round 11: more kin words of Darija chats ("3ammi miloud", "rajlha hassan", "bba dyalo lmiloudi")
+    "|3ammi|3emmi|khalto|rajlha|rajli|mrato|mrati|weldi|benti|bba|jeddi|oncle|tante"
 )
 _CHAT_CUE = re.compile(
     r"(?<![\w])(?:"
@@ -403,11 +406,22 @@ _NAMING_CUES = frozenset({"smiti", "smito", "smitha", "smiya", "smitek", "smitk"
 _AMBIGUOUS = words("amal nour said rim hayat iman salam karim amine aziz hassan jamal adil nabil wafae")
 
 
+# Round 11: after a kin word, a given name of any list ("3ammi miloud", "khalti rqia"); after the other cues
+# only the short list, since the long one holds honorifics ("merci lalla", "l moulay bouselham").
+_KIN_CUES = words(
+    "khoya khouya khti khali khalti 3ami 3amti tata 3ammi 3emmi khalto rajlha rajli mrato mrati"
+)
+
+
+def _cued_given(cue: str, token: str) -> bool:
+    return _given(token) or (norm(cue.strip()) in _KIN_CUES and norm(token) in GIVEN_ALL_LATIN)
+
+
 def _chat_people(text: str) -> list[Entity]:
     out = []
     for m in _CHAT_CUE.finditer(text):
         tokens = [t for t in _CHAT_TOKEN.finditer(text, m.end(), min(len(text), m.end() + 60))]
-        if not tokens or tokens[0].start() != m.end() or not _given(tokens[0].group()):
+        if not tokens or tokens[0].start() != m.end() or not _cued_given(m.group(), tokens[0].group()):
             continue
         naming = norm(m.group().strip()) in _NAMING_CUES
         end = tokens[0].end()

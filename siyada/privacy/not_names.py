@@ -2,11 +2,12 @@
 false alarms), dropped at the end of :func:`siyada.privacy.people.find_all_people`:
 
 - a span that *starts* with a word no name starts with: a negation or a verb of a court text or a chat
-  ("لم يدل", "لم يحضر", "قال ليا"), a court text's noun ("لفائدة الأبناء", "تعويضا قدره", "احترام شروط"),
+  ("لم يدل", "لم يحضر", "قال ليا"; round 11: "صيفط ليا", "عافاك", "من التحويل"), a court text's noun
+  ("لفائدة الأبناء", "تعويضا قدره", "احترام شروط"),
   a greeting ("السلام الحاجة", "وعليكم السلام أولدي"), a Tifinagh function word ("ⵉⴳⴰ ⵜ ⵙ": is, "ⵏⵏⵙ":
   his, "ⵖ": in);
 - a lone word that is a title, a role, a club or a language, not a name ("Lhaj", "الوكيل", "الرجاء",
-  "Tamazight").
+  "Tamazight"; round 11: a form's label "الاسم", "النبي", the pronoun "هي").
 """
 
 from __future__ import annotations
@@ -15,11 +16,13 @@ from siyada.privacy.entities import Entity
 from siyada.privacy.gazetteer import norm, words
 
 _NEVER_FIRST = words(
-    """لم لن قد قال قالت كان كانت لفائدة تعويضا تعويض احترام السلام وعليكم سلام الدين الصحيح"""
+    """لم لن قد قال قالت كان كانت لفائدة تعويضا تعويض احترام السلام وعليكم سلام الدين الصحيح
+    صيفط عافاك عفاك إلا من"""
 ) | frozenset("ⵉⴳⴰ ⵜⴳⴰ ⵏⵏⵙ ⵏⵏⵖ ⵏⵏⴽ ⵏⵏⵎ ⵏⵏⵓ ⵖ ⴷ ⵏ ⵙ ⵜ ⴰⵔ ⵓⵔ ⴰⴷ ⵉ".split())  # noqa: SIM905 (words() folds to ASCII)
 _NEVER_ALONE = words(
     """lhaj lhajj l7aj l7ajj hajj haj lhaja hajja الوكيل الرجاء الوداد بالدعاء
-    tamazight tamazigh darija tifinagh"""
+    tamazight tamazigh darija tifinagh
+    الاسم النبي هي إي"""
 )  # round 10: a language in a CV's list ("Languages: Arabic, French, Tamazight")
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 
 from siyada.privacy import entities as T
+from siyada.privacy.called_names import find_called_names
 from siyada.privacy.chat_names import find_chat_names
 from siyada.privacy.court_roles import find_after_court_roles
 from siyada.privacy.entities import Entity
@@ -381,6 +382,7 @@ def find_all_people(text: str) -> list[Entity]:
     rules = find_people(text) + find_chat_names(text)  # round 9: lists and role words in chats
     rules += _new_figures(rules, find_public_figures(text))  # round 10: footballers, singers, ministers
     rules += _new_figures(rules, find_after_court_roles(text))  # round 10: "المتهم رضى"
+    rules += _new_figures(rules, find_called_names(text))  # round 11: "كيقولو ليه الزعري", "آل الفيلالي"
     model = [t for e in find_people_learned(text) if (t := _trimmed(text, e)) is not None]
     kept: list[Entity] = []
     for rule, seen in zip(rules, _by_rule(rules, model), strict=True):
