@@ -366,6 +366,49 @@ def test_keyboard_alone_runs_the_chat(browser, server: Server, user_key: str) ->
     context.close()
 
 
+def test_a_chat_begun_before_the_history_arrives_stays_the_users(browser, server: Server) -> None:
+    """On a slow server the latest conversation used to be opened after the user had pressed "new chat"
+    and asked: their question was appended to the old conversation. The list, read when the page asked
+    for it, is delivered only after the user has asked."""
+    key = server.key("default", "user")
+    context, page = _login(browser, server, key)
+    page.select_option("#collections", [])
+    _ask(page, "Bonjour")  # an earlier conversation, the one the page would reopen
+    context.close()
+
+    context = browser.new_context(viewport=DESKTOP)
+    held: list = []  # (route, the server's answer at the time it was asked), delivered later
+
+    def hold(route) -> None:  # type: ignore[no-untyped-def]
+        if route.request.method == "GET":
+            held.append((route, route.fetch()))
+        else:
+            route.continue_()
+
+    context.route(re.compile(r".*/ui/api/conversations$"), hold)
+    page = context.new_page()
+    page.goto(server.url + "/ui/chat")
+    page.fill("#api_key", key)
+    page.click("button[type=submit]")
+    page.wait_for_url(re.compile(r"/ui/chat$"))
+    for _ in range(100):
+        if held:
+            break
+        page.wait_for_timeout(100)
+    assert held, "the page never asked for its history"
+    page.locator("#new-chat").click()
+    page.select_option("#collections", [])
+    _ask(page, "Salam")
+    for route, response in held:
+        route.fulfill(response=response)
+    page.wait_for_load_state("networkidle")
+    page.wait_for_function("() => document.querySelectorAll('#history li').length >= 2")
+    users = page.locator("li.msg.user").all_inner_texts()
+    assert len(users) == 1 and "Salam" in users[0], users
+    assert page.locator("li.msg.assistant").count() == 1
+    context.close()
+
+
 def test_history_is_kept_per_user_by_the_server(browser, server: Server) -> None:
     alice, bob = server.key("default", "user"), server.key("default", "user")
     context, page = _login(browser, server, alice)

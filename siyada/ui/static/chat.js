@@ -15,6 +15,7 @@
   let chats = [];  // [{id, title, updated_at}], newest first
   let current = null;  // {id, title, messages}
   let controller = null;
+  let started = false;  // the user began a chat before the history arrived: keep theirs, do not reopen
 
   async function loadPickers() {
     const models = (await (await api("/v1/models")).json()).data.filter((m) => m.type === "chat");
@@ -108,6 +109,7 @@
   }
 
   async function ask(question) {
+    started = true;
     if (!current) current = { id: null, title: question.slice(0, 60), messages: [] };
     current.messages.push({ role: "user", content: question });
     bubble("user", question);
@@ -199,14 +201,25 @@
   els.stop.addEventListener("click", () => controller?.abort());
   els.model.addEventListener("change", showDemoNote);
   els.collections.addEventListener("change", showDemoNote);
-  els.newChat.addEventListener("click", () => { current = null; renderMessages(); els.prompt.focus(); });
+  els.newChat.addEventListener("click", () => {
+    started = true;
+    current = null;
+    renderMessages();
+    els.prompt.focus();
+  });
   document.addEventListener("keydown", (ev) => { if (ev.key === "Escape") els.passage.hidden = true; });
 
   // Reopen the latest conversation (e.g. after switching the interface language).
   async function start() {
     chats = (await json("/ui/api/conversations")).data;
-    if (chats.length) await open(chats[0].id);
-    else renderHistory();
+    // on a slow server the latest conversation can arrive after the user pressed "new chat" or asked:
+    // opening it then would append their question to it
+    const latest = chats.length && !started ? await json(`/ui/api/conversations/${chats[0].id}`) : null;
+    if (latest && !started) {
+      current = latest;
+      renderMessages();
+    }
+    renderHistory();
   }
   start().catch(showError);
   loadPickers().catch(showError);
