@@ -211,7 +211,9 @@
 
   // Reopen the latest conversation (e.g. after switching the interface language).
   async function start() {
-    chats = (await json("/ui/api/conversations")).data;
+    const listed = (await json("/ui/api/conversations")).data;
+    // a conversation saved while the list was on its way is newer than every listed one
+    chats = [...chats.filter((c) => !listed.some((l) => l.id === c.id)), ...listed];
     // on a slow server the latest conversation can arrive after the user pressed "new chat" or asked:
     // opening it then would append their question to it
     const latest = chats.length && !started ? await json(`/ui/api/conversations/${chats[0].id}`) : null;
