@@ -184,7 +184,8 @@ class KnowledgeConfig(_Strict):
     answer_min_evidence: float = Field(default=0.92, ge=0.0, le=3.0)
     # Quote only the few words of the chosen sentence where the trained reader finds the answer
     # (siyada.knowledge.reading). Off by default: held out it raised F1 but lost `contains` on ARCD
-    # (0.73 -> 0.66, docs/benchmarks.md "Fourth round"); a whole sentence that answers serves a clerk better.
+    # (0.73 -> 0.64, docs/benchmarks.md "Fifth round, reader"); a whole sentence that answers serves a
+    # clerk better.
     answer_reader: bool = False
     # With an embedder (the usual case) abstention is decided by a calibrated model instead
     # (siyada.knowledge.abstain): "not found" when its probability that the passages do not hold the
