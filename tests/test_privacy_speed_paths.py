@@ -196,10 +196,11 @@ PLATE_TEXTS = [
     "12345-A-6 au début, 12345 | ب | 6, x12345-A-6, -12345-A-6, /12345-A-6, .12345-A-6, 1234567-A-6",
     "la voiture 38412 waw 1 et 12345 alif, 6; 7 ba 12; 123456 ب 40 / 12345/ب/6 و 99 ٠١٢٣٤ ب ٦",
     "12345 d 52, 67919 ww 72, 4415-WW-1, a1 2345 ب 6, 2024-01-05 - 3 و 11, 999999 ج 89 99999 ج 0",
+    "سيارة 54321-د-12 و 8765 - أ - 3، x9876-ب-4",
 ]
 
 
-@pytest.mark.parametrize("name", ["_PLATE_LAT", "_PLATE_SPOKEN", "_PLATE_AR_LOOSE"])
+@pytest.mark.parametrize("name", ["_PLATE_AR", "_PLATE_LAT", "_PLATE_SPOKEN", "_PLATE_AR_LOOSE"])
 def test_plate_patterns_opening_on_a_digit_match_the_lookbehind_form(name: str) -> None:
     """A plate's number is written first digit first (the engine skips to digits): the same matches and
     groups as the lookbehind written before the number, at a text's start and after every separator."""

@@ -349,7 +349,7 @@ _PSEP = "[-|\u2011\u2013]"
 # every position; the lookbehind after that digit tests the same character, the one before it.
 _PLATE_NUMBER = r"(\d(?<![\w\-|/.]\d)\d{0,5})"
 _PLATE_AR = re.compile(
-    r"(?<![\w\-|/.])(\d{1,6})\s*(" + _PSEP + r")\s*(" + _AR_LETTERS + r")\s*\2\s*(\d{1,2})(?![\w\-|/]|[.,]\d)"
+    _PLATE_NUMBER + r"\s*(" + _PSEP + r")\s*(" + _AR_LETTERS + r")\s*\2\s*(\d{1,2})(?![\w\-|/]|[.,]\d)"
 )
 # The same plate as typed from right to left (prefecture first: "6-ب-12345"), or with spaces or slashes
 # only ("12345 ب 6", "12345/ب/6"): an Arabic letter alone between two numbers is itself the signal.
