@@ -164,7 +164,7 @@ def extractive_answer(
             return not_found(question, hits), []
     if trim:
         terms: set[str] = set().union(*question_words(question))
-        start, end = trim_edges(hits[where]["chunk"]["text"], start, end, terms)
+        start, end = trim_edges(chunk_text, start, end, terms)
     if reader and not trim:  # the reader's few words inside the chosen sentence, when it is sure of them
         read = read or read_sentence(question, chunk_text, sentence)
         found = (
