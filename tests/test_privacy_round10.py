@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import random
 
-import httpx
 import pytest
 
 from siyada.privacy.entities import Entity
@@ -17,7 +16,7 @@ from siyada.privacy.name_data import sentence
 from siyada.privacy.name_features import _gazetteer
 from siyada.privacy.people import _called_twice
 from siyada.privacy.public_figures import find_public_figures
-from tests.privacy_helpers import found
+from tests.privacy_helpers import found, found_by_server
 from tests.server import Server
 
 
@@ -174,13 +173,7 @@ def test_generated_chains_pet_names_and_figures_are_one_person_each(slot: str, l
 
 def test_foreign_passport_and_figure_through_the_server(server: Server, admin_key: str) -> None:
     text = "Le joueur Hakim Ziyech a présenté son passeport néerlandais n° 19NL84420 à l'aéroport."
-    r = httpx.post(
-        server.url + "/v1/privacy/analyze",
-        json={"text": text},
-        headers={"Authorization": f"Bearer {admin_key}"},
-    )
-    assert r.status_code == 200, r.text
-    got = {(text[e["start"] : e["end"]], e["type"]) for e in r.json()["data"]}
+    got = found_by_server(server, admin_key, text)
     assert ("Hakim Ziyech", "PERSON") in got
     assert ("19NL84420", "MA_PASSPORT") in got
 
