@@ -290,6 +290,18 @@ _WORDS: dict[str, tuple[str, ...]] = {
         "débité",
         "بطاقتكم",
         "بطاقتك",
+        # Round 12: the card in Tifinagh ("ⴰⵏⵎⵓⵔⴰⵢ ⵏ ⵜⴽⴰⵔⴹⴰ: 5901…") and in Darija ("lcarta", "كارط").
+        "ⵜⴽⴰⵔⴹⴰ",
+        "ⵜⴰⴽⴰⵔⴹⴰ",
+        "ⵜⴽⴰⵕⴹⴰ",
+        "ⵜⴰⴽⴰⵕⴹⴰ",
+        "كارط",
+        "كارطة",
+        "lcarta",
+        "lkart",
+        "carte visa",
+        "credit card",
+        "debit card",
     ),
     T.EMAIL_ADDRESS: ("mail", "courriel", "البريد", "إيميل", "imayl"),
 }
