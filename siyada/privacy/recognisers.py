@@ -220,9 +220,10 @@ _INTL = (
 )
 # Round 9: the trunk prefix in brackets as a landline is written ("(05) 37 70 12 49").
 # Round 10: a landline's whole area code in brackets ("(0522) 26 44 19").
+# Round 12: the first digit after the country code in brackets ("+212 (6) 61 72 03 58").
 _PHONE = re.compile(
     _PHONE_START
-    + r"(?:(?:" + _INTL + r"[5-8]|0" + _SEP + r"[5-8]|\(0[5-8]\))(?:" + _SEP + r"\d){8}"
+    + r"(?:(?:" + _INTL + r"(?:[5-8]|\([5-8]\))|0" + _SEP + r"[5-8]|\(0[5-8]\))(?:" + _SEP + r"\d){8}"
     + r"|\(0[5-8]\d\d\)(?:" + _SEP + r"\d){6})"
     + _NA_SOFT
 )  # fmt: skip
@@ -233,7 +234,7 @@ _PHONE_SLASH = re.compile(r"(?<![\w/])0[5-8]\d{0,2}(?:/\d{2,3}){2,4}(?![\w/])")
 # phonenumbers decides the country and whether the number is valid, so the span is cut to a valid one.
 # With "00" the country code is set apart ("0032 478…"): a run of digits from 00 is an ICE or a RIB.
 _FOREIGN = re.compile(
-    r"(?<![\w+])(?:\+(?!212)[1-9]\d{0,2}|00(?!212)[1-9]\d{0,2}(?=[ .\-\u00a0]\d))"
+    r"(?<![\w+])(?<!\d[ .\-])(?:\+(?!212)[1-9]\d{0,2}|00 ?(?!212)[1-9]\d{0,2}(?=[ .\-\u00a0]\d))"
     r"(?:[ .\-\u00a0]?\d{1,4}){2,6}(?!\d)(?![.,]\d)"
 )
 _GROUP_END = re.compile(r"\d(?=[ .\-\u00a0]|$)")
@@ -247,9 +248,12 @@ def _foreign_phones(text: str) -> list[Entity]:
         if len(digits_only(raw)) > 17:  # a RIB or an account number (E.164: 15 digits after "00")
             continue
         # The longest prefix, cut between digit groups, that is a valid number.
+        international = "+" + (raw[2:] if raw.startswith("00") else raw[1:]).lstrip()
+        found = False
         for end in sorted((g.end() for g in _GROUP_END.finditer(raw)), reverse=True):
             try:
-                number = phonenumbers.parse("+" + raw[:end].lstrip("+")[2 if raw.startswith("00") else 0 :])
+                cut = international[: end - len(raw)] if end < len(raw) else international
+                number = phonenumbers.parse(cut)
             except phonenumbers.NumberParseException:
                 continue
             if phonenumbers.is_valid_number(number):
@@ -257,8 +261,24 @@ def _foreign_phones(text: str) -> list[Entity]:
                 out.append(
                     Entity(start, stop, T.PHONE_NUMBER, _score(text, start, stop, T.PHONE_NUMBER, 0.7))
                 )
+                found = True
                 break
+        if not found and _possible_foreign(international):
+            # Round 12: the ranges kept for fiction ("+44 7700 900 412") are of the right length and
+            # shape but not assigned: the sets write them as real numbers; whole, ten digits or more.
+            s = _score(text, m.start(), m.end(), T.PHONE_NUMBER, 0.55)
+            out.append(Entity(m.start(), m.end(), T.PHONE_NUMBER, s))
     return out
+
+
+def _possible_foreign(international: str) -> bool:
+    if len(digits_only(international)) < 10:
+        return False
+    try:
+        number = phonenumbers.parse(international)
+    except phonenumbers.NumberParseException:
+        return False
+    return phonenumbers.is_possible_number(number)
 
 
 def find_phones(text: str) -> list[Entity]:
