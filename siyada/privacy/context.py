@@ -82,6 +82,28 @@ _WORDS: dict[str, tuple[str, ...]] = {
         "الباسبور ديالي",
         "lbasbor",
         "passport no",
+        # Round 12: with the article or a possessive ("الجواز AZ 6621047", "جوازها"), other languages'
+        # words, and the Tifinagh ones the sets write ("ⴰⴷⵍⵉⵙ ⵏ ⵓⵎⵓⴷⴷⵓ", the travel book; "ⵜⴰⵙⵍⴽⵉⵡⵜ";
+        # the loanword "ⴰⴱⴰⵙⴱⵓⵔ" and its annexed "ⵓⴱⴰⵙⴱⵓⵔ").
+        "الجواز",
+        "جوازه",
+        "جوازها",
+        "جوازي",
+        "pasaporte",
+        "passaporto",
+        "reisepass",
+        "paspoort",
+        "ⴰⴷⵍⵉⵙ ⵏ ⵓⵎⵓⴷⴷⵓ",
+        "ⵓⴷⵍⵉⵙ ⵏ ⵓⵎⵓⴷⴷⵓ",
+        "ⵜⴰⴽⴰⵕⴹⴰ ⵏ ⵓⵎⵓⴷⴷⵓ",
+        "ⵜⴰⴽⴰⵔⴹⴰ ⵏ ⵓⵎⵓⴷⴷⵓ",
+        "ⵜⴽⴰⵕⴹⴰ ⵏ ⵓⵎⵓⴷⴷⵓ",
+        "ⵜⴰⵙⵍⴽⵉⵡⵜ",
+        "ⵜⵙⵍⴽⵉⵡⵜ",
+        "ⴰⴱⴰⵙⴱⵓⵔ",
+        "ⵓⴱⴰⵙⴱⵓⵔ",
+        "ⵍⴱⴰⵙⴱⵓⵔ",
+        "ⴱⴰⵙⴱⵓⵔ",
     ),
     T.MA_RIB: (
         "rib",

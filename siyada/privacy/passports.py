@@ -6,6 +6,12 @@ seven digits) is :func:`siyada.privacy.recognisers.find_ids`'s; here, any one co
 ten capitals and digits, at least six of them digits (five in a row) and at most three letters, is a
 passport only when a passport word comes shortly *before* it: a bare number is too common a thing to call
 a passport alone.
+
+Round 12: other countries' numbers weigh letters as much as digits ("C4F7R2X91" German, "NXR4K8812"
+Dutch): right after the word (a nationality or "n°" between at most), a token of six to ten capitals and
+digits with at least three digits and one letter is one too. And the number is spaced as printed
+("SG 104 7852", a Russian "7512 094877": series then number): two letters and seven digits, or nine to
+ten digits, in two groups, after the word.
 """
 
 from __future__ import annotations
@@ -24,6 +30,11 @@ _MOROCCAN = re.compile(r"[A-Z]{1,2}\d{4,7}")
 # analyzer's digit gate relies on it.
 _RUN_OF_FIVE = re.compile(r"\d{5}")
 _CUE_BEFORE = 32  # "passeport français n° X", "جواز سفر إسباني رقم X"
+# A letter-heavy token only this close after the word ("Dutch passport NXR4K8812", "جواز السفر الألماني
+# رقم C4F7R2X91"): further away, "passport … ref. AB12CD34" is some other code.
+_CUE_NEAR = 24
+# Two groups of digits, two capitals maybe before them: bounded, one optional space each (linear).
+_SPACED = re.compile(r"(?<![\w\-/.])(?:[A-Z]{2} )?\d{2,4} \d{3,7}(?![\w\-/])(?![.,]\d)")
 
 
 def _passport_like(token: str) -> bool:
@@ -35,16 +46,42 @@ def _passport_like(token: str) -> bool:
     return not (token.isdigit() and (token[0] == "0" or len(set(token)) == 1))
 
 
+def _letter_heavy(token: str) -> bool:
+    """Mixed capitals and digits, three digits at least ("C4F7R2X91"); not a Moroccan CIN or passport."""
+    digits = sum(c.isdigit() for c in token)
+    return digits >= 3 and digits < len(token) and _MOROCCAN.fullmatch(token) is None
+
+
+def _spaced_like(token: str) -> bool:
+    digits = sum(c.isdigit() for c in token)
+    if token[0].isalpha():
+        return digits == 7
+    # Ten digits from 0 are a phone number read in two groups ("0661 234567").
+    return digits in (9, 10) and not (digits == 10 and token[0] == "0")
+
+
+def _cued(text: str, start: int, end: int, near: int) -> bool:
+    """A passport word ends at most `near` characters before the span, nearer than any CIN word."""
+    gap = distance_to_context(text, start, end, T.MA_PASSPORT, before=near, after=False)
+    if gap is None:
+        return False
+    cin = distance_to_context(text, start, end, T.MA_CIN, before=near, after=False)
+    return cin is None or cin > gap
+
+
 def find_foreign_passports(text: str) -> list[Entity]:
     out = []
     for m in _TOKEN.finditer(text):
         token = m.group()
-        if not _passport_like(token):
+        if _passport_like(token):
+            near = _CUE_BEFORE
+        elif _letter_heavy(token):
+            near = _CUE_NEAR
+        else:
             continue
-        gap = distance_to_context(text, m.start(), m.end(), T.MA_PASSPORT, before=_CUE_BEFORE, after=False)
-        if gap is None:
-            continue
-        cin = distance_to_context(text, m.start(), m.end(), T.MA_CIN, before=_CUE_BEFORE, after=False)
-        if cin is None or cin > gap:
+        if _cued(text, m.start(), m.end(), near):
+            out.append(Entity(m.start(), m.end(), T.MA_PASSPORT, 0.85))
+    for m in _SPACED.finditer(text):
+        if _spaced_like(m.group()) and _cued(text, m.start(), m.end(), _CUE_NEAR):
             out.append(Entity(m.start(), m.end(), T.MA_PASSPORT, 0.85))
     return out

@@ -338,12 +338,14 @@ _SPACED_NOT_ID = frozenset(
 
 
 def _spaced_cin_ok(letters: str, digits: str, spaced: str) -> bool:
-    """ "BE 102458" in a table cell or a sentence with no label: two capitals, one space, 5-6 digits."""
+    """ "BE 102458" in a table cell or a sentence with no label: two capitals, one space, 5-6 digits.
+    Round 12: or seven, the passport's shape ("ok hak: TZ 6619042" after a visa form), which find_ids
+    then weighs as a passport."""
     return (
         spaced == " "
         and letters.isupper()
         and len(letters) == 2
-        and len(digits) in (5, 6)
+        and len(digits) in (5, 6, 7)
         and (letters not in _SPACED_NOT_ID)
     )
 
