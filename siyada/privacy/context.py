@@ -292,6 +292,20 @@ _WORDS: dict[str, tuple[str, ...]] = {
         "affilié",
         "affiliée",
         "lcnss",
+        # Round 12: the health insurance the CNSS runs ("bghit ndir lha dossier AMO... / ok: 198745236"),
+        # the fund's and the membership's words, English, Darija in Latin script, and Tifinagh
+        # ("ⵓⵟⵟⵓⵏ ⵏ ⵜⵏⵓⵔⵉⵜ ⵏ ⵓⵙⵎⴷⵢⴰ", the social-security registration number).
+        "amo",
+        "a.m.o",
+        "social security",
+        "الصندوق الوطني للضمان",
+        "رقم الانخراط",
+        "رقم انخراطه",
+        "رقم انخراطها",
+        "damane",
+        "damane ijtima3i",
+        "ⵓⵙⵎⴷⵢⴰ",
+        "ⴰⵙⵎⴷⵢⴰ",
     ),
     T.CREDIT_CARD: (
         "carte bancaire",
