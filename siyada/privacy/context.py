@@ -436,13 +436,18 @@ _CURRENCY = frozenset({"dirham", "dh", "mad", "درهم"})
 _AMOUNT_END = re.compile(r"\d ?$")
 
 
-def negative_context(text: str, start: int, window: int = 24) -> bool:
+def negative_context(text: str, start: int, window: int = 24, label: str | None = None) -> bool:
     """True when a non-personal reference word (loi, montant, dossier ...) sits just before the span.
     Round 9: not when that word is about another number, one between them ("Facture 118, Tél. 06…") or
-    the amount a currency follows ("ريشارج 20 درهم ف 0645…", "7000 DH. Mourad 0710…")."""
+    the amount a currency follows ("ريشارج 20 درهم ف 0645…", "7000 DH. Mourad 0710…").
+    Round 12: nor when the value's own `label` type's word comes after it ("pour la facture ? Son ICE
+    c'est 0040…"): the label, nearer, names the number."""
     found = list(_NEG.finditer(text, max(0, start - window), start))
     last = found[-1] if found else None
     if last is None or _DIGIT.search(text, last.end(), start) is not None:
+        return False
+    own = _PATTERNS.get(label) if label else None
+    if own is not None and own.search(text, last.end(), start) is not None:
         return False
     amount = last.group().lower() in _CURRENCY and _AMOUNT_END.search(text, 0, last.start()) is not None
     return not amount

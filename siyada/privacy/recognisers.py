@@ -39,9 +39,9 @@ def _score(
     score = base
     if has_context(text, start, end, etype):
         score += CONTEXT_BOOST
-    if numeric and negative_context(text, start):
+    if numeric and negative_context(text, start, label=etype):
         # A checked value keeps half its score unless the reference word is right before it ("commande n°").
-        near = negative_context(text, start, window=14)
+        near = negative_context(text, start, window=14, label=etype)
         score -= NEGATIVE_PENALTY / 2 if checked and not near else NEGATIVE_PENALTY
     return round(min(score, 1.0), 3)
 
@@ -103,14 +103,19 @@ _ICE = re.compile(_NB + r"\d(?:[ .]?\d){14}" + _NA)
 # 758139888866344 — Total TTC"): there, a 15-digit number that passes mod 97 counts as labelled.
 _ICE_COMMERCE = re.compile(
     r"(?<![\w])(?:devis|facture|factura|ttc|h\.t\.?|tva|client|cliente|destinataire|prestation|prestataire"
-    r"|فاتورة|الفاتورة|الزبون)(?![\w])",
+    r"|فاتورة|الفاتورة|الزبون"
+    # Round 12: the Darija and English invoice, and the label itself further away than the context
+    # window ("l'ICE dyal sharika dyal si Lahbib? lmohasib bgha: 9al liya 0048…").
+    r"|فاكتورة|الفاكتورة|lfacture|lfactura|invoice|invoiced|supplier|vendor|ice)(?![\w])",
     re.IGNORECASE,
 )
 _ICE_COMMERCE_SPAN = 120
 # "ICE : 002302033956317 (à vérifier, le système le signale comme invalide)": a number that fails mod 97
 # and that the text itself calls invalid or a test is not a company's identifier.
 _ICE_INVALID = re.compile(
-    r"(?<![\w])(?:invalide?|erron[ée]e?|incorrecte?|faux|fausse|fictif|wrong|test|غير صحيح|خاطئ|خطأ)(?![\w])",
+    r"(?<![\w])(?:invalide?|erron[ée]e?|incorrecte?|faux|fausse|fictif|wrong|test|غير صحيح|خاطئ|خطأ"
+    # Round 12: "le contrôle du numéro ICE X a échoué", "its ICE X fails validation".
+    r"|échoué|échec|fails|failed|refusée?|rejetée?|rejected)(?![\w])",
     re.IGNORECASE,
 )
 _ICE_INVALID_AFTER = 80
@@ -179,12 +184,18 @@ def _account_part(text: str, start: int, end: int) -> bool:
     )
 
 
+def _company_number(text: str, start: int, end: int) -> bool:
+    return has_context(text, start, end, T.MA_ICE) and not has_context(text, start, end, T.CREDIT_CARD)
+
+
 def find_cards(text: str) -> list[Entity]:
     out = []
     for m in _CARD.finditer(text):
         digits = digits_only(m.group())
         if not 13 <= len(digits) <= 19 or not luhn_valid(digits):
             continue
+        if len(digits) == 15 and _company_number(text, m.start(), m.end()):
+            continue  # "Its ICE on the invoice, 4913…, fails validation": an ICE, even a wrong one
         if _CARD_PREFIX.match(digits):
             base = 0.6
         elif len(digits) == 16 and len(set(digits)) > 2 and not _account_part(text, m.start(), m.end()):
