@@ -26,7 +26,8 @@ _AR_CIN = re.compile(rf"(?<![\w\u0600-\u06ff])({_AR_LETTER})[ .]({_AR_LETTER}) ?
 _LATIN_CIN = re.compile(r"(?<![\w\-/.])([A-Z]{1,2})[ -]?(\d{5,6})(?![\w\-/])(?![.,]\d)")
 # Dictated: letters (maybe spaced), then digits one or two at a time ("12 34 56"; not "de 25 000").
 _DICTATED = re.compile(r"(?<![\w\-/.])([A-Za-z](?: ?[A-Za-z])?) ((?:\d{1,2} ){2,6}\d{1,2})(?![\w\-/])")
-_NOT_ID = frozenset({"BP", "CP", "RC", "IF", "TP", "KM", "DH", "ID", "NO", "TVA", "PV"})
+# Round 12: "WW" is the temporary plates' series ("يبدلها ل WW 124587"), not a card's letters.
+_NOT_ID = frozenset({"BP", "CP", "RC", "IF", "TP", "KM", "DH", "ID", "NO", "TVA", "PV", "WW"})
 # Letters (one or two, maybe spaced or dotted: "B E", "b.k"), a separator, digits in up to seven groups.
 _GROUPED = re.compile(
     r"(?<![\w\-/.])([A-Za-z](?:[ .]?[A-Za-z])?)([ .\-]|\. )(\d{1,6}(?:[ .\-]\d{1,4}){0,6})"
@@ -40,11 +41,12 @@ _GROUPED_NEAR = 48  # an identity word, then a name or a form's label, then the 
 
 
 def _arabic_before(text: str, start: int) -> bool:
-    """The nearest letter before `start` (skipping spaces and punctuation) is Arabic."""
+    """The nearest letter before `start` (skipping spaces and punctuation) is Arabic, or Tifinagh (round
+    12: "ⵓⵖⴰⵔⴰⵙ ⵏ ⵜⴰⵣⴰ: Z 448190", Tifinagh prose carries Latin codes as seldom as Arabic does)."""
     i = start - 1
     while i >= 0 and i > start - 12 and not text[i].isalpha():
         i -= 1
-    return i >= 0 and "\u0600" <= text[i] <= "\u06ff"
+    return i >= 0 and ("\u0600" <= text[i] <= "\u06ff" or "\u2d30" <= text[i] <= "\u2d7f")
 
 
 def _a_word(letters: str) -> bool:

@@ -61,6 +61,9 @@ _WORDS: dict[str, tuple[str, ...]] = {
         "بطاقته",
         "بطاقتها",
         "بطاقتي",
+        # Round 12: "رقم بطاقة الوالد هو K 12 40 98" (a bank card's number has no letter; the bare "ID" and
+        # "carte" are not here: "Employee ID: E-10457", a "Carte" column of bank cards, "carte grise").
+        "بطاقة",
     ),
     T.MA_PASSPORT: (
         "passeport",

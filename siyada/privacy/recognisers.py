@@ -335,11 +335,18 @@ _LOWER_WORDS = frozenset(
 )
 
 
+# Round 12: right after the word ("ID a 80535", "CIN n° l 334509", "ⵜⴰⴽⴰⵕⴹⴰ w 827058", "sa carte c'est
+# n 03231"), even a letter that is a short word is the card's.
+_RIGHT_AFTER = 8
+
+
 def _lower_id_ok(letters: str, spaced: str, digits: str, cin_gap: int | None, pass_gap: int | None) -> bool:
     """Lower case ("bj452187", OCR "k 389451") only next to an identity-card word, and not a word. A
     letter glued to its digits is no word before a number ("CIN b239250", "cin dyalk w312312")."""
-    near = cin_gap is not None or pass_gap is not None
-    return near and len(digits) >= 5 and (not spaced or letters.lower() not in _LOWER_WORDS)
+    gaps = [g for g in (cin_gap, pass_gap) if g is not None]
+    if not gaps or len(digits) < 5:
+        return False
+    return not spaced or letters.lower() not in _LOWER_WORDS or min(gaps) <= _RIGHT_AFTER
 
 
 # Two capitals and a number that are not an identity card: P.O. box, postcode, registrations, flights…
@@ -368,6 +375,8 @@ def find_ids(text: str) -> list[Entity]:
         start, end = m.start(), m.end()
         if int(digits) == 0 or (len(digits) == 4 and _GROUP_GOES_ON.match(text, end)):
             continue
+        if letters.upper() == "WW":
+            continue  # round 12: the temporary plates' series ("le véhicule WW 418275"), find_plates's
         cin_gap = distance_to_context(text, start, end, T.MA_CIN)
         pass_gap = distance_to_context(text, start, end, T.MA_PASSPORT)
         if not letters.isupper() and not _lower_id_ok(letters, spaced, digits, cin_gap, pass_gap):
