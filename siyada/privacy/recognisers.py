@@ -340,11 +340,35 @@ _LOWER_WORDS = frozenset(
 _RIGHT_AFTER = 8
 
 
+# Two-letter words before a number in the sets' chat and forms ("ha 45000" is "here is"), never read as
+# a CIN's letters when no identity word is near.
+_LOWER_PAIRS = frozenset(
+    "ha ya wa ra to at on in of by is no nr km kg dh mn hh rb dl fl ml cm mm ok mr dr nb tu je me te vs us we he it my so up".split()  # noqa: SIM905, E501
+)
+
+
+def _bare_lower_cin(letters: str, spaced: str, digits: str) -> bool:
+    """Round 12: with no identity word, two small letters then 5-6 digits ("3ndi bh-214578", "mouad 3endo
+    bl 45789") when the letters are not a word and nothing but one space or dash parts them. Not in
+    capitals: "BL-22871", "PO-77812", "CS-204471" are delivery notes, orders and tickets."""
+    pair = letters.lower()
+    return (
+        len(letters) == 2
+        and spaced in (" ", "-")
+        and len(digits) in (5, 6)
+        and pair not in _LOWER_WORDS
+        and pair not in _LOWER_PAIRS
+        and pair.upper() not in _SPACED_NOT_ID
+    )
+
+
 def _lower_id_ok(letters: str, spaced: str, digits: str, cin_gap: int | None, pass_gap: int | None) -> bool:
     """Lower case ("bj452187", OCR "k 389451") only next to an identity-card word, and not a word. A
     letter glued to its digits is no word before a number ("CIN b239250", "cin dyalk w312312")."""
     gaps = [g for g in (cin_gap, pass_gap) if g is not None]
-    if not gaps or len(digits) < 5:
+    if not gaps:
+        return _bare_lower_cin(letters, spaced, digits)
+    if len(digits) < 5:
         return False
     return not spaced or letters.lower() not in _LOWER_WORDS or min(gaps) <= _RIGHT_AFTER
 
@@ -359,6 +383,8 @@ def _spaced_cin_ok(letters: str, digits: str, spaced: str) -> bool:
     """ "BE 102458" in a table cell or a sentence with no label: two capitals, one space, 5-6 digits.
     Round 12: or seven, the passport's shape ("ok hak: TZ 6619042" after a visa form), which find_ids
     then weighs as a passport."""
+    if letters.islower() and _bare_lower_cin(letters, spaced, digits):
+        return True
     return (
         spaced == " "
         and letters.isupper()
@@ -437,7 +463,7 @@ _PLATE_LAT = re.compile(
 # The Arabic letter said by name in Latin script ("38412 waw 1", "12345 alif 6"): a plate only next to a
 # vehicle word, since "ba" or "ta" alone between numbers is ordinary chat.
 _PLATE_SPOKEN = re.compile(
-    _PLATE_NUMBER + r" (alif|alef|ba|waw|dal|ta|ha|jim|mim|chin)[ ,]+(\d{1,2})(?![\w\-|/]|[.,]\d)",
+    _PLATE_NUMBER + r" (alif|alef|ba|waw|wow|dal|ta|ha|jim|mim|chin)[ ,]+(\d{1,2})(?![\w\-|/]|[.,]\d)",
     re.IGNORECASE,
 )
 
