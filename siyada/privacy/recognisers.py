@@ -342,9 +342,9 @@ _RIGHT_AFTER = 8
 
 # Two-letter words before a number in the sets' chat and forms ("ha 45000" is "here is"), never read as
 # a CIN's letters when no identity word is near.
-_LOWER_PAIRS = frozenset(
-    "ha ya wa ra to at on in of by is no nr km kg dh mn hh rb dl fl ml cm mm ok mr dr nb tu je me te vs us we he it my so up".split()  # noqa: SIM905, E501
-)
+_PAIRS_CHAT = "ha ya wa ra ok mr dr nb tu je me te vs us we he it my so up"
+_PAIRS_UNITS = "to at on in of by is no nr km kg dh mn hh rb dl fl ml cm mm"
+_LOWER_PAIRS = frozenset(f"{_PAIRS_CHAT} {_PAIRS_UNITS}".split())
 
 
 def _bare_lower_cin(letters: str, spaced: str, digits: str) -> bool:
