@@ -36,12 +36,18 @@ _UNITS = {
     # round 10: the short chat spellings ("zero sta, sb3in w tmnya", "zouj", "sba3tach")
     "sta": 6, "zouj": 2, "zoj": 2, "tmnya": 8, "tmenia": 8, "sba3tach": 17, "sb3atach": 17, "ts3tach": 19,
     "tmentach": 18,
+    # round 12: more chat spellings ("tnayn tlata", "seta w sb3in", "tmnia w tmanin", "arba3tach", "tl3tach")
+    "tnayn": 2, "tnayen": 2, "seta": 6, "tmnia": 8, "tmniya": 8, "wa7d": 1, "arba3tach": 14, "arb3tach": 14,
+    "tl3tach": 13, "tlettach": 13, "khamstach": 15, "sbe3tach": 17, "tmantach": 18,
     # Arabic script (MSA and Darija)
     "صفر": 0, "زيرو": 0, "واحد": 1, "جوج": 2, "اثنين": 2, "اتنين": 2, "زوج": 2, "ثلاثة": 3, "تلاتة": 3,
     "تلاثة": 3, "أربعة": 4, "اربعة": 4, "ربعة": 4, "خمسة": 5, "ستة": 6,
     "سطة": 6, "ستا": 6, "سيس": 6, "سبعة": 7, "سيت": 7, "اثنا": 2, "ثمانية": 8,
     "تمنية": 8, "تمانية": 8, "تسعة": 9, "عشرة": 10, "حداش": 11, "طناش": 12, "تلطاش": 13, "ربعطاش": 14,
     "تنين": 2, "خمسطاش": 15, "سطاش": 16, "سبعطاش": 17, "تمنطاش": 18, "تسعطاش": 19,
+    # round 12: the Darija teens written with ت ("اتناش، أربعة وتسعين")
+    "اتناش": 12, "تناش": 12, "تلتاش": 13, "ربعتاش": 14, "خمستاش": 15, "ستاش": 16, "سبعتاش": 17,
+    "تمنتاش": 18, "تسعتاش": 19,
 }  # fmt: skip
 _TENS = {
     "vingt": 20, "trente": 30, "quarante": 40, "cinquante": 50, "soixante": 60, "quatre-vingt": 80,
@@ -50,13 +56,13 @@ _TENS = {
     "tlatin": 30, "tlatine": 30, "rb3in": 40, "arb3in": 40, "arba3in": 40, "khamsin": 50, "5amsin": 50,
     "sittin": 60, "settin": 60, "sab3in": 70, "seb3in": 70, "tmanin": 80, "tmenin": 80, "tis3in": 90,
     "tes3in": 90, "tisa3in": 90, "sb3in": 70, "sba3in": 70, "tmnin": 80, "ts3in": 90,
-    "khmsin": 50, "sttin": 60, "stin": 60, "tmanine": 80,
+    "khmsin": 50, "sttin": 60, "stin": 60, "tmanine": 80, "tletin": 30,
     "عشرين": 20, "ثلاثين": 30, "تلاتين": 30, "تلاثين": 30, "أربعين": 40, "اربعين": 40, "ربعين": 40,
     "خمسين": 50, "ستين": 60, "سبعين": 70, "ثمانين": 80, "تمانين": 80, "تسعين": 90,
 }  # fmt: skip
 _WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
 _TEEN = frozenset({"عشر"})  # "اثنا عشر": a unit then "عشر" is 10 + the unit
-_JOIN = frozenset({"w", "و", "et", "and"})
+_JOIN = frozenset({"w", "u", "و", "et", "and"})  # round 12: "rb3a u tmanin"
 _PLUS = frozenset({"plus", "بلوس"})
 # What may sit between two pieces of one number: spaces, commas, dots, dashes, slashes.
 _GAP = re.compile(r"[\s,.\u060c/-]{0,5}")
@@ -89,6 +95,14 @@ def _value(word: str) -> tuple[str, int] | None:
     return None
 
 
+def _zero_then_unit(low: str) -> str | None:
+    """ "oh-six", "zéro-six": the trunk zero and the next digit written as one word."""
+    head, _, tail = low.partition("-")
+    if tail and _UNITS.get(head) == 0 and _UNITS.get(tail, 10) < 10:
+        return str(_UNITS[tail])
+    return None
+
+
 def _round_tens(piece: str) -> bool:
     # "soixante et un" (61), and in Darija "sb3in w wa7ed" (71), "tmanin w jouj" (82) as well.
     return len(piece) == 2 and piece[1] == "0" and piece[0] in "23456789"
@@ -116,6 +130,13 @@ def _pieces(text: str, start: int) -> tuple[list[str], list[int], int]:
             word, pending_join = word[1:], True
         if low in _TEEN and not pending_join and digits and len(digits[-1]) == 1 and digits[-1] != "0":
             digits[-1], ends[-1], pos = f"1{digits[-1]}", m.end(), m.end()
+            continue
+        zero_unit = _zero_then_unit(low)
+        if zero_unit is not None and not pending_join:
+            digits += ["0", zero_unit]  # "oh-six": two digits in one hyphenated word (round 12)
+            ends += [m.end(), m.end()]
+            first = m.start() if first < 0 else first
+            pos = m.end()
             continue
         value = _value(word)
         if value is None:
@@ -178,6 +199,21 @@ def _short_spoken(text: str, first: int, digits: list[str], ends: list[int]) -> 
     return Entity(first, ends[-1], T.PHONE_NUMBER, _SHORT_SCORE)
 
 
+_EXTRA_DIGITS = 2
+
+
+def _one_more_group(text: str, digits: list[str], ends: list[int], k: int) -> int:
+    """Where a dictated number ends: its valid first `k` pieces, and the one comma-set group of one or
+    two digits that the speaker said last (round 12: "zero sitta sitta wa7ed, 45, 78, 12, 90", "0 6 6 1,
+    2 8, 4 4, 9 0, 1 7"): the run is the number as given, a digit too many included."""
+    last = ends[k - 1]
+    rest = text[last : ends[-1]]
+    extra = "".join(digits[k:])
+    if not extra or len(extra) > _EXTRA_DIGITS or len(_COMMA.findall(rest)) != 1:
+        return last
+    return ends[-1] if _COMMA.match(rest.lstrip(" ")) else last
+
+
 def find_spoken_phones(text: str) -> list[Entity]:
     out: list[Entity] = []
     read_to = 0  # each word is read by one run at most: work stays linear on "0 0 0 0 …"
@@ -195,6 +231,7 @@ def find_spoken_phones(text: str) -> list[Entity]:
                 break  # plain digits are the pattern recogniser's, unless commas split them ("06، 52، 18…")
             score = _phone_score(("+" if plus else "") + "".join(digits[:k]))
             if score:
+                last = _one_more_group(text, digits, ends, k)
                 out.append(Entity(m.start() if plus else first, last, T.PHONE_NUMBER, score))
                 read_to = last
                 break
