@@ -63,7 +63,8 @@ def find_emails(text: str) -> list[Entity]:
 
 
 # --- IBAN (Morocco) -----------------------------------------------------------------------------------
-_IBAN = re.compile(r"(?<![\w])MA ?\d{2}(?:[ -]?\d){24}(?![ -]?\d)", re.IGNORECASE)
+# Round 12: written in one piece, a number after it is another one ("IBAN dyalo MA64…6230 1500dh").
+_IBAN = re.compile(r"(?<![\w])(?:MA\d{26}(?!\w)|MA ?\d{2}(?:[ -]?\d){24}(?![ -]?\d))", re.IGNORECASE)
 
 
 def find_ibans(text: str) -> list[Entity]:
@@ -77,7 +78,8 @@ def find_ibans(text: str) -> list[Entity]:
 
 
 # --- RIB: 24 digits (bank 3, city 3, account 16, key 2), any grouping with spaces ----------------------
-_RIB = re.compile(_NB + r"\d(?:[ -]?\d){23}" + _NA)
+# Round 12: or dots between its parts ("RIB 190.736.834473027073620.344").
+_RIB = re.compile(_NB + r"\d(?:[ .-]?\d){23}" + _NA)
 
 
 def find_ribs(text: str) -> list[Entity]:
@@ -215,7 +217,8 @@ _SEP = r"(?:[ .\-\u00a0\u202f]|  |, | / | - | ?\.{2,3} ?)?"
 # Round 8: the proclitic drawn out by a tatweel ("فـ0661…").
 _PHONE_START = (
     r"(?:(?<![\w+])|(?<=[بلوف])(?<![\u0600-\u06FF][بلوف])|(?<=[بلوف]\u0640)(?<![\u0600-\u06FF][بلوف]\u0640))"
-    r"(?<!\d[ .-])"
+    # Round 12: a country code starts a number of its own, even after another ("D 330918 00212661…").
+    r"(?:(?<!\d[ .-])|(?=\+212|00212))"
 )
 # "+212 0661…" and "(+212) 0661…" keep the trunk 0 by mistake; "212 6…" drops the plus.
 _INTL = (
