@@ -388,6 +388,8 @@ def _spaced_cin_ok(letters: str, digits: str, spaced: str) -> bool:
     then weighs as a passport."""
     if letters.islower() and _bare_lower_cin(letters, spaced, digits):
         return True
+    if spaced == " " and len(letters) == 1 and letters.isupper() and len(digits) == 6:
+        return True
     return (
         spaced == " "
         and letters.isupper()
