@@ -265,6 +265,12 @@ _WORDS: dict[str, tuple[str, ...]] = {
         "الكاميو",
         "كاميو",
         "lkamio",
+        # Round 12: Darija's car without its first vowel ("tmobil dyalo 12874-a-40"), motorbikes.
+        "tmobil",
+        "tomobile",
+        "automobile",
+        "lmotor",
+        "moto",
     ),
     T.MA_CNSS: (
         "cnss",
