@@ -77,8 +77,14 @@ def test_no_foreign_phone_inside_other_numbers(text: str) -> None:
             "voice: nmra dyali zero setta, tnayn w sab3in, arba3tach, tmnia w tmanin, khamsa u tlatin",
             "zero setta, tnayn w sab3in, arba3tach, tmnia w tmanin, khamsa u tlatin",
         ),
-        ("عيط ليا: زيرو ستة، اتناش، أربعة وتسعين، سبعة وعشرين، تلاتين", "زيرو ستة، اتناش، أربعة وتسعين، سبعة وعشرين، تلاتين"),
-        ("it's oh-six, sixty-one, twelve, forty-five, ninety", "oh-six, sixty-one, twelve, forty-five, ninety"),
+        (
+            "عيط ليا: زيرو ستة، اتناش، أربعة وتسعين، سبعة وعشرين، تلاتين",
+            "زيرو ستة، اتناش، أربعة وتسعين، سبعة وعشرين، تلاتين",
+        ),
+        (
+            "it's oh-six, sixty-one, twelve, forty-five, ninety",
+            "oh-six, sixty-one, twelve, forty-five, ninety",
+        ),
         # the last group said after a valid number is kept: the number as the speaker gave it
         ("3ayet l zero sitta sitta wa7ed, 45, 78, 12, 90 daba", "zero sitta sitta wa7ed, 45, 78, 12, 90"),
     ],
@@ -197,7 +203,11 @@ def test_a_ww_plate_is_no_cin() -> None:
     ("text", "kind", "value"),
     [
         ("RIB 190.780.2257318804419936.72 pour le virement", "MA_RIB", "190.780.2257318804419936.72"),
-        ("IBAN dyalo MA64011780000012345678901296 1500dh dyal lkra", "MA_IBAN", "MA64011780000012345678901296"),
+        (
+            "IBAN dyalo MA64011780000012345678901296 1500dh dyal lkra",
+            "MA_IBAN",
+            "MA64011780000012345678901296",
+        ),
         ("tmobil dyalo 31874-a-40 grise", "MA_PLATE", "31874-a-40"),
         ("l matricule d tomobil ra 74512 wow 1", "MA_PLATE", "74512 wow 1"),
     ],
