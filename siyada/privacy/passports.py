@@ -22,8 +22,11 @@ from siyada.privacy import entities as T
 from siyada.privacy.context import distance_to_context
 from siyada.privacy.entities import Entity
 
-# One token of capitals and digits, starting with either; its make-up is checked in code (linear).
-_TOKEN = re.compile(r"(?<![\w\-/.])[A-Z0-9]{6,10}(?![\w\-/])(?![.,]\d)")
+# One token of capitals and digits, starting with either; its make-up is checked in code (linear). The
+# pattern opens on its first character, the boundary tested behind it (round 12: the engine then skips to
+# the next capital or digit instead of trying a lookbehind at every position; the scan now runs on every
+# text with a digit).
+_TOKEN = re.compile(r"[A-Z0-9](?<![\w\-/.][A-Z0-9])[A-Z0-9]{5,9}(?![\w\-/])(?![.,]\d)")
 # The Moroccan form, left to find_ids (which also weighs a CIN word against the passport word).
 _MOROCCAN = re.compile(r"[A-Z]{1,2}\d{4,7}")
 # Five digits in a row at least: every format the sets hold has them (19AV48213, PAF661092), and the
@@ -34,7 +37,9 @@ _CUE_BEFORE = 32  # "passeport français n° X", "جواز سفر إسباني �
 # رقم C4F7R2X91"): further away, "passport … ref. AB12CD34" is some other code.
 _CUE_NEAR = 24
 # Two groups of digits, two capitals maybe before them: bounded, one optional space each (linear).
-_SPACED = re.compile(r"(?<![\w\-/.])(?:[A-Z]{2} )?\d{2,4} \d{3,7}(?![\w\-/])(?![.,]\d)")
+_SPACED = re.compile(
+    r"(?:[A-Z](?<![\w\-/.][A-Z])[A-Z] \d|\d(?<![\w\-/.]\d))\d{1,3} \d{3,7}(?![\w\-/])(?![.,]\d)"
+)
 
 
 def _passport_like(token: str) -> bool:
