@@ -254,11 +254,14 @@ def test_recognisers_skipped_for_short_numbers_would_have_found_nothing(name: st
         assert gated == every, text
 
 
-def test_a_prompt_with_a_date_runs_only_the_plate_recogniser() -> None:
+def test_a_prompt_with_a_date_runs_only_the_plate_and_foreign_passport_scans() -> None:
     from siyada.privacy.analyzer import _pattern_recognisers
 
+    # Round 12: a foreign passport may hold no two digits in a row ("C4F7R2X91"), so its token scan (one
+    # pass opening on a capital or a digit) runs wherever a digit is.
     assert [r.__name__ for r in _pattern_recognisers("Rendez-vous le 12 mai à 9h30, salle 4.")] == [
-        "find_plates"
+        "find_plates",
+        "find_foreign_passports",
     ]
     assert len(_pattern_recognisers("RIB 011 780 0000 1234 5678 9012 34, mail a@b.ma")) == 11
 

@@ -51,10 +51,20 @@ def _passport_like(token: str) -> bool:
     return not (token.isdigit() and (token[0] == "0" or len(set(token)) == 1))
 
 
+# Four capitals or more, then the digits: an internal code's shape ("Passeport : ABCD123456 (code interne)"),
+# where the foreign numbers mix them ("NXR4K8812").
+_LETTERS_THEN_DIGITS = re.compile(r"[A-Z]{4,}\d+")
+
+
 def _letter_heavy(token: str) -> bool:
     """Mixed capitals and digits, three digits at least ("C4F7R2X91"); not a Moroccan CIN or passport."""
     digits = sum(c.isdigit() for c in token)
-    return digits >= 3 and digits < len(token) and _MOROCCAN.fullmatch(token) is None
+    return (
+        digits >= 3
+        and digits < len(token)
+        and _MOROCCAN.fullmatch(token) is None
+        and _LETTERS_THEN_DIGITS.fullmatch(token) is None
+    )
 
 
 def _spaced_like(token: str) -> bool:
