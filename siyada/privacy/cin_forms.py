@@ -1,4 +1,4 @@
-"""CIN numbers in the forms the main pattern (:func:`siyada.privacy.recognisers.find_ids`) leaves out:
+"""CIN numbers in the forms the main pattern (:func:`siyada.privacy.id_numbers.find_ids`) leaves out:
 
 - typed with Arabic letters ("ب ك 551302": the card's Latin letters read aloud and typed in Arabic);
 - a Latin letter or two and the digits inside Arabic-script text ("لحبيب المنصوري D 330918",

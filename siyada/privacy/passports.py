@@ -2,7 +2,7 @@
 
 The labelled sets mark every passport number as MA_PASSPORT, foreign ones too ("passeport français n°
 19AV48213", "passport 548712369 (US)", "جواز سفر إسباني رقم PAF661092"). The Moroccan form (two letters,
-seven digits) is :func:`siyada.privacy.recognisers.find_ids`'s; here, any one compact token of six to
+seven digits) is :func:`siyada.privacy.id_numbers.find_ids`'s; here, any one compact token of six to
 ten capitals and digits, at least six of them digits (five in a row) and at most three letters, is a
 passport only when a passport word comes shortly *before* it: a bare number is too common a thing to call
 a passport alone.
