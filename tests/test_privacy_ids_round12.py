@@ -53,6 +53,8 @@ def test_card_look_alikes_stay_unmarked(text: str) -> None:
         ("khouya 3ndo 00 34 622 18 40 97 f Madrid", "00 34 622 18 40 97"),
         ("Contact : +212 (6) 61 24 58 90, du lundi au vendredi", "+212 (6) 61 24 58 90"),
         ("هاد الشخص D 441207 00212661245890 ما تعطيوه والو", "00212661245890"),
+        ("appelle-moi au +33 (0)6 12 34 56 78 ce soir", "+33 (0)6 12 34 56 78"),
+        ("call my host in Boston, +1 (617) 555-0148", "+1 (617) 555-0148"),
     ],
 )
 def test_foreign_and_bracketed_phones(text: str, phone: str) -> None:
@@ -223,6 +225,7 @@ def test_hostile_runs_do_bounded_work() -> None:
     assert all(e.type != "MA_PASSPORT" or len(cue[e.start : e.end]) <= 12 for e in analyze(cue))
     assert found("MA" + "1" * 30000, "MA_IBAN") == []
     assert found("00 " * 20000, "PHONE_NUMBER") == []
+    assert found("+33 (0)" * 10000 + " (1) 2" * 5000, "PHONE_NUMBER") == []
     # "oh-six" five times is 06 06 06 06 06, a well-formed number: each found run is five words at most
     assert {len(p.split()) for p in found("oh-six " * 20000, "PHONE_NUMBER")} == {5}
     assert found("passport " + "A1B2C3D4E5F6 " * 5000, "MA_PASSPORT") == []

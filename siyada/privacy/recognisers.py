@@ -249,7 +249,9 @@ _PHONE_SLASH = re.compile(r"(?<![\w/])0[5-8]\d{0,2}(?:/\d{2,3}){2,4}(?![\w/])")
 # phonenumbers decides the country and whether the number is valid, so the span is cut to a valid one.
 # With "00" the country code is set apart ("0032 478…"): a run of digits from 00 is an ICE or a RIB.
 _FOREIGN = re.compile(
-    r"(?<![\w+])(?<!\d[ .\-])(?:\+(?!212)[1-9]\d{0,2}|00 ?(?!212)[1-9]\d{0,2}(?=[ .\-\u00a0]\d))"
+    r"(?<![\w+])(?<!\d[ .\-])(?:\+(?!212)[1-9]\d{0,2}|00 ?(?!212)[1-9]\d{0,2}(?=[ .\-\u00a0][\d(]))"
+    # Round 12: the trunk or the area code in brackets ("+33 (0)6 12…", "+1 (415) 555-0132").
+    r"(?:[ .\u00a0]?\(\d{1,4}\) ?)?"
     r"(?:[ .\-\u00a0]?\d{1,4}){2,6}(?!\d)(?![.,]\d)"
 )
 _GROUP_END = re.compile(r"\d(?=[ .\-\u00a0]|$)")
