@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -25,10 +26,12 @@ from siyada.knowledge.extract import (
     _arabic_script,
     _cue,
     _lexical,
+    _with_proclitics_off,
     question_type,
     question_words,
     top_sentences,
 )
+from siyada.lang.analysis import index_terms
 
 WEIGHTS = Path(__file__).resolve().parent.parent / "data" / "abstain.json"
 # the model's inputs, in order; "p_none" only in the model used when the reader is installed
@@ -46,6 +49,10 @@ FEATURES = (
     "question_words",
     "arabic_question",
 )
+# signals added in the sixth round (docs/benchmarks.md): the retrieval scores before normalisation
+# (`raw_scores` of a hit: BM25 and the e5 cosine) and whether the sentence brings what a typed
+# question asks for that the question does not already hold
+RAW = ("bm25", "bm25_gap", "raw_cosine", "raw_cosine_gap", "novel_cue")
 
 
 @dataclass(frozen=True)
@@ -159,7 +166,42 @@ def features(question: str, ranked: Sequence[Candidate], hits: Sequence[dict[str
         "cue": _cue(kind, best.text),
         "question_words": math.log1p(len(wanted)),
         "arabic_question": float(_arabic_script(question)),
+        **raw_features(hits, best.hit, len(wanted)),
+        "novel_cue": novel_cue(kind, question, best.sentence),
     }
+
+
+def raw_features(hits: Sequence[dict[str, Any]], best: int, words: int) -> dict[str, float]:
+    """The retrieval scores before normalisation: the BM25 of the chosen passage per question word (a
+    sum over the question's terms: longer questions score more) and the raw cosine of its passage, each
+    with its lead over the best other hit (a difference: a ratio of two near-zero BM25s is noise). A
+    hit without a ranking's score (a lexical-only search, a passage one ranking missed) counts 0 there."""
+
+    def score(hit: dict[str, Any], mode: str) -> float:
+        return float(hit.get("raw_scores", {}).get(mode, 0.0))
+
+    per = 1 / max(words, 1)
+    out = {}
+    for mode, name, scale in (("lexical", "bm25", per), ("semantic", "raw_cosine", 1.0)):
+        mine = score(hits[best], mode)
+        other = max((score(h, mode) for i, h in enumerate(hits) if i != best), default=0.0)
+        out[name] = mine * scale
+        out[f"{name}_gap"] = (mine - other) * scale
+    return out
+
+
+def novel_cue(kind: str | None, question: str, sentence: str) -> float:
+    """1 when a typed question (a number, a date, a name, a place) finds what it asks for in the
+    sentence's words that are not the question's own: a sentence that restates "in what year did X
+    happen in 1990?"'s topic holds the question's words, one that answers holds a new year."""
+    if kind is None:
+        return 0.0
+    asked = _with_proclitics_off(set(index_terms(question)))
+    words = re.findall(r"\w+", sentence)
+    kept = [not _with_proclitics_off(set(index_terms(w))) & asked for w in words]
+    new = " ".join(w for w, k in zip(words, kept, strict=True) if k)
+    # a capital opening the sentence names no one (as in _cue): only a kept first word stays unspaced
+    return _cue(kind, new if kept and kept[0] else " " + new)
 
 
 def should_abstain(
