@@ -2,29 +2,33 @@
 cross-validation by paragraph, and write its weights and threshold to siyada/data/abstain.json.
 
     .venv/bin/python bench/answer_cases.py ../shared/data/answers --split dev \
-        --tasks arcd_ar,xquad_ar,xquad_en_to_ar --out bench/results/cases-dev-honest.pkl
-    .venv/bin/python bench/abstain_fit.py bench/results/cases-dev-honest.pkl --no-reader \
-        [--store bench/results/abstain-rows] [--write siyada/data/abstain.json]
+        --tasks arcd_ar,xquad_ar,xquad_en_to_ar --out bench/results/cases-dev-raw.pkl
+    OMP_NUM_THREADS=1 nice -n 10 .venv/bin/python bench/abstain_fit.py bench/results/cases-dev-raw.pkl \
+        --store bench/results/abstain2-rows --reads bench/results/abstain2-reads.jsonl \
+        [--write siyada/data/abstain.json]
 
-The shipped calibration (2026-12-05) is the last command with `--no-reader` (about a minute once e5's
-cache holds the sentences). Without `--no-reader`, when the reader's weights are installed, a second
-model with the reader's no-answer probability is fitted and written beside it, and extractive answers
-then read the chosen sentence once to use it: one reader pass per case and side, ~6 minutes on a quiet
-2-core machine (hours on a loaded one); rerun it after new reader weights land (`--store` rows go
-stale then). French questions (`--tasks cnil_fr --limit 120` to answer_cases.py, another pickle
-given here) are then fitted on and scored in the report, but do not choose the thresholds; the
-shipped model was fitted without them.
+The shipped calibration (2026-12-05, sixth round) is the last command: the cases must come from a
+search whose hits carry `raw_scores` (answer_cases.py of that round or later). The reader's no-answer
+probability of each case and side is read once and appended to `--reads` as it is read (a killed run
+resumes; delete the file after new reader weights land): 1,968 reads, ~4 minutes with one BLAS
+thread (OpenBLAS's own threads made a read ~2 s instead of ~0.08 s on the shared 2-core machine).
+Four feature sets are compared out of fold: the fifth round's (`BASE`), with the raw retrieval
+scores and the novel-type cue (`FEATURES`), each with and without the reader's `p_none`; the best
+without the reader is written as `plain`, the best with it as `with_reader` (extractive answers then
+read the chosen sentence once to use it). `--no-reader` leaves the reader out. French questions
+(`--tasks cnil_fr --limit 120` to answer_cases.py, another pickle given here) are then fitted on and
+scored in the report, but do not choose the thresholds; the shipped model was fitted without them.
 
 The cases hold, for every dev question, the hits of the full collection and of the collection without
 its own paragraph (a search filtered before fusion: bench.answer_quality.without_own). For each, the
-features of the best candidate (siyada.knowledge.abstain.features) and, unless `--no-reader`, the
-reader's no-answer probability for that candidate's sentence (siyada.knowledge.reading); label 1 for
-the collection without the paragraph (abstaining is right), 0 with it. Out-of-fold probabilities (5
-folds by paragraph: no question's own paragraph is in its fold's training) choose two thresholds, for
+features of the best candidate (siyada.knowledge.abstain.features) and the reader's no-answer
+probability for that candidate's sentence (siyada.knowledge.reading); label 1 for the collection
+without the paragraph (abstaining is right), 0 with it. Out-of-fold probabilities (5 folds by
+paragraph: no question's own paragraph is in its fold's training) choose two thresholds, for
 same-script and cross-script questions: the best smallest recall over the three Arabic tasks with
 precision >= TARGET_P on each and `contains` (an abstention on the full collection is a miss) at most
-MAX_CONTAINS_DROP below the rule it replaces (evidence < 0.92). The shipped models are then fitted on
-all the given dev cases.
+MAX_CONTAINS_DROP below the calibration shipped before this run (siyada/data/abstain.json as found).
+The shipped models are then fitted on all the given dev cases.
 """
 
 from __future__ import annotations
@@ -44,7 +48,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.answer_quality import normalise  # noqa: E402
 from bench.retrieval_quality import _cached  # noqa: E402
-from siyada.knowledge.abstain import FEATURES, RAW, WEIGHTS, Model, features  # noqa: E402
+from siyada.knowledge.abstain import BASE, FEATURES, WEIGHTS, Model, features  # noqa: E402
 from siyada.knowledge.abstain import load as load_calibration  # noqa: E402
 from siyada.knowledge.extract import evidence, rank_candidates, shorten, strip_markup  # noqa: E402
 from siyada.knowledge.grounding import MIN_EVIDENCE  # noqa: E402
@@ -242,7 +246,7 @@ def main() -> None:
     shipped = shipped_abstains(r, live)
     today = {t: scores(shipped, r, t) for t in tasks}
     report: dict[str, Any] = {"evidence < 0.92": rule, "shipped model (in-sample)": today}
-    plain = {"base": FEATURES, "raw": (*FEATURES, *RAW)}
+    plain = {"base": BASE, "raw": FEATURES}
     sets = {**plain, **({f"{k}+reader": (*v, "p_none") for k, v in plain.items()} if reader else {})}
     found = {name: evaluate(r, names) for name, names in sets.items()}
     chosen: dict[str, dict[str, float]] = {}

@@ -1,14 +1,16 @@
 """Abstention for extractive answers: the calibrated probability that the retrieved passages do not
 hold the answer, from features of the best candidate the extractor chose (siyada.knowledge.extract).
 
-A logistic regression over a few features known at answer time: e5 cosines, the share of the
-question's words in the quote, its sentence and its passage, the gap to the next sentence, whether the
-question's type (a number, a date, a name…) is met, the script pair, and, when the reader's weights
-are installed, the reader's no-answer probability for the chosen sentence. Its weights are fitted on
-the dev splits of the answer tasks with cross-validation by paragraph (`bench/abstain_fit.py`, which
+A logistic regression over features known at answer time: e5 cosines, the share of the question's
+words in the quote, its sentence and its passage, the gap to the next sentence, whether the question's
+type (a number, a date, a name…) is met (and by words the question does not already hold), the script
+pair, the retrieval scores before normalisation (the chosen passage's BM25 and raw cosine, and their
+lead over the other hits: a collection's fused scores are min-max normalised, so its top hit scores
+the same whether or not it answers, but its raw scores do not), and, when the reader's weights are
+installed, the reader's no-answer probability for the chosen sentence. Its weights are fitted on the
+dev splits of the answer tasks with cross-validation by paragraph (`bench/abstain_fit.py`, which
 writes `siyada/data/abstain.json`); the answer abstains when the probability is above
-`[knowledge] answer_abstain_threshold`. Retrieval scores are not features: a collection's fused
-scores are min-max normalised, so its top hit scores the same whether or not it answers."""
+`[knowledge] answer_abstain_threshold` (unset: the thresholds fitted with it)."""
 
 from __future__ import annotations
 
@@ -34,8 +36,8 @@ from siyada.knowledge.extract import (
 from siyada.lang.analysis import index_terms
 
 WEIGHTS = Path(__file__).resolve().parent.parent / "data" / "abstain.json"
-# the model's inputs, in order; "p_none" only in the model used when the reader is installed
-FEATURES = (
+# the fifth round's inputs (docs/benchmarks.md), kept to compare against
+BASE = (
     "cosine",
     "second_cosine",
     "lexical",
@@ -53,6 +55,8 @@ FEATURES = (
 # (`raw_scores` of a hit: BM25 and the e5 cosine) and whether the sentence brings what a typed
 # question asks for that the question does not already hold
 RAW = ("bm25", "bm25_gap", "raw_cosine", "raw_cosine_gap", "novel_cue")
+# the shipped model's inputs, in order; "p_none" only in the model used when the reader is installed
+FEATURES = (*BASE, *RAW)
 
 
 @dataclass(frozen=True)
