@@ -121,3 +121,21 @@ def test_raw_features_of_a_real_search(srv: Server) -> None:
 )
 def test_novel_cue(question: str, sentence: str, expected: float) -> None:
     assert abstain.novel_cue(question_type(question), question, sentence) == expected
+
+
+def test_the_reader_model_is_picked_when_read_and_its_no_answer_probability_counts(srv: Server) -> None:
+    """The shipped calibration holds a model with the reader's p_none (the reader's weights ship): it is
+    the one used when the sentence was read, the plain one otherwise, and a reader more sure that the
+    sentence holds no answer raises the probability of abstaining, all else equal."""
+    from siyada.knowledge.extract import Candidate
+
+    cal = abstain.load()
+    assert cal.wants_reader and cal.with_reader is not None
+    assert cal.pick(0.3)[0] is cal.with_reader and cal.pick(None)[0] is cal.plain
+    hits = _search(srv, "commune")
+    text = hits[0]["chunk"]["text"]
+    best = Candidate(0, 0, len(text), text, text, cosine=0.85, lexical=0.8, sentence_lexical=0.8)
+    values = abstain.features(QUESTION, [best], hits)
+    low = cal.with_reader.probability({**values, "p_none": 0.05})
+    high = cal.with_reader.probability({**values, "p_none": 0.95})
+    assert 0.0 <= low < high <= 1.0
