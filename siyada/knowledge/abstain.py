@@ -1,19 +1,22 @@
 """Abstention for extractive answers: the calibrated probability that the retrieved passages do not
 hold the answer, from features of the best candidate the extractor chose (siyada.knowledge.extract).
 
-A logistic regression over a few features known at answer time: e5 cosines, the share of the
-question's words in the quote, its sentence and its passage, the gap to the next sentence, whether the
-question's type (a number, a date, a name…) is met, the script pair, and, when the reader's weights
-are installed, the reader's no-answer probability for the chosen sentence. Its weights are fitted on
-the dev splits of the answer tasks with cross-validation by paragraph (`bench/abstain_fit.py`, which
+A logistic regression over features known at answer time: e5 cosines, the share of the question's
+words in the quote, its sentence and its passage, the gap to the next sentence, whether the question's
+type (a number, a date, a name…) is met (and by words the question does not already hold), the script
+pair, the retrieval scores before normalisation (the chosen passage's BM25 and raw cosine, and their
+lead over the other hits: a collection's fused scores are min-max normalised, so its top hit scores
+the same whether or not it answers, but its raw scores do not), and, when the reader's weights are
+installed, the reader's no-answer probability for the chosen sentence. Its weights are fitted on the
+dev splits of the answer tasks with cross-validation by paragraph (`bench/abstain_fit.py`, which
 writes `siyada/data/abstain.json`); the answer abstains when the probability is above
-`[knowledge] answer_abstain_threshold`. Retrieval scores are not features: a collection's fused
-scores are min-max normalised, so its top hit scores the same whether or not it answers."""
+`[knowledge] answer_abstain_threshold` (unset: the thresholds fitted with it)."""
 
 from __future__ import annotations
 
 import json
 import math
+import re
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -25,14 +28,16 @@ from siyada.knowledge.extract import (
     _arabic_script,
     _cue,
     _lexical,
+    _with_proclitics_off,
     question_type,
     question_words,
     top_sentences,
 )
+from siyada.lang.analysis import index_terms
 
 WEIGHTS = Path(__file__).resolve().parent.parent / "data" / "abstain.json"
-# the model's inputs, in order; "p_none" only in the model used when the reader is installed
-FEATURES = (
+# the fifth round's inputs (docs/benchmarks.md), kept to compare against
+BASE = (
     "cosine",
     "second_cosine",
     "lexical",
@@ -46,6 +51,12 @@ FEATURES = (
     "question_words",
     "arabic_question",
 )
+# signals added in the sixth round (docs/benchmarks.md): the retrieval scores before normalisation
+# (`raw_scores` of a hit: BM25 and the e5 cosine) and whether the sentence brings what a typed
+# question asks for that the question does not already hold
+RAW = ("bm25", "bm25_gap", "raw_cosine", "raw_cosine_gap", "novel_cue")
+# the shipped model's inputs, in order; "p_none" only in the model used when the reader is installed
+FEATURES = (*BASE, *RAW)
 
 
 @dataclass(frozen=True)
@@ -159,7 +170,42 @@ def features(question: str, ranked: Sequence[Candidate], hits: Sequence[dict[str
         "cue": _cue(kind, best.text),
         "question_words": math.log1p(len(wanted)),
         "arabic_question": float(_arabic_script(question)),
+        **raw_features(hits, best.hit, len(wanted)),
+        "novel_cue": novel_cue(kind, question, best.sentence),
     }
+
+
+def raw_features(hits: Sequence[dict[str, Any]], best: int, words: int) -> dict[str, float]:
+    """The retrieval scores before normalisation: the BM25 of the chosen passage per question word (a
+    sum over the question's terms: longer questions score more) and the raw cosine of its passage, each
+    with its lead over the best other hit (a difference: a ratio of two near-zero BM25s is noise). A
+    hit without a ranking's score (a lexical-only search, a passage one ranking missed) counts 0 there."""
+
+    def score(hit: dict[str, Any], mode: str) -> float:
+        return float(hit.get("raw_scores", {}).get(mode, 0.0))
+
+    per = 1 / max(words, 1)
+    out = {}
+    for mode, name, scale in (("lexical", "bm25", per), ("semantic", "raw_cosine", 1.0)):
+        mine = score(hits[best], mode)
+        other = max((score(h, mode) for i, h in enumerate(hits) if i != best), default=0.0)
+        out[name] = mine * scale
+        out[f"{name}_gap"] = (mine - other) * scale
+    return out
+
+
+def novel_cue(kind: str | None, question: str, sentence: str) -> float:
+    """1 when a typed question (a number, a date, a name, a place) finds what it asks for in the
+    sentence's words that are not the question's own: a sentence that restates "in what year did X
+    happen in 1990?"'s topic holds the question's words, one that answers holds a new year."""
+    if kind is None:
+        return 0.0
+    asked = _with_proclitics_off(set(index_terms(question)))
+    words = re.findall(r"\w+", sentence)
+    kept = [not _with_proclitics_off(set(index_terms(w))) & asked for w in words]
+    new = " ".join(w for w, k in zip(words, kept, strict=True) if k)
+    # a capital opening the sentence names no one (as in _cue): only a kept first word stays unspaced
+    return _cue(kind, new if kept and kept[0] else " " + new)
 
 
 def should_abstain(

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 
 import numpy as np
+from threadpoolctl import ThreadpoolController
 
 from siyada.knowledge.reader.reader import Reader, TokenScores, load
 from siyada.lang.sentences import sentence_spans
@@ -90,6 +91,9 @@ def best_window(
     return Located(spans[a][0], spans[a + w - 1][1], float(mass[a]), scores.p_none)
 
 
+_BLAS = ThreadpoolController()
+
+
 def read_sentence(
     question: str, text: str, sentence: tuple[int, int], reader: Reader | None = None
 ) -> tuple[int, TokenScores] | None:
@@ -99,7 +103,10 @@ def read_sentence(
     if reader is None or sentence[1] <= sentence[0]:
         return None
     lo, hi = context(text, *sentence)
-    return lo, reader.token_scores(question, text[lo:hi])
+    # one BLAS thread: a ~120-token pass is small, and OpenBLAS's threads contending for busy cores
+    # made it ~3 s instead of ~0.15 s (docs/benchmarks.md, sixth round, abstention)
+    with _BLAS.limit(limits=1, user_api="blas"):
+        return lo, reader.token_scores(question, text[lo:hi])
 
 
 def locate(

@@ -103,8 +103,9 @@ class Searcher:
             rows = _chunk_rows(conn, {cid for cid, _ in fused[:k]})  # only the hits' texts are read
         names = {c.id: c.name for c in colls}
         ranks = {m: {cid: i + 1 for i, (cid, _) in enumerate(r)} for m, r in rankings.items()}
+        raw = {m: dict(r) for m, r in rankings.items()}
         # a chunk deleted since it was ranked (a concurrent delete) is left out
-        return [_hit(rows[cid], score, names, ranks) for cid, score in fused[:k] if cid in rows]
+        return [_hit(rows[cid], score, names, ranks, raw) for cid, score in fused[:k] if cid in rows]
 
     def _reranks(self, wanted: bool | None, mode: str, colls: list[Any]) -> bool:
         if self.reranker is None or wanted is False:
@@ -247,11 +248,20 @@ def _chunk_rows(conn: Connection, ids: set[int]) -> dict[int, Any]:
     return {r.id: r for r in rows}
 
 
-def _hit(row: Any, score: float, names: dict[int, str], ranks: dict[str, dict[int, int]]) -> dict[str, Any]:
+def _hit(
+    row: Any,
+    score: float,
+    names: dict[int, str],
+    ranks: dict[str, dict[int, int]],
+    raw: dict[str, dict[int, float]],
+) -> dict[str, Any]:
     return {
         "object": "search.result",
         "score": round(score, 6),
         "ranks": {mode: r[row.id] for mode, r in ranks.items() if row.id in r},
+        # each ranking's own score before min-max normalisation (BM25, cosine): `score` is relative to
+        # the collection's best, these say how well the passage matches at all (abstention reads them)
+        "raw_scores": {mode: round(float(r[row.id]), 6) for mode, r in raw.items() if row.id in r},
         "collection": names[row.collection_id],
         "document": {
             "id": row.document_id,
