@@ -68,6 +68,9 @@ def _after(*cues: str) -> re.Pattern[str]:
 
 
 _AFTER_CUE, _AFTER_VOCATIVE, _AFTER_TITLE = _after(*_CUES), _after(_VOCATIVE, *_KIN), _after(*_TITLES)
+# Round 12: "ⵉⵏⵏⴰ X ⵉ …" (X said to …): the word between the speech verb and "to" is the speaker, read as
+# after a vocative (a listed name of two consonants counts: ⵉⴷⵉⵔ), where ⵉⴷⵉⵔ alone is also "alive".
+_SPEAKER = re.compile(r"(?<![\u2D30-\u2D7F])(?:ⵉⵏⵏⴰ|ⵜⵏⵏⴰ) ([\u2D30-\u2D7F]+) ⵉ ")
 # Round 10: a greeting or thanks, the vocative and maybe a kin word ("ⴰⵣⵓⵍ ⴰ ⵓⵍⵜⵎⴰ X", "ⵙⵍⴰⵎ ⴰ X", "ⵜⴰⵏⵎⵎⵉⵔⵜ
 # ⴰ ⵎⵙ X": hello / thanks, my sister, my son): the one word after them is the person's name, listed or
 # not; the kin word is not part of it.
@@ -144,7 +147,7 @@ def find_tifinagh_people(text: str) -> list[Entity]:
         return []
     tokens = list(_TOKEN.finditer(text))
     cued = {m.end() for m in _AFTER_CUE.finditer(text)}
-    called = {m.end() for m in _AFTER_VOCATIVE.finditer(text)}
+    called = {m.end() for m in _AFTER_VOCATIVE.finditer(text)} | {m.start(1) for m in _SPEAKER.finditer(text)}
     titled = {m.end() for m in _AFTER_TITLE.finditer(text)}
     out, i = [], 0
     while i < len(tokens):
