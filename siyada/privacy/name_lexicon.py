@@ -405,7 +405,8 @@ PLACE_TOWNS_LATIN = (
     # round 11: a Souss province whose "Ait Baha" reads like a family's (alone it is one too: left out)
     "Chtouka Ait Baha", "Chtouka Aït Baha",
     # round 12: towns and a spring named after a saint or a forebear, read as a person's name
-    "Fkih Ben Salah", "Fquih Ben Salah", "Talat N'Yaaqoub", "Sidi Ali", "Souk Sebt Oulad Nemma",
+    "Fkih Ben Salah", "Fquih Ben Salah", "Talat N'Yaaqoub", "Talat N’Yaaqoub", "Akka", "Sidi Ali",
+    "Souk Sebt Oulad Nemma",
 )  # fmt: skip
 PLACE_TOWNS_ARABIC = (
     "مولاي إدريس زرهون", "مولاي بوسلهام", "مولاي يعقوب", "سيدي بنور", "سيدي قاسم", "سيدي سليمان",
