@@ -12,7 +12,7 @@ EVERYDAY_GIVEN_LATIN = words(
     """khouloud kholoud kholod rita wijdane wijdan ihssane ihsane ihssan rbia rbi3a rabi3a soukayna
     ghizlan nissrine yosra layla dunia reem lamiaa ouidad hanan mona thouria nourhane ziyad malik
     ilyan outhmane ashraf nouh othman houssine zouheir munir mohssine imade adel
-    ussan oussan tinirri tiniri hassou hessou hsou yugurtan yugurten koceila kusayla
+    ussan oussan tinirri tiniri hassou hessou hsou koceila kusayla
     aatika atika 3atika salmouch ihsan"""
 )
 EVERYDAY_GIVEN_ARABIC = words("""ثرية خلود ريتا وجدان نوح حسو عسو لينة""")
