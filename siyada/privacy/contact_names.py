@@ -19,10 +19,10 @@ from siyada.privacy.name_lexicon import GIVEN_ALL_ARABIC
 CONTACT_SCORE = 0.6
 # A word, maybe a colon, a dash or a bracket, then a number: 06/07/05 and eight digits, or +/00 and a
 # country code, spaces, dots and dashes between the digits.
-_BEFORE_PHONE = re.compile(
-    r"(?<![\w'’])([^\W\d_](?:[\w'’-]*[^\W_])?) ?[:(–—-]? ?"
-    r"(?=(?:\+|00)[1-9]\d{1,2}(?:[ .-]?\d){8}|0[5-7](?:[ .-]?\d){8}(?!\d))"
-)
+_PHONE = re.compile(r"(?:\+|00)[1-9]\d{1,2}(?:[ .-]?\d){8}|(?<!\d)0[5-7](?:[ .-]?\d){8}(?!\d)")
+# Read back from a number's start (a text holds few numbers; every word start would cost more).
+_NAME_THEN_GAP = re.compile(r"(?<![\w'’])([^\W\d_](?:[\w'’-]*[^\W_])?) ?[:(–—-]? ?$")
+_LOOK_BACK = 48
 _WORD_BEFORE = re.compile(r"([^\W\d_][\w'’.]*) $")
 # Words after which the name is a family's or part of another name, and words that read as a name.
 _NOT_AFTER = words(
@@ -52,8 +52,13 @@ def _a_contact(text: str, start: int, word: str) -> bool:
 
 
 def find_contact_names(text: str) -> list[Entity]:
-    return [
-        Entity(m.start(1) + _proclitic(m.group(1)), m.end(1), T.PERSON, CONTACT_SCORE)
-        for m in _BEFORE_PHONE.finditer(text)
-        if _a_contact(text, m.start(1), m.group(1))
-    ]
+    out = []
+    for phone in _PHONE.finditer(text):
+        start = max(0, phone.start() - _LOOK_BACK)
+        m = _NAME_THEN_GAP.search(text[start : phone.start()])
+        if m is None or (m.start(1) == 0 and start > 0):  # a word cut by the look-back window
+            continue
+        word, at = m.group(1), start + m.start(1)
+        if _a_contact(text, at, word):
+            out.append(Entity(at + _proclitic(word), at + len(word), T.PERSON, CONTACT_SCORE))
+    return out

@@ -180,7 +180,9 @@ def _son_and_mother(text: str) -> list[Entity]:
     """Round 12: a listed given name, "ولد"/"بنت" and a woman's name are two people, a child and the
     mother it is called after ("شفتي مروان ولد سعاد؟"), by rule where the model reads one name under its
     bar."""
-    out = []
+    out: list[Entity] = []
+    if "ولد " not in text and "بنت " not in text:  # most texts: no scan
+        return out
     for m in _SON_AND_MOTHER.finditer(text):
         if "g" in _gazetteer(m.group(1), "ar") and not m.group(1).startswith("ال") and _a_mother(m.group(2)):
             out += [Entity(m.start(k), m.end(k), T.PERSON, MODEL_SCORE + 0.1) for k in (1, 2)]
