@@ -1,6 +1,6 @@
 """A given name written right before a phone number is a contact's (round 12, from wild17's and wild18's
 misses): chats and lists give people as "name number" ("zakaria 0661 22 33 44 ilham 0662 55 66 77",
-"3ayet l l'ma3ti 07 61 45 80 12", "ⵃⵎⴰⴷ: 0667…"), where a listed name that is also a word ("ilham",
+"3ayet l l'ma3ti 07 61 45 80 12", "عيطو لسعيدة 0661…"), where a listed name that is also a word ("ilham",
 inspiration) has no other cue. Only a listed given name counts (Latin or Arabic script; the Tifinagh
 record's labels before a colon read like names), not after a particle or a first name, where it ends a
 longer name the other readers find whole ("Lahcen Ait Hmad", "عبد اللطيف"), and only before a Moroccan
