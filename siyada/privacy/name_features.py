@@ -206,9 +206,11 @@ def _gazetteer(word: str, script: str) -> tuple[str, ...]:
             flags.append("place")
     else:
         low = norm(word).rstrip(".")
-        cands = [low]
+        # Round 12: the article joined by an apostrophe or a hyphen (l'ma3ti, l-mehdi, el-houssaine).
+        cands = [low, low[2:]] if low[1:2] in "'-" and low[:1] == "l" and len(low) >= 5 else [low]
+        cands += [low[3:]] if low[:2] == "el" and low[2:3] in ("'", "-") and len(low) >= 6 else []
         if script in ("lat", "d") and not low.isalpha():  # Arabizi digits read as letters
-            cands += [low.translate(_ARABIZI), low.translate(_ARABIZI_BARE)]
+            cands += [c.translate(table) for table in (_ARABIZI, _ARABIZI_BARE) for c in cands]
         # Darija puts its article before many names in chats (lmokhtar, l3arbi, elalamy): read them bare too.
         cands += [
             c[1:] if c[:1] == "l" else c[2:]

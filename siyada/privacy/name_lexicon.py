@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 
 from siyada.lang.tifinagh import to_tifinagh
+from siyada.privacy.everyday_given import EVERYDAY_FOREIGN_GIVEN, EVERYDAY_GIVEN_ARABIC, EVERYDAY_GIVEN_LATIN
 from siyada.privacy.gazetteer import FAMILY_ARABIC, FAMILY_LATIN, GIVEN_ARABIC, GIVEN_LATIN, words
 
 MORE_GIVEN_LATIN = words(
@@ -270,6 +271,7 @@ GIVEN_ALL_LATIN = (
     | ROUND9_GIVEN_LATIN
     | ROUND10_GIVEN_LATIN
     | ROUND11_GIVEN_LATIN
+    | EVERYDAY_GIVEN_LATIN
     | DIMINUTIVES_LATIN
 )
 FAMILY_ALL_LATIN = (
@@ -284,6 +286,7 @@ GIVEN_ALL_ARABIC = (
     | ROUND9_GIVEN_ARABIC
     | ROUND10_GIVEN_ARABIC
     | ROUND11_GIVEN_ARABIC
+    | EVERYDAY_GIVEN_ARABIC
     | DIMINUTIVES_ARABIC
 )
 FAMILY_ALL_ARABIC = (
@@ -375,6 +378,7 @@ FOREIGN_GIVEN_MORE = words(
     marta elena sofia giulia marco luca giovanni matteo francesco alessandro chiara klaus stefan lukas
     katrin peter tom hans"""
 )
+FOREIGN_GIVEN_MORE = FOREIGN_GIVEN_MORE | EVERYDAY_FOREIGN_GIVEN  # round 12
 FOREIGN_FAMILY_MORE = words(
     """martin bernard dubois thomas robert richard petit durand leroy moreau simon laurent lefebvre michel
     garcia bertrand roux fournier morel girard mercier dupont lambert bonnet martinez legrand garnier
@@ -399,7 +403,10 @@ PLACE_TOWNS_LATIN = (
     "Sidi Allal El Bahraoui", "Sidi Ismail", "Sidi Bouzid", "Sidi Taibi", "Sidi Chiker", "Sidi Bouothmane",
     "Sidi Boubker", "Sidi Hajjaj", "Sidi Bouabid Cherqi",
     # round 11: a Souss province whose "Ait Baha" reads like a family's (alone it is one too: left out)
-    "Chtouka Ait Baha",
+    "Chtouka Ait Baha", "Chtouka Aït Baha",
+    # round 12: towns and a spring named after a saint or a forebear, read as a person's name
+    "Fkih Ben Salah", "Fquih Ben Salah", "Talat N'Yaaqoub", "Talat N’Yaaqoub", "Akka", "Sidi Ali",
+    "Souk Sebt Oulad Nemma",
 )  # fmt: skip
 PLACE_TOWNS_ARABIC = (
     "مولاي إدريس زرهون", "مولاي بوسلهام", "مولاي يعقوب", "سيدي بنور", "سيدي قاسم", "سيدي سليمان",
@@ -459,6 +466,8 @@ PLACE_CUES_LATIN = (
     "CHP", "CHR", "Salle", "Kasbah", "Riad", "Ksar", "Gymnase", "Maison",
     # Round 7: towers ("la Tour Mohammed VI" at Salé).
     "Tour", "Tours",
+    # Round 12: a village, and a district as Arabizi writes it ("f 7ay Moulay Rachid").
+    "Douar", "7ay", "7ayy",
     # Round 9: maternity wards, salons, an English mausoleum or tomb "of" its king.
     "Maternité", "Maternite", "Salon", "Mausoleum of", "Tomb of",
 )  # fmt: skip
@@ -466,7 +475,7 @@ PLACE_CUES_ARABIC = (
     "شارع", "زنقة", "ثانوية", "مدرسة", "إعدادية", "مستشفى", "المستشفى الجامعي", "مسجد", "جامع", "ضريح",
     "جامعة", "كلية", "ساحة", "حي", "مطار", "محطة", "مركز", "مؤسسة", "مصحة", "ملعب", "المركب الرياضي",
     "معهد", "إقامة", "قاعة", "مكتبة", "سوق", "طريق", "تجزئة", "مستوصف", "صيدلية", "مقهى", "مدارة",
-    "قيسارية", "أحياء", "درب", "دوار", "فندق", "مدار", "مسرح", "سينما", "قصر", "كنيس", "ملتقى",
+    "قيسارية", "أحياء", "درب", "دوار", "فندق", "مدار", "مسرح", "سينما", "قصر", "كنيس", "ملتقى", "سد",
 )  # fmt: skip
 # School, secondary school, university, town, hospital, mosque, street (IRCAM spellings).
 PLACE_CUES_TIFINAGH = ("ⵜⴰⵙⵏⴰⵡⵉⵜ", "ⵜⴰⵎⴷⵔⴰⵙⵜ", "ⵜⴰⵙⴷⴰⵡⵉⵜ", "ⵜⴰⵎⴷⵉⵏⵜ", "ⴰⵙⴳⵏⴰⴼ", "ⵜⵉⵎⵣⴳⵉⴷⴰ", "ⴰⵖⴰⵔⴰⵙ")

@@ -31,10 +31,12 @@ TUNING_SETS = (
     "pii_heldout.txt", "pii_blind.txt", "pii_blind2.txt", "pii_wild1.txt", "pii_wild2.txt", "pii_wild3.txt",
     "pii_wild4.txt", "pii_wild5.txt", "pii_wild6.txt", "pii_wild7.txt", "pii_wild8.txt",
     "pii_wild9.txt", "pii_wild10.txt", "pii_wild11.txt", "pii_wild12.txt", "pii_wild13.txt", "pii_wild14.txt",
-    "pii_wild15.txt", "pii_wild16.txt",
+    "pii_wild15.txt", "pii_wild16.txt", "pii_wild17.txt", "pii_wild18.txt",
 )  # fmt: skip
 # Written to be trained on, never scored: they weigh as the tuning sets do (3x; 1x measured lower).
-WRITTEN_SETS = tuple(f"pii_train_{x}.txt" for x in "abcde")
+# Round 12: k-m (Darija in Arabic script, Arabizi, Tifinagh) joined at 2x, +0.007 / +0.006 held out on
+# wild17+18 / wild15+16; the three earlier-round readings they moved the model off are kept by rules.
+WRITTEN_SETS = tuple(f"pii_train_{x}.txt" for x in "abcdeklm")
 
 
 def bio(text: str, entities: list[dict]) -> tuple[list[str], list[str]]:

@@ -21,6 +21,7 @@ import re
 from siyada.privacy import entities as T
 from siyada.privacy.called_names import find_called_names
 from siyada.privacy.chat_names import find_chat_names
+from siyada.privacy.contact_names import find_contact_names
 from siyada.privacy.court_roles import find_after_court_roles
 from siyada.privacy.entities import Entity
 from siyada.privacy.gazetteer import norm, words
@@ -167,6 +168,24 @@ def _mothers_after(text: str, people: list[Entity]) -> list[Entity]:
             span = (m.start(1), m.end(1))
             if span not in covered:
                 out.append(Entity(span[0], span[1], e.type, MODEL_SCORE))
+    return out
+
+
+_SON_AND_MOTHER = re.compile(
+    r"(?<![\u0621-\u064A])([\u0621-\u064A]{3,}) (?:ولد|بنت) ([\u0621-\u064A]{3,})(?![\u0621-\u064A])"
+)
+
+
+def _son_and_mother(text: str) -> list[Entity]:
+    """Round 12: a listed given name, "ولد"/"بنت" and a woman's name are two people, a child and the
+    mother it is called after ("شفتي مروان ولد سعاد؟"), by rule where the model reads one name under its
+    bar."""
+    out: list[Entity] = []
+    if "ولد " not in text and "بنت " not in text:  # most texts: no scan
+        return out
+    for m in _SON_AND_MOTHER.finditer(text):
+        if "g" in _gazetteer(m.group(1), "ar") and not m.group(1).startswith("ال") and _a_mother(m.group(2)):
+            out += [Entity(m.start(k), m.end(k), T.PERSON, MODEL_SCORE + 0.1) for k in (1, 2)]
     return out
 
 
@@ -383,6 +402,8 @@ def find_all_people(text: str) -> list[Entity]:
     rules += _new_figures(rules, find_public_figures(text))  # round 10: footballers, singers, ministers
     rules += _new_figures(rules, find_after_court_roles(text))  # round 10: "المتهم رضى"
     rules += _new_figures(rules, find_called_names(text))  # round 11: "كيقولو ليه الزعري", "آل الفيلالي"
+    rules += _new_figures(rules, find_contact_names(text))  # round 12: "ilham 0662 55 66 77"
+    rules += _new_figures(rules, _son_and_mother(text))  # round 12: "مروان ولد سعاد", both
     model = [t for e in find_people_learned(text) if (t := _trimmed(text, e)) is not None]
     kept: list[Entity] = []
     for rule, seen in zip(rules, _by_rule(rules, model), strict=True):

@@ -125,7 +125,8 @@ def _word_at(text: str, pos: int) -> str:
 
 # Every town of the list holds one of these words: a text without any skips the long alternation.
 _TOWN_HINT = re.compile(
-    r"(?<![\w])(?:sidi|moulay|ben|beni|benslimane|ait|ain|lalla|had|bin|oulad)(?![\w])", re.IGNORECASE
+    r"(?<![\w])(?:sidi|moulay|ben|beni|benslimane|ait|ain|lalla|had|bin|oulad|aït|talat|akka)(?![\w])",
+    re.IGNORECASE,
 )
 _ARABIC = re.compile(r"[\u0600-\u06ff]")
 

@@ -68,11 +68,14 @@ def _after(*cues: str) -> re.Pattern[str]:
 
 
 _AFTER_CUE, _AFTER_VOCATIVE, _AFTER_TITLE = _after(*_CUES), _after(_VOCATIVE, *_KIN), _after(*_TITLES)
+# Round 12: "ⵉⵏⵏⴰ X ⵉ …" (X said to …): the word between the speech verb and "to" is the speaker, read as
+# after a vocative (a listed name of two consonants counts: ⵉⴷⵉⵔ), where ⵉⴷⵉⵔ alone is also "alive".
+_SPEAKER = re.compile(r"(?<![\u2D30-\u2D7F])(?:ⵉⵏⵏⴰ|ⵜⵏⵏⴰ) ([\u2D30-\u2D7F]+) ⵉ ")
 # Round 10: a greeting or thanks, the vocative and maybe a kin word ("ⴰⵣⵓⵍ ⴰ ⵓⵍⵜⵎⴰ X", "ⵙⵍⴰⵎ ⴰ X", "ⵜⴰⵏⵎⵎⵉⵔⵜ
 # ⴰ ⵎⵙ X": hello / thanks, my sister, my son): the one word after them is the person's name, listed or
 # not; the kin word is not part of it.
 _GREETINGS = ("ⴰⵣⵓⵍ", "ⵙⵍⴰⵎ", "ⵜⴰⵏⵎⵎⵉⵔⵜ", "ⴰⵏⵙⵓⴼ")
-_KIN_CALLED = ("ⵓⵍⵜⵎⴰ", "ⴳⵎⴰ", "ⵎⵎⵉ", "ⵉⵍⵍⵉ", "ⵎⵙ", "ⵓⵍⵜ", "ⴰⵎⴷⴷⴰⴽⴽⵯⵍ", "ⵜⴰⵎⴷⴷⴰⴽⴽⵯⵍⵜ", *_KIN)
+_KIN_CALLED = ("ⵓⵍⵜⵎⴰ", "ⵓⵍⵎⴰ", "ⴳⵎⴰ", "ⵎⵎⵉ", "ⵉⵍⵍⵉ", "ⵎⵙ", "ⵓⵍⵜ", "ⴰⵎⴷⴷⴰⴽⴽⵯⵍ", "ⵜⴰⵎⴷⴷⴰⴽⴽⵯⵍⵜ", *_KIN)
 _GREETED = re.compile(
     r"(?<![\u2D30-\u2D7F])(?:" + "|".join(_GREETINGS) + r") ⴰ (?:(?:" + "|".join(_KIN_CALLED) + r") )?"
     r"([\u2D30-\u2D7F]{3,})(?![\u2D30-\u2D7F])(?! ⴰ )"
@@ -80,17 +83,44 @@ _GREETED = re.compile(
 _GREETED_SCORE = 0.6
 # A group addressed ("ⴰⵣⵓⵍ ⴰ ⵢⵉⵎⴷⴷⵓⴽⴰⵍ", hello friends; brothers, sisters, all): no one's name.
 _GROUPS = frozenset(
-    "ⵢⵉⵎⴷⴷⵓⴽⴰⵍ ⵉⵎⴷⴷⵓⴽⴰⵍ ⵜⵉⵎⴷⴷⵓⴽⴰⵍ ⴰⵢⵜⵎⴰ ⵉⵙⵜⵎⴰ ⴰⵢⵜⵎⴰⵜⵏ ⴰⵢⵜⵎⴰⵜⵉ ⵉⵎⴷⵓⴽⴰⵍ ⵎⴰⵕⵕⴰ ⵎⴰⵔⵔⴰ ⵉⵎⵣⴰⵔⵏ ⵉⵎⵖⴰⵔⵏ".split()  # noqa: SIM905
+    "ⵢⵉⵎⴷⴷⵓⴽⴰⵍ ⵉⵎⴷⴷⵓⴽⴰⵍ ⵜⵉⵎⴷⴷⵓⴽⴰⵍ ⴰⵢⵜⵎⴰ ⵉⵙⵜⵎⴰ ⴰⵢⵜⵎⴰⵜⵏ ⴰⵢⵜⵎⴰⵜⵉ ⵉⵎⴷⵓⴽⴰⵍ ⵎⴰⵕⵕⴰ ⵎⴰⵔⵔⴰ ⵉⵎⵣⴰⵔⵏ ⵉⵎⵖⴰⵔⵏ "  # noqa: SIM905
+    "ⵉⵍⵎⵎⴰⴷⵏ ⵉⵏⵍⵎⴰⴷⵏ ⵉⵎⵙⵍⵎⴷⵏ ⵜⵉⵏⵍⵎⴰⴷⵉⵏ ⵉⵎⴰⵣⵉⵖⵏ ⵉⵎⵓⴷⴷⴰ".split()
 )
 
 
+# Round 12: a kin word that names the one it precedes ("ⵓⵍⵜⵎⴰⵙ ⵜⴰⵙⴰ", his sister Tasa; "ⵉ ⵎⴰⵎⵎⴰ ⵉⵟⵟⵓ"): the
+# next word is a name, listed or not, unless it is a pronoun or a preposition ("ⵓⵍⵜⵎⴰ ⵏⵏⵙ"), a noun in the
+# construct state (ⵓ-: "ⵉⵍⵍⵉ ⵓⵙⴽⴰⵔ") or a verb's shape (ⵜ/ⵉ/ⵢ and a consonant: "ⵉⵎⵎⴰ ⵜⴻⵜⵜⵔ"), which
+# only a listed name may have (ⵉⵟⵟⵓ).
+_KIN_NAMING = ("ⵓⵍⵜⵎⴰⵙ", "ⴳⵎⴰⵙ", "ⵎⴰⵎⵎⴰ", "ⵎⵎⵉⵙ", "ⵉⵍⵍⵉⵙ", "ⵜⴰⵎⵖⴰⵔⵜ", *_KIN_CALLED)
+_KIN_NAMED = re.compile(
+    r"(?<![\u2D30-\u2D7F])(?:" + "|".join(sorted(_KIN_NAMING, key=len, reverse=True)) + r") "
+    r"([\u2D30-\u2D7F]{3,})(?![\u2D30-\u2D7F])"
+)
+_NOT_AFTER_KIN = frozenset(
+    "ⵏⵏⵙ ⵏⵏⴽ ⵏⵏⵎ ⵏⵏⵖ ⵏⵏⵓⵏ ⵏⵏⵓⵏⵜ ⵏⵏⵙⵏ ⵏⵏⵙⵏⵜ ⵉⵏⵓ ⵏⵓ ⵏⵏⵉ ⵏⵏⴰ ⵡⴰⵍⵓ ⵉⵙⵎ ⵓⵔ ⵖⵔ ⵅⴼ ⵙⴳ ⴷⴳ ⵎⴰⵛⴰ ⴰⵎⴰ ⵓⵍⴰ ⵉⵙ "  # noqa: SIM905
+    "ⵎⴰⵏⵉ ⵎⴰⵏ ⵎⴰⵢ ⵎⴰⵜ ⴽⵓⵍⵍⵓ ⴰⴽⴽⵯ ⴰⵙⵙⴰ ⴰⵙⴽⴽⴰ ⴷⵖⵉ ⵖⴰⵙ ⴰⵙⵙ ⴰⵎⵥⵢⴰⵏ ⵜⴰⵎⵥⵥⵢⴰⵏⵜ ⵜⴰⵇⴷⵉⵎⵜ ⵜⴰⵎⴰⵣⵉⵖⵜ".split()
+)
+_VOWEL_LETTERS = frozenset("ⴰⵉⵓ")
+
+
+def _named_by_kin(word: str) -> bool:
+    if word in _NOT_AFTER_KIN or word in _KIN_NAMING or word in _PARTICLES or word in _GROUPS:
+        return False
+    if word[0] == "ⵓ" or (word[0] in "ⵜⵉⵢ" and word[1] not in _VOWEL_LETTERS):
+        return skeleton(to_latin(word)) in _GIVEN
+    return True
+
+
 def _greeted(text: str, found: list[Entity]) -> list[Entity]:
-    """`found` with the greeted names added; a weaker reading of the same word (a listed name alone,
-    0.45) is raised to the greeting's score."""
+    """`found` with the greeted names and those a kin word names added; a weaker reading of the same
+    word (a listed name alone, 0.45) is raised to the greeting's score."""
     out = list(found)
-    for m in _GREETED.finditer(text):
+    named = [m for m in _GREETED.finditer(text) if m.group(1) not in _KIN_CALLED]
+    named += [m for m in _KIN_NAMED.finditer(text) if _named_by_kin(m.group(1))]
+    for m in named:
         word = m.group(1)
-        if word in _KIN_CALLED or word in _PARTICLES or word in _CUE_WORDS or word in _GROUPS:
+        if word in _PARTICLES or word in _CUE_WORDS or word in _GROUPS:
             continue
         start, end = m.start(1), m.end(1)
         same = [k for k, e in enumerate(out) if (e.start, e.end) == (start, end) and e.score < _GREETED_SCORE]
@@ -117,7 +147,7 @@ def find_tifinagh_people(text: str) -> list[Entity]:
         return []
     tokens = list(_TOKEN.finditer(text))
     cued = {m.end() for m in _AFTER_CUE.finditer(text)}
-    called = {m.end() for m in _AFTER_VOCATIVE.finditer(text)}
+    called = {m.end() for m in _AFTER_VOCATIVE.finditer(text)} | {m.start(1) for m in _SPEAKER.finditer(text)}
     titled = {m.end() for m in _AFTER_TITLE.finditer(text)}
     out, i = [], 0
     while i < len(tokens):
