@@ -299,7 +299,19 @@ def word_keys(word: str) -> tuple[str, str, str, tuple[str, ...]]:
     """What a word's features are made of: its script, lower-case form, shape and lists' flags."""
     script = _script(word)
     low = norm(word) if script == "lat" else word.lower()
-    return script, low, _shape(word), tuple(f"gz={g}" for g in _gazetteer(word, script))
+    return script, low, _shape(word), _GZ_FEATURES[_gazetteer(word, script)]
+
+
+class _Prefixed(dict[tuple[str, ...], tuple[str, ...]]):
+    """A word's lists' flags as features ("g", "f" → "gz=g", "gz=f"), built once per set of flags: the
+    sets are a few dozen, where a first pass meets new words by the thousand."""
+
+    def __missing__(self, flags: tuple[str, ...]) -> tuple[str, ...]:
+        value = self[flags] = tuple(f"gz={g}" for g in flags)
+        return value
+
+
+_GZ_FEATURES = _Prefixed()
 
 
 # A word's own features are these three runs, in this order.
@@ -326,9 +338,13 @@ View = Callable[[str], tuple[tuple[Feature, ...], ...]]
 
 def features(words: list[str], view: View | None = None) -> list[tuple[Feature, ...]]:
     """Each token's features; `view` may drop those the model gave no weight (see name_model)."""
-    views = [(view or word_views)(w) for w in words]
+    views = list(map(view or word_views, words))  # a cache hit is a dict lookup in C
     # Padded at both ends so every token reads its four neighbours' views the same way: one tuple
-    # concatenation per token, in the order of OFFSETS (-2, -1, +1, +2) as the model was trained.
-    pad = ((), *(_PAD[off] for off in OFFSETS))
-    v = [pad, pad, *views, pad, pad]
-    return [v[i + 2][0] + v[i][1] + v[i + 1][2] + v[i + 3][3] + v[i + 4][4] for i in range(len(views))]
+    # concatenation per token, in the order of OFFSETS (-2, -1, +1, +2) as the model was trained (the
+    # CRF sums weights in this order). Shifted copies zipped: no index arithmetic per token.
+    v = [_PADDED, _PADDED, *views, _PADDED, _PADDED]
+    shifted = zip(v, v[1:], views, v[3:], v[4:], strict=False)  # as long as `views`, the shortest
+    return [c[0] + a[1] + b[2] + d[3] + e[4] for a, b, c, d, e in shifted]
+
+
+_PADDED = ((), *(_PAD[off] for off in OFFSETS))  # what a position past either end gives its neighbours

@@ -152,12 +152,13 @@ def find_people_model(text: str, toks: list[Token] | None = None) -> list[Entity
         return []
     toks = tokens(text) if toks is None else toks
     view = _model_views(tagger)
+    words = [w for _, _, w in toks]
     out: list[Entity] = []
     stride = MAX_TOKENS - _OVERLAP
     free = 0  # first token index no kept span covers yet
     for start in range(0, max(len(toks) - _OVERLAP, 1), stride):
         window = toks[start : start + MAX_TOKENS]
-        labels = tagger.tag(features([w for _, _, w in window], view))
+        labels = tagger.tag(features(words[start : start + MAX_TOKENS], view))
         final = start + MAX_TOKENS >= len(toks)
         for i, j, p in _spans(labels, tagger):
             if start + i >= free and (i < stride or final):
