@@ -215,7 +215,8 @@ def _gazetteer(word: str, script: str) -> tuple[str, ...]:
             for c in cands
             if (c[:1] == "l" and len(c) >= 4) or (c[:2] == "el" and len(c) >= 5)
         ]
-        cands = list(dict.fromkeys(cands))
+        if len(cands) > 1:  # most words have one reading
+            cands = list(dict.fromkeys(cands))
         for cand in cands:
             parts = cand.split("-") if "-" in cand else (cand,)
             if cand in GIVEN_ALL_LATIN or parts[0] in GIVEN_ALL_LATIN or cand in FOREIGN_GIVEN_MORE:
@@ -235,7 +236,7 @@ def _gazetteer(word: str, script: str) -> tuple[str, ...]:
     key = word if script in ("ar", "tf") else norm(word)
     if key in _WORD_CLASSES:
         flags += _WORD_CLASSES[key]
-    return tuple(sorted(set(flags)))
+    return tuple(sorted(set(flags))) if flags else ()  # most words are in no list
 
 
 # The vocative, kin and naming words' flags by word: one lookup for a new word, not three.
@@ -288,8 +289,14 @@ def word_views(word: str) -> tuple[tuple[str, ...], ...]:
 
 def word_parts(word: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
     """The word's own features, and those it gives its near (±1) and far (±2) neighbours, unprefixed."""
-    script, low, shape, gz = word_keys(word)
-    own = own_head(low, script, shape) + affixes(low) + own_tail(len(word), gz)
+    return parts_of(len(word), *word_keys(word))
+
+
+def parts_of(
+    n: int, script: str, low: str, shape: str, gz: tuple[str, ...]
+) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """`word_parts` from a word's length and `word_keys`, for a caller that has them already."""
+    own = own_head(low, script, shape) + affixes(low) + own_tail(n, gz)
     near = (f"w={low}", *near_marks(shape, gz))
     far = (f"w={low}", *gz)  # the far neighbours: word and lists
     return own, near, far

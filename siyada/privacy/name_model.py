@@ -32,9 +32,9 @@ from siyada.privacy.name_features import (
     near_marks,
     own_head,
     own_tail,
+    parts_of,
     tokens,
     word_keys,
-    word_parts,
 )
 
 MODEL_PATH = Path(__file__).parent / "data" / "person.crfsuite"
@@ -85,8 +85,8 @@ def _model_views(tagger: pycrfsuite.Tagger) -> View:
             def view(word: str) -> tuple[tuple[bytes, ...], ...]:
                 # The same tuples as word_views(word) filtered by `known`: this cache holds them once.
                 script, low, shape, gz = word_keys(word)
-                if low in vocab:
-                    own, near, far = word_parts(word)
+                if low in vocab:  # (a spelling of) a word the model knows: "Karim" for "karim"
+                    own, near, far = parts_of(len(word), script, low, shape, gz)
                     nearby = (
                         kept(near if off in (-1, 1) else far, by_offset[off], str(off)) for off in OFFSETS
                     )
