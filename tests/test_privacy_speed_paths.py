@@ -8,6 +8,7 @@ shared runs, the word caches at their bound. And every cache stays bounded under
 from __future__ import annotations
 
 import gc
+import itertools
 import re
 from pathlib import Path
 
@@ -127,6 +128,33 @@ def test_features_read_each_neighbour_in_order() -> None:
                 v[i + 2][0] + v[i][1] + v[i + 1][2] + v[i + 3][3] + v[i + 4][4] for i in range(len(words))
             ]
             assert name_features.features(words, fn) == plain, text
+
+
+def test_label_runs_are_those_of_the_plain_scan() -> None:
+    """`_spans` jumps to the labels that are not "O": the same runs (a B or a stray I, then its I's) and
+    mean marginals as the plain scan of every label, on every sequence of up to six labels."""
+
+    class Marginals:  # a stand-in for the tagger's marginals: a distinct value per (label, position)
+        def marginal(self, label: str, k: int) -> float:
+            return "OBI".index(label) / 3 + k / 100
+
+    def plain(labels: list[str]) -> list[tuple[int, int, float]]:
+        out, i = [], 0
+        while i < len(labels):
+            if labels[i] == "O":
+                i += 1
+                continue
+            j = i + 1
+            while j < len(labels) and labels[j] == "I":
+                j += 1
+            probs = [Marginals().marginal(labels[k], k) for k in range(i, j)]
+            out.append((i, j, sum(probs) / len(probs)))
+            i = j
+        return out
+
+    sequences = [list(p) for n in range(7) for p in itertools.product("OBI", repeat=n)]
+    assert all(name_model._spans(seq, Marginals()) == plain(seq) for seq in sequences)  # type: ignore[arg-type]
+    assert sum(len(plain(seq)) for seq in sequences) > 1000
 
 
 def test_the_warm_vocabulary_changes_no_span(monkeypatch: pytest.MonkeyPatch) -> None:

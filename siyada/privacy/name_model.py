@@ -144,17 +144,17 @@ def vocabulary(known: frozenset[str]) -> set[str]:
 def _spans(labels: list[str], tagger: pycrfsuite.Tagger) -> list[tuple[int, int, float]]:
     """(first token, end token, mean marginal probability) of each B/I run the tagger decoded."""
     out = []
-    i = 0
-    while i < len(labels):
-        if labels[i] == "O":
-            i += 1
+    n = len(labels)
+    end = 0  # the end of the run last read: its inner "I"s start no run
+    for i in [k for k, label in enumerate(labels) if label != "O"]:  # most labels are "O"
+        if i < end:
             continue
         j = i + 1
-        while j < len(labels) and labels[j] == "I":
+        while j < n and labels[j] == "I":
             j += 1
         probs = [tagger.marginal(labels[k], k) for k in range(i, j)]
         out.append((i, j, sum(probs) / len(probs)))
-        i = j
+        end = j
     return out
 
 
