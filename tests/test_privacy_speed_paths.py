@@ -8,6 +8,7 @@ shared runs, the word caches at their bound. And every cache stays bounded under
 from __future__ import annotations
 
 import gc
+import itertools
 import re
 from pathlib import Path
 
@@ -15,7 +16,7 @@ import httpx
 import pytest
 from phonenumbers import re_util
 
-from siyada.privacy import gazetteer, name_model, names, recognisers
+from siyada.privacy import gazetteer, name_features, name_model, names, recognisers
 from siyada.privacy.analyzer import DEFAULT_THRESHOLD, RECOGNISERS, analyze, resolve_overlaps
 from siyada.privacy.markup import load_markup
 from siyada.privacy.name_features import OFFSETS, tokens, word_keys, word_parts
@@ -110,6 +111,75 @@ def test_the_models_view_of_any_word_is_the_plain_filtering() -> None:
     assert len(new) > 1000  # the shortcut is taken, and for many words
     fresh = view.__wrapped__  # not the cache: computed now
     assert [w for w in sorted(words) if fresh(w) != _filtered(w, known)] == []
+
+
+def test_features_read_each_neighbour_in_order() -> None:
+    """The features of a token are its own view then what its neighbours at -2, -1, +1, +2 give, padded
+    past either end: the shifted views zipped give the plain indexing, for texts of 0 to many tokens."""
+    view, _ = _model_view()
+    pad = ((), *(name_features._PAD[off] for off in OFFSETS))
+    texts = [d["text"] for d in load_markup(FIXTURES / "pii_wild17.txt")][:200] + TRICKY
+    texts += ["", "Karim", "ya Karim", "M. Karim Bennani"]
+    for text in texts:
+        words = [w for _, _, w in tokens(text)]
+        for fn in (view, None):
+            v = [pad, pad, *[(fn or name_features.word_views)(w) for w in words], pad, pad]
+            plain = [  # the indexing features() did before
+                v[i + 2][0] + v[i][1] + v[i + 1][2] + v[i + 3][3] + v[i + 4][4] for i in range(len(words))
+            ]
+            assert name_features.features(words, fn) == plain, text
+
+
+def test_label_runs_are_those_of_the_plain_scan() -> None:
+    """`_spans` jumps to the labels that are not "O": the same runs (a B or a stray I, then its I's) and
+    mean marginals as the plain scan of every label, on every sequence of up to six labels."""
+
+    class Marginals:  # a stand-in for the tagger's marginals: a distinct value per (label, position)
+        def marginal(self, label: str, k: int) -> float:
+            return "OBI".index(label) / 3 + k / 100
+
+    def plain(labels: list[str]) -> list[tuple[int, int, float]]:
+        out, i = [], 0
+        while i < len(labels):
+            if labels[i] == "O":
+                i += 1
+                continue
+            j = i + 1
+            while j < len(labels) and labels[j] == "I":
+                j += 1
+            probs = [Marginals().marginal(labels[k], k) for k in range(i, j)]
+            out.append((i, j, sum(probs) / len(probs)))
+            i = j
+        return out
+
+    sequences = [list(p) for n in range(7) for p in itertools.product("OBI", repeat=n)]
+    assert all(name_model._spans(seq, Marginals()) == plain(seq) for seq in sequences)  # type: ignore[arg-type]
+    assert sum(len(plain(seq)) for seq in sequences) > 1000
+
+
+def test_the_warm_vocabulary_changes_no_span(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The everyday words read into the caches at load (`data/warm_words.txt`) only move work earlier:
+    fixture texts give the same spans and scores with every cache cold and no warm vocabulary."""
+    analyze("M. Karim Bennani")  # loaded, warm vocabulary and all
+    warm = name_model._warm_words()
+    assert len(warm) > 5000
+    view, _ = _model_view()
+    assert all(w in view for w in ("Casablanca", "dyal", "ديال", "Mohammed"))  # read at load, not on demand
+    texts = [d["text"] for p in sorted(FIXTURES.glob("pii_*.txt")) for d in load_markup(p)][::6]
+    assert len(texts) > 1500
+    with_warm = [_spans(t) for t in texts]
+    kinds = (gazetteer._WordCache, gazetteer._OneWord)
+    monkeypatch.setattr(name_model, "_warm_words", list)
+    try:
+        name_model._VIEWS.clear()
+        for cache in [o for o in gc.get_objects() if type(o) in kinds]:
+            cache.cache_clear()
+        assert "Casablanca" not in _model_view()[0]  # cold: the model's own (lower-case) vocabulary only
+        cold = [_spans(t) for t in texts]
+    finally:
+        name_model._VIEWS.clear()  # the next reader loads the view afresh, warm vocabulary and all
+    assert cold == with_warm
+    assert sum(map(len, cold)) > 1000  # the comparison is not between empty lists
 
 
 def test_word_caches_are_bounded_and_keep_values() -> None:

@@ -33,15 +33,18 @@ class _WordCache(dict[Any, Any]):
         tupled = type(key) is tuple
         value = self.fn(*key) if tupled else self.fn(key)
         if len(key[0] if tupled else key) <= WORD_CACHE_CHARS:
-            if len(self) >= self.maxsize:
-                try:
-                    entries = list(self.items())
-                except RuntimeError:  # another thread wrote to it meanwhile (the shield runs in several)
-                    entries = []
-                self.clear()
-                self.update(entries[len(entries) - self.maxsize // 2 :])
-            self[key] = value
+            self._keep(key, value)
         return value
+
+    def _keep(self, key: Any, value: Any) -> None:
+        if len(self) >= self.maxsize:
+            try:
+                entries = list(self.items())
+            except RuntimeError:  # another thread wrote to it meanwhile (the shield runs in several)
+                entries = []
+            self.clear()
+            self.update(entries[len(entries) - self.maxsize // 2 :])
+        self[key] = value
 
     def cache_info(self) -> WordCacheInfo:
         return WordCacheInfo(self.misses, self.maxsize, len(self))
@@ -54,6 +57,18 @@ class _OneWord(_WordCache):
     """A function of one word: calling it is `dict.__getitem__` itself."""
 
     __call__ = dict.__getitem__
+
+    def __missing__(self, key: Any) -> Any:
+        # The same as the general miss with one argument, in a shorter frame: a first pass meets a few
+        # dozen new words per document, in several caches.
+        self.misses += 1
+        value = self.fn(key)
+        if len(key) <= WORD_CACHE_CHARS:
+            if len(self) < self.maxsize:
+                self[key] = value
+            else:
+                self._keep(key, value)
+        return value
 
 
 def word_cache(maxsize: int) -> Callable[[Callable[..., R]], Callable[..., R]]:

@@ -217,7 +217,8 @@ def _gazetteer(word: str, script: str) -> tuple[str, ...]:
             for c in cands
             if (c[:1] == "l" and len(c) >= 4) or (c[:2] == "el" and len(c) >= 5)
         ]
-        cands = list(dict.fromkeys(cands))
+        if len(cands) > 1:  # most words have one reading
+            cands = list(dict.fromkeys(cands))
         for cand in cands:
             parts = cand.split("-") if "-" in cand else (cand,)
             if cand in GIVEN_ALL_LATIN or parts[0] in GIVEN_ALL_LATIN or cand in FOREIGN_GIVEN_MORE:
@@ -237,7 +238,7 @@ def _gazetteer(word: str, script: str) -> tuple[str, ...]:
     key = word if script in ("ar", "tf") else norm(word)
     if key in _WORD_CLASSES:
         flags += _WORD_CLASSES[key]
-    return tuple(sorted(set(flags)))
+    return tuple(sorted(set(flags))) if flags else ()  # most words are in no list
 
 
 # The vocative, kin and naming words' flags by word: one lookup for a new word, not three.
@@ -290,8 +291,14 @@ def word_views(word: str) -> tuple[tuple[str, ...], ...]:
 
 def word_parts(word: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
     """The word's own features, and those it gives its near (±1) and far (±2) neighbours, unprefixed."""
-    script, low, shape, gz = word_keys(word)
-    own = own_head(low, script, shape) + affixes(low) + own_tail(len(word), gz)
+    return parts_of(len(word), *word_keys(word))
+
+
+def parts_of(
+    n: int, script: str, low: str, shape: str, gz: tuple[str, ...]
+) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """`word_parts` from a word's length and `word_keys`, for a caller that has them already."""
+    own = own_head(low, script, shape) + affixes(low) + own_tail(n, gz)
     near = (f"w={low}", *near_marks(shape, gz))
     far = (f"w={low}", *gz)  # the far neighbours: word and lists
     return own, near, far
@@ -301,7 +308,19 @@ def word_keys(word: str) -> tuple[str, str, str, tuple[str, ...]]:
     """What a word's features are made of: its script, lower-case form, shape and lists' flags."""
     script = _script(word)
     low = norm(word) if script == "lat" else word.lower()
-    return script, low, _shape(word), tuple(f"gz={g}" for g in _gazetteer(word, script))
+    return script, low, _shape(word), _GZ_FEATURES[_gazetteer(word, script)]
+
+
+class _Prefixed(dict[tuple[str, ...], tuple[str, ...]]):
+    """A word's lists' flags as features ("g", "f" → "gz=g", "gz=f"), built once per set of flags: the
+    sets are a few dozen, where a first pass meets new words by the thousand."""
+
+    def __missing__(self, flags: tuple[str, ...]) -> tuple[str, ...]:
+        value = self[flags] = tuple(f"gz={g}" for g in flags)
+        return value
+
+
+_GZ_FEATURES = _Prefixed()
 
 
 # A word's own features are these three runs, in this order.
@@ -328,9 +347,13 @@ View = Callable[[str], tuple[tuple[Feature, ...], ...]]
 
 def features(words: list[str], view: View | None = None) -> list[tuple[Feature, ...]]:
     """Each token's features; `view` may drop those the model gave no weight (see name_model)."""
-    views = [(view or word_views)(w) for w in words]
+    views = list(map(view or word_views, words))  # a cache hit is a dict lookup in C
     # Padded at both ends so every token reads its four neighbours' views the same way: one tuple
-    # concatenation per token, in the order of OFFSETS (-2, -1, +1, +2) as the model was trained.
-    pad = ((), *(_PAD[off] for off in OFFSETS))
-    v = [pad, pad, *views, pad, pad]
-    return [v[i + 2][0] + v[i][1] + v[i + 1][2] + v[i + 3][3] + v[i + 4][4] for i in range(len(views))]
+    # concatenation per token, in the order of OFFSETS (-2, -1, +1, +2) as the model was trained (the
+    # CRF sums weights in this order). Shifted copies zipped: no index arithmetic per token.
+    v = [_PADDED, _PADDED, *views, _PADDED, _PADDED]
+    shifted = zip(v, v[1:], views, v[3:], v[4:], strict=False)  # as long as `views`, the shortest
+    return [c[0] + a[1] + b[2] + d[3] + e[4] for a, b, c, d, e in shifted]
+
+
+_PADDED = ((), *(_PAD[off] for off in OFFSETS))  # what a position past either end gives its neighbours
