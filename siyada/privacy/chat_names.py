@@ -22,6 +22,7 @@ import re
 from siyada.privacy import entities as T
 from siyada.privacy.entities import Entity
 from siyada.privacy.gazetteer import norm, word_cache, words
+from siyada.privacy.lead import lead
 from siyada.privacy.name_features import _gazetteer
 from siyada.privacy.names import _AMBIGUOUS, _AR_AMBIGUOUS, _CHAT_STOP
 from siyada.privacy.trie_regex import trie_pattern
@@ -59,7 +60,8 @@ _ROLES = words(
 # The role words as a trie, in lower case and capitalised, the Darija article optional (one scan, case
 # sensitive: IGNORECASE made it twice as slow).
 _ROLE = re.compile(
-    r"(?<![\w'’])(?:[lL]['’]?|[eEaA]l )?("
+    lead(_ROLES | {w.capitalize() for w in _ROLES}, more="lLeEaA")
+    + r"(?<![\w'’])(?:[lL]['’]?|[eEaA]l )?("
     + trie_pattern(sorted(_ROLES | {w.capitalize() for w in _ROLES}))
     + r")[ ]+(?=[^\W\d_])"
 )
