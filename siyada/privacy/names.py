@@ -317,12 +317,7 @@ _LONE_CUES_ARABIC = (
     "بالحاجة|دكتور|الدكتور|طرف|مع|سميتي|سميتو|لالة|للا"
 )
 # The cue words as a trie (see trie_regex): the same matches, less work per position.
-_LONE_CUE_ARABIC = re.compile(
-    lead(_LONE_CUES_ARABIC.split("|"))
-    + r"(?<![\u0600-\u06FF])"
-    + trie_pattern(_LONE_CUES_ARABIC.split("|"))
-    + r"\s+"
-)
+_LONE_CUE_ARABIC = re.compile(r"(?<![\u0600-\u06FF])" + trie_pattern(_LONE_CUES_ARABIC.split("|")) + r"\s+")
 
 
 def _arabic_given_end(words: list[str], i: int, adjacent: Any) -> int | None:
@@ -393,12 +388,7 @@ _CUES_ARABIC = (
     "اسمي|سميتي|سميتو|سميتها|أسفله|الاسم الكامل|الاسم|المسير|الأجير|الأجيرة|الزوج|الزوجة|خالتي|عمتي|"
     "خالي|عمي|خويا|ختي|أختي|أخي|ماما ديال|بابا ديال|السي|لالة|للا|بالسيدة|بالسيد"
 )
-_CUED_ARABIC = re.compile(
-    lead(_CUES_ARABIC.split("|"))
-    + r"(?<![\u0600-\u06FF])"
-    + trie_pattern(_CUES_ARABIC.split("|"))
-    + r"\s*:?\s+"
-)
+_CUED_ARABIC = re.compile(r"(?<![\u0600-\u06FF])" + trie_pattern(_CUES_ARABIC.split("|")) + r"\s*:?\s+")
 
 
 # Chat and letter cues after which a known given name (any case, as chats write it) starts a name:

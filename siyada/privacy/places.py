@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from siyada.lang.tifinagh import to_latin
 from siyada.privacy.gazetteer import norm
 from siyada.privacy.lead import lead
 from siyada.privacy.name_lexicon import (
@@ -25,7 +24,7 @@ from siyada.privacy.name_lexicon import (
     PLACE_TOWNS_ARABIC,
     PLACE_TOWNS_LATIN,
 )
-from siyada.privacy.tifinagh_names import skeleton
+from siyada.privacy.tifinagh_names import skeleton, tifinagh_key
 from siyada.privacy.trie_regex import trie_pattern
 
 _MAX_WORDS = 5  # the longest eponym ("Sidi Mohamed Ben Abdellah", "Omar Ibn Al Khattab") and a numeral
@@ -179,7 +178,7 @@ def _tifinagh_after(text: str, pos: int) -> int:
         m = _TF_WORD.match(text, pos)
         if m is None:
             break
-        if skeleton(to_latin(m.group())) not in _TF_EPONYM:
+        if tifinagh_key(m.group()) not in _TF_EPONYM:
             if n or skipped:
                 break
             skipped = True
