@@ -122,3 +122,31 @@ def test_the_api_reads_the_edges_as_in_process(server: Server, admin_key: str) -
             assert got == [(e.start, e.end, e.type, round(e.score, 3)) for e in analyze(text)]
             kinds |= {d["type"] for d in r.json()["data"]}
     assert "PERSON" in kinds
+
+
+def test_the_list_gate_is_necessary() -> None:
+    """Chat lists start on a known given name in lower case: where no word is one, the ungated loop finds
+    nothing; where the gate opens, the gated and ungated readings agree."""
+    gated = [
+        t for t in TEXTS if not any(map(chat_names._given, filter(str.islower, chat_names._LAT.findall(t))))
+    ]
+    assert len(gated) > 1000
+    assert all(chat_names._list_runs(t) == [] for t in gated)
+    example = "ayman omar saad kolchi mojoud"
+    assert len(chat_names._list_runs(example)) == 3 and chat_names._latin_lists(
+        example
+    ) == chat_names._list_runs(example)
+    assert chat_names._latin_lists("Ayman Omar Saad kolchi mojoud") == []
+
+
+def test_a_lone_capitalised_word_needs_a_given_name() -> None:
+    """A sequence of one capitalised word is skipped unless it is a known given name: the three readings
+    it skips (an honorific, a family name first, an unknown given name before a family name) all need a
+    second word."""
+    lone = {w for t in TEXTS for w in re.findall(r"(?<![\w@.])[A-ZÀ-Ý][a-zà-ÿ'’]+(?![\w ])", t)}
+    lone = {w for w in lone if not names._given(w)} | {"Moulay", "Sidi", "El", "BENNANI", "Alaoui"}
+    assert len(lone) > 500
+    for w in lone:
+        assert not names._honorific_name([w], 0) and names._family_first([w], 0) is None, w
+        assert not names._unknown_given_known_family([w], 0), w
+    assert names._latin_people("Karim") != [] and names._latin_people("Bennani") == []

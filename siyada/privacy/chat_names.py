@@ -98,6 +98,11 @@ def _name_word(word: str) -> bool:
 
 
 def _latin_lists(text: str) -> list[Entity]:
+    # A list starts on a known given name in lower case: a text with none (most) skips the loop.
+    return _list_runs(text) if any(map(_given, filter(str.islower, _LAT.findall(text)))) else []
+
+
+def _list_runs(text: str) -> list[Entity]:
     tokens = list(_LAT.finditer(text))
     out: list[Entity] = []
     i = 0

@@ -175,6 +175,8 @@ def _latin_people(text: str) -> list[Entity]:
     out = []
     for m in _LATIN_SEQ.finditer(text):
         tokens = m.group().split(" ")
+        if len(tokens) == 1 and not _given(tokens[0]):
+            continue  # one word (most: a sentence's start): only a known given name can be a name alone
         offsets, pos = [], m.start()
         for tok in tokens:
             offsets.append(pos)
