@@ -18,6 +18,7 @@ from siyada.lang.tifinagh import to_latin
 from siyada.privacy import (
     called_names,
     chat_names,
+    contact_names,
     court_roles,
     names,
     places,
@@ -92,6 +93,7 @@ def test_lead_holds_every_first_character() -> None:
     [
         (called_names._CALLED, called_names._CALLED_GAP, "ولد الدرب كيقولو ليه الزعري"),
         (called_names._HOUSE, called_names._HOUSE_WORD, "جاو آل الفيلالي للعرس"),
+        (chat_names._AR_RUN, chat_names._AR_JOIN, "جاو رضا و طه و معاذ"),
     ],
 )
 def test_a_literal_gate_is_necessary(pattern: re.Pattern[str], literal: str, example: str) -> None:
@@ -150,3 +152,13 @@ def test_a_lone_capitalised_word_needs_a_given_name() -> None:
         assert not names._honorific_name([w], 0) and names._family_first([w], 0) is None, w
         assert not names._unknown_given_known_family([w], 0), w
     assert names._latin_people("Karim") != [] and names._latin_people("Bennani") == []
+
+
+def test_the_contact_gate_is_necessary() -> None:
+    """Every number the contact rule reads holds a "0" or a "+": in every text with neither its pattern
+    finds nothing, and the gated rule still reads a name before a number."""
+    assert all(contact_names._PHONE.search(t) is None for t in TEXTS if "0" not in t and "+" not in t)
+    assert sum("0" not in t and "+" not in t for t in TEXTS) > 1000
+    found = contact_names.find_contact_names("zakaria 0661 22 33 44 ilham 0662 55 66 77")
+    assert len(found) == 2
+    assert contact_names._PHONE.search("ilham +212 661 22 33 44") is not None

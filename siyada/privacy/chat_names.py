@@ -48,6 +48,7 @@ _AR_RUN = re.compile(
     r"(?<![\u0621-\u064A\u0671-\u06D3])[\u0621-\u064A\u0671-\u06D3]+(?:،? و [\u0621-\u064A\u0671-\u06D3]+)+"
     r"(?![\u0621-\u064A\u0671-\u06D3])"
 )
+_AR_JOIN = " و "
 # An honorific makes the words after it one person's name ("moulay ali cherif"), never a list.
 _HONORIFICS = words("moulay mulay my sidi si lalla lala")
 
@@ -216,6 +217,6 @@ def find_chat_names(text: str) -> list[Entity]:
         + _opening_name(text)
         + (_speakers(text) if ":" in text else [])
     )
-    if _AR.search(text):
+    if _AR_JOIN in text and _AR.search(text):  # every run holds " و ": most texts skip its scan
         out += _arabic_lists(text)
     return out
