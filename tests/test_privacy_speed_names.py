@@ -108,8 +108,8 @@ def test_the_cached_tifinagh_skeleton_is_the_plain_one() -> None:
     words = {w for t in TEXTS for w in re.findall(r"[\u2D30-\u2D7F]+", t)}
     assert len(words) > 50
     for w in sorted(words):
-        assert tifinagh_names.tifinagh_key(w) == tifinagh_names.skeleton(to_latin(w))
-        assert tifinagh_names.tifinagh_key(w) == tifinagh_names.skeleton(to_latin(w))  # from the cache
+        assert tifinagh_names.word_skeleton(w) == tifinagh_names.skeleton(to_latin(w))
+        assert tifinagh_names.word_skeleton(w) == tifinagh_names.skeleton(to_latin(w))  # from the cache
 
 
 def test_the_api_reads_the_edges_as_in_process(server: Server, admin_key: str) -> None:

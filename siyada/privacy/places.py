@@ -24,7 +24,7 @@ from siyada.privacy.name_lexicon import (
     PLACE_TOWNS_ARABIC,
     PLACE_TOWNS_LATIN,
 )
-from siyada.privacy.tifinagh_names import skeleton, tifinagh_key
+from siyada.privacy.tifinagh_names import skeleton, word_skeleton
 from siyada.privacy.trie_regex import trie_pattern
 
 _MAX_WORDS = 5  # the longest eponym ("Sidi Mohamed Ben Abdellah", "Omar Ibn Al Khattab") and a numeral
@@ -178,7 +178,7 @@ def _tifinagh_after(text: str, pos: int) -> int:
         m = _TF_WORD.match(text, pos)
         if m is None:
             break
-        if tifinagh_key(m.group()) not in _TF_EPONYM:
+        if word_skeleton(m.group()) not in _TF_EPONYM:
             if n or skipped:
                 break
             skipped = True

@@ -51,8 +51,8 @@ _DOUBLED = re.compile(r"(.)\1+")
 
 
 @word_cache(maxsize=65536)
-def tifinagh_key(word: str) -> str:
-    """A Tifinagh word's skeleton, cached as the other word caches are (a text repeats its words)."""
+def word_skeleton(word: str) -> str:
+    """A Tifinagh word's skeleton (of its Latin reading), cached: a text repeats its words."""
     return skeleton(to_latin(word))
 
 
@@ -62,7 +62,7 @@ _FAMILY = {skeleton(n) for n in FAMILY_LATIN if n not in _WORDS}
 
 def _surname(word: str) -> bool:
     """A family name's skeleton; two consonants are too few (ⵉⵙⵙⵓⴷⵓ "he led" reads as Saad)."""
-    key = tifinagh_key(word)
+    key = word_skeleton(word)
     return len(key) >= 3 and key in _FAMILY
 
 
@@ -117,7 +117,7 @@ def _named_by_kin(word: str) -> bool:
     if word in _NOT_AFTER_KIN or word in _KIN_NAMING or word in _PARTICLES or word in _GROUPS:
         return False
     if word[0] == "ⵓ" or (word[0] in "ⵜⵉⵢ" and word[1] not in _VOWEL_LETTERS):
-        return tifinagh_key(word) in _GIVEN
+        return word_skeleton(word) in _GIVEN
     return True
 
 
@@ -161,7 +161,7 @@ def find_tifinagh_people(text: str) -> list[Entity]:
     out, i = [], 0
     while i < len(tokens):
         tok = tokens[i]
-        key = tifinagh_key(tok.group())
+        key = word_skeleton(tok.group())
         is_cued = tok.start() in cued and tok.group() not in _PARTICLES and tok.group() not in _CUE_WORDS
         is_cued = is_cued and tok.group() != _OF
         if is_label(text, tok.end()):
