@@ -48,6 +48,8 @@ EDGES = [
     "Étudiant : Rachid Idrissi, Élève: Sara, l'prof tazi, LPROF Bennani, el coach lahlou, Coach Hakimi",
     "السيد محمد العلوي، وبالمستشفى الجامعي ابن رشد، بمدرسة عمر بن الخطاب، المتهم رضى، والمتهم سعيد",
     "فطنجة وبمراكش، كيقولو ليه الزعري، آل الفيلالي، حكيمي وزياش، ⴰⵣⵓⵍ ⴰ ⵎⵓⵃⴰ، 0661234567 ilham",
+    # letters that IGNORECASE folds specially (long s, Kelvin sign, dotted capital I, fullwidth)
+    "ſidi kacem \u212aenitra, SİDİ Bennour, ſtade Hakimi, Ｓidi Slimane, ſociete Mernissi, ıbn Rochd",
 ]
 
 
