@@ -22,6 +22,7 @@ import re
 from siyada.privacy import entities as T
 from siyada.privacy.entities import Entity
 from siyada.privacy.gazetteer import norm, word_cache, words
+from siyada.privacy.lead import lead
 from siyada.privacy.name_features import _gazetteer
 from siyada.privacy.names import _AMBIGUOUS, _AR_AMBIGUOUS, _CHAT_STOP
 from siyada.privacy.trie_regex import trie_pattern
@@ -47,6 +48,7 @@ _AR_RUN = re.compile(
     r"(?<![\u0621-\u064A\u0671-\u06D3])[\u0621-\u064A\u0671-\u06D3]+(?:،? و [\u0621-\u064A\u0671-\u06D3]+)+"
     r"(?![\u0621-\u064A\u0671-\u06D3])"
 )
+_AR_JOIN = " و "
 # An honorific makes the words after it one person's name ("moulay ali cherif"), never a list.
 _HONORIFICS = words("moulay mulay my sidi si lalla lala")
 
@@ -59,7 +61,8 @@ _ROLES = words(
 # The role words as a trie, in lower case and capitalised, the Darija article optional (one scan, case
 # sensitive: IGNORECASE made it twice as slow).
 _ROLE = re.compile(
-    r"(?<![\w'’])(?:[lL]['’]?|[eEaA]l )?("
+    lead(_ROLES | {w.capitalize() for w in _ROLES}, more="lLeEaA")
+    + r"(?<![\w'’])(?:[lL]['’]?|[eEaA]l )?("
     + trie_pattern(sorted(_ROLES | {w.capitalize() for w in _ROLES}))
     + r")[ ]+(?=[^\W\d_])"
 )
@@ -96,6 +99,11 @@ def _name_word(word: str) -> bool:
 
 
 def _latin_lists(text: str) -> list[Entity]:
+    # A list starts on a known given name in lower case: a text with none (most) skips the loop.
+    return _list_runs(text) if any(map(_given, filter(str.islower, _LAT.findall(text)))) else []
+
+
+def _list_runs(text: str) -> list[Entity]:
     tokens = list(_LAT.finditer(text))
     out: list[Entity] = []
     i = 0
@@ -209,6 +217,6 @@ def find_chat_names(text: str) -> list[Entity]:
         + _opening_name(text)
         + (_speakers(text) if ":" in text else [])
     )
-    if _AR.search(text):
+    if _AR_JOIN in text and _AR.search(text):  # every run holds " و ": most texts skip its scan
         out += _arabic_lists(text)
     return out

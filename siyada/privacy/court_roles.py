@@ -9,6 +9,7 @@ import re
 
 from siyada.privacy import entities as T
 from siyada.privacy.entities import Entity
+from siyada.privacy.lead import lead
 from siyada.privacy.name_features import _gazetteer
 from siyada.privacy.trie_regex import trie_pattern
 
@@ -20,7 +21,8 @@ _ROLES = (
 )  # fmt: skip
 # The role, maybe after "و", "ل", "ف" ("وللمتهم" is rare; "والمتهم", "للمشتكي"), then one or two words.
 _AFTER_ROLE = re.compile(
-    r"(?<![\u0621-\u064A])(?:و|ف)?(?:ل)?"
+    lead(_ROLES, more="وفل")
+    + r"(?<![\u0621-\u064A])(?:و|ف)?(?:ل)?"
     + trie_pattern(_ROLES)
     + r" ((?:عبد )?[\u0621-\u064A]{2,})(?![\u0621-\u064A])"
 )

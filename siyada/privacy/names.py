@@ -22,6 +22,7 @@ from siyada.privacy.gazetteer import (
     norm,
     words,
 )
+from siyada.privacy.lead import lead
 from siyada.privacy.name_lexicon import GIVEN_ALL_LATIN
 from siyada.privacy.tifinagh_names import find_tifinagh_people
 from siyada.privacy.trie_regex import trie_pattern
@@ -34,12 +35,14 @@ TITLES_LATIN = (
 TITLES_ARABIC = r"(?:السيد|السيدة|الآنسة|الأستاذ|الأستاذة|الدكتور|الدكتورة|سي|لالة|للا)"
 
 _LAT_TOKEN = r"(?:[A-ZÀ-Ý][a-zà-ÿ'’]+(?:-[A-Z][a-zà-ÿ]+)?|[A-ZÀ-Ý]{2,}(?:-[A-ZÀ-Ý]{2,})?)"
-_LATIN_SEQ = re.compile(r"(?<![\w@.])" + _LAT_TOKEN + r"(?:[ ](?:" + _LAT_TOKEN + r"))*")
+_LATIN_SEQ = re.compile(r"(?=[A-ZÀ-Ý])(?<![\w@.])" + _LAT_TOKEN + r"(?:[ ](?:" + _LAT_TOKEN + r"))*")
 _TITLED_LATIN = re.compile(
-    r"(?<![\w])" + TITLES_LATIN + r"[ ]+(" + _LAT_TOKEN + r"(?:[ ]" + _LAT_TOKEN + r"){0,3})"
+    r"(?=[DLMPS])(?<![\w])" + TITLES_LATIN + r"[ ]+(" + _LAT_TOKEN + r"(?:[ ]" + _LAT_TOKEN + r"){0,3})"
 )
 _AR_TOKEN = re.compile(r"[\u0621-\u064A\u0671-\u06D3]+")
-_TITLED_ARABIC = re.compile(r"(?<![\u0600-\u06FF])" + TITLES_ARABIC + r"[ ]+")
+_TITLED_ARABIC = re.compile(
+    lead(TITLES_ARABIC[3:-1].split("|")) + r"(?<![\u0600-\u06FF])" + TITLES_ARABIC + r"[ ]+"
+)
 
 # Capitalised words that are never names (sentence starts, months, places ...).
 _STOP = words(
@@ -95,11 +98,17 @@ def _after_org_word(text: str, start: int) -> bool:
 
 
 # Form labels after which the next capitalised words are a person's name, whatever the gazetteer says.
+_LABELS = (
+    "Nom et prénom|Nom complet|Nom|Prénom|Client|Cliente|Patient|Patiente|Titulaire|Bénéficiaire"
+    "|Assuré|Assurée|Salarié|Salariée|Locataire|Propriétaire|Demandeur|Demanderesse|Conducteur|Gérant"
+    "|Gérante|Contact|Destinataire|Expéditeur|Conducteur principal|Guest|Name|Customer|Passenger"
+    "|Employé|Employée|Étudiant|Étudiante|Élève|Parent|Tuteur"
+)
 _LABELLED = re.compile(
-    r"(?<![\w])(?:Nom et prénom|Nom complet|Nom|Prénom|Client|Cliente|Patient|Patiente|Titulaire|Bénéficiaire"
-    r"|Assuré|Assurée|Salarié|Salariée|Locataire|Propriétaire|Demandeur|Demanderesse|Conducteur|Gérant"
-    r"|Gérante|Contact|Destinataire|Expéditeur|Conducteur principal|Guest|Name|Customer|Passenger"
-    r"|Employé|Employée|Étudiant|Étudiante|Élève|Parent|Tuteur)\s*:\s*("
+    lead(_LABELS.split("|"))
+    + r"(?<![\w])(?:"
+    + _LABELS
+    + r")\s*:\s*("
     + _LAT_TOKEN
     + r"(?:[ ]"
     + _LAT_TOKEN
@@ -166,6 +175,8 @@ def _latin_people(text: str) -> list[Entity]:
     out = []
     for m in _LATIN_SEQ.finditer(text):
         tokens = m.group().split(" ")
+        if len(tokens) == 1 and not _given(tokens[0]):
+            continue  # one word (most: a sentence's start): only a known given name can be a name alone
         offsets, pos = [], m.start()
         for tok in tokens:
             offsets.append(pos)
@@ -394,7 +405,8 @@ _CHAT_CUES = (
     "|3ammi|3emmi|khalto|rajlha|rajli|mrato|mrati|weldi|benti|bba|jeddi|oncle|tante"
 )
 _CHAT_CUE = re.compile(
-    r"(?<![\w])(?:"
+    lead(_CHAT_CUES.split("|"), fold_case=True, more="aw")
+    + r"(?<![\w])(?:"
     + trie_pattern(_CHAT_CUES.split("|"), fold_case=True)
     # the Darija vocative "a"/"wa" only before a name then a comma or mark ("a nawal, ..."): a French "a" is
     # a verb

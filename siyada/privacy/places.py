@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from siyada.lang.tifinagh import to_latin
 from siyada.privacy.gazetteer import norm
+from siyada.privacy.lead import lead
 from siyada.privacy.name_lexicon import (
     EPONYMS_ARABIC,
     EPONYMS_LATIN,
@@ -24,7 +24,7 @@ from siyada.privacy.name_lexicon import (
     PLACE_TOWNS_ARABIC,
     PLACE_TOWNS_LATIN,
 )
-from siyada.privacy.tifinagh_names import skeleton
+from siyada.privacy.tifinagh_names import skeleton, word_skeleton
 from siyada.privacy.trie_regex import trie_pattern
 
 _MAX_WORDS = 5  # the longest eponym ("Sidi Mohamed Ben Abdellah", "Omar Ibn Al Khattab") and a numeral
@@ -33,7 +33,10 @@ _UNACCENTED = ("Mausolee", "Hopital", "Universite", "Faculte", "Musee", "Bab")
 _LATIN_CUES = sorted({*PLACE_CUES_LATIN, *_UNACCENTED}, key=len)
 # Round 8: one adjective may come between ("la bibliothèque municipale Mohamed Sijelmassi").
 _LATIN_CUE = re.compile(
-    r"(?<![\w])" + trie_pattern(reversed(_LATIN_CUES), fold_case=True) + r"(?![\w])[ ]+"
+    lead(_LATIN_CUES, fold_case=True)
+    + r"(?<![\w])"
+    + trie_pattern(reversed(_LATIN_CUES), fold_case=True)
+    + r"(?![\w])[ ]+"
     r"(?:(?:municipale?|communale?|r[ée]gionale?|provinciale?|nationale?|publique|public|universitaire"
     r"|priv[ée]e?|sportif|culturel|islamique|militaire|hospitali[eè]re?|d['’]oncologie|internationale?)"
     r"[ ]+)?",
@@ -54,7 +57,8 @@ _AR_MORE_CUES = {"المستشفى", "مقبرة", "روض", "السبيطار",
 _AR_CUES = sorted({c.split()[0] for c in PLACE_CUES_ARABIC} | _AR_MORE_CUES, key=len)
 # The cue, maybe an adjective ("المستشفى الجامعي") and Darija's "of" ("السبيطار ديال الحسن الثاني").
 _AR_CUE = re.compile(
-    r"(?<![\u0600-\u06FF])[وبلف]?(?:ال)?"  # round 8: with the article ("المدرسة ديال عمر بن عبد العزيز")
+    lead(_AR_CUES, more="وبلفا")
+    + r"(?<![\u0600-\u06FF])[وبلف]?(?:ال)?"  # round 8: with the article ("المدرسة ديال عمر بن عبد العزيز")
     + trie_pattern(reversed(_AR_CUES))
     + r"(?:[ ]+ال[\u0621-\u064A]+(?= )){0,2}(?:[ ]+(?:ديال|د))?[ ]+"  # an adjective, not a label ("المتخصص:")
 )
@@ -66,12 +70,16 @@ _AR_NAME_WORDS = (
 )
 _AR_WORD = re.compile(r"[\u0621-\u064A\u0671-\u06D3]+")
 _TOWNS = sorted(PLACE_TOWNS_LATIN, key=len, reverse=True)
-_TOWN = re.compile(r"(?<![\w])" + trie_pattern(_TOWNS, fold_case=True) + r"(?![\w])", re.IGNORECASE)
+_TOWN = re.compile(
+    lead(_TOWNS, fold_case=True) + r"(?<![\w])" + trie_pattern(_TOWNS, fold_case=True) + r"(?![\w])",
+    re.IGNORECASE,
+)
 # Arabic letters only at the edges: "،" and "؟" sit in the same Unicode block, and a town before a
 # comma ("جماعة سيدي علال البحراوي،") was read as running on into a longer word.
 _AR_LETTERS = r"\u0621-\u064A\u0671-\u06D3"
 _TOWN_AR = re.compile(
-    rf"(?<![{_AR_LETTERS}])[وبلف]?"
+    lead(PLACE_TOWNS_ARABIC, more="وبلف")
+    + rf"(?<![{_AR_LETTERS}])[وبلف]?"
     + trie_pattern(sorted(PLACE_TOWNS_ARABIC, key=len, reverse=True))
     + rf"(?![{_AR_LETTERS}])"
 )
@@ -124,9 +132,9 @@ def _word_at(text: str, pos: int) -> str:
 
 
 # Every town of the list holds one of these words: a text without any skips the long alternation.
+_HINTS = "sidi|moulay|ben|beni|benslimane|ait|ain|lalla|had|bin|oulad|aït|talat|akka"
 _TOWN_HINT = re.compile(
-    r"(?<![\w])(?:sidi|moulay|ben|beni|benslimane|ait|ain|lalla|had|bin|oulad|aït|talat|akka)(?![\w])",
-    re.IGNORECASE,
+    lead(_HINTS.split("|"), fold_case=True) + r"(?<![\w])(?:" + _HINTS + r")(?![\w])", re.IGNORECASE
 )
 _ARABIC = re.compile(r"[\u0600-\u06ff]")
 
@@ -170,7 +178,7 @@ def _tifinagh_after(text: str, pos: int) -> int:
         m = _TF_WORD.match(text, pos)
         if m is None:
             break
-        if skeleton(to_latin(m.group())) not in _TF_EPONYM:
+        if word_skeleton(m.group()) not in _TF_EPONYM:
             if n or skipped:
                 break
             skipped = True

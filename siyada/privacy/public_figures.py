@@ -17,6 +17,7 @@ import re
 from siyada.privacy import entities as T
 from siyada.privacy.entities import Entity
 from siyada.privacy.gazetteer import GIVEN_LATIN
+from siyada.privacy.lead import lead
 from siyada.privacy.trie_regex import trie_pattern
 
 FIGURES_LATIN = (
@@ -115,7 +116,8 @@ def _cases(name: str) -> set[str]:
 
 
 _PATTERN = re.compile(
-    r"(?<![\w\-])(?:[وبلف](?=[\u0621-\u064A]))?("
+    lead({c for n in _FULL | FIGURES_ALONE for c in _cases(n)}, more="وبلف")
+    + r"(?<![\w\-])(?:[وبلف](?=[\u0621-\u064A]))?("
     + trie_pattern(sorted({c for n in _FULL | FIGURES_ALONE for c in _cases(n)}, key=len, reverse=True))
     + r")(?![\w\-])"
 )

@@ -13,7 +13,7 @@ import re
 from siyada.lang.tifinagh import to_latin
 from siyada.privacy import entities as T
 from siyada.privacy.entities import Entity
-from siyada.privacy.gazetteer import FAMILY_LATIN, GIVEN_LATIN
+from siyada.privacy.gazetteer import FAMILY_LATIN, GIVEN_LATIN, word_cache
 
 _TOKEN = re.compile(r"[\u2D30-\u2D7F]+")
 _PLAIN = str.maketrans(
@@ -44,7 +44,16 @@ _KIN = ("ⴷⴰⴷⴰ", "ⴱⴰⴱⴰ", "ⵉⵎⵎⵉ", "ⵢⵉⵎⵎⴰ", "ⵎ�
 def skeleton(latin: str) -> str:
     """Consonants only, doubled letters once: "Tudert" and ⵜⵓⴷⵔⵜ both give "tdrt"."""
     plain = _VOWELS.sub("", latin.lower().translate(_PLAIN))
-    return re.sub(r"(.)\1+", r"\1", plain)
+    return _DOUBLED.sub(r"\1", plain)
+
+
+_DOUBLED = re.compile(r"(.)\1+")
+
+
+@word_cache(maxsize=65536)
+def word_skeleton(word: str) -> str:
+    """A Tifinagh word's skeleton (of its Latin reading), cached: a text repeats its words."""
+    return skeleton(to_latin(word))
 
 
 _GIVEN = {skeleton(n) for n in GIVEN_LATIN if n not in _WORDS}
@@ -53,7 +62,7 @@ _FAMILY = {skeleton(n) for n in FAMILY_LATIN if n not in _WORDS}
 
 def _surname(word: str) -> bool:
     """A family name's skeleton; two consonants are too few (ⵉⵙⵙⵓⴷⵓ "he led" reads as Saad)."""
-    key = skeleton(to_latin(word))
+    key = word_skeleton(word)
     return len(key) >= 3 and key in _FAMILY
 
 
@@ -108,7 +117,7 @@ def _named_by_kin(word: str) -> bool:
     if word in _NOT_AFTER_KIN or word in _KIN_NAMING or word in _PARTICLES or word in _GROUPS:
         return False
     if word[0] == "ⵓ" or (word[0] in "ⵜⵉⵢ" and word[1] not in _VOWEL_LETTERS):
-        return skeleton(to_latin(word)) in _GIVEN
+        return word_skeleton(word) in _GIVEN
     return True
 
 
@@ -152,7 +161,7 @@ def find_tifinagh_people(text: str) -> list[Entity]:
     out, i = [], 0
     while i < len(tokens):
         tok = tokens[i]
-        key = skeleton(to_latin(tok.group()))
+        key = word_skeleton(tok.group())
         is_cued = tok.start() in cued and tok.group() not in _PARTICLES and tok.group() not in _CUE_WORDS
         is_cued = is_cued and tok.group() != _OF
         if is_label(text, tok.end()):
