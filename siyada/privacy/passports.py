@@ -38,7 +38,7 @@ _CUE_BEFORE = 32  # "passeport français n° X", "جواز سفر إسباني �
 _CUE_NEAR = 24
 # Two groups of digits, two capitals maybe before them: bounded, one optional space each (linear).
 _SPACED = re.compile(
-    r"(?:[A-Z](?<![\w\-/.][A-Z])[A-Z] \d|\d(?<![\w\-/.]\d))\d{1,3} \d{3,7}(?![\w\-/])(?![.,]\d)"
+    r"[A-Z\d](?<![\w\-/.].)(?:(?<=[A-Z])[A-Z] \d|(?<=\d))\d{1,3} \d{3,7}(?![\w\-/])(?![.,]\d)"
 )
 
 

@@ -340,7 +340,7 @@ _PLATE_AR = re.compile(
 # The same plate as typed from right to left (prefecture first: "6-ب-12345"), or with spaces or slashes
 # only ("12345 ب 6", "12345/ب/6"): an Arabic letter alone between two numbers is itself the signal.
 _PLATE_AR_RTL = re.compile(
-    r"(?<![\w\-|/.])(\d{1,2})\s*([-|/])\s*(" + _AR_LETTERS + r")\s*\2\s*(\d{3,6})(?![\w\-|/]|[.,]\d)"
+    r"(\d(?<![\w\-|/.].)\d?)\s*([-|/])\s*(" + _AR_LETTERS + r")\s*\2\s*(\d{3,6})(?![\w\-|/]|[.,]\d)"
 )
 _PLATE_AR_LOOSE = re.compile(
     _PLATE_NUMBER + r"(?: +|/)(" + _AR_LETTERS + r")(?: +|/)(\d{1,2})(?![\w\-|/]|[.,]\d)"

@@ -1,0 +1,126 @@
+"""The fourth speed pass's patterns find what their plain forms found (issue 19: ≥ 20× Presidio, same spans).
+
+Patterns that opened on a lookbehind were rewritten to open on their first character, with the lookbehind
+after it testing the character before it (the regex engine then skips to candidates instead of trying every
+position). Each is compared with its plain form, kept here, on every fixture text and on random strings
+made of the characters that matter; the dictated-CIN scan's gate is shown necessary and sound.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from pathlib import Path
+
+import pytest
+
+from siyada.privacy import cin_forms, id_numbers, passports, recognisers, spoken_phones
+from siyada.privacy.analyzer import analyze
+from siyada.privacy.markup import load_markup
+
+FIXTURES = Path(__file__).parent / "fixtures"
+_AR = "[\u0628-\u064a\u0627]"
+# (the pattern now, its plain form before the pass, the alphabet its random strings are drawn from)
+PLAIN = {
+    "spoken start": (
+        spoken_phones._START,
+        re.compile(
+            r"(?<![\w])(?:zero|zéro|oh|sifr|plus|صفر|زيرو|بلوس|0)(?![\w])|(?<![\w\d])0[5-8]\b", re.IGNORECASE
+        ),
+        [
+            *"zZoOsSſpPeErRéÉhHiIfFlLuUxX0123456789 ,.-_İK",
+            "صفر",
+            "زيرو",
+            "بلوس",
+            "zero",
+            "ZÉRO",
+            "sifr",
+            "06",
+        ],
+    ),
+    "id": (
+        id_numbers._ID,
+        re.compile(r"(?<![\w\-/.])([A-Za-z]{1,2})([ \-/_]?|  )(\d{4,7})(?![\w\-/])(?![.,]\d)"),
+        [*"ABab123456789 -/_.,é", "  ", "BE", "123456"],
+    ),
+    "arabic cin": (
+        cin_forms._AR_CIN,
+        re.compile(rf"(?<![\w\u0600-\u06ff])({_AR})[ .]({_AR}) ?(\d{{5,6}})(?![\w\-/])"),
+        [*"بكم 1234567.-/a", "ب ك ", "55130"],
+    ),
+    "latin cin": (
+        cin_forms._LATIN_CIN,
+        re.compile(r"(?<![\w\-/.])([A-Z]{1,2})[ -]?(\d{5,6})(?![\w\-/])(?![.,]\d)"),
+        [*"ABDa 0123456789-/.,", "330918", "ل "],
+    ),
+    "dictated cin": (
+        cin_forms._DICTATED,
+        re.compile(r"(?<![\w\-/.])([A-Za-z](?: ?[A-Za-z])?) ((?:\d{1,2} ){2,6}\d{1,2})(?![\w\-/])"),
+        [*"jbJB 1234567-/.", "12 ", "34 ", "jb "],
+    ),
+    "grouped cin": (
+        cin_forms._GROUPED,
+        re.compile(
+            r"(?<![\w\-/.])([A-Za-z](?:[ .]?[A-Za-z])?)([ .\-]|\. )(\d{1,6}(?:[ .\-]\d{1,4}){0,6})"
+            r"(?![\w\-/])(?![.,]\d)"
+        ),
+        [*"BkE 123456789.-/,", "Bk ", "55 ", "4490"],
+    ),
+    "plate right to left": (
+        recognisers._PLATE_AR_RTL,
+        re.compile(
+            r"(?<![\w\-|/.])(\d{1,2})\s*([-|/])\s*(" + recognisers._AR_LETTERS + r")\s*\2\s*(\d{3,6})"
+            r"(?![\w\-|/]|[.,]\d)"
+        ),
+        [*"6-ب|/ 12345.,a", "12345", "6-ب-"],
+    ),
+    "spaced passport": (
+        passports._SPACED,
+        re.compile(
+            r"(?:[A-Z](?<![\w\-/.][A-Z])[A-Z] \d|\d(?<![\w\-/.]\d))\d{1,3} \d{3,7}(?![\w\-/])(?![.,]\d)"
+        ),
+        [*"ABa 0123456789-/.,", "AB 1", "123 ", "4567"],
+    ),
+}
+
+
+def _all(pattern: re.Pattern[str], text: str) -> list[tuple[tuple[int, int], tuple[str | None, ...]]]:
+    return [(m.span(), m.groups()) for m in pattern.finditer(text)]
+
+
+@pytest.fixture(scope="module")
+def fixture_texts() -> list[str]:
+    return [d["text"] for p in sorted(FIXTURES.glob("pii_*.txt")) for d in load_markup(p)]
+
+
+@pytest.mark.parametrize("name", sorted(PLAIN))
+def test_each_rewritten_pattern_matches_as_its_plain_form(name: str, fixture_texts: list[str]) -> None:
+    now, plain, alphabet = PLAIN[name]
+    rng = random.Random(name)
+    randoms = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 14))) for _ in range(20000)]
+    found = 0
+    for text in [*fixture_texts, *randoms]:
+        expected = _all(plain, text)
+        assert _all(now, text) == expected, text
+        found += bool(expected)
+    assert found > 50  # the comparison met matches, not only texts where neither pattern finds anything
+
+
+def test_the_dictated_gate_is_needed_and_sound() -> None:
+    dictated = "cin dyali jb 12 34 56"
+    assert cin_forms._THREE_GROUPS.search(dictated)
+    span = cin_forms._DICTATED.search(dictated).span()  # type: ignore[union-attr]
+    assert (span[0], span[1], "MA_CIN") in {
+        (e.start, e.end, e.type) for e in cin_forms.find_cin_forms(dictated)
+    }
+    assert "MA_CIN" in {e.type for e in analyze(dictated)}
+    # Two groups only: the gate fails, and so does the dictated pattern itself (the gate skips nothing).
+    two = "cin dyali jb 12 3456"
+    assert not cin_forms._THREE_GROUPS.search(two) and not cin_forms._DICTATED.search(two)
+    # Any run the dictated pattern matches holds what the gate looks for.
+    rng = random.Random(4)
+    alphabet = [*"jb 0123456789-", "12 ", "3 "]
+    for _ in range(20000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 16)))
+        if cin_forms._DICTATED.search(text):
+            assert cin_forms._THREE_GROUPS.search(text), text
