@@ -14,7 +14,15 @@ from pathlib import Path
 
 import pytest
 
-from siyada.privacy import cin_forms, id_numbers, passports, recognisers, spoken_phones
+from siyada.privacy import (
+    cin_forms,
+    id_numbers,
+    name_features,
+    name_model,
+    passports,
+    recognisers,
+    spoken_phones,
+)
 from siyada.privacy.analyzer import analyze
 from siyada.privacy.markup import load_markup
 
@@ -124,3 +132,24 @@ def test_the_dictated_gate_is_needed_and_sound() -> None:
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 16)))
         if cin_forms._DICTATED.search(text):
             assert cin_forms._THREE_GROUPS.search(text), text
+
+
+def test_the_model_reads_plain_words_as_it_reads_tokens(fixture_texts: list[str]) -> None:
+    """The CRF's path without token tuples (words by findall, places only for the names found) gives the
+    spans and scores of the path through `tokens`, which it takes when handed the tokens."""
+    texts = [
+        *fixture_texts[::3],
+        "شكرا لخديجة العلوي على المساعدة",  # a proclitic cut off a name: the path through tokens
+        "Dr. Anissa Tazi's clinic",  # the possessive cut off
+        " ".join(["Karim Bennani et Youssef El Amrani."] * 60),  # over MAX_TOKENS: windows
+        "",
+        "Karim",
+    ]
+    fast = 0
+    for text in texts:
+        toks = name_features.tokens(text)
+        assert name_model.find_people_model(text) == name_model.find_people_model(text, toks), text
+        fast += name_features.plain_words(text) is not None and bool(name_model.find_people_model(text))
+    assert fast > 100  # the plain path ran, and found names
+    assert name_features.plain_words("شكرا لخديجة") is None
+    assert name_features.plain_words("Karim Bennani, 06") == ["Karim", "Bennani", ",", "06"]
