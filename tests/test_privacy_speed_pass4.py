@@ -153,3 +153,21 @@ def test_the_model_reads_plain_words_as_it_reads_tokens(fixture_texts: list[str]
     assert fast > 100  # the plain path ran, and found names
     assert name_features.plain_words("شكرا لخديجة") is None
     assert name_features.plain_words("Karim Bennani, 06") == ["Karim", "Bennani", ",", "06"]
+
+
+def test_the_digit_gate_counts_as_the_plain_count(fixture_texts: list[str]) -> None:
+    """The longest run's digits, counted in C (runs joined, separators deleted), are the plain count; so
+    each text gets the recognisers the plain gate gave it."""
+    from siyada.privacy.analyzer import _DIGIT_RUN, _GATED, _pattern_recognisers, find_emails
+
+    extra = [
+        "",
+        "a",
+        "06\u00a061-23\u20134512)",
+        "١٢٣٤٥ 12 345 678 901 234 567 890 123",
+        "x@y 1.2.3.4.5.6.7.8.9.0",
+    ]
+    for text in [*fixture_texts, *extra]:
+        most = max((sum(map(str.isdigit, m.group())) for m in _DIGIT_RUN.finditer(text)), default=0)
+        plain = [rec for rec, least in _GATED if ("@" in text if rec is find_emails else most >= least)]
+        assert list(_pattern_recognisers(text)) == plain, text
