@@ -171,3 +171,44 @@ def test_the_digit_gate_counts_as_the_plain_count(fixture_texts: list[str]) -> N
         most = max((sum(map(str.isdigit, m.group())) for m in _DIGIT_RUN.finditer(text)), default=0)
         plain = [rec for rec, least in _GATED if ("@" in text if rec is find_emails else most >= least)]
         assert list(_pattern_recognisers(text)) == plain, text
+
+
+# Patterns opened by a lookahead on the characters they can start with; the plain form is the rest.
+OPENED = {
+    "rib": (recognisers._RIB, "(?=\\d)", [*"0123456789 .-,/a", "011 780 ", "0000"]),
+    "ice": (recognisers._ICE, "(?=\\d)", [*"0123456789 .,-/a", "001 ", "5246"]),
+    "cnss": (recognisers._CNSS, "(?=\\d)", [*"0123456789 .-,/a", "118 ", "4576"]),
+    "card": (recognisers._CARD, "(?=\\d)", [*"0123456789 -.,/a", "4111 ", "3782 ", "822463 "]),
+    "iban": (recognisers._IBAN, "(?=[Mm])", [*"MmAa0123456789 -x", "MA64 ", "0117 ", "8000"]),
+    "phone": (
+        recognisers._PHONE,
+        "(?=[+0(2])",
+        [*"+0()25678 .-,/لبوف\u0640a\u00a0", "212", "+212", "00212", "06", "(05", " ... ", "0661 "],
+    ),
+    "phone slash": (recognisers._PHONE_SLASH, "(?=0)", [*"0123456789/ a", "06/", "0617/", "55/"]),
+    "foreign phone": (
+        recognisers._FOREIGN,
+        "(?=[+0])",
+        [*"+0123456789 .-()\u00a0a", "+33 ", "0032 ", "+212", "(0)", "478 "],
+    ),
+    "temporary plate": (
+        recognisers._PLATE_WW,
+        "(?=[Ww\\d])",
+        [*"Ww0123456789 -|/.,a", "WW ", "418275", "12345"],
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(OPENED))
+def test_each_opened_pattern_matches_as_without_its_lookahead(name: str, fixture_texts: list[str]) -> None:
+    now, lookahead, alphabet = OPENED[name]
+    assert now.pattern.startswith(lookahead)
+    plain = re.compile(now.pattern[len(lookahead) :], now.flags)
+    rng = random.Random(name)
+    randoms = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 24))) for _ in range(20000)]
+    found = 0
+    for text in [*fixture_texts, *randoms]:
+        expected = _all(plain, text)
+        assert _all(now, text) == expected, text
+        found += bool(expected)
+    assert found > 20
