@@ -16,6 +16,7 @@ import pytest
 
 from siyada.privacy import (
     cin_forms,
+    context,
     id_numbers,
     name_features,
     name_model,
@@ -212,3 +213,50 @@ def test_each_opened_pattern_matches_as_without_its_lookahead(name: str, fixture
         assert _all(now, text) == expected, text
         found += bool(expected)
     assert found > 20
+
+
+def test_the_fold_reads_every_word_character_as_the_patterns_do() -> None:
+    """Any character IGNORECASE matches to a context word's character becomes that character once folded
+    and lower-cased: the folded text holds every word the patterns can match (checked over all of Unicode)."""
+    chars = {c for ws in context._WORDS.values() for w in ws for c in w.lower()}
+    any_char = re.compile("[" + "".join(map(re.escape, sorted(chars))) + "]", re.IGNORECASE)
+    for code in range(0x110000):
+        c = chr(code)
+        if 0xD800 <= code <= 0xDFFF or not any_char.fullmatch(c):
+            continue
+        folded = context._folded.__wrapped__(c)
+        matched = [w for w in chars if re.fullmatch(re.escape(w), c, re.IGNORECASE)]
+        assert matched and all(w == folded for w in matched), (hex(code), folded, matched)
+
+
+@pytest.mark.parametrize("entity_type", sorted(context._WORDS))
+def test_no_context_word_is_missed_by_the_cue_gate(entity_type: str, fixture_texts: list[str]) -> None:
+    pattern = context._PATTERNS[entity_type]
+    words = [w for w in context._WORDS[entity_type] if w.isascii()][:6]
+    odd = [w.upper().replace("S", "\u017f").replace("I", "\u0130") for w in words]
+    texts = [
+        *fixture_texts,
+        *(f"x {w}: 123" for w in words + odd),
+        *(f"| {w.upper()} |\n| 1 |" for w in words),
+    ]
+    cued = 0
+    for text in texts:
+        if pattern.search(text):
+            assert context.cue_possible(text, entity_type), text
+            cued += 1
+    assert cued > 10
+
+
+def test_the_passport_and_cin_gates_are_needed_and_sound() -> None:
+    """A foreign passport needs a passport word; the dictated and grouped CIN forms an identity word."""
+    passport = "passeport français n° 19AV48213"
+    assert [e.type for e in passports.find_foreign_passports(passport)] == ["MA_PASSPORT"]
+    assert [e.type for e in passports.find_foreign_passports(passport.upper())] == ["MA_PASSPORT"]
+    assert [e.type for e in passports.find_foreign_passports("PAſSEPORT n° 19AV48213")] == ["MA_PASSPORT"]
+    assert not context.cue_possible("n° 19AV48213", "MA_PASSPORT")
+    assert passports.find_foreign_passports("n° 19AV48213") == []
+    grouped = "CIN: Bk 55 12 47"
+    assert context.cue_possible(grouped, "MA_CIN") and cin_forms._grouped(grouped)
+    assert set(cin_forms._grouped(grouped)) <= set(cin_forms.find_cin_forms(grouped))
+    assert not context.cue_possible("Réf: Bk 55 12 47", "MA_CIN")
+    assert cin_forms.find_cin_forms("Réf: Bk 55 12 47") == cin_forms._grouped("Réf: Bk 55 12 47") == []

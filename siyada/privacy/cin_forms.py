@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 
 from siyada.privacy import entities as T
-from siyada.privacy.context import distance_to_context, negative_context
+from siyada.privacy.context import cue_possible, distance_to_context, negative_context
 from siyada.privacy.entities import Entity
 
 _AR_LETTER = "[\u0628-\u064a\u0627]"
@@ -88,6 +88,8 @@ def _grouped(text: str) -> list[Entity]:
 
 
 def find_cin_forms(text: str) -> list[Entity]:
+    # The dictated and grouped forms count only near an identity word: a text with none skips their scans.
+    cued = cue_possible(text, T.MA_CIN)
     out = []
     for m in _AR_CIN.finditer(text):
         if int(m.group(3)):
@@ -98,11 +100,11 @@ def find_cin_forms(text: str) -> list[Entity]:
         if negative_context(text, m.start(), window=12):
             continue
         out.append(Entity(m.start(), m.end(), T.MA_CIN, 0.55))
-    for m in _DICTATED.finditer(text) if _THREE_GROUPS.search(text) else ():
+    for m in _DICTATED.finditer(text) if cued and _THREE_GROUPS.search(text) else ():
         digits = m.group(2).replace(" ", "")
         if not 5 <= len(digits) <= 7 or not int(digits) or _a_word(m.group(1)):
             continue  # round 8: "le 12 04 22" is a date after a word
         gap = distance_to_context(text, m.start(), m.end(), T.MA_CIN)
         if gap is not None and gap <= 16:
             out.append(Entity(m.start(), m.end(), T.MA_CIN, 0.7))
-    return out + _grouped(text)
+    return out + _grouped(text) if cued else out

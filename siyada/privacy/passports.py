@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 
 from siyada.privacy import entities as T
-from siyada.privacy.context import distance_to_context
+from siyada.privacy.context import cue_possible, distance_to_context
 from siyada.privacy.entities import Entity
 
 # One token of capitals and digits, starting with either; its make-up is checked in code (linear). The
@@ -85,6 +85,8 @@ def _cued(text: str, start: int, end: int, near: int) -> bool:
 
 
 def find_foreign_passports(text: str) -> list[Entity]:
+    if not cue_possible(text, T.MA_PASSPORT):  # every span needs a passport word before it (`_cued`)
+        return []
     out = []
     for m in _TOKEN.finditer(text):
         token = m.group()
