@@ -260,3 +260,40 @@ def test_the_passport_and_cin_gates_are_needed_and_sound() -> None:
     assert set(cin_forms._grouped(grouped)) <= set(cin_forms.find_cin_forms(grouped))
     assert not context.cue_possible("Réf: Bk 55 12 47", "MA_CIN")
     assert cin_forms.find_cin_forms("Réf: Bk 55 12 47") == cin_forms._grouped("Réf: Bk 55 12 47") == []
+
+
+AFFECTED = [
+    "rani f zéro six, soixante-trois, quarante-cinq, douze, trente-huit",  # spoken start
+    "SIFR sitta sitta wa7ed, 45, 78, 12, 90",  # spoken start, capitals
+    "cin dyali jb 12 34 56 w tel 0661-23-45-78",  # dictated CIN, a phone
+    "passeport français n° 19AV48213, +33 6 12 34 56 78",  # a foreign passport and phone
+    "ICE 001525782000088, IBAN MA64011519000001205000534921",
+    "لحبيب المنصوري D 330918 ب ك 551302 والطوموبيل 12345-ب-6",  # CIN forms and a plate
+    "Bonjour Karim Bennani, votre dossier est prêt.",  # the CRF's plain path
+    "شكرا لخديجة العلوي على المساعدة",  # the CRF's path through tokens
+]
+
+
+def test_the_api_gives_the_spans_of_the_analysis(server: object, admin_key: str) -> None:
+    """Through the real server (its worker processes), the texts this pass reads differently give the
+    in-process analysis's spans, and find what they hold."""
+    import httpx
+
+    url = server.url  # type: ignore[attr-defined]
+    with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {admin_key}"}) as client:
+        found = set()
+        for text in AFFECTED:
+            r = client.post("/v1/privacy/analyze", json={"text": text})
+            assert r.status_code == 200, r.text
+            got = [(d["start"], d["end"], d["type"], d["score"]) for d in r.json()["data"]]
+            assert got == [(e.start, e.end, e.type, round(e.score, 3)) for e in analyze(text)]
+            found |= {t for _, _, t, _ in got}
+    assert {
+        "PHONE_NUMBER",
+        "MA_CIN",
+        "MA_PASSPORT",
+        "MA_ICE",
+        "MA_IBAN",
+        "MA_PLATE",
+        "PERSON",
+    } <= found
