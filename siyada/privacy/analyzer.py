@@ -58,14 +58,24 @@ _MIN_DIGITS = {
 
 
 _GATED = tuple((rec, _MIN_DIGITS.get(rec.__name__, 1)) for rec in PATTERN_RECOGNISERS)
+_MOST = max(least for _, least in _GATED)  # a run of more digits than this needs no other recogniser
+# The recognisers for each (digits in the longest run, capped; an "@" in the text): one lookup a text.
+_BY_GATE = {
+    (most, at): tuple(rec for rec, least in _GATED if (at if rec is find_emails else most >= least))
+    for most in range(_MOST + 1)
+    for at in (False, True)
+}
+# The separators a run may hold: deleted, each run's length is its digit count (no digit is one of them).
+_RUN_SEPARATORS = str.maketrans("", "", " .,/|-\u00a0\u202f\u2011\u2013)")
 
 
-def _pattern_recognisers(text: str) -> list[Recogniser]:
+def _pattern_recognisers(text: str) -> tuple[Recogniser, ...]:
     """The pattern recognisers that can match in `text`: most prompts hold only short numbers (a date, an
-    amount), which no identifier but a plate can be, and no "@"."""
-    most = max((sum(map(str.isdigit, m.group())) for m in _DIGIT_RUN.finditer(text)), default=0)
-    at = "@" in text
-    return [rec for rec, least in _GATED if (at if rec is find_emails else most >= least)]
+    amount), which no identifier but a plate can be, and no "@". The runs' digits are counted in C: the
+    runs joined by a line break (no run holds one), separators deleted, the pieces' lengths."""
+    runs = "\n".join(_DIGIT_RUN.findall(text)).translate(_RUN_SEPARATORS)
+    most = max(map(len, runs.split("\n")))
+    return _BY_GATE[min(most, _MOST), "@" in text]
 
 
 def analyze(text: str, threshold: float = DEFAULT_THRESHOLD) -> list[Entity]:

@@ -16,21 +16,26 @@ from __future__ import annotations
 import re
 
 from siyada.privacy import entities as T
-from siyada.privacy.context import distance_to_context, negative_context
+from siyada.privacy.context import cue_possible, distance_to_context, negative_context
 from siyada.privacy.entities import Entity
 
 _AR_LETTER = "[\u0628-\u064a\u0627]"
 # Two Arabic letters standing alone, then 5-6 digits: "ب ك 551302", "ب.ك 551302".
-_AR_CIN = re.compile(rf"(?<![\w\u0600-\u06ff])({_AR_LETTER})[ .]({_AR_LETTER}) ?(\d{{5,6}})(?![\w\-/])")
+# Each pattern opens on its first letter and tests the character before it in a lookbehind after it
+# (the same matches): one that opens on a lookbehind is tried at every position of the text.
+_AR_CIN = re.compile(rf"({_AR_LETTER})(?<![\w\u0600-\u06ff].)[ .]({_AR_LETTER}) ?(\d{{5,6}})(?![\w\-/])")
 # One or two capitals, an optional space or dash, 5-6 digits.
-_LATIN_CIN = re.compile(r"(?<![\w\-/.])([A-Z]{1,2})[ -]?(\d{5,6})(?![\w\-/])(?![.,]\d)")
+_LATIN_CIN = re.compile(r"([A-Z](?<![\w\-/.].)[A-Z]?)[ -]?(\d{5,6})(?![\w\-/])(?![.,]\d)")
 # Dictated: letters (maybe spaced), then digits one or two at a time ("12 34 56"; not "de 25 000").
-_DICTATED = re.compile(r"(?<![\w\-/.])([A-Za-z](?: ?[A-Za-z])?) ((?:\d{1,2} ){2,6}\d{1,2})(?![\w\-/])")
+_DICTATED = re.compile(r"([A-Za-z](?<![\w\-/.].)(?: ?[A-Za-z])?) ((?:\d{1,2} ){2,6}\d{1,2})(?![\w\-/])")
+# What every dictated number holds: three groups of one or two digits set apart by single spaces. Most texts
+# with digits have none, and skip the dictated scan, which is tried at every letter.
+_THREE_GROUPS = re.compile(r"\d \d\d? \d")
 # Round 12: "WW" is the temporary plates' series ("يبدلها ل WW 124587"), not a card's letters.
 _NOT_ID = frozenset({"BP", "CP", "RC", "IF", "TP", "KM", "DH", "ID", "NO", "TVA", "PV", "WW"})
 # Letters (one or two, maybe spaced or dotted: "B E", "b.k"), a separator, digits in up to seven groups.
 _GROUPED = re.compile(
-    r"(?<![\w\-/.])([A-Za-z](?:[ .]?[A-Za-z])?)([ .\-]|\. )(\d{1,6}(?:[ .\-]\d{1,4}){0,6})"
+    r"([A-Za-z](?<![\w\-/.].)(?:[ .]?[A-Za-z])?)([ .\-]|\. )(\d{1,6}(?:[ .\-]\d{1,4}){0,6})"
     r"(?![\w\-/])(?![.,]\d)"
 )
 # Short words that precede numbers ("le 12 34 56", "au 05 22", Darija "f 41"): never a CIN's letters.
@@ -83,6 +88,8 @@ def _grouped(text: str) -> list[Entity]:
 
 
 def find_cin_forms(text: str) -> list[Entity]:
+    # The dictated and grouped forms count only near an identity word: a text with none skips their scans.
+    cued = cue_possible(text, T.MA_CIN)
     out = []
     for m in _AR_CIN.finditer(text):
         if int(m.group(3)):
@@ -93,11 +100,11 @@ def find_cin_forms(text: str) -> list[Entity]:
         if negative_context(text, m.start(), window=12):
             continue
         out.append(Entity(m.start(), m.end(), T.MA_CIN, 0.55))
-    for m in _DICTATED.finditer(text):
+    for m in _DICTATED.finditer(text) if cued and _THREE_GROUPS.search(text) else ():
         digits = m.group(2).replace(" ", "")
         if not 5 <= len(digits) <= 7 or not int(digits) or _a_word(m.group(1)):
             continue  # round 8: "le 12 04 22" is a date after a word
         gap = distance_to_context(text, m.start(), m.end(), T.MA_CIN)
         if gap is not None and gap <= 16:
             out.append(Entity(m.start(), m.end(), T.MA_CIN, 0.7))
-    return out + _grouped(text)
+    return out + _grouped(text) if cued else out

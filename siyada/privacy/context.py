@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from siyada.privacy import entities as T
 from siyada.privacy.tables import column_header
+from siyada.privacy.trie_regex import trie_pattern
 
 _WORDS: dict[str, tuple[str, ...]] = {
     T.MA_CIN: (
@@ -403,6 +405,29 @@ _NEG = re.compile(r"(?<![\w])(?:" + "|".join(map(re.escape, _NEGATIVE)) + r")(?!
 
 BEFORE = 48
 AFTER = 24
+
+# Each type's words in lower case, as one trie (a pattern that opens on a character class: one fast scan).
+_ANY_WORD = {
+    t: re.compile(trie_pattern(sorted({w.lower() for w in ws}, key=len, reverse=True)))
+    for t, ws in _WORDS.items()
+}
+# The characters IGNORECASE reads as an ASCII letter that lower() leaves another letter (or two): folded
+# first, the lower-case text holds every word the patterns can match in it (tests/test_privacy_speed_pass4).
+_FOLD = str.maketrans({"\u017f": "s", "\u0131": "i", "\u0130": "i", "\u212a": "k"})
+_FOLDED_APART = re.compile("[\u017f\u0131\u0130\u212a]")  # translating every text cost more than the scan
+
+
+@lru_cache(maxsize=1)  # the text being analysed: several recognisers ask
+def _folded(text: str) -> str:
+    return text.translate(_FOLD).lower() if _FOLDED_APART.search(text) else text.lower()
+
+
+def cue_possible(text: str, entity_type: str) -> bool:
+    """False when no context word of the type is anywhere in `text`: then `distance_to_context` is None
+    and `has_context` False for every span of it (a header cell is a piece of the text). A recogniser
+    that needs the word skips its scans (most texts name no passport)."""
+    pattern = _ANY_WORD.get(entity_type)
+    return pattern is not None and pattern.search(_folded(text)) is not None
 
 
 def _header_names(text: str, start: int, end: int, pattern: re.Pattern[str]) -> bool:

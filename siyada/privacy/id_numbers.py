@@ -17,7 +17,9 @@ from siyada.privacy.entities import Entity
 # so the context word decides; without context, 7 digits lean to passport and 4-6 digits to CIN.
 # Round 9: a slash, an underscore or a doubled space between letters and digits too ("bj/441827",
 # "BE_310447", "bk  602114"), as forms and exports write them; like a space, only near an identity word.
-_ID = re.compile(r"(?<![\w\-/.])([A-Za-z]{1,2})([ \-/_]?|  )(\d{4,7})(?![\w\-/])(?![.,]\d)")
+# Written first letter first, the lookbehind after it testing the character before it: a pattern that
+# opens on a lookbehind is tried at every position, one that opens on a class skips to the next letter.
+_ID = re.compile(r"([A-Za-z](?<![\w\-/.].)[A-Za-z]?)([ \-/_]?|  )(\d{4,7})(?![\w\-/])(?![.,]\d)")
 # Four digits then a group of one to three: the start of a grouped number ("BE 8812 09", cin_forms).
 _GROUP_GOES_ON = re.compile(r" \d{1,3}(?![\w\-/])")
 

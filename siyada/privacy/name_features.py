@@ -101,6 +101,14 @@ def tokens(text: str) -> list[Token]:
     return out
 
 
+def plain_words(text: str) -> list[str] | None:
+    """The words of `tokens(text)` alone, read without a match object per token (findall), or None when
+    a word is cut in two there (the caller then reads `tokens`). The same words: with no cut, each token
+    is one match of TOKEN."""
+    found = TOKEN.findall(text)
+    return None if any(map(_pieces, found)) else found
+
+
 @word_cache(maxsize=65536)  # a word's cut depends on the word alone, and texts repeat words
 def _pieces(word: str) -> tuple[tuple[int, int, str], ...] | None:
     """Where a word is cut in two tokens ((start, end, piece) from the word's start), None for one token."""

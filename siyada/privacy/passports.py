@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 
 from siyada.privacy import entities as T
-from siyada.privacy.context import distance_to_context
+from siyada.privacy.context import cue_possible, distance_to_context
 from siyada.privacy.entities import Entity
 
 # One token of capitals and digits, starting with either; its make-up is checked in code (linear). The
@@ -38,7 +38,7 @@ _CUE_BEFORE = 32  # "passeport français n° X", "جواز سفر إسباني �
 _CUE_NEAR = 24
 # Two groups of digits, two capitals maybe before them: bounded, one optional space each (linear).
 _SPACED = re.compile(
-    r"(?:[A-Z](?<![\w\-/.][A-Z])[A-Z] \d|\d(?<![\w\-/.]\d))\d{1,3} \d{3,7}(?![\w\-/])(?![.,]\d)"
+    r"[A-Z\d](?<![\w\-/.].)(?:(?<=[A-Z])[A-Z] \d|(?<=\d))\d{1,3} \d{3,7}(?![\w\-/])(?![.,]\d)"
 )
 
 
@@ -85,6 +85,8 @@ def _cued(text: str, start: int, end: int, near: int) -> bool:
 
 
 def find_foreign_passports(text: str) -> list[Entity]:
+    if not cue_possible(text, T.MA_PASSPORT):  # every span needs a passport word before it (`_cued`)
+        return []
     out = []
     for m in _TOKEN.finditer(text):
         token = m.group()

@@ -27,7 +27,11 @@ CONTEXT_BOOST = 0.35
 NEGATIVE_PENALTY = 0.4
 
 # Digit-run boundaries: not glued to another digit, nor to a digit group separated by one space/dash/dot.
-_NB = r"(?<![\w.,/-])(?<!\d[ ])(?<![\w][-/.,])"
+# Opened by a lookahead on the digit every use of it starts with: a pattern that opens on lookbehinds tries
+# them all at every position of the text, one that opens on a one-character test leaves most positions at
+# once (the same matches: each of these patterns, and the phones' and plates' below, can start only with
+# the characters its lookahead names; the phone scan 6.3 -> 1.6 us a text with digits).
+_NB = r"(?=\d)(?<![\w.,/-])(?<!\d[ ])(?<![\w][-/.,])"
 # A following digit is tolerated when it starts an Arabizi word ("0612345678 3afak").
 _NA = r"(?!\w)(?![ .,/-]\d(?![^\W\d_]))"
 _NA_SOFT = r"(?!\d)(?![ .,/-]\d(?![^\W\d_]))"
@@ -65,7 +69,7 @@ def find_emails(text: str) -> list[Entity]:
 
 # --- IBAN (Morocco) -----------------------------------------------------------------------------------
 # Round 12: written in one piece, a number after it is another one ("IBAN dyalo MA64…6230 1500dh").
-_IBAN = re.compile(r"(?<![\w])(?:MA\d{26}(?!\w)|MA ?\d{2}(?:[ -]?\d){24}(?![ -]?\d))", re.IGNORECASE)
+_IBAN = re.compile(r"(?=[Mm])(?<![\w])(?:MA\d{26}(?!\w)|MA ?\d{2}(?:[ -]?\d){24}(?![ -]?\d))", re.IGNORECASE)
 
 
 def find_ibans(text: str) -> list[Entity]:
@@ -237,19 +241,20 @@ _INTL = (
 # Round 10: a landline's whole area code in brackets ("(0522) 26 44 19").
 # Round 12: the first digit after the country code in brackets ("+212 (6) 61 72 03 58").
 _PHONE = re.compile(
-    _PHONE_START
+    r"(?=[+0(2])"  # "+212", "00212", "212", "0", "(0": see _NB
+    + _PHONE_START
     + r"(?:(?:" + _INTL + r"(?:[5-8]|\([5-8]\))|0" + _SEP + r"[5-8]|\(0[5-8]\))(?:" + _SEP + r"\d){8}"
     + r"|\(0[5-8]\d\d\)(?:" + _SEP + r"\d){6})"
     + _NA_SOFT
 )  # fmt: skip
 # Round 9: pairs cut by slashes ("0617/55/20/48", "06/61/23/45/78"), apart from _SEP so that a date
 # ("06/07/2024 10") is not read as one; groups of two or three digits only.
-_PHONE_SLASH = re.compile(r"(?<![\w/])0[5-8]\d{0,2}(?:/\d{2,3}){2,4}(?![\w/])")
+_PHONE_SLASH = re.compile(r"(?=0)(?<![\w/])0[5-8]\d{0,2}(?:/\d{2,3}){2,4}(?![\w/])")
 # Other countries ("+32 478 12 34 56", "0033 6 12…"): a plus or 00, a country code, then digit groups;
 # phonenumbers decides the country and whether the number is valid, so the span is cut to a valid one.
 # With "00" the country code is set apart ("0032 478…"): a run of digits from 00 is an ICE or a RIB.
 _FOREIGN = re.compile(
-    r"(?<![\w+])(?<!\d[ .\-])(?:\+(?!212)[1-9]\d{0,2}|00 ?(?!212)[1-9]\d{0,2}(?=[ .\-\u00a0][\d(]))"
+    r"(?=[+0])(?<![\w+])(?<!\d[ .\-])(?:\+(?!212)[1-9]\d{0,2}|00 ?(?!212)[1-9]\d{0,2}(?=[ .\-\u00a0][\d(]))"
     # Round 12: the trunk or the area code in brackets ("+33 (0)6 12…", "+1 (415) 555-0132").
     r"(?:[ .\u00a0]?\(\d{1,4}\) ?)?"
     r"(?:[ .\-\u00a0]?\d{1,4}){2,6}(?!\d)(?![.,]\d)"
@@ -340,7 +345,7 @@ _PLATE_AR = re.compile(
 # The same plate as typed from right to left (prefecture first: "6-ب-12345"), or with spaces or slashes
 # only ("12345 ب 6", "12345/ب/6"): an Arabic letter alone between two numbers is itself the signal.
 _PLATE_AR_RTL = re.compile(
-    r"(?<![\w\-|/.])(\d{1,2})\s*([-|/])\s*(" + _AR_LETTERS + r")\s*\2\s*(\d{3,6})(?![\w\-|/]|[.,]\d)"
+    r"(\d(?<![\w\-|/.].)\d?)\s*([-|/])\s*(" + _AR_LETTERS + r")\s*\2\s*(\d{3,6})(?![\w\-|/]|[.,]\d)"
 )
 _PLATE_AR_LOOSE = re.compile(
     _PLATE_NUMBER + r"(?: +|/)(" + _AR_LETTERS + r")(?: +|/)(\d{1,2})(?![\w\-|/]|[.,]\d)"
@@ -363,7 +368,7 @@ _PLATE_SPOKEN = re.compile(
 
 # Temporary plates ("WW 418275", "W18-123456" are the dealer's and transit series): WW and 5-6 digits.
 _PLATE_WW = re.compile(
-    r"(?<![\w\-|/.])(?:WW[ -]?(\d{5,6})|(\d{5,6})[ -]?WW)(?![\w\-|/]|[.,]\d)", re.IGNORECASE
+    r"(?=[Ww\d])(?<![\w\-|/.])(?:WW[ -]?(\d{5,6})|(\d{5,6})[ -]?WW)(?![\w\-|/]|[.,]\d)", re.IGNORECASE
 )
 
 
