@@ -125,13 +125,13 @@ def test_novel_cue(question: str, sentence: str, expected: float) -> None:
 
 
 def test_the_reader_model_is_picked_when_read_and_its_no_answer_probability_counts(srv: Server) -> None:
-    """A calibration with the reader's p_none (the sixth round's fit, kept in bench/results: not shipped,
+    """A calibration with the reader's p_none (the sixth round's fit, kept in tests/fixtures: not shipped,
     it lost `contains` held-out) uses that model when the sentence was read, the plain one otherwise,
     and a reader more sure that the sentence holds no answer raises the probability of abstaining, all
     else equal."""
     from siyada.knowledge.extract import Candidate
 
-    cal = abstain.load(Path(__file__).resolve().parents[1] / "bench" / "results" / "abstain-r6.json")
+    cal = abstain.load(Path(__file__).resolve().parent / "fixtures" / "abstain_r6.json")
     assert cal.wants_reader and cal.with_reader is not None
     assert cal.pick(0.3)[0] is cal.with_reader and cal.pick(None)[0] is cal.plain
     hits = _search(srv, "commune")
