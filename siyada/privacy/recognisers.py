@@ -15,7 +15,7 @@ import phonenumbers
 from siyada.privacy import entities as T
 from siyada.privacy.checksums import digits_only, iban_valid, luhn_valid, mod97_zero, rib_valid
 from siyada.privacy.cin_forms import find_cin_forms
-from siyada.privacy.context import has_context, negative_context
+from siyada.privacy.context import BEFORE, has_context, negative_context
 from siyada.privacy.entities import Entity
 from siyada.privacy.id_numbers import find_ids
 from siyada.privacy.passports import find_foreign_passports
@@ -186,13 +186,14 @@ def _account_part(text: str, start: int, end: int) -> bool:
     and city codes spelt in words before it ("الكونط ديال الجمعية هو: صفر خمسين، 380، 8000…")."""
     if _IN_NUMBER_LIST.search(text[max(0, start - 3) : start]) or _IN_NUMBER_LIST.match(text, end):
         return True  # "صفر خمسين، 380، 8000…، 73": one group of a number read out in parts
-    return has_context(text, start, end, T.MA_RIB, before=_ACCOUNT_BEFORE) and not has_context(
+    return _not_a_card(text, start, end, T.MA_RIB, before=_ACCOUNT_BEFORE)
+
+
+def _not_a_card(text: str, start: int, end: int, etype: str, before: int = BEFORE) -> bool:
+    """Digits whose context names `etype` (an account, a company) and no card: that type's, not a card."""
+    return has_context(text, start, end, etype, before=before) and not has_context(
         text, start, end, T.CREDIT_CARD
     )
-
-
-def _company_number(text: str, start: int, end: int) -> bool:
-    return has_context(text, start, end, T.MA_ICE) and not has_context(text, start, end, T.CREDIT_CARD)
 
 
 def find_cards(text: str) -> list[Entity]:
@@ -201,7 +202,7 @@ def find_cards(text: str) -> list[Entity]:
         digits = digits_only(m.group())
         if not 13 <= len(digits) <= 19 or not luhn_valid(digits):
             continue
-        if len(digits) == 15 and _company_number(text, m.start(), m.end()):
+        if len(digits) == 15 and _not_a_card(text, m.start(), m.end(), T.MA_ICE):
             continue  # "Its ICE on the invoice, 4913…, fails validation": an ICE, even a wrong one
         if _CARD_PREFIX.match(digits):
             base = 0.6
@@ -271,7 +272,6 @@ def _foreign_phones(text: str) -> list[Entity]:
             continue
         # The longest prefix, cut between digit groups, that is a valid number.
         international = "+" + (raw[2:] if raw.startswith("00") else raw[1:]).lstrip()
-        found = False
         for end in sorted((g.end() for g in _GROUP_END.finditer(raw)), reverse=True):
             try:
                 cut = international[: end - len(raw)] if end < len(raw) else international
@@ -283,13 +283,13 @@ def _foreign_phones(text: str) -> list[Entity]:
                 out.append(
                     Entity(start, stop, T.PHONE_NUMBER, _score(text, start, stop, T.PHONE_NUMBER, 0.7))
                 )
-                found = True
                 break
-        if not found and _possible_foreign(international):
-            # Round 12: the ranges kept for fiction ("+44 7700 900 412") are of the right length and
-            # shape but not assigned: the sets write them as real numbers; whole, ten digits or more.
-            s = _score(text, m.start(), m.end(), T.PHONE_NUMBER, 0.55)
-            out.append(Entity(m.start(), m.end(), T.PHONE_NUMBER, s))
+        else:  # no prefix is a valid number
+            if _possible_foreign(international):
+                # Round 12: the ranges kept for fiction ("+44 7700 900 412") are of the right length and
+                # shape but not assigned: the sets write them as real numbers; whole, ten digits or more.
+                s = _score(text, m.start(), m.end(), T.PHONE_NUMBER, 0.55)
+                out.append(Entity(m.start(), m.end(), T.PHONE_NUMBER, s))
     return out
 
 
