@@ -93,6 +93,21 @@ def test_an_encoded_word_with_a_non_ascii_charset_name_keeps_its_raw_text() -> N
     assert len(docs) == 2
 
 
+def test_an_encoded_word_with_bad_base64_keeps_its_raw_text() -> None:
+    # Found by the `parse` fuzz target in CI: a NUL inside a base64 encoded word makes email raise
+    # HeaderParseError (a MessageError, no ValueError), in a header and in an attachment's file name.
+    word = "=?utf-8?b?\x00oCUINi32YTYqCDZhtiz2K7YqQ==?="
+    mail = (
+        f"From: a@b.ma\nSubject: Demande d'extrait {word}\nMIME-Version: 1.0\n"
+        'Content-Type: multipart/mixed; boundary="b"\n\n--b\nContent-Type: text/plain\n\ncorps\n'
+        f'--b\nContent-Type: text/csv\nContent-Disposition: attachment; filename="{word}"\n\n'
+        "a,b\n1,2\n--b--\n"
+    ).encode()
+    docs = parse_many(mail, "m.eml")
+    assert docs[0].title.startswith("Demande d'extrait =?utf-8?b?")  # the raw header, not a crash
+    assert len(docs) == 2
+
+
 def test_mails_nested_too_deep_or_with_too_many_attachments_are_refused() -> None:
     mail = _mail("0", "niveau 0")
     for level in range(1, 6):

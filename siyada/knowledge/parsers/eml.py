@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from email import message_from_bytes
-from email.errors import CharsetError
+from email.errors import MessageError
 from email.header import decode_header, make_header
 from email.message import Message
 from email.policy import compat32
@@ -41,6 +41,9 @@ ParseAttachment = Callable[[bytes, str, "str | None", int], list[ParsedDocument]
 _HEADERS = (("From", "from"), ("To", "to"), ("Cc", "cc"), ("Date", "date"), ("Subject", "subject"))
 _MAIL_HEADERS = ("from", "to", "subject", "date", "message-id")
 _HEADER_CHARS = 2000
+# A malformed encoded word: bad base64 (HeaderParseError), a non-ASCII charset name (CharsetError),
+# an unknown charset (LookupError). Both email errors are MessageErrors, not ValueErrors.
+_DECODE_ERRORS = (ValueError, LookupError, UnicodeError, MessageError)
 _MAX_PARTS = 500  # MIME part headers in one file, nested mails included
 _PART_HEADER = re.compile(rb"^content-type:", re.IGNORECASE | re.MULTILINE)
 
@@ -164,7 +167,7 @@ def _header(message: Message, name: str) -> str:
     value = str(raw)[:_HEADER_CHARS]
     try:
         value = str(make_header(decode_header(value)))
-    except (ValueError, LookupError, UnicodeError, CharsetError):
+    except _DECODE_ERRORS:
         pass  # a malformed encoded word (or a non-ASCII charset name): the raw text is what the mail says
     return one_line(value, _HEADER_CHARS)
 
@@ -193,7 +196,7 @@ def _filename(part: Message, number: int) -> str:
     if name:
         try:
             name = str(make_header(decode_header(name[:_HEADER_CHARS])))
-        except (ValueError, LookupError, UnicodeError, CharsetError):
+        except _DECODE_ERRORS:
             pass
     if part.get_content_type() == "message/rfc822" and not name:
         return f"attached-mail-{number}.eml"
