@@ -108,6 +108,13 @@ def test_an_encoded_word_with_bad_base64_keeps_its_raw_text() -> None:
     assert len(docs) == 2
 
 
+def test_a_body_whose_charset_name_holds_a_nul_is_read_as_utf8() -> None:
+    # Found by the `parse` fuzz target: codecs raise ValueError (no LookupError) for such a name.
+    for kind in ("text/plain", "text/html"):
+        mail = f'From: a@b.ma\nSubject: x\nContent-Type: {kind}; charset="ut\x00f-8"\n\nCorps du message\n'
+        assert "Corps du message" in parse_many(mail.encode(), "m.eml")[0].text
+
+
 def test_mails_nested_too_deep_or_with_too_many_attachments_are_refused() -> None:
     mail = _mail("0", "niveau 0")
     for level in range(1, 6):

@@ -181,7 +181,7 @@ def _body_text(body: Message | None) -> str:
     charset = body.get_content_charset() or "utf-8"
     try:
         content = raw.decode(charset, errors="replace")
-    except LookupError:  # a charset Python does not know
+    except (LookupError, ValueError):  # a charset Python does not know, or a name with a NUL in it
         content = raw.decode("utf-8", errors="replace")
     if body.get_content_type() == "text/html":
         return parse_html(content.encode("utf-8"), "utf-8").text
