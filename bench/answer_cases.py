@@ -22,7 +22,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.answer_quality import DEFAULT_TASKS, K, read_task, without_own  # noqa: E402
+from bench.answer_quality import DEFAULT_TASKS, K, answer_holders, read_task, without_own  # noqa: E402
 from bench.retrieval_quality import _cached  # noqa: E402
 
 
@@ -48,7 +48,8 @@ def collect(folder: Path, split: str, limit: int | None, cache: Path) -> list[di
         kn.ingest(tenant.id, tenant.name, folder.name, blob.encode(), "paragraphs.jsonl")
         for par, question, golds in questions:
             hits = kn.search(tenant.id, tenant.name, [folder.name], question, 4 * K)
-            others = without_own(kn, tenant, folder.name, question, par, len(paragraphs))
+            drop = answer_holders(paragraphs, par, golds)
+            others = without_own(kn, tenant, folder.name, question, par, len(paragraphs), drop)
             out.append(
                 {
                     "task": folder.name,
