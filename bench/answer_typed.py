@@ -92,7 +92,10 @@ def check(cases: list[dict[str, Any]], cache: Path) -> dict[str, dict[str, float
         per.setdefault(c["task"], []).append(got)
     ms = (time.perf_counter() - t0) * 1000 / max(len(cases), 1)
     print(f"extractive_answer with typed: {ms:.0f} ms / question (e5 cached)", file=sys.stderr)
-    return {t: {"contains": sum(x[0] for x in v) / len(v), "f1": sum(x[1] for x in v) / len(v)} for t, v in per.items()}
+    return {
+        t: {"contains": sum(x[0] for x in v) / len(v), "f1": sum(x[1] for x in v) / len(v)}
+        for t, v in per.items()
+    }
 
 
 def _table(name: str, got: dict[str, dict[str, float]]) -> None:
@@ -112,16 +115,25 @@ def main() -> None:
     ap.add_argument("--tasks", help="comma-separated task names (default: all in the cases)")
     ap.add_argument("--check", action="store_true", help="also run the real extractive_answer(typed=True)")
     ap.add_argument("--show", type=int, default=0, help="print N changed answers per task (gold, phrase)")
+    ap.add_argument(
+        "--global-cues",
+        action="store_true",
+        help="(experiment) the typed step's extra cues in extract.question_type too: ranking and abstention",
+    )
     a = ap.parse_args()
+    if a.global_cues:
+        from siyada.knowledge import extract, typed
+
+        extract._CUES[:] = [*extract._CUES, *typed._MORE_CUES]
     cases = pickle.loads(a.cases.read_bytes())
     if a.tasks:
         cases = [c for c in cases if c["task"] in set(a.tasks.split(","))]
     rows = chosen(cases, a.cache)
 
-    def on(scope: str, unit: bool) -> Step:
+    def on(scope: str, unit: bool = True, lead: bool = True, before: int = 0) -> Step:
         def step(q: str, text: str, s: int, e: int, ss: int, se: int) -> tuple[int, int] | None:
             lo, hi = (s, e) if scope == "candidate" else (ss, se)
-            p = typed_phrase(q, text, lo, hi, unit=unit)
+            p = typed_phrase(q, text, lo, hi, unit=unit, lead=lead, before=before)
             return (p.start, p.end) if p else None
 
         return step
@@ -129,20 +141,27 @@ def main() -> None:
     print("contains / F1 / share of questions typed, per task")
     _table("sentence or clause (today)", score(rows, None))
     for scope in ("candidate", "sentence"):
-        for unit in (True, False):
-            _table(f"typed {scope} unit={int(unit)}", score(rows, on(scope, unit)))
+        _table(f"typed {scope}", score(rows, on(scope)))
+    _table("candidate, no unit word", score(rows, on("candidate", unit=False)))
+    _table("candidate, no preposition", score(rows, on("candidate", lead=False)))
+    _table("candidate, + 1 word before", score(rows, on("candidate", before=1)))
     if a.show:
-        step = on("candidate", True)
+        step = on("candidate")
         shown: dict[str, int] = {}
         for r in rows:
             c = r["case"]
-            got = step(c["question"], r["text"], r["start"], r["end"], *r["sentence"]) if r["answered"] else None
+            got = (
+                step(c["question"], r["text"], r["start"], r["end"], *r["sentence"])
+                if r["answered"]
+                else None
+            )
             if got is None or shown.get(c["task"], 0) >= a.show:
                 continue
             shown[c["task"]] = shown.get(c["task"], 0) + 1
             phrase = r["text"][got[0] : got[1]]
             before, after = outcome(r["body"], c["golds"]), outcome(phrase, c["golds"])
-            print(f"{c['task'][:8]} {int(before[0])}->{int(after[0])} Q: {c['question']} | G: {c['golds'][0]} | P: {phrase}")
+            print(f"{c['task'][:8]} {int(before[0])}->{int(after[0])} Q: {c['question']}")
+            print(f"    gold: {c['golds'][0]} | phrase: {phrase}")
     if a.check:
         _table("extractive_answer(typed=True)", check(cases, a.cache))
 

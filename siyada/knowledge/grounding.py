@@ -25,7 +25,8 @@ from siyada.lang.sentences import sentence_spans
 _MARKER = re.compile(r"\[(\d{1,2})\]")
 MIN_EVIDENCE = 0.92  # [knowledge] answer_min_evidence: abstention without an embedder (lexical only)
 READER = False  # [knowledge] answer_reader: quote the reader's words inside the chosen sentence (reading.py)
-TYPED = True  # [knowledge] answer_typed: a date or number question gets the one date or number phrase (typed.py)
+# [knowledge] answer_typed: a date or number question gets its one date or number phrase (typed.py)
+TYPED = True
 CHARS_PER_TOKEN = 3  # conservative for Arabic and French with small-vocabulary tokenizers
 
 

@@ -19,6 +19,10 @@ from dataclasses import dataclass
 
 from siyada.knowledge.extract import question_type
 
+# A quote longer than this is no sentence the extractor would choose (it keeps ≤ 60 words): the scans
+# stay bounded whatever a document holds.
+MAX_CHARS = 2000
+
 # Cues the extractor's question_type misses (seen on dev): "في أي عام", "ما عدد", "بكم", "what
 # percentage", "en quelle année"… Only the typed step reads them; the ranking and the calibrated
 # abstention keep extract.question_type's (their weights were fitted on it).
@@ -27,7 +31,7 @@ _MORE_CUES: list[tuple[str, re.Pattern[str]]] = [
         "date",
         re.compile(
             r"(?i)\b(?:in|which|what) (?:year|decade|century|month|date)\b|\bwhat day\b|"
-            r"\ben quelle (?:année|ann[ée]e|date)\b|\bà quelle date\b|\bquelle (?:année|date)\b|\bdepuis quand\b|"
+            r"\ben quelle (?:année|date)\b|\bà quelle date\b|\bquelle (?:année|date)\b|\bdepuis quand\b|"
             r"(?:في|فى|ب)\s*(?:أي|اي|أية|اية)\s+(?:عام|سنة|سنه|العام|السنة|تاريخ|قرن|القرن|شهر|يوم)|"
             r"\b(?:ما|ماهو|ما هو|ما هي)\s+(?:العام|السنة|تاريخ|التاريخ|القرن)\b|"
             r"(?:أي|اي)\s+(?:عام|سنة|تاريخ|قرن)\b"
@@ -36,12 +40,12 @@ _MORE_CUES: list[tuple[str, re.Pattern[str]]] = [
     (
         "number",
         re.compile(
-            r"(?i)\bwhat (?:percentage|percent|proportion|number|amount|fraction)\b|\bhow far\b|\bhow large\b|"
+            r"(?i)\bwhat (?:percentage|percent|proportion|number|amount|fraction)\b|\bhow (?:far|large)\b|"
             r"\bhow (?:big|tall|high|deep|wide|heavy)\b|\bwhat (?:was|is|were|are) the (?:population|number|"
             r"percentage|size|area|length|height|distance|total|average|rate|amount)\b|"
-            r"\bquel(?:le)? (?:est|était) (?:le|la) (?:nombre|pourcentage|montant|taux|durée|délai|population|"
-            r"superficie|distance)\b|\bquel pourcentage\b|\bquel nombre\b|\bà combien\b|"
-            r"\bبكم\b|\bبم\b|\bكم\b|(?:ما|ماهو|ما هو|ما هي|ماهي)\s+(?:عدد|نسبة|مساحة|مقدار|قيمة|طول|ارتفاع|"
+            r"\bquel(?:le)? (?:est|était) (?:le|la) (?:nombre|pourcentage|montant|taux|durée|délai|"
+            r"population|superficie|distance)\b|\bquel pourcentage\b|\bquel nombre\b|\bà combien\b|"
+            r"\bبكم\b|\bكم\b|(?:ما|ماهو|ما هو|ما هي|ماهي)\s+(?:عدد|نسبة|مساحة|مقدار|قيمة|طول|ارتفاع|"
             r"عمق|عرض|مدة|المدة|عمر|حجم|متوسط|معدل|مجموع|إجمالي|اجمالي|المسافة|مسافة|ثمن|سعر|تعداد)"
         ),
     ),
@@ -80,14 +84,23 @@ _ERA = r"(?:\s*(?:م|هـ|ه|ق\.?\s?م|ميلادي[ةه]?|للميلاد|هج�
 _DATE = re.compile(
     r"(?i)(?<!\w)(?P<lead>" + _LEAD + r")"
     r"(?:(?:" + _PRE + r"(?:عام|سنة|سنه|العام|السنة|عامي|سنتي)|the year|l'an|l’an)\s+)?"
-    r"(?:(?:(?:\d{1,2}|ال" + _WORD + r"(?:\s+من)?)\s+)?" + _PRE + _MONTH
+    r"(?:(?:(?:\d{1,2}|ال"
+    + _WORD
+    + r"(?:\s+من)?)\s+)?"
+    + _PRE
+    + _MONTH
     + r"\s+(?:من\s+)?(?:عام\s+|سنة\s+)?)?"
     + _PRE
     + r"(?P<year>\d{3,4})(?!\d)"
     + _ERA
     + r"(?!\w|[.,٫٬]\d|\s*%)"
     r"|(?<!\w)(?P<lead2>" + _LEAD + r")(?:\d{1,2}\s+)" + _PRE + _MONTH + r"(?!\w)"
-    r"|(?<!\w)(?P<lead3>" + _LEAD + r")" + _PRE + r"(?:القرن|century|siècle)\s+" + _WORD
+    r"|(?<!\w)(?P<lead3>"
+    + _LEAD
+    + r")"
+    + _PRE
+    + r"(?:القرن|century|siècle)\s+"
+    + _WORD
     + r"(?:\s+عشر)?(?:\s+(?:الميلادي|الهجري|قبل الميلاد))?"
 )
 # a magnitude word after a number ("3 ملايين", "10.180 مليون", "2 billion")
@@ -107,7 +120,8 @@ _BOUND = (
 # function word or a conjunction-led word ("38 وهو")
 _UNIT = (
     r"(?P<unit>\s+(?!(?:في|من|إلى|الى|على|عن|عند|حتى|منذ|and|in|of|to|at|on|by|et|de|du|des|à|en|au|the|"
-    r"le|la|les|a|an|or|ou|أو|قبل|بعد)(?!\w))(?!و)" + _WORD
+    r"le|la|les|a|an|or|ou|أو|قبل|بعد)(?!\w))(?!و)"
+    + _WORD
     # an Arabic nisba adjective after the noun belongs to it ("30 مليون جنيه إسترليني", "خمس دول أوروبية")
     + r"(?:\s+(?!و)[^\W\d_]\w*(?:ي|ية|يه)[\u064b-\u0652]*(?!\w))?"
     # an approximation after the count ("أربع مرات تقريبا")
@@ -116,9 +130,22 @@ _UNIT = (
 # a range is one answer ("5 إلى 10 سنوات", "from 5 to 10 years", "1,600–1,700")
 _RANGE = r"(?:\s*(?:-|–|إلى|الى|و|to|and|à|et)\s*" + _PRE + _NUM + r"(?![\w٫٬]|[.,]\d))?"
 _NUMBER = re.compile(
-    r"(?i)(?<![\w.,٫٬])(?P<lead>" + _LEAD + r")" + _BOUND + r"(?:(?:بين|between|entre|from|de)\s+)?" + _PRE
-    + r"(?P<num>" + _NUM + r")(?![\w٫٬]|[.,]\d)" + _RANGE
-    + _MAGNITUDE + r"(?:" + _PERCENT + r"|" + _UNIT + r")?"
+    r"(?i)(?<![\w.,٫٬])(?P<lead>"
+    + _LEAD
+    + r")"
+    + _BOUND
+    + r"(?:(?:بين|between|entre|from)\s+)?"
+    + _PRE
+    + r"(?P<num>"
+    + _NUM
+    + r")(?![\w٫٬]|[.,]\d)"
+    + _RANGE
+    + _MAGNITUDE
+    + r"(?:"
+    + _PERCENT
+    + r"|"
+    + _UNIT
+    + r")?"
 )
 _COUNTS = (
     r"(?:اثنين|اثنان|اثنتين|ثلاثة|ثلاث|أربعة|أربع|خمسة|خمس|ستة|سبعة|سبع|ثمانية|ثماني|ثمان|تسعة|تسع|"
@@ -126,11 +153,17 @@ _COUNTS = (
     r"two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|"
     r"deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|vingt|trente|cent)"
 )
-# number words ("مرتين", "ستة وسبعين عاما", "ثلاثة أيام"): a count the digits miss. A lone "عشر" is
-# left out: it is mostly an ordinal's tail ("القرن التاسع عشر").
+# number words ("مرتين", "ستة وسبعين عاما", "ثلاثة أيام"): a count the digits miss. "عشر" after an
+# ordinal ("القرن التاسع عشر") is no count.
 _COUNT_WORDS = re.compile(
-    r"(?i)(?<!\w)(?P<lead>" + _LEAD + r")" + _BOUND
-    + r"(?:[وب])?(?:مرتين|مرتان|يومين|شهرين|عامين|سنتين|أسبوعين|" + _COUNTS + r"(?:\s+عشر[ةة]?)?"
+    r"(?i)(?<!\w)(?P<lead>"
+    + _LEAD
+    + r")"
+    + _BOUND
+    + r"(?:[وب])?(?:مرتين|مرتان|يومين|شهرين|عامين|سنتين|أسبوعين|"
+    r"(?:أحد|إحدى|احدى|اثنا|اثنتا|اثني|اثنتي)\s+عشر[ةة]?|(?<!ال\w\w\w\w\s)(?<!ال\w\w\w\w\w\s)عشر|"
+    + _COUNTS
+    + r"(?:\s+عشر[ةة]?)?"
     r"(?:\s+و" + _COUNTS + r")?)"
     r"(?:\s+(?:إلى|الى|to|à|or|أو|ou)\s+(?:" + _COUNTS + r"(?:\s+عشر[ةة]?)?|عشر))?(?!\w)"
     r"(?:" + _UNIT + r")?"
@@ -177,7 +210,9 @@ def _found(kind: str, sentence: str, unit: bool, lead: bool) -> list[tuple[int, 
     # a year is a date, not a count: "3,500,000 نسمة حسب إحصاء 2010" holds one number
     # ("في عام 2010", "2010." alone); a bare year-like number with a word after it counts ("1500 نسمة")
     years = {
-        (m.start("year"), m.end("year")): m.end() - _start(m, False) > m.end("year") - m.start("year")
+        (m.start("year"), m.end("year")): bool(
+            (sentence[_start(m, False) : m.start("year")] + sentence[m.end("year") : m.end()]).strip(" وبلفـ")
+        )
         for m in _DATE.finditer(sentence)
         if m.group("year")
     }
@@ -198,13 +233,36 @@ def _found(kind: str, sentence: str, unit: bool, lead: bool) -> list[tuple[int, 
     return out
 
 
+def _widen(text: str, s: int, e: int, lo: int, hi: int, before: int, after: int) -> tuple[int, int]:
+    """text[s:e] with `before` words before it and `after` words after it, within text[lo:hi]."""
+    for _ in range(before):
+        m = re.search(r"\S+\s*$", text[lo:s].rstrip(" ،,;؛:") + " ") if s > lo else None
+        if m is None or not text[lo:s].strip():
+            break
+        s = lo + len(text[lo:s].rstrip()) - len(text[lo:s].rstrip().split()[-1])
+    for _ in range(after):
+        rest = text[e:hi]
+        m = re.match(r"\s+[^\s،,;؛:.]+", rest)
+        if m is None:
+            break
+        e += m.end()
+    return s, e
+
+
 def typed_phrase(
-    question: str, text: str, start: int, end: int, unit: bool = True, lead: bool = True
+    question: str,
+    text: str,
+    start: int,
+    end: int,
+    unit: bool = True,
+    lead: bool = True,
+    before: int = 0,
+    after: int = 0,
 ) -> Phrase | None:
     """The one phrase of text[start:end] of the type the question asks for and does not already hold;
     None when the question is not a date or number question, or when there are none or several."""
     kind = typed_kind(question)
-    if kind is None:
+    if kind is None or end - start > MAX_CHARS:
         return None
     asked = _numbers_in(question)
     phrases = [(s, e) for s, e, value in _found(kind, text[start:end], unit, lead) if value not in asked]
@@ -215,4 +273,5 @@ def typed_phrase(
     # trailing separators and the space before them are not part of the phrase
     trimmed = piece.rstrip(" ،,.;؛:)(")
     lead_space = len(piece) - len(piece.lstrip())
-    return Phrase(start + s + lead_space, start + s + len(trimmed), kind)
+    lo, hi = _widen(text, start + s + lead_space, start + s + len(trimmed), start, end, before, after)
+    return Phrase(lo, hi, kind)
