@@ -195,3 +195,17 @@ def test_http_date_question_is_answered_by_the_year_with_document_offsets(
     assert _quote(content) == "في 30 نوفمبر 2007" == cites[0]["quote"]
     # the citation's offsets are the phrase's offsets in the stored document
     assert text[cites[0]["start"] : cites[0]["end"]] == "في 30 نوفمبر 2007"
+
+
+@pytest.mark.parametrize(("setting", "expected"), [(None, True), ("false", False), ("true", True)])
+def test_the_typed_step_is_switched_by_knowledge_answer_typed(
+    tmp_path: Path, setting: str | None, expected: bool
+) -> None:
+    """`[knowledge] answer_typed` reaches the grounded answers the chat route serves; on by default."""
+    from siyada.api.app import create_app
+    from siyada.config import load_settings
+
+    if setting is not None:
+        (tmp_path / "siyada.toml").write_text(f"[knowledge]\nanswer_typed = {setting}\n", encoding="utf-8")
+    app = create_app(load_settings(tmp_path))
+    assert app.state.grounded.typed is expected
