@@ -52,8 +52,18 @@ _MORE_CUES: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 
+# a second question joined to the first ("كم عاش ابن خلدون وأين دفن؟"): one phrase cannot answer both
+_TWO_QUESTIONS = re.compile(
+    r"(?i)\sو(?:أين|متى|كم|من|ماذا|لماذا|كيف|ما)\s|\band (?:where|when|who|how|what|why)\b|"
+    r"\bet (?:où|quand|qui|comment|pourquoi|combien)\b"
+)
+
+
 def typed_kind(question: str) -> str | None:
-    """ "date" or "number" when the question asks for one; None otherwise (a name, a place, a reason)."""
+    """ "date" or "number" when the question asks for one; None otherwise (a name, a place, a reason,
+    or two questions in one)."""
+    if _TWO_QUESTIONS.search(question):
+        return None
     kind = question_type(question)
     if kind in ("date", "number"):
         return kind
@@ -79,7 +89,10 @@ _MONTH = (
 # one-letter Arabic proclitics a number may carry ("و1990", "بـ104", "لعام")
 _PRE = r"(?:[وبلف]ـ?)?"
 # the preposition before a date or a count is often part of the answer as written ("في عام 1947")
-_LEAD = r"(?:(?:في|فى|منذ|حتى|خلال|in|since|en|depuis|dès)\s+)?"
+_LEAD = (
+    r"(?:(?:في|فى|منذ|حتى|خلال|(?:بدء|ابتداء)[\u064b-\u0652]*ا?[\u064b-\u0652]*\s+من|"
+    r"in|since|en|depuis|dès)\s+)?"
+)
 _ERA = r"(?:\s*(?:م|هـ|ه|ق\.?\s?م|ميلادي[ةه]?|للميلاد|هجري[ةه]?|BC|AD|av\. J\.-C\.|apr\. J\.-C\.)(?!\w))?"
 _DATE = re.compile(
     r"(?i)(?<!\w)(?P<lead>" + _LEAD + r")"
@@ -99,6 +112,10 @@ _DATE = re.compile(
     + _LEAD
     + r")"
     + _PRE
+    # a part of a century is the answer as written ("حتى الربع الثاني من القرن التاسع عشر")
+    + r"(?:(?:الربع|النصف|الثلث)\s+"
+    + _WORD
+    + r"\s+من\s+|(?:أوائل|أواخر|منتصف|بداية|نهاية|أواسط|مطلع)\s+)?"
     + r"(?:القرن|century|siècle)\s+"
     + _WORD
     + r"(?:\s+عشر)?(?:\s+(?:الميلادي|الهجري|قبل الميلاد))?"
@@ -116,6 +133,12 @@ _BOUND = (
     r"more\s+than|less\s+than|about|over|under|up\s+to|nearly|almost|approximately|around|every|au\s+moins|"
     r"au\s+plus|plus\s+de|moins\s+de|environ|près\s+de|jusqu'à|jusqu’à|chaque|tous\s+les)\s+)?"
 )
+_COUNTS = (
+    r"(?:اثنين|اثنان|اثنتين|ثلاثة|ثلاث|أربعة|أربع|خمسة|خمس|ستة|سبعة|سبع|ثمانية|ثماني|ثمان|تسعة|تسع|"
+    r"عشرة|عشرين|عشرون|ثلاثين|ثلاثون|أربعين|أربعون|خمسين|خمسون|ستين|سبعين|ثمانين|تسعين|مئة|مائة|"
+    r"two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|"
+    r"deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|vingt|trente|cent)"
+)
 # the word after a number is its unit or counted noun ("12 كيلومترا", "30 jours") unless it is a
 # function word or a conjunction-led word ("38 وهو")
 _UNIT = (
@@ -124,6 +147,12 @@ _UNIT = (
     + _WORD
     # an Arabic nisba adjective after the noun belongs to it ("30 مليون جنيه إسترليني", "خمس دول أوروبية")
     + r"(?:\s+(?!و)[^\W\d_]\w*(?:ي|ية|يه)[\u064b-\u0652]*(?!\w))?"
+    # a noun coordinated with it ("100,000 تاجر وبائع"), not a second count ("22 مقاطعة وخمس مناطق")
+    + r"(?:\s+و(?!"
+    + _COUNTS
+    + r")"
+    + _WORD
+    + r")?"
     # an approximation after the count ("أربع مرات تقريبا")
     + r"(?:\s+(?:تقريبا|تقريبًا|تقريباً|approximately|environ))?)"
 )
@@ -134,7 +163,7 @@ _NUMBER = re.compile(
     + _LEAD
     + r")"
     + _BOUND
-    + r"(?:(?:بين|between|entre|from)\s+)?"
+    + r"(?:(?:ما\s+)?(?:بين|between|entre|from)\s+(?:عامي\s+|سنتي\s+)?)?"
     + _PRE
     + r"(?P<num>"
     + _NUM
@@ -146,12 +175,6 @@ _NUMBER = re.compile(
     + r"|"
     + _UNIT
     + r")?"
-)
-_COUNTS = (
-    r"(?:اثنين|اثنان|اثنتين|ثلاثة|ثلاث|أربعة|أربع|خمسة|خمس|ستة|سبعة|سبع|ثمانية|ثماني|ثمان|تسعة|تسع|"
-    r"عشرة|عشرين|عشرون|ثلاثين|ثلاثون|أربعين|أربعون|خمسين|خمسون|ستين|سبعين|ثمانين|تسعين|مئة|مائة|"
-    r"two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|"
-    r"deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|vingt|trente|cent)"
 )
 # number words ("مرتين", "ستة وسبعين عاما", "ثلاثة أيام"): a count the digits miss. "عشر" after an
 # ordinal ("القرن التاسع عشر") is no count.
