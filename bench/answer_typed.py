@@ -130,10 +130,10 @@ def main() -> None:
         cases = [c for c in cases if c["task"] in set(a.tasks.split(","))]
     rows = chosen(cases, a.cache)
 
-    def on(scope: str, unit: bool = True, lead: bool = True, before: int = 0) -> Step:
+    def on(scope: str, unit: bool = True, lead: bool = True) -> Step:
         def step(q: str, text: str, s: int, e: int, ss: int, se: int) -> tuple[int, int] | None:
             lo, hi = (s, e) if scope == "candidate" else (ss, se)
-            p = typed_phrase(q, text, lo, hi, unit=unit, lead=lead, before=before)
+            p = typed_phrase(q, text, lo, hi, unit, lead)
             return (p.start, p.end) if p else None
 
         return step
@@ -144,7 +144,6 @@ def main() -> None:
         _table(f"typed {scope}", score(rows, on(scope)))
     _table("candidate, no unit word", score(rows, on("candidate", unit=False)))
     _table("candidate, no preposition", score(rows, on("candidate", lead=False)))
-    _table("candidate, + 1 word before", score(rows, on("candidate", before=1)))
     if a.show:
         step = on("candidate")
         shown: dict[str, int] = {}

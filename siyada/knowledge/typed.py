@@ -256,22 +256,6 @@ def _found(kind: str, sentence: str, unit: bool, lead: bool) -> list[tuple[int, 
     return out
 
 
-def _widen(text: str, s: int, e: int, lo: int, hi: int, before: int, after: int) -> tuple[int, int]:
-    """text[s:e] with `before` words before it and `after` words after it, within text[lo:hi]."""
-    for _ in range(before):
-        m = re.search(r"\S+\s*$", text[lo:s].rstrip(" ،,;؛:") + " ") if s > lo else None
-        if m is None or not text[lo:s].strip():
-            break
-        s = lo + len(text[lo:s].rstrip()) - len(text[lo:s].rstrip().split()[-1])
-    for _ in range(after):
-        rest = text[e:hi]
-        m = re.match(r"\s+[^\s،,;؛:.]+", rest)
-        if m is None:
-            break
-        e += m.end()
-    return s, e
-
-
 def typed_phrase(
     question: str,
     text: str,
@@ -279,8 +263,6 @@ def typed_phrase(
     end: int,
     unit: bool = True,
     lead: bool = True,
-    before: int = 0,
-    after: int = 0,
 ) -> Phrase | None:
     """The one phrase of text[start:end] of the type the question asks for and does not already hold;
     None when the question is not a date or number question, or when there are none or several."""
@@ -296,5 +278,4 @@ def typed_phrase(
     # trailing separators and the space before them are not part of the phrase
     trimmed = piece.rstrip(" ،,.;؛:)(")
     lead_space = len(piece) - len(piece.lstrip())
-    lo, hi = _widen(text, start + s + lead_space, start + s + len(trimmed), start, end, before, after)
-    return Phrase(lo, hi, kind)
+    return Phrase(start + s + lead_space, start + s + len(trimmed), kind)
