@@ -131,6 +131,7 @@ def run_task(
     trim: bool = False,
     reader: bool | None = None,
     abstain_threshold: float | None = None,
+    typed: bool | None = None,
 ) -> dict[str, Any]:
     from siyada.governance.tenants import create_tenant
     from siyada.knowledge.grounding import extractive_answer
@@ -153,6 +154,8 @@ def run_task(
         extra["reader"] = reader
     if abstain_threshold is not None:
         extra["abstain_threshold"] = abstain_threshold
+    if typed is not None:
+        extra["typed"] = typed
     blob = "\n".join(
         json.dumps({"text": p, "paragraph": i}, ensure_ascii=False) for i, p in enumerate(paragraphs)
     )
@@ -232,6 +235,11 @@ def main() -> None:
         action=argparse.BooleanOptionalAction,
         help="localise the answer inside the sentence with the reader (default: grounding.READER)",
     )
+    ap.add_argument(
+        "--typed",
+        action=argparse.BooleanOptionalAction,
+        help="a date or number question gets its one date or number phrase (default: grounding.TYPED)",
+    )
     ap.add_argument("--cache", type=Path, default=ROOT / "bench" / "results" / "cache")
     a = ap.parse_args()
     folders = sorted(p for p in a.tasks_dir.iterdir() if (p / "squad.json").exists())
@@ -250,6 +258,7 @@ def main() -> None:
             a.trim,
             a.reader,
             a.abstain_threshold,
+            a.typed,
         )
         rows += [{"task": folder.name, **r} for r in results[folder.name].pop("_rows")]
     print(
