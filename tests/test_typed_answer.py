@@ -82,6 +82,13 @@ def test_a_french_number_question_gets_the_number_with_its_unit_and_bound() -> N
     text = "La conservation des données ne peut pas dépasser plus de 5 ans après le départ du salarié."
     content, _ = _answer("Combien de temps la conservation des données peut-elle durer ?", text)
     assert _quote(content) == "plus de 5 ans"
+    # a qualifier after the unit changes what is counted: it stays ("ouvrables", "مربعا")
+    text = "Le certificat est délivré dans un délai de trois jours ouvrables après l'enquête de l'agent."
+    content, _ = _answer("Quel est le délai de délivrance du certificat ?", text)
+    assert _quote(content) == "trois jours ouvrables"
+    text = "بلغت مساحة الغابات المزالة 8.646 ميلاً مربّعاً سنويا خلال تلك الفترة."
+    p = typed_phrase("ما مساحة الغابات المزالة؟", text, 0, len(text))
+    assert p is not None and text[p.start : p.end] == "8.646 ميلاً مربّعاً"
 
 
 def test_an_english_question_over_an_arabic_passage_gets_the_arabic_number_isolated() -> None:

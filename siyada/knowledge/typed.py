@@ -144,7 +144,12 @@ _COUNTS = (
 _UNIT = (
     r"(?P<unit>\s+(?!(?:في|من|إلى|الى|على|عن|عند|حتى|منذ|and|in|of|to|at|on|by|et|de|du|des|à|en|au|the|"
     r"le|la|les|a|an|or|ou|أو|قبل|بعد)(?!\w))(?!و)"
+    # a qualifier before the unit ("30 working days", "8 square miles")
+    + r"(?:(?:working|business|calendar|consecutive|full|clear|square|cubic)\s+)?"
     + _WORD
+    # one after it changes what is counted ("trois jours ouvrables", "8.646 ميلا مربعا")
+    + r"(?:\s+(?:ouvrables|ouvrés|ouvres|calendaires|francs|pleins|consécutifs|consecutifs|carrés|carres|"
+    r"cubes|مرب\u0651?ع[ةاه]?|مك\u0651?عب[ةاه]?)[\u064b-\u0652]*(?!\w))?"
     # an Arabic nisba adjective after the noun belongs to it ("30 مليون جنيه إسترليني", "خمس دول أوروبية")
     + r"(?:\s+(?!و)[^\W\d_]\w*(?:ي|ية|يه)[\u064b-\u0652]*(?!\w))?"
     # a noun coordinated with it ("100,000 تاجر وبائع"), not a second count ("22 مقاطعة وخمس مناطق")
