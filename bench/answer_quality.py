@@ -169,6 +169,7 @@ def run_task(
     trim: bool = False,
     reader: bool | None = None,
     abstain_threshold: float | None = None,
+    typed: bool | None = None,
     own_only: bool = False,
 ) -> dict[str, Any]:
     from siyada.governance.tenants import create_tenant
@@ -192,6 +193,8 @@ def run_task(
         extra["reader"] = reader
     if abstain_threshold is not None:
         extra["abstain_threshold"] = abstain_threshold
+    if typed is not None:
+        extra["typed"] = typed
     blob = "\n".join(
         json.dumps({"text": p, "paragraph": i}, ensure_ascii=False) for i, p in enumerate(paragraphs)
     )
@@ -273,6 +276,11 @@ def main() -> None:
         help="localise the answer inside the sentence with the reader (default: grounding.READER)",
     )
     ap.add_argument(
+        "--typed",
+        action=argparse.BooleanOptionalAction,
+        help="a date or number question gets its one date or number phrase (default: grounding.TYPED)",
+    )
+    ap.add_argument(
         "--own-only",
         action="store_true",
         help="abstention: leave out the own paragraph only, not those that repeat its answering sentence",
@@ -295,6 +303,7 @@ def main() -> None:
             a.trim,
             a.reader,
             a.abstain_threshold,
+            a.typed,
             a.own_only,
         )
         rows += [{"task": folder.name, **r} for r in results[folder.name].pop("_rows")]

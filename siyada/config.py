@@ -187,6 +187,11 @@ class KnowledgeConfig(_Strict):
     # (0.73 -> 0.64, docs/benchmarks.md "Fifth round, reader"); a whole sentence that answers serves a
     # clerk better.
     answer_reader: bool = False
+    # A date or number question (متى / كم / في أي عام, quand / combien, when / how many) whose chosen
+    # sentence holds exactly one date or number phrase the question does not hold gets that phrase as
+    # the quote (siyada.knowledge.typed; docs/benchmarks.md "Seventh round, typed answers"); false keeps
+    # the whole sentence or clause.
+    answer_typed: bool = True
     # With an embedder (the usual case) abstention is decided by a calibrated model instead
     # (siyada.knowledge.abstain): "not found" when its probability that the passages do not hold the
     # answer is above this; unset, the threshold fitted on dev with the model (siyada/data/abstain.json).

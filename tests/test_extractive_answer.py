@@ -39,8 +39,9 @@ def extractive_answer(
     question: str, hits: list[dict[str, Any]], min_evidence: float = 0.0
 ) -> tuple[str, list[dict[str, Any]]]:
     """Without an embedder the evidence is lexical only; extraction tests do not abstain. The sentence
-    choice is tested here, without the reader's window inside it (tests/test_reader.py)."""
-    return grounding.extractive_answer(question, hits, min_evidence=min_evidence, reader=False)
+    choice is tested here, without the reader's window inside it (tests/test_reader.py) nor the typed
+    phrase (tests/test_typed_answer.py)."""
+    return grounding.extractive_answer(question, hits, min_evidence=min_evidence, reader=False, typed=False)
 
 
 def _quote(content: str) -> str:

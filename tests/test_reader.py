@@ -175,7 +175,7 @@ def test_reader_quotes_a_few_words_of_its_sentence_framed_and_cited(reader: obje
 
     question = "ما هي مدة حفظ الوثائق في الأرشيف الإداري؟"
     content, cites = grounding.extractive_answer(
-        question, [_archives_hit()], min_evidence=0.0, reader=True, reader_min_mass=0.0
+        question, [_archives_hit()], min_evidence=0.0, reader=True, reader_min_mass=0.0, typed=False
     )
     assert content.startswith("حسب [1]: \u2068") and content.endswith("\n\n[1] \u2068archives.txt\u2069")
     assert content.count("\u2068") == content.count("\u2069") == 2
@@ -188,7 +188,9 @@ def test_reader_quotes_a_few_words_of_its_sentence_framed_and_cited(reader: obje
     assert widest is not None and "عشر سنوات" in sentence[widest.start : widest.end]
     # the citation is exactly the quoted text, in document offsets
     assert cites[0]["quote"] == quote == ARCHIVES[cites[0]["start"] - 100 : cites[0]["end"] - 100]
-    plain, _ = grounding.extractive_answer(question, [_archives_hit()], min_evidence=0.0, reader=False)
+    plain, _ = grounding.extractive_answer(
+        question, [_archives_hit()], min_evidence=0.0, reader=False, typed=False
+    )
     assert len(plain.split()) > len(content.split())
 
 
@@ -196,10 +198,12 @@ def test_an_unsure_reader_leaves_the_sentence(reader: object) -> None:
     from siyada.knowledge import grounding
 
     question = "ما هي مدة حفظ الوثائق في الأرشيف الإداري؟"
-    plain = grounding.extractive_answer(question, [_archives_hit()], min_evidence=0.0, reader=False)
+    plain = grounding.extractive_answer(
+        question, [_archives_hit()], min_evidence=0.0, reader=False, typed=False
+    )
     # no window can hold more than all the probability: the reader is never sure enough here
     unsure = grounding.extractive_answer(
-        question, [_archives_hit()], min_evidence=0.0, reader=True, reader_min_mass=1.01
+        question, [_archives_hit()], min_evidence=0.0, reader=True, reader_min_mass=1.01, typed=False
     )
     assert unsure == plain
     # the reader's abstention is the extractor's: weak evidence still says "not found"
@@ -215,7 +219,12 @@ def test_reader_reads_a_bounded_window_of_a_huge_sentence(reader: object) -> Non
     huge = "تحفظ الوثائق لمدة عشر سنوات " * 20_000 + "."  # one 560,000-character sentence
     assert context(huge, 0, len(huge)) == (0, MAX_CONTEXT_CHARS)
     content, cites = grounding.extractive_answer(
-        "ما هي مدة حفظ الوثائق؟", [_archives_hit(huge)], min_evidence=0.0, reader=True, reader_min_mass=0.0
+        "ما هي مدة حفظ الوثائق؟",
+        [_archives_hit(huge)],
+        min_evidence=0.0,
+        reader=True,
+        reader_min_mass=0.0,
+        typed=False,
     )
     tok = reader.tokenizer  # type: ignore[attr-defined]
     assert tok.last_lookups <= (MAX_CONTEXT_CHARS + 1) * tok.vocabulary.max_piece_bytes  # what it read

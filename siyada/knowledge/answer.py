@@ -19,7 +19,14 @@ from siyada.gateway.router import close_quietly
 from siyada.gateway.service import Gateway
 from siyada.governance.keys import Principal
 from siyada.knowledge.extract import Embed
-from siyada.knowledge.grounding import MIN_EVIDENCE, READER, cited_in, extractive_answer, grounded_messages
+from siyada.knowledge.grounding import (
+    MIN_EVIDENCE,
+    READER,
+    TYPED,
+    cited_in,
+    extractive_answer,
+    grounded_messages,
+)
 from siyada.knowledge.service import Knowledge
 
 EXTENSION_FIELDS = ("collections", "answer_mode", "retrieval")
@@ -49,6 +56,7 @@ class GroundedChat:
         min_evidence: float = MIN_EVIDENCE,
         reader: bool = READER,
         abstain_threshold: float | None = None,
+        typed: bool = TYPED,
     ) -> None:
         self.gateway = gateway
         self.knowledge = knowledge
@@ -56,6 +64,7 @@ class GroundedChat:
         self.min_evidence = min_evidence
         self.reader = reader
         self.abstain_threshold = abstain_threshold  # None: the calibrated one (siyada.knowledge.abstain)
+        self.typed = typed  # a date or number question gets its one date or number phrase (typed.py)
 
     def _embed(self) -> Embed | None:
         """The default collection model's embedder, for the e5 evidence of the extractive answer."""
@@ -105,6 +114,7 @@ class GroundedChat:
                 self.min_evidence,
                 reader=self.reader,
                 abstain_threshold=self.abstain_threshold,
+                typed=self.typed,
             )
             if stream:
                 return _extractive_stream(body["model"], content, citations), self.LOCAL_PROVIDER

@@ -18,12 +18,15 @@ from siyada.knowledge import abstain
 from siyada.knowledge.extract import Embed, evidence, question_words, rank_candidates, shorten, strip_markup
 from siyada.knowledge.reading import MIN_MASS, read_sentence, shortest_window
 from siyada.knowledge.spans import trim_edges
+from siyada.knowledge.typed import typed_phrase
 from siyada.lang.analysis import index_terms, latin_language, query_terms
 from siyada.lang.sentences import sentence_spans
 
 _MARKER = re.compile(r"\[(\d{1,2})\]")
 MIN_EVIDENCE = 0.92  # [knowledge] answer_min_evidence: abstention without an embedder (lexical only)
 READER = False  # [knowledge] answer_reader: quote the reader's words inside the chosen sentence (reading.py)
+# [knowledge] answer_typed: a date or number question gets its one date or number phrase (typed.py)
+TYPED = True
 CHARS_PER_TOKEN = 3  # conservative for Arabic and French with small-vocabulary tokenizers
 
 
@@ -134,6 +137,7 @@ def extractive_answer(
     trim: bool = False,
     reader_min_mass: float = MIN_MASS,
     abstain_threshold: float | None = None,
+    typed: bool = TYPED,
 ) -> tuple[str, list[dict[str, Any]]]:
     """The text that best answers the question, markup stripped, isolated, cited [1] in a frame in the
     question's language: the best sentence or clause, or with `reader` (when its weights are installed
@@ -142,7 +146,9 @@ def extractive_answer(
     the calibrated probability that the passages do not hold the answer exceeds `abstain_threshold`
     (None: the calibrated threshold; siyada.knowledge.abstain) or, without an embedder, when the
     lexical evidence is below `min_evidence`. `trim` (instead of the reader) cuts the question's own
-    words off the quote's edges (off by default: it costs `contains`, docs/benchmarks.md, third round)."""
+    words off the quote's edges (off by default: it costs `contains`, docs/benchmarks.md, third round).
+    With `typed`, a date or number question whose chosen sentence holds exactly one date or number
+    phrase that the question does not hold gets that phrase (siyada.knowledge.typed) before the reader."""
     ranked = rank_candidates(question, hits, embed)
     if not ranked or (embed is None and evidence(ranked[0], question, False) < min_evidence):
         return not_found(question, hits), []
@@ -165,7 +171,10 @@ def extractive_answer(
     if trim:
         terms: set[str] = set().union(*question_words(question))
         start, end = trim_edges(chunk_text, start, end, terms)
-    if reader and not trim:  # the reader's few words inside the chosen sentence, when it is sure of them
+    phrase = typed_phrase(question, chunk_text, start, end) if typed and not trim else None
+    if phrase is not None:
+        start, end = phrase.start, phrase.end
+    elif reader and not trim:  # the reader's few words inside the chosen sentence, when it is sure of them
         read = read or read_sentence(question, chunk_text, sentence)
         found = (
             shortest_window(chunk_text, sentence, read[0], read[1], min_mass=reader_min_mass)
