@@ -235,6 +235,7 @@ def main() -> None:
             sys.exit(f"refusing: {path} holds held-out questions (odd-numbered paragraphs)")
         got = rows(cases)
         if kept is not None:
+            kept.parent.mkdir(parents=True, exist_ok=True)
             kept.write_bytes(pickle.dumps(got))
         r += got
     if reader:  # stale once the reader's weights change: delete --reads then
