@@ -2,7 +2,7 @@
 the extractive answer of `POST /v1/chat/completions` with `collections`.
 
     .venv/bin/python bench/answer_quality.py [TASKS_DIR] --json OUT [--limit N] [--tasks a,b]
-                                             [--split dev|test|all] [--rows ROWS.jsonl]
+                                             [--split dev|test|all] [--rows ROWS.jsonl] [--choices N]
 
 TASKS_DIR (default ../shared/data/answers) holds one folder per task with `squad.json` (SQuAD 1.1) and,
 for cross-language tasks, `questions.json` (same structure and order; its questions replace those of
@@ -131,6 +131,7 @@ def run_task(
     trim: bool = False,
     reader: bool | None = None,
     abstain_threshold: float | None = None,
+    choices: int | None = None,
 ) -> dict[str, Any]:
     from siyada.governance.tenants import create_tenant
     from siyada.knowledge.grounding import extractive_answer
@@ -153,6 +154,8 @@ def run_task(
         extra["reader"] = reader
     if abstain_threshold is not None:
         extra["abstain_threshold"] = abstain_threshold
+    if choices is not None:
+        extra["choices"] = choices
     blob = "\n".join(
         json.dumps({"text": p, "paragraph": i}, ensure_ascii=False) for i, p in enumerate(paragraphs)
     )
@@ -232,6 +235,9 @@ def main() -> None:
         action=argparse.BooleanOptionalAction,
         help="localise the answer inside the sentence with the reader (default: grounding.READER)",
     )
+    ap.add_argument(
+        "--choices", type=int, help="sentences the reader reads to choose the quote (default: choice.CHOICES)"
+    )
     ap.add_argument("--cache", type=Path, default=ROOT / "bench" / "results" / "cache")
     a = ap.parse_args()
     folders = sorted(p for p in a.tasks_dir.iterdir() if (p / "squad.json").exists())
@@ -250,6 +256,7 @@ def main() -> None:
             a.trim,
             a.reader,
             a.abstain_threshold,
+            a.choices,
         )
         rows += [{"task": folder.name, **r} for r in results[folder.name].pop("_rows")]
     print(

@@ -18,6 +18,7 @@ from siyada import telemetry
 from siyada.gateway.router import close_quietly
 from siyada.gateway.service import Gateway
 from siyada.governance.keys import Principal
+from siyada.knowledge.choice import CHOICES
 from siyada.knowledge.extract import Embed
 from siyada.knowledge.grounding import MIN_EVIDENCE, READER, cited_in, extractive_answer, grounded_messages
 from siyada.knowledge.service import Knowledge
@@ -49,6 +50,7 @@ class GroundedChat:
         min_evidence: float = MIN_EVIDENCE,
         reader: bool = READER,
         abstain_threshold: float | None = None,
+        choices: int = CHOICES,
     ) -> None:
         self.gateway = gateway
         self.knowledge = knowledge
@@ -56,6 +58,7 @@ class GroundedChat:
         self.min_evidence = min_evidence
         self.reader = reader
         self.abstain_threshold = abstain_threshold  # None: the calibrated one (siyada.knowledge.abstain)
+        self.choices = choices  # sentences the reader reads to choose the quote (siyada.knowledge.choice)
 
     def _embed(self) -> Embed | None:
         """The default collection model's embedder, for the e5 evidence of the extractive answer."""
@@ -105,6 +108,7 @@ class GroundedChat:
                 self.min_evidence,
                 reader=self.reader,
                 abstain_threshold=self.abstain_threshold,
+                choices=self.choices,
             )
             if stream:
                 return _extractive_stream(body["model"], content, citations), self.LOCAL_PROVIDER
