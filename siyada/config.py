@@ -187,9 +187,10 @@ class KnowledgeConfig(_Strict):
     # (0.73 -> 0.64, docs/benchmarks.md "Fifth round, reader"); a whole sentence that answers serves a
     # clerk better.
     answer_reader: bool = False
-    # The reader reads the extractor's best this-many sentences and has a say in which is quoted
-    # (siyada.knowledge.choice): English -> Arabic dev `contains` 0.60 -> 0.67 (docs/benchmarks.md,
-    # "Seventh round"); each is one reader pass of ~120 tokens. 0 or 1: the extractor's choice alone.
+    # For a question in another script than the passages (English over Arabic), the reader reads the
+    # extractor's best this-many sentences and has a say in which is quoted (siyada.knowledge.choice):
+    # English -> Arabic dev `contains` 0.60 -> 0.67 (docs/benchmarks.md, "Seventh round"); each is one
+    # reader pass of ~120 tokens. 0 or 1: the extractor's choice alone.
     answer_reader_choice: int = Field(default=3, ge=0, le=5)
     # With an embedder (the usual case) abstention is decided by a calibrated model instead
     # (siyada.knowledge.abstain): "not found" when its probability that the passages do not hold the

