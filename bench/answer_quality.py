@@ -236,7 +236,7 @@ def main() -> None:
         help="localise the answer inside the sentence with the reader (default: grounding.READER)",
     )
     ap.add_argument(
-        "--choices", type=int, help="sentences the reader reads to choose the quote (default: choice.CHOICES)"
+        "--choices", type=int, help="sentences the reader reads to choose the quote (default 0: off; 3 on)"
     )
     ap.add_argument("--cache", type=Path, default=ROOT / "bench" / "results" / "cache")
     a = ap.parse_args()

@@ -18,7 +18,7 @@ from siyada import telemetry
 from siyada.gateway.router import close_quietly
 from siyada.gateway.service import Gateway
 from siyada.governance.keys import Principal
-from siyada.knowledge.choice import CHOICES
+from siyada.knowledge.choice import DEFAULT
 from siyada.knowledge.extract import Embed
 from siyada.knowledge.grounding import MIN_EVIDENCE, READER, cited_in, extractive_answer, grounded_messages
 from siyada.knowledge.service import Knowledge
@@ -50,7 +50,7 @@ class GroundedChat:
         min_evidence: float = MIN_EVIDENCE,
         reader: bool = READER,
         abstain_threshold: float | None = None,
-        choices: int = CHOICES,
+        choices: int = DEFAULT,
     ) -> None:
         self.gateway = gateway
         self.knowledge = knowledge

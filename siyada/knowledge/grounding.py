@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from siyada.knowledge import abstain
-from siyada.knowledge.choice import CHOICES, Key, Read, choose, read_best
+from siyada.knowledge.choice import DEFAULT, Key, Read, choose, read_best
 from siyada.knowledge.extract import (
     Candidate,
     Embed,
@@ -143,7 +143,7 @@ def extractive_answer(
     trim: bool = False,
     reader_min_mass: float = MIN_MASS,
     abstain_threshold: float | None = None,
-    choices: int = CHOICES,
+    choices: int = DEFAULT,
 ) -> tuple[str, list[dict[str, Any]]]:
     """The text that best answers the question, markup stripped, isolated, cited [1] in a frame in the
     question's language: the best sentence or clause, or with `reader` (when its weights are installed
@@ -154,7 +154,7 @@ def extractive_answer(
     lexical evidence is below `min_evidence`. `trim` (instead of the reader) cuts the question's own
     words off the quote's edges (off by default: it costs `contains`, docs/benchmarks.md, third round).
     With an embedder and the reader's weights, the reader reads the `choices` best sentences and has a
-    say in which is quoted (siyada.knowledge.choice; 0 or 1: the extractor's choice alone)."""
+    say in which is quoted (siyada.knowledge.choice; 0, the default, or 1: the extractor's choice alone)."""
     ranked = rank_candidates(question, hits, embed)
     if not ranked or (embed is None and evidence(ranked[0], question, False) < min_evidence):
         return not_found(question, hits), []
