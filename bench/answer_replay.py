@@ -125,7 +125,7 @@ def main() -> None:
             for p in ("top1", "top3", "lost")
         ]
         print(f"{task:<16} {m['n']:>4} {m['contains']:>8.3f}   " + " | ".join(parts))
-    print(f"{ms:.0f} ms / question (extractive answer twice, cached e5); settings: {a.set or 'default'}")
+    print(f"{ms:.0f} ms / question (the answer and the diagnosis, cached e5); settings: {a.set or 'default'}")
     print("outcomes:", dict(Counter((r["task"], r["where"], r["contains"]) for r in rows)), file=sys.stderr)
     if a.json:
         a.json.write_text(json.dumps({"settings": a.set, "tasks": result}, indent=2))
