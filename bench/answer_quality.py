@@ -2,7 +2,7 @@
 the extractive answer of `POST /v1/chat/completions` with `collections`.
 
     .venv/bin/python bench/answer_quality.py [TASKS_DIR] --json OUT [--limit N] [--tasks a,b]
-                                             [--split dev|test|all] [--rows ROWS.jsonl]
+                                             [--split dev|test|all] [--rows ROWS.jsonl] [--choices N]
 
 TASKS_DIR (default ../shared/data/answers) holds one folder per task with `squad.json` (SQuAD 1.1) and,
 for cross-language tasks, `questions.json` (same structure and order; its questions replace those of
@@ -171,6 +171,7 @@ def run_task(
     abstain_threshold: float | None = None,
     typed: bool | None = None,
     own_only: bool = False,
+    choices: int | None = None,
 ) -> dict[str, Any]:
     from siyada.governance.tenants import create_tenant
     from siyada.knowledge.grounding import extractive_answer
@@ -195,6 +196,8 @@ def run_task(
         extra["abstain_threshold"] = abstain_threshold
     if typed is not None:
         extra["typed"] = typed
+    if choices is not None:
+        extra["choices"] = choices
     blob = "\n".join(
         json.dumps({"text": p, "paragraph": i}, ensure_ascii=False) for i, p in enumerate(paragraphs)
     )
@@ -285,6 +288,9 @@ def main() -> None:
         action="store_true",
         help="abstention: leave out the own paragraph only, not those that repeat its answering sentence",
     )
+    ap.add_argument(
+        "--choices", type=int, help="sentences the reader reads to choose the quote (default 0: off; 3 on)"
+    )
     ap.add_argument("--cache", type=Path, default=ROOT / "bench" / "results" / "cache")
     a = ap.parse_args()
     folders = sorted(p for p in a.tasks_dir.iterdir() if (p / "squad.json").exists())
@@ -305,6 +311,7 @@ def main() -> None:
             a.abstain_threshold,
             a.typed,
             a.own_only,
+            a.choices,
         )
         rows += [{"task": folder.name, **r} for r in results[folder.name].pop("_rows")]
     print(

@@ -192,6 +192,11 @@ class KnowledgeConfig(_Strict):
     # the quote (siyada.knowledge.typed; docs/benchmarks.md "Seventh round, typed answers"); false keeps
     # the whole sentence or clause.
     answer_typed: bool = True
+    # For a question in another script than the passages (English over Arabic), the reader reads the
+    # extractor's best this-many sentences (3 when on) and has a say in which is quoted
+    # (siyada.knowledge.choice); each is one reader pass of ~120 tokens. Off (0) by default: English ->
+    # Arabic dev `contains` 0.60 -> 0.67, but held out 0.51 -> 0.49 (docs/benchmarks.md, "Seventh round").
+    answer_reader_choice: int = Field(default=0, ge=0, le=5)
     # With an embedder (the usual case) abstention is decided by a calibrated model instead
     # (siyada.knowledge.abstain): "not found" when its probability that the passages do not hold the
     # answer is above this; unset, the threshold fitted on dev with the model (siyada/data/abstain.json).

@@ -272,6 +272,7 @@ def create_app(settings: Settings) -> FastAPI:
         settings.file.knowledge.answer_reader,
         settings.file.knowledge.answer_abstain_threshold,
         settings.file.knowledge.answer_typed,
+        settings.file.knowledge.answer_reader_choice,
     )
     app.state.citizen = Citizen(  # the assistants' widget: anonymous, token-bound, rate-limited
         engine,

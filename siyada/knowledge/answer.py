@@ -18,6 +18,7 @@ from siyada import telemetry
 from siyada.gateway.router import close_quietly
 from siyada.gateway.service import Gateway
 from siyada.governance.keys import Principal
+from siyada.knowledge.choice import DEFAULT
 from siyada.knowledge.extract import Embed
 from siyada.knowledge.grounding import (
     MIN_EVIDENCE,
@@ -57,6 +58,7 @@ class GroundedChat:
         reader: bool = READER,
         abstain_threshold: float | None = None,
         typed: bool = TYPED,
+        choices: int = DEFAULT,
     ) -> None:
         self.gateway = gateway
         self.knowledge = knowledge
@@ -65,6 +67,7 @@ class GroundedChat:
         self.reader = reader
         self.abstain_threshold = abstain_threshold  # None: the calibrated one (siyada.knowledge.abstain)
         self.typed = typed  # a date or number question gets its one date or number phrase (typed.py)
+        self.choices = choices  # sentences the reader reads to choose the quote (siyada.knowledge.choice)
 
     def _embed(self) -> Embed | None:
         """The default collection model's embedder, for the e5 evidence of the extractive answer."""
@@ -115,6 +118,7 @@ class GroundedChat:
                 reader=self.reader,
                 abstain_threshold=self.abstain_threshold,
                 typed=self.typed,
+                choices=self.choices,
             )
             if stream:
                 return _extractive_stream(body["model"], content, citations), self.LOCAL_PROVIDER

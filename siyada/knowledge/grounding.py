@@ -15,7 +15,16 @@ from collections.abc import Sequence
 from typing import Any
 
 from siyada.knowledge import abstain
-from siyada.knowledge.extract import Embed, evidence, question_words, rank_candidates, shorten, strip_markup
+from siyada.knowledge.choice import DEFAULT, Key, Read, choose, read_best
+from siyada.knowledge.extract import (
+    Candidate,
+    Embed,
+    evidence,
+    question_words,
+    rank_candidates,
+    shorten,
+    strip_markup,
+)
 from siyada.knowledge.reading import MIN_MASS, read_sentence, shortest_window
 from siyada.knowledge.spans import trim_edges
 from siyada.knowledge.typed import typed_phrase
@@ -138,6 +147,7 @@ def extractive_answer(
     reader_min_mass: float = MIN_MASS,
     abstain_threshold: float | None = None,
     typed: bool = TYPED,
+    choices: int = DEFAULT,
 ) -> tuple[str, list[dict[str, Any]]]:
     """The text that best answers the question, markup stripped, isolated, cited [1] in a frame in the
     question's language: the best sentence or clause, or with `reader` (when its weights are installed
@@ -148,26 +158,25 @@ def extractive_answer(
     lexical evidence is below `min_evidence`. `trim` (instead of the reader) cuts the question's own
     words off the quote's edges (off by default: it costs `contains`, docs/benchmarks.md, third round).
     With `typed`, a date or number question whose chosen sentence holds exactly one date or number
-    phrase that the question does not hold gets that phrase (siyada.knowledge.typed) before the reader."""
+    phrase that the question does not hold gets that phrase (siyada.knowledge.typed) before the reader.
+    With an embedder and the reader's weights, the reader reads the `choices` best sentences and has a
+    say in which is quoted (siyada.knowledge.choice; 0, the default, or 1: the extractor's choice alone)."""
     ranked = rank_candidates(question, hits, embed)
     if not ranked or (embed is None and evidence(ranked[0], question, False) < min_evidence):
         return not_found(question, hits), []
-    best = ranked[0]
+    reads = read_best(question, hits, ranked, choices) if embed is not None else {}
+    calibration = abstain.load()
+    if embed is not None:  # decided on the extractor's ranking, on which the abstention model was fitted
+        p_none = _p_none(question, hits, ranked[0], reads) if calibration.wants_reader else None
+        if abstain.should_abstain(question, ranked, hits, p_none, abstain_threshold, calibration):
+            return not_found(question, hits), []
+    best = choose(ranked, reads)[0]
     # the citation quotes the stored text verbatim (the candidate's line breaks were unwrapped)
     where, start, end = best.hit, best.start, best.end
     chunk_text: str = hits[where]["chunk"]["text"]
     sentence = (best.sentence_start, best.sentence_start + len(best.sentence))
-    calibration = abstain.load()
-    # one reader pass serves both the abstention model's no-answer feature and the quote
-    read = (
-        read_sentence(question, chunk_text, sentence)
-        if embed is not None and (calibration.wants_reader or (reader and not trim))
-        else None
-    )
-    if embed is not None:
-        p_none = read[1].p_none if read is not None and calibration.wants_reader else None
-        if abstain.should_abstain(question, ranked, hits, p_none, abstain_threshold, calibration):
-            return not_found(question, hits), []
+    chosen = reads.get((best.hit, best.sentence_start))
+    read = (chosen.lo, chosen.scores) if chosen is not None else None
     if trim:
         terms: set[str] = set().union(*question_words(question))
         start, end = trim_edges(chunk_text, start, end, terms)
@@ -197,6 +206,19 @@ def extractive_answer(
     lang = answer_language(question)
     content = FRAMES[lang].format(n=1) + isolate(quote) + "\n\n[1] " + isolate(hit["document"]["name"])
     return content, [cite]
+
+
+def _p_none(
+    question: str, hits: Sequence[dict[str, Any]], first: Candidate, reads: dict[Key, Read]
+) -> float | None:
+    """The reader's no-answer probability for the extractor's best sentence (read once: reused when the
+    sentence choice read it already); None without the reader's weights."""
+    done = reads.get((first.hit, first.sentence_start))
+    if done is not None:
+        return done.scores.p_none
+    span = (first.sentence_start, first.sentence_start + len(first.sentence))
+    got = read_sentence(question, hits[first.hit]["chunk"]["text"], span)
+    return got[1].p_none if got is not None else None
 
 
 def grounded_messages(
