@@ -208,7 +208,11 @@ def test_grounded_extractive_answer_with_verbatim_citations(kn: Server, procedur
     # the quote that answers, framed in Arabic, isolated for bidi text, no Markdown markers
     assert content.startswith("حسب [1]: \u2068") and "**" not in content
     quote = content[content.index("\u2068") + 1 : content.index("\u2069")]
-    assert quote == " ".join(citations[0]["quote"].split()) and len(quote.split()) <= 60
+    # the citation quotes the answer's sentence, the answer's words marked in it
+    (mark,) = citations[0]["highlights"]
+    c = citations[0]
+    marked = c["quote"][mark["start"] - c["start"] : mark["end"] - c["start"]]
+    assert quote == " ".join(marked.split()) and len(quote.split()) <= 60
     _check_citations(kn, citations)
     stream = client.chat.completions.create(
         model="siyada-chat",

@@ -186,8 +186,10 @@ def test_reader_quotes_a_few_words_of_its_sentence_framed_and_cited(reader: obje
     assert quote in sentence and len(quote.split()) == 1
     widest = locate(question, sentence, (0, len(sentence)), words=ANSWER_WORDS)
     assert widest is not None and "عشر سنوات" in sentence[widest.start : widest.end]
-    # the citation is exactly the quoted text, in document offsets
-    assert cites[0]["quote"] == quote == ARCHIVES[cites[0]["start"] - 100 : cites[0]["end"] - 100]
+    # the citation quotes the sentence in document offsets, the quoted words marked at theirs
+    (mark,) = cites[0]["highlights"]
+    assert cites[0]["quote"] == sentence == ARCHIVES[cites[0]["start"] - 100 : cites[0]["end"] - 100]
+    assert ARCHIVES[mark["start"] - 100 : mark["end"] - 100] == quote
     plain, _ = grounding.extractive_answer(
         question, [_archives_hit()], min_evidence=0.0, reader=False, typed=False
     )

@@ -44,12 +44,20 @@ def _quote(content: str) -> str:
     return content[content.index("\u2068") + 1 : content.index("\u2069")]
 
 
+def _marked(cite: dict, text: str, base: int = BASE) -> str:  # type: ignore[type-arg]
+    """The cited text the citation marks: the answer, inside the sentence the citation quotes."""
+    (mark,) = cite["highlights"]
+    assert cite["start"] <= mark["start"] < mark["end"] <= cite["end"]
+    assert text[cite["start"] - base : cite["end"] - base] == cite["quote"]
+    return text[mark["start"] - base : mark["end"] - base]
+
+
 def test_a_date_question_gets_the_year_phrase_cited_at_its_offsets() -> None:
     content, cites = _answer("في أي عام نالت سوريا استقلالها؟", SYRIA)
     assert _quote(content) == "في عام 1946م"
-    c = cites[0]
-    assert SYRIA[c["start"] - BASE : c["end"] - BASE] == "في عام 1946م" == c["quote"]
-    assert c["highlights"] == [{"start": c["start"], "end": c["end"]}]
+    # the citation quotes the sentence, the phrase marked in it: the clerk reads the answer in context
+    assert _marked(cites[0], SYRIA) == "في عام 1946م" != cites[0]["quote"]
+    assert "نالت سوريا" in cites[0]["quote"]
     # off, the same question gets the whole sentence (the default before this step)
     content, cites = _answer("في أي عام نالت سوريا استقلالها؟", SYRIA, typed=False)
     assert "1946" in _quote(content) and "جلاء" in _quote(content)
@@ -78,7 +86,7 @@ def test_a_french_number_question_gets_the_number_with_its_unit_and_bound() -> N
     )
     content, cites = _answer("Combien de jours pour obtenir une réponse du responsable du fichier ?", text)
     assert content.startswith("D'après [1] : \u2068") and _quote(content) == "30 jours"
-    assert cites[0]["quote"] == "30 jours"
+    assert _marked(cites[0], text) == "30 jours" and cites[0]["quote"].startswith("Le responsable")
     text = "La conservation des données ne peut pas dépasser plus de 5 ans après le départ du salarié."
     content, _ = _answer("Combien de temps la conservation des données peut-elle durer ?", text)
     assert _quote(content) == "plus de 5 ans"
@@ -98,7 +106,7 @@ def test_an_english_question_over_an_arabic_passage_gets_the_arabic_number_isola
     assert content.startswith("According to [1]: \u2068")
     assert _quote(content) == "أكثر من 22 مقاطعة"
     assert content.count("\u2068") == content.count("\u2069") == 2
-    assert text[cites[0]["start"] - BASE : cites[0]["end"] - BASE] == "أكثر من 22 مقاطعة"
+    assert _marked(cites[0], text) == "أكثر من 22 مقاطعة"
 
 
 def test_arabic_digits_percentages_and_number_words() -> None:
@@ -199,9 +207,9 @@ def test_http_date_question_is_answered_by_the_year_with_document_offsets(
     content = reply.choices[0].message.content or ""
     cites = (reply.model_extra or {})["citations"]
     assert content.startswith("حسب [1]: \u2068"), content
-    assert _quote(content) == "في 30 نوفمبر 2007" == cites[0]["quote"]
-    # the citation's offsets are the phrase's offsets in the stored document
-    assert text[cites[0]["start"] : cites[0]["end"]] == "في 30 نوفمبر 2007"
+    assert _quote(content) == "في 30 نوفمبر 2007"
+    # the citation quotes the phrase's sentence of the stored document, the phrase marked at its offsets
+    assert _marked(cites[0], text, 0) == "في 30 نوفمبر 2007" != cites[0]["quote"]
 
 
 @pytest.mark.parametrize(("setting", "expected"), [(None, True), ("false", False), ("true", True)])

@@ -196,10 +196,13 @@ def extractive_answer(
     hit = hits[where]
     cite = citation(1, hit, question, window=False)
     base = hit["chunk"]["start"]
+    # The citation quotes the whole sentence with the answer's words marked in it: a short answer ("48
+    # heures", "في عام 1946م") is checked against its context when the clerk opens the source.
+    lo, hi = sentence if sentence[0] <= start and end <= sentence[1] else (start, end)
     cite.update(
-        start=base + start,
-        end=base + end,
-        quote=text,
+        start=base + lo,
+        end=base + hi,
+        quote=chunk_text[lo:hi],
         highlights=[{"start": base + start, "end": base + end}],
     )
     quote = shorten(strip_markup(text))
