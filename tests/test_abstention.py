@@ -8,14 +8,14 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
-import httpx
 import pytest
-from openai import OpenAI
 
 from siyada.config import ConfigError, parse_config_file
 from siyada.knowledge import abstain
 from siyada.knowledge.extract import Candidate
+from tests.grounded import ask, fill
 from tests.server import Server, serving
 
 CORPUS = Path(__file__).parent / "fixtures" / "corpus"
@@ -40,40 +40,10 @@ Served = tuple[Server, str]  # the server and a user key of tenant "commune"
 def _serve(tmp: Path, toml: str) -> Iterator[Served]:
     with serving(tmp, toml, "commune", "other") as srv:
         # another tenant's document on the same subject as the absent questions: never listed as "nearest"
-        other = {"Authorization": f"Bearer {srv.key('other', 'user')}"}
-        assert (
-            httpx.post(srv.url + "/v1/collections", json={"name": "procedures"}, headers=other).status_code
-            == 201
-        )
-        r = httpx.post(
-            srv.url + "/v1/documents",
-            files={
-                "file": (
-                    "other_tenant_japan.txt",
-                    "عاصمة اليابان هي طوكيو. Tokyo is the capital of Japan.".encode(),
-                )
-            },
-            data={"collection": "procedures"},
-            headers=other,
-            timeout=300,
-        )
-        assert r.status_code == 201, r.text
+        japan = "عاصمة اليابان هي طوكيو. Tokyo is the capital of Japan.".encode()
+        fill(srv, srv.key("other", "user"), "procedures", [("other_tenant_japan.txt", japan)])
         key = srv.key("commune", "user")
-        r = httpx.post(
-            srv.url + "/v1/collections",
-            json={"name": "procedures"},
-            headers={"Authorization": f"Bearer {key}"},
-        )
-        assert r.status_code == 201, r.text
-        for path in sorted(CORPUS.iterdir()):
-            r = httpx.post(
-                srv.url + "/v1/documents",
-                files={"file": (path.name, path.read_bytes())},
-                data={"collection": "procedures"},
-                headers={"Authorization": f"Bearer {key}"},
-                timeout=300,
-            )
-            assert r.status_code == 201, r.text
+        fill(srv, key, "procedures", [(p.name, p.read_bytes()) for p in sorted(CORPUS.iterdir())])
         yield srv, key
 
 
@@ -82,15 +52,8 @@ def default(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     yield from _serve(tmp_path_factory.mktemp("abstain-default"), "")
 
 
-def _ask(served: Served, question: str) -> tuple[str, list[dict[str, object]]]:
-    srv, key = served
-    client = OpenAI(base_url=srv.url + "/v1", api_key=key, max_retries=0)
-    reply = client.chat.completions.create(
-        model="siyada-chat",
-        messages=[{"role": "user", "content": question}],
-        extra_body={"collections": ["procedures"]},
-    )
-    return reply.choices[0].message.content or "", (reply.model_extra or {})["citations"]
+def _ask(served: Served, question: str) -> tuple[str, list[dict[str, Any]]]:
+    return ask(*served, question, "procedures")
 
 
 @pytest.mark.parametrize("question", sorted(ABSENT))

