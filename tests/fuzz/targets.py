@@ -224,6 +224,28 @@ def widget_target(data: bytes) -> None:
     assert all(normal_origin(o) == o for o in settings.origins)
 
 
+def answer_target(data: bytes) -> None:
+    """A question (the first line) over a passage (the rest), answered extractively with the typed step
+    on: an answer in balanced bidi isolates, and a citation whose quote is the stored text between its
+    offsets with its mark inside."""
+    from siyada.knowledge.grounding import extractive_answer
+
+    text = _text(data)
+    question, _, passage = text.partition("\n")
+    hit = {
+        "collection": "c",
+        "document": {"id": "d", "name": "doc.txt", "metadata": {}},
+        "chunk": {"id": 1, "text": passage, "start": 7, "section": None, "page": None},
+        "score": 1.0,
+    }
+    content, cites = extractive_answer(question[:2000], [hit], min_evidence=0.0, reader=False, typed=True)
+    assert content and content.count("\u2068") == content.count("\u2069")
+    for c in cites:
+        assert passage[c["start"] - 7 : c["end"] - 7] == c["quote"]
+        for mark in c["highlights"]:
+            assert c["start"] <= mark["start"] <= mark["end"] <= c["end"]
+
+
 TARGETS: dict[str, Callable[[bytes], None]] = {
     "parse": parse_target,
     "chunk": chunk_target,
@@ -234,6 +256,7 @@ TARGETS: dict[str, Callable[[bytes], None]] = {
     "dataset": dataset_target,
     "dataspace_query": dataspace_query_target,
     "widget": widget_target,
+    "answer": answer_target,
 }
 
 
@@ -264,6 +287,8 @@ def seeds(target: str) -> list[bytes]:
         return [b"\0" + token.encode(), orjson.dumps(settings)]
     if target == "dataset":
         return _dataset_seeds()
+    if target == "answer":
+        return _answer_seeds()
     if target == "dataspace_query":
         return _query_seeds()
     folders = {"parse": ("knowledge", "corpus"), "chunk": ("corpus", "knowledge")}.get(target, ("corpus",))
@@ -316,3 +341,15 @@ def _name_byte(name: str) -> int:
     order = [None if n is None else n[1:] for n in NAMES]
     suffix = "." + name.rsplit(".", 1)[-1] if "." in name else None
     return order.index(suffix) if suffix in order else 0
+
+
+def _answer_seeds() -> list[bytes]:
+    questions = ["متى صدر القانون؟", "كم عدد الأيام؟", "Combien de jours faut-il ?", "When was it founded?",
+                 "ما هي مدة حفظ الوثائق؟", "chhal khass dyal l7 ayyam?"]  # fmt: skip
+    out: list[bytes] = []
+    for path, question in zip(sorted((FIXTURES / "corpus").iterdir()), questions * 4, strict=False):
+        if path.is_file() and path.stat().st_size <= 64_000:
+            out.append(question.encode() + b"\n" + path.read_bytes())
+    typed = "في أي عام؟\nصدر في 30 نوفمبر 2007 ما بين عامي 1805 إلى 1848، أكثر من ٢٢ مقاطعة و45,44%."
+    out.append(typed.encode())
+    return out
