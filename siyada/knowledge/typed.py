@@ -9,7 +9,7 @@ wrong short answer loses what the sentence held. Everything here is a few regula
 of one sentence: linear in its length.
 
 The cues and the shapes were chosen on the dev split of the answer tasks (bench/answer_typed.py,
-docs/benchmarks.md "Seventh round, typed answers").
+docs/benchmarks.md "Seventh round, typed answers" and its part 2: digit-less magnitudes, date ranges).
 """
 
 from __future__ import annotations
