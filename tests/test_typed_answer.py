@@ -141,6 +141,48 @@ def test_dates_with_months_in_four_languages() -> None:
         assert p is not None and text[p.start : p.end] == want, (question, p)
 
 
+def test_a_magnitude_word_without_digits_is_a_number_candidate() -> None:
+    """First seen held-out: "حوالي مليون شخص" was no candidate, so "5 سنوات" seemed the only number."""
+    question = "كم عدد الذين قتلوا في الحرب؟"
+    text = "قتل في الحرب حوالي مليون شخص خلال 5 سنوات من القتال."
+    assert typed_phrase(question, text, 0, len(text)) is None  # two numbers: the sentence stays
+    content, _ = _answer(question, text)
+    assert "مليون" in _quote(content) and "5 سنوات" in _quote(content)
+    text = "قتل في الحرب حوالي مليون شخص من المدنيين."
+    p = typed_phrase(question, text, 0, len(text))
+    assert p is not None and text[p.start : p.end] == "حوالي مليون شخص"
+    # a magnitude after digits or a number word stays one phrase with it
+    text = "تتكون اليابان من جزر عديدة (حوالي ثلاثة آلاف جزيرة)، منها جزر كبيرة."
+    p = typed_phrase("كم جزيرة في اليابان؟", text, 0, len(text))
+    assert p is not None and text[p.start : p.end] == "حوالي ثلاثة آلاف جزيرة"
+    text = "يبلغ عدد سكان المدينة 3 ملايين نسمة."
+    p = typed_phrase("ما عدد سكان المدينة؟", text, 0, len(text))
+    assert p is not None and text[p.start : p.end] == "3 ملايين نسمة"
+
+
+def test_two_dates_joined_by_a_range_word_are_one_answer() -> None:
+    """First seen held-out: the second date held the question's year, was dropped, and the range was
+    cut to "14 يونيو"."""
+    text = "أقيمت البطولة في روسيا في الفترة من 14 يونيو ولغاية 15 يوليو من عام 2018."
+    content, cites = _answer("متى أقيمت بطولة كأس العالم 2018؟", text)
+    assert _quote(content) == "من 14 يونيو ولغاية 15 يوليو من عام 2018"
+    assert _marked(cites[0], text) == _quote(content)
+    for question, text, want in [
+        ("متى ولد ابن خلدون؟", "ابن خلدون الحضرمي الإشبيلي (1332 - 1406م)، ولد في تونس.", "1332 - 1406م"),
+        (
+            "When were attacks on teachers the highest?",
+            "بلغت الاعتداءات على المدرسين نسبة غير مسبوقة بين سنتي 2005 و2010.",
+            "بين سنتي 2005 و2010",
+        ),
+        ("In what year did the war end?", "The war lasted from 1914 to 1918 in Europe.", "from 1914 to 1918"),
+    ]:
+        p = typed_phrase(question, text, 0, len(text))
+        assert p is not None and text[p.start : p.end] == want, (question, p)
+    # two dates with words between them are two answers: the sentence stays
+    text = "ولد الشاعر في دمشق عام 1883 وتوفي في نيويورك عام 1931 بعد مرض طويل."
+    assert typed_phrase("متى توفي الشاعر؟", text, 0, len(text)) is None
+
+
 def test_questions_that_are_not_dates_or_numbers_keep_the_sentence() -> None:
     text = "أسس المدينة الملك إدريس الأول سنة 789 على ضفاف نهر فاس."
     for question in ("من أسس المدينة؟", "أين تقع المدينة؟", "Pourquoi la ville a-t-elle été fondée ?"):

@@ -9,7 +9,7 @@ wrong short answer loses what the sentence held. Everything here is a few regula
 of one sentence: linear in its length.
 
 The cues and the shapes were chosen on the dev split of the answer tasks (bench/answer_typed.py,
-docs/benchmarks.md "Seventh round, typed answers").
+docs/benchmarks.md "Seventh round, typed answers" and its part 2: digit-less magnitudes, date ranges).
 """
 
 from __future__ import annotations
@@ -192,8 +192,13 @@ _COUNT_WORDS = re.compile(
     r"(?:أحد|إحدى|احدى|اثنا|اثنتا|اثني|اثنتي)\s+عشر[ةة]?|(?<!ال\w\w\w\w\s)(?<!ال\w\w\w\w\w\s)عشر|"
     + _COUNTS
     + r"(?:\s+عشر[ةة]?)?"
-    r"(?:\s+و" + _COUNTS + r")?)"
-    r"(?:\s+(?:إلى|الى|to|à|or|أو|ou)\s+(?:" + _COUNTS + r"(?:\s+عشر[ةة]?)?|عشر))?(?!\w)"
+    r"(?:\s+و" + _COUNTS + r")?|"
+    # a magnitude with no digit before it is a number too ("حوالي مليون شخص"): missed, another phrase
+    # seemed the only one. ("ألف" alone is left out: unvocalised, it is also "he wrote".)
+    r"(?:مليون|ملايين|مليار|مليارات|بليون|آلاف|ألوف|million|millions|billion|billions|thousands|"
+    r"milliard|milliards))"
+    # and a magnitude after a count in words is part of it ("ثلاثة آلاف جزيرة")
+     + _MAGNITUDE + r"(?:\s+(?:إلى|الى|to|à|or|أو|ou)\s+(?:" + _COUNTS + r"(?:\s+عشر[ةة]?)?|عشر))?(?!\w)"
     r"(?:" + _UNIT + r")?"
 )
 
@@ -228,13 +233,32 @@ def _start(m: re.Match[str], lead: bool) -> int:
     return max(ends, default=m.start())
 
 
+# what joins two dates into one span ("14 يونيو ولغاية 15 يوليو من عام 2018", "1332 - 1406م", "بين
+# سنتي 2005 و2010"): the span answers "when", whichever of its dates the question holds
+_JOIN = re.compile(r"(?i)\s*\)?\s*(?:-|–|—|/|إلى|الى|حتى|و?لغاية|و|to|until|till|and|au|et|à)?\s*\(?\s*")
+# the word that opens a range is part of it ("بين سنتي 2005 و2010", "from 1990 to 1995")
+_OPENS = re.compile(r"(?i)(?<!\w)(?:(?:ما\s+)?بين|between|from|entre|de|du|من)\s+$")
+
+
+def _ranges(sentence: str, found: list[re.Match[str]], lead: bool) -> list[tuple[int, int, str]]:
+    """(start, end, value) of each date, two dates joined by a range word merged into one. A date of
+    the question's own joined to another was dropped and the range cut to its first date."""
+    out: list[tuple[int, int, str]] = []
+    for m in found:
+        value = _digits(m.group("year") or "") or m.group(0)
+        if out and _JOIN.fullmatch(sentence, out[-1][1], _start(m, False)):
+            s, _, first = out.pop()
+            opens = _OPENS.search(sentence, max(0, s - 12), s) if lead else None
+            out.append((opens.start() if opens else s, m.end(), first + "–" + value))
+        else:
+            out.append((_start(m, lead), m.end(), value))
+    return out
+
+
 def _found(kind: str, sentence: str, unit: bool, lead: bool) -> list[tuple[int, int, str]]:
     """(start, end, its number's digits) of every phrase of `kind` in `sentence`."""
     if kind == "date":
-        return [
-            (_start(m, lead), m.end(), _digits(m.group("year") or "") or m.group(0))
-            for m in _DATE.finditer(sentence)
-        ]
+        return _ranges(sentence, list(_DATE.finditer(sentence)), lead)
     # a year is a date, not a count: "3,500,000 نسمة حسب إحصاء 2010" holds one number
     # ("في عام 2010", "2010." alone); a bare year-like number with a word after it counts ("1500 نسمة")
     years = {
