@@ -40,6 +40,12 @@ def _answer(question: str, text: str, typed: bool = True) -> tuple[str, list[dic
     return grounding.extractive_answer(question, [_hit(text)], min_evidence=0.0, reader=False, typed=typed)
 
 
+def _phrase(question: str, text: str) -> str | None:
+    """The typed phrase of the whole text, as text; None when the sentence would be kept."""
+    p = typed_phrase(question, text, 0, len(text))
+    return None if p is None else text[p.start : p.end]
+
+
 def _quote(content: str) -> str:
     return content[content.index("\u2068") + 1 : content.index("\u2069")]
 
@@ -95,8 +101,7 @@ def test_a_french_number_question_gets_the_number_with_its_unit_and_bound() -> N
     content, _ = _answer("Quel est le délai de délivrance du certificat ?", text)
     assert _quote(content) == "trois jours ouvrables"
     text = "بلغت مساحة الغابات المزالة 8.646 ميلاً مربّعاً سنويا خلال تلك الفترة."
-    p = typed_phrase("ما مساحة الغابات المزالة؟", text, 0, len(text))
-    assert p is not None and text[p.start : p.end] == "8.646 ميلاً مربّعاً"
+    assert _phrase("ما مساحة الغابات المزالة؟", text) == "8.646 ميلاً مربّعاً"
 
 
 def test_an_english_question_over_an_arabic_passage_gets_the_arabic_number_isolated() -> None:
@@ -111,14 +116,11 @@ def test_an_english_question_over_an_arabic_passage_gets_the_arabic_number_isola
 
 def test_arabic_digits_percentages_and_number_words() -> None:
     text = "بلغت نسبة المشاركة في الانتخابات ٤٥٫٤٤٪ من الناخبين المسجلين."
-    p = typed_phrase("ما هي نسبة المشاركة في الانتخابات؟", text, 0, len(text))
-    assert p is not None and text[p.start : p.end] == "٤٥٫٤٤٪"
+    assert _phrase("ما هي نسبة المشاركة في الانتخابات؟", text) == "٤٥٫٤٤٪"
     text = "فاز الفريق بكأس البطولة مرتين في تاريخه الطويل."
-    p = typed_phrase("كم مرة فاز الفريق بالكأس؟", text, 0, len(text))
-    assert p is not None and text[p.start : p.end] == "مرتين"
+    assert _phrase("كم مرة فاز الفريق بالكأس؟", text) == "مرتين"
     text = "تحفظ الوثائق في الأرشيف الإداري لمدة لا تقل عن عشر سنوات، ثم تنقل إلى أرشيف المملكة."
-    p = typed_phrase("ما هي مدة حفظ الوثائق؟", text, 0, len(text))
-    assert p is not None and text[p.start : p.end] == "لمدة لا تقل عن عشر سنوات"
+    assert _phrase("ما هي مدة حفظ الوثائق؟", text) == "لمدة لا تقل عن عشر سنوات"
 
 
 def test_dates_with_months_in_four_languages() -> None:
@@ -137,27 +139,23 @@ def test_dates_with_months_in_four_languages() -> None:
         ("Foqash t9ad l9anun?", "Le texte est entré en vigueur en 2004 dans tout le Royaume.", "en 2004"),
     ]:
         assert typed_kind(question) == "date", question
-        p = typed_phrase(question, text, 0, len(text))
-        assert p is not None and text[p.start : p.end] == want, (question, p)
+        assert _phrase(question, text) == want, question
 
 
 def test_a_magnitude_word_without_digits_is_a_number_candidate() -> None:
     """First seen held-out: "حوالي مليون شخص" was no candidate, so "5 سنوات" seemed the only number."""
     question = "كم عدد الذين قتلوا في الحرب؟"
     text = "قتل في الحرب حوالي مليون شخص خلال 5 سنوات من القتال."
-    assert typed_phrase(question, text, 0, len(text)) is None  # two numbers: the sentence stays
+    assert _phrase(question, text) is None  # two numbers: the sentence stays
     content, _ = _answer(question, text)
     assert "مليون" in _quote(content) and "5 سنوات" in _quote(content)
     text = "قتل في الحرب حوالي مليون شخص من المدنيين."
-    p = typed_phrase(question, text, 0, len(text))
-    assert p is not None and text[p.start : p.end] == "حوالي مليون شخص"
+    assert _phrase(question, text) == "حوالي مليون شخص"
     # a magnitude after digits or a number word stays one phrase with it
     text = "تتكون اليابان من جزر عديدة (حوالي ثلاثة آلاف جزيرة)، منها جزر كبيرة."
-    p = typed_phrase("كم جزيرة في اليابان؟", text, 0, len(text))
-    assert p is not None and text[p.start : p.end] == "حوالي ثلاثة آلاف جزيرة"
+    assert _phrase("كم جزيرة في اليابان؟", text) == "حوالي ثلاثة آلاف جزيرة"
     text = "يبلغ عدد سكان المدينة 3 ملايين نسمة."
-    p = typed_phrase("ما عدد سكان المدينة؟", text, 0, len(text))
-    assert p is not None and text[p.start : p.end] == "3 ملايين نسمة"
+    assert _phrase("ما عدد سكان المدينة؟", text) == "3 ملايين نسمة"
 
 
 def test_two_dates_joined_by_a_range_word_are_one_answer() -> None:
@@ -176,18 +174,17 @@ def test_two_dates_joined_by_a_range_word_are_one_answer() -> None:
         ),
         ("In what year did the war end?", "The war lasted from 1914 to 1918 in Europe.", "from 1914 to 1918"),
     ]:
-        p = typed_phrase(question, text, 0, len(text))
-        assert p is not None and text[p.start : p.end] == want, (question, p)
+        assert _phrase(question, text) == want, question
     # two dates with words between them are two answers: the sentence stays
     text = "ولد الشاعر في دمشق عام 1883 وتوفي في نيويورك عام 1931 بعد مرض طويل."
-    assert typed_phrase("متى توفي الشاعر؟", text, 0, len(text)) is None
+    assert _phrase("متى توفي الشاعر؟", text) is None
 
 
 def test_questions_that_are_not_dates_or_numbers_keep_the_sentence() -> None:
     text = "أسس المدينة الملك إدريس الأول سنة 789 على ضفاف نهر فاس."
     for question in ("من أسس المدينة؟", "أين تقع المدينة؟", "Pourquoi la ville a-t-elle été fondée ?"):
         assert typed_kind(question) is None
-        assert typed_phrase(question, text, 0, len(text)) is None
+        assert _phrase(question, text) is None
     assert typed_kind("في أي سنة أسست المدينة؟") == "date"
     assert typed_kind("ما عدد سكان المدينة؟") == "number"
     assert typed_kind("What percentage of the vote did he win?") == "number"
