@@ -164,12 +164,17 @@ def extractive_answer(
     ranked = rank_candidates(question, hits, embed)
     if not ranked or (embed is None and evidence(ranked[0], question, False) < min_evidence):
         return not_found(question, hits), []
-    reads = read_best(question, hits, ranked, choices) if embed is not None else {}
     calibration = abstain.load()
+    reads: dict[Key, Read] = {}
     if embed is not None:  # decided on the extractor's ranking, on which the abstention model was fitted
-        p_none = _p_none(question, hits, ranked[0], reads) if calibration.wants_reader else None
+        p_none = None
+        if calibration.wants_reader:  # the sentence choice's reads first: the no-answer feature reuses them
+            reads = read_best(question, hits, ranked, choices)
+            p_none = _p_none(question, hits, ranked[0], reads)
         if abstain.should_abstain(question, ranked, hits, p_none, abstain_threshold, calibration):
             return not_found(question, hits), []
+        if not calibration.wants_reader:  # read only for an answer that is given
+            reads = read_best(question, hits, ranked, choices)
     best = choose(ranked, reads)[0]
     # the citation quotes the stored text verbatim (the candidate's line breaks were unwrapped)
     where, start, end = best.hit, best.start, best.end

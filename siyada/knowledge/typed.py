@@ -216,7 +216,7 @@ def _digits(text: str) -> str:
 
 
 def _numbers_in(question: str) -> set[str]:
-    return {_digits(m) for m in re.findall(r"\d+(?:[.,٫٬]\d+)*", question)}
+    return {_digits(m) for m in re.findall(_NUM, question)}
 
 
 def _is_count(m: re.Match[str]) -> bool:
