@@ -4,11 +4,14 @@ question asked through the official `openai` SDK with `collections`, giving the 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 from openai import OpenAI
 
+from siyada.config import ConfigError, parse_config_file
 from tests.server import Server
 
 
@@ -39,3 +42,12 @@ def ask(
         extra_body={"collections": [collection], **extra},
     )
     return reply.choices[0].message.content or "", (reply.model_extra or {})["citations"]
+
+
+def assert_refused(tmp_path: Path, key: str, value: str) -> None:
+    """`[knowledge] key = value` is refused at start, with an error naming the key."""
+    p = tmp_path / "c.toml"
+    p.write_text(f"[knowledge]\n{key} = {value}\n")
+    with pytest.raises(ConfigError) as exc:
+        parse_config_file(p)
+    assert key in str(exc.value)

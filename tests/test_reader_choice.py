@@ -16,11 +16,10 @@ from typing import Any
 import numpy as np
 import pytest
 
-from siyada.config import ConfigError, parse_config_file
 from siyada.knowledge.choice import Read, choose, read_best, sentence_mass
 from siyada.knowledge.extract import Candidate, rank_candidates
 from siyada.knowledge.reader.reader import TokenScores
-from tests.grounded import ask, fill
+from tests.grounded import ask, assert_refused, fill
 from tests.server import Server, serving
 
 MANNING = (
@@ -87,11 +86,7 @@ def test_by_default_the_extractor_quotes_the_sentence_about_the_question(default
 
 @pytest.mark.parametrize("value", ["-1", "6", '"three"', "2.5"])
 def test_bad_choice_values_are_refused_naming_the_key(tmp_path: Path, value: str) -> None:
-    p = tmp_path / "c.toml"
-    p.write_text(f"[knowledge]\nanswer_reader_choice = {value}\n")
-    with pytest.raises(ConfigError) as exc:
-        parse_config_file(p)
-    assert "answer_reader_choice" in str(exc.value)
+    assert_refused(tmp_path, "answer_reader_choice", value)
 
 
 def _cand(hit: int, start: int, score: float, text: str = "") -> Candidate:
