@@ -1,15 +1,19 @@
 """The grounded answer replayed on stored hits (bench/answer_cases.py), with a diagnosis of where each
 question is lost: is its own paragraph the top hit, in the best three (the passages the extractor
 reads), or neither; and, when it is there, does the chosen quote hold a gold answer, or did another
-sentence of those passages hold it. `contains` is counted as bench/answer_quality.py counts it (the
-extractive answer with the default abstention; an abstention is a miss), in seconds instead of the
-minutes a re-ingestion takes.
+sentence of those passages hold it. `contains` and `f1` are counted as bench/answer_quality.py counts
+them (the extractive answer with the default abstention; an abstention is a miss), in seconds instead
+of the minutes a re-ingestion takes.
 
     .venv/bin/python bench/answer_replay.py bench/results/cases-dev.pkl [--tasks a,b] \
-        [--set extract.W_COS=6 --set extract.PASSAGES=5 ...] [--json OUT]
+        [--set extract.W_COS=6 --set extract.PASSAGES=5 ...] [--reader [--min-mass M]] \
+        [--choices N] [--json OUT]
 
 `--set module.NAME=VALUE` overrides a constant of `siyada.knowledge.<module>` for the run (the value
-is read as a Python literal), to compare settings on the same hits.
+is read as a Python literal), to compare settings on the same hits. A constant that is only a
+function's default argument (grounding.READER, reading.MIN_MASS, choice.CHOICES) is read when the
+module is imported, so `--set` cannot move it: `--reader`, `--min-mass` and `--choices` pass those
+to `extractive_answer` instead.
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.answer_quality import answer_body, normalise  # noqa: E402
+from bench.answer_quality import answer_body, f1, normalise  # noqa: E402
 from bench.retrieval_quality import _cached  # noqa: E402
 
 
@@ -49,12 +53,12 @@ def where(case: dict[str, Any]) -> str:
     return "top3" if case["paragraph"] in own[:3] else "lost"
 
 
-def replay(case: dict[str, Any], embed: Any) -> dict[str, Any]:
+def replay(case: dict[str, Any], embed: Any, **options: Any) -> dict[str, Any]:
     from siyada.knowledge import extract
     from siyada.knowledge.grounding import extractive_answer
 
     question, hits, golds = case["question"], case["hits"], case["golds"]
-    content, cites = extractive_answer(question, hits, embed)
+    content, cites = extractive_answer(question, hits, embed, **options)
     ranked = extract.rank_candidates(question, hits, embed)
     best = ranked[0] if ranked else None
     read = {c.sentence for c in ranked}  # every sentence the extractor could have chosen
@@ -62,6 +66,7 @@ def replay(case: dict[str, Any], embed: Any) -> dict[str, Any]:
         "task": case["task"],
         "where": where(case),
         "contains": bool(cites) and _holds(answer_body(content), golds),
+        "f1": max(f1(answer_body(content), g) for g in golds) if cites else 0.0,
         "abstained": not cites,
         "chosen_holds": best is not None and _holds(best.text, golds),
         "sentence_holds": best is not None and _holds(best.sentence, golds),
@@ -74,7 +79,11 @@ def table(rows: list[dict[str, Any]]) -> dict[str, Any]:
     for task in sorted({r["task"] for r in rows}):
         mine = [r for r in rows if r["task"] == task]
         n = len(mine)
-        per: dict[str, Any] = {"n": n, "contains": round(sum(r["contains"] for r in mine) / n, 4)}
+        per: dict[str, Any] = {
+            "n": n,
+            "contains": round(sum(r["contains"] for r in mine) / n, 4),
+            "f1": round(sum(r["f1"] for r in mine) / n, 4),
+        }
         for place in ("top1", "top3", "lost"):
             sub = [r for r in mine if r["where"] == place]
             per[place] = {
@@ -105,27 +114,38 @@ def main() -> None:
     ap.add_argument("--set", action="append", default=[], help="module.NAME=VALUE, e.g. extract.PASSAGES=5")
     ap.add_argument("--json", type=Path, help="write the table here")
     ap.add_argument("--cache", type=Path, default=ROOT / "bench" / "results" / "cache")
+    ap.add_argument("--reader", action="store_true", help="quote the reader's words (answer_reader)")
+    ap.add_argument("--choices", type=int, help="sentences the reader chooses among (answer_reader_choice)")
+    ap.add_argument("--min-mass", type=float, help="the reader's words are quoted from this mass (--reader)")
     a = ap.parse_args()
+    options: dict[str, Any] = {}
+    if a.reader:
+        options["reader"] = True
+    if a.choices is not None:
+        options["choices"] = a.choices
+    if a.min_mass is not None:
+        options["reader_min_mass"] = a.min_mass
     _override(a.set)
     cases = pickle.loads(a.cases.read_bytes())
     if a.tasks:
         cases = [c for c in cases if c["task"] in set(a.tasks.split(","))]
     embed = _cached(a.cache).embed
     t0 = time.perf_counter()
-    rows = [replay(c, embed) for c in cases]
+    rows = [replay(c, embed, **options) for c in cases]
     ms = (time.perf_counter() - t0) * 1000 / max(len(rows), 1)
     result = table(rows)
     print(
-        f"{'task':<16} {'n':>4} {'contains':>8}   own paragraph top1 / top3 / lost: n, contains, chosen holds"
-        ", any sentence holds"
+        f"{'task':<16} {'n':>4} {'contains':>8} {'f1':>6}   own paragraph top1 / top3 / lost: n, contains,"
+        " chosen holds, any sentence holds"
     )
     for task, m in result.items():
         parts = [
             f"{p} {m[p]['n']}: {m[p]['contains']} {m[p]['chosen_holds']} {m[p]['any_sentence_holds']}"
             for p in ("top1", "top3", "lost")
         ]
-        print(f"{task:<16} {m['n']:>4} {m['contains']:>8.3f}   " + " | ".join(parts))
-    print(f"{ms:.0f} ms / question (the answer and the diagnosis, cached e5); settings: {a.set or 'default'}")
+        print(f"{task:<16} {m['n']:>4} {m['contains']:>8.3f} {m['f1']:>6.3f}   " + " | ".join(parts))
+    settings = f"{a.set or 'default'} {options}"
+    print(f"{ms:.0f} ms / question (the answer and the diagnosis, cached e5); settings: {settings}")
     print("outcomes:", dict(Counter((r["task"], r["where"], r["contains"]) for r in rows)), file=sys.stderr)
     if a.json:
         a.json.write_text(json.dumps({"settings": a.set, "tasks": result}, indent=2))

@@ -2,7 +2,8 @@
 match and token F1 of the reader's best span, and ms per question, on the held-out questions (odd
 paragraphs) or the development ones (even) of each answer task.
 
-    .venv/bin/python bench/reader_spans.py [TASKS_DIR] [--split test|dev] [--limit N] [--tasks a,b]
+    .venv/bin/python bench/reader_spans.py [TASKS_DIR] [--split test|dev] [--limit N] [--tasks a,b] \
+        [--weights READER.npz]
 """
 
 from __future__ import annotations
@@ -19,15 +20,16 @@ from bench.answer_quality import DEFAULT_TASKS, f1, normalise, read_task  # noqa
 
 
 def main() -> None:
-    from siyada.knowledge.reader.reader import load
+    from siyada.knowledge.reader.reader import Reader, load
 
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("tasks_dir", nargs="?", type=Path, default=DEFAULT_TASKS)
     ap.add_argument("--split", choices=("dev", "test"), default="test")
     ap.add_argument("--limit", type=int)
     ap.add_argument("--tasks", default="arcd_ar,xquad_ar,xquad_en_to_ar")
+    ap.add_argument("--weights", type=Path, help="reader weights (default: siyada/data/reader.npz)")
     a = ap.parse_args()
-    reader = load()
+    reader = Reader.from_file(a.weights) if a.weights else load()
     if reader is None:
         sys.exit("no reader weights (siyada/data/reader.npz): python -m siyada.knowledge.reader.train")
     print(f"{'task':<16} {'n':>4} {'EM':>6} {'F1':>6} {'contains':>8} {'null>span':>9} {'ms/q':>6}")
