@@ -25,13 +25,13 @@ from typing import Any
 
 from siyada.knowledge.extract import (
     Candidate,
-    _arabic_script,
-    _cue,
-    _lexical,
-    _with_proclitics_off,
+    arabic_script,
+    cue,
+    lexical_shares,
     question_type,
     question_words,
     top_sentences,
+    with_proclitics_off,
 )
 from siyada.lang.analysis import index_terms
 
@@ -154,7 +154,7 @@ def features(question: str, ranked: Sequence[Candidate], hits: Sequence[dict[str
     sentences = top_sentences(ranked, 2)
     gap = sentences[0].score - sentences[1].score if len(sentences) > 1 else 1.0
     cosines = sorted({c.sentence: c.cosine for c in ranked}.values(), reverse=True)
-    cross = float(_arabic_script(question) != _arabic_script(best.sentence))
+    cross = float(arabic_script(question) != arabic_script(best.sentence))
     kind = question_type(question)
     wanted = question_words(question)
     return {
@@ -162,14 +162,14 @@ def features(question: str, ranked: Sequence[Candidate], hits: Sequence[dict[str
         "second_cosine": cosines[1] if len(cosines) > 1 else 0.0,
         "lexical": best.lexical,
         "sentence_lexical": best.sentence_lexical,
-        "passage_lexical": _lexical(wanted, hits[best.hit]["chunk"]["text"])[0],
+        "passage_lexical": lexical_shares(wanted, hits[best.hit]["chunk"]["text"])[0],
         "cross_script": cross,
         "cross_cosine": cross * best.cosine,
         "gap": min(gap, 5.0),
         "typed": float(kind is not None),
-        "cue": _cue(kind, best.text),
+        "cue": cue(kind, best.text),
         "question_words": math.log1p(len(wanted)),
-        "arabic_question": float(_arabic_script(question)),
+        "arabic_question": float(arabic_script(question)),
         **raw_features(hits, best.hit, len(wanted)),
         "novel_cue": novel_cue(kind, question, best.sentence),
     }
@@ -200,12 +200,12 @@ def novel_cue(kind: str | None, question: str, sentence: str) -> float:
     happen in 1990?"'s topic holds the question's words, one that answers holds a new year."""
     if kind is None:
         return 0.0
-    asked = _with_proclitics_off(set(index_terms(question)))
+    asked = with_proclitics_off(set(index_terms(question)))
     words = re.findall(r"\w+", sentence)
-    kept = [not _with_proclitics_off(set(index_terms(w))) & asked for w in words]
+    kept = [not with_proclitics_off(set(index_terms(w))) & asked for w in words]
     new = " ".join(w for w, k in zip(words, kept, strict=True) if k)
     # a capital opening the sentence names no one (as in _cue): only a kept first word stays unspaced
-    return _cue(kind, new if kept and kept[0] else " " + new)
+    return cue(kind, new if kept and kept[0] else " " + new)
 
 
 def should_abstain(

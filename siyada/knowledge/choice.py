@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from siyada.knowledge.extract import Candidate, _arabic_script, top_sentences
+from siyada.knowledge.extract import Candidate, arabic_script, top_sentences
 from siyada.knowledge.reader.reader import Reader, TokenScores, load
 from siyada.knowledge.reading import read_sentence
 
@@ -65,7 +65,7 @@ def read_best(
     the top (the mass is at most 1, so a sentence scoring `weight` or more below the best cannot win:
     it is not read, and when none can, nothing is), for a question in another script than the best
     sentence's; empty for one in the same script, or without the reader's weights."""
-    if n < 2 or not ranked or _arabic_script(question) == _arabic_script(ranked[0].sentence):
+    if n < 2 or not ranked or arabic_script(question) == arabic_script(ranked[0].sentence):
         return {}
     reader = reader or load()
     if reader is None:

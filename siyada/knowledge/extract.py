@@ -111,7 +111,9 @@ def question_type(question: str) -> str | None:
     return None
 
 
-def _cue(kind: str | None, text: str) -> float:
+def cue(kind: str | None, text: str) -> float:
+    """1 when the text holds what a question of this kind asks for (a number, a date, a place word, a
+    name), else 0; shared with the abstention model's features (siyada.knowledge.abstain)."""
     if kind == "number":
         return 1.0 if _DIGITS.search(text) or _NUMBER_WORDS.search(text) else 0.0
     if kind == "date":
@@ -168,14 +170,14 @@ def focus_terms(question: str) -> set[str]:
     return {t for w in words if _FOCUS.match(w) for t in index_terms(w) if not t.startswith("k:")}
 
 
-def _with_proclitics_off(terms: set[str]) -> set[str]:
+def with_proclitics_off(terms: set[str]) -> set[str]:
     extra = {t[1:] for t in terms if len(t) >= 4 and t[0] in _PREFIXES and "\u0621" <= t[1] <= "\u064a"}
     return terms | extra
 
 
-def _lexical(wanted: list[set[str]], text: str) -> tuple[float, float]:
+def lexical_shares(wanted: list[set[str]], text: str) -> tuple[float, float]:
     """Share of the question's words the text holds, and share of the text's terms that are new."""
-    terms = _with_proclitics_off(set(index_terms(text)))
+    terms = with_proclitics_off(set(index_terms(text)))
     if not terms or not wanted:
         return 0.0, 0.0
     shared = sum(bool(w & terms) for w in wanted)
@@ -185,9 +187,9 @@ def _lexical(wanted: list[set[str]], text: str) -> tuple[float, float]:
 
 def _focused(focus: set[str], kind: str | None, text: str) -> float:
     """1 when the text holds the question's focus word and, for a number or date question, a number."""
-    if not focus & _with_proclitics_off(set(index_terms(text))):
+    if not focus & with_proclitics_off(set(index_terms(text))):
         return 0.0
-    return 1.0 if kind not in ("number", "date") or _cue(kind, text) else 0.0
+    return 1.0 if kind not in ("number", "date") or cue(kind, text) else 0.0
 
 
 def rank_candidates(
@@ -206,10 +208,10 @@ def rank_candidates(
         sentences = list(dict.fromkeys(c.sentence for c in cands))
         sims = dict(zip(sentences, embed(sentences, "passage") @ embed([question], "query")[0], strict=True))
         cosines = np.array([sims[c.sentence] for c in cands])
-    sentence_lex = {c.sentence: _lexical(wanted, c.sentence)[0] for c in cands}
+    sentence_lex = {c.sentence: lexical_shares(wanted, c.sentence)[0] for c in cands}
     focus = focus_terms(question)
     for c, cos in zip(cands, cosines, strict=True):
-        lex, new = _lexical(wanted, c.text)
+        lex, new = lexical_shares(wanted, c.text)
         words = len(c.text.split())
         c.lexical = max(lex, sentence_lex[c.sentence])
         c.sentence_lexical = sentence_lex[c.sentence]
@@ -219,7 +221,7 @@ def rank_candidates(
             + W_NEW * new
             + W_COS * c.cosine
             + W_RANK / (1 + c.hit)
-            + W_CUE * _cue(kind, c.text)
+            + W_CUE * cue(kind, c.text)
             + (W_FOCUS * _focused(focus, kind, c.text) if focus else 0.0)
             - W_LEN * math.log1p(max(words - 12, 0))
             - (10.0 if words > MAX_WORDS else 0.0)
@@ -249,7 +251,9 @@ CROSS_SCRIPT = 0.135
 NOMINAL_COSINE = 0.85
 
 
-def _arabic_script(text: str) -> bool:
+def arabic_script(text: str) -> bool:
+    """Whether most of the text's letters are Arabic script (a question and a passage across scripts
+    score lower cosines, and the reader's choice only helps there)."""
     letters = [c for c in text if c.isalpha()]
     return bool(letters) and sum("\u0600" <= c <= "\u06ff" for c in letters) > len(letters) / 2
 
@@ -258,7 +262,7 @@ def evidence(best: Candidate, question: str, embed_used: bool) -> float:
     """How strongly the best candidate is supported; compared with `[knowledge] answer_min_evidence`."""
     if not embed_used:
         return EV_LEXICAL * best.lexical + NOMINAL_COSINE
-    cross = _arabic_script(question) != _arabic_script(best.sentence)
+    cross = arabic_script(question) != arabic_script(best.sentence)
     return EV_LEXICAL * best.lexical + best.cosine + (CROSS_SCRIPT if cross else 0.0)
 
 
