@@ -115,6 +115,25 @@ def test_a_body_whose_charset_name_holds_a_nul_is_read_as_utf8() -> None:
         assert "Corps du message" in parse_many(mail.encode(), "m.eml")[0].text
 
 
+def test_an_attached_mail_with_8bit_header_bytes_is_still_a_linked_document() -> None:
+    # Found by a coverage-guided fuzz run (scripts/fuzz.py, atheris): a broken header line of UTF-8
+    # bytes in an attached mail is kept as non-ASCII text, which email's ASCII generator cannot write
+    # back (UnicodeEncodeError) when the attachment is serialised to be parsed as a mail of its own.
+    inner = (
+        b'From: a@b.ma\nSubject: Note\nContent-Type: multipart/mixed; boun8"\n'
+        b"Content-Transf\x81\xd8\xa7\xd8\xb3;Etaer-Encoding: 7bit\n\nVoir la note.\n"
+    )
+    outer = (
+        b'From: a@b.ma\nSubject: x\nContent-Type: multipart/mixed; boundary="b"\n\n--b\n'
+        b"Content-Type: text/plain\n\ncorps\n--b\nContent-Type: message/rfc822\n"
+        b"Content-Transfer-Encoding: 8bit\n\n" + inner + b"\n--b--\n"
+    )
+    mail, attached = parse_many(outer, "m.eml")
+    assert "corps" in mail.text
+    assert attached.parent == 0 and attached.title == "Note"
+    assert attached.metadata["attachment"] == "attached-mail-1.eml"
+
+
 def test_mails_nested_too_deep_or_with_too_many_attachments_are_refused() -> None:
     mail = _mail("0", "niveau 0")
     for level in range(1, 6):

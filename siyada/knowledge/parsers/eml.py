@@ -101,12 +101,26 @@ def _attachment(
     if part.get_content_type() == "message/rfc822":
         payload = part.get_payload()
         inner = payload[0] if isinstance(payload, list) and payload else None
-        raw = inner.as_bytes() if isinstance(inner, Message) else b""
+        raw = _serialised(inner) if isinstance(inner, Message) else b""
         return parse_eml(raw, limits, parse_attachment, depth + 1)
     payload = part.get_payload(decode=True)
     if not isinstance(payload, bytes) or not payload:
         raise MalformedDocument("The attachment is empty")
     return parse_attachment(payload, name, part.get_content_type(), depth + 1)
+
+
+def _serialised(inner: Message) -> bytes:
+    """An attached mail's bytes, to parse it as a mail of its own. The ASCII generator cannot write a
+    part the parser kept as non-ASCII text (an 8-bit part of a malformed mail: fuzzing found one), so
+    such a mail is written as text and encoded as UTF-8, escaped bytes back to what they were."""
+    try:
+        return inner.as_bytes()
+    except _DECODE_ERRORS:
+        pass
+    try:
+        return inner.as_string().encode("utf-8", "surrogateescape")
+    except _DECODE_ERRORS as exc:
+        raise MalformedDocument(f"The attached mail cannot be read: {exc}") from exc
 
 
 def _parts(message: Message, limits: ParseLimits) -> tuple[Message | None, list[Message]]:
