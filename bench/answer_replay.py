@@ -59,14 +59,15 @@ def replay(case: dict[str, Any], embed: Any, **options: Any) -> dict[str, Any]:
 
     question, hits, golds = case["question"], case["hits"], case["golds"]
     content, cites = extractive_answer(question, hits, embed, **options)
+    body = answer_body(content)
     ranked = extract.rank_candidates(question, hits, embed)
     best = ranked[0] if ranked else None
     read = {c.sentence for c in ranked}  # every sentence the extractor could have chosen
     return {
         "task": case["task"],
         "where": where(case),
-        "contains": bool(cites) and _holds(answer_body(content), golds),
-        "f1": max(f1(answer_body(content), g) for g in golds) if cites else 0.0,
+        "contains": bool(cites) and _holds(body, golds),
+        "f1": max(f1(body, g) for g in golds) if cites else 0.0,
         "abstained": not cites,
         "chosen_holds": best is not None and _holds(best.text, golds),
         "sentence_holds": best is not None and _holds(best.sentence, golds),
@@ -148,7 +149,7 @@ def main() -> None:
     print(f"{ms:.0f} ms / question (the answer and the diagnosis, cached e5); settings: {settings}")
     print("outcomes:", dict(Counter((r["task"], r["where"], r["contains"]) for r in rows)), file=sys.stderr)
     if a.json:
-        a.json.write_text(json.dumps({"settings": a.set, "tasks": result}, indent=2))
+        a.json.write_text(json.dumps({"settings": a.set, "options": options, "tasks": result}, indent=2))
 
 
 if __name__ == "__main__":

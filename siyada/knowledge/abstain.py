@@ -204,7 +204,7 @@ def novel_cue(kind: str | None, question: str, sentence: str) -> float:
     words = re.findall(r"\w+", sentence)
     kept = [not with_proclitics_off(set(index_terms(w))) & asked for w in words]
     new = " ".join(w for w, k in zip(words, kept, strict=True) if k)
-    # a capital opening the sentence names no one (as in _cue): only a kept first word stays unspaced
+    # a capital opening the sentence names no one (as in extract.cue): only a kept first word stays unspaced
     return cue(kind, new if kept and kept[0] else " " + new)
 
 
